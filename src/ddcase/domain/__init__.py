@@ -1,0 +1,67 @@
+"""Plain values and validation: the standard library only, no Qt, SQL or files."""
+
+from ddcase.domain.enums import (
+    JOINT_KINDS,
+    LIAISON_KINDS,
+    ContactKind,
+    ContactMode,
+    Criterion,
+    ExclusionReason,
+    Outcome,
+    ReferralRoute,
+    Role,
+    Service,
+)
+from ddcase.domain.errors import (
+    ConflictError,
+    DomainError,
+    FieldProblem,
+    ImportProblem,
+    ImportRejected,
+    NotFoundError,
+    ValidationError,
+)
+from ddcase.domain.month import Month, month_range, window_start
+from ddcase.domain.values import (
+    Annotation,
+    AuditEntry,
+    Client,
+    Contact,
+    Definition,
+    Episode,
+    MeasureSettings,
+    Worker,
+    definition_in_force,
+)
+
+__all__ = [
+    "JOINT_KINDS",
+    "LIAISON_KINDS",
+    "Annotation",
+    "AuditEntry",
+    "Client",
+    "ConflictError",
+    "Contact",
+    "ContactKind",
+    "ContactMode",
+    "Criterion",
+    "Definition",
+    "DomainError",
+    "Episode",
+    "ExclusionReason",
+    "FieldProblem",
+    "ImportProblem",
+    "ImportRejected",
+    "MeasureSettings",
+    "Month",
+    "NotFoundError",
+    "Outcome",
+    "ReferralRoute",
+    "Role",
+    "Service",
+    "ValidationError",
+    "Worker",
+    "definition_in_force",
+    "month_range",
+    "window_start",
+]

@@ -1,0 +1,93 @@
+"""A calendar month, written YYYY-MM (SPEC §1)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import total_ordering
+from typing import Iterator
+
+from ddcase.domain.errors import DomainError
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
+            raise DomainError(f"not a month: {self.year:04d}-{self.month:02d}")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        match = _MONTH_RE.match(text.strip())
+        if not match:
+            raise DomainError(f"not a month in the form YYYY-MM: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) < (other.year, other.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def days(self) -> int:
+        return calendar.monthrange(self.year, self.month)[1]
+
+    @property
+    def index(self) -> int:
+        """Months since year 0; differences of indexes count months."""
+        return self.year * 12 + self.month - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Month:
+        return cls(index // 12, index % 12 + 1)
+
+    def plus(self, months: int) -> Month:
+        return Month.from_index(self.index + months)
+
+    def next(self) -> Month:
+        return self.plus(1)
+
+    def previous(self) -> Month:
+        return self.plus(-1)
+
+    def label(self) -> str:
+        """'October 2026', for screens and reports."""
+        return f"{calendar.month_name[self.month]} {self.year}"
+
+    def short_label(self) -> str:
+        """'Oct 26', for chart axes."""
+        return f"{calendar.month_abbr[self.month]} {self.year % 100:02d}"
+
+
+def month_range(first: Month, last: Month) -> Iterator[Month]:
+    """Every month from first to last inclusive."""
+    for index in range(first.index, last.index + 1):
+        yield Month.from_index(index)
+
+
+def window_start(end: date, days: int) -> date:
+    """SPEC §2: a window of N days ending on day D is the days D-N+1 .. D."""
+    return end - timedelta(days=days - 1)

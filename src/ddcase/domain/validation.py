@@ -1,0 +1,197 @@
+"""Validation in one place (SPEC §1, §3): the app, the CSV import and the command line all call
+these. Each `check_*` returns every problem found, so a form or an import can list them all.
+
+Pure: today's date is an argument.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from ddcase.domain.errors import FieldProblem
+from ddcase.domain.values import Client, Contact, Definition, Episode, Worker
+
+#: Longest text accepted in each free-text field; SQLite would not enforce a VARCHAR length.
+MAX_LENGTH = {
+    "client_ref": 20,
+    "initials": 6,
+    "name": 80,
+    "organisation": 80,
+    "team": 80,
+    "worker": 80,
+    "mh_worker": 80,
+    "sm_worker": 80,
+    "email": 254,
+    "phone": 30,
+    "note": 500,
+    "text": 500,
+}
+MAX_DURATION_MINUTES = 24 * 60
+EARLIEST_DATE = date(1900, 1, 1)
+
+_CLIENT_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
+_INITIALS_RE = re.compile(r"^[A-Za-z][A-Za-z.' -]*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^[0-9+() -]+$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_UK_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(text: str) -> date:
+    """SPEC §3: dates are YYYY-MM-DD; DD/MM/YYYY (UK spreadsheets) is also accepted.
+
+    Raises ValueError with a message a user can read.
+    """
+    value = text.strip()
+    match = _ISO_DATE_RE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _UK_DATE_RE.match(value)
+        if not match:
+            raise ValueError(f"not a date (use YYYY-MM-DD or DD/MM/YYYY): {text!r}")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"no such date: {text!r}") from None
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """NHS Data Dictionary Modulus 11: weights 10..2 on digits 1-9; check = 11 - (sum mod 11);
+    11 becomes 0; 10 means the number is invalid."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    if check == 10:
+        return False
+    return check == int(digits[9]) and digits != "0000000000"
+
+
+def normalise_nhs_number(text: str) -> str:
+    """Strip spaces and hyphens (3-3-4 format). Raises ValueError if not a valid NHS number."""
+    digits = re.sub(r"[\s-]", "", text)
+    if not digits.isdigit() or len(digits) != 10:
+        raise ValueError("an NHS number has 10 digits")
+    if not nhs_number_is_valid(digits):
+        raise ValueError("not a valid NHS number (the check digit does not match)")
+    return digits
+
+
+def format_nhs_number(digits: str) -> str:
+    """'943 476 5919', as printed on NHS letters."""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else digits
+
+
+def text_problem(field: str, value: str | None, *, required: bool = False) -> str | None:
+    """The problem with a free-text value, or None: required, too long, control characters."""
+    if value is None or value.strip() == "":
+        return "required" if required else None
+    limit = MAX_LENGTH.get(field, MAX_LENGTH["text"])
+    if len(value) > limit:
+        return f"too long ({len(value)} characters; at most {limit})"
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in "\n":
+            return "contains a control character"
+    return None
+
+
+def _check_text(problems: list[FieldProblem], field: str, value: str | None, required: bool = False) -> None:
+    message = text_problem(field, value, required=required)
+    if message:
+        problems.append(FieldProblem(field, message))
+
+
+def _check_date(
+    problems: list[FieldProblem], field: str, value: date | None, today: date, required: bool = False
+) -> None:
+    if value is None:
+        if required:
+            problems.append(FieldProblem(field, "required"))
+        return
+    if value > today:
+        problems.append(FieldProblem(field, f"{value.isoformat()} is in the future"))
+    elif value < EARLIEST_DATE:
+        problems.append(FieldProblem(field, f"{value.isoformat()} is before 1900"))
+
+
+def check_worker(worker: Worker) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    _check_text(problems, "name", worker.name, required=True)
+    _check_text(problems, "organisation", worker.organisation, required=True)
+    _check_text(problems, "email", worker.email)
+    _check_text(problems, "phone", worker.phone)
+    if worker.email and not _EMAIL_RE.match(worker.email.strip()):
+        problems.append(FieldProblem("email", "not an email address"))
+    if worker.phone and not _PHONE_RE.match(worker.phone.strip()):
+        problems.append(FieldProblem("phone", "use digits, spaces, +, ( and ) only"))
+    return problems
+
+
+def check_client(client: Client, today: date) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    _check_text(problems, "client_ref", client.client_ref, required=True)
+    if client.client_ref and not _CLIENT_REF_RE.match(client.client_ref):
+        problems.append(FieldProblem("client_ref", "use letters, digits, '/', '_', '.' and '-' only"))
+    _check_text(problems, "initials", client.initials, required=True)
+    if client.initials and not _INITIALS_RE.match(client.initials):
+        problems.append(FieldProblem("initials", "use letters only"))
+    if client.nhs_number is not None and not nhs_number_is_valid(client.nhs_number):
+        problems.append(FieldProblem("nhs_number", "not a valid NHS number (the check digit does not match)"))
+    _check_date(problems, "date_of_birth", client.date_of_birth, today)
+    _check_date(problems, "consent_to_share_on", client.consent_to_share_on, today)
+    if client.ethnicity is not None and not re.fullmatch(r"[A-Z]", client.ethnicity):
+        problems.append(FieldProblem("ethnicity", "an NHS ethnic category is one letter A-Z (Z = not stated)"))
+    if (
+        client.date_of_birth
+        and client.consent_to_share_on
+        and client.consent_to_share_on < client.date_of_birth
+    ):
+        problems.append(FieldProblem("consent_to_share_on", "before the date of birth"))
+    return problems
+
+
+def check_episode(episode: Episode, today: date) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    _check_text(problems, "client_ref", episode.client_ref, required=True)
+    _check_text(problems, "organisation", episode.organisation, required=True)
+    _check_text(problems, "team", episode.team)
+    _check_text(problems, "worker", episode.worker)
+    _check_date(problems, "start_date", episode.start_date, today, required=True)
+    _check_date(problems, "end_date", episode.end_date, today)
+    if episode.end_date is not None and episode.start_date is not None and episode.end_date < episode.start_date:
+        problems.append(FieldProblem("end_date", "before the start date"))
+    return problems
+
+
+def check_contact(contact: Contact, today: date) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    _check_text(problems, "client_ref", contact.client_ref, required=True)
+    _check_date(problems, "date", contact.date, today, required=True)
+    _check_text(problems, "mh_worker", contact.mh_worker)
+    _check_text(problems, "sm_worker", contact.sm_worker)
+    _check_text(problems, "note", contact.note)
+    if contact.duration_minutes is not None and not 0 < contact.duration_minutes <= MAX_DURATION_MINUTES:
+        problems.append(FieldProblem("duration_minutes", f"between 1 and {MAX_DURATION_MINUTES} minutes"))
+    return problems
+
+
+def check_definition(definition: Definition) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if not 1 <= definition.min_overlap_days <= 31:
+        problems.append(FieldProblem("min_overlap_days", "between 1 and 31 days"))
+    if not 1 <= definition.joint_contacts_min <= 50:
+        problems.append(FieldProblem("joint_contacts_min", "between 1 and 50 contacts"))
+    if not 1 <= definition.joint_contact_window_days <= 730:
+        problems.append(FieldProblem("joint_contact_window_days", "between 1 and 730 days"))
+    if not 1 <= definition.liaison_contacts_min <= 50:
+        problems.append(FieldProblem("liaison_contacts_min", "between 1 and 50 contacts"))
+    _check_text(problems, "note", definition.note)
+    return problems
+
+

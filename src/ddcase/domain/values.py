@@ -1,0 +1,198 @@
+"""Plain, frozen values for the things ddcase records (SPEC §1, §2).
+
+Workers are named by (service, name), unique within a side; clients by `client_ref`. `id` and
+`version` are None/0 on a draft that has not been saved; `version` carries optimistic locking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from ddcase.domain.enums import (
+    ContactKind,
+    ContactMode,
+    Criterion,
+    Outcome,
+    ReferralRoute,
+    Role,
+    Service,
+)
+from ddcase.domain.month import Month
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    name: str
+    organisation: str
+    service: Service
+    role: Role | None = None
+    email: str | None = None
+    phone: str | None = None
+    id: int | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    client_ref: str
+    initials: str
+    nhs_number: str | None = None
+    date_of_birth: date | None = None
+    ethnicity: str | None = None
+    referral_route: ReferralRoute | None = None
+    consent_to_share_on: date | None = None
+    id: int | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    client_ref: str
+    service: Service
+    organisation: str
+    start_date: date
+    end_date: date | None = None
+    team: str | None = None
+    worker: str | None = None
+    id: int | None = None
+    version: int = 0
+
+    def is_open_on(self, day: date) -> bool:
+        """Dates are inclusive; an episode with no end date is open."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    client_ref: str
+    date: date
+    kind: ContactKind
+    mode: ContactMode
+    outcome: Outcome = Outcome.ATTENDED
+    mh_worker: str | None = None
+    sm_worker: str | None = None
+    client_present: bool | None = None
+    duration_minutes: int | None = None
+    note: str | None = None
+    id: int | None = None
+    version: int = 0
+
+    def match_key(self) -> tuple[object, ...]:
+        """SPEC §3: a contact is matched by all of its columns."""
+        return (
+            self.client_ref,
+            self.date,
+            self.kind,
+            self.mode,
+            self.outcome,
+            self.mh_worker,
+            self.sm_worker,
+            self.client_present,
+            self.duration_minutes,
+            self.note,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One version of the operational definition of a jointly worked case (SPEC §2).
+
+    `first_month` None means "from the beginning" (version 1).
+    """
+
+    version: int = 1
+    first_month: Month | None = None
+    named_workers: bool = True
+    consent: bool = True
+    joint_contact: bool = True
+    liaison: bool = True
+    joint_contacts_min: int = 1
+    joint_contact_window_days: int = 90
+    liaison_contacts_min: int = 1
+    min_overlap_days: int = 14
+    written_contacts_count: bool = False
+    agreed_on: date | None = None
+    note: str | None = None
+
+    def enabled(self) -> tuple[Criterion, ...]:
+        """The enabled criteria, in SPEC order."""
+        return tuple(c for c in Criterion if getattr(self, c.value))
+
+    def with_parameters(self, **changes: object) -> Definition:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def plain_words(self) -> str:
+        """The definition as a team would say it, for screens and reports."""
+        written = "" if not self.written_contacts_count else " (emails and letters count)"
+        parts = []
+        if self.named_workers:
+            parts.append("both services name a worker")
+        if self.consent:
+            parts.append("consent to share is recorded")
+        if self.joint_contact:
+            n = self.joint_contacts_min
+            parts.append(
+                f"at least {n} joint appointment{'s' if n != 1 else ''} or care plan review"
+                f"{'s' if n != 1 else ''} in the last {self.joint_contact_window_days} days"
+            )
+        if self.liaison:
+            n = self.liaison_contacts_min
+            parts.append(f"at least {n} liaison contact{'s' if n != 1 else ''} in the month")
+        criteria = "; ".join(parts) if parts else "no criteria enabled"
+        return (
+            f"Jointly worked when {criteria}{written}. Mutual clients are open to both services "
+            f"for at least {self.min_overlap_days} days of the month."
+        )
+
+
+def definition_in_force(versions: list[Definition], month: Month) -> Definition:
+    """SPEC §2: month M is judged by the latest version whose first month is on or before M."""
+    chosen: Definition | None = None
+    for d in sorted(versions, key=lambda v: v.version):
+        if d.first_month is None or d.first_month <= month:
+            chosen = d
+    if chosen is None:
+        return Definition()
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A dated note on the chart: a change idea, a PDSA cycle, an event. `new_part` starts a new
+    part of the chart from its month (SPEC §5). `team` None applies to every team."""
+
+    month: Month
+    text: str
+    team: str | None = None
+    new_part: bool = False
+    id: int | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSettings:
+    """A team's aim and baseline for the chart. `team` None is the whole service."""
+
+    team: str | None = None
+    aim_percentage: float | None = None
+    aim_by: Month | None = None
+    aim_text: str | None = None
+    baseline_months: int | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    os_user: str
+    app_user: str | None
+    action: str
+    entity: str
+    entity_key: str | None
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+    hash: str = ""
+    prev_hash: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
