@@ -1,0 +1,256 @@
+"""Pure: whether each client is mutual and jointly worked in a month, and the month's figure
+(SPEC §1, §2).
+
+`evaluate` judges one client in one month and says, criterion by criterion, what holds, so every
+screen and report can say *why not*. `month_figures` counts them. The percentage is computed
+here once (`percentage`); rounding for display is `ddcase.domain.format.percent_text`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ddcase.domain import (
+    JOINT_KINDS,
+    Client,
+    Contact,
+    Criterion,
+    Definition,
+    Episode,
+    ExclusionReason,
+    Month,
+    Service,
+    window_start,
+)
+from ddcase.rules import criteria
+from ddcase.rules.mutual import day_count, mutual_intervals, overlaps
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHistory:
+    """What the rules need to know of one client: the client, every episode, and the contacts
+    (all of them, or at least those from the earliest window that will be judged)."""
+
+    client: Client
+    episodes: tuple[Episode, ...]
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientMonth:
+    """One client judged in one month."""
+
+    client_ref: str
+    initials: str
+    month: Month
+    definition_version: int
+    mutual_days: int
+    excluded: ExclusionReason | None
+    teams: tuple[str, ...]
+    criteria: tuple[tuple[Criterion, bool], ...]
+    care_coordinator: str | None
+    key_worker: str | None
+    provider: str | None
+    last_joint_contact: date | None
+    joint_contacts_in_window: int
+    liaison_contacts_in_month: int
+
+    @property
+    def is_mutual(self) -> bool:
+        return self.excluded is None
+
+    @property
+    def failed_criteria(self) -> tuple[Criterion, ...]:
+        """The enabled criteria that do not hold, in SPEC order (empty when jointly worked)."""
+        return tuple(c for c, holds in self.criteria if not holds)
+
+    @property
+    def jointly_worked(self) -> bool:
+        return self.is_mutual and not self.failed_criteria
+
+    def holds(self, criterion: Criterion) -> bool | None:
+        """Whether an enabled criterion holds; None when the definition does not use it."""
+        for c, holds in self.criteria:
+            if c is criterion:
+                return holds
+        return None
+
+
+def evaluate(history: ClientHistory, month: Month, definition: Definition) -> ClientMonth | None:
+    """Judge one client in month M by `definition` (the version in force for M).
+
+    None when the client has no mutual day in M. A client with some mutual days but fewer than
+    `min_overlap_days` is returned excluded (`short_overlap`), with no criteria judged.
+    """
+    episodes = history.episodes
+    intervals = mutual_intervals(episodes, month)
+    days = day_count(intervals)
+    if days == 0:
+        return None
+    last_mutual_day = intervals[-1][1]
+    teams = sorted(
+        {
+            e.team
+            for e in episodes
+            if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)
+        }
+    )
+    coordinator = _worker_on(episodes, Service.MENTAL_HEALTH, last_mutual_day)
+    key_worker = _worker_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
+    provider = _organisation_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
+    contacts = history.contacts
+    joint_count = criteria.joint_contacts_in_window(contacts, month, definition)
+    liaison_count = criteria.liaison_contacts_in_month(contacts, month, definition)
+    last_joint = max(
+        (
+            c.date
+            for c in contacts
+            if c.kind in JOINT_KINDS and c.date <= month.last_day and criteria.is_counting(c, definition)
+        ),
+        default=None,
+    )
+    excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
+    judged: list[tuple[Criterion, bool]] = []
+    if excluded is None:
+        checks: dict[Criterion, Callable[[], bool]] = {
+            Criterion.NAMED_WORKERS: lambda: criteria.named_workers(episodes, last_mutual_day),
+            Criterion.CONSENT: lambda: criteria.consent(history.client.consent_to_share_on, month),
+            Criterion.JOINT_CONTACT: lambda: joint_count >= definition.joint_contacts_min,
+            Criterion.LIAISON: lambda: liaison_count >= definition.liaison_contacts_min,
+        }
+        judged = [(c, checks[c]()) for c in definition.enabled()]
+    return ClientMonth(
+        client_ref=history.client.client_ref,
+        initials=history.client.initials,
+        month=month,
+        definition_version=definition.version,
+        mutual_days=days,
+        excluded=excluded,
+        teams=tuple(teams),
+        criteria=tuple(judged),
+        care_coordinator=coordinator,
+        key_worker=key_worker,
+        provider=provider,
+        last_joint_contact=last_joint,
+        joint_contacts_in_window=joint_count,
+        liaison_contacts_in_month=liaison_count,
+    )
+
+
+def _open_on(episodes: Sequence[Episode], service: Service, day: date) -> list[Episode]:
+    return sorted(
+        (e for e in episodes if e.service is service and e.is_open_on(day)),
+        key=lambda e: (e.worker is not None, e.start_date),
+    )
+
+
+def _worker_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:
+    """The named worker of the latest-started open episode of that side (a named one first)."""
+    open_episodes = _open_on(episodes, service, day)
+    return open_episodes[-1].worker if open_episodes else None
+
+
+def _organisation_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:
+    open_episodes = _open_on(episodes, service, day)
+    return open_episodes[-1].organisation if open_episodes else None
+
+
+def percentage(jointly_worked: int, mutual_clients: int) -> float | None:
+    """SPEC §2: 100 x jointly_worked / mutual_clients, unrounded; None with no mutual clients."""
+    if mutual_clients == 0:
+        return None
+    return 100 * jointly_worked / mutual_clients
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFigures:
+    """The month's figure (optionally for one team) with every mutual and excluded client."""
+
+    month: Month
+    team: str | None
+    definition: Definition
+    clients: tuple[ClientMonth, ...]
+    excluded: tuple[ClientMonth, ...]
+
+    @property
+    def definition_version(self) -> int:
+        return self.definition.version
+
+    @property
+    def mutual_clients(self) -> int:
+        return len(self.clients)
+
+    @property
+    def jointly_worked(self) -> int:
+        return sum(1 for c in self.clients if c.jointly_worked)
+
+    @property
+    def percentage(self) -> float | None:
+        return percentage(self.jointly_worked, self.mutual_clients)
+
+    def not_jointly_worked(self) -> tuple[ClientMonth, ...]:
+        return tuple(c for c in self.clients if not c.jointly_worked)
+
+    def reasons(self) -> list[tuple[Criterion, int]]:
+        """How many mutual clients fail each criterion, largest first (ties in SPEC order)."""
+        counts: Counter[Criterion] = Counter()
+        for c in self.clients:
+            counts.update(c.failed_criteria)
+        order = list(Criterion)
+        return sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
+
+    def breakdown(self, key: Callable[[ClientMonth], Iterable[str | None]]) -> list[GroupFigures]:
+        """The figure per group (care coordinator, provider, team ...), largest group first.
+
+        `key` returns the groups a client belongs to (a client may be in several teams)."""
+        totals: dict[str, list[int]] = {}
+        for c in self.clients:
+            for group in key(c):
+                name = group or "(none named)"
+                cell = totals.setdefault(name, [0, 0])
+                cell[0] += 1
+                cell[1] += int(c.jointly_worked)
+        return sorted(
+            (GroupFigures(name, n, j) for name, (n, j) in totals.items()),
+            key=lambda g: (-g.mutual_clients, g.name.lower()),
+        )
+
+    def by_care_coordinator(self) -> list[GroupFigures]:
+        return self.breakdown(lambda c: [c.care_coordinator])
+
+    def by_provider(self) -> list[GroupFigures]:
+        return self.breakdown(lambda c: [c.provider])
+
+    def by_team(self) -> list[GroupFigures]:
+        return self.breakdown(lambda c: c.teams or [None])
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    name: str
+    mutual_clients: int
+    jointly_worked: int
+
+    @property
+    def percentage(self) -> float | None:
+        return percentage(self.jointly_worked, self.mutual_clients)
+
+
+def month_figures(
+    histories: Iterable[ClientHistory], month: Month, definition: Definition, team: str | None = None
+) -> MonthFigures:
+    """SPEC §2 "the figure" for month M, optionally for one team (SPEC §1: a client moved between
+    teams in M counts for each team whose episode was open on a mutual day)."""
+    mutual: list[ClientMonth] = []
+    excluded: list[ClientMonth] = []
+    for history in histories:
+        result = evaluate(history, month, definition)
+        if result is None or (team is not None and team not in result.teams):
+            continue
+        (mutual if result.is_mutual else excluded).append(result)
+    mutual.sort(key=lambda c: c.client_ref)
+    excluded.sort(key=lambda c: c.client_ref)
+    return MonthFigures(month, team, definition, tuple(mutual), tuple(excluded))
