@@ -80,7 +80,9 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"attended": "Attended", "did_not_attend": "Did not attend", "cancelled": "Cancelled"}[self.value]
+        return {"attended": "Attended", "did_not_attend": "Did not attend", "cancelled": "Cancelled"}[
+            self.value
+        ]
 
 
 class Criterion(StrEnum):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import total_ordering
-from typing import Iterator
 
 from ddcase.domain.errors import DomainError
 

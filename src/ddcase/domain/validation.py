@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 
 from ddcase.domain.errors import FieldProblem
 from ddcase.domain.values import Client, Contact, Definition, Episode, Worker
@@ -64,7 +64,7 @@ def nhs_number_is_valid(digits: str) -> bool:
     11 becomes 0; 10 means the number is invalid."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
         check = 0
@@ -146,7 +146,9 @@ def check_client(client: Client, today: date) -> list[FieldProblem]:
     _check_date(problems, "date_of_birth", client.date_of_birth, today)
     _check_date(problems, "consent_to_share_on", client.consent_to_share_on, today)
     if client.ethnicity is not None and not re.fullmatch(r"[A-Z]", client.ethnicity):
-        problems.append(FieldProblem("ethnicity", "an NHS ethnic category is one letter A-Z (Z = not stated)"))
+        problems.append(
+            FieldProblem("ethnicity", "an NHS ethnic category is one letter A-Z (Z = not stated)")
+        )
     if (
         client.date_of_birth
         and client.consent_to_share_on
@@ -164,7 +166,11 @@ def check_episode(episode: Episode, today: date) -> list[FieldProblem]:
     _check_text(problems, "worker", episode.worker)
     _check_date(problems, "start_date", episode.start_date, today, required=True)
     _check_date(problems, "end_date", episode.end_date, today)
-    if episode.end_date is not None and episode.start_date is not None and episode.end_date < episode.start_date:
+    if (
+        episode.end_date is not None
+        and episode.start_date is not None
+        and episode.end_date < episode.start_date
+    ):
         problems.append(FieldProblem("end_date", "before the start date"))
     return problems
 
@@ -193,5 +199,3 @@ def check_definition(definition: Definition) -> list[FieldProblem]:
         problems.append(FieldProblem("liaison_contacts_min", "between 1 and 50 contacts"))
     _check_text(problems, "note", definition.note)
     return problems
-
-

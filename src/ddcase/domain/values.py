@@ -146,6 +146,16 @@ class Definition:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ClientHistory:
+    """What the rules need to know of one client: the client, every episode, and the contacts
+    (all of them, or at least those from the earliest window that will be judged)."""
+
+    client: Client
+    episodes: tuple[Episode, ...]
+    contacts: tuple[Contact, ...]
+
+
 def definition_in_force(versions: list[Definition], month: Month) -> Definition:
     """SPEC §2: month M is judged by the latest version whose first month is on or before M."""
     chosen: Definition | None = None

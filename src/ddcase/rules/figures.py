@@ -15,28 +15,16 @@ from datetime import date
 
 from ddcase.domain import (
     JOINT_KINDS,
-    Client,
-    Contact,
+    ClientHistory,
     Criterion,
     Definition,
     Episode,
     ExclusionReason,
     Month,
     Service,
-    window_start,
 )
 from ddcase.rules import criteria
 from ddcase.rules.mutual import day_count, mutual_intervals, overlaps
-
-
-@dataclass(frozen=True, slots=True)
-class ClientHistory:
-    """What the rules need to know of one client: the client, every episode, and the contacts
-    (all of them, or at least those from the earliest window that will be judged)."""
-
-    client: Client
-    episodes: tuple[Episode, ...]
-    contacts: tuple[Contact, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +80,7 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
         return None
     last_mutual_day = intervals[-1][1]
     teams = sorted(
-        {
-            e.team
-            for e in episodes
-            if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)
-        }
+        {e.team for e in episodes if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)}
     )
     coordinator = _worker_on(episodes, Service.MENTAL_HEALTH, last_mutual_day)
     key_worker = _worker_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)

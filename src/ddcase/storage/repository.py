@@ -1,0 +1,428 @@
+"""Rows <-> domain values, and the queries the services reuse. Sessions come from the caller
+(`Database.read()` / `Database.write()`); nothing here commits."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from ddcase.domain import (
+    Annotation,
+    Client,
+    ClientHistory,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Definition,
+    Episode,
+    MeasureSettings,
+    Month,
+    Outcome,
+    ReferralRoute,
+    Role,
+    Service,
+    Worker,
+)
+from ddcase.storage.tables import (
+    AnnotationRow,
+    ClientRow,
+    ContactRow,
+    DefinitionRow,
+    EpisodeRow,
+    MeasureSettingsRow,
+    OrganisationRow,
+    SettingRow,
+    WorkerRow,
+)
+
+# ---------------------------------------------------------------- organisations and workers
+
+
+def organisation_ids(session: Session) -> dict[str, int]:
+    return {name: id_ for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))}
+
+
+def organisation_id(
+    session: Session, name: str, service: Service, cache: dict[str, int] | None = None
+) -> int:
+    """The organisation's id, creating it on first use."""
+    if cache is not None and name in cache:
+        return cache[name]
+    row = session.scalars(select(OrganisationRow).where(OrganisationRow.name == name)).first()
+    if row is None:
+        row = OrganisationRow(name=name, service=service.value)
+        session.add(row)
+        session.flush()
+    assert row.id is not None
+    if cache is not None:
+        cache[name] = row.id
+    return row.id
+
+
+def organisations(session: Session, service: Service | None = None) -> list[str]:
+    query = select(OrganisationRow.name).order_by(OrganisationRow.name)
+    if service is not None:
+        query = query.where(OrganisationRow.service == service.value)
+    return list(session.scalars(query))
+
+
+def worker_value(row: WorkerRow, organisation: str) -> Worker:
+    return Worker(
+        name=row.name,
+        organisation=organisation,
+        service=Service(row.service),
+        role=Role(row.role) if row.role else None,
+        email=row.email,
+        phone=row.phone,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def workers(session: Session) -> list[Worker]:
+    rows = session.execute(
+        select(WorkerRow, OrganisationRow.name)
+        .join(OrganisationRow, WorkerRow.organisation_id == OrganisationRow.id)
+        .order_by(WorkerRow.service, WorkerRow.name)
+    )
+    return [worker_value(w, org) for w, org in rows]
+
+
+def worker_ids(session: Session) -> dict[tuple[str, str], int]:
+    """(service, name) -> id for every worker."""
+    return {
+        (service, name): id_
+        for id_, service, name in session.execute(select(WorkerRow.id, WorkerRow.service, WorkerRow.name))
+    }
+
+
+def worker_names(session: Session) -> dict[int, str]:
+    return {id_: name for id_, name in session.execute(select(WorkerRow.id, WorkerRow.name))}
+
+
+def worker_row(session: Session, service: Service, name: str) -> WorkerRow | None:
+    return session.scalars(
+        select(WorkerRow).where(WorkerRow.service == service.value, WorkerRow.name == name)
+    ).first()
+
+
+# ---------------------------------------------------------------- clients
+
+
+def client_value(row: ClientRow) -> Client:
+    return Client(
+        client_ref=row.client_ref,
+        initials=row.initials,
+        nhs_number=row.nhs_number,
+        date_of_birth=row.date_of_birth,
+        ethnicity=row.ethnicity,
+        referral_route=ReferralRoute(row.referral_route) if row.referral_route else None,
+        consent_to_share_on=row.consent_to_share_on,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def client_row(session: Session, client_ref: str) -> ClientRow | None:
+    return session.scalars(select(ClientRow).where(ClientRow.client_ref == client_ref)).first()
+
+
+def client_ids(session: Session) -> dict[str, int]:
+    return {ref: id_ for id_, ref in session.execute(select(ClientRow.id, ClientRow.client_ref))}
+
+
+def clients(session: Session) -> list[Client]:
+    return [client_value(r) for r in session.scalars(select(ClientRow).order_by(ClientRow.client_ref))]
+
+
+def apply_client(row: ClientRow, client: Client) -> None:
+    row.client_ref = client.client_ref
+    row.initials = client.initials
+    row.nhs_number = client.nhs_number
+    row.date_of_birth = client.date_of_birth
+    row.ethnicity = client.ethnicity
+    row.referral_route = client.referral_route.value if client.referral_route else None
+    row.consent_to_share_on = client.consent_to_share_on
+
+
+# ---------------------------------------------------------------- episodes
+
+_MhWorker = aliased(WorkerRow)
+
+
+def _episode_query():  # type: ignore[no-untyped-def]
+    return (
+        select(EpisodeRow, ClientRow.client_ref, OrganisationRow.name, WorkerRow.name)
+        .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
+        .join(OrganisationRow, EpisodeRow.organisation_id == OrganisationRow.id)
+        .outerjoin(WorkerRow, EpisodeRow.worker_id == WorkerRow.id)
+    )
+
+
+def episode_value(row: EpisodeRow, client_ref: str, organisation: str, worker: str | None) -> Episode:
+    return Episode(
+        client_ref=client_ref,
+        service=Service(row.service),
+        organisation=organisation,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        team=row.team,
+        worker=worker,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def episodes_for(session: Session, client_id: int) -> list[Episode]:
+    rows = session.execute(
+        _episode_query()
+        .where(EpisodeRow.client_id == client_id)
+        .order_by(EpisodeRow.start_date, EpisodeRow.service)
+    )
+    return [episode_value(*r) for r in rows]
+
+
+def all_episodes(session: Session) -> list[Episode]:
+    rows = session.execute(
+        _episode_query().order_by(ClientRow.client_ref, EpisodeRow.service, EpisodeRow.start_date)
+    )
+    return [episode_value(*r) for r in rows]
+
+
+def teams(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(EpisodeRow.team)
+            .where(EpisodeRow.team.is_not(None), EpisodeRow.service == Service.MENTAL_HEALTH.value)
+            .distinct()
+            .order_by(EpisodeRow.team)
+        )
+    )
+
+
+# ---------------------------------------------------------------- contacts
+
+_SmWorker = aliased(WorkerRow)
+
+
+def _contact_query():  # type: ignore[no-untyped-def]
+    return (
+        select(ContactRow, ClientRow.client_ref, _MhWorker.name, _SmWorker.name)
+        .join(ClientRow, ContactRow.client_id == ClientRow.id)
+        .outerjoin(_MhWorker, ContactRow.mh_worker_id == _MhWorker.id)
+        .outerjoin(_SmWorker, ContactRow.sm_worker_id == _SmWorker.id)
+    )
+
+
+def contact_value(row: ContactRow, client_ref: str, mh: str | None, sm: str | None) -> Contact:
+    return Contact(
+        client_ref=client_ref,
+        date=row.date,
+        kind=ContactKind(row.kind),
+        mode=ContactMode(row.mode),
+        outcome=Outcome(row.outcome),
+        mh_worker=mh,
+        sm_worker=sm,
+        client_present=row.client_present,
+        duration_minutes=row.duration_minutes,
+        note=row.note,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def contacts_for(session: Session, client_id: int) -> list[Contact]:
+    rows = session.execute(
+        _contact_query()
+        .where(ContactRow.client_id == client_id)
+        .order_by(ContactRow.date.desc(), ContactRow.id)
+    )
+    return [contact_value(*r) for r in rows]
+
+
+def all_contacts(session: Session) -> list[Contact]:
+    rows = session.execute(_contact_query().order_by(ClientRow.client_ref, ContactRow.date, ContactRow.id))
+    return [contact_value(*r) for r in rows]
+
+
+def contact_fingerprint(contact: Contact) -> str:
+    """SPEC §3: contacts are matched by all of their columns; this is their digest."""
+    parts = [
+        contact.client_ref,
+        contact.date.isoformat(),
+        contact.kind.value,
+        contact.mode.value,
+        contact.outcome.value,
+        contact.mh_worker or "",
+        contact.sm_worker or "",
+        "" if contact.client_present is None else ("yes" if contact.client_present else "no"),
+        "" if contact.duration_minutes is None else str(contact.duration_minutes),
+        contact.note or "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def apply_contact(
+    row: ContactRow, contact: Contact, client_id: int, workers: dict[tuple[str, str], int]
+) -> None:
+    row.client_id = client_id
+    row.date = contact.date
+    row.kind = contact.kind.value
+    row.mode = contact.mode.value
+    row.outcome = contact.outcome.value
+    row.mh_worker_id = (
+        workers[(Service.MENTAL_HEALTH.value, contact.mh_worker)] if contact.mh_worker else None
+    )
+    row.sm_worker_id = (
+        workers[(Service.SUBSTANCE_MISUSE.value, contact.sm_worker)] if contact.sm_worker else None
+    )
+    row.client_present = contact.client_present
+    row.duration_minutes = contact.duration_minutes
+    row.note = contact.note
+    row.fingerprint = contact_fingerprint(contact)
+
+
+# ---------------------------------------------------------------- histories for the rules
+
+
+def histories(session: Session, first: date, last: date, contacts_from: date) -> list[ClientHistory]:
+    """Every client with a mental_health and a substance_misuse episode both overlapping
+    first..last, with all their episodes and their contacts from `contacts_from` to `last`.
+
+    Set-based: three queries whatever the number of clients.
+    """
+    overlapping = and_(
+        EpisodeRow.start_date <= last, or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first)
+    )
+    mh = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.MENTAL_HEALTH.value)
+    sm = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.SUBSTANCE_MISUSE.value)
+    candidates = mh.intersect(sm).subquery()
+    client_rows = session.scalars(select(ClientRow).where(ClientRow.id.in_(select(candidates.c.client_id))))
+    by_id = {row.id: client_value(row) for row in client_rows}
+    if not by_id:
+        return []
+    episodes: dict[int, list[Episode]] = defaultdict(list)
+    for row, ref, org, worker in session.execute(
+        _episode_query().where(EpisodeRow.client_id.in_(select(candidates.c.client_id)), overlapping)
+    ):
+        episodes[row.client_id].append(episode_value(row, ref, org, worker))
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for row, ref, mh_name, sm_name in session.execute(
+        _contact_query().where(
+            ContactRow.client_id.in_(select(candidates.c.client_id)),
+            ContactRow.date >= contacts_from,
+            ContactRow.date <= last,
+        )
+    ):
+        contacts[row.client_id].append(contact_value(row, ref, mh_name, sm_name))
+    return [
+        ClientHistory(client, tuple(episodes[id_]), tuple(contacts[id_])) for id_, client in by_id.items()
+    ]
+
+
+def client_history(session: Session, client_id: int) -> ClientHistory:
+    row = session.get(ClientRow, client_id)
+    assert row is not None
+    return ClientHistory(
+        client_value(row), tuple(episodes_for(session, client_id)), tuple(contacts_for(session, client_id))
+    )
+
+
+# ---------------------------------------------------------------- definitions
+
+
+def definition_value(row: DefinitionRow) -> Definition:
+    return Definition(
+        version=row.number,
+        first_month=Month.parse(row.first_month) if row.first_month else None,
+        named_workers=row.named_workers,
+        consent=row.consent,
+        joint_contact=row.joint_contact,
+        liaison=row.liaison,
+        joint_contacts_min=row.joint_contacts_min,
+        joint_contact_window_days=row.joint_contact_window_days,
+        liaison_contacts_min=row.liaison_contacts_min,
+        min_overlap_days=row.min_overlap_days,
+        written_contacts_count=row.written_contacts_count,
+        agreed_on=row.agreed_on,
+        note=row.note,
+    )
+
+
+def definitions(session: Session) -> list[Definition]:
+    return [
+        definition_value(r) for r in session.scalars(select(DefinitionRow).order_by(DefinitionRow.number))
+    ]
+
+
+def definition_row(definition: Definition) -> DefinitionRow:
+    return DefinitionRow(
+        number=definition.version,
+        first_month=str(definition.first_month) if definition.first_month else None,
+        named_workers=definition.named_workers,
+        consent=definition.consent,
+        joint_contact=definition.joint_contact,
+        liaison=definition.liaison,
+        joint_contacts_min=definition.joint_contacts_min,
+        joint_contact_window_days=definition.joint_contact_window_days,
+        liaison_contacts_min=definition.liaison_contacts_min,
+        min_overlap_days=definition.min_overlap_days,
+        written_contacts_count=definition.written_contacts_count,
+        agreed_on=definition.agreed_on,
+        note=definition.note,
+    )
+
+
+# ---------------------------------------------------------------- chart notes and settings
+
+
+def annotation_value(row: AnnotationRow) -> Annotation:
+    return Annotation(
+        month=Month.parse(row.month),
+        text=row.text,
+        team=row.team or None,
+        new_part=row.new_part,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def annotations(session: Session, team: str | None = None) -> list[Annotation]:
+    """Notes for a team's chart: its own and those for every team ('')."""
+    query = select(AnnotationRow).order_by(AnnotationRow.month, AnnotationRow.id)
+    if team is not None:
+        query = query.where(AnnotationRow.team.in_(["", team]))
+    else:
+        query = query.where(AnnotationRow.team == "")
+    return [annotation_value(r) for r in session.scalars(query)]
+
+
+def measure_settings(session: Session, team: str | None) -> MeasureSettings:
+    row = session.get(MeasureSettingsRow, team or "")
+    if row is None:
+        return MeasureSettings(team=team)
+    return MeasureSettings(
+        team=team,
+        aim_percentage=row.aim_percentage,
+        aim_by=Month.parse(row.aim_by) if row.aim_by else None,
+        aim_text=row.aim_text,
+        baseline_months=row.baseline_months,
+        version=row.version,
+    )
+
+
+def settings(session: Session) -> dict[str, str]:
+    return {row.key: row.value for row in session.scalars(select(SettingRow))}
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(SettingRow, key)
+    if row is None:
+        session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value

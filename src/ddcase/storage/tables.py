@@ -1,0 +1,225 @@
+"""SQLModel rows. Classes are called *Row so that "model" always means a Qt model.
+
+Every editable table carries `version` (optimistic locking: SQLAlchemy adds `WHERE version = :old`
+to each UPDATE and DELETE and raises StaleDataError when someone else saved first) and
+`updated_at`/`updated_by`, which the conflict message quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, Integer, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so Alembic batch migrations on SQLite can drop them later.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def _version_column() -> Column[int]:
+    return Column("version", Integer, nullable=False, server_default="1")
+
+
+class OrganisationRow(SQLModel, table=True):
+    __tablename__ = "organisation"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    service: str = Field(max_length=20)
+
+
+_worker_version = _version_column()
+
+
+class WorkerRow(SQLModel, table=True):
+    __tablename__ = "worker"
+    __table_args__ = (UniqueConstraint("service", "name", name="uq_worker_service_name"),)
+    __mapper_args__ = {"version_id_col": _worker_version}
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    service: str = Field(max_length=20)
+    role: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=30)
+    version: int = Field(default=1, sa_column=_worker_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_client_version = _version_column()
+
+
+class ClientRow(SQLModel, table=True):
+    __tablename__ = "client"
+    __mapper_args__ = {"version_id_col": _client_version}
+    id: int | None = Field(default=None, primary_key=True)
+    client_ref: str = Field(max_length=20, unique=True)
+    initials: str = Field(max_length=6)
+    nhs_number: str | None = Field(default=None, max_length=10)
+    date_of_birth: dt.date | None = None
+    ethnicity: str | None = Field(default=None, max_length=1)
+    referral_route: str | None = Field(default=None, max_length=20)
+    consent_to_share_on: dt.date | None = None
+    is_demo: bool = Field(default=False)
+    purged_on: dt.date | None = None
+    version: int = Field(default=1, sa_column=_client_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_episode_version = _version_column()
+
+
+class EpisodeRow(SQLModel, table=True):
+    __tablename__ = "episode"
+    __table_args__ = (
+        UniqueConstraint(
+            "client_id", "service", "organisation_id", "start_date", name="uq_episode_client_id"
+        ),
+        Index("ix_episode_dates", "start_date", "end_date"),
+    )
+    __mapper_args__ = {"version_id_col": _episode_version}
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    service: str = Field(max_length=20)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    team: str | None = Field(default=None, max_length=80)
+    worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True)
+    start_date: dt.date
+    end_date: dt.date | None = None
+    version: int = Field(default=1, sa_column=_episode_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_contact_version = _version_column()
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_client_date", "client_id", "date"),)
+    __mapper_args__ = {"version_id_col": _contact_version}
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    date: dt.date = Field(index=True)
+    kind: str = Field(max_length=20)
+    mode: str = Field(max_length=20)
+    outcome: str = Field(default="attended", max_length=20)
+    mh_worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True)
+    sm_worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True)
+    client_present: bool | None = None
+    duration_minutes: int | None = None
+    note: str | None = Field(default=None, max_length=500)
+    # SHA-256 of every column (SPEC §3: two equal contact rows are one contact).
+    fingerprint: str = Field(max_length=64, unique=True)
+    version: int = Field(default=1, sa_column=_contact_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_definition_version = _version_column()
+
+
+class DefinitionRow(SQLModel, table=True):
+    """One version of the operational definition; `first_month` NULL = from the beginning."""
+
+    __tablename__ = "definition_version"
+    __mapper_args__ = {"version_id_col": _definition_version}
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    first_month: str | None = Field(default=None, max_length=7, unique=True)
+    named_workers: bool = True
+    consent: bool = True
+    joint_contact: bool = True
+    liaison: bool = True
+    joint_contacts_min: int = 1
+    joint_contact_window_days: int = 90
+    liaison_contacts_min: int = 1
+    min_overlap_days: int = 14
+    written_contacts_count: bool = False
+    agreed_on: dt.date | None = None
+    note: str | None = Field(default=None, max_length=500)
+    version: int = Field(default=1, sa_column=_definition_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_annotation_version = _version_column()
+
+
+class AnnotationRow(SQLModel, table=True):
+    """A dated note on the chart (change idea, PDSA cycle, event); `team` '' = every team."""
+
+    __tablename__ = "annotation"
+    __mapper_args__ = {"version_id_col": _annotation_version}
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)
+    team: str = Field(default="", max_length=80)
+    text: str = Field(max_length=500)
+    new_part: bool = False
+    version: int = Field(default=1, sa_column=_annotation_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_measure_version = _version_column()
+
+
+class MeasureSettingsRow(SQLModel, table=True):
+    """A team's aim and baseline; `team` '' = the whole service."""
+
+    __tablename__ = "measure_settings"
+    __mapper_args__ = {"version_id_col": _measure_version}
+    team: str = Field(primary_key=True, max_length=80)
+    aim_percentage: float | None = None
+    aim_by: str | None = Field(default=None, max_length=7)
+    aim_text: str | None = Field(default=None, max_length=500)
+    baseline_months: int | None = None
+    version: int = Field(default=1, sa_column=_measure_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+class ReportSnapshotRow(SQLModel, table=True):
+    """The figures printed for a month, so a later change can be shown as "revised from X to Y"."""
+
+    __tablename__ = "report_snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)
+    team: str = Field(default="", max_length=80)
+    definition_version: int
+    mutual_clients: int
+    jointly_worked: int
+    produced_at: dt.datetime
+    produced_by: str | None = Field(default=None, max_length=80)
+
+
+class SettingRow(SQLModel, table=True):
+    """Team-wide settings (team name, the log's owner, demo flag)."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(max_length=2000)
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Append-only, hash-chained: hash = SHA-256(prev_hash + canonical JSON of the row)."""
+
+    __tablename__ = "audit_event"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at_utc: str = Field(max_length=40)
+    os_user: str = Field(max_length=80)
+    app_user: str | None = Field(default=None, max_length=80)
+    action: str = Field(max_length=20)
+    entity: str = Field(max_length=40, index=True)
+    entity_key: str | None = Field(default=None, max_length=120, index=True)
+    before_json: str | None = None
+    after_json: str | None = None
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
