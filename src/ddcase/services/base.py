@@ -1,0 +1,37 @@
+"""What every service shares: the database, today's date, and who is using ddcase."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from ddcase.storage.database import Database
+
+
+@dataclass
+class Context:
+    """Handed to every service by the composition root (cli.main)."""
+
+    db: Database
+    user: str | None = None
+    today: Callable[[], date] = date.today
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def as_record(value: Any) -> dict[str, Any]:
+    """A domain value as a plain dict for the audit trail (dates as ISO text, enums as values)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        item = getattr(value, f.name)
+        if isinstance(item, Enum):
+            item = item.value
+        elif isinstance(item, date):
+            item = item.isoformat()
+        elif item is not None and not isinstance(item, (str, int, float, bool)):
+            item = str(item)
+        out[f.name] = item
+    return out

@@ -1,0 +1,444 @@
+"""Recording and editing workers, clients, episodes and contacts (SPEC §1).
+
+Every save validates with the domain's checks, runs in one write transaction with its audit
+entry, and refuses to overwrite a record someone else changed since it was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ddcase.domain import (
+    Client,
+    ClientHistory,
+    ConflictError,
+    Contact,
+    DomainError,
+    Episode,
+    FieldProblem,
+    NotFoundError,
+    Service,
+    ValidationError,
+    Worker,
+)
+from ddcase.domain.validation import check_client, check_contact, check_episode, check_worker
+from ddcase.services.base import Context, as_record
+from ddcase.storage import audit, repository
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+
+
+def _raise_if(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_version(row: Any, expected: int, what: str) -> None:
+    """Optimistic locking, said in words: who changed it and when."""
+    if row.version != expected:
+        who = row.updated_by or "another user"
+        when = row.updated_at.strftime("%d %b %Y at %H:%M") if row.updated_at else "a moment ago"
+        raise ConflictError(
+            f"{what} was changed by {who} on {when}; nothing was saved. Reload it and try again."
+        )
+
+
+class CaseworkService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    # ------------------------------------------------------------------ reading
+
+    def workers(self, service: Service | None = None) -> list[Worker]:
+        with self._db.read() as session:
+            found = repository.workers(session)
+        return [w for w in found if service is None or w.service is service]
+
+    def organisations(self, service: Service | None = None) -> list[str]:
+        with self._db.read() as session:
+            return repository.organisations(session, service)
+
+    def teams(self) -> list[str]:
+        with self._db.read() as session:
+            return repository.teams(session)
+
+    def clients(self) -> list[Client]:
+        with self._db.read() as session:
+            return repository.clients(session)
+
+    def client(self, client_ref: str) -> Client:
+        with self._db.read() as session:
+            return repository.client_value(self._client_row(session, client_ref))
+
+    def history(self, client_ref: str) -> ClientHistory:
+        """The client with every episode and contact."""
+        with self._db.read() as session:
+            row = self._client_row(session, client_ref)
+            assert row.id is not None
+            return repository.client_history(session, row.id)
+
+    def episodes(self, client_ref: str) -> list[Episode]:
+        with self._db.read() as session:
+            row = self._client_row(session, client_ref)
+            assert row.id is not None
+            return repository.episodes_for(session, row.id)
+
+    def contacts(self, client_ref: str) -> list[Contact]:
+        with self._db.read() as session:
+            row = self._client_row(session, client_ref)
+            assert row.id is not None
+            return repository.contacts_for(session, row.id)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each record the log holds."""
+        with self._db.read() as session:
+            return {
+                name: session.scalar(select(func.count()).select_from(table)) or 0
+                for name, table in (
+                    ("workers", WorkerRow),
+                    ("clients", ClientRow),
+                    ("episodes", EpisodeRow),
+                    ("contacts", ContactRow),
+                )
+            }
+
+    # ------------------------------------------------------------------ workers
+
+    def save_worker(self, worker: Worker) -> Worker:
+        """Add a worker (id None) or update one. Names are unique within a side."""
+        worker = replace(
+            worker,
+            name=worker.name.strip(),
+            organisation=worker.organisation.strip(),
+            email=(worker.email or "").strip() or None,
+            phone=(worker.phone or "").strip() or None,
+        )
+        _raise_if(check_worker(worker))
+        with self._db.write() as session:
+            clash = repository.worker_row(session, worker.service, worker.name)
+            if clash is not None and clash.id != worker.id:
+                raise ValidationError(
+                    [
+                        FieldProblem(
+                            "name",
+                            f"there is already a {worker.service.label.lower()} worker called {worker.name}",
+                        )
+                    ]
+                )
+            org_id = repository.organisation_id(session, worker.organisation, worker.service)
+            if worker.id is None:
+                row = WorkerRow(name=worker.name, organisation_id=org_id, service=worker.service.value)
+                before = None
+            else:
+                row = self._get(session, WorkerRow, worker.id, "This worker")
+                _check_version(row, worker.version, f"The worker {row.name}")
+                before = as_record(repository.worker_value(row, worker.organisation))
+            row.name = worker.name
+            row.organisation_id = org_id
+            row.service = worker.service.value
+            row.role = worker.role.value if worker.role else None
+            row.email = worker.email
+            row.phone = worker.phone
+            self._stamp(row)
+            session.add(row)
+            session.flush()
+            saved = repository.worker_value(row, worker.organisation)
+            self._audit(
+                session,
+                "create" if before is None else "update",
+                "worker",
+                saved.name,
+                before,
+                as_record(saved),
+            )
+            return saved
+
+    def delete_worker(self, worker: Worker) -> None:
+        with self._db.write() as session:
+            assert worker.id is not None
+            row = self._get(session, WorkerRow, worker.id, "This worker")
+            _check_version(row, worker.version, f"The worker {row.name}")
+            used = (
+                session.scalar(
+                    select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == row.id)
+                )
+                or 0
+            )
+            used += (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ContactRow)
+                    .where((ContactRow.mh_worker_id == row.id) | (ContactRow.sm_worker_id == row.id))
+                )
+                or 0
+            )
+            if used:
+                raise DomainError(
+                    f"{row.name} is named on {used} episodes or contacts, so cannot be deleted. "
+                    "Edit those records first."
+                )
+            session.delete(row)
+            self._audit(session, "delete", "worker", worker.name, as_record(worker), None)
+
+    # ------------------------------------------------------------------ clients
+
+    def save_client(self, client: Client) -> Client:
+        client = replace(
+            client, client_ref=client.client_ref.strip(), initials=client.initials.strip().upper()
+        )
+        _raise_if(check_client(client, self._context.today()))
+        with self._db.write() as session:
+            clash = repository.client_row(session, client.client_ref)
+            if clash is not None and clash.id != client.id:
+                raise ValidationError(
+                    [FieldProblem("client_ref", f"{client.client_ref} is already in the log")]
+                )
+            if client.id is None:
+                row = ClientRow(client_ref=client.client_ref, initials=client.initials)
+                before = None
+            else:
+                row = self._get(session, ClientRow, client.id, "This client")
+                _check_version(row, client.version, f"The client {row.client_ref}")
+                before = as_record(repository.client_value(row))
+            repository.apply_client(row, client)
+            self._stamp(row)
+            session.add(row)
+            session.flush()
+            saved = repository.client_value(row)
+            self._audit(
+                session,
+                "create" if before is None else "update",
+                "client",
+                saved.client_ref,
+                before,
+                as_record(saved),
+            )
+            return saved
+
+    def delete_client(self, client: Client) -> None:
+        """Delete a client with all their episodes and contacts."""
+        with self._db.write() as session:
+            row = self._client_row(session, client.client_ref)
+            _check_version(row, client.version, f"The client {row.client_ref}")
+            assert row.id is not None
+            for table in (ContactRow, EpisodeRow):
+                for child in session.scalars(select(table).where(table.client_id == row.id)):
+                    session.delete(child)
+            session.delete(row)
+            self._audit(session, "delete", "client", client.client_ref, as_record(client), None)
+
+    # ------------------------------------------------------------------ episodes
+
+    def save_episode(self, episode: Episode) -> Episode:
+        """Add or update an episode. The worker must be in the directory, on the episode's side."""
+        episode = replace(
+            episode,
+            organisation=episode.organisation.strip(),
+            team=(episode.team or "").strip() or None,
+            worker=(episode.worker or "").strip() or None,
+        )
+        _raise_if(check_episode(episode, self._context.today()))
+        with self._db.write() as session:
+            client = self._client_row(session, episode.client_ref)
+            worker_id = None
+            if episode.worker:
+                worker = repository.worker_row(session, episode.service, episode.worker)
+                if worker is None:
+                    raise ValidationError(
+                        [
+                            FieldProblem(
+                                "worker", f"no {episode.service.label.lower()} worker called {episode.worker}"
+                            )
+                        ]
+                    )
+                worker_id = worker.id
+            org_id = repository.organisation_id(session, episode.organisation, episode.service)
+            clash = session.scalars(
+                select(EpisodeRow).where(
+                    EpisodeRow.client_id == client.id,
+                    EpisodeRow.service == episode.service.value,
+                    EpisodeRow.organisation_id == org_id,
+                    EpisodeRow.start_date == episode.start_date,
+                )
+            ).first()
+            if clash is not None and clash.id != episode.id:
+                raise ValidationError(
+                    [
+                        FieldProblem(
+                            "start_date",
+                            "this client already has an episode with that service starting that day",
+                        )
+                    ]
+                )
+            if episode.id is None:
+                row = EpisodeRow(
+                    client_id=client.id,
+                    service=episode.service.value,
+                    organisation_id=org_id,
+                    start_date=episode.start_date,
+                )
+                before = None
+            else:
+                row = self._get(session, EpisodeRow, episode.id, "This episode")
+                _check_version(row, episode.version, "The episode")
+                before = as_record(self._episode_of(session, row))
+            assert client.id is not None
+            row.client_id = client.id
+            row.service = episode.service.value
+            row.organisation_id = org_id
+            row.team = episode.team if episode.service is Service.MENTAL_HEALTH else episode.team
+            row.worker_id = worker_id
+            row.start_date = episode.start_date
+            row.end_date = episode.end_date
+            self._stamp(row)
+            session.add(row)
+            session.flush()
+            saved = self._episode_of(session, row)
+            self._audit(
+                session,
+                "create" if before is None else "update",
+                "episode",
+                episode.client_ref,
+                before,
+                as_record(saved),
+            )
+            return saved
+
+    def change_worker(
+        self, episode: Episode, new_worker: str | None, from_date: date
+    ) -> tuple[Episode, Episode]:
+        """SPEC §1: a change of worker is a new episode: the old one ends the day before
+        `from_date`, the new one starts on it with the same service, organisation and team."""
+        if from_date <= episode.start_date:
+            raise ValidationError(
+                [FieldProblem("start_date", "the new worker must start after the episode began")]
+            )
+        if episode.end_date is not None and from_date > episode.end_date:
+            raise ValidationError([FieldProblem("start_date", "the episode had already ended by then")])
+        new_episode = replace(episode, id=None, version=0, worker=new_worker, start_date=from_date)
+        _raise_if(check_episode(new_episode, self._context.today()))
+        closed = self.save_episode(replace(episode, end_date=from_date - timedelta(days=1)))
+        try:
+            opened = self.save_episode(new_episode)
+        except DomainError:
+            self.save_episode(replace(closed, end_date=episode.end_date))
+            raise
+        return closed, opened
+
+    def delete_episode(self, episode: Episode) -> None:
+        with self._db.write() as session:
+            assert episode.id is not None
+            row = self._get(session, EpisodeRow, episode.id, "This episode")
+            _check_version(row, episode.version, "The episode")
+            session.delete(row)
+            self._audit(session, "delete", "episode", episode.client_ref, as_record(episode), None)
+
+    # ------------------------------------------------------------------ contacts
+
+    def save_contact(self, contact: Contact) -> Contact:
+        """Add or update a contact. Named workers must be in the directory, on their side."""
+        contact = replace(
+            contact,
+            mh_worker=(contact.mh_worker or "").strip() or None,
+            sm_worker=(contact.sm_worker or "").strip() or None,
+            note=(contact.note or "").strip() or None,
+        )
+        _raise_if(check_contact(contact, self._context.today()))
+        with self._db.write() as session:
+            client = self._client_row(session, contact.client_ref)
+            assert client.id is not None
+            ids = repository.worker_ids(session)
+            problems = []
+            for field, side, name in (
+                ("mh_worker", Service.MENTAL_HEALTH, contact.mh_worker),
+                ("sm_worker", Service.SUBSTANCE_MISUSE, contact.sm_worker),
+            ):
+                if name and (side.value, name) not in ids:
+                    problems.append(FieldProblem(field, f"no {side.label.lower()} worker called {name}"))
+            _raise_if(problems)
+            fingerprint = repository.contact_fingerprint(contact)
+            clash = session.scalars(select(ContactRow).where(ContactRow.fingerprint == fingerprint)).first()
+            if clash is not None and clash.id != contact.id:
+                raise ValidationError(
+                    [FieldProblem("date", "exactly the same contact is already in the log")]
+                )
+            if contact.id is None:
+                row = ContactRow(client_id=client.id, date=contact.date, kind="", mode="", fingerprint="")
+                before = None
+            else:
+                row = self._get(session, ContactRow, contact.id, "This contact")
+                _check_version(row, contact.version, "The contact")
+                before = as_record(self._contact_of(session, row))
+            repository.apply_contact(row, contact, client.id, ids)
+            self._stamp(row)
+            session.add(row)
+            session.flush()
+            saved = self._contact_of(session, row)
+            self._audit(
+                session,
+                "create" if before is None else "update",
+                "contact",
+                contact.client_ref,
+                before,
+                as_record(saved),
+            )
+            return saved
+
+    def delete_contact(self, contact: Contact) -> None:
+        with self._db.write() as session:
+            assert contact.id is not None
+            row = self._get(session, ContactRow, contact.id, "This contact")
+            _check_version(row, contact.version, "The contact")
+            session.delete(row)
+            self._audit(session, "delete", "contact", contact.client_ref, as_record(contact), None)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _client_row(self, session: Session, client_ref: str) -> ClientRow:
+        row = repository.client_row(session, client_ref)
+        if row is None:
+            raise NotFoundError(f"No client {client_ref} in the log.")
+        return row
+
+    @staticmethod
+    def _get(session: Session, table: Any, id_: int, what: str) -> Any:
+        row = session.get(table, id_)
+        if row is None:
+            raise NotFoundError(f"{what} was deleted by someone else; nothing was saved.")
+        return row
+
+    def _episode_of(self, session: Session, row: EpisodeRow) -> Episode:
+        assert row.id is not None
+        return next(e for e in repository.episodes_for(session, row.client_id) if e.id == row.id)
+
+    def _contact_of(self, session: Session, row: ContactRow) -> Contact:
+        return next(c for c in repository.contacts_for(session, row.client_id) if c.id == row.id)
+
+    def _stamp(self, row: Any) -> None:
+        row.updated_at = self._context.now()
+        row.updated_by = self._context.user or audit.os_user()
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        key: str | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        audit.append(
+            session,
+            action=action,
+            entity=entity,
+            key=key,
+            before=before,
+            after=after,
+            app_user=self._context.user,
+            at=self._context.now(),
+        )

@@ -1,0 +1,71 @@
+"""The monthly figures (SPEC §2) and their series, for every screen, report and command.
+`ddcase figures` and the dashboard both call `FiguresService.month()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ddcase.domain import ClientHistory, Definition, DomainError, Month, definition_in_force, month_range
+from ddcase.rules.figures import ClientMonth, MonthFigures, evaluate, month_figures
+from ddcase.services.base import Context
+from ddcase.storage import repository
+
+MAX_SERIES_MONTHS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesData:
+    first: Month
+    last: Month
+    team: str | None
+    months: tuple[MonthFigures, ...]
+
+
+class FiguresService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    def teams(self) -> list[str]:
+        with self._db.read() as session:
+            return repository.teams(session)
+
+    def month(self, month: Month, team: str | None = None) -> MonthFigures:
+        """The figure for month M (optionally one team), with every mutual and excluded client."""
+        return self.months(month, month, team)[0]
+
+    def months(self, first: Month, last: Month, team: str | None = None) -> list[MonthFigures]:
+        """The figures for every month from first to last, loading the data once."""
+        if last < first:
+            raise DomainError(f"The range ends ({last}) before it starts ({first}).")
+        if last.index - first.index + 1 > MAX_SERIES_MONTHS:
+            raise DomainError(f"A series covers at most {MAX_SERIES_MONTHS} months.")
+        versions, histories = self._load(first, last)
+        return [
+            month_figures(histories, m, definition_in_force(versions, m), team)
+            for m in month_range(first, last)
+        ]
+
+    def client_months(
+        self, history: ClientHistory, first: Month, last: Month
+    ) -> list[tuple[Month, ClientMonth | None]]:
+        """One client's status in each month (the 12-month strip on the client screen)."""
+        versions = self._versions()
+        return [(m, evaluate(history, m, definition_in_force(versions, m))) for m in month_range(first, last)]
+
+    def _versions(self) -> list[Definition]:
+        with self._db.read() as session:
+            return repository.definitions(session) or [Definition()]
+
+    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
+        with self._db.read() as session:
+            versions = repository.definitions(session) or [Definition()]
+            widest = max(
+                definition_in_force(versions, m).joint_contact_window_days for m in month_range(first, last)
+            )
+            contacts_from = first.last_day - timedelta(days=widest - 1)
+            histories = repository.histories(
+                session, first.first_day, last.last_day, min(contacts_from, first.first_day)
+            )
+        return versions, histories
