@@ -229,6 +229,7 @@ class CaseworkService:
             for table in (ContactRow, EpisodeRow):
                 for child in session.scalars(select(table).where(table.client_id == row.id)):
                     session.delete(child)
+            session.flush()  # children first: the database would otherwise cascade under the ORM
             session.delete(row)
             self._audit(session, "delete", "client", client.client_ref, as_record(client), None)
 

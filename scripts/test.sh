@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite (widgets offscreen, real SQLite files, a real
+# PostgreSQL server started by the tests on 127.0.0.1, PDFs rendered with pdftoppm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check src tests
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,245 @@
+"""The command line (SPEC §4), and the composition root: it alone builds the engine, migrates,
+builds the services and runs a command or the desktop app.
+
+Exit status: 0 done; 2 bad usage or input rejected (a message on stderr, no traceback);
+1 anything unexpected (a short message; the details go to the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ddcase import __version__
+from ddcase.domain import DomainError, Month
+
+log = logging.getLogger("ddcase")
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit(2) itself
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except DomainError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="the database: a file path, or a URL such as postgresql+psycopg://user@host/db "
+        "(default: $DDCASE_DB, else ddcase.sqlite3 in your data folder)",
+    )
+    parser = _Parser(
+        prog="ddcase",
+        description="Case log for joint working between mental health and drug and alcohol services. "
+        "With no command, opens the desktop app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"ddcase {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="fill an empty database with a synthetic demo team"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) if the database already has clients"
+    )
+
+    imp = commands.add_parser(
+        "import", parents=[common], help="import a folder of CSV files (all or nothing)"
+    )
+    imp.add_argument("folder", type=Path)
+    exp = commands.add_parser("export", parents=[common], help="export the log to a folder of CSV files")
+    exp.add_argument("folder", type=Path)
+
+    figures = commands.add_parser("figures", parents=[common], help="the jointly-worked figure for a month")
+    figures.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
+    figures.add_argument("--team", metavar="NAME")
+    figures.add_argument("--json", action="store_true", help="print JSON (SPEC section 4)")
+
+    series = commands.add_parser(
+        "series", parents=[common], help="the monthly figures over a range, with the chart analysis"
+    )
+    series.add_argument("--from", dest="first", type=_month, required=True, metavar="YYYY-MM")
+    series.add_argument("--to", dest="last", type=_month, required=True, metavar="YYYY-MM")
+    series.add_argument("--team", metavar="NAME")
+    series.add_argument("--chart", choices=["run", "p"], help="force one kind of chart for every part")
+    output = series.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true", help="one row a month, for other QI tools")
+
+    commands.add_parser("check", parents=[common], help="check the database and the audit trail")
+    return parser
+
+
+@dataclass
+class App:
+    """The wired-up services for one database."""
+
+    context: Any
+    casework: Any
+    definitions: Any
+    figures: Any
+    transfer: Any
+    demo: Any
+
+
+def open_app(db_argument: str | None) -> App:
+    """Resolve the database, migrate it, and build the services."""
+    from ddcase.paths import resolve_db
+    from ddcase.services.base import Context
+    from ddcase.services.casework import CaseworkService
+    from ddcase.services.definitions import DefinitionService
+    from ddcase.services.demo import DemoService
+    from ddcase.services.figures import FiguresService
+    from ddcase.services.transfer import TransferService
+    from ddcase.storage.database import Database, database_url, make_engine
+    from ddcase.storage.migrations import migrate
+
+    url = database_url(resolve_db(db_argument))
+    engine = make_engine(url)
+    migrate(engine)
+    context = Context(Database(engine))
+    return App(
+        context=context,
+        casework=CaseworkService(context),
+        definitions=DefinitionService(context),
+        figures=FiguresService(context),
+        transfer=TransferService(context),
+        demo=DemoService(context),
+    )
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(arguments)
+    except UsageError as error:
+        print(error, file=err)
+        print("Try 'ddcase --help'.", file=err)
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help and --version
+        return int(exit_.code or 0)
+    from ddcase.logs import setup_logging
+
+    log_file = setup_logging()
+    if args.command is None:
+        from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
+
+        return run(args.db)
+    handler = COMMANDS[args.command]
+    app = None
+    try:
+        app = open_app(args.db)
+        return handler(app, args, out)
+    except DomainError as error:
+        print(f"ddcase: {error}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ddcase: interrupted; nothing more was written.", file=err)
+        return EXIT_UNEXPECTED
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        print(
+            f"ddcase: something unexpected went wrong; details are in {log_file}.",
+            file=err,
+        )
+        return EXIT_UNEXPECTED
+    finally:
+        if app is not None:
+            app.context.db.dispose()
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def _demo(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    counts = app.casework.counts()
+    if counts["clients"] and args.if_empty:
+        print("The database already has clients; the demo was not added.", file=out)
+        return EXIT_OK
+    summary = app.demo.fill(seed=args.seed)
+    print(summary, file=out)
+    return EXIT_OK
+
+
+def _import(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    summary = app.transfer.import_folder(args.folder)
+    print(summary, file=out)
+    return EXIT_OK
+
+
+def _export(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    summary = app.transfer.export_folder(args.folder)
+    print(summary, file=out)
+    return EXIT_OK
+
+
+def _figures(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.output import month_json, month_text
+
+    figures = app.figures.month(args.month, args.team)
+    if args.json:
+        json.dump(month_json(figures), out)
+        out.write("\n")
+    else:
+        out.write(month_text(figures))
+    return EXIT_OK
+
+
+def _series(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.output import series_csv, series_json, series_text
+
+    series = app.figures.series(args.first, args.last, args.team, chart=args.chart)
+    if args.json:
+        json.dump(series_json(series), out)
+        out.write("\n")
+    elif args.csv:
+        out.write(series_csv(series))
+    else:
+        out.write(series_text(series))
+    return EXIT_OK
+
+
+def _check(app: App, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.maintenance import MaintenanceService
+
+    report = MaintenanceService(app.context).check()
+    out.write(report.text())
+    return EXIT_OK if report.ok else EXIT_UNEXPECTED
+
+
+COMMANDS: dict[str, Callable[[App, argparse.Namespace, TextIO], int]] = {
+    "demo": _demo,
+    "import": _import,
+    "export": _export,
+    "figures": _figures,
+    "series": _series,
+    "check": _check,
+}

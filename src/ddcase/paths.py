@@ -1,0 +1,50 @@
+"""Where ddcase keeps things: the platformdirs data and log folders, `--db` / DDCASE_DB, and the
+resources folder (always reached through here, so a frozen build finds it too)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_NAME = "ddcase"
+DB_ENV = "DDCASE_DB"
+DEFAULT_DB_NAME = "ddcase.sqlite3"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_db() -> Path:
+    return data_dir() / DEFAULT_DB_NAME
+
+
+def resolve_db(argument: str | None) -> str:
+    """SPEC §4: `--db`, else DDCASE_DB, else ddcase.sqlite3 in the user data folder."""
+    if argument:
+        return argument
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return from_env
+    return str(default_db())
+
+
+def resources_dir() -> Path:
+    """`resources/` beside the source tree, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "resources", here.parent / "resources"):
+        if candidate.is_dir():
+            return candidate
+    return here.parents[2] / "resources"

@@ -1,0 +1,52 @@
+"""Looking after the database: integrity checks of the file and of the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from ddcase.services.base import Context
+from ddcase.storage import audit
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    database_ok: bool
+    database_message: str
+    audit_ok: bool
+    audit_message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.database_ok and self.audit_ok
+
+    def text(self) -> str:
+        return (
+            f"Database: {'intact' if self.database_ok else 'DAMAGED'} ({self.database_message})\n"
+            f"Audit trail: {'intact' if self.audit_ok else 'BROKEN'} ({self.audit_message})\n"
+        )
+
+
+class MaintenanceService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    def check(self) -> CheckReport:
+        """SPEC §4 `ddcase check`: the database's own integrity check and the audit chain."""
+        with self._db.read() as session:
+            if self._db.is_sqlite:
+                rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+                db_ok = rows == ["ok"]
+                db_message = "integrity_check ok" if db_ok else "; ".join(rows[:5])
+                broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
+                if broken:
+                    db_ok = False
+                    db_message += f"; {len(broken)} broken links between records"
+            else:
+                session.execute(text("SELECT 1"))
+                db_ok, db_message = True, "server reachable"
+            chain = audit.verify(session)
+        audit_message = f"{chain.entries} entries, chain unbroken" if chain.intact else f"{chain.problem}"
+        return CheckReport(db_ok, db_message, chain.intact, audit_message)

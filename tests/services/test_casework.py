@@ -1,0 +1,134 @@
+"""Recording and editing through the service layer, read back through the service layer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from ddcase.domain import (
+    Client,
+    ConflictError,
+    Contact,
+    ContactKind,
+    ContactMode,
+    DomainError,
+    Episode,
+    NotFoundError,
+    Role,
+    Service,
+    ValidationError,
+    Worker,
+)
+from ddcase.storage import audit
+
+MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
+
+
+@pytest.fixture
+def team(casework):
+    casework.save_worker(
+        Worker("Ann Smith", "ELFT", MH, Role.CARE_COORDINATOR, email="ann.smith@example.org")
+    )
+    casework.save_worker(Worker("Bob Jones", "ResoLUTiONs", SM, Role.KEY_WORKER, phone="01632 960001"))
+    casework.save_client(Client("RT100001", "ab", consent_to_share_on=date(2026, 1, 5)))
+    casework.save_episode(
+        Episode("RT100001", MH, "ELFT", date(2025, 4, 1), team="Luton North CMHT", worker="Ann Smith")
+    )
+    casework.save_episode(Episode("RT100001", SM, "ResoLUTiONs", date(2026, 9, 1), worker="Bob Jones"))
+    return casework
+
+
+def test_a_saved_client_reads_back_with_initials_in_capitals(casework):
+    saved = casework.save_client(Client(" RT100002 ", "cd", nhs_number="9434765919"))
+    assert saved.client_ref == "RT100002"
+    assert casework.client("RT100002") == replace(saved)
+    assert saved.initials == "CD" and saved.version == 1
+
+
+def test_a_duplicate_client_ref_is_refused(team):
+    with pytest.raises(ValidationError, match="RT100001 is already in the log"):
+        team.save_client(Client("RT100001", "XY"))
+
+
+def test_an_invalid_nhs_number_is_refused_with_the_field_named(casework):
+    with pytest.raises(ValidationError) as caught:
+        casework.save_client(Client("RT1", "AB", nhs_number="9434765918"))
+    assert [p.field for p in caught.value.problems] == ["nhs_number"]
+    assert casework.clients() == []
+
+
+def test_a_contact_in_the_future_is_refused(team):
+    with pytest.raises(ValidationError, match="in the future"):
+        team.save_contact(Contact("RT100001", date(2026, 11, 23), ContactKind.LIAISON, ContactMode.TELEPHONE))
+
+
+def test_a_contact_naming_an_unknown_worker_is_refused(team):
+    with pytest.raises(ValidationError, match="no substance misuse worker called Zed"):
+        team.save_contact(
+            Contact(
+                "RT100001", date(2026, 10, 1), ContactKind.LIAISON, ContactMode.TELEPHONE, sm_worker="Zed"
+            )
+        )
+
+
+def test_a_second_save_from_a_stale_copy_is_refused_with_who_and_when(team):
+    first = team.client("RT100001")
+    team.save_client(replace(first, initials="AC"))
+    with pytest.raises(ConflictError, match="changed by Test User on 22 Nov 2026 at 10:42"):
+        team.save_client(replace(first, initials="AD"))
+    assert team.client("RT100001").initials == "AC"
+
+
+def test_editing_a_deleted_record_says_so(team):
+    contact = team.save_contact(
+        Contact("RT100001", date(2026, 10, 1), ContactKind.LIAISON, ContactMode.TELEPHONE)
+    )
+    team.delete_contact(contact)
+    with pytest.raises(NotFoundError, match="deleted by someone else"):
+        team.save_contact(replace(contact, note="late edit"))
+
+
+def test_a_change_of_worker_ends_one_episode_and_starts_the_next(team):
+    sm = next(e for e in team.episodes("RT100001") if e.service is SM)
+    team.save_worker(Worker("Cat Brown", "ResoLUTiONs", SM, Role.KEY_WORKER))
+    closed, opened = team.change_worker(sm, "Cat Brown", date(2026, 10, 16))
+    assert closed.end_date == date(2026, 10, 15)
+    assert (opened.start_date, opened.worker, opened.end_date) == (date(2026, 10, 16), "Cat Brown", None)
+    assert len(team.episodes("RT100001")) == 3
+
+
+def test_an_end_before_the_start_is_refused(team):
+    with pytest.raises(ValidationError, match="before the start date"):
+        team.save_episode(
+            Episode("RT100001", SM, "ResoLUTiONs", date(2026, 10, 1), end_date=date(2026, 9, 30))
+        )
+
+
+def test_a_worker_named_on_records_cannot_be_deleted(team):
+    ann = next(w for w in team.workers(MH) if w.name == "Ann Smith")
+    with pytest.raises(DomainError, match="cannot be deleted"):
+        team.delete_worker(ann)
+
+
+def test_deleting_a_client_removes_their_episodes_and_contacts(team):
+    team.save_contact(Contact("RT100001", date(2026, 10, 1), ContactKind.LIAISON, ContactMode.TELEPHONE))
+    team.delete_client(team.client("RT100001"))
+    assert team.counts() == {"workers": 2, "clients": 0, "episodes": 0, "contacts": 0}
+
+
+def test_every_change_is_in_the_audit_trail_with_before_and_after(team, context):
+    client = team.client("RT100001")
+    team.save_client(replace(client, initials="AZ"))
+    with context.db.read() as session:
+        report = audit.verify(session)
+        rows = (
+            session.execute(audit.select(audit.AuditEventRow).where(audit.AuditEventRow.entity == "client"))
+            .scalars()
+            .all()
+        )
+    assert report.intact and report.entries == 6
+    assert [r.action for r in rows] == ["create", "update"]
+    assert '"initials":"AB"' in rows[1].before_json and '"initials":"AZ"' in rows[1].after_json
+    assert rows[1].app_user == "Test User"

@@ -1,0 +1,68 @@
+"""The architecture, enforced: imports point one way (STYLE §1)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "ddcase"
+
+# layer -> the ddcase layers it may import (besides itself)
+ALLOWED = {
+    "domain": set(),
+    "rules": {"domain"},
+    "storage": {"domain"},
+    "services": {"domain", "rules", "storage", "reports", "paths"},
+    "reports": {"domain", "rules", "paths"},
+    "ui": {"services", "domain", "paths"},
+}
+FORBIDDEN_THIRD_PARTY = {
+    "domain": {"PySide6", "sqlalchemy", "sqlmodel", "reportlab", "alembic"},
+    "rules": {"PySide6", "sqlalchemy", "sqlmodel", "reportlab", "alembic"},
+    "storage": {"PySide6", "reportlab"},
+    "services": {"PySide6"},
+    "reports": {"PySide6", "sqlalchemy", "sqlmodel", "alembic"},
+    "ui": {"sqlalchemy", "sqlmodel", "alembic"},
+}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def _modules() -> list[tuple[str, Path]]:
+    return [
+        (path.relative_to(SRC).parts[0], path)
+        for path in sorted(SRC.rglob("*.py"))
+        if path.relative_to(SRC).parts[0] in ALLOWED and "alembic" not in path.parts[-3:-1]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("layer", "path"), _modules(), ids=lambda v: str(v) if isinstance(v, str) else v.name
+)
+def test_layer_imports_point_one_way(layer: str, path: Path) -> None:
+    for name in _imports(path):
+        top = name.split(".")[0]
+        if top == "ddcase":
+            parts = name.split(".")
+            target = parts[1] if len(parts) > 1 else ""
+            assert target == layer or target in ALLOWED[layer] or target == "", (
+                f"{path.relative_to(SRC)} imports {name}: {layer} may not import {target}"
+            )
+        else:
+            assert top not in FORBIDDEN_THIRD_PARTY[layer], f"{path.relative_to(SRC)} imports {name}"
+
+
+def test_every_layer_has_modules() -> None:
+    layers = {layer for layer, _ in _modules()}
+    assert {"domain", "rules", "storage", "services"} <= layers
