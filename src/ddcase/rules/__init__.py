@@ -1,0 +1,1 @@
+"""Pure rules: no Qt, SQL, files or clock."""
