@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ddcase.domain import DomainError, Month
 from ddcase.rules.charts import (
@@ -108,7 +111,7 @@ def summary(analysis: SeriesAnalysis, part: int = 1) -> tuple[object, ...]:
     )
 
 
-def runs_summary(values: list[float | None] | list[float], centre: Fraction | float) -> tuple[object, ...]:
+def runs_summary(values: Sequence[Fraction | float | None], centre: Fraction | float) -> tuple[object, ...]:
     runs = runs_analysis(values, centre)
     return (
         runs.useful_observations,
@@ -243,6 +246,29 @@ def test_with_no_useful_points_there_are_no_limits() -> None:
     assert (runs.useful_observations, runs.longest_run, runs.crossings) == (0, 0, 0)
     assert runs.longest_run_limit is None and runs.crossings_limit is None
     assert runs.longest_runs == () and runs.signal is None
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 4)), max_size=60), st.integers(0, 4))
+def test_runs_are_consistent_whatever_the_values(values: list[int | None], centre: int) -> None:
+    runs = runs_analysis(values, centre)
+    assert runs.useful_observations == sum(1 for v in values if v is not None and v != centre)
+    assert sum(run.length for run in runs.runs) == runs.useful_observations
+    assert runs.crossings == max(len(runs.runs) - 1, 0)
+    assert all(a.side is not b.side for a, b in zip(runs.runs, runs.runs[1:], strict=False))
+    assert all(run.length == runs.longest_run for run in runs.longest_runs)
+    assert (runs.signal is None) == (runs.useful_observations < 10)
+
+
+@given(st.integers(1, 400), st.data())
+def test_limit_breach_agrees_with_the_clipped_float_limits(size: int, data: st.DataObject) -> None:
+    total = data.draw(st.integers(1, 5000))
+    centre = Fraction(data.draw(st.integers(0, total)), total)
+    proportion = Fraction(data.draw(st.integers(0, size)), size)
+    limits = p_limits(centre, size)
+    value = float(proportion)
+    if min(abs(value - limits.lower), abs(value - limits.upper)) > 1e-9:
+        expected = Side.ABOVE if value > limits.upper else Side.BELOW if value < limits.lower else None
+        assert limit_breach(proportion, centre, size) is expected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -697,7 +723,7 @@ def test_a_forced_run_chart_has_no_limits_even_with_an_extreme_month() -> None:
 
 
 def test_an_unknown_chart_kind_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError, match="use 'run' or 'p'"):
         analyse_series(a_series([(1, 2)]), chart="xmr")
 
 

@@ -401,7 +401,7 @@ def analyse_series(
       always covers every point of the part.
     """
     _validate(points, baseline_months)
-    forced = ChartKind(chart) if chart is not None else None
+    forced = _chart_kind(chart)
     if not points:
         return SeriesAnalysis(months=(), parts=(), reading="No months to chart.")
 
@@ -432,6 +432,15 @@ def _validate(points: Sequence[MonthlyPoint], baseline_months: int | None) -> No
         raise DomainError(f"A baseline needs at least one month, not {baseline_months}.")
 
 
+def _chart_kind(chart: ChartKind | str | None) -> ChartKind | None:
+    if chart is None:
+        return None
+    try:
+        return ChartKind(chart)
+    except ValueError:
+        raise DomainError(f"Unknown chart kind {chart!r}: use 'run' or 'p'.") from None
+
+
 def _split_into_parts(
     points: Sequence[MonthlyPoint], new_part_months: Iterable[Month]
 ) -> list[list[MonthlyPoint]]:
@@ -446,6 +455,11 @@ def _split_into_parts(
     return parts
 
 
+def _default_chart(points: int) -> ChartKind:
+    """SPEC §5: a run chart below 12 points in a part, a p chart from 12."""
+    return ChartKind.P if points >= MIN_POINTS_FOR_P_CHART else ChartKind.RUN
+
+
 def _analyse_part(
     number: int,
     part_points: list[MonthlyPoint],
@@ -453,7 +467,7 @@ def _analyse_part(
     forced: ChartKind | None,
 ) -> tuple[PartAnalysis, list[MonthAnalysis]]:
     present = [point for point in part_points if point.mutual_clients > 0]
-    kind = forced or (ChartKind.P if len(present) >= MIN_POINTS_FOR_P_CHART else ChartKind.RUN)
+    kind = forced if forced is not None else _default_chart(len(present))
     baseline = present[:baseline_months] if baseline_months is not None else present
     baseline_set = {point.month for point in baseline}
 
@@ -496,8 +510,8 @@ def _analyse_part(
                 else None,
                 part=number,
                 centre=float(centre) if centre is not None else None,
-                lower_limit=limits.lower if limits else None,
-                upper_limit=limits.upper if limits else None,
+                lower_limit=limits.lower if limits is not None else None,
+                upper_limit=limits.upper if limits is not None else None,
                 outside_limits=breach is not None,
                 proportion=proportion,
                 centre_exact=centre,
@@ -516,21 +530,21 @@ def _analyse_part(
         to=part_points[-1].month,
         chart=kind,
         centre=float(centre) if centre is not None else None,
-        useful_observations=runs.useful_observations if runs else 0,
-        longest_run=runs.longest_run if runs else 0,
-        longest_run_limit=runs.longest_run_limit if runs else None,
-        crossings=runs.crossings if runs else 0,
-        crossings_limit=runs.crossings_limit if runs else None,
-        runs_signal=runs.signal if runs else None,
+        useful_observations=runs.useful_observations if runs is not None else 0,
+        longest_run=runs.longest_run if runs is not None else 0,
+        longest_run_limit=runs.longest_run_limit if runs is not None else None,
+        crossings=runs.crossings if runs is not None else 0,
+        crossings_limit=runs.crossings_limit if runs is not None else None,
+        runs_signal=runs.signal if runs is not None else None,
         centre_exact=centre,
         points=len(present),
         chart_forced=forced is not None,
         trial=trial,
         baseline_months=tuple(point.month for point in baseline),
         longest_runs=longest_runs,
-        longest_run_signal=runs.longest_run_signal if runs else None,
-        crossings_signal=runs.crossings_signal if runs else None,
-        verdict=runs.verdict if runs else Verdict.TOO_FEW_POINTS,
+        longest_run_signal=runs.longest_run_signal if runs is not None else None,
+        crossings_signal=runs.crossings_signal if runs is not None else None,
+        verdict=runs.verdict if runs is not None else Verdict.TOO_FEW_POINTS,
         months_outside_limits=outside,
         reading=_part_reading(kind, runs, longest_runs, months, trial, len(baseline)),
     )
