@@ -360,7 +360,7 @@ class PartAnalysis:
 
 @dataclass(frozen=True, slots=True)
 class SeriesAnalysis:
-    """The chart analysis of a run of months (SPEC §5): one entry per month, one per part."""
+    """The chart analysis of a range of months (SPEC §5): one entry per month, one per part."""
 
     months: tuple[MonthAnalysis, ...]
     parts: tuple[PartAnalysis, ...]
