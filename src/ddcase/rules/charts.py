@@ -22,6 +22,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ddcase.domain import DomainError, Month
+from ddcase.rules.figures import percentage
 
 Number = Fraction | int | float
 
@@ -505,9 +506,7 @@ def _analyse_part(
                 definition_version=point.definition_version,
                 mutual_clients=point.mutual_clients,
                 jointly_worked=point.jointly_worked,
-                percentage=100 * point.jointly_worked / point.mutual_clients
-                if proportion is not None
-                else None,
+                percentage=percentage(point.jointly_worked, point.mutual_clients),
                 part=number,
                 centre=float(centre) if centre is not None else None,
                 lower_limit=limits.lower if limits is not None else None,

@@ -6,7 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ddcase.domain import ClientHistory, Definition, DomainError, Month, definition_in_force, month_range
+from ddcase.domain import (
+    Annotation,
+    ClientHistory,
+    Definition,
+    DomainError,
+    MeasureSettings,
+    Month,
+    definition_in_force,
+    month_range,
+)
+from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
 from ddcase.rules.figures import ClientMonth, MonthFigures, evaluate, month_figures
 from ddcase.services.base import Context
 from ddcase.storage import repository
@@ -15,11 +25,17 @@ MAX_SERIES_MONTHS = 120
 
 
 @dataclass(frozen=True, slots=True)
-class SeriesData:
+class Series:
+    """The monthly figures over a range with their chart analysis (SPEC §5), and what the chart
+    draws beside them: the team's notes, aim and baseline."""
+
     first: Month
     last: Month
     team: str | None
     months: tuple[MonthFigures, ...]
+    analysis: SeriesAnalysis
+    annotations: tuple[Annotation, ...]
+    settings: MeasureSettings
 
 
 class FiguresService:
@@ -46,6 +62,27 @@ class FiguresService:
             month_figures(histories, m, definition_in_force(versions, m), team)
             for m in month_range(first, last)
         ]
+
+    def series(
+        self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
+    ) -> Series:
+        """SPEC §4 `series`: the monthly figures from first to last with the chart analysis. Parts
+        start at every change of definition version and at every note marked as a new part; the
+        team's baseline (if set) fixes the centre line and limits of each part."""
+        figures = self.months(first, last, team)
+        with self._db.read() as session:
+            notes = tuple(a for a in repository.annotations(session, team) if first <= a.month <= last)
+            settings = repository.measure_settings(session, team)
+        points = [
+            MonthlyPoint(f.month, f.jointly_worked, f.mutual_clients, f.definition_version) for f in figures
+        ]
+        analysis = analyse_series(
+            points,
+            new_part_months=[a.month for a in notes if a.new_part],
+            baseline_months=settings.baseline_months,
+            chart=chart,
+        )
+        return Series(first, last, team, tuple(figures), analysis, notes, settings)
 
     def client_months(
         self, history: ClientHistory, first: Month, last: Month

@@ -7,6 +7,7 @@ from typing import Any
 
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.rules.figures import MonthFigures
+from ddcase.services.figures import Series
 
 
 def month_json(figures: MonthFigures) -> dict[str, Any]:
@@ -47,4 +48,81 @@ def month_text(figures: MonthFigures) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["month_json", "month_text", "percent_text"]
+def series_json(series: Series) -> dict[str, Any]:
+    """SPEC §5 `series --json`: proportions as fractions 0..1, percentage 0..100."""
+    analysis = series.analysis
+    return {
+        "from": str(series.first),
+        "to": str(series.last),
+        "team": series.team,
+        "months": [
+            {
+                "month": str(m.month),
+                "definition_version": m.definition_version,
+                "mutual_clients": m.mutual_clients,
+                "jointly_worked": m.jointly_worked,
+                "percentage": m.percentage,
+                "part": m.part,
+                "centre": m.centre,
+                "lower_limit": m.lower_limit,
+                "upper_limit": m.upper_limit,
+                "outside_limits": m.outside_limits,
+            }
+            for m in analysis.months
+        ],
+        "parts": [
+            {
+                "part": p.part,
+                "from": str(p.from_),
+                "to": str(p.to),
+                "chart": str(p.chart),
+                "centre": p.centre,
+                "useful_observations": p.useful_observations,
+                "longest_run": p.longest_run,
+                "longest_run_limit": p.longest_run_limit,
+                "crossings": p.crossings,
+                "crossings_limit": p.crossings_limit,
+                "runs_signal": p.runs_signal,
+                "trial_limits": p.trial,
+                "longest_run_months": [str(m) for m in p.longest_run_months],
+                "months_outside_limits": [str(m) for m in p.months_outside_limits],
+                "reading": p.reading,
+            }
+            for p in analysis.parts
+        ],
+    }
+
+
+def series_csv(series: Series) -> str:
+    """One row a month (month, mutual_clients, jointly_worked, percentage) for other QI tools;
+    a month with no mutual clients has an empty percentage."""
+    rows = ["month,mutual_clients,jointly_worked,percentage"]
+    for m in series.months:
+        value = "" if m.percentage is None else repr(m.percentage)
+        rows.append(f"{m.month},{m.mutual_clients},{m.jointly_worked},{value}")
+    return "\n".join(rows) + "\n"
+
+
+def series_text(series: Series) -> str:
+    scope = series.team or "all teams"
+    lines = [f"{series.first.label()} to {series.last.label()}, {scope}", ""]
+    lines.append(f"{'Month':<10} {'Worked':>6} {'Mutual':>6} {'%':>5}  Part  Centre  Limits")
+    for m in series.analysis.months:
+        limits = (
+            f"{percent_text(100 * m.lower_limit)}-{percent_text(100 * m.upper_limit)}"
+            if m.lower_limit is not None and m.upper_limit is not None
+            else ""
+        )
+        flag = "  outside limits" if m.outside_limits else ""
+        centre = percent_text(100 * m.centre) if m.centre is not None else "–"
+        lines.append(
+            f"{str(m.month):<10} {m.jointly_worked:>6} {m.mutual_clients:>6} {percent_text(m.percentage):>5}"
+            f"  {m.part:>4}  {centre:>6}  {limits}{flag}"
+        )
+    lines.append("")
+    for p in series.analysis.parts:
+        lines.append(f"Part {p.part} ({p.from_} to {p.to}), {p.chart} chart: {p.reading}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["month_json", "month_text", "percent_text", "series_csv", "series_json", "series_text"]
