@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from ddcase.domain import ConflictError
 from ddcase.storage.database import Database
 
 
@@ -35,3 +36,13 @@ def as_record(value: Any) -> dict[str, Any]:
             item = str(item)
         out[f.name] = item
     return out
+
+
+def check_version(row: Any, expected: int, what: str) -> None:
+    """Optimistic locking, said in words: who changed it and when."""
+    if row.version != expected:
+        who = row.updated_by or "another user"
+        when = row.updated_at.strftime("%d %b %Y at %H:%M") if row.updated_at else "a moment ago"
+        raise ConflictError(
+            f"{what} was changed by {who} on {when}; nothing was saved. Reload it and try again."
+        )

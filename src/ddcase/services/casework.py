@@ -16,7 +16,6 @@ from sqlmodel import Session
 from ddcase.domain import (
     Client,
     ClientHistory,
-    ConflictError,
     Contact,
     DomainError,
     Episode,
@@ -27,7 +26,7 @@ from ddcase.domain import (
     Worker,
 )
 from ddcase.domain.validation import check_client, check_contact, check_episode, check_worker
-from ddcase.services.base import Context, as_record
+from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 
@@ -35,16 +34,6 @@ from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 def _raise_if(problems: list[FieldProblem]) -> None:
     if problems:
         raise ValidationError(problems)
-
-
-def _check_version(row: Any, expected: int, what: str) -> None:
-    """Optimistic locking, said in words: who changed it and when."""
-    if row.version != expected:
-        who = row.updated_by or "another user"
-        when = row.updated_at.strftime("%d %b %Y at %H:%M") if row.updated_at else "a moment ago"
-        raise ConflictError(
-            f"{what} was changed by {who} on {when}; nothing was saved. Reload it and try again."
-        )
 
 
 class CaseworkService:
@@ -136,7 +125,7 @@ class CaseworkService:
                 before = None
             else:
                 row = self._get(session, WorkerRow, worker.id, "This worker")
-                _check_version(row, worker.version, f"The worker {row.name}")
+                check_version(row, worker.version, f"The worker {row.name}")
                 before = as_record(repository.worker_value(row, worker.organisation))
             row.name = worker.name
             row.organisation_id = org_id
@@ -162,7 +151,7 @@ class CaseworkService:
         with self._db.write() as session:
             assert worker.id is not None
             row = self._get(session, WorkerRow, worker.id, "This worker")
-            _check_version(row, worker.version, f"The worker {row.name}")
+            check_version(row, worker.version, f"The worker {row.name}")
             used = (
                 session.scalar(
                     select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == row.id)
@@ -203,7 +192,7 @@ class CaseworkService:
                 before = None
             else:
                 row = self._get(session, ClientRow, client.id, "This client")
-                _check_version(row, client.version, f"The client {row.client_ref}")
+                check_version(row, client.version, f"The client {row.client_ref}")
                 before = as_record(repository.client_value(row))
             repository.apply_client(row, client)
             self._stamp(row)
@@ -224,7 +213,7 @@ class CaseworkService:
         """Delete a client with all their episodes and contacts."""
         with self._db.write() as session:
             row = self._client_row(session, client.client_ref)
-            _check_version(row, client.version, f"The client {row.client_ref}")
+            check_version(row, client.version, f"The client {row.client_ref}")
             assert row.id is not None
             for table in (ContactRow, EpisodeRow):
                 for child in session.scalars(select(table).where(table.client_id == row.id)):
@@ -286,7 +275,7 @@ class CaseworkService:
                 before = None
             else:
                 row = self._get(session, EpisodeRow, episode.id, "This episode")
-                _check_version(row, episode.version, "The episode")
+                check_version(row, episode.version, "The episode")
                 before = as_record(self._episode_of(session, row))
             assert client.id is not None
             row.client_id = client.id
@@ -335,7 +324,7 @@ class CaseworkService:
         with self._db.write() as session:
             assert episode.id is not None
             row = self._get(session, EpisodeRow, episode.id, "This episode")
-            _check_version(row, episode.version, "The episode")
+            check_version(row, episode.version, "The episode")
             session.delete(row)
             self._audit(session, "delete", "episode", episode.client_ref, as_record(episode), None)
 
@@ -373,7 +362,7 @@ class CaseworkService:
                 before = None
             else:
                 row = self._get(session, ContactRow, contact.id, "This contact")
-                _check_version(row, contact.version, "The contact")
+                check_version(row, contact.version, "The contact")
                 before = as_record(self._contact_of(session, row))
             repository.apply_contact(row, contact, client.id, ids)
             self._stamp(row)
@@ -394,7 +383,7 @@ class CaseworkService:
         with self._db.write() as session:
             assert contact.id is not None
             row = self._get(session, ContactRow, contact.id, "This contact")
-            _check_version(row, contact.version, "The contact")
+            check_version(row, contact.version, "The contact")
             session.delete(row)
             self._audit(session, "delete", "contact", contact.client_ref, as_record(contact), None)
 

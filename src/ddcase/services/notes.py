@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from ddcase.domain import Annotation, FieldProblem, MeasureSettings, NotFoundError, ValidationError
 from ddcase.domain.validation import text_problem
-from ddcase.services.base import Context, as_record
-from ddcase.services.casework import _check_version
+from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
 from ddcase.storage.tables import AnnotationRow, MeasureSettingsRow
 
@@ -36,7 +35,7 @@ class NotesService:
                 row = session.get(AnnotationRow, note.id)
                 if row is None:
                     raise NotFoundError("This note was deleted by someone else; nothing was saved.")
-                _check_version(row, note.version, "The note")
+                check_version(row, note.version, "The note")
                 before = as_record(repository.annotation_value(row))
             row.month = str(note.month)
             row.team = note.team or ""
@@ -64,7 +63,7 @@ class NotesService:
             row = session.get(AnnotationRow, note.id)
             if row is None:
                 return
-            _check_version(row, note.version, "The note")
+            check_version(row, note.version, "The note")
             session.delete(row)
             audit.append(
                 session,
@@ -100,7 +99,7 @@ class NotesService:
             if row is None:
                 row = MeasureSettingsRow(team=key)
             else:
-                _check_version(row, settings.version, "The aim and baseline")
+                check_version(row, settings.version, "The aim and baseline")
                 before = as_record(repository.measure_settings(session, settings.team))
             row.aim_percentage = settings.aim_percentage
             row.aim_by = str(settings.aim_by) if settings.aim_by else None

@@ -426,3 +426,11 @@ def set_setting(session: Session, key: str, value: str) -> None:
         session.add(SettingRow(key=key, value=value))
     else:
         row.value = value
+
+
+def has_records(session: Session) -> bool:
+    """Whether the log holds any client or worker."""
+    return (
+        session.scalars(select(ClientRow.id).limit(1)).first() is not None
+        or session.scalars(select(WorkerRow.id).limit(1)).first() is not None
+    )
