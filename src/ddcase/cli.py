@@ -12,12 +12,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ddcase import __version__
 from ddcase.domain import DomainError, Month
+
+if TYPE_CHECKING:
+    from ddcase.services.registry import Services
 
 log = logging.getLogger("ddcase")
 
@@ -94,42 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass
-class App:
-    """The wired-up services for one database."""
-
-    context: Any
-    casework: Any
-    definitions: Any
-    figures: Any
-    transfer: Any
-    demo: Any
-
-
-def open_app(db_argument: str | None) -> App:
+def open_services(db_argument: str | None) -> Services:
     """Resolve the database, migrate it, and build the services."""
     from ddcase.paths import resolve_db
     from ddcase.services.base import Context
-    from ddcase.services.casework import CaseworkService
-    from ddcase.services.definitions import DefinitionService
-    from ddcase.services.demo import DemoService
-    from ddcase.services.figures import FiguresService
-    from ddcase.services.transfer import TransferService
+    from ddcase.services.registry import Services
     from ddcase.storage.database import Database, database_url, make_engine
     from ddcase.storage.migrations import migrate
 
     url = database_url(resolve_db(db_argument))
     engine = make_engine(url)
-    migrate(engine)
-    context = Context(Database(engine))
-    return App(
-        context=context,
-        casework=CaseworkService(context),
-        definitions=DefinitionService(context),
-        figures=FiguresService(context),
-        transfer=TransferService(context),
-        demo=DemoService(context),
-    )
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Services.build(Context(Database(engine)))
 
 
 def main(
@@ -152,11 +134,11 @@ def main(
     if args.command is None:
         from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
 
-        return run(args.db)
+        return run(args.db, open_services)
     handler = COMMANDS[args.command]
     app = None
     try:
-        app = open_app(args.db)
+        app = open_services(args.db)
         return handler(app, args, out)
     except DomainError as error:
         print(f"ddcase: {error}", file=err)
@@ -173,13 +155,13 @@ def main(
         return EXIT_UNEXPECTED
     finally:
         if app is not None:
-            app.context.db.dispose()
+            app.close()
 
 
 # ---------------------------------------------------------------------- commands
 
 
-def _demo(app: App, args: argparse.Namespace, out: TextIO) -> int:
+def _demo(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     counts = app.casework.counts()
     if counts["clients"] and args.if_empty:
         print("The database already has clients; the demo was not added.", file=out)
@@ -189,19 +171,19 @@ def _demo(app: App, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _import(app: App, args: argparse.Namespace, out: TextIO) -> int:
+def _import(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     summary = app.transfer.import_folder(args.folder)
     print(summary, file=out)
     return EXIT_OK
 
 
-def _export(app: App, args: argparse.Namespace, out: TextIO) -> int:
+def _export(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     summary = app.transfer.export_folder(args.folder)
     print(summary, file=out)
     return EXIT_OK
 
 
-def _figures(app: App, args: argparse.Namespace, out: TextIO) -> int:
+def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     from ddcase.services.output import month_json, month_text
 
     figures = app.figures.month(args.month, args.team)
@@ -213,7 +195,7 @@ def _figures(app: App, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _series(app: App, args: argparse.Namespace, out: TextIO) -> int:
+def _series(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     from ddcase.services.output import series_csv, series_json, series_text
 
     series = app.figures.series(args.first, args.last, args.team, chart=args.chart)
@@ -227,15 +209,13 @@ def _series(app: App, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check(app: App, args: argparse.Namespace, out: TextIO) -> int:
-    from ddcase.services.maintenance import MaintenanceService
-
-    report = MaintenanceService(app.context).check()
+def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    report = app.maintenance.check()
     out.write(report.text())
     return EXIT_OK if report.ok else EXIT_UNEXPECTED
 
 
-COMMANDS: dict[str, Callable[[App, argparse.Namespace, TextIO], int]] = {
+COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
     "export": _export,

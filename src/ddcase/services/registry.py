@@ -1,0 +1,52 @@
+"""Every service for one database, built together by the composition root (cli.main) and handed
+to the desktop app's windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ddcase.services.base import Context
+from ddcase.services.casework import CaseworkService
+from ddcase.services.definitions import DefinitionService
+from ddcase.services.figures import FiguresService
+from ddcase.services.maintenance import MaintenanceService
+from ddcase.services.notes import NotesService
+from ddcase.services.team import TeamService
+
+
+@dataclass(frozen=True)
+class Services:
+    context: Context
+    casework: CaseworkService
+    definitions: DefinitionService
+    figures: FiguresService
+    notes: NotesService
+    team: TeamService
+    maintenance: MaintenanceService
+
+    @classmethod
+    def build(cls, context: Context) -> Services:
+        return cls(
+            context=context,
+            casework=CaseworkService(context),
+            definitions=DefinitionService(context),
+            figures=FiguresService(context),
+            notes=NotesService(context),
+            team=TeamService(context),
+            maintenance=MaintenanceService(context),
+        )
+
+    @property
+    def transfer(self):  # type: ignore[no-untyped-def]  # imported lazily: csv work is rare
+        from ddcase.services.transfer import TransferService
+
+        return TransferService(self.context)
+
+    @property
+    def demo(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.demo import DemoService
+
+        return DemoService(self.context)
+
+    def close(self) -> None:
+        self.context.db.dispose()
