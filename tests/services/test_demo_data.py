@@ -340,3 +340,7 @@ def test_any_demo_is_valid_and_nothing_is_after_today(
     assert problems_in(data, today) == []
     assert integrity_problems(data) == []
     assert max(all_dates(data)) <= today
+
+
+def test_contacts_fall_on_working_days(demo: DemoData) -> None:
+    assert all(c.date.weekday() < 5 for c in demo.contacts)

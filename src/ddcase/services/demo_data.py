@@ -495,9 +495,9 @@ def _sm_chain(
 
     f = timeline.improvement(start)
     wait = rng.random()
-    if wait < 0.05:  # groups and drop-in only: no key worker allocated for months
-        first_wait = rng.randint(120, 480)
-    elif wait < 0.05 + 0.3 - 0.15 * f:
+    if wait < 0.08:  # groups and drop-in only: no key worker allocated for months
+        first_wait = rng.randint(120, 540)
+    elif wait < 0.08 + 0.27 - 0.15 * f:
         first_wait = rng.randint(10, 42)
     else:
         first_wait = 0
@@ -543,14 +543,14 @@ def _contacts(
             contacts.append(contact)
 
     def day_in(month: Month) -> date | None:
-        day = month.first_day + _days(rng.randrange(month.days))
+        day = _weekday(month.first_day + _days(rng.randrange(month.days)))
         return day if start <= day <= last else None
 
     month = Month.of(start)
     while month.first_day <= last:
         f = timeline.noisy_improvement(month)
-        p_joint = _clamp((0.2 + 0.32 * f) * engagement, 0.0, 0.9)
-        p_liaison = _clamp((0.36 + 0.55 * f) * min(engagement, 1.1), 0.0, 0.96)
+        p_joint = _clamp((0.22 + 0.32 * f) * engagement, 0.0, 0.9)
+        p_liaison = _clamp((0.38 + 0.55 * f) * min(engagement, 1.1), 0.0, 0.96)
         # Joint appointments and care plan reviews.
         for _ in range(2 if rng.random() < 0.15 else 1):
             if rng.random() >= p_joint:
@@ -564,7 +564,7 @@ def _contacts(
             contact = _joint_contact(rng, ref, day, mh, sm, hard_to_engage)
             add(contact)
             if contact.outcome is Outcome.DID_NOT_ATTEND and rng.random() < 0.6:
-                follow_up = day + _days(rng.randint(1, 7))
+                follow_up = _weekday(day + _days(rng.randint(1, 7)))
                 if follow_up <= last:
                     add(_liaison(rng, ref, follow_up, mh, sm, note=_DNA_FOLLOW_UP))
         # Worker-to-worker liaison.
@@ -589,6 +589,12 @@ def _contacts(
                 add(_other(rng, ref, day, _worker_on(mh_chain, day), _worker_on(sm_chain, day)))
         month = month.next()
     return contacts
+
+
+def _weekday(day: date) -> date:
+    """Services work Monday to Friday: a Saturday becomes the Friday, a Sunday the Monday."""
+    weekday = day.weekday()
+    return day - _days(1) if weekday == 5 else day + _days(1) if weekday == 6 else day
 
 
 def _clamp(value: float, low: float, high: float) -> float:
