@@ -217,7 +217,11 @@ def test_an_optional_field_may_be_blank(value):
 
 def test_an_ordinary_client_has_no_problems():
     client = Client(
-        "C001", "AB", nhs_number="9434765919", date_of_birth=date(1980, 5, 1), ethnicity="A",
+        "C001",
+        "AB",
+        nhs_number="9434765919",
+        date_of_birth=date(1980, 5, 1),
+        ethnicity="A",
         consent_to_share_on=TODAY,
     )
     assert check_client(client, TODAY) == []
@@ -266,7 +270,12 @@ def test_consent_before_date_of_birth_is_a_problem():
 
 def test_every_client_problem_is_listed_not_just_the_first():
     client = Client("", "", nhs_number="1234567890", consent_to_share_on=date(2027, 1, 1))
-    assert fields(check_client(client, TODAY)) == ["client_ref", "initials", "nhs_number", "consent_to_share_on"]
+    assert fields(check_client(client, TODAY)) == [
+        "client_ref",
+        "initials",
+        "nhs_number",
+        "consent_to_share_on",
+    ]
 
 
 def an_episode(**changes):

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ddcase.domain import Client, Contact, ContactKind, ContactMode, Definition, Episode, Month, Outcome, Service
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Definition,
+    Episode,
+    Month,
+    Outcome,
+    Service,
+)
 from ddcase.rules.figures import ClientHistory
 
 MH = Service.MENTAL_HEALTH

@@ -8,7 +8,6 @@ import pytest
 from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
 from ddcase.rules import criteria
 from ddcase.rules.figures import evaluate
-
 from tests.rules.builders import DEFAULT, a_client, a_contact, a_history, a_liaison, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")
@@ -34,7 +33,9 @@ def test_consent_on_or_before_the_last_day_of_the_month(consent_on, holds):
 
 
 def test_consent_after_month_end_fails():
-    result = evaluate(a_history(a_client(consent_on="2026-04-01"), contacts=[a_contact("2026-03-02")]), MARCH, DEFAULT)
+    result = evaluate(
+        a_history(a_client(consent_on="2026-04-01"), contacts=[a_contact("2026-03-02")]), MARCH, DEFAULT
+    )
     assert result.failed_criteria == (Criterion.CONSENT,)
 
 
@@ -183,17 +184,27 @@ def test_missed_and_cancelled_contacts_never_count(kind, mode, outcome):
         (M.LETTER, False, True),
     ],
 )
-def test_email_and_letter_count_only_when_written_contacts_count(mode, counts_by_default, counts_when_written_count):
+def test_email_and_letter_count_only_when_written_contacts_count(
+    mode, counts_by_default, counts_when_written_count
+):
     contact = a_contact("2026-03-10", K.LIAISON, mode)
     assert criteria.liaison([contact], MARCH, DEFAULT) is counts_by_default
-    assert criteria.liaison([contact], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
+    assert (
+        criteria.liaison([contact], MARCH, Definition(written_contacts_count=True))
+        is counts_when_written_count
+    )
     joint = a_contact("2026-03-10", K.CARE_PLAN_REVIEW, mode)
     assert criteria.joint_contact([joint], MARCH, DEFAULT) is counts_by_default
-    assert criteria.joint_contact([joint], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
+    assert (
+        criteria.joint_contact([joint], MARCH, Definition(written_contacts_count=True))
+        is counts_when_written_count
+    )
 
 
 def test_a_missed_joint_appointment_stays_in_the_log_but_does_not_make_the_client_jointly_worked():
-    history = a_history(contacts=[a_contact("2026-03-10", outcome=Outcome.DID_NOT_ATTEND), a_liaison("2026-03-11")])
+    history = a_history(
+        contacts=[a_contact("2026-03-10", outcome=Outcome.DID_NOT_ATTEND), a_liaison("2026-03-11")]
+    )
     result = evaluate(history, MARCH, DEFAULT)
     assert result.failed_criteria == (Criterion.JOINT_CONTACT,)
     assert result.joint_contacts_in_window == 0

@@ -8,7 +8,6 @@ import pytest
 from ddcase.domain import Criterion, Definition, ExclusionReason, Month, definition_in_force
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.rules.figures import evaluate, month_figures, percentage
-
 from tests.rules.builders import (
     DEFAULT,
     a_client,
@@ -42,7 +41,9 @@ V3 = Definition(version=3, first_month=Month(2026, 5), joint_contacts_min=2)
     ],
 )
 @pytest.mark.parametrize("versions", [[V1, V2, V3], [V3, V1, V2]], ids=["in order", "shuffled"])
-def test_definition_in_force_is_the_latest_version_whose_first_month_is_on_or_before_m(month, version, versions):
+def test_definition_in_force_is_the_latest_version_whose_first_month_is_on_or_before_m(
+    month, version, versions
+):
     assert definition_in_force(versions, a_month(month)).version == version
 
 
@@ -54,7 +55,12 @@ def test_with_no_versions_saved_the_default_definition_is_in_force():
 
 def test_the_default_definition_is_the_one_in_the_spec():
     d = Definition()
-    assert d.enabled() == (Criterion.NAMED_WORKERS, Criterion.CONSENT, Criterion.JOINT_CONTACT, Criterion.LIAISON)
+    assert d.enabled() == (
+        Criterion.NAMED_WORKERS,
+        Criterion.CONSENT,
+        Criterion.JOINT_CONTACT,
+        Criterion.LIAISON,
+    )
     assert (d.joint_contacts_min, d.joint_contact_window_days, d.liaison_contacts_min) == (1, 90, 1)
     assert (d.min_overlap_days, d.written_contacts_count) == (14, False)
 
@@ -102,7 +108,9 @@ def test_a_disabled_criterion_is_not_judged_and_never_fails():
 
 def test_with_every_criterion_disabled_every_mutual_client_is_jointly_worked():
     definition = Definition(named_workers=False, consent=False, joint_contact=False, liaison=False)
-    mutual = a_history(a_client("C001", consent_on=None), episodes=[mh("2025-01-01", worker=None), sm("2025-01-01")])
+    mutual = a_history(
+        a_client("C001", consent_on=None), episodes=[mh("2025-01-01", worker=None), sm("2025-01-01")]
+    )
     short = a_history(a_client("C002"), episodes=[mh("2025-01-01", ref="C002"), sm("2026-03-25", ref="C002")])
     figures = month_figures([mutual, short], MARCH, definition)
     assert (figures.jointly_worked, figures.mutual_clients, figures.percentage) == (1, 1, 100.0)
@@ -181,8 +189,12 @@ def test_only_excluded_and_never_mutual_clients_give_no_percentage():
 
 def test_clients_are_sorted_by_client_ref():
     histories = [a_jointly_worked_history(MARCH, ref) for ref in ["C3", "C10", "C1", "C2"]]
-    histories.append(a_history(a_client("C0"), episodes=[mh("2025-01-01", ref="C0"), sm("2026-03-31", ref="C0")]))
-    histories.append(a_history(a_client("A9"), episodes=[mh("2025-01-01", ref="A9"), sm("2026-03-30", ref="A9")]))
+    histories.append(
+        a_history(a_client("C0"), episodes=[mh("2025-01-01", ref="C0"), sm("2026-03-31", ref="C0")])
+    )
+    histories.append(
+        a_history(a_client("A9"), episodes=[mh("2025-01-01", ref="A9"), sm("2026-03-30", ref="A9")])
+    )
     figures = month_figures(histories, MARCH, DEFAULT)
     assert [c.client_ref for c in figures.clients] == ["C1", "C10", "C2", "C3"]
     assert [c.client_ref for c in figures.excluded] == ["A9", "C0"]
@@ -203,7 +215,9 @@ def test_failed_criteria_are_in_spec_order():
 def reasons_fixture():
     return [
         a_jointly_worked_history(MARCH, "A", consent_on=None),  # fails consent
-        a_jointly_worked_history(MARCH, "B", consent_on=None, contacts=[a_contact("2026-02-10", ref="B")]),  # consent, liaison
+        a_jointly_worked_history(
+            MARCH, "B", consent_on=None, contacts=[a_contact("2026-02-10", ref="B")]
+        ),  # consent, liaison
         a_jointly_worked_history(MARCH, "C", contacts=[a_contact("2026-02-10", ref="C")]),  # liaison
         a_jointly_worked_history(MARCH, "D", contacts=[a_liaison("2026-03-10", ref="D")]),  # joint_contact
         a_jointly_worked_history(MARCH, "E"),  # jointly worked
@@ -242,7 +256,9 @@ def breakdown_fixture():
     return [
         a_jointly_worked_history(MARCH, "C1"),
         a_jointly_worked_history(MARCH, "C2", consent_on=None),
-        a_jointly_worked_history(MARCH, "C3", team="South", care_coordinator="Bob", provider="Change Grow Live"),
+        a_jointly_worked_history(
+            MARCH, "C3", team="South", care_coordinator="Bob", provider="Change Grow Live"
+        ),
         c4,  # no care coordinator; moved from North to South on the 11th
         short,  # excluded: in no breakdown
     ]
@@ -263,7 +279,10 @@ def test_by_care_coordinator():
 
 def test_by_provider():
     figures = month_figures(breakdown_fixture(), MARCH, DEFAULT)
-    assert rows(figures.by_provider()) == [("Turning Point", 3, 1, 100 / 3), ("Change Grow Live", 1, 1, 100.0)]
+    assert rows(figures.by_provider()) == [
+        ("Turning Point", 3, 1, 100 / 3),
+        ("Change Grow Live", 1, 1, 100.0),
+    ]
 
 
 def test_by_team_counts_a_client_who_moved_in_both_teams():

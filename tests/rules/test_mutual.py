@@ -10,7 +10,6 @@ import pytest
 from ddcase.domain import Criterion, Definition, ExclusionReason
 from ddcase.rules.figures import evaluate, month_figures
 from ddcase.rules.mutual import day_count, merge, mutual_intervals
-
 from tests.rules.builders import DEFAULT, a_contact, a_history, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")  # 31 days
@@ -25,8 +24,18 @@ def last_mutual_day(episodes, month=MARCH):
     ("case", "episodes", "days", "last"),
     [
         ("open to both all month", [mh("2025-06-01"), sm("2025-06-01")], 31, "2026-03-31"),
-        ("substance misuse ends on the 1st", [mh("2025-06-01"), sm("2025-06-01", "2026-03-01")], 1, "2026-03-01"),
-        ("mental health ends on the 1st", [mh("2025-06-01", "2026-03-01"), sm("2025-06-01")], 1, "2026-03-01"),
+        (
+            "substance misuse ends on the 1st",
+            [mh("2025-06-01"), sm("2025-06-01", "2026-03-01")],
+            1,
+            "2026-03-01",
+        ),
+        (
+            "mental health ends on the 1st",
+            [mh("2025-06-01", "2026-03-01"), sm("2025-06-01")],
+            1,
+            "2026-03-01",
+        ),
         ("substance misuse starts on the last day", [mh("2025-06-01"), sm("2026-03-31")], 1, "2026-03-31"),
         ("both start on the last day", [mh("2026-03-31"), sm("2026-03-31", "2026-03-31")], 1, "2026-03-31"),
         ("both start mid-month", [mh("2026-03-10"), sm("2026-03-18")], 14, "2026-03-31"),
@@ -162,7 +171,11 @@ def test_min_overlap_days_is_a_parameter(minimum, excluded):
 
 
 def test_a_reallocation_mid_month_keeps_the_client_mutual_all_month():
-    episodes = [mh("2025-06-01", "2026-03-15", worker="Ann"), mh("2026-03-16", worker="Bob"), sm("2025-06-01")]
+    episodes = [
+        mh("2025-06-01", "2026-03-15", worker="Ann"),
+        mh("2026-03-16", worker="Bob"),
+        sm("2025-06-01"),
+    ]
     result = evaluate(a_history(episodes=episodes), MARCH, DEFAULT)
     assert result.mutual_days == 31
     assert result.is_mutual
@@ -171,8 +184,16 @@ def test_a_reallocation_mid_month_keeps_the_client_mutual_all_month():
 
 
 def test_after_a_reallocation_named_workers_is_judged_on_the_last_mutual_day():
-    named_then_unallocated = [mh("2025-06-01", "2026-03-15", worker="Ann"), mh("2026-03-16", worker=None), sm("2025-06-01")]
-    unallocated_then_named = [mh("2025-06-01", "2026-03-15", worker=None), mh("2026-03-16", worker="Bob"), sm("2025-06-01")]
+    named_then_unallocated = [
+        mh("2025-06-01", "2026-03-15", worker="Ann"),
+        mh("2026-03-16", worker=None),
+        sm("2025-06-01"),
+    ]
+    unallocated_then_named = [
+        mh("2025-06-01", "2026-03-15", worker=None),
+        mh("2026-03-16", worker="Bob"),
+        sm("2025-06-01"),
+    ]
     first = evaluate(a_history(episodes=named_then_unallocated), MARCH, DEFAULT)
     second = evaluate(a_history(episodes=unallocated_then_named), MARCH, DEFAULT)
     assert first.holds(Criterion.NAMED_WORKERS) is False
@@ -215,7 +236,11 @@ def test_a_client_who_stops_being_mutual_with_no_coordinator_on_the_last_mutual_
 
 
 def test_a_worker_named_only_after_the_last_mutual_day_does_not_count():
-    episodes = [mh("2025-06-01", "2026-03-20", worker=None), mh("2026-03-21", worker="Bob"), sm("2025-06-01", "2026-03-20")]
+    episodes = [
+        mh("2025-06-01", "2026-03-20", worker=None),
+        mh("2026-03-21", worker="Bob"),
+        sm("2025-06-01", "2026-03-20"),
+    ]
     result = evaluate(a_history(episodes=episodes), MARCH, DEFAULT)
     assert result.holds(Criterion.NAMED_WORKERS) is False
 
@@ -239,7 +264,11 @@ def test_an_unallocated_episode_beside_a_named_one_on_the_same_side_still_names_
 
 
 def test_a_team_move_within_the_month_counts_for_both_teams():
-    episodes = [mh("2025-06-01", "2026-03-10", team="North"), mh("2026-03-11", team="South"), sm("2025-06-01")]
+    episodes = [
+        mh("2025-06-01", "2026-03-10", team="North"),
+        mh("2026-03-11", team="South"),
+        sm("2025-06-01"),
+    ]
     history = a_history(episodes=episodes)
     assert evaluate(history, MARCH, DEFAULT).teams == ("North", "South")
     assert [c.client_ref for c in month_figures([history], MARCH, DEFAULT, team="North").clients] == ["C001"]
@@ -250,14 +279,22 @@ def test_a_team_move_within_the_month_counts_for_both_teams():
 
 def test_a_team_whose_episode_ended_before_the_first_mutual_day_does_not_count():
     # North closed on the 5th; substance misuse only opened on the 10th.
-    episodes = [mh("2025-06-01", "2026-03-05", team="North"), mh("2026-03-06", team="South"), sm("2026-03-10")]
+    episodes = [
+        mh("2025-06-01", "2026-03-05", team="North"),
+        mh("2026-03-06", team="South"),
+        sm("2026-03-10"),
+    ]
     history = a_history(episodes=episodes)
     assert evaluate(history, MARCH, DEFAULT).teams == ("South",)
     assert month_figures([history], MARCH, DEFAULT, team="North").mutual_clients == 0
 
 
 def test_a_team_in_last_month_but_not_this_month_does_not_count():
-    episodes = [mh("2025-06-01", "2026-02-28", team="North"), mh("2026-03-01", team="South"), sm("2025-06-01")]
+    episodes = [
+        mh("2025-06-01", "2026-02-28", team="North"),
+        mh("2026-03-01", team="South"),
+        sm("2025-06-01"),
+    ]
     history = a_history(episodes=episodes)
     assert evaluate(history, MARCH, DEFAULT).teams == ("South",)
     assert evaluate(history, a_month("2026-02"), DEFAULT).teams == ("North",)

@@ -9,12 +9,25 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ddcase.domain import Client, Contact, ContactKind, ContactMode, Criterion, Definition, Episode, Month, Outcome, Service
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Criterion,
+    Definition,
+    Episode,
+    Month,
+    Outcome,
+    Service,
+)
 from ddcase.domain.format import percent_text
 from ddcase.rules.figures import ClientHistory, evaluate, month_figures
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MANY_CLIENTS_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY_CLIENTS_SETTINGS = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # --- the brute force, written from the SPEC text only -------------------------------------------
 
@@ -73,7 +86,9 @@ def brute_force(history: ClientHistory, month: Month, definition: Definition) ->
         1 for c in history.contacts if c.kind in joint_kinds and c.date in window and counting(c, definition)
     )
     liaison_count = sum(
-        1 for c in history.contacts if c.kind in liaison_kinds and c.date in month_days and counting(c, definition)
+        1
+        for c in history.contacts
+        if c.kind in liaison_kinds and c.date in month_days and counting(c, definition)
     )
     consent_on = history.client.consent_to_share_on
     holds = {
@@ -97,7 +112,15 @@ def brute_force(history: ClientHistory, month: Month, definition: Definition) ->
 # --- strategies --------------------------------------------------------------------------------------
 
 months = st.sampled_from(
-    [Month(2026, 3), Month(2026, 1), Month(2024, 2), Month(2024, 3), Month(2023, 2), Month(2025, 12), Month(2026, 4)]
+    [
+        Month(2026, 3),
+        Month(2026, 1),
+        Month(2024, 2),
+        Month(2024, 3),
+        Month(2023, 2),
+        Month(2025, 12),
+        Month(2026, 4),
+    ]
 )
 WORKERS = [None, "", "  ", "Ann", "Bob", "Kim"]
 TEAMS = [None, "North", "South", "East"]
@@ -122,7 +145,9 @@ def episodes_for(draw, month: Month, service: Service, ref: str = "C001") -> Epi
 def contacts_for(draw, month: Month, ref: str = "C001") -> Contact:
     # Weighted towards contacts that count and dates near the month, so criteria hold often.
     days_back = draw(st.integers(0, month.days - 1) | st.integers(-10, 130))
-    kinds = [ContactKind.JOINT_APPOINTMENT, ContactKind.CARE_PLAN_REVIEW, ContactKind.LIAISON] * 2 + list(ContactKind)
+    kinds = [ContactKind.JOINT_APPOINTMENT, ContactKind.CARE_PLAN_REVIEW, ContactKind.LIAISON] * 2 + list(
+        ContactKind
+    )
     modes = [ContactMode.FACE_TO_FACE, ContactMode.TELEPHONE] + list(ContactMode)
     outcomes = [Outcome.ATTENDED] * 4 + list(Outcome)
     return Contact(
@@ -201,7 +226,10 @@ def test_named_coordinator_and_key_worker_are_open_on_the_last_mutual_day(case):
     result = evaluate(history, month, definition)
     if expected is None:
         return
-    for service, named in ((Service.MENTAL_HEALTH, result.care_coordinator), (Service.SUBSTANCE_MISUSE, result.key_worker)):
+    for service, named in (
+        (Service.MENTAL_HEALTH, result.care_coordinator),
+        (Service.SUBSTANCE_MISUSE, result.key_worker),
+    ):
         names = {
             e.worker
             for e in history.episodes
@@ -249,8 +277,16 @@ def test_adding_a_counting_joint_contact_never_undoes_joint_working(case, kind, 
 @given(cases())
 def test_a_contact_that_does_not_count_changes_nothing(case):
     history, month, definition = case
-    missed = Contact(history.client.client_ref, month.last_day, ContactKind.JOINT_APPOINTMENT, ContactMode.VIDEO, Outcome.DID_NOT_ATTEND)
-    shared = Contact(history.client.client_ref, month.last_day, ContactKind.INFORMATION_SHARED, ContactMode.MEETING)
+    missed = Contact(
+        history.client.client_ref,
+        month.last_day,
+        ContactKind.JOINT_APPOINTMENT,
+        ContactMode.VIDEO,
+        Outcome.DID_NOT_ATTEND,
+    )
+    shared = Contact(
+        history.client.client_ref, month.last_day, ContactKind.INFORMATION_SHARED, ContactMode.MEETING
+    )
     after = evaluate(replace(history, contacts=history.contacts + (missed, shared)), month, definition)
     assert after == evaluate(history, month, definition)
 
