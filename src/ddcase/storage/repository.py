@@ -461,7 +461,7 @@ def insert_new(
         organisation_id(session, episode.organisation, episode.service, org_cache)
     if workers:
         session.execute(
-            insert(WorkerRow),
+            insert(WorkerRow.__table__),  # Core: the ORM splits rows by which values are None
             [
                 {
                     "name": w.name,
@@ -478,7 +478,7 @@ def insert_new(
         )
     if clients:
         session.execute(
-            insert(ClientRow),
+            insert(ClientRow.__table__),
             [
                 {
                     "client_ref": c.client_ref,
@@ -499,7 +499,7 @@ def insert_new(
     refs = client_ids(session)
     if episodes:
         session.execute(
-            insert(EpisodeRow),
+            insert(EpisodeRow.__table__),
             [
                 {
                     "client_id": refs[e.client_ref],
@@ -518,7 +518,7 @@ def insert_new(
     if contacts:
         mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
         session.execute(
-            insert(ContactRow),
+            insert(ContactRow.__table__),
             [
                 {
                     "client_id": refs[c.client_ref],
