@@ -101,17 +101,19 @@ def open_services(db_argument: str | None) -> Services:
     from ddcase.paths import resolve_db
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
-    from ddcase.storage.database import Database, database_url, make_engine
+    from ddcase.storage.database import Database, database_url, database_user, make_engine, translate_errors
     from ddcase.storage.migrations import migrate
 
     url = database_url(resolve_db(db_argument))
     engine = make_engine(url)
     try:
-        migrate(engine)
+        with translate_errors():
+            migrate(engine)
+            user = database_user(engine)
     except BaseException:
         engine.dispose()
         raise
-    return Services.build(Context(Database(engine)))
+    return Services.build(Context(Database(engine), user=user))
 
 
 def main(
