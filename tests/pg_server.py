@@ -3,7 +3,8 @@
 
 initdb refuses to run as root, so as root the server runs as the `postgres` user (Debian's
 package creates it) through runuser. Authentication is `trust` on loopback: every test role
-connects without a password, which is fine for a server that lives for one test run.
+connects without a password (fine for a server that lives for one test run), except PASSWORD_USER,
+which must give a SCRAM password.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 SUPERUSER = "ddcase_test"
+# The one role that must give a password (to test asking for it); everyone else is trusted.
+PASSWORD_USER = "pw_tester"
 
 
 class PostgresUnavailable(RuntimeError):
@@ -83,6 +86,12 @@ class PostgresServer:
         )
         if done.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            f"host all {PASSWORD_USER} {self.host}/32 scram-sha-256\n"
+            f"host all all {self.host}/32 trust\n"
+            "local all all trust\n"
+        )
         options = " ".join(
             [
                 f"-c listen_addresses={self.host}",

@@ -93,6 +93,26 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--csv", action="store_true", help="one row a month, for other QI tools")
 
     commands.add_parser("check", parents=[common], help="check the database and the audit trail")
+
+    move = commands.add_parser(
+        "migrate-to",
+        parents=[common],
+        help="copy this log (--db) into a PostgreSQL team database (all or nothing; adds only what is missing)",
+    )
+    move.add_argument("url", metavar="URL", help="the team database, postgresql+psycopg://you@host/db")
+
+    setup = commands.add_parser(
+        "team-setup",
+        parents=[common],
+        help="for the database administrator: set up a PostgreSQL team database's roles, or add a person",
+    )
+    setup.add_argument("--add-user", metavar="NAME", help="create a person's login (or change their role)")
+    setup.add_argument("--role", choices=["coordinator", "manager", "readonly"])
+    setup.add_argument(
+        "--no-password",
+        action="store_true",
+        help="the person logs in by certificate or GSSAPI (Kerberos), so no password is set",
+    )
     return parser
 
 
@@ -230,6 +250,55 @@ def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_UNEXPECTED
 
 
+def _migrate_to(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.storage.database import database_url
+
+    target_url = database_url(args.url)
+    if not target_url.startswith("postgresql"):
+        raise DomainError(
+            "migrate-to copies into a PostgreSQL team database: give its postgresql+psycopg:// URL."
+        )
+    target = open_services(target_url)
+    try:
+        if target.context.db.url == app.context.db.url:
+            raise DomainError("The log and the team database are the same database; nothing was copied.")
+        summary = target.team_database.bring_in(app.context, app.context.db.url)
+    finally:
+        target.close()
+    print(summary, file=out)
+    return EXIT_OK
+
+
+def _team_setup(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    if args.add_user is None:
+        if args.role or args.no_password:
+            raise DomainError("--role and --no-password go with --add-user NAME.")
+        print(app.team_database.setup(), file=out)
+        return EXIT_OK
+    if args.role is None:
+        raise DomainError("--add-user needs --role coordinator, manager or readonly.")
+    password = None if args.no_password else _ask_new_password(args.add_user)
+    print(app.team_database.add_user(args.add_user, args.role, password), file=out)
+    return EXIT_OK
+
+
+def _ask_new_password(name: str) -> str:
+    """Typed twice on the terminal, never echoed, never stored (the server gets a SCRAM verifier)."""
+    import getpass
+
+    if not sys.stdin or not sys.stdin.isatty():
+        raise DomainError(
+            "A new password is typed at a terminal: run this in one, or give --no-password for "
+            "certificate or GSSAPI log-in."
+        )
+    first = getpass.getpass(f"New password for {name}: ")
+    if len(first) < 12:
+        raise DomainError("Use a password of at least 12 characters; nothing was changed.")
+    if getpass.getpass("Type it again: ") != first:
+        raise DomainError("The two passwords differ; nothing was changed.")
+    return first
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
@@ -237,4 +306,6 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "figures": _figures,
     "series": _series,
     "check": _check,
+    "migrate-to": _migrate_to,
+    "team-setup": _team_setup,
 }

@@ -48,5 +48,11 @@ class Services:
 
         return DemoService(self.context)
 
+    @property
+    def team_database(self):  # type: ignore[no-untyped-def]  # imported lazily: PostgreSQL only
+        from ddcase.services.team_database import TeamDatabaseService
+
+        return TeamDatabaseService(self.context)
+
     def close(self) -> None:
         self.context.db.dispose()

@@ -403,6 +403,12 @@ def annotations(session: Session, team: str | None = None) -> list[Annotation]:
     return [annotation_value(r) for r in session.scalars(query)]
 
 
+def all_annotations(session: Session) -> list[Annotation]:
+    """Every chart note, of every team."""
+    query = select(AnnotationRow).order_by(AnnotationRow.month, AnnotationRow.id)
+    return [annotation_value(r) for r in session.scalars(query)]
+
+
 def measure_settings(session: Session, team: str | None) -> MeasureSettings:
     row = session.get(MeasureSettingsRow, team or "")
     if row is None:
