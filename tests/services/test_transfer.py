@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from ddcase.domain import ContactKind, ContactMode, ImportRejected, Month, Outcome, Role, Service
 from ddcase.domain.errors import DomainError

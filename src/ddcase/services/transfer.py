@@ -339,6 +339,17 @@ def _rows(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
         yield start, cells
 
 
+def _key(cells: list[str], positions: dict[str, int], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's key cells as stage 2 compares them, however broken the rest of the row is."""
+    key = []
+    for column in columns:
+        if positions[column] >= len(cells):
+            return ()
+        value = _clean(cells[positions[column]])
+        key.append(value.lower() if column == "service" else value)
+    return tuple(key)
+
+
 def _read_table(path: Path, file: str, problems: _Problems) -> _Table:
     table = _Table(file, {})
     text = _read_text(path, file, problems)
@@ -384,21 +395,13 @@ def _read_table(path: Path, file: str, problems: _Problems) -> _Table:
         if not any(c.strip() for c in cells):
             continue  # blank rows (Excel's trailing ",,,,") are ignored
         if key_columns:
-            table.keys.add(
-                tuple(
-                    _clean(cells[table.positions[c]]).lower()
-                    if c == "service"
-                    else _clean(cells[table.positions[c]])
-                    for c in key_columns
-                    if table.positions[c] < len(cells)
-                )
-            )
+            table.keys.add(_key(cells, table.positions, key_columns))
         if len(cells) != len(header):
             problems.add(
                 file,
                 line,
                 WHOLE_ROW,
-                f"this row has {len(cells)} cells but the header has {len(header)} "
+                f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {len(header)} "
                 "(a comma in a cell that is not wrapped in quotes?)",
             )
             continue
@@ -737,6 +740,7 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
     plan.new_workers.extend(episode_workers.values())
     known_workers |= set(episode_workers)
 
+    db_fingerprints: set[str] = set()
     if parsed.contacts:
         db_fingerprints = set(session.scalars(select(ContactRow.fingerprint)))
     seen: set[str] = set()
