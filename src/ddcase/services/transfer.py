@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -54,7 +54,7 @@ from ddcase.domain.validation import (
 )
 from ddcase.services.base import Context
 from ddcase.storage import audit, repository
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, OrganisationRow, WorkerRow
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 
 WORKERS = "workers.csv"
 CLIENTS = "clients.csv"
@@ -848,122 +848,35 @@ class TransferService:
         return paths, ignored
 
     def _apply(self, session: Session, plan: _Plan) -> None:
-        """Write the plan: bulk inserts, and ORM updates (so each record's version goes up)."""
+        """Write the plan: bulk inserts of what is new, then ORM updates of what changed (so each
+        changed record's version goes up)."""
         stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
-
+        repository.insert_new(
+            session,
+            plan.new_workers,
+            plan.new_clients,
+            plan.new_episodes,
+            [c for c, _ in plan.new_contacts],
+            stamp=stamp,
+            organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
+            + [(e.organisation, e.service) for _, e in plan.changed_episodes],
+        )
         org_ids = repository.organisation_ids(session)
-        new_orgs: dict[str, Service] = {}
-        for item in [*plan.new_workers, *(w for _, w in plan.changed_workers)]:
-            new_orgs.setdefault(item.organisation, item.service)
-        for episode in [*plan.new_episodes, *(e for _, e in plan.changed_episodes)]:
-            new_orgs.setdefault(episode.organisation, episode.service)
-        rows = [{"name": n, "service": s.value} for n, s in new_orgs.items() if n not in org_ids]
-        if rows:
-            session.execute(insert(OrganisationRow), rows)
-            org_ids = repository.organisation_ids(session)
-
-        if plan.new_workers:
-            session.execute(
-                insert(WorkerRow),
-                [
-                    {
-                        "name": w.name,
-                        "organisation_id": org_ids[w.organisation],
-                        "service": w.service.value,
-                        "role": w.role.value if w.role else None,
-                        "email": w.email,
-                        "phone": w.phone,
-                        "version": 1,
-                        **stamp,
-                    }
-                    for w in plan.new_workers
-                ],
-            )
+        worker_ids = repository.worker_ids(session)
         for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):
             row.organisation_id = org_ids[w.organisation]
             row.role = w.role.value if w.role else None
             row.email = w.email
             row.phone = w.phone
             row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
-        session.flush()
-        worker_ids = repository.worker_ids(session)
-
-        if plan.new_clients:
-            session.execute(
-                insert(ClientRow),
-                [
-                    {
-                        "client_ref": c.client_ref,
-                        "initials": c.initials,
-                        "nhs_number": c.nhs_number,
-                        "date_of_birth": c.date_of_birth,
-                        "ethnicity": c.ethnicity,
-                        "referral_route": c.referral_route.value if c.referral_route else None,
-                        "consent_to_share_on": c.consent_to_share_on,
-                        "is_demo": False,
-                        "version": 1,
-                        **stamp,
-                    }
-                    for c in plan.new_clients
-                ],
-            )
         for row, c in _rows_by_id(session, ClientRow, plan.changed_clients):
             repository.apply_client(row, c)
             row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
-        session.flush()
-        client_ids = repository.client_ids(session)
-
-        def worker_id(episode: Episode) -> int | None:
-            return worker_ids[(episode.service.value, episode.worker)] if episode.worker else None
-
-        if plan.new_episodes:
-            session.execute(
-                insert(EpisodeRow),
-                [
-                    {
-                        "client_id": client_ids[e.client_ref],
-                        "service": e.service.value,
-                        "organisation_id": org_ids[e.organisation],
-                        "team": e.team,
-                        "worker_id": worker_id(e),
-                        "start_date": e.start_date,
-                        "end_date": e.end_date,
-                        "version": 1,
-                        **stamp,
-                    }
-                    for e in plan.new_episodes
-                ],
-            )
         for row, e in _rows_by_id(session, EpisodeRow, plan.changed_episodes):
             row.team = e.team
-            row.worker_id = worker_id(e)
+            row.worker_id = worker_ids[(e.service.value, e.worker)] if e.worker else None
             row.end_date = e.end_date
             row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
-        session.flush()
-
-        if plan.new_contacts:
-            mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
-            session.execute(
-                insert(ContactRow),
-                [
-                    {
-                        "client_id": client_ids[c.client_ref],
-                        "date": c.date,
-                        "kind": c.kind.value,
-                        "mode": c.mode.value,
-                        "outcome": c.outcome.value,
-                        "mh_worker_id": worker_ids[(mh, c.mh_worker)] if c.mh_worker else None,
-                        "sm_worker_id": worker_ids[(sm, c.sm_worker)] if c.sm_worker else None,
-                        "client_present": c.client_present,
-                        "duration_minutes": c.duration_minutes,
-                        "note": c.note,
-                        "fingerprint": fingerprint,
-                        "version": 1,
-                        **stamp,
-                    }
-                    for c, fingerprint in plan.new_contacts
-                ],
-            )
         session.flush()
 
     # ------------------------------------------------------------------ export
