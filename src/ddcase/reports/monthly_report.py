@@ -131,7 +131,32 @@ def _story(content: ReportContent) -> list[Flowable]:
         story += _follow_up(content)
     story += _chart_data(content)
     story += _about(content)
-    return story
+    return _keep_headings(story)
+
+
+def _keep_headings(story: list[Flowable]) -> list[Flowable]:
+    """Keep each heading with what follows it, up to its first table or drawing, so a heading is
+    never left alone at the foot of a page."""
+    out: list[Flowable] = []
+    index = 0
+    while index < len(story):
+        item = story[index]
+        if isinstance(item, Paragraph) and item.style.name == "heading":
+            group = [item]
+            index += 1
+            while index < len(story) and isinstance(story[index], (Paragraph, Spacer)):
+                if isinstance(story[index], Paragraph) and story[index].style.name == "heading":
+                    break
+                group.append(story[index])
+                index += 1
+            if index < len(story) and not isinstance(story[index], (Paragraph, Spacer, PageBreak)):
+                group.append(story[index])
+                index += 1
+            out.append(KeepTogether(group))
+        else:
+            out.append(item)
+            index += 1
+    return out
 
 
 def _header(content: ReportContent) -> list[Flowable]:
@@ -288,6 +313,7 @@ def _note_line(note: ChartNote) -> Paragraph:
 
 
 def _reading(analysis: SeriesAnalysis) -> Paragraph:
+    """What the chart says, part by part, in a meeting's words, naming the months."""
     parts = analysis.parts
     sentences = []
     for part in parts:
@@ -296,14 +322,85 @@ def _reading(analysis: SeriesAnalysis) -> Paragraph:
             if len(parts) > 1
             else ""
         )
+        points = [m.month for m in analysis.months if m.part == part.part and not m.is_gap]
         signal = part.runs_signal or part.months_outside_limits
         verdict = (
             "<b>Signal.</b> " if signal else ("<b>No signal.</b> " if part.verdict is Verdict.RANDOM else "")
         )
-        points = [m.month for m in analysis.months if m.part == part.part and not m.is_gap]
-        direction = _direction(part, points[-1] if points else None)
-        sentences.append(f"{prefix}{verdict}{_e(part.reading)}{direction}")
+        text = " ".join(_part_sentences(part, analysis, points[-1] if points else None))
+        sentences.append(f"{prefix}{verdict}{_e(text)}")
     return _p("<br/>".join(sentences), "reading")
+
+
+def _part_sentences(part: PartAnalysis, analysis: SeriesAnalysis, last_point: Month | None) -> list[str]:
+    if part.centre is None:
+        return ["No months with mutual clients, so nothing to chart."]
+    out: list[str] = []
+    if part.verdict is Verdict.TOO_FEW_POINTS:
+        out.append(
+            f"Too few months ({part.useful_observations} off the centre line) for a runs verdict: "
+            "10 are needed."
+        )
+    elif part.verdict is Verdict.RANDOM:
+        out.append(
+            f"No unusual runs: longest run {part.longest_run} (signal when more than {part.longest_run_limit}), "
+            f"crossings {part.crossings} (signal when fewer than {part.crossings_limit})."
+        )
+    else:
+        findings = []
+        if part.longest_run_signal:
+            for run in part.longest_runs:
+                when = (
+                    f"since {month_text(run.months[0])}"
+                    if run.months[-1] == last_point
+                    else f"{month_text(run.months[0])} to {month_text(run.months[-1])}"
+                )
+                findings.append(
+                    f"a run of {run.length} months {run.side.value} the centre line {when} "
+                    f"(signal when more than {part.longest_run_limit})"
+                )
+        if part.crossings_signal:
+            findings.append(
+                f"only {part.crossings} crossing{'s' if part.crossings != 1 else ''} of the centre line "
+                f"(signal when fewer than {part.crossings_limit})"
+            )
+        text = "; and ".join(findings)
+        out.append(f"{text[0].upper()}{text[1:]}: unlikely to be chance.")
+        out.append(_direction(part, last_point))
+    if part.chart is ChartKind.P:
+        out.append(_outside_sentence(part, analysis))
+        if part.trial:
+            out.append(
+                f"Trial limits: from {len(part.baseline_months)} months, fewer than the 12 needed to fix them."
+            )
+    return [sentence for sentence in out if sentence]
+
+
+def _outside_sentence(part: PartAnalysis, analysis: SeriesAnalysis) -> str:
+    months = [m for m in analysis.months if m.part == part.part and m.limit_breach is not None]
+    if not months:
+        return "No month outside the limits."
+    pieces = []
+    for side, words in (("above", "above the upper limit"), ("below", "below the lower limit")):
+        chosen = [m.month for m in months if m.limit_breach is not None and m.limit_breach.value == side]
+        if chosen:
+            count = len(chosen)
+            pieces.append(f"{count} month{'s' if count != 1 else ''} {words} ({month_spans(chosen)})")
+    return f"{'; '.join(pieces)}."[0].upper() + f"{'; '.join(pieces)}."[1:]
+
+
+def month_spans(months: Sequence[Month]) -> str:
+    """Consecutive months said as spans: 'Nov 2024 to Mar 2025, Jul 2025'."""
+    spans: list[list[Month]] = []
+    for month in sorted(months):
+        if spans and spans[-1][-1].next() == month:
+            spans[-1].append(month)
+        else:
+            spans.append([month])
+    return ", ".join(
+        month_text(span[0]) if len(span) == 1 else f"{month_text(span[0])} to {month_text(span[-1])}"
+        for span in spans
+    )
 
 
 def _direction(part: PartAnalysis, last_point: Month | None) -> str:
@@ -313,14 +410,13 @@ def _direction(part: PartAnalysis, last_point: Month | None) -> str:
         return ""
     run = part.longest_runs[0]
     if run.months[-1] == last_point:
-        better = run.side.value == "above"
         return (
-            " Higher is better, so this points to improvement."
-            if better
-            else " Higher is better, so this is a concern."
+            "Higher is better, so this points to improvement."
+            if run.side.value == "above"
+            else "Higher is better, so this is a concern."
         )
     return (
-        f" The run ended in {_e(month_text(run.months[-1]))}: if the change since has a known cause and is "
+        f"The run ended in {month_text(run.months[-1])}: if the change since has a known cause and is "
         "expected to last, the team may start a new part of the chart from it."
     )
 
@@ -346,7 +442,7 @@ def _critical_values(parts: Sequence[PartAnalysis]) -> Table:
         run_limit = "–" if part.longest_run_limit is None else str(part.longest_run_limit)
         cross_limit = "–" if part.crossings_limit is None else str(part.crossings_limit)
         outside = (
-            ", ".join(month_text(m) for m in part.months_outside_limits)
+            f"{len(part.months_outside_limits)} month{'s' if len(part.months_outside_limits) != 1 else ''}"
             if part.months_outside_limits
             else ("none" if part.chart is ChartKind.P else "–")
         )
@@ -448,14 +544,15 @@ def _breakdowns(content: ReportContent) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 3))
-    for title, groups in (
+    tables = (
         ("Team", current.by_team()),
         ("Care coordinator", current.by_care_coordinator()),
         ("Drug and alcohol provider", current.by_provider()),
-    ):
-        out.append(
-            KeepTogether([_group_table(title, groups)]) if len(groups) < 12 else _group_table(title, groups)
-        )
+    )
+    for number, (title, groups) in enumerate(tables):
+        table = _group_table(title, groups)
+        # The first table stays with the heading; a later short one is kept whole on a page.
+        out.append(KeepTogether([table]) if number and len(groups) < 12 else table)
         out.append(Spacer(1, 7))
     return out
 
@@ -485,17 +582,13 @@ def _reasons(content: ReportContent) -> list[Flowable]:
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     noun = "client was" if not_worked == 1 else "clients were"
     return out + [
-        KeepTogether(
-            [
-                side,
-                _p(
-                    f"{not_worked} mutual {noun} not jointly worked. A client may miss more than one "
-                    "criterion, so the counts can add up to more than that; the line is the running share of "
-                    "all reasons.",
-                    "small",
-                ),
-            ]
-        )
+        side,
+        _p(
+            f"{not_worked} mutual {noun} not jointly worked. A client may miss more than one "
+            "criterion, so the counts can add up to more than that; the line is the running share of "
+            "all reasons.",
+            "small",
+        ),
     ]
 
 
@@ -520,15 +613,12 @@ def _completeness(content: ReportContent) -> list[Flowable]:
         else ""
     )
     return out + [
-        KeepTogether(
-            [
-                _table(rows, [170, 60, 70, 60], numeric_columns=(1, 2, 3)),
-                _p(
-                    f"Out of {data.clients} mutual clients. Consent counts when recorded by the end of the month. {note}",
-                    "small",
-                ),
-            ]
-        )
+        _p(
+            f"Of {data.clients} mutual clients. Consent counts when recorded by the end of the month. {note}",
+            "small",
+        ),
+        Spacer(1, 3),
+        _table(rows, [170, 60, 70, 60], numeric_columns=(1, 2, 3)),
     ]
 
 
@@ -565,11 +655,19 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
         ),
         Spacer(1, 3),
     ]
+    none = "none"
     if not waiting:
         out.append(_p("Every mutual client was jointly worked this month."))
     else:
         rows: list[list[Any]] = [
-            ["Ref", "Initials", "Care coordinator", "Key worker", "Last joint\ncontact", "What is missing"]
+            [
+                "Ref",
+                "Initials",
+                "Care coordinator",
+                "Key worker",
+                f"Last joint contact ({current.definition.joint_contact_window_days} days)",
+                "What is missing",
+            ]
         ]
         for c in waiting:
             rows.append(
@@ -578,11 +676,18 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
                     c.initials,
                     _p(_e(c.care_coordinator or "none named"), "cell"),
                     _p(_e(c.key_worker or "none named"), "cell"),
-                    c.last_joint_contact.strftime("%d %b %Y").lstrip("0") if c.last_joint_contact else "none",
+                    _p(
+                        _e(
+                            c.last_joint_contact.strftime("%d %b %Y").lstrip("0")
+                            if c.last_joint_contact
+                            else none
+                        ),
+                        "cell",
+                    ),
                     _p(_e("; ".join(_missing(c))), "cell"),
                 ]
             )
-        widths = [52, 38, 84, 84, 56]
+        widths = [52, 38, 84, 84, 62]
         widths.append(FRAME_WIDTH - sum(widths))
         out.append(_table(rows, widths))
     if current.excluded:

@@ -84,20 +84,22 @@ def pareto_chart(
                 y0,
                 bar,
                 y_count(count) - y0,
-                fillColor=styles.BAR,
+                fillColor=styles.BAR_DARK,
                 strokeColor=styles.INK,
                 strokeWidth=0.5,
             )
         )
+        # The count sits inside a tall bar (white on grey), above a short one, clear of the line.
+        inside = y_count(count) - y0 > 16
         d.add(
             String(
                 cx,
-                y_count(count) + 2.5,
+                y_count(count) - 10 if inside else y_count(count) + 2.5,
                 str(count),
                 fontName=styles.bold(),
                 fontSize=7.5,
                 textAnchor="middle",
-                fillColor=styles.INK,
+                fillColor=styles.WHITE if inside else styles.INK,
             )
         )
         for row, text in enumerate(simpleSplit(criterion.label, font, 6.6, slot - 4)):

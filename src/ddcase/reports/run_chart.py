@@ -24,7 +24,7 @@ from ddcase.rules.charts import ChartKind, MonthAnalysis, PartAnalysis, SeriesAn
 
 LEFT = 30.0
 RIGHT = 66.0
-TOP = 30.0
+TOP = 38.0
 BOTTOM = 50.0
 LEGEND_HEIGHT = 14.0
 POINT_RADIUS = 2.6
@@ -184,21 +184,24 @@ class RunChart:
             )
 
     def _separators(self, d: Drawing) -> None:
-        """A solid line between parts, labelled with why the part starts."""
-        declared = {note.month for note in self.notes if note.new_part}
+        """A solid line between parts, labelled with why the part starts (a change of definition
+        version, or a process change the team declared). Labels sit above the note markers and
+        step up a row when two would touch."""
+        rows_end = [float("-inf"), float("-inf")]
         for part in self.analysis.parts[1:]:
             index = self._part_indexes(part)[0]
             x = self.x(index) - self.slot / 2
-            d.add(Line(x, self.y0, x, self.y1 + 14, strokeColor=styles.MUTED, strokeWidth=0.9))
-            before = self.months[index - 1]
-            first = self.months[index]
+            before, first = self.months[index - 1], self.months[index]
             if first.definition_version != before.definition_version:
                 label = f"Definition v{first.definition_version}"
-            elif first.month in declared:
-                label = "New part"
             else:
                 label = "New part"
-            d.add(self._text(x + 2, self.y1 + 8, label, size=6.3, color=styles.INK, bold=True))
+            width = stringWidth(label, self.bold, 6.3)
+            row = 0 if rows_end[0] < x else 1
+            rows_end[row] = x + 2 + width + 4
+            top = self.y1 + 15 + 8 * row
+            d.add(Line(x, self.y0, x, top + 6, strokeColor=styles.MUTED, strokeWidth=0.9))
+            d.add(self._text(x + 2, top, label, size=6.3, color=styles.INK, bold=True))
 
     def _note_markers(self, d: Drawing) -> None:
         by_month: dict[Month, list[ChartNote]] = {}

@@ -34,6 +34,7 @@ HIGH = colors.HexColor("#0072C6")  # Making Data Count improvement blue (higher 
 LOW = colors.HexColor("#D35400")  # Making Data Count concern orange, darkened to print in grey
 SIGNAL_LINE = colors.HexColor("#B35C00")
 BAR = colors.HexColor("#8c8c8c")
+BAR_DARK = colors.HexColor("#5f5f5f")
 HEADER_FILL = colors.HexColor("#e4e4e4")
 ZEBRA_FILL = colors.HexColor("#f4f4f4")
 BOX_FILL = colors.HexColor("#eef3f9")
