@@ -261,7 +261,8 @@ def _chart_section(content: ReportContent) -> list[Flowable]:
     notes = chart_notes(analysis, content.annotations)
     first, last = analysis.months[0].month, analysis.months[-1].month
     aim = content.settings.aim_percentage
-    chart = RunChart(analysis, notes=notes, aim=aim, width=FRAME_WIDTH, height=255).drawing()
+    height = 255 if len(analysis.parts) > 1 else 240
+    chart = RunChart(analysis, notes=notes, aim=aim, width=FRAME_WIDTH, height=height).drawing()
     out: list[Flowable] = [
         _p("The monthly figure over time", "heading"),
         _p(

@@ -73,7 +73,8 @@ class RunChart:
         self.x0 = LEFT
         self.x1 = width - RIGHT
         self.y0 = BOTTOM + LEGEND_HEIGHT
-        self.y1 = height - TOP
+        # Room above the plot for part labels only when there is more than one part.
+        self.y1 = height - (TOP if len(analysis.parts) > 1 else TOP - 16)
         self.slot = (self.x1 - self.x0) / max(len(self.months), 1)
         self.font = styles.regular()
         self.bold = styles.bold()
