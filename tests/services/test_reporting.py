@@ -118,7 +118,7 @@ def _group_rows(page: str, title: str, next_title: str) -> list[list[str]]:
 def test_care_coordinator_and_provider_rows_add_up_to_figures_json(printed, capsys):
     _, pages, db = printed
     now = figures_json(capsys, db, OCT)
-    page = pages[1]
+    page = "\n".join(pages)
     for title, next_title in (
         ("Care coordinator", "Drug and alcohol provider"),
         ("Drug and alcohol provider", "Why mutual clients"),

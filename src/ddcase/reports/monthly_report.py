@@ -36,6 +36,7 @@ from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis, Verdict
 from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
+LONG_TABLE_ROWS = 15
 FRAME_WIDTH = PAGE_WIDTH - 2 * styles.PAGE_MARGIN
 
 
@@ -123,10 +124,11 @@ def _story(content: ReportContent) -> list[Flowable]:
     story += _header(content)
     story += _headline(content)
     story += _chart_section(content)
-    story += _breakdowns(content)
-    story += _reasons(content)
+    # Can the figure be trusted? Data quality sits with the chart; the breakdowns follow.
     story += _completeness(content)
     story += _excluded(content)
+    story += _breakdowns(content)
+    story += _reasons(content)
     if content.client_list:
         story += _follow_up(content)
     story += _chart_data(content)
@@ -149,8 +151,13 @@ def _keep_headings(story: list[Flowable]) -> list[Flowable]:
                     break
                 group.append(story[index])
                 index += 1
-            if index < len(story) and not isinstance(story[index], (Paragraph, Spacer, PageBreak)):
-                group.append(story[index])
+            following = story[index] if index < len(story) else None
+            if isinstance(following, Table) and len(following._cellvalues) > LONG_TABLE_ROWS:
+                # A long table splits where the page ends: the heading only needs a few rows with it.
+                out += [CondPageBreak(150), KeepTogether(group)]
+                continue
+            if following is not None and not isinstance(following, (Paragraph, Spacer, PageBreak)):
+                group.append(following)
                 index += 1
             out.append(KeepTogether(group))
         else:
@@ -534,7 +541,7 @@ def _group_table(title: str, groups: Sequence[GroupFigures], name_width: float =
 
 def _breakdowns(content: ReportContent) -> list[Flowable]:
     current = content.current
-    out: list[Flowable] = [PageBreak(), _p(f"Breakdown for {_e(content.month.label())}", "heading")]
+    out: list[Flowable] = [CondPageBreak(300), _p(f"Breakdown for {_e(content.month.label())}", "heading")]
     if current.mutual_clients == 0:
         return out + [_p("No mutual clients this month.")]
     out.append(
@@ -576,7 +583,7 @@ def _reasons(content: ReportContent) -> list[Flowable]:
         )
     table = _table(rows, [150, 40, 60], numeric_columns=(1, 2))
     side = Table(
-        [[pareto_chart(reasons, width=FRAME_WIDTH - 262, height=150), table]],
+        [[pareto_chart(reasons, width=FRAME_WIDTH - 262, height=140), table]],
         colWidths=[FRAME_WIDTH - 256, 256],
         hAlign="LEFT",
     )
@@ -632,7 +639,7 @@ def _excluded(content: ReportContent) -> list[Flowable]:
             _p(f"No client was excluded: every client open to both services was so for at least {days} days.")
         ]
     count = len(excluded)
-    where = " They are listed with the follow-up list." if content.client_list else ""
+    where = " They are listed after the follow-up list." if content.client_list else ""
     return out + [
         _p(
             f"{count} client{'s were' if count != 1 else ' was'} open to both services for fewer than {days} "
@@ -647,7 +654,7 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
         current.not_jointly_worked(), key=lambda c: ((c.care_coordinator or "~").lower(), c.client_ref)
     )
     out: list[Flowable] = [
-        PageBreak(),
+        CondPageBreak(260),
         _p(f"Follow-up list: mutual clients not jointly worked in {_e(content.month.label())}", "heading"),
         _p(
             "Reference and initials only. For the team meeting: keep it secure, do not email it, and shred it "
