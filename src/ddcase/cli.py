@@ -143,6 +143,9 @@ def main(
     except DomainError as error:
         print(f"ddcase: {error}", file=err)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`ddcase figures --json | head`)
+        _silence_stdout()
+        return EXIT_UNEXPECTED
     except KeyboardInterrupt:
         print("ddcase: interrupted; nothing more was written.", file=err)
         return EXIT_UNEXPECTED
@@ -156,6 +159,16 @@ def main(
     finally:
         if app is not None:
             app.close()
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 # ---------------------------------------------------------------------- commands

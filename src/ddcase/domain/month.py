@@ -11,7 +11,7 @@ from functools import total_ordering
 
 from ddcase.domain.errors import DomainError
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 @total_ordering

@@ -35,8 +35,8 @@ _CLIENT_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
 _INITIALS_RE = re.compile(r"^[A-Za-z][A-Za-z.' -]*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^[0-9+() -]+$")
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_UK_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_UK_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(text: str) -> date:
@@ -62,7 +62,7 @@ def parse_date(text: str) -> date:
 def nhs_number_is_valid(digits: str) -> bool:
     """NHS Data Dictionary Modulus 11: weights 10..2 on digits 1-9; check = 11 - (sum mod 11);
     11 becomes 0; 10 means the number is invalid."""
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -76,7 +76,7 @@ def nhs_number_is_valid(digits: str) -> bool:
 def normalise_nhs_number(text: str) -> str:
     """Strip spaces and hyphens (3-3-4 format). Raises ValueError if not a valid NHS number."""
     digits = re.sub(r"[\s-]", "", text)
-    if not digits.isdigit() or len(digits) != 10:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
         raise ValueError("an NHS number has 10 digits")
     if not nhs_number_is_valid(digits):
         raise ValueError("not a valid NHS number (the check digit does not match)")

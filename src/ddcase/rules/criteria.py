@@ -30,10 +30,15 @@ def is_counting(contact: Contact, definition: Definition) -> bool:
     return definition.written_contacts_count or not contact.mode.is_written
 
 
+def names_a_worker(episode: Episode) -> bool:
+    """SPEC §1: the worker may be blank while unallocated; blank includes whitespace only."""
+    return bool(episode.worker and episode.worker.strip())
+
+
 def named_workers(episodes: Sequence[Episode], last_mutual_day: date) -> bool:
     """SPEC §2 named_workers: on the last mutual day of M, an open mental_health episode names a
     worker and an open substance_misuse episode names a worker."""
-    open_on_day = [e for e in episodes if e.is_open_on(last_mutual_day) and e.worker]
+    open_on_day = [e for e in episodes if e.is_open_on(last_mutual_day) and names_a_worker(e)]
     return any(e.service is Service.MENTAL_HEALTH for e in open_on_day) and any(
         e.service is Service.SUBSTANCE_MISUSE for e in open_on_day
     )

@@ -127,14 +127,14 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
 def _open_on(episodes: Sequence[Episode], service: Service, day: date) -> list[Episode]:
     return sorted(
         (e for e in episodes if e.service is service and e.is_open_on(day)),
-        key=lambda e: (e.worker is not None, e.start_date),
+        key=lambda e: (criteria.names_a_worker(e), e.start_date),
     )
 
 
 def _worker_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:
     """The named worker of the latest-started open episode of that side (a named one first)."""
     open_episodes = _open_on(episodes, service, day)
-    return open_episodes[-1].worker if open_episodes else None
+    return open_episodes[-1].worker if open_episodes and criteria.names_a_worker(open_episodes[-1]) else None
 
 
 def _organisation_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:

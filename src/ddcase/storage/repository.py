@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -434,3 +435,110 @@ def has_records(session: Session) -> bool:
         session.scalars(select(ClientRow.id).limit(1)).first() is not None
         or session.scalars(select(WorkerRow.id).limit(1)).first() is not None
     )
+
+
+def insert_new(
+    session: Session,
+    workers: Sequence[Worker],
+    clients: Sequence[Client],
+    episodes: Sequence[Episode],
+    contacts: Sequence[Contact],
+    *,
+    stamp: dict[str, object],
+    is_demo: bool = False,
+    organisations: Sequence[tuple[str, Service]] = (),
+) -> None:
+    """Insert records known to be new, set-based (a few statements whatever the count).
+
+    Workers and clients named by episodes and contacts must be in the arguments or already
+    stored. `stamp` gives updated_at/updated_by for every row. Organisations named by the records
+    (and any extra in `organisations`) are created on first use.
+    """
+    from sqlalchemy import insert
+
+    org_cache = organisation_ids(session)
+    for worker in workers:
+        organisation_id(session, worker.organisation, worker.service, org_cache)
+    for episode in episodes:
+        organisation_id(session, episode.organisation, episode.service, org_cache)
+    for name, service in organisations:
+        organisation_id(session, name, service, org_cache)
+    if workers:
+        session.execute(
+            insert(WorkerRow),
+            [
+                {
+                    "name": w.name,
+                    "organisation_id": org_cache[w.organisation],
+                    "service": w.service.value,
+                    "role": w.role.value if w.role else None,
+                    "email": w.email,
+                    "phone": w.phone,
+                    "version": 1,
+                    **stamp,
+                }
+                for w in workers
+            ],
+        )
+    if clients:
+        session.execute(
+            insert(ClientRow),
+            [
+                {
+                    "client_ref": c.client_ref,
+                    "initials": c.initials,
+                    "nhs_number": c.nhs_number,
+                    "date_of_birth": c.date_of_birth,
+                    "ethnicity": c.ethnicity,
+                    "referral_route": c.referral_route.value if c.referral_route else None,
+                    "consent_to_share_on": c.consent_to_share_on,
+                    "is_demo": is_demo,
+                    "version": 1,
+                    **stamp,
+                }
+                for c in clients
+            ],
+        )
+    ids = worker_ids(session)
+    refs = client_ids(session)
+    if episodes:
+        session.execute(
+            insert(EpisodeRow),
+            [
+                {
+                    "client_id": refs[e.client_ref],
+                    "service": e.service.value,
+                    "organisation_id": org_cache[e.organisation],
+                    "team": e.team,
+                    "worker_id": ids[(e.service.value, e.worker)] if e.worker else None,
+                    "start_date": e.start_date,
+                    "end_date": e.end_date,
+                    "version": 1,
+                    **stamp,
+                }
+                for e in episodes
+            ],
+        )
+    if contacts:
+        mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
+        session.execute(
+            insert(ContactRow),
+            [
+                {
+                    "client_id": refs[c.client_ref],
+                    "date": c.date,
+                    "kind": c.kind.value,
+                    "mode": c.mode.value,
+                    "outcome": c.outcome.value,
+                    "mh_worker_id": ids[(mh, c.mh_worker)] if c.mh_worker else None,
+                    "sm_worker_id": ids[(sm, c.sm_worker)] if c.sm_worker else None,
+                    "client_present": c.client_present,
+                    "duration_minutes": c.duration_minutes,
+                    "note": c.note,
+                    "fingerprint": contact_fingerprint(c),
+                    "version": 1,
+                    **stamp,
+                }
+                for c in contacts
+            ],
+        )

@@ -1,0 +1,261 @@
+"""The four criteria of the operational definition (SPEC §2), one function each, and which
+contacts count (SPEC §1 "counting contact")."""
+
+from __future__ import annotations
+
+import pytest
+
+from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
+from ddcase.rules import criteria
+from ddcase.rules.figures import evaluate
+from tests.rules.builders import DEFAULT, a_client, a_contact, a_history, a_liaison, a_month, day, mh, sm
+
+MARCH = a_month("2026-03")
+K = ContactKind
+M = ContactMode
+
+# --- consent ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("consent_on", "holds"),
+    [
+        ("2020-01-01", True),
+        ("2026-03-01", True),
+        ("2026-03-31", True),  # the last day of M
+        ("2026-04-01", False),  # the day after
+        ("2026-12-31", False),
+        (None, False),
+    ],
+)
+def test_consent_on_or_before_the_last_day_of_the_month(consent_on, holds):
+    assert criteria.consent(day(consent_on) if consent_on else None, MARCH) is holds
+
+
+def test_consent_after_month_end_fails():
+    result = evaluate(
+        a_history(a_client(consent_on="2026-04-01"), contacts=[a_contact("2026-03-02")]), MARCH, DEFAULT
+    )
+    assert result.failed_criteria == (Criterion.CONSENT,)
+
+
+def test_consent_recorded_in_february_of_a_leap_year_holds_for_february():
+    assert criteria.consent(day("2024-02-29"), a_month("2024-02"))
+    assert not criteria.consent(day("2024-03-01"), a_month("2024-02"))
+
+
+# --- joint_contact: the 90-day window ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "contact_on", "counts"),
+    [
+        # March 2026: D = 31 March, D-89 = 1 January (31 + 28 + 31 = 90 days).
+        ("2026-03", "2026-03-31", True),
+        ("2026-03", "2026-01-01", True),
+        ("2026-03", "2025-12-31", False),
+        ("2026-03", "2026-04-01", False),  # after the month end
+        ("2026-03", "2026-06-30", False),
+        # January 2026, a window across New Year: D-89 = 3 November 2025 (28 + 31 + 31).
+        ("2026-01", "2025-11-03", True),
+        ("2026-01", "2025-11-02", False),
+        ("2026-01", "2025-12-31", True),
+        ("2026-01", "2026-02-01", False),
+        # March 2024, across a leap day: D-89 = 2 January 2024 (30 + 29 + 31).
+        ("2024-03", "2024-01-02", True),
+        ("2024-03", "2024-01-01", False),
+        ("2024-03", "2024-02-29", True),
+        # March 2025 (no leap day): D-89 = 1 January 2025.
+        ("2025-03", "2025-01-01", True),
+        ("2025-03", "2024-12-31", False),
+        # February 2024: D = 29 Feb, D-89 = 2 December 2023 (29 + 31 + 30).
+        ("2024-02", "2023-12-02", True),
+        ("2024-02", "2023-12-01", False),
+    ],
+)
+def test_joint_contact_within_the_90_days_ending_on_the_last_day_of_the_month(month, contact_on, counts):
+    assert criteria.joint_contact([a_contact(contact_on)], a_month(month), DEFAULT) is counts
+
+
+@pytest.mark.parametrize(
+    ("window", "contact_on", "counts"),
+    [
+        (1, "2026-03-31", True),
+        (1, "2026-03-30", False),
+        (31, "2026-03-01", True),
+        (31, "2026-02-28", False),
+        (365, "2025-04-01", True),
+        (365, "2025-03-31", False),
+    ],
+)
+def test_the_window_length_is_a_parameter(window, contact_on, counts):
+    definition = Definition(joint_contact_window_days=window)
+    assert criteria.joint_contact([a_contact(contact_on)], MARCH, definition) is counts
+
+
+def test_no_contacts_fails_joint_contact_and_liaison():
+    assert not criteria.joint_contact([], MARCH, DEFAULT)
+    assert not criteria.liaison([], MARCH, DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("dates", "holds"),
+    [
+        (["2026-03-10"], False),
+        (["2026-03-10", "2026-02-10"], True),
+        (["2026-03-10", "2026-03-10"], True),  # two contacts on one day are two contacts
+        (["2026-03-10", "2025-12-31"], False),  # the second is outside the window
+        (["2026-03-10", "2026-04-01"], False),  # the second is after the month
+    ],
+)
+def test_joint_contacts_min_two_needs_two(dates, holds):
+    definition = Definition(joint_contacts_min=2)
+    assert criteria.joint_contact([a_contact(d) for d in dates], MARCH, definition) is holds
+
+
+# --- liaison: within M -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("contact_on", "counts"),
+    [
+        ("2026-03-01", True),  # the 1st
+        ("2026-03-31", True),
+        ("2026-02-28", False),  # the last day of the previous month
+        ("2026-04-01", False),
+        ("2025-03-15", False),  # same month, a year earlier
+    ],
+)
+def test_liaison_only_within_the_month(contact_on, counts):
+    assert criteria.liaison([a_liaison(contact_on)], MARCH, DEFAULT) is counts
+
+
+def test_liaison_on_the_29th_of_february_counts_in_a_leap_february():
+    assert criteria.liaison([a_liaison("2024-02-29")], a_month("2024-02"), DEFAULT)
+    assert not criteria.liaison([a_liaison("2024-02-29")], a_month("2024-03"), DEFAULT)
+
+
+def test_liaison_contacts_min_two_needs_two():
+    definition = Definition(liaison_contacts_min=2)
+    assert not criteria.liaison([a_liaison("2026-03-05")], MARCH, definition)
+    assert criteria.liaison([a_liaison("2026-03-05"), a_contact("2026-03-20")], MARCH, definition)
+
+
+# --- which contacts count ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "for_joint_contact", "for_liaison"),
+    [
+        (K.JOINT_APPOINTMENT, True, True),
+        (K.CARE_PLAN_REVIEW, True, True),
+        (K.LIAISON, False, True),
+        (K.INFORMATION_SHARED, False, False),
+        (K.OTHER, False, False),
+    ],
+)
+@pytest.mark.parametrize("written_contacts_count", [False, True])
+def test_which_kinds_count_for_which_criterion(kind, for_joint_contact, for_liaison, written_contacts_count):
+    definition = Definition(written_contacts_count=written_contacts_count)
+    contact = a_contact("2026-03-10", kind, M.MEETING)
+    assert criteria.joint_contact([contact], MARCH, definition) is for_joint_contact
+    assert criteria.liaison([contact], MARCH, definition) is for_liaison
+
+
+@pytest.mark.parametrize("kind", list(K))
+@pytest.mark.parametrize("mode", list(M))
+@pytest.mark.parametrize("outcome", [Outcome.DID_NOT_ATTEND, Outcome.CANCELLED])
+def test_missed_and_cancelled_contacts_never_count(kind, mode, outcome):
+    definition = Definition(written_contacts_count=True)
+    contact = a_contact("2026-03-10", kind, mode, outcome)
+    assert not criteria.is_counting(contact, definition)
+    assert not criteria.joint_contact([contact], MARCH, definition)
+    assert not criteria.liaison([contact], MARCH, definition)
+
+
+@pytest.mark.parametrize(
+    ("mode", "counts_by_default", "counts_when_written_count"),
+    [
+        (M.FACE_TO_FACE, True, True),
+        (M.VIDEO, True, True),
+        (M.TELEPHONE, True, True),
+        (M.MEETING, True, True),
+        (M.EMAIL, False, True),
+        (M.LETTER, False, True),
+    ],
+)
+def test_email_and_letter_count_only_when_written_contacts_count(
+    mode, counts_by_default, counts_when_written_count
+):
+    contact = a_contact("2026-03-10", K.LIAISON, mode)
+    assert criteria.liaison([contact], MARCH, DEFAULT) is counts_by_default
+    assert (
+        criteria.liaison([contact], MARCH, Definition(written_contacts_count=True))
+        is counts_when_written_count
+    )
+    joint = a_contact("2026-03-10", K.CARE_PLAN_REVIEW, mode)
+    assert criteria.joint_contact([joint], MARCH, DEFAULT) is counts_by_default
+    assert (
+        criteria.joint_contact([joint], MARCH, Definition(written_contacts_count=True))
+        is counts_when_written_count
+    )
+
+
+def test_a_missed_joint_appointment_stays_in_the_log_but_does_not_make_the_client_jointly_worked():
+    history = a_history(
+        contacts=[a_contact("2026-03-10", outcome=Outcome.DID_NOT_ATTEND), a_liaison("2026-03-11")]
+    )
+    result = evaluate(history, MARCH, DEFAULT)
+    assert result.failed_criteria == (Criterion.JOINT_CONTACT,)
+    assert result.joint_contacts_in_window == 0
+    assert result.liaison_contacts_in_month == 1
+    assert result.last_joint_contact is None
+
+
+def test_information_shared_by_letter_never_counts_even_when_written_contacts_count():
+    letter = a_contact("2026-03-10", K.INFORMATION_SHARED, M.LETTER)
+    for definition in (DEFAULT, Definition(written_contacts_count=True)):
+        assert not criteria.joint_contact([letter], MARCH, definition)
+        assert not criteria.liaison([letter], MARCH, definition)
+
+
+def test_a_joint_appointment_counts_for_both_joint_contact_and_liaison():
+    result = evaluate(a_history(contacts=[a_contact("2026-03-10")]), MARCH, DEFAULT)
+    assert result.jointly_worked
+    assert result.joint_contacts_in_window == 1
+    assert result.liaison_contacts_in_month == 1
+    assert result.last_joint_contact == day("2026-03-10")
+
+
+def test_counts_report_what_was_seen_in_the_window_and_the_month():
+    contacts = [
+        a_contact("2026-01-15", K.CARE_PLAN_REVIEW),
+        a_contact("2026-02-20"),
+        a_liaison("2026-03-03"),
+        a_liaison("2026-03-04", M.EMAIL),  # written: not counted
+        a_contact("2026-03-05", outcome=Outcome.CANCELLED),
+        a_contact("2026-04-02"),  # after the month
+    ]
+    result = evaluate(a_history(contacts=contacts), MARCH, DEFAULT)
+    assert result.joint_contacts_in_window == 2
+    assert result.liaison_contacts_in_month == 1
+    assert result.last_joint_contact == day("2026-02-20")
+    assert result.jointly_worked
+
+
+# --- named_workers directly ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("episodes", "on", "holds"),
+    [
+        ([mh("2025-01-01"), sm("2025-01-01")], "2026-03-31", True),
+        ([mh("2025-01-01", worker=None), sm("2025-01-01")], "2026-03-31", False),
+        ([mh("2025-01-01"), sm("2025-01-01", worker=None)], "2026-03-31", False),
+        ([mh("2025-01-01"), sm("2025-01-01", "2026-03-30")], "2026-03-31", False),  # not open that day
+        ([mh("2025-01-01"), sm("2025-01-01", "2026-03-31")], "2026-03-31", True),  # open on its end date
+        ([mh("2025-01-01"), mh("2025-01-01", worker="Bob")], "2026-03-31", False),  # both on one side
+    ],
+)
+def test_named_workers_on_the_day(episodes, on, holds):
+    assert criteria.named_workers(episodes, day(on)) is holds
