@@ -35,10 +35,19 @@ class ValueTableModel(QAbstractTableModel):
         self._rows: list[Any] = []
         #: goes up whenever the rows change or move, so a proxy knows its cached answers are stale
         self.generation = 0
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Iterable[Any]) -> None:
+        """Replace the rows, kept in the order the user last sorted by."""
+        rows = list(rows)
+        if self._sorted_by is not None:
+            key = self.Column(self._sorted_by[0])
+            rows.sort(
+                key=lambda value: self.sort_key(value, key),
+                reverse=self._sorted_by[1] == Qt.SortOrder.DescendingOrder,
+            )
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows
         self.generation += 1
         self.endResetModel()
 
@@ -92,7 +101,9 @@ class ValueTableModel(QAbstractTableModel):
         """Sort in Python with one key call a row: a proxy comparing through data() makes a
         million calls across the Qt boundary for 20,000 rows, which takes seconds."""
         if not 0 <= column < len(self.Column):
+            self._sorted_by = None  # -1: no sort; new rows keep the order the service gave
             return
+        self._sorted_by = (column, order)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         where = [(index.row(), index.column()) for index in persistent]
@@ -124,6 +135,7 @@ class SortingProxy(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
-        if source is not None and column >= 0:
+        if source is not None:
             source.sort(column, order)
-        super().sort(-1, order)
+        # -1: keep the source's order; Qt reverses it if the order passed here is descending
+        super().sort(-1, Qt.SortOrder.AscendingOrder)

@@ -53,6 +53,7 @@ class CaseloadPage(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count_label = QLabel()
         filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 3)
         for label, combo in (
             (self.tr("&Team:"), self.team_combo),
             (self.tr("C&oordinator:"), self.coordinator_combo),
@@ -62,7 +63,6 @@ class CaseloadPage(QWidget):
             caption.setBuddy(combo)
             filters.addWidget(caption)
             filters.addWidget(combo)
-        filters.addStretch(1)
 
         self.model = MutualClientTableModel(self)
         self.proxy = ClientFilterProxy(self)
@@ -72,13 +72,13 @@ class CaseloadPage(QWidget):
         fit_columns(
             self.table_view,
             {
-                Column.REFERENCE: 9,
-                Column.INITIALS: 5,
-                Column.TEAM: 14,
-                Column.CARE_COORDINATOR: 13,
-                Column.KEY_WORKER: 13,
-                Column.PROVIDER: 13,
-                Column.LAST_JOINT_CONTACT: 11,
+                Column.REFERENCE: 10,
+                Column.INITIALS: 6,
+                Column.TEAM: 17,
+                Column.CARE_COORDINATOR: 16,
+                Column.KEY_WORKER: 16,
+                Column.PROVIDER: 19,
+                Column.LAST_JOINT_CONTACT: 12,
             },
         )
         self.table_view.horizontalHeader().moveSection(Column.LAST_JOINT_CONTACT, Column.STATUS)
@@ -88,16 +88,15 @@ class CaseloadPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_edit)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table_view)
         left_layout.addWidget(self.count_label)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([780, 520])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 300])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)

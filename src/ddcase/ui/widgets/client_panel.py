@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,27 +44,25 @@ class ClientPanel(QWidget):
         self.edit_client_button = QPushButton(self.tr("Edit &client..."))
         self.log_contact_button = QPushButton(self.tr("&Log contact..."))
         self.log_contact_button.setToolTip(self.tr("Log a contact for this client (Ctrl+N)"))
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.title_label, 1)
-        title_row.addWidget(self.edit_client_button)
-        title_row.addWidget(self.log_contact_button)
+        title_buttons = QHBoxLayout()
+        title_buttons.addWidget(self.log_contact_button)
+        title_buttons.addWidget(self.edit_client_button)
+        title_buttons.addStretch(1)
 
-        self.details_form = QFormLayout()
-        self.details_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.nhs_label = QLabel()
         self.born_label = QLabel()
         self.consent_label = QLabel()
         self.referral_label = QLabel()
-        for label in (self.nhs_label, self.born_label, self.consent_label, self.referral_label):
+        details = QFormLayout()
+        details.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for caption, label in (
+            (self.tr("NHS number:"), self.nhs_label),
+            (self.tr("Date of birth:"), self.born_label),
+            (self.tr("Consent to share:"), self.consent_label),
+            (self.tr("Referral route:"), self.referral_label),
+        ):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        details = QHBoxLayout()
-        left, right = QFormLayout(), QFormLayout()
-        left.addRow(self.tr("NHS number:"), self.nhs_label)
-        left.addRow(self.tr("Date of birth:"), self.born_label)
-        right.addRow(self.tr("Consent to share:"), self.consent_label)
-        right.addRow(self.tr("Referral route:"), self.referral_label)
-        details.addLayout(left, 1)
-        details.addLayout(right, 1)
+            details.addRow(caption, label)
 
         self.strip = StatusStrip()
         strip_box = QGroupBox(self.tr("Jointly worked, last 12 months"))
@@ -73,11 +72,11 @@ class ClientPanel(QWidget):
         self.episode_view, _ = make_table(
             self.episode_model, self.tr("Episodes in both services"), parent=self
         )
-        fit_columns(self.episode_view, {0: 13, 1: 16, 2: 14, 3: 12, 4: 10, 5: 10})
+        fit_columns(self.episode_view, {0: 16, 1: 24, 2: 16, 3: 16, 4: 11, 5: 11})
         self.add_episode_button = QPushButton(self.tr("Add e&pisode..."))
         self.edit_episode_button = QPushButton(self.tr("Edit episode..."))
         self.change_worker_button = QPushButton(self.tr("Change &worker..."))
-        episode_box = QGroupBox(self.tr("Episodes"))
+        episode_box = QWidget()
         episode_layout = QVBoxLayout(episode_box)
         episode_layout.addWidget(self.episode_view)
         episode_layout.addLayout(
@@ -88,22 +87,28 @@ class ClientPanel(QWidget):
         self.contact_view, _ = make_table(
             self.contact_model, self.tr("Contacts log"), stretch=ContactTableModel.Column.NOTE, parent=self
         )
-        fit_columns(self.contact_view, {0: 10, 1: 15, 2: 10, 3: 12, 4: 11, 5: 11, 6: 5, 7: 6})
+        fit_columns(self.contact_view, {0: 11, 1: 17, 2: 11, 3: 13, 4: 14, 5: 14, 6: 6, 7: 7})
         self.contact_view.sortByColumn(ContactTableModel.Column.DATE, Qt.SortOrder.DescendingOrder)
         self.edit_contact_button = QPushButton(self.tr("Edit contact..."))
         self.delete_contact_button = QPushButton(self.tr("&Delete contact..."))
-        contact_box = QGroupBox(self.tr("Contacts"))
+        contact_box = QWidget()
         contact_layout = QVBoxLayout(contact_box)
         contact_layout.addWidget(self.contact_view)
         contact_layout.addLayout(self._row(self.edit_contact_button, self.delete_contact_button))
 
-        layout = QVBoxLayout(self)
+        self.record_tabs = QTabWidget()
+        self.record_tabs.addTab(contact_box, self.tr("Contacts"))
+        self.record_tabs.addTab(episode_box, self.tr("Episodes in both services"))
+        left = QVBoxLayout()
+        left.addWidget(self.title_label)
+        left.addLayout(title_buttons)
+        left.addLayout(details)
+        left.addWidget(strip_box)
+        left.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(title_row)
-        layout.addLayout(details)
-        layout.addWidget(strip_box)
-        layout.addWidget(episode_box, 2)
-        layout.addWidget(contact_box, 3)
+        layout.addLayout(left, 2)
+        layout.addWidget(self.record_tabs, 3)
 
         self.edit_client_button.clicked.connect(self._on_edit_client_button_clicked)
         self.log_contact_button.clicked.connect(self._on_log_contact_button_clicked)
@@ -177,6 +182,10 @@ class ClientPanel(QWidget):
         self.strip.set_months(strip)
         self.episode_model.set_rows(history.episodes)
         self.contact_model.set_rows(history.contacts)
+        self.record_tabs.setTabText(0, self.tr("Contacts (%1)").replace("%1", str(len(history.contacts))))
+        self.record_tabs.setTabText(
+            1, self.tr("Episodes in both services (%1)").replace("%1", str(len(history.episodes)))
+        )
         self._enable()
 
     def _clear(self) -> None:

@@ -56,10 +56,10 @@ class StatusStrip(QWidget):
         return [_explain(m, r) for m, r in self._months]
 
     def sizeHint(self) -> QSize:
-        return QSize(12 * 48, self.CELL_HEIGHT + self.fontMetrics().height() + 6)
+        return QSize(12 * 40, self.CELL_HEIGHT + 2 * self.fontMetrics().height() + 6)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(12 * 30, self.sizeHint().height())
+        return QSize(12 * 28, self.sizeHint().height())
 
     def _cell(self, number: int) -> QRect:
         count = max(1, len(self._months))
@@ -80,8 +80,11 @@ class StatusStrip(QWidget):
                 painter.setPen(QColor("white"))
                 painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, "✓")
             painter.setPen(text_colour)
-            label = QRect(cell.left(), cell.bottom() + 2, cell.width(), self.fontMetrics().height())
-            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, month.short_label())
+            line = self.fontMetrics().height()
+            label = QRect(cell.left(), cell.bottom() + 2, cell.width(), line)
+            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, month.short_label()[:3])
+            if number == 0 or month.month == 1:
+                painter.drawText(label.translated(0, line), Qt.AlignmentFlag.AlignCenter, str(month.year))
         painter.end()
 
     def event(self, event: QEvent) -> bool:
