@@ -240,3 +240,44 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message(kind, message_bo
         if kind == "DomainError"
         else ("details are in" in text and "boom" not in text)
     )
+
+
+def test_a_change_of_worker_ends_the_episode_and_opens_the_next(small_team, window, monkeypatch):
+    from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog, WorkerChange
+
+    page = window.caseload_page
+    page.select_client("RT100001")
+    panel = page.panel
+    row = panel.episode_model.row_of(lambda e: e.service is SM)
+    panel.episode_view.selectRow(page.panel.episode_view.model().mapFromSource(panel.episode_model.index(row, 0)).row())
+    monkeypatch.setattr(
+        ChangeWorkerDialog, "ask", classmethod(lambda cls, parent, **kw: WorkerChange("Cat Green", date(2026, 11, 16)))
+    )
+    panel.change_worker_button.click()
+    episodes = small_team.casework.episodes("RT100001")
+    key_workers = [(e.worker, e.start_date, e.end_date) for e in episodes if e.service is SM]
+    assert key_workers == [
+        ("Bob Jones", date(2026, 4, 1), date(2026, 11, 15)),
+        ("Cat Green", date(2026, 11, 16), None),
+    ]
+    assert panel.episode_model.rowCount() == 3
+    assert status_of(window, "RT100001") == "Jointly worked"
+
+
+def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(small_team, window, monkeypatch):
+    from ddcase.domain import Definition
+    from ddcase.ui.dialogs.definition_dialog import DefinitionDialog, DefinitionDraft
+
+    window.tabs.setCurrentWidget(window.definition_page)
+    monkeypatch.setattr(
+        DefinitionDialog,
+        "ask",
+        classmethod(lambda cls, parent, **kw: DefinitionDraft(Definition(consent=False), Month(2026, 11))),
+    )
+    window.definition_page.agree_button.click()
+    assert [d.version for d in window.definition_page.model.rows()] == [2, 1]
+    assert "consent" not in window.definition_page.words_label.text()
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
+    window.month_combo.set_current_month(Month(2026, 10))
+    assert small_team.figures.month(Month(2026, 10)).definition_version == 1

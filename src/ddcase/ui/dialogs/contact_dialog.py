@@ -116,7 +116,7 @@ class ContactDialog(FormDialog):
         self.add_row(self.tr("&Note:"), self.note_edit)
         self.form.addRow("", self.reminder_label)
         self.extra.addWidget(self.counting_label)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(580)
 
         if contact is not None:
             self._load(contact)

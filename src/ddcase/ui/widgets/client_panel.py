@@ -87,7 +87,7 @@ class ClientPanel(QWidget):
         self.contact_view, _ = make_table(
             self.contact_model, self.tr("Contacts log"), stretch=ContactTableModel.Column.NOTE, parent=self
         )
-        fit_columns(self.contact_view, {0: 11, 1: 17, 2: 11, 3: 13, 4: 14, 5: 14, 6: 6, 7: 7})
+        fit_columns(self.contact_view, {0: 12, 1: 18, 2: 10, 3: 14, 4: 14, 5: 14, 6: 5, 7: 7})
         self.contact_view.sortByColumn(ContactTableModel.Column.DATE, Qt.SortOrder.DescendingOrder)
         self.edit_contact_button = QPushButton(self.tr("Edit contact..."))
         self.delete_contact_button = QPushButton(self.tr("&Delete contact..."))
@@ -107,8 +107,8 @@ class ClientPanel(QWidget):
         left.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 2)
-        layout.addWidget(self.record_tabs, 3)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.record_tabs, 2)
 
         self.edit_client_button.clicked.connect(self._on_edit_client_button_clicked)
         self.log_contact_button.clicked.connect(self._on_log_contact_button_clicked)
