@@ -249,9 +249,13 @@ def test_a_change_of_worker_ends_the_episode_and_opens_the_next(small_team, wind
     page.select_client("RT100001")
     panel = page.panel
     row = panel.episode_model.row_of(lambda e: e.service is SM)
-    panel.episode_view.selectRow(page.panel.episode_view.model().mapFromSource(panel.episode_model.index(row, 0)).row())
+    panel.episode_view.selectRow(
+        page.panel.episode_view.model().mapFromSource(panel.episode_model.index(row, 0)).row()
+    )
     monkeypatch.setattr(
-        ChangeWorkerDialog, "ask", classmethod(lambda cls, parent, **kw: WorkerChange("Cat Green", date(2026, 11, 16)))
+        ChangeWorkerDialog,
+        "ask",
+        classmethod(lambda cls, parent, **kw: WorkerChange("Cat Green", date(2026, 11, 16))),
     )
     panel.change_worker_button.click()
     episodes = small_team.casework.episodes("RT100001")
