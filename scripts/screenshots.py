@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 TODAY = date(2026, 11, 22)  # fixed, so the demo data and the pictures are the same every time
-SIZE = (1366, 768)
+SIZE = tuple(int(v) for v in os.environ.get("DDCASE_SHOT_SIZE", "1366x768").split("x"))
 
 
 def main(out: Path) -> int:

@@ -68,9 +68,12 @@ def open_or_explain(
 def run(db_argument: str | None, open_services: Callable[[str | None], Services]) -> int:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     # The composition root creates the one QApplication; nothing else looks it up.
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scaling (125%, 150%) as the desktop asks, not rounded to 100% or 200%.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("ddcase")
     sys.excepthook = handle_exception
     services = open_or_explain(db_argument, open_services)

@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
             self.tr("&Print summary..."), self._on_print_triggered, QKeySequence(key.Print),
             self.tr("Save the month's summary as a PDF for the team meeting"),
         )  # fmt: skip
-        if optional_service(self._services, "reporting") is None:
+        self._can_print = optional_service(self._services, "reporting") is not None
+        if not self._can_print:
             self.print_action.setEnabled(False)
             self.print_action.setToolTip(self.tr("The PDF summary is not available in this version yet."))
         quit_keys = QKeySequence(key.Quit)
@@ -367,10 +368,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         for action in (self.import_action, self.export_action):
             action.setEnabled(not busy and self.stack.currentWidget() is self.tabs)
-        if self.print_action.toolTip() == self.tr("The PDF summary is not available in this version yet."):
-            self.print_action.setEnabled(False)
-        else:
-            self.print_action.setEnabled(not busy)
+        self.print_action.setEnabled(self._can_print and not busy)
         self.welcome_page.set_busy(busy)
 
     def is_busy(self) -> bool:
