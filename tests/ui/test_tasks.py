@@ -285,3 +285,18 @@ def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(smal
     assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
     window.month_combo.set_current_month(Month(2026, 10))
     assert small_team.figures.month(Month(2026, 10)).definition_version == 1
+
+
+def test_the_keyboard_reaches_the_search_and_the_months(small_team, window, qtbot):
+    window.activateWindow()
+    window.tabs.setCurrentWidget(window.workers_page)
+    qtbot.keyClick(window.workers_page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.caseload_page
+    assert window.caseload_page.search_edit.hasFocus()
+    qtbot.keyClicks(window.caseload_page.search_edit, "RT100004")
+    assert window.caseload_page.proxy.rowCount() == 1
+    qtbot.keyClick(window.caseload_page.search_edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.month() == Month(2026, 10)
+    qtbot.keyClick(window.caseload_page.search_edit, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.dashboard_page
+    assert "October 2026" in window.dashboard_page.scope_label.text()

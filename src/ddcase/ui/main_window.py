@@ -183,7 +183,9 @@ class MainWindow(QMainWindow):
                 self.tr("Definition"),
             )
         ):
-            action = self._action(name, lambda n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}")
+            action = self._action(
+                name, lambda _checked=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}"
+            )
             self.page_actions.append(action)
         self.about_action = self._action(self.tr("&About ddcase"), self._on_about_triggered)
         self._data_actions = [
