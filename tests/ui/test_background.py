@@ -55,3 +55,27 @@ def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_write
     assert len(shown) == 1 and len(shown[0]) >= 2
     assert all(str(p).startswith("clients.csv:") for p in shown[0])
     assert small_team.casework.counts() == before
+
+
+def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
+    small_team, window, qtbot, tmp_path, monkeypatch
+):
+    from pypdf import PdfReader
+
+    out = tmp_path / "meeting.pdf"
+    suggested = []
+
+    def save_as(parent, caption, name, *args, **kwargs):
+        suggested.append(name)
+        return str(out), "PDF files (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    assert window.print_action.isEnabled()
+    window.print_action.trigger()
+    wait_idle(window, qtbot)
+    assert suggested == ["ddcase-summary-2026-11-all-teams.pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    figures = small_team.figures.month(Month(2026, 11))
+    assert figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage) in text
+    assert window.dashboard_page.headline_label.text() in text

@@ -43,14 +43,6 @@ log = logging.getLogger("ddcase")
 MONTHS_OFFERED = 36
 
 
-def optional_service(services: Services, name: str) -> Any:
-    """A service that may not be part of this build yet (it is imported lazily), or None."""
-    try:
-        return getattr(services, name, None)
-    except ImportError:
-        return None
-
-
 class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,10 +142,6 @@ class MainWindow(QMainWindow):
             self.tr("&Print summary..."), self._on_print_triggered, QKeySequence(key.Print),
             self.tr("Save the month's summary as a PDF for the team meeting"),
         )  # fmt: skip
-        self._can_print = optional_service(self._services, "reporting") is not None
-        if not self._can_print:
-            self.print_action.setEnabled(False)
-            self.print_action.setToolTip(self.tr("The PDF summary is not available in this version yet."))
         quit_keys = QKeySequence(key.Quit)
         self.quit_action = self._action(
             self.tr("&Quit"), self.close, quit_keys if not quit_keys.isEmpty() else "Ctrl+Q"
@@ -288,11 +276,6 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.welcome_page)
             for action in self._data_actions:
                 action.setEnabled(False)
-            if optional_service(self._services, "demo") is None:
-                self.welcome_page.demo_button.setEnabled(False)
-                self.welcome_page.demo_button.setToolTip(
-                    self.tr("The demo team is not available in this version.")
-                )
             self.setWindowTitle(self.tr("ddcase: welcome"))
             self.team_label.setText("")
             return
@@ -370,7 +353,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         for action in (self.import_action, self.export_action):
             action.setEnabled(not busy and self.stack.currentWidget() is self.tabs)
-        self.print_action.setEnabled(self._can_print and not busy)
+        self.print_action.setEnabled(not busy)
         self.welcome_page.set_busy(busy)
 
     def is_busy(self) -> bool:
@@ -462,9 +445,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_demo_requested(self) -> None:
-        demo = optional_service(self._services, "demo")
-        if demo is None:
-            return
+        demo = self._services.demo
         self._run(self.tr("Building the demo team..."), lambda: demo.fill(seed=1), self._on_demo_filled)
 
     def _on_demo_filled(self, summary: Any) -> None:
@@ -487,12 +468,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_import_triggered(self) -> None:
-        transfer = optional_service(self._services, "transfer")
-        if transfer is None:
-            QMessageBox.information(
-                self, self.tr("Import"), self.tr("Import is not available in this version yet.")
-            )
-            return
+        transfer = self._services.transfer
         folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of CSV files"))
         if not folder:
             return
@@ -515,12 +491,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_export_triggered(self) -> None:
-        transfer = optional_service(self._services, "transfer")
-        if transfer is None:
-            QMessageBox.information(
-                self, self.tr("Export"), self.tr("Export is not available in this version yet.")
-            )
-            return
+        transfer = self._services.transfer
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export to a folder"))
         if not folder:
             return
@@ -532,12 +503,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_print_triggered(self) -> None:
-        reporting = optional_service(self._services, "reporting")
-        if reporting is None:
-            return
+        reporting = self._services.reporting
         month = self.month()
         team = self.dashboard_page.team()
-        suggested = f"ddcase-{month}{'-' + team.replace(' ', '-') if team else ''}.pdf"
+        suggested = reporting.default_file_name(month, team)
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )
