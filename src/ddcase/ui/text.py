@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ddcase.domain import Criterion
+from ddcase.services.figures import ClientMonth
 
 
 def date_text(day: date | None) -> str:
@@ -14,8 +14,8 @@ def date_text(day: date | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def missing_text(failed: tuple[Criterion, ...]) -> str:
+def missing_text(client: ClientMonth) -> str:
     """What a coordinator reads for a mutual client not jointly worked: 'No consent to share
     recorded; no liaison this month'."""
-    text = "; ".join(c.missing_text for c in failed)
+    text = "; ".join(client.missing())
     return text[:1].upper() + text[1:]

@@ -63,7 +63,7 @@ class CaseloadEntry:
             return "Jointly worked"
         if status is Status.NOT_JOINTLY_WORKED:
             assert self.month is not None
-            return missing_text(self.month.failed_criteria)
+            return missing_text(self.month)
         if status is Status.EXCLUDED:
             assert self.month is not None
             return f"Not counted: open to both services for only {self.month.mutual_days} days"

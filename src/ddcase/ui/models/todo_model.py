@@ -47,7 +47,7 @@ class ToDoTableModel(ValueTableModel):
         if column == c.KEY_WORKER:
             return value.key_worker or "(none named)"
         if column == c.MISSING:
-            return missing_text(value.failed_criteria)
+            return missing_text(value)
         return date_text(self._due)
 
 

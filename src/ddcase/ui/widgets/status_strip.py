@@ -27,7 +27,7 @@ def _explain(month: Month, result: ClientMonth | None) -> str:
         what = "jointly worked"
     elif status is Status.NOT_JOINTLY_WORKED:
         assert result is not None
-        what = missing_text(result.failed_criteria).lower()
+        what = missing_text(result).lower()
     elif status is Status.EXCLUDED:
         assert result is not None
         what = f"not counted: open to both services for only {result.mutual_days} days"
