@@ -78,3 +78,15 @@ def damage(path: Path, pages: range = range(2, 6)) -> None:
         if start + 12 <= len(data):
             data[start : start + 12] = b"\xff" * 12
     path.write_bytes(bytes(data))
+
+
+def execute(path: Path, *statements: str) -> None:
+    """Run SQL on a file and close it (a `with sqlite3.connect()` block commits but leaves the
+    connection open, and its later close would checkpoint into the file behind our back)."""
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()

@@ -14,7 +14,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.services.backup import list_backups, rotate
-from tests.safety.helpers import client_refs, damage, make_db, open_app, sha256
+from tests.safety.helpers import client_refs, damage, execute, make_db, open_app, sha256
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -179,13 +179,11 @@ def test_restore_refuses_a_file_that_is_not_a_usable_backup(capsys, db, tmp_path
     if kind == "random":
         bad.write_bytes(os.urandom(8192))
     elif kind == "foreign":
-        with sqlite3.connect(bad) as conn:
-            conn.execute("CREATE TABLE patients (id INTEGER PRIMARY KEY)")
+        execute(bad, "CREATE TABLE patients (id INTEGER PRIMARY KEY)")
     else:
         assert run(capsys, "backup", "--db", str(db), "--to", str(bad))[0] == 0
         if kind == "newer":
-            with sqlite3.connect(bad) as conn:
-                conn.execute("UPDATE alembic_version SET version_num = '9999'")
+            execute(bad, "UPDATE alembic_version SET version_num = '9999'")
         else:
             damage(bad)
     before_db, before_bad = sha256(db), sha256(bad)
