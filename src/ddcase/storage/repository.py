@@ -446,11 +446,13 @@ def insert_new(
     *,
     stamp: dict[str, object],
     is_demo: bool = False,
+    organisations: Sequence[tuple[str, Service]] = (),
 ) -> None:
     """Insert records known to be new, set-based (a few statements whatever the count).
 
     Workers and clients named by episodes and contacts must be in the arguments or already
-    stored. `stamp` gives updated_at/updated_by for every row.
+    stored. `stamp` gives updated_at/updated_by for every row. Organisations named by the records
+    (and any extra in `organisations`) are created on first use.
     """
     from sqlalchemy import insert
 
@@ -459,6 +461,8 @@ def insert_new(
         organisation_id(session, worker.organisation, worker.service, org_cache)
     for episode in episodes:
         organisation_id(session, episode.organisation, episode.service, org_cache)
+    for name, service in organisations:
+        organisation_id(session, name, service, org_cache)
     if workers:
         session.execute(
             insert(WorkerRow),
