@@ -77,7 +77,7 @@ def test_the_database_comes_from_the_environment_when_not_given(capsys, db_targe
     code, out, _ = run(capsys, "figures", "--month", "2026-10", "--json")
     assert code == 0 and json.loads(out)["mutual_clients"] == 0
     code, out, _ = run(capsys, "check")
-    assert code == 0 and "Audit trail: intact (0 entries" in out
+    assert code == 0 and "Audit trail: intact (" in out
 
 
 def test_demo_twice_refuses_the_second_time_and_if_empty_succeeds(capsys, demo_db):
@@ -226,6 +226,10 @@ def test_check_reports_an_intact_database(capsys, demo_db):
 
 
 def test_check_finds_a_tampered_audit_entry(capsys, demo_db):
+    if demo_db.startswith("postgresql"):  # a superuser can switch the guard off
+        execute_raw(demo_db, "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
+    else:  # someone holding the file can drop the guard
+        execute_raw(demo_db, "DROP TRIGGER audit_event_no_update")
     execute_raw(demo_db, "UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1")
     code, out, _ = run(capsys, "check", "--db", demo_db)
     assert code == 1 and "entry 1 was altered" in out

@@ -350,6 +350,7 @@ def test_a_log_with_a_broken_audit_trail_is_not_copied(team_db, tmp_path, capsys
     laptop = laptop_log(tmp_path, seed=4)
     engine = create_engine(f"sqlite:///{laptop}")
     with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_event_no_update"))  # someone holding the file
         conn.execute(text("UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1"))
     engine.dispose()
     capsys.readouterr()

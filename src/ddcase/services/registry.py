@@ -43,6 +43,12 @@ class Services:
         return TransferService(self.context)
 
     @property
+    def reporting(self):  # type: ignore[no-untyped-def]  # imported lazily: ReportLab only for a PDF
+        from ddcase.services.reporting import ReportingService
+
+        return ReportingService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 
@@ -53,6 +59,30 @@ class Services:
         from ddcase.services.team_database import TeamDatabaseService
 
         return TeamDatabaseService(self.context)
+
+    @property
+    def backup(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.backup import BackupService
+
+        return BackupService(self.context)
+
+    @property
+    def audit_trail(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.audit_trail import AuditTrailService
+
+        return AuditTrailService(self.context)
+
+    @property
+    def subject_access(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.subject_access import SubjectAccessService
+
+        return SubjectAccessService(self.context)
+
+    @property
+    def retention(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.retention import RetentionService
+
+        return RetentionService(self.context)
 
     def close(self) -> None:
         self.context.db.dispose()

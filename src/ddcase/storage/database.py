@@ -70,6 +70,8 @@ def make_engine(
     server still asks for one is `password_prompt` called (by default: getpass, when stdin is a
     terminal); the answer is kept in memory for this process's reconnections, never written."""
     parsed = make_url(url)
+    # Error messages (and so the log) never carry the values of a statement: client data.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None:
