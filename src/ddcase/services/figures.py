@@ -96,7 +96,7 @@ class FiguresService:
             raise DomainError(f"The range ends ({last}) before it starts ({first}).")
         if last.index - first.index + 1 > MAX_SERIES_MONTHS:
             raise DomainError(f"A series covers at most {MAX_SERIES_MONTHS} months.")
-        versions, histories = self._load(first, last)
+        versions, histories = self._load(first, last, team, only_countable=True)
         return [
             month_figures(histories, m, definition_in_force(versions, m), team)
             for m in month_range(first, last)
@@ -173,7 +173,9 @@ class FiguresService:
         with self._db.read() as session:
             return repository.definitions(session) or [Definition()]
 
-    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
+    def _load(
+        self, first: Month, last: Month, team: str | None = None, *, only_countable: bool = False
+    ) -> tuple[list[Definition], list[ClientHistory]]:
         with self._db.read() as session:
             versions = repository.definitions(session) or [Definition()]
             widest = max(
@@ -181,6 +183,11 @@ class FiguresService:
             )
             contacts_from = first.last_day - timedelta(days=widest - 1)
             histories = repository.histories(
-                session, first.first_day, last.last_day, min(contacts_from, first.first_day)
+                session,
+                first.first_day,
+                last.last_day,
+                min(contacts_from, first.first_day),
+                team,
+                only_countable=only_countable,
             )
         return versions, histories

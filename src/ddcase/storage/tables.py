@@ -104,7 +104,11 @@ _contact_version = _version_column()
 
 class ContactRow(SQLModel, table=True):
     __tablename__ = "contact"
-    __table_args__ = (Index("ix_contact_client_date", "client_id", "date"),)
+    __table_args__ = (
+        Index("ix_contact_client_date", "client_id", "date"),
+        # Covers the figures' query (storage/repository.histories): no table reads needed.
+        Index("ix_contact_figures", "date", "client_id", "outcome", "kind", "mode"),
+    )
     __mapper_args__ = {"version_id_col": _contact_version}
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
