@@ -431,7 +431,7 @@ def histories(
             .order_by(ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode)
         )
         attended = Outcome.ATTENDED
-        for client_id, day, kind, mode in session.execute(countable).tuples():
+        for client_id, day, kind, mode in session.execute(countable):
             contacts[client_id].append(Contact(refs[client_id], day, _KINDS[kind], _MODES[mode], attended))
         return [
             ClientHistory(client, tuple(episodes[id_]), tuple(contacts[id_])) for id_, client in by_id.items()
@@ -439,7 +439,7 @@ def histories(
     # Tuples unpacked, not Row attributes: this loop runs for every contact of the month.
     for id_, client_id, day, kind, mode, outcome, mh, sm, present, minutes, note, version in session.execute(
         query
-    ).tuples():
+    ):
         contacts[client_id].append(
             Contact(
                 refs[client_id],
