@@ -79,6 +79,12 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.last_backup_label = QLabel()
         self.last_backup_label.setAccessibleName(self.tr("Last backup"))
+        # wide enough for a date and time, so the status bar does not jump when the check ends
+        self.last_backup_label.setMinimumWidth(
+            self.last_backup_label.fontMetrics().horizontalAdvance(
+                self.tr("Last backup: 22 Sep 2026 at 10:42  ")
+            )
+        )
         self.team_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.last_backup_label)

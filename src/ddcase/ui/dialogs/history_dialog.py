@@ -31,7 +31,7 @@ class HistoryDialog(QDialog):
             stretch=AuditEntryTableModel.Column.CHANGES,
             parent=self,
         )
-        fit_columns(self.table_view, {0: 19, 1: 22, 2: 22})
+        fit_columns(self.table_view, {0: 22, 1: 22, 2: 20})
         self.table_view.sortByColumn(AuditEntryTableModel.Column.WHEN, Qt.SortOrder.DescendingOrder)
         self.detail_edit = QPlainTextEdit()
         self.detail_edit.setReadOnly(True)
@@ -47,7 +47,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(detail_label)
         layout.addWidget(self.detail_edit)
         layout.addWidget(self.buttons)
-        self.resize(900, 520)
+        self.resize(960, 480)
         self.table_view.selectionModel().selectionChanged.connect(self._on_table_view_selection_changed)
         if entries:
             self.table_view.selectRow(0)  # the newest: usually what was asked about

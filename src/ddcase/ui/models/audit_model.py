@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from ddcase.domain import AuditEntry
 from ddcase.ui.models.base import ValueTableModel
-from ddcase.ui.text import date_time_text
+from ddcase.ui.text import date_text, date_time_text
 
 #: bookkeeping fields every record carries; a change to them alone is not news to a reader
 HIDDEN_FIELDS = frozenset({"id", "version", "client_ref"})
@@ -22,15 +23,29 @@ ACTION_TEXT = {
 }
 
 
+FIELD_TEXT = {
+    "nhs_number": "NHS number",
+    "mh_worker": "MH worker",
+    "sm_worker": "SM worker",
+    "consent_to_share_on": "Consent to share",
+}
+
+
 def _field(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    return FIELD_TEXT.get(name, name.replace("_", " ").capitalize())
 
 
 def _value(value: object) -> str:
+    """As the screens write it: '27 Feb 2026' for a stored '2026-02-27'."""
     if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date_text(date.fromisoformat(value))
+        except ValueError:
+            pass
     return str(value)
 
 
