@@ -133,7 +133,7 @@ def test_a_backup_that_cannot_be_restored_is_reported_and_the_log_stays(
 
 
 def test_the_restore_dialog_lists_the_backups_and_can_choose_any_file(
-    session_window, qtbot, monkeypatch, tmp_path
+    session_window, qtbot, monkeypatch, tmp_path, qtmodeltester
 ):
     window, session, _db = session_window
     backup = session.services.backup
@@ -142,6 +142,7 @@ def test_the_restore_dialog_lists_the_backups_and_can_choose_any_file(
     dialog = RestoreDialog(window, backups=backups, folder=backup.folder)
     qtbot.addWidget(dialog)
     assert unnamed_inputs(dialog) == []
+    qtmodeltester.check(dialog.model)
     assert dialog.model.rowCount() == len(backups) >= 1
     assert dialog.model.index(0, 1).data() in ("Made by hand", "Daily, at start-up")
     assert dialog.model.index(0, 2).data().endswith("KB")

@@ -93,7 +93,7 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
     while True:
         try:
             path = database_file(db_argument)
-        except DomainError as error:
+        except Exception as error:  # a URL SQLAlchemy cannot read: opening explains it below
             path = None
             log.info("no database file: %s", type(error).__name__)
         lock = SessionLock(path) if path is not None else None
@@ -217,7 +217,7 @@ def run(db_argument: str | None, open_services: Opener, *, settings: QSettings |
         if smoke is not None:
             if not window.isVisible():
                 return EXIT_NOT_SHOWN
-            QTimer.singleShot(smoke, lambda: app.exit(0))
+            QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
         return app.exec()
     finally:
         session.close()
