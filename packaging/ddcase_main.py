@@ -3,7 +3,11 @@ command installed by pip. Kept in packaging/ so the source tree has one entry po
 
 import sys
 
-from ddcase.cli import main
+# Alembic loads its migration scripts from source; without this Python would write their
+# __pycache__ into the program folder, which must stay as installed (and may be read-only).
+sys.dont_write_bytecode = True
+
+from ddcase.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())
