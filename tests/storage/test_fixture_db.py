@@ -25,7 +25,11 @@ def test_the_first_release_database_migrates_to_the_newest_revision_with_its_rec
         migrate(engine)
         assert plan(engine).current == before.head
         app = Services.build(Context(Database(engine)))
-        assert [client.client_ref for client in app.casework.clients()] == ["FX000001", "FX000002", "FX000003"]
+        assert [client.client_ref for client in app.casework.clients()] == [
+            "FX000001",
+            "FX000002",
+            "FX000003",
+        ]
         october = app.figures.month(Month.parse("2026-10"), None)
         assert (october.mutual_clients, october.jointly_worked) == (3, 2)
     finally:
