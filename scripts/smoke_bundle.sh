@@ -120,6 +120,10 @@ else
   skip "window (this build has no desktop app yet: src/ddcase/ui/app.py is missing)"
 fi
 
+check "the licence and the icons travel in the bundle" bash -c '
+  [ -f "$0/_internal/LICENSE" ] && [ -f "$0/_internal/resources/icons/ddcase.svg" ] &&
+  [ -f "$0/_internal/ddcase/storage/alembic/env.py" ]' "$bundle"
+
 # Every Qt and Python library the bundle carries finds the libraries it links to; system ones
 # (X11, Wayland, OpenGL) come from the machine and are not checked.
 check "bundled libraries resolve" bash -c '
