@@ -92,6 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true", help="one row a month, for other QI tools")
 
+    report = commands.add_parser(
+        "report", parents=[common], help="the month's team-meeting summary as an A4 PDF"
+    )
+    report.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
+    report.add_argument("--team", metavar="NAME")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF to write")
+    report.add_argument(
+        "--no-client-list",
+        dest="client_list",
+        action="store_false",
+        help="leave out the follow-up list (the only part that names clients, by reference and initials)",
+    )
+
     commands.add_parser("check", parents=[common], help="check the database and the audit trail")
     return parser
 
@@ -222,6 +235,12 @@ def _series(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _report(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    summary = app.reporting.monthly_report(args.month, args.team, args.out, client_list=args.client_list)
+    out.write(summary.text())
+    return EXIT_OK
+
+
 def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     report = app.maintenance.check()
     out.write(report.text())
@@ -234,5 +253,6 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "export": _export,
     "figures": _figures,
     "series": _series,
+    "report": _report,
     "check": _check,
 }

@@ -42,7 +42,14 @@ def check_version(row: Any, expected: int, what: str) -> None:
     """Optimistic locking, said in words: who changed it and when."""
     if row.version != expected:
         who = row.updated_by or "another user"
-        when = row.updated_at.strftime("%d %b %Y at %H:%M") if row.updated_at else "a moment ago"
+        when = local_time_text(row.updated_at) if row.updated_at else "a moment ago"
         raise ConflictError(
             f"{what} was changed by {who} on {when}; nothing was saved. Reload it and try again."
         )
+
+
+def local_time_text(moment: datetime) -> str:
+    """'22 Nov 2026 at 10:42' in the machine's local time (stored times are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%d %b %Y at %H:%M")

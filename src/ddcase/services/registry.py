@@ -43,6 +43,12 @@ class Services:
         return TransferService(self.context)
 
     @property
+    def reporting(self):  # type: ignore[no-untyped-def]  # imported lazily: ReportLab only for a PDF
+        from ddcase.services.reporting import ReportingService
+
+        return ReportingService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 

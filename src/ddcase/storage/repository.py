@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
@@ -37,6 +38,7 @@ from ddcase.storage.tables import (
     EpisodeRow,
     MeasureSettingsRow,
     OrganisationRow,
+    ReportSnapshotRow,
     SettingRow,
     WorkerRow,
 )
@@ -446,11 +448,13 @@ def insert_new(
     *,
     stamp: dict[str, object],
     is_demo: bool = False,
+    organisations: Sequence[tuple[str, Service]] = (),
 ) -> None:
     """Insert records known to be new, set-based (a few statements whatever the count).
 
     Workers and clients named by episodes and contacts must be in the arguments or already
-    stored. `stamp` gives updated_at/updated_by for every row.
+    stored. `stamp` gives updated_at/updated_by for every row. Organisations named by the records
+    (and any extra in `organisations`) are created on first use.
     """
     from sqlalchemy import insert
 
@@ -459,6 +463,8 @@ def insert_new(
         organisation_id(session, worker.organisation, worker.service, org_cache)
     for episode in episodes:
         organisation_id(session, episode.organisation, episode.service, org_cache)
+    for name, service in organisations:
+        organisation_id(session, name, service, org_cache)
     if workers:
         session.execute(
             insert(WorkerRow),
@@ -538,3 +544,56 @@ def insert_new(
                 for c in contacts
             ],
         )
+
+
+# ---------------------------------------------------------------- printed reports
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedFigures:
+    """A month's figure as a report printed it (table report_snapshot); `team` None = all teams."""
+
+    month: Month
+    team: str | None
+    definition_version: int
+    mutual_clients: int
+    jointly_worked: int
+    produced_at: datetime
+    produced_by: str | None
+
+
+def add_printed_figures(session: Session, printed: list[PrintedFigures]) -> None:
+    for p in printed:
+        session.add(
+            ReportSnapshotRow(
+                month=str(p.month),
+                team=p.team or "",
+                definition_version=p.definition_version,
+                mutual_clients=p.mutual_clients,
+                jointly_worked=p.jointly_worked,
+                produced_at=p.produced_at,
+                produced_by=p.produced_by,
+            )
+        )
+    session.flush()
+
+
+def printed_figures(session: Session, months: list[Month], team: str | None) -> list[PrintedFigures]:
+    """What earlier reports printed for these months and team, oldest first."""
+    rows = session.scalars(
+        select(ReportSnapshotRow)
+        .where(ReportSnapshotRow.month.in_([str(m) for m in months]), ReportSnapshotRow.team == (team or ""))
+        .order_by(ReportSnapshotRow.produced_at, ReportSnapshotRow.id)
+    )
+    return [
+        PrintedFigures(
+            month=Month.parse(r.month),
+            team=r.team or None,
+            definition_version=r.definition_version,
+            mutual_clients=r.mutual_clients,
+            jointly_worked=r.jointly_worked,
+            produced_at=r.produced_at,
+            produced_by=r.produced_by,
+        )
+        for r in rows
+    ]

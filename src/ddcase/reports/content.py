@@ -1,0 +1,78 @@
+"""What a monthly report is handed: plain values only (no ReportLab here, so the service layer can
+build them cheaply and the app can show a revision without loading ReportLab)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ddcase.domain import Annotation, Definition, MeasureSettings, Month
+from ddcase.domain.format import figure_text, percent_text
+from ddcase.rules.charts import SeriesAnalysis
+from ddcase.rules.completeness import Completeness
+from ddcase.rules.figures import MonthFigures, percentage
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A month's figure printed on an earlier report differs from the figure now."""
+
+    month: Month
+    team: str | None
+    printed_at: datetime
+    printed_jointly_worked: int
+    printed_mutual_clients: int
+    printed_definition_version: int
+    jointly_worked: int
+    mutual_clients: int
+    definition_version: int
+
+    def text(self) -> str:
+        """'October 2026: revised from 15% (19 of 125) to 16% (20 of 125) since the report of
+        22 Nov 2026.'"""
+        before = percentage(self.printed_jointly_worked, self.printed_mutual_clients)
+        after = percentage(self.jointly_worked, self.mutual_clients)
+        version = ""
+        if self.printed_definition_version != self.definition_version:
+            version = (
+                f" (definition version {self.printed_definition_version} then, {self.definition_version} now)"
+            )
+        return (
+            f"{self.month.label()}: revised from {percent_text(before)} "
+            f"({self.printed_jointly_worked} of {self.printed_mutual_clients}) to {percent_text(after)} "
+            f"({self.jointly_worked} of {self.mutual_clients}){version} since the report of "
+            f"{self.printed_at.strftime('%d %b %Y').lstrip('0')}; records were added or changed since."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    """Everything the monthly report prints, gathered by ReportingService from the same service
+    calls as `ddcase figures` and `ddcase series`."""
+
+    month: Month
+    team: str | None
+    service_name: str | None
+    produced_at: datetime
+    produced_by: str | None
+    current: MonthFigures
+    previous: MonthFigures
+    analysis: SeriesAnalysis
+    annotations: tuple[Annotation, ...]
+    settings: MeasureSettings
+    definitions: tuple[Definition, ...]
+    completeness: Completeness
+    revisions: tuple[Revision, ...]
+    client_list: bool = True
+    is_demo: bool = False
+
+    @property
+    def scope(self) -> str:
+        return self.team or "All teams"
+
+    @property
+    def headline(self) -> str:
+        return figure_text(self.current.jointly_worked, self.current.mutual_clients, self.current.percentage)
+
+    def revision_of(self, month: Month) -> Revision | None:
+        return next((r for r in self.revisions if r.month == month), None)

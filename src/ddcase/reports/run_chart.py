@@ -1,0 +1,506 @@
+"""The chart of the monthly figure as ReportLab vector graphics (SPEC §5; notes (e) 7-10).
+
+One point a month; the centre line of each part solid, dashed when the part's runs analysis
+signals; p chart limits as stepped lines; gaps and parts break the lines; the aim as a dash-dot
+line with its value; notes as numbered dotted markers (their text is listed under the chart);
+changes of definition version and declared new parts as labelled separators. Points outside
+their limits are triangles, points of a signalling longest run squares, so the chart reads in
+black and white as well as in colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ddcase.domain import Annotation, Month
+from ddcase.domain.format import percent_text
+from ddcase.reports import styles
+from ddcase.rules.charts import ChartKind, MonthAnalysis, PartAnalysis, SeriesAnalysis, Side
+
+LEFT = 30.0
+RIGHT = 66.0
+TOP = 38.0
+BOTTOM = 50.0
+LEGEND_HEIGHT = 14.0
+POINT_RADIUS = 2.6
+LABEL_SIZE = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChartNote:
+    """A note drawn on the chart: its number, month and full text (listed under the chart)."""
+
+    number: int
+    month: Month
+    text: str
+    new_part: bool
+
+
+def chart_notes(analysis: SeriesAnalysis, annotations: Sequence[Annotation]) -> list[ChartNote]:
+    """The notes that fall within the chart's months, numbered in month order."""
+    months = {m.month for m in analysis.months}
+    shown = sorted((a for a in annotations if a.month in months), key=lambda a: (a.month, a.id or 0))
+    return [ChartNote(number, a.month, a.text, a.new_part) for number, a in enumerate(shown, start=1)]
+
+
+def centre_name(part: PartAnalysis) -> str:
+    return "Median" if part.chart is ChartKind.RUN else "Centre"
+
+
+class RunChart:
+    """Builds the Drawing. `aim` is a percentage (0..100) or None."""
+
+    def __init__(
+        self,
+        analysis: SeriesAnalysis,
+        *,
+        notes: Sequence[ChartNote] = (),
+        aim: float | None = None,
+        width: float = 480.0,
+        height: float = 250.0,
+    ) -> None:
+        self.analysis = analysis
+        self.months = list(analysis.months)
+        self.notes = list(notes)
+        self.aim = aim
+        self.width = width
+        self.height = height
+        self.x0 = LEFT
+        self.x1 = width - RIGHT
+        self.y0 = BOTTOM + LEGEND_HEIGHT
+        # Room above the plot for part labels only when there is more than one part.
+        self.y1 = height - (TOP if len(analysis.parts) > 1 else TOP - 16)
+        self.slot = (self.x1 - self.x0) / max(len(self.months), 1)
+        self.font = styles.regular()
+        self.bold = styles.bold()
+
+    # ------------------------------------------------------------------ geometry
+
+    def x(self, index: int) -> float:
+        return self.x0 + self.slot * (index + 0.5)
+
+    def y(self, proportion: float) -> float:
+        return self.y0 + proportion * (self.y1 - self.y0)
+
+    def _index(self, month: Month) -> int:
+        return next(i for i, m in enumerate(self.months) if m.month == month)
+
+    def _part_indexes(self, part: PartAnalysis) -> list[int]:
+        return [i for i, m in enumerate(self.months) if m.part == part.part]
+
+    # ------------------------------------------------------------------ drawing
+
+    def drawing(self) -> Drawing:
+        d = Drawing(self.width, self.height)
+        if not self.months:
+            d.add(
+                String(
+                    self.width / 2,
+                    self.height / 2,
+                    "No months to chart.",
+                    fontName=self.font,
+                    fontSize=9,
+                    textAnchor="middle",
+                    fillColor=styles.MUTED,
+                )
+            )
+            return d
+        self._grid(d)
+        self._baseline(d)
+        self._separators(d)
+        self._note_markers(d)
+        for part in self.analysis.parts:
+            self._limits(d, part)
+            self._centre(d, part)
+        self._aim(d)
+        self._data_line(d)
+        self._points(d)
+        self._right_labels(d)
+        self._month_labels(d)
+        self._legend(d)
+        return d
+
+    def _text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float = LABEL_SIZE,
+        anchor: str = "start",
+        color: Color = styles.INK,
+        bold: bool = False,
+    ) -> String:
+        return String(
+            x,
+            y,
+            text,
+            fontName=self.bold if bold else self.font,
+            fontSize=size,
+            textAnchor=anchor,
+            fillColor=color,
+        )
+
+    def _grid(self, d: Drawing) -> None:
+        for step in range(0, 101, 20):
+            y = self.y(step / 100)
+            d.add(Line(self.x0, y, self.x1, y, strokeColor=styles.GRID, strokeWidth=0.5))
+            d.add(self._text(self.x0 - 4, y - 2.4, f"{step}%", anchor="end", color=styles.MUTED))
+        d.add(Line(self.x0, self.y0, self.x1, self.y0, strokeColor=styles.MUTED, strokeWidth=0.8))
+        d.add(Line(self.x0, self.y0, self.x0, self.y1, strokeColor=styles.MUTED, strokeWidth=0.8))
+        for i, month in enumerate(self.months):
+            x = self.x(i)
+            d.add(Line(x, self.y0, x, self.y0 - 2.5, strokeColor=styles.MUTED, strokeWidth=0.6))
+            if month.is_gap:
+                # No mutual clients: no point, a light band and a mark so the break is explained.
+                d.add(
+                    Rect(
+                        x - self.slot / 2,
+                        self.y0,
+                        self.slot,
+                        self.y1 - self.y0,
+                        fillColor=styles.ZEBRA_FILL,
+                        strokeColor=None,
+                    )
+                )
+                d.add(self._text(x, self.y0 + 3, "none", size=5.5, anchor="middle", color=styles.MUTED))
+
+    def _baseline(self, d: Drawing) -> None:
+        for part in self.analysis.parts:
+            if not part.baseline_months or part.points <= len(part.baseline_months):
+                continue
+            first, last = self._index(part.baseline_months[0]), self._index(part.baseline_months[-1])
+            left, right = self.x(first) - self.slot * 0.4, self.x(last) + self.slot * 0.4
+            y = self.y1 - 6
+            d.add(Line(left, y, right, y, strokeColor=styles.MUTED, strokeWidth=0.6))
+            d.add(Line(left, y - 2, left, y + 2, strokeColor=styles.MUTED, strokeWidth=0.6))
+            d.add(Line(right, y - 2, right, y + 2, strokeColor=styles.MUTED, strokeWidth=0.6))
+            d.add(
+                self._text((left + right) / 2, y + 2, "baseline", size=6, anchor="middle", color=styles.MUTED)
+            )
+
+    def _separators(self, d: Drawing) -> None:
+        """A solid line between parts, labelled with why the part starts (a change of definition
+        version, or a process change the team declared). Labels sit above the note markers and
+        step up a row when two would touch."""
+        rows_end = [float("-inf"), float("-inf")]
+        for part in self.analysis.parts[1:]:
+            index = self._part_indexes(part)[0]
+            x = self.x(index) - self.slot / 2
+            before, first = self.months[index - 1], self.months[index]
+            if first.definition_version != before.definition_version:
+                label = f"Definition v{first.definition_version}"
+            else:
+                label = "New part"
+            width = stringWidth(label, self.bold, 6.3)
+            row = 0 if rows_end[0] < x else 1
+            rows_end[row] = x + 2 + width + 4
+            top = self.y1 + 15 + 8 * row
+            d.add(Line(x, self.y0, x, top + 6, strokeColor=styles.MUTED, strokeWidth=0.9))
+            d.add(self._text(x + 2, top, label, size=6.3, color=styles.INK, bold=True))
+
+    def _note_markers(self, d: Drawing) -> None:
+        by_month: dict[Month, list[ChartNote]] = {}
+        for note in self.notes:
+            by_month.setdefault(note.month, []).append(note)
+        for month, notes in by_month.items():
+            x = self.x(self._index(month))
+            d.add(
+                Line(
+                    x,
+                    self.y0,
+                    x,
+                    self.y1 + 1,
+                    strokeColor=styles.NOTE,
+                    strokeWidth=0.7,
+                    strokeDashArray=[1, 2],
+                )
+            )
+            label = ",".join(str(n.number) for n in notes)
+            width = max(stringWidth(label, self.bold, 6.3) + 5, 9)
+            d.add(
+                Rect(
+                    x - width / 2,
+                    self.y1 + 1,
+                    width,
+                    9,
+                    rx=2,
+                    ry=2,
+                    fillColor=styles.WHITE,
+                    strokeColor=styles.NOTE,
+                    strokeWidth=0.6,
+                )
+            )
+            d.add(self._text(x, self.y1 + 3.3, label, size=6.3, anchor="middle", bold=True))
+
+    def _runs(self, part: PartAnalysis) -> list[list[int]]:
+        """The part's months split at gaps: each list is a stretch of consecutive points."""
+        stretches: list[list[int]] = [[]]
+        for i in self._part_indexes(part):
+            if self.months[i].is_gap:
+                if stretches[-1]:
+                    stretches.append([])
+            else:
+                stretches[-1].append(i)
+        return [s for s in stretches if s]
+
+    def _limits(self, d: Drawing, part: PartAnalysis) -> None:
+        if part.chart is not ChartKind.P:
+            return
+        for stretch in self._runs(part):
+            for attribute in ("upper_limit", "lower_limit"):
+                points: list[float] = []
+                for i in stretch:
+                    value = getattr(self.months[i], attribute)
+                    if value is None:
+                        continue
+                    y = self.y(value)
+                    points += [self.x(i) - self.slot / 2, y, self.x(i) + self.slot / 2, y]
+                if points:
+                    d.add(
+                        PolyLine(
+                            points,
+                            strokeColor=styles.LIMIT,
+                            strokeWidth=0.7,
+                            strokeDashArray=[3, 1.5] if part.trial else None,
+                        )
+                    )
+
+    def _centre(self, d: Drawing, part: PartAnalysis) -> None:
+        if part.centre is None:
+            return
+        indexes = self._part_indexes(part)
+        y = self.y(part.centre)
+        signal = bool(part.runs_signal)
+        d.add(
+            Line(
+                self.x(indexes[0]) - self.slot / 2,
+                y,
+                self.x(indexes[-1]) + self.slot / 2,
+                y,
+                strokeColor=styles.SIGNAL_LINE if signal else styles.CENTRE,
+                strokeWidth=1.3 if signal else 1.0,
+                strokeDashArray=[5, 2.5] if signal else None,
+            )
+        )
+
+    def _aim(self, d: Drawing) -> None:
+        if self.aim is None:
+            return
+        y = self.y(self.aim / 100)
+        d.add(
+            Line(
+                self.x0,
+                y,
+                self.x1,
+                y,
+                strokeColor=styles.AIM,
+                strokeWidth=1.0,
+                strokeDashArray=[7, 2, 1.5, 2],
+            )
+        )
+
+    def _data_line(self, d: Drawing) -> None:
+        for part in self.analysis.parts:
+            for stretch in self._runs(part):
+                if len(stretch) < 2:
+                    continue
+                points: list[float] = []
+                for i in stretch:
+                    points += [self.x(i), self.y(float(self.months[i].proportion or 0))]
+                d.add(PolyLine(points, strokeColor=styles.DATA, strokeWidth=0.9))
+
+    def _points(self, d: Drawing) -> None:
+        signalling = {
+            month
+            for part in self.analysis.parts
+            if part.longest_run_signal
+            for month in part.longest_run_months
+        }
+        for i, month in enumerate(self.months):
+            if month.is_gap or month.proportion is None:
+                continue
+            d.add(point_marker(self.x(i), self.y(float(month.proportion)), month, month.month in signalling))
+
+    def _right_labels(self, d: Drawing) -> None:
+        """The last part's centre line and limits, and the aim, at the right edge (pushed apart
+        so they never overlap)."""
+        part = self.analysis.parts[-1]
+        labels: list[tuple[float, str, Color, bool]] = []
+        if part.centre is not None:
+            color = styles.SIGNAL_LINE if part.runs_signal else styles.INK
+            labels.append(
+                (self.y(part.centre), f"{centre_name(part)} {percent_text(100 * part.centre)}", color, True)
+            )
+            present = [self.months[i] for i in self._part_indexes(part) if not self.months[i].is_gap]
+            if part.chart is ChartKind.P and present:
+                last = present[-1]
+                if last.upper_limit is not None and last.lower_limit is not None:
+                    labels.append(
+                        (
+                            self.y(last.upper_limit),
+                            f"Upper {percent_text(100 * last.upper_limit)}",
+                            styles.MUTED,
+                            False,
+                        )
+                    )
+                    labels.append(
+                        (
+                            self.y(last.lower_limit),
+                            f"Lower {percent_text(100 * last.lower_limit)}",
+                            styles.MUTED,
+                            False,
+                        )
+                    )
+        if self.aim is not None:
+            labels.append((self.y(self.aim / 100), f"Aim {percent_text(self.aim)}", styles.AIM, True))
+        for y, text, color, strong in spread_labels(labels, gap=8.5, low=self.y0, high=self.y1 + 6):
+            d.add(self._text(self.x1 + 4, y - 2.4, text, color=color, bold=strong))
+        # Earlier parts: their centre line value above the line's start.
+        for earlier in self.analysis.parts[:-1]:
+            if earlier.centre is None:
+                continue
+            start = self._part_indexes(earlier)[0]
+            text = f"{centre_name(earlier)} {percent_text(100 * earlier.centre)}"
+            x = self.x(start) - self.slot / 2 + 2
+            y = self.y(earlier.centre) + 3
+            width = stringWidth(text, self.font, 6.3)
+            d.add(
+                Rect(x - 1, y - 1.5, width + 2, 8, fillColor=styles.WHITE, strokeColor=None, fillOpacity=0.85)
+            )
+            d.add(
+                self._text(
+                    x, y, text, size=6.3, color=styles.SIGNAL_LINE if earlier.runs_signal else styles.INK
+                )
+            )
+
+    def _month_labels(self, d: Drawing) -> None:
+        for i, month in enumerate(self.months):
+            label = Group(
+                self._text(
+                    0,
+                    0,
+                    month.month.short_label(),
+                    size=6.6,
+                    anchor="end",
+                    color=styles.INK if i == len(self.months) - 1 else styles.MUTED,
+                    bold=i == len(self.months) - 1,
+                )
+            )
+            label.translate(self.x(i) + 2.2, self.y0 - 5)
+            label.rotate(55)
+            d.add(label)
+
+    def _legend(self, d: Drawing) -> None:
+        y = 5.0
+        x = self.x0 - 24
+        items: list[tuple[str, Group]] = [
+            ("month", _legend_point("plain")),
+            ("in a long run (signal)", _legend_point("run")),
+            ("outside limits", _legend_point("outside")),
+            ("centre line", _legend_line(styles.CENTRE, None, 1.0)),
+            ("dashed: runs signal", _legend_line(styles.SIGNAL_LINE, [5, 2.5], 1.3)),
+        ]
+        if any(p.chart is ChartKind.P for p in self.analysis.parts):
+            items.append(("limits", _legend_line(styles.LIMIT, None, 0.7)))
+        if self.aim is not None:
+            items.append(("aim", _legend_line(styles.AIM, [7, 2, 1.5, 2], 1.0)))
+        if self.notes:
+            items.append(("note", _legend_vertical()))
+        for text, symbol in items:
+            symbol.translate(x, y)
+            d.add(symbol)
+            d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
+            x += 22 + stringWidth(text, self.font, 6.5) + 8
+
+
+def point_marker(x: float, y: float, month: MonthAnalysis, in_signal_run: bool) -> Group:
+    """A circle for a month; a triangle (pointing the way it breaks) outside the limits; a square
+    in a signalling longest run. Blue above the centre line (better), orange below."""
+    group = Group()
+    r = POINT_RADIUS
+    if month.limit_breach is not None:
+        up = month.limit_breach is Side.ABOVE
+        color = styles.HIGH if up else styles.LOW
+        s = r * 1.55
+        points = (
+            [x - s, y - s * 0.8, x + s, y - s * 0.8, x, y + s]
+            if up
+            else [x - s, y + s * 0.8, x + s, y + s * 0.8, x, y - s]
+        )
+        group.add(Polygon(points, fillColor=color, strokeColor=styles.INK, strokeWidth=0.5))
+    elif in_signal_run:
+        color = styles.HIGH if month.side is Side.ABOVE else styles.LOW
+        s = r * 1.05
+        group.add(Rect(x - s, y - s, 2 * s, 2 * s, fillColor=color, strokeColor=styles.INK, strokeWidth=0.5))
+    elif month.side is Side.ON:
+        group.add(Circle(x, y, r, fillColor=styles.WHITE, strokeColor=styles.DATA, strokeWidth=0.8))
+    else:
+        group.add(Circle(x, y, r, fillColor=styles.DATA, strokeColor=styles.DATA, strokeWidth=0.5))
+    return group
+
+
+def spread_labels(
+    labels: list[tuple[float, str, Color, bool]], *, gap: float, low: float, high: float
+) -> list[tuple[float, str, Color, bool]]:
+    """Move labels apart vertically so no two are closer than `gap`, keeping their order."""
+    ordered = sorted(labels, key=lambda item: item[0])
+    placed: list[list[object]] = [list(item) for item in ordered]
+    for i in range(1, len(placed)):
+        if float(placed[i][0]) - float(placed[i - 1][0]) < gap:  # type: ignore[arg-type]
+            placed[i][0] = float(placed[i - 1][0]) + gap  # type: ignore[arg-type]
+    overflow = float(placed[-1][0]) - high if placed else 0  # type: ignore[arg-type]
+    if overflow > 0:
+        for item in placed:
+            item[0] = float(item[0]) - overflow  # type: ignore[arg-type]
+        for i in range(len(placed) - 2, -1, -1):
+            if float(placed[i + 1][0]) - float(placed[i][0]) < gap:  # type: ignore[arg-type]
+                placed[i][0] = float(placed[i + 1][0]) - gap  # type: ignore[arg-type]
+    return [(max(float(p[0]), low), str(p[1]), p[2], bool(p[3])) for p in placed]  # type: ignore[arg-type,misc]
+
+
+def _legend_point(kind: str) -> Group:
+    group = Group()
+    r = POINT_RADIUS
+    if kind == "plain":
+        group.add(Circle(8, 2.5, r, fillColor=styles.DATA, strokeColor=styles.DATA))
+    elif kind == "run":
+        s = r * 1.05
+        group.add(
+            Rect(4 - s, 2.5 - s, 2 * s, 2 * s, fillColor=styles.HIGH, strokeColor=styles.INK, strokeWidth=0.5)
+        )
+        group.add(
+            Rect(12 - s, 2.5 - s, 2 * s, 2 * s, fillColor=styles.LOW, strokeColor=styles.INK, strokeWidth=0.5)
+        )
+    else:
+        s = r * 1.4
+        group.add(
+            Polygon(
+                [4 - s, 2.5 - s * 0.8, 4 + s, 2.5 - s * 0.8, 4, 2.5 + s],
+                fillColor=styles.HIGH,
+                strokeColor=styles.INK,
+                strokeWidth=0.5,
+            )
+        )
+        group.add(
+            Polygon(
+                [12 - s, 2.5 + s * 0.8, 12 + s, 2.5 + s * 0.8, 12, 2.5 - s],
+                fillColor=styles.LOW,
+                strokeColor=styles.INK,
+                strokeWidth=0.5,
+            )
+        )
+    return group
+
+
+def _legend_line(color: Color, dash: list[float] | None, width: float) -> Group:
+    return Group(Line(0, 2.5, 15, 2.5, strokeColor=color, strokeWidth=width, strokeDashArray=dash))
+
+
+def _legend_vertical() -> Group:
+    return Group(Line(7.5, -1, 7.5, 7, strokeColor=styles.NOTE, strokeWidth=0.7, strokeDashArray=[1, 2]))

@@ -1,0 +1,105 @@
+"""The look of ddcase's PDFs: fonts, colours and paragraph styles.
+
+Colours are chosen to read in black and white too: every mark that carries meaning in colour
+also differs in shape, dash or weight. DejaVu Sans (in resources/fonts, embedded as a subset) is
+used so that any name in the log prints, accents and all; Helvetica is the fallback."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ddcase.paths import resources_dir
+
+PAGE_MARGIN = 16 * mm
+MARKING = "OFFICIAL-SENSITIVE"
+
+# Ink and marks
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#595959")
+NHS_BLUE = colors.HexColor("#005EB8")
+DATA = colors.HexColor("#3d3d3d")
+CENTRE = colors.black
+LIMIT = colors.HexColor("#7f7f7f")
+GRID = colors.HexColor("#dddddd")
+AIM = colors.HexColor("#4b2c6f")
+NOTE = colors.HexColor("#4d4d4d")
+HIGH = colors.HexColor("#0072C6")  # Making Data Count improvement blue (higher is better here)
+LOW = colors.HexColor("#D35400")  # Making Data Count concern orange, darkened to print in grey
+SIGNAL_LINE = colors.HexColor("#B35C00")
+BAR = colors.HexColor("#8c8c8c")
+BAR_DARK = colors.HexColor("#5f5f5f")
+HEADER_FILL = colors.HexColor("#e4e4e4")
+ZEBRA_FILL = colors.HexColor("#f4f4f4")
+BOX_FILL = colors.HexColor("#eef3f9")
+WHITE = colors.white
+
+
+@cache
+def fonts() -> tuple[str, str, str]:
+    """(regular, bold, italic) font names, registering DejaVu Sans on first use."""
+    folder = resources_dir() / "fonts"
+    files = {
+        "DejaVuSans": "DejaVuSans.ttf",
+        "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
+        "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
+    }
+    if all((folder / name).is_file() for name in files.values()):
+        for font, name in files.items():
+            pdfmetrics.registerFont(TTFont(font, str(folder / name)))
+        pdfmetrics.registerFontFamily(
+            "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold", italic="DejaVuSans-Oblique"
+        )
+        return "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+    return "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+
+
+def regular() -> str:
+    return fonts()[0]
+
+
+def bold() -> str:
+    return fonts()[1]
+
+
+def italic() -> str:
+    return fonts()[2]
+
+
+@cache
+def paragraph_styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body", fontName=regular(), fontSize=8.8, leading=11.5, textColor=INK, alignment=TA_LEFT
+    )
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.4, leading=9.4, textColor=MUTED),
+        "title": ParagraphStyle("title", parent=base, fontName=bold(), fontSize=15, leading=18, spaceAfter=1),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=9.5, leading=12.5, textColor=MUTED),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=bold(),
+            fontSize=11,
+            leading=14,
+            spaceBefore=9,
+            spaceAfter=4,
+            textColor=NHS_BLUE,
+            keepWithNext=True,
+        ),
+        "headline": ParagraphStyle(
+            "headline", parent=base, fontName=bold(), fontSize=15.5, leading=19.5, textColor=INK
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.8, leading=9.6),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold(), fontSize=7.8, leading=9.6),
+        "cell_head_right": ParagraphStyle(
+            "cell_head_right", parent=base, fontName=bold(), fontSize=7.8, leading=9.6, alignment=TA_RIGHT
+        ),
+        "reading": ParagraphStyle("reading", parent=base, fontSize=9, leading=12, spaceBefore=4),
+    }

@@ -1,0 +1,296 @@
+"""The team-meeting PDF (issue 4; SPEC §4 `ddcase report`).
+
+Gathers the figures from the same FiguresService calls as `ddcase figures` (month M and M-1) and
+`ddcase series` (up to the last 24 months ending at M), with the notes, aim, definition and data
+completeness, hands them to reports/ as plain values, writes the PDF atomically and privately,
+records the figures it printed (so a later report can say "revised from X to Y") and writes an
+audit entry with no client identifiers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ddcase.domain import DomainError, Month
+from ddcase.reports.content import ReportContent, Revision
+from ddcase.rules.completeness import Completeness, completeness
+from ddcase.rules.figures import MonthFigures
+from ddcase.services.base import Context
+from ddcase.services.casework import CaseworkService
+from ddcase.services.definitions import DefinitionService
+from ddcase.services.figures import FiguresService, Series
+from ddcase.services.notes import NotesService
+from ddcase.services.team import TeamService
+from ddcase.storage import audit, repository
+from ddcase.storage.repository import PrintedFigures
+
+CHART_MONTHS = 24
+"""The chart shows up to the last 24 months ending at the report's month."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """What was written: where, how many pages, and the headline figure."""
+
+    path: Path
+    month: Month
+    team: str | None
+    pages: int
+    mutual_clients: int
+    jointly_worked: int
+    percentage: float | None
+    client_list: bool
+    revisions: tuple[Revision, ...]
+
+    def text(self) -> str:
+        from ddcase.domain.format import figure_text
+
+        scope = self.team or "all teams"
+        lines = [
+            f"Wrote {self.path} ({self.pages} page{'s' if self.pages != 1 else ''}).",
+            f"{self.month.label()}, {scope}: "
+            f"{figure_text(self.jointly_worked, self.mutual_clients, self.percentage)}.",
+        ]
+        lines += [f"Revised: {r.text()}" for r in self.revisions]
+        if not self.client_list:
+            lines.append("The follow-up list was left out (--no-client-list).")
+        return "\n".join(lines) + "\n"
+
+
+def default_file_name(month: Month, team: str | None) -> str:
+    """'ddcase-summary-2026-10-all-teams.pdf': the month and team, never a client identifier."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (team or "all teams").lower()).strip("-") or "team"
+    return f"ddcase-summary-{month}-{slug}.pdf"
+
+
+class ReportingService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+        self._figures = FiguresService(context)
+        self._notes = NotesService(context)
+        self._team = TeamService(context)
+        self._definitions = DefinitionService(context)
+        self._casework = CaseworkService(context)
+
+    # ------------------------------------------------------------------ the report
+
+    def monthly_report(
+        self, month: Month, team: str | None, out: Path, *, client_list: bool = True
+    ) -> ReportSummary:
+        """Write the month's summary PDF to `out` (replacing it) and record what it printed."""
+        out = Path(out)
+        self._check_team(team)
+        self._check_folder(out)
+        content = self.content(month, team, client_list=client_list)
+        from ddcase.reports.monthly_report import render  # ReportLab is loaded only to make a PDF
+
+        pdf, pages = render(content)
+        _write_privately(out, pdf)
+        self._record(content)
+        current = content.current
+        return ReportSummary(
+            path=out,
+            month=month,
+            team=team,
+            pages=pages,
+            mutual_clients=current.mutual_clients,
+            jointly_worked=current.jointly_worked,
+            percentage=current.percentage,
+            client_list=client_list,
+            revisions=content.revisions,
+        )
+
+    def content(self, month: Month, team: str | None, *, client_list: bool = True) -> ReportContent:
+        """Everything the report prints, from the same calls as `ddcase figures` and `series`."""
+        current = self._figures.month(month, team)
+        previous = self._figures.month(month.previous(), team)
+        series = self._series(month, team)
+        settings = self._team.settings()
+        now = self._context.now()
+        return ReportContent(
+            month=month,
+            team=team,
+            service_name=settings.team_name,
+            produced_at=now.astimezone(),
+            produced_by=self._context.user,
+            current=current,
+            previous=previous,
+            analysis=series.analysis,
+            annotations=series.annotations,
+            settings=series.settings,
+            definitions=tuple(self._definitions.versions()),
+            completeness=self.completeness(current),
+            revisions=self._pending_revisions(series, current, previous),
+            client_list=client_list,
+            is_demo=settings.is_demo,
+        )
+
+    def completeness(self, figures: MonthFigures) -> Completeness:
+        """How complete the records of the month's mutual clients are."""
+        refs = {c.client_ref for c in figures.clients}
+        return completeness((c for c in self._casework.clients() if c.client_ref in refs), figures.month)
+
+    def revisions(self, month: Month, team: str | None) -> list[Revision]:
+        """Each time a report for this month and team printed figures different from the report
+        before it, oldest first; the last entry compares the latest report with the figures now,
+        if they differ."""
+        with self._db.read() as session:
+            printed = repository.printed_figures(session, [month], team)
+        now = self._figures.month(month, team)
+        found: list[Revision] = []
+        for earlier, later in zip(printed, printed[1:], strict=False):
+            if _key(earlier) != _key(later):
+                found.append(
+                    _revision(earlier, later.definition_version, later.mutual_clients, later.jointly_worked)
+                )
+        if printed and _key(printed[-1]) != (now.definition_version, now.mutual_clients, now.jointly_worked):
+            found.append(
+                _revision(printed[-1], now.definition_version, now.mutual_clients, now.jointly_worked)
+            )
+        return found
+
+    # ------------------------------------------------------------------ helpers
+
+    def _series(self, month: Month, team: str | None) -> Series:
+        """Up to the last 24 months ending at M: leading months with nobody to count are left
+        off (a new log should not open with a year of gaps)."""
+        first = month.plus(-(CHART_MONTHS - 1))
+        series = self._figures.series(first, month, team)
+        with_data = [f.month for f in series.months if f.mutual_clients or f.excluded]
+        if with_data and with_data[0] > first:
+            series = self._figures.series(with_data[0], month, team)
+        return series
+
+    def _pending_revisions(
+        self, series: Series, current: MonthFigures, previous: MonthFigures
+    ) -> tuple[Revision, ...]:
+        """Months on this report whose figure differs from what the latest earlier report for the
+        same team printed."""
+        shown = {f.month: f for f in series.months}
+        shown[current.month] = current
+        shown[previous.month] = previous
+        with self._db.read() as session:
+            printed = repository.printed_figures(session, sorted(shown), current.team)
+        latest: dict[Month, PrintedFigures] = {}
+        for p in printed:
+            latest[p.month] = p
+        found = []
+        for month in sorted(latest):
+            figures = shown[month]
+            key = (figures.definition_version, figures.mutual_clients, figures.jointly_worked)
+            if _key(latest[month]) != key:
+                found.append(_revision(latest[month], *key))
+        return tuple(found)
+
+    def _record(self, content: ReportContent) -> None:
+        """Store the figures printed, and the audit entry (month, team, figures; no client)."""
+        at = self._context.now()
+        by = self._context.user or audit.os_user()
+        months = {m.month: m for m in content.analysis.months}
+        printed = [
+            PrintedFigures(
+                m.month, content.team, m.definition_version, m.mutual_clients, m.jointly_worked, at, by
+            )
+            for m in months.values()
+        ]
+        for figures in (content.previous, content.current):
+            if figures.month not in months:
+                printed.append(
+                    PrintedFigures(
+                        figures.month,
+                        content.team,
+                        figures.definition_version,
+                        figures.mutual_clients,
+                        figures.jointly_worked,
+                        at,
+                        by,
+                    )
+                )
+        current = content.current
+        with self._db.write() as session:
+            repository.add_printed_figures(session, printed)
+            audit.append(
+                session,
+                action="report",
+                entity="report",
+                key=f"{content.month} {content.team or '(all teams)'}",
+                after={
+                    "month": str(content.month),
+                    "team": content.team,
+                    "definition_version": current.definition_version,
+                    "mutual_clients": current.mutual_clients,
+                    "jointly_worked": current.jointly_worked,
+                    "percentage": current.percentage,
+                    "client_list": content.client_list,
+                    "months_charted": len(months),
+                    "revisions": [str(r.month) for r in content.revisions],
+                },
+                app_user=self._context.user,
+                at=at,
+            )
+
+    def _check_team(self, team: str | None) -> None:
+        if team is None:
+            return
+        teams = self._figures.teams()
+        if team not in teams:
+            known = ", ".join(teams) if teams else "none recorded yet"
+            raise DomainError(f"No team called {team!r} in the log (teams: {known}).")
+
+    @staticmethod
+    def _check_folder(out: Path) -> None:
+        folder = out.parent if str(out.parent) else Path(".")
+        if not folder.is_dir():
+            raise DomainError(f"The folder {folder} does not exist; nothing was written.")
+        if out.is_dir():
+            raise DomainError(f"{out} is a folder; give a file name such as report.pdf.")
+
+
+def _key(printed: PrintedFigures) -> tuple[int, int, int]:
+    return (printed.definition_version, printed.mutual_clients, printed.jointly_worked)
+
+
+def _revision(printed: PrintedFigures, version: int, mutual_clients: int, jointly_worked: int) -> Revision:
+    return Revision(
+        month=printed.month,
+        team=printed.team,
+        printed_at=printed.produced_at,
+        printed_jointly_worked=printed.jointly_worked,
+        printed_mutual_clients=printed.mutual_clients,
+        printed_definition_version=printed.definition_version,
+        jointly_worked=jointly_worked,
+        mutual_clients=mutual_clients,
+        definition_version=version,
+    )
+
+
+def _write_privately(out: Path, data: bytes) -> None:
+    """Write atomically (a temporary file in the same folder, then a rename) and readable by the
+    owner only: the follow-up list names clients by reference."""
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=".ddcase-report-", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise DomainError(
+            f"Could not write to {folder}: {error.strerror or error}; nothing was written."
+        ) from error
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, out)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise DomainError(
+            f"Could not write {out}: {error.strerror or error}; nothing was written."
+        ) from error
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1028 @@
+"""Import and export of the folder of CSV files (SPEC §3); docs/import-export.md is the user guide.
+
+Import is all or nothing and runs in two stages. Stage 1 reads every file and checks each row on its
+own (encoding, CSV syntax, columns, formats, the domain's checks). Stage 2, inside the write
+transaction, matches the rows to what the log holds and checks what crosses files and the database
+(unknown clients and workers, conflicting duplicates). Every problem is collected; any problem and
+nothing is written. Otherwise every change is written in that one transaction, set-based (a handful
+of queries whatever the number of rows), with one audit entry for the whole import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    DomainError,
+    Episode,
+    FieldProblem,
+    ImportProblem,
+    ImportRejected,
+    Outcome,
+    ReferralRoute,
+    Role,
+    Service,
+    Worker,
+)
+from ddcase.domain.validation import (
+    check_client,
+    check_contact,
+    check_episode,
+    check_worker,
+    normalise_nhs_number,
+    parse_date,
+)
+from ddcase.services.base import Context
+from ddcase.storage import audit, repository
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+
+WORKERS = "workers.csv"
+CLIENTS = "clients.csv"
+EPISODES = "episodes.csv"
+CONTACTS = "contacts.csv"
+
+#: SPEC §3: the files, in the order they are read and written, and their columns in SPEC order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    WORKERS: ("name", "organisation", "service", "role", "email", "phone"),
+    CLIENTS: (
+        "client_ref",
+        "initials",
+        "nhs_number",
+        "date_of_birth",
+        "ethnicity",
+        "referral_route",
+        "consent_to_share_on",
+    ),
+    EPISODES: ("client_ref", "service", "organisation", "team", "worker", "start_date", "end_date"),
+    CONTACTS: (
+        "client_ref",
+        "date",
+        "kind",
+        "mode",
+        "outcome",
+        "mh_worker",
+        "sm_worker",
+        "client_present",
+        "duration_minutes",
+        "note",
+    ),
+}
+REQUIRED: dict[str, frozenset[str]] = {
+    WORKERS: frozenset({"name", "organisation", "service"}),
+    CLIENTS: frozenset({"client_ref", "initials"}),
+    EPISODES: frozenset({"client_ref", "service", "organisation", "start_date"}),
+    CONTACTS: frozenset({"client_ref", "date", "kind", "mode"}),
+}
+FILES = tuple(COLUMNS)
+
+#: The column of a problem that is about a whole row or file rather than one cell.
+WHOLE_ROW = "-"
+#: A file larger than this is refused before it is read (a team's log is a few MB at most).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+#: SPEC §3: cells a spreadsheet could run as a formula (OWASP, CWE-1236).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+#: Who a worker named only in episodes.csv is, by side (SPEC §1).
+_EPISODE_ROLE = {Service.MENTAL_HEALTH: Role.CARE_COORDINATOR, Service.SUBSTANCE_MISUSE: Role.KEY_WORKER}
+_CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
+
+E = TypeVar("E", bound=StrEnum)
+
+
+# ---------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class FileCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+    def as_record(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did. Workers include those created from episodes.csv; duplicate contact rows
+    count once. `files` are the files read; `ignored` are other .csv files in the folder."""
+
+    folder: str
+    workers: FileCounts
+    clients: FileCounts
+    episodes: FileCounts
+    contacts: FileCounts
+    files: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> int:
+        return sum(c.created + c.updated for c in (self.workers, self.clients, self.episodes, self.contacts))
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "files": list(self.files),
+            "workers": self.workers.as_record(),
+            "clients": self.clients.as_record(),
+            "episodes": self.episodes.as_record(),
+            "contacts": self.contacts.as_record(),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"Imported {', '.join(self.files)} from {self.folder}:"]
+        for name in ("workers", "clients", "episodes", "contacts"):
+            lines.append(f"  {name}: {getattr(self, name)}")
+        if not self.changed:
+            lines.append("Nothing changed: the log already held all of it.")
+        if self.ignored:
+            lines.append(f"Ignored (not ddcase files): {', '.join(self.ignored)}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    folder: str
+    workers: int
+    clients: int
+    episodes: int
+    contacts: int
+    files: tuple[str, ...] = FILES
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "workers": self.workers,
+            "clients": self.clients,
+            "episodes": self.episodes,
+            "contacts": self.contacts,
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"Exported to {self.folder}: {self.workers} workers, {self.clients} clients, "
+            f"{self.episodes} episodes, {self.contacts} contacts."
+        )
+
+
+# ---------------------------------------------------------------------------------------- cells
+
+
+def escape_cell(text: str) -> str:
+    """SPEC §3: a cell a spreadsheet would run as a formula is written with a leading apostrophe.
+    Text that already starts with apostrophes before such a character gets one more, so that
+    `unescape_cell` always gives the original back."""
+    if text.lstrip("'").startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The inverse of `escape_cell`: one leading apostrophe is dropped when what follows the
+    apostrophes starts with =, +, -, @, tab or carriage return. "'tis" stays "'tis"."""
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def _clean(cell: str) -> str:
+    """A cell as the log stores it: unescaped, Windows line breaks inside it made plain, and
+    surrounding spaces dropped (as the app's own forms do)."""
+    return unescape_cell(cell).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _iso(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _lines_before(text: str) -> int:
+    """How many line breaks the text holds (\\r\\n, \\n or a lone \\r each count once), the way the
+    csv module counts them."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+# ---------------------------------------------------------------------------------------- stage 1
+
+
+@dataclass(slots=True)
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(slots=True)
+class _Table:
+    file: str
+    positions: dict[str, int]  # column name -> position in the header
+    rows: list[_Row] = field(default_factory=list)
+    usable: bool = True  # False when the file could not be read or lacks a required column
+    # Keys seen in any row, valid or not, so that other files do not report them as unknown.
+    keys: set[Any] = field(default_factory=set)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[ImportProblem] = []
+        self.positions: dict[str, dict[str, int]] = {}
+
+    def add(self, file: str, line: int, column: str, message: str) -> None:
+        self.items.append(ImportProblem(file, line, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[ImportProblem]:
+        """By file (SPEC order), line, then the column's place in that file's header."""
+
+        def key(p: ImportProblem) -> tuple[int, int, int]:
+            file_order = FILES.index(p.file) if p.file in FILES else len(FILES)
+            return (file_order, p.line, self.positions.get(p.file, {}).get(p.column, -1))
+
+        return sorted(self.items, key=key)
+
+
+def _read_text(path: Path, file: str, problems: _Problems) -> str | None:
+    """The file's text, or None after reporting why it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.add(file, 1, WHOLE_ROW, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        problems.add(file, 1, WHOLE_ROW, f"could not be read: {error.strerror or error}")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(file, 1, WHOLE_ROW, f"the file is UTF-16 ('Unicode text'), not UTF-8: {_SAVE_AS_UTF8}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+        problems.add(
+            file,
+            line,
+            WHOLE_ROW,
+            f"not UTF-8 (byte 0x{data[error.start]:02X} on this line; perhaps Windows-1252): {_SAVE_AS_UTF8}",
+        )
+        return None
+    text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    nul = text.find("\x00")
+    if nul >= 0:
+        problems.add(
+            file,
+            _lines_before(text[:nul]) + 1,
+            WHOLE_ROW,
+            f"contains a NUL character: the file is damaged or not a CSV text file; {_SAVE_AS_UTF8}",
+        )
+        return None
+    return text
+
+
+def _csv_error_text(error: csv.Error) -> str:
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit()} characters"
+    if "expected after" in text:
+        return (
+            'a quote (") in the wrong place: a cell with quotes must be wrapped in quotes '
+            'and every quote inside it doubled ("")'
+        )
+    if "unexpected end of data" in text:
+        return 'a quoted cell starting on this line is never closed (a " is missing)'
+    return f"not valid CSV: {text}"
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(line where the row starts, its cells or the CSV error), header included."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    consumed = 0
+    while True:
+        start = consumed + 1
+        try:
+            cells: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            cells = error
+        if reader.line_num == consumed:  # nothing consumed: the reader gave up
+            return
+        consumed = reader.line_num
+        yield start, cells
+
+
+def _key(cells: list[str], positions: dict[str, int], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's key cells as stage 2 compares them, however broken the rest of the row is."""
+    key = []
+    for column in columns:
+        if positions[column] >= len(cells):
+            return ()
+        value = _clean(cells[positions[column]])
+        key.append(value.lower() if column == "service" else value)
+    return tuple(key)
+
+
+def _read_table(path: Path, file: str, problems: _Problems) -> _Table:
+    table = _Table(file, {})
+    text = _read_text(path, file, problems)
+    if text is None:
+        table.usable = False
+        return table
+    rows = _rows(text)
+    first = next(rows, None)
+    if first is None or isinstance(first[1], csv.Error) or not any(c.strip() for c in first[1]):
+        message = "the first line must be the header row (the column names)"
+        if first is not None and isinstance(first[1], csv.Error):
+            message = _csv_error_text(first[1])
+        problems.add(file, 1, WHOLE_ROW, message)
+        table.usable = False
+        return table
+    header = first[1]
+    unnamed: list[int] = []
+    known = COLUMNS[file]
+    for position, raw in enumerate(header):
+        name = raw.strip()
+        if name == "":
+            unnamed.append(position)  # Excel writes empty columns it once saw used; allowed if empty
+        elif name in table.positions:
+            problems.add(file, 1, name, "this column appears twice")
+        elif name not in known:
+            hint = difflib.get_close_matches(name.lower(), known, n=1)
+            suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+            problems.add(file, 1, name, f"unknown column{suggestion}; the columns are {', '.join(known)}")
+        else:
+            table.positions[name] = position
+    problems.positions[file] = {name: position for position, name in enumerate(c.strip() for c in header)}
+    missing = [c for c in known if c in REQUIRED[file] and c not in table.positions]
+    for column in missing:
+        problems.add(file, 1, column, "this required column is missing from the header")
+    if missing:
+        table.usable = False  # every row would repeat the same complaint
+        return table
+    key_columns = {WORKERS: ("service", "name"), CLIENTS: ("client_ref",)}.get(file, ())
+    for line, cells in rows:
+        if isinstance(cells, csv.Error):
+            problems.add(file, line, WHOLE_ROW, _csv_error_text(cells))
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank rows (Excel's trailing ",,,,") are ignored
+        if key_columns:
+            table.keys.add(_key(cells, table.positions, key_columns))
+        if len(cells) != len(header):
+            problems.add(
+                file,
+                line,
+                WHOLE_ROW,
+                f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {len(header)} "
+                "(a comma in a cell that is not wrapped in quotes?)",
+            )
+            continue
+        for position in unnamed:
+            if cells[position].strip():
+                problems.add(
+                    file,
+                    line,
+                    WHOLE_ROW,
+                    f"a value in column {position + 1}, which has no name in the header",
+                )
+        table.rows.append(_Row(line, {name: _clean(cells[p]) for name, p in table.positions.items()}))
+    return table
+
+
+class _RowReader:
+    """Reads typed values from one row, collecting problems by column."""
+
+    def __init__(self, file: str, row: _Row, problems: _Problems) -> None:
+        self.file = file
+        self.row = row
+        self._problems = problems
+        self._bad: set[str] = set()
+
+    def add(self, column: str, message: str) -> None:
+        self._bad.add(column)
+        self._problems.add(self.file, self.row.line, column, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self._bad
+
+    def text(self, column: str) -> str | None:
+        return self.row.cells.get(column) or None
+
+    def enum(self, column: str, kind: type[E], *, required: bool = False) -> E | None:
+        value = self.row.cells.get(column, "")
+        if value == "":
+            if required:
+                self.add(column, "required")
+            return None
+        try:
+            return kind(value.lower())
+        except ValueError:
+            choices = [m.value for m in kind]
+            self.add(column, f"unknown {column} {value!r}: use {', '.join(choices[:-1])} or {choices[-1]}")
+            return None
+
+    def date(self, column: str) -> date | None:
+        value = self.row.cells.get(column, "")
+        if value == "":
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            self.add(column, str(error))
+            return None
+
+    def nhs_number(self, column: str) -> str | None:
+        value = self.row.cells.get(column, "")
+        if value == "":
+            return None
+        try:
+            return normalise_nhs_number(value)
+        except ValueError as error:
+            self.add(column, f"{error}: {value!r}")
+            return None
+
+    def yes_no(self, column: str) -> bool | None:
+        value = self.row.cells.get(column, "").lower()
+        if value in ("", "yes", "no"):
+            return None if value == "" else value == "yes"
+        self.add(column, f"use yes or no, or leave it blank, not {self.row.cells[column]!r}")
+        return None
+
+    def whole_number(self, column: str) -> int | None:
+        value = self.row.cells.get(column, "")
+        if value == "":
+            return None
+        if not re.fullmatch(r"[0-9]{1,9}", value):
+            self.add(column, f"a positive whole number of minutes, not {value!r}")
+            return None
+        return int(value)
+
+    def check(self, found: list[FieldProblem]) -> None:
+        """The domain's checks (one place for validation); a column already reported is skipped,
+        so an unreadable date is not also called "required"."""
+        already = set(self._bad)
+        for problem in found:
+            if problem.field not in already:
+                self.add(problem.field, problem.message)
+
+
+def _parse_worker(r: _RowReader) -> Worker:
+    worker = Worker(
+        name=r.text("name") or "",
+        organisation=r.text("organisation") or "",
+        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]
+        role=r.enum("role", Role),
+        email=r.text("email"),
+        phone=r.text("phone"),
+    )
+    r.check(check_worker(worker))
+    return worker
+
+
+def _parse_client(r: _RowReader, today: date) -> Client:
+    client = Client(
+        client_ref=r.text("client_ref") or "",
+        initials=r.text("initials") or "",
+        nhs_number=r.nhs_number("nhs_number"),
+        date_of_birth=r.date("date_of_birth"),
+        ethnicity=r.text("ethnicity"),
+        referral_route=r.enum("referral_route", ReferralRoute),
+        consent_to_share_on=r.date("consent_to_share_on"),
+    )
+    r.check(check_client(client, today))
+    return client
+
+
+def _parse_episode(r: _RowReader, today: date) -> Episode:
+    episode = Episode(
+        client_ref=r.text("client_ref") or "",
+        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]
+        organisation=r.text("organisation") or "",
+        start_date=r.date("start_date"),  # type: ignore[arg-type]
+        end_date=r.date("end_date"),
+        team=r.text("team"),
+        worker=r.text("worker"),
+    )
+    r.check(check_episode(episode, today))
+    return episode
+
+
+def _parse_contact(r: _RowReader, today: date) -> Contact:
+    contact = Contact(
+        client_ref=r.text("client_ref") or "",
+        date=r.date("date"),  # type: ignore[arg-type]
+        kind=r.enum("kind", ContactKind, required=True),  # type: ignore[arg-type]
+        mode=r.enum("mode", ContactMode, required=True),  # type: ignore[arg-type]
+        outcome=r.enum("outcome", Outcome) or Outcome.ATTENDED,
+        mh_worker=r.text("mh_worker"),
+        sm_worker=r.text("sm_worker"),
+        client_present=r.yes_no("client_present"),
+        duration_minutes=r.whole_number("duration_minutes"),
+        note=r.text("note"),
+    )
+    r.check(check_contact(contact, today))
+    return contact
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """Stage 1's result: the valid rows of each file present, with their lines."""
+
+    tables: dict[str, _Table]
+    workers: list[tuple[int, Worker]] = field(default_factory=list)
+    clients: list[tuple[int, Client]] = field(default_factory=list)
+    episodes: list[tuple[int, Episode]] = field(default_factory=list)
+    contacts: list[tuple[int, Contact]] = field(default_factory=list)
+
+
+def _parse(paths: dict[str, Path], today: date, problems: _Problems) -> _Parsed:
+    parsed = _Parsed({file: _read_table(path, file, problems) for file, path in paths.items()})
+    readers: dict[str, Any] = {
+        WORKERS: (_parse_worker, parsed.workers, False),
+        CLIENTS: (_parse_client, parsed.clients, True),
+        EPISODES: (_parse_episode, parsed.episodes, True),
+        CONTACTS: (_parse_contact, parsed.contacts, True),
+    }
+    for file, table in parsed.tables.items():
+        parse, out, needs_today = readers[file]
+        for row in table.rows:
+            r = _RowReader(file, row, problems)
+            value = parse(r, today) if needs_today else parse(r)
+            if r.ok:
+                out.append((row.line, value))
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------- stage 2
+
+
+@dataclass(slots=True)
+class _Plan:
+    new_workers: list[Worker] = field(default_factory=list)
+    changed_workers: list[tuple[int, Worker]] = field(default_factory=list)
+    new_clients: list[Client] = field(default_factory=list)
+    changed_clients: list[tuple[int, Client]] = field(default_factory=list)
+    new_episodes: list[Episode] = field(default_factory=list)
+    changed_episodes: list[tuple[int, Episode]] = field(default_factory=list)
+    new_contacts: list[tuple[Contact, str]] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
+
+    def counts(self, file: str) -> FileCounts:
+        created, updated = {
+            WORKERS: (self.new_workers, self.changed_workers),
+            CLIENTS: (self.new_clients, self.changed_clients),
+            EPISODES: (self.new_episodes, self.changed_episodes),
+            CONTACTS: (self.new_contacts, []),
+        }[file]
+        return FileCounts(len(created), len(updated), self.unchanged[file])
+
+
+def _same(a: Any, b: Any, fields: Iterable[str]) -> bool:
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+_WORKER_FIELDS = ("organisation", "role", "email", "phone")
+_CLIENT_FIELDS = (
+    "initials",
+    "nhs_number",
+    "date_of_birth",
+    "ethnicity",
+    "referral_route",
+    "consent_to_share_on",
+)
+_EPISODE_FIELDS = ("team", "worker", "end_date")
+
+
+def _side_text(service: Service) -> str:
+    return service.label.lower()
+
+
+def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
+    """Match every valid row to the log, reporting what crosses files or the database."""
+    plan = _Plan()
+    tables = parsed.tables
+
+    db_workers = {(w.service, w.name): w for w in repository.workers(session)}
+    file_workers: dict[tuple[Service, str], tuple[int, Worker]] = {}
+    for line, worker in parsed.workers:
+        key = (worker.service, worker.name)
+        if key in file_workers:
+            first, earlier = file_workers[key]
+            if not _same(worker, earlier, _WORKER_FIELDS):
+                problems.add(
+                    WORKERS,
+                    line,
+                    "name",
+                    f"the same {_side_text(worker.service)} worker is on line {first} with different details",
+                )
+            continue
+        file_workers[key] = (line, worker)
+        existing = db_workers.get(key)
+        if existing is None:
+            plan.new_workers.append(worker)
+        elif _same(worker, existing, _WORKER_FIELDS):
+            plan.unchanged[WORKERS] += 1
+        else:
+            assert existing.id is not None
+            plan.changed_workers.append((existing.id, worker))
+
+    workers_table = tables.get(WORKERS)
+    known_workers: set[tuple[str, str]] = {(s.value, n) for s, n in db_workers}
+    if workers_table is not None:
+        known_workers |= {k for k in workers_table.keys if len(k) == 2}
+    workers_reliable = workers_table is None or workers_table.usable
+
+    db_clients = {c.client_ref: c for c in repository.clients(session)}
+    file_clients: dict[str, tuple[int, Client]] = {}
+    for line, client in parsed.clients:
+        if client.client_ref in file_clients:
+            first, earlier = file_clients[client.client_ref]
+            if not _same(client, earlier, _CLIENT_FIELDS):
+                problems.add(
+                    CLIENTS,
+                    line,
+                    "client_ref",
+                    f"{client.client_ref} is on line {first} with different details",
+                )
+            continue
+        file_clients[client.client_ref] = (line, client)
+        existing_client = db_clients.get(client.client_ref)
+        if existing_client is None:
+            plan.new_clients.append(client)
+        elif _same(client, existing_client, _CLIENT_FIELDS):
+            plan.unchanged[CLIENTS] += 1
+        else:
+            assert existing_client.id is not None
+            plan.changed_clients.append((existing_client.id, client))
+
+    clients_table = tables.get(CLIENTS)
+    known_clients = set(db_clients)
+    if clients_table is not None:
+        known_clients |= {k[0] for k in clients_table.keys if k}
+    clients_reliable = clients_table is None or clients_table.usable
+
+    def check_client_known(file: str, line: int, client_ref: str) -> None:
+        if clients_reliable and client_ref not in known_clients:
+            where = (
+                "clients.csv or the log"
+                if clients_table is not None
+                else "the log (and there is no clients.csv)"
+            )
+            problems.add(file, line, "client_ref", f"unknown client {client_ref}: not in {where}")
+
+    db_episodes = {
+        (e.client_ref, e.service, e.organisation, e.start_date): e for e in repository.all_episodes(session)
+    }
+    file_episodes: dict[tuple[str, Service, str, date], tuple[int, Episode]] = {}
+    episode_workers: dict[tuple[str, str], Worker] = {}
+    for line, episode in parsed.episodes:
+        check_client_known(EPISODES, line, episode.client_ref)
+        if episode.worker and workers_reliable:
+            key_w = (episode.service.value, episode.worker)
+            if key_w not in known_workers and key_w not in episode_workers:
+                # SPEC §3: a name not in workers.csv or the log creates a worker on that side.
+                episode_workers[key_w] = Worker(
+                    name=episode.worker,
+                    organisation=episode.organisation,
+                    service=episode.service,
+                    role=_EPISODE_ROLE[episode.service],
+                )
+        key = (episode.client_ref, episode.service, episode.organisation, episode.start_date)
+        if key in file_episodes:
+            first, earlier = file_episodes[key]
+            if not _same(episode, earlier, _EPISODE_FIELDS):
+                problems.add(
+                    EPISODES,
+                    line,
+                    "start_date",
+                    f"the same episode (client, service, organisation and start date) is on line {first} "
+                    "with different details",
+                )
+            continue
+        file_episodes[key] = (line, episode)
+        existing_episode = db_episodes.get(key)
+        if existing_episode is None:
+            plan.new_episodes.append(episode)
+        elif _same(episode, existing_episode, _EPISODE_FIELDS):
+            plan.unchanged[EPISODES] += 1
+        else:
+            assert existing_episode.id is not None
+            plan.changed_episodes.append((existing_episode.id, episode))
+    plan.new_workers.extend(episode_workers.values())
+    known_workers |= set(episode_workers)
+
+    db_fingerprints: set[str] = set()
+    if parsed.contacts:
+        db_fingerprints = set(session.scalars(select(ContactRow.fingerprint)))
+    seen: set[str] = set()
+    for line, contact in parsed.contacts:
+        check_client_known(CONTACTS, line, contact.client_ref)
+        for column, side, name in (
+            ("mh_worker", Service.MENTAL_HEALTH, contact.mh_worker),
+            ("sm_worker", Service.SUBSTANCE_MISUSE, contact.sm_worker),
+        ):
+            if name and workers_reliable and (side.value, name) not in known_workers:
+                other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
+                hint = (
+                    f" ({name} is a {_side_text(other)} worker)"
+                    if (other.value, name) in known_workers
+                    else ""
+                )
+                problems.add(
+                    CONTACTS,
+                    line,
+                    column,
+                    f"no {_side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}",
+                )
+        fingerprint = repository.contact_fingerprint(contact)
+        if fingerprint in seen:
+            continue  # SPEC §3: two equal contact rows are one contact
+        seen.add(fingerprint)
+        if fingerprint in db_fingerprints:
+            plan.unchanged[CONTACTS] += 1
+        else:
+            plan.new_contacts.append((contact, fingerprint))
+    return plan
+
+
+# ---------------------------------------------------------------------------------------- the service
+
+
+class TransferService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    # ------------------------------------------------------------------ import
+
+    def check_folder(self, folder: str | os.PathLike[str]) -> list[ImportProblem]:
+        """A dry run of `import_folder`: every problem it would report (empty when it would
+        succeed), writing nothing. Raises DomainError when the folder holds none of the files."""
+        paths, _ = self._files(Path(folder))
+        problems = _Problems()
+        parsed = _parse(paths, self._context.today(), problems)
+        with self._db.read() as session:
+            _resolve(session, parsed, problems)
+        return problems.sorted()
+
+    def import_folder(self, folder: str | os.PathLike[str]) -> ImportSummary:
+        """SPEC §3: import the folder all or nothing. Any problem raises ImportRejected listing
+        every one, and nothing is written; otherwise every change is made in one transaction with
+        one audit entry (action "import"), even when nothing changed."""
+        folder = Path(folder)
+        paths, ignored = self._files(folder)
+        problems = _Problems()
+        parsed = _parse(paths, self._context.today(), problems)
+        try:
+            with self._db.write() as session:
+                plan = _resolve(session, parsed, problems)
+                if problems:
+                    raise ImportRejected(problems.sorted())
+                self._apply(session, plan)
+                summary = ImportSummary(
+                    folder=str(folder),
+                    workers=plan.counts(WORKERS),
+                    clients=plan.counts(CLIENTS),
+                    episodes=plan.counts(EPISODES),
+                    contacts=plan.counts(CONTACTS),
+                    files=tuple(paths),
+                    ignored=ignored,
+                )
+                audit.append(
+                    session,
+                    action="import",
+                    entity="import",
+                    key=folder.name[:120] or str(folder)[:120],
+                    after=summary.as_record(),
+                    app_user=self._context.user,
+                    at=self._context.now(),
+                )
+        except IntegrityError as error:
+            # Stage 2 should have caught every clash; this is the backstop, said in words.
+            raise DomainError(
+                f"The import clashed with a record already in the log; nothing was written. ({error.orig})"
+            ) from error
+        return summary
+
+    @staticmethod
+    def _files(folder: Path) -> tuple[dict[str, Path], tuple[str, ...]]:
+        if not folder.is_dir():
+            raise DomainError(f"There is no folder {folder}; nothing was imported.")
+        try:
+            names = {p.name for p in folder.iterdir()}
+        except OSError as error:
+            raise DomainError(f"The folder {folder} could not be read: {error.strerror or error}") from error
+        paths = {file: folder / file for file in FILES if file in names}
+        if not paths:
+            raise DomainError(f"The folder {folder} holds none of {', '.join(FILES)}; nothing was imported.")
+        ignored = tuple(sorted(n for n in names if n.lower().endswith(".csv") and n not in paths))
+        return paths, ignored
+
+    def _apply(self, session: Session, plan: _Plan) -> None:
+        """Write the plan: bulk inserts of what is new, then ORM updates of what changed (so each
+        changed record's version goes up)."""
+        stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
+        repository.insert_new(
+            session,
+            plan.new_workers,
+            plan.new_clients,
+            plan.new_episodes,
+            [c for c, _ in plan.new_contacts],
+            stamp=stamp,
+            organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
+            + [(e.organisation, e.service) for _, e in plan.changed_episodes],
+        )
+        org_ids = repository.organisation_ids(session)
+        worker_ids = repository.worker_ids(session)
+        for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):
+            row.organisation_id = org_ids[w.organisation]
+            row.role = w.role.value if w.role else None
+            row.email = w.email
+            row.phone = w.phone
+            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
+        for row, c in _rows_by_id(session, ClientRow, plan.changed_clients):
+            repository.apply_client(row, c)
+            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
+        for row, e in _rows_by_id(session, EpisodeRow, plan.changed_episodes):
+            row.team = e.team
+            row.worker_id = worker_ids[(e.service.value, e.worker)] if e.worker else None
+            row.end_date = e.end_date
+            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
+        session.flush()
+
+    # ------------------------------------------------------------------ export
+
+    def export_folder(self, folder: str | os.PathLike[str]) -> ExportSummary:
+        """SPEC §3: write the four files (UTF-8 without BOM, "\\n" line ends, SPEC column order,
+        rows sorted), each atomically and readable by the owner only, with one audit entry."""
+        folder = Path(folder)
+        _prepare_folder(folder)
+        with self._db.write() as session:
+            tables = _export_tables(session)
+            for file, rows in tables.items():
+                path = folder / file
+                try:
+                    _write_atomic(path, _csv_bytes(COLUMNS[file], rows))
+                except OSError as error:
+                    raise DomainError(
+                        f"Could not write {path}: {error.strerror or error}. The export is incomplete."
+                    ) from error
+            summary = ExportSummary(
+                folder=str(folder),
+                workers=len(tables[WORKERS]),
+                clients=len(tables[CLIENTS]),
+                episodes=len(tables[EPISODES]),
+                contacts=len(tables[CONTACTS]),
+            )
+            audit.append(
+                session,
+                action="export",
+                entity="export",
+                key=folder.name[:120] or str(folder)[:120],
+                after=summary.as_record(),
+                app_user=self._context.user,
+                at=self._context.now(),
+            )
+        return summary
+
+
+def _rows_by_id(session: Session, table: Any, changes: list[tuple[int, Any]]) -> Iterator[tuple[Any, Any]]:
+    """The rows to update, loaded a chunk of ids at a time rather than one query per row."""
+    by_id = dict(changes)
+    ids = list(by_id)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for row in session.scalars(select(table).where(table.id.in_(chunk))):
+            yield row, by_id[row.id]
+
+
+# ---------------------------------------------------------------------------------------- export helpers
+
+
+def _export_tables(session: Session) -> dict[str, list[list[str]]]:
+    """Every record as CSV cells (unescaped), sorted the same way on every backend: Python
+    sorts by code point, whatever the database's collation."""
+    workers = sorted(
+        (
+            [
+                w.name,
+                w.organisation,
+                w.service.value,
+                w.role.value if w.role else "",
+                w.email or "",
+                w.phone or "",
+            ]
+            for w in repository.workers(session)
+        ),
+        key=lambda cells: (cells[2], cells[0]),
+    )
+    clients = sorted(
+        (
+            [
+                c.client_ref,
+                c.initials,
+                c.nhs_number or "",
+                _iso(c.date_of_birth),
+                c.ethnicity or "",
+                c.referral_route.value if c.referral_route else "",
+                _iso(c.consent_to_share_on),
+            ]
+            for c in repository.clients(session)
+        ),
+        key=lambda cells: cells[0],
+    )
+    episodes = sorted(
+        (
+            [
+                e.client_ref,
+                e.service.value,
+                e.organisation,
+                e.team or "",
+                e.worker or "",
+                e.start_date.isoformat(),
+                _iso(e.end_date),
+            ]
+            for e in repository.all_episodes(session)
+        ),
+        key=lambda cells: (cells[0], cells[1], cells[2], cells[5], cells[3], cells[4], cells[6]),
+    )
+    contacts = sorted(
+        [
+            c.client_ref,
+            c.date.isoformat(),
+            c.kind.value,
+            c.mode.value,
+            c.outcome.value,
+            c.mh_worker or "",
+            c.sm_worker or "",
+            _yes_no(c.client_present),
+            "" if c.duration_minutes is None else str(c.duration_minutes),
+            c.note or "",
+        ]
+        for c in repository.all_contacts(session)
+    )
+    return {WORKERS: workers, CLIENTS: clients, EPISODES: episodes, CONTACTS: contacts}
+
+
+def _csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([escape_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Create the folder readable by its owner only; an existing folder keeps its permissions."""
+    if folder.exists() and not folder.is_dir():
+        raise DomainError(f"{folder} is a file, not a folder; nothing was exported.")
+    try:
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise DomainError(f"Could not create the folder {folder}: {error.strerror or error}") from error
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`: a reader sees the old
+    file or the new one, never half of one. The file is readable by its owner only (0600)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
