@@ -130,6 +130,6 @@ check "bundled libraries resolve" bash -c '
   find "$0" -name "*.so*" -type f -exec ldd {} + 2>/dev/null |
     grep -E "lib(Qt6|pyside6|shiboken6|python3|icu).*not found" && exit 1 || exit 0' "$bundle"
 
-echo "Bundle: $(du -sm "$bundle" | cut -f1) MB in $(find "$bundle" -type f | wc -l) files"
+echo "Bundle: $(du -sm --apparent-size "$bundle" | cut -f1) MB in $(find "$bundle" -type f | wc -l) files"
 echo "smoke: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
