@@ -104,7 +104,12 @@ check "a schema-0001 database opens, migrates to $head and keeps its records" ba
   [ "$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"select version_num from alembic_version\").fetchone()[0])" "$1")" = "$3" ]' \
   "$exe" "$work/old.sqlite3" "$work/old.json" "$head"
 
-if [ -f "$root/src/ddcase/ui/app.py" ]; then
+if ! [ -f "$root/src/ddcase/ui/app.py" ]; then
+  skip "window (this build has no desktop app yet: src/ddcase/ui/app.py is missing)"
+elif ! grep -rqs DDCASE_SMOKE_QUIT_AFTER_MS "$root/src/ddcase/ui"; then
+  # Without it the app would wait for a user; the contract is in docs/install.md.
+  skip "window (the desktop app does not honour DDCASE_SMOKE_QUIT_AFTER_MS yet)"
+else
   # The desktop app honours DDCASE_SMOKE_QUIT_AFTER_MS: it shows its main window, then quits
   # with exit status 0 after that many milliseconds.
   check "the window opens offscreen and the app quits cleanly" bash -c '
@@ -116,8 +121,6 @@ if [ -f "$root/src/ddcase/ui/app.py" ]; then
   else
     skip "window on an X server (no xvfb-run here)"
   fi
-else
-  skip "window (this build has no desktop app yet: src/ddcase/ui/app.py is missing)"
 fi
 
 check "the licence and the icons travel in the bundle" bash -c '
