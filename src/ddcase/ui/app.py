@@ -14,11 +14,11 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ddcase.domain import DomainError
-from ddcase.paths import log_dir
+from ddcase.paths import log_dir, resources_dir
 from ddcase.services.backup import newest_verified, restore
 from ddcase.services.session_lock import AlreadyOpenError, DamagedDatabaseError, SessionLock, database_file
 from ddcase.ui.session import DatabaseSession, Opener
@@ -198,6 +198,10 @@ def run(db_argument: str | None, open_services: Opener, *, settings: QSettings |
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("ddcase")
+    app.setDesktopFileName("ddcase")  # matches StartupWMClass in packaging/linux/ddcase.desktop
+    icon = resources_dir() / "icons" / "ddcase.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     sys.excepthook = handle_exception
     smoke = smoke_quit_after()
     guard = QTimer()

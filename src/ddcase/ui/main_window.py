@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase import __version__
+from ddcase import __copyright__, __licence__, __version__
 from ddcase.domain import DomainError, ImportRejected, Month
 from ddcase.paths import data_dir, log_dir
 from ddcase.services.backup import BackupFile, RestoreResult
@@ -818,8 +818,11 @@ class MainWindow(QMainWindow):
                 "<h3>ddcase %1</h3><p>An offline case log for joint working between community mental "
                 "health teams and drug and alcohol services.</p><p>Do not write clinical notes here: the "
                 "EPR is the record.</p><p>Database: %2<br>Data folder: %3<br>Log folder: %4</p>"
+                "<p>%5 Licence: %6 (the full text is in the LICENSE file beside the program).</p>"
             )
             .replace("%1", __version__)
+            .replace("%5", __copyright__)
+            .replace("%6", __licence__)
             .replace("%2", self._services.context.db.url)
             .replace("%3", str(data_dir()))
             .replace("%4", str(log_dir())),
