@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,11 +23,14 @@ def main(out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ddcase.domain import Annotation, MeasureSettings, Month
+    from ddcase.services.backup import make_backup
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
     from ddcase.storage.database import Database, make_engine
     from ddcase.storage.migrations import migrate
     from ddcase.ui.dialogs.contact_dialog import ContactDialog
+    from ddcase.ui.dialogs.history_dialog import HistoryDialog
+    from ddcase.ui.dialogs.restore_dialog import RestoreDialog
     from ddcase.ui.main_window import MainWindow
     from ddcase.ui.models.mutual_client_model import StatusFilter
 
@@ -93,6 +97,34 @@ def main(out: Path) -> int:
         )
         dialog.show()
         shoot(dialog, "07-log-contact.png")
+        dialog.close()
+
+        db_path = Path(folder) / "demo.sqlite3"
+        for stamp, kind in (
+            (datetime(2026, 11, 8, 8, 55), "daily"),
+            (datetime(2026, 11, 15, 9, 2), "daily"),
+            (datetime(2026, 11, 17, 16, 40), "pre-migration"),
+            (datetime(2026, 11, 20, 8, 47), "daily"),
+            (datetime(2026, 11, 21, 9, 12), "daily"),
+        ):
+            make_backup(db_path, kind=kind, now=stamp)
+        services.backup.backup()
+        dialog = RestoreDialog(window, backups=services.backup.backups(), folder=services.backup.folder)
+        dialog.show()
+        shoot(dialog, "08-restore.png")
+        dialog.close()
+
+        history = services.casework.history(first.client_ref)
+        services.casework.save_client(replace(history.client, consent_to_share_on=TODAY))
+        services.casework.save_contact(
+            replace(history.contacts[0], id=None, version=0, date=TODAY, note="Rang the key worker")
+        )
+        services.casework.save_episode(replace(history.episodes[0], end_date=TODAY))
+        dialog = HistoryDialog(
+            window, client_ref=first.client_ref, entries=services.audit_trail.history(first.client_ref)
+        )
+        dialog.show()
+        shoot(dialog, "09-history.png")
         dialog.close()
         window.close()
         services.close()

@@ -141,3 +141,30 @@ def window(services, settings, qtbot, message_boxes):
     window.wait_for_background_work()
     window.close()
     window.deleteLater()
+
+
+class ChoiceBoxes:
+    """Message boxes with buttons of their own (a way forward): each shown box is recorded as
+    (title, text, button labels) and answered by clicking the next label in `answers` (else
+    Quit), the real button on the real box."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, list[str]]] = []
+        self.answers: list[str] = []
+
+
+@pytest.fixture
+def choice_boxes(monkeypatch, qapp):
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = ChoiceBoxes()
+
+    def exec_(box):
+        labels = [button.text() for button in box.buttons()]
+        boxes.shown.append((box.windowTitle(), box.text(), labels))
+        wanted = boxes.answers.pop(0) if boxes.answers else "&Quit"
+        next(button for button in box.buttons() if button.text() == wanted).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return boxes

@@ -81,3 +81,23 @@ def test_every_input_of_every_dialog_has_an_accessible_name(qtbot):
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         assert unnamed_inputs(dialog) == [], type(dialog).__name__
+
+
+def test_menus_and_pages_have_different_alt_keys(window):
+    """Alt+letter opens exactly one menu or page: no two share a mnemonic."""
+    import re
+
+    titles = [action.text() for action in window.menuBar().actions()]
+    titles += [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    keys = [re.search(r"&(\w)", title).group(1).lower() for title in titles]
+    assert len(keys) == len(set(keys)), dict(zip(titles, keys, strict=True))
+
+
+def test_the_about_box_gives_the_version_licence_and_folders(window, message_boxes):
+    from ddcase import __licence__, __version__
+    from ddcase.paths import data_dir
+
+    window.about_action.trigger()
+    title, text = message_boxes.of("about")[-1]
+    assert title == "About ddcase"
+    assert __version__ in text and f"Licence: {__licence__}" in text and str(data_dir()) in text

@@ -221,9 +221,9 @@ def test_a_service_error_is_shown_as_a_message_not_a_traceback(
 
 
 @pytest.mark.parametrize("kind", ["DomainError", "Exception"])
-def test_a_database_that_cannot_be_opened_gives_a_clear_message(kind, message_boxes):
+def test_a_database_that_cannot_be_opened_gives_a_clear_message(kind, choice_boxes, tmp_path):
     from ddcase.domain import DomainError
-    from ddcase.ui.app import open_or_explain
+    from ddcase.ui.app import open_session
 
     def opener(_argument):
         raise (
@@ -232,9 +232,10 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message(kind, message_bo
             else RuntimeError("boom")
         )
 
-    assert open_or_explain("x.sqlite3", opener) is None
-    [(title, text)] = message_boxes.of("critical")
+    assert open_session(str(tmp_path / "x.sqlite3"), opener) is None
+    [(title, text, buttons)] = choice_boxes.shown
     assert title == "ddcase cannot open the database"
+    assert sorted(buttons) == ["&Open another database file...", "&Quit"]
     assert (
         ("newer version" in text)
         if kind == "DomainError"

@@ -22,14 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase import __version__
+from ddcase import __copyright__, __licence__, __version__
 from ddcase.domain import DomainError, ImportRejected, Month
 from ddcase.paths import data_dir, log_dir
+from ddcase.services.backup import BackupFile, RestoreResult
 from ddcase.services.registry import Services
 from ddcase.services.team import TeamSettings
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+from ddcase.ui.dialogs.purge_dialog import PurgeDialog
+from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+from ddcase.ui.session import DatabaseSession, ReopenError
 from ddcase.ui.tasks import Task
+from ddcase.ui.text import date_text, date_time_text
 from ddcase.ui.widgets.caseload_page import CaseloadPage
 from ddcase.ui.widgets.dashboard_page import DashboardPage
 from ddcase.ui.widgets.definition_page import DefinitionPage
@@ -44,17 +49,56 @@ MONTHS_OFFERED = 36
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        session: DatabaseSession | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._settings = settings
+        self._session = session
         self._pool = QThreadPool(self)
         self._tasks: set[Task] = set()
+        self._quiet_tasks: set[Task] = set()
         self._stale: set[QWidget] = set()
-        self.casework_actions = CaseworkActions(services, self)
         self.resize(1280, 760)
         self.setMinimumSize(900, 560)
 
+        self._build_pages()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setAccessibleName(self.tr("Working"))
+        self.busy_bar.hide()
+        self.last_backup_label = QLabel()
+        self.last_backup_label.setAccessibleName(self.tr("Last backup"))
+        # wide enough for a date and time, so the status bar does not jump when the check ends
+        self.last_backup_label.setMinimumWidth(
+            self.last_backup_label.fontMetrics().horizontalAdvance(
+                self.tr("Last backup: 22 Sep 2026 at 10:42  ")
+            )
+        )
+        self.team_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.last_backup_label)
+        self.statusBar().addPermanentWidget(self.team_label)
+        self.month_combo.currentIndexChanged.connect(self._on_month_combo_changed)
+
+        self._restore_settings()
+        self._start()
+        self._show_backup_state()
+
+    def _build_pages(self) -> None:
+        """The pages over the current services (again after a restore swaps the database)."""
+        services = self._services
+        self.casework_actions = CaseworkActions(services, self)
         self.caseload_page = CaseloadPage(services, self.casework_actions)
         self.todo_page = ToDoPage(services)
         self.dashboard_page = DashboardPage(services)
@@ -64,26 +108,14 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.caseload_page, self.tr("&Clients"))
         self.tabs.addTab(self.todo_page, self.tr("&To do"))
-        self.tabs.addTab(self.dashboard_page, self.tr("Das&hboard"))
+        self.tabs.addTab(self.dashboard_page, self.tr("&Dashboard"))
         self.tabs.addTab(self.workers_page, self.tr("&Workers"))
-        self.tabs.addTab(self.definition_page, self.tr("De&finition"))
+        self.tabs.addTab(self.definition_page, self.tr("Defi&nition"))
         self.welcome_page = WelcomePage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
         self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self.stack)
-
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working"))
-        self.busy_bar.hide()
-        self.team_label = QLabel()
-        self.statusBar().addPermanentWidget(self.busy_bar)
-        self.statusBar().addPermanentWidget(self.team_label)
+        self.setCentralWidget(self.stack)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
         self.caseload_page.panel.log_contact_requested.connect(self._on_log_contact_requested)
@@ -92,12 +124,24 @@ class MainWindow(QMainWindow):
         self.dashboard_page.print_requested.connect(self._on_print_triggered)
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.month_combo.currentIndexChanged.connect(self._on_month_combo_changed)
         self.welcome_page.demo_requested.connect(self._on_demo_requested)
         self.welcome_page.new_team_requested.connect(self._on_new_team_requested)
 
-        self._restore_settings()
+    def services(self) -> Services:
+        return self._services
+
+    def replace_services(self, services: Services) -> None:
+        """Rebuild every page over new services (after a restore), keeping the page viewed."""
+        page = self.tabs.currentIndex()
+        splitter = self.caseload_page.splitter.saveState()
+        old_actions = self.casework_actions
+        self._services = services
+        self._build_pages()
+        old_actions.deleteLater()
+        self.caseload_page.splitter.restoreState(splitter)
+        self.tabs.setCurrentIndex(page)
         self._start()
+        self._show_backup_state()
 
     # ------------------------------------------------------------------ building
 
@@ -176,6 +220,31 @@ class MainWindow(QMainWindow):
             )
             self.page_actions.append(action)
         self.about_action = self._action(self.tr("&About ddcase"), self._on_about_triggered)
+        self.backup_action = self._action(
+            self.tr("&Back up now"), self._on_backup_triggered, "Ctrl+Shift+B",
+            self.tr("Make a checked backup of the database now (Ctrl+Shift+B)"),
+        )  # fmt: skip
+        self.restore_action = self._action(
+            self.tr("&Restore from backup..."), self._on_restore_triggered, None,
+            self.tr("Replace the database with one of its backups (the current file is kept aside)"),
+        )  # fmt: skip
+        if not self._services.backup.available:
+            server = self.tr(
+                "This team database is on a server: the server's own backups (run by your IT) "
+                "keep it safe, not ddcase."
+            )
+            for action in (self.backup_action, self.restore_action):
+                action.setEnabled(False)
+                action.setToolTip(server)
+                action.setStatusTip(server)
+        self.subject_access_action = self._action(
+            self.tr("Export everything about &one client..."), self._on_subject_access_triggered, None,
+            self.tr("Everything held about the chosen client, for a subject access request"),
+        )  # fmt: skip
+        self.purge_action = self._action(
+            self.tr("P&urge old records..."), self._on_purge_triggered, None,
+            self.tr("Team managers: anonymise clients whose care ended long ago (cannot be undone)"),
+        )  # fmt: skip
         self._data_actions = [
             self.log_contact_action,
             self.new_client_action,
@@ -185,6 +254,8 @@ class MainWindow(QMainWindow):
             self.find_action,
             self.previous_month_action,
             self.next_month_action,
+            self.subject_access_action,
+            self.purge_action,
             *self.page_actions,
         ]
 
@@ -198,7 +269,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        file_menu.setToolTipsVisible(True)  # why Back up is unavailable on a server database
+        self.file_menu = file_menu
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for action in self.page_actions:
             view_menu.addAction(action)
@@ -210,6 +286,12 @@ class MainWindow(QMainWindow):
             self.refresh_action,
         ):
             view_menu.addAction(action)
+        tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
+        tools_menu.addAction(self.subject_access_action)
+        tools_menu.addSeparator()
+        tools_menu.addAction(self.purge_action)
+        tools_menu.setToolTipsVisible(True)
+        self.tools_menu = tools_menu
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -313,6 +395,8 @@ class MainWindow(QMainWindow):
         work: Callable[[], Any],
         succeeded: Callable[[Any], None],
         failed: Callable[[Exception], None] | None = None,
+        *,
+        always: Callable[[], None] | None = None,
     ) -> None:
         task = Task(work)
         self._tasks.add(task)
@@ -321,6 +405,8 @@ class MainWindow(QMainWindow):
         def finish() -> None:
             self._tasks.discard(task)
             self._set_busy(bool(self._tasks), "")
+            if always is not None:
+                always()
 
         def on_succeeded(result: Any) -> None:
             finish()
@@ -345,6 +431,24 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
         self._pool.start(task)
 
+    def _run_quietly(self, work: Callable[[], Any], succeeded: Callable[[Any], None]) -> None:
+        """Background work the user did not ask for (the newest backup's check): no busy bar,
+        and a failure is only logged."""
+        task = Task(work)
+        self._quiet_tasks.add(task)
+
+        def on_succeeded(result: Any) -> None:
+            self._quiet_tasks.discard(task)
+            succeeded(result)
+
+        def on_failed(error: Exception) -> None:
+            self._quiet_tasks.discard(task)
+            log.warning("background check failed: %s", type(error).__name__)
+
+        task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
+        self._pool.start(task)
+
     def _set_busy(self, busy: bool, message: str) -> None:
         self.busy_bar.setVisible(busy)
         if busy:
@@ -354,6 +458,9 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.export_action):
             action.setEnabled(not busy and self.stack.currentWidget() is self.tabs)
         self.print_action.setEnabled(not busy)
+        if self._services.backup.available:
+            for action in (self.backup_action, self.restore_action):
+                action.setEnabled(not busy)
         self.welcome_page.set_busy(busy)
 
     def is_busy(self) -> bool:
@@ -519,6 +626,189 @@ class MainWindow(QMainWindow):
             lambda _result: self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 10000),
         )
 
+    # ------------------------------------------------------------------ backups and records
+
+    def _show_backup_state(self) -> None:
+        backup = self._services.backup
+        if not backup.available:
+            self.last_backup_label.setText(self.tr("Backups: by the server"))
+            return
+        self._run_quietly(backup.newest_verified, self._on_newest_backup_found)
+
+    def _on_newest_backup_found(self, newest: BackupFile | None) -> None:
+        if newest is None:
+            self.last_backup_label.setText(self.tr("Last backup: none yet"))
+        else:
+            self.last_backup_label.setText(
+                self.tr("Last backup: %1").replace("%1", date_time_text(newest.made_at))
+            )
+
+    @Slot()
+    def _on_backup_triggered(self) -> None:
+        backup = self._services.backup
+        self._run(self.tr("Backing up the database..."), backup.backup, self._on_backup_made)
+
+    def _on_backup_made(self, made: BackupFile) -> None:
+        self._on_newest_backup_found(made)
+        self.statusBar().showMessage(
+            self.tr("Backup made and checked: %1").replace("%1", str(made.path)), 15000
+        )
+
+    @Slot()
+    def _on_restore_triggered(self) -> None:
+        session = self._session
+        if session is None:  # a window built without the app's session (a test, a script)
+            QMessageBox.information(
+                self, self.tr("Restore from backup"), self.tr("Use `ddcase restore FILE` instead.")
+            )
+            return
+        if self.is_busy():
+            QMessageBox.information(
+                self,
+                self.tr("Restore from backup"),
+                self.tr("Wait for the work in progress to finish, then restore."),
+            )
+            return
+        backup = self._services.backup
+        try:
+            source = RestoreDialog.ask(self, backups=backup.backups(), folder=backup.folder)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Restore from backup"), str(error))
+            return
+        if source is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Restore from backup"),
+            self.tr(
+                "Replace the database with %1?\n\nThe current file is kept aside, not deleted: it "
+                "stays beside the database as %2.before-restore-<date and time>, and a checked backup "
+                "of it is made first. Anything entered after the chosen backup was made will not be "
+                "in the restored log."
+            )
+            .replace("%1", source.name)
+            .replace("%2", session.lock.db_path.name if session.lock else self.tr("the database")),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        states = self._freeze()
+        self._run(
+            self.tr("Restoring %1...").replace("%1", source.name),
+            lambda: session.restore(source),
+            self._on_restored,
+            self._on_restore_failed,
+            always=lambda: self._thaw(states),
+        )
+
+    def _freeze(self) -> dict[QAction, bool]:
+        """While a restore swaps the file nothing may touch the database: every action but Quit
+        and every page are disabled."""
+        states = {a: a.isEnabled() for a in self.actions() if a is not self.quit_action}
+        for action in states:
+            action.setEnabled(False)
+        self.stack.setEnabled(False)
+        return states
+
+    def _thaw(self, states: dict[QAction, bool]) -> None:
+        for action, enabled in states.items():
+            action.setEnabled(enabled)
+        self.stack.setEnabled(True)
+
+    def _on_restored(self, result: RestoreResult) -> None:
+        assert self._session is not None
+        self.replace_services(self._session.services)
+        self.statusBar().showMessage(
+            self.tr("Restored from %1").replace("%1", str(result.restored_from)), 15000
+        )
+        QMessageBox.information(self, self.tr("Backup restored"), str(result))
+
+    def _on_restore_failed(self, error: Exception) -> None:
+        if isinstance(error, ReopenError):
+            QMessageBox.critical(self, self.tr("Restored, but not reopened"), str(error))
+            self.close()
+            return
+        QMessageBox.warning(self, self.tr("The backup was not restored"), str(error))
+
+    @Slot()
+    def _on_subject_access_triggered(self) -> None:
+        title = self.tr("Export everything about one client")
+        client_ref = self._current_client_ref()
+        if client_ref is None:
+            QMessageBox.information(
+                self, title, self.tr("Choose the client in the Clients list first, then export.")
+            )
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export everything about %1 into a folder").replace("%1", client_ref)
+        )
+        if not folder:
+            return
+        today = self._services.context.today()
+        target = Path(folder) / f"{client_ref} subject access {today.isoformat()}"
+        subject_access = self._services.subject_access
+        self._run(
+            self.tr("Exporting everything about %1...").replace("%1", client_ref),
+            lambda: subject_access.export(client_ref, target),
+            lambda summary: QMessageBox.information(self, self.tr("Export done"), str(summary)),
+        )
+
+    @Slot()
+    def _on_purge_triggered(self) -> None:
+        title = self.tr("Purge old records")
+        before = PurgeDialog.ask(self, today=self._services.context.today())
+        if before is None:
+            return
+        retention = self._services.retention
+        try:
+            due = retention.due(before)
+        except DomainError as error:
+            QMessageBox.warning(self, title, str(error))
+            return
+        if not due:
+            QMessageBox.information(
+                self,
+                title,
+                self.tr("No client's care ended before %1: there is nothing to purge.").replace(
+                    "%1", date_text(before)
+                ),
+            )
+            return
+        shown = ", ".join(due[:12]) + (
+            self.tr(" and %1 more").replace("%1", str(len(due) - 12)) if len(due) > 12 else ""
+        )
+        answer = QMessageBox.question(
+            self,
+            title,
+            self.tr(
+                "Anonymise %1 clients whose care ended before %2 (%3)?\n\nThis cannot be undone: "
+                "their initials become XX, and their NHS number, date of birth, ethnicity and "
+                "contact notes are cleared. The monthly figures stay as they are. A checked backup "
+                "is made first."
+            )
+            .replace("%1", str(len(due)))
+            .replace("%2", date_text(before))
+            .replace("%3", shown),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        backup = self._services.backup
+
+        def work() -> Any:
+            if backup.available:
+                backup.backup()  # the only way back from a purge
+            return retention.purge(before)
+
+        self._run(self.tr("Purging old records..."), work, self._on_purged)
+
+    def _on_purged(self, summary: Any) -> None:
+        self._mark_all_stale()
+        self._show_backup_state()
+        QMessageBox.information(self, self.tr("Purge done"), str(summary))
+
     @Slot()
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
@@ -528,8 +818,11 @@ class MainWindow(QMainWindow):
                 "<h3>ddcase %1</h3><p>An offline case log for joint working between community mental "
                 "health teams and drug and alcohol services.</p><p>Do not write clinical notes here: the "
                 "EPR is the record.</p><p>Database: %2<br>Data folder: %3<br>Log folder: %4</p>"
+                "<p>%5 Licence: %6 (the full text is in the LICENSE file beside the program).</p>"
             )
             .replace("%1", __version__)
+            .replace("%5", __copyright__)
+            .replace("%6", __licence__)
             .replace("%2", self._services.context.db.url)
             .replace("%3", str(data_dir()))
             .replace("%4", str(log_dir())),

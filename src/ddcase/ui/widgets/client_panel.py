@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -19,6 +20,7 @@ from ddcase.domain import Client, DomainError, Month, NotFoundError
 from ddcase.domain.validation import format_nhs_number
 from ddcase.services.registry import Services
 from ddcase.ui.casework_actions import CaseworkActions
+from ddcase.ui.dialogs.history_dialog import HistoryDialog
 from ddcase.ui.models.contact_model import ContactTableModel
 from ddcase.ui.models.episode_model import EpisodeTableModel
 from ddcase.ui.text import date_text
@@ -44,9 +46,13 @@ class ClientPanel(QWidget):
         self.edit_client_button = QPushButton(self.tr("Edit &client..."))
         self.log_contact_button = QPushButton(self.tr("&Log contact..."))
         self.log_contact_button.setToolTip(self.tr("Log a contact for this client (Ctrl+N)"))
+        self.history_button = QPushButton(self.tr("Histor&y..."))
+        self.history_button.setToolTip(self.tr("Who created or changed this client's records, and when"))
+        self.history_dialog: HistoryDialog | None = None
         title_buttons = QHBoxLayout()
         title_buttons.addWidget(self.log_contact_button)
         title_buttons.addWidget(self.edit_client_button)
+        title_buttons.addWidget(self.history_button)
         title_buttons.addStretch(1)
 
         self.nhs_label = QLabel()
@@ -112,6 +118,7 @@ class ClientPanel(QWidget):
 
         self.edit_client_button.clicked.connect(self._on_edit_client_button_clicked)
         self.log_contact_button.clicked.connect(self._on_log_contact_button_clicked)
+        self.history_button.clicked.connect(self._on_history_button_clicked)
         self.add_episode_button.clicked.connect(self._on_add_episode_button_clicked)
         self.edit_episode_button.clicked.connect(self._on_edit_episode_button_clicked)
         self.change_worker_button.clicked.connect(self._on_change_worker_button_clicked)
@@ -134,6 +141,7 @@ class ClientPanel(QWidget):
         for button in (
             self.edit_client_button,
             self.log_contact_button,
+            self.history_button,
             self.add_episode_button,
             self.edit_episode_button,
             self.change_worker_button,
@@ -210,6 +218,28 @@ class ClientPanel(QWidget):
     def _on_edit_client_button_clicked(self) -> None:
         if self._client is not None:
             self._actions.edit_client(self, self._client)
+
+    @Slot()
+    def _on_history_button_clicked(self) -> None:
+        if self._client is None:
+            return
+        client_ref = self._client.client_ref
+        try:
+            entries = self._services.audit_trail.history(client_ref)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("History not available"), str(error))
+            return
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+        # open(), not exec(): window-modal without a nested event loop; deleted when closed
+        self.history_dialog = HistoryDialog(self, client_ref=client_ref, entries=entries)
+        self.history_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog.finished.connect(self._on_history_dialog_finished)
+        self.history_dialog.open()
+
+    @Slot()
+    def _on_history_dialog_finished(self) -> None:
+        self.history_dialog = None
 
     @Slot()
     def _on_log_contact_button_clicked(self) -> None:
