@@ -24,7 +24,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.rules import criteria
-from ddcase.rules.mutual import day_count, mutual_intervals, overlaps
+from ddcase.rules.mutual import Interval, day_count, mutual_intervals, overlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +75,9 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
     """
     episodes = history.episodes
     intervals = mutual_intervals(episodes, month)
-    days = day_count(intervals)
-    if days == 0:
+    if not intervals:
         return None
-    last_mutual_day = intervals[-1][1]
-    teams = sorted(
-        {e.team for e in episodes if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)}
-    )
-    coordinator = _worker_on(episodes, Service.MENTAL_HEALTH, last_mutual_day)
-    key_worker = _worker_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
-    provider = _organisation_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
     contacts = history.contacts
-    joint_count = criteria.joint_contacts_in_window(contacts, month, definition)
-    liaison_count = criteria.liaison_contacts_in_month(contacts, month, definition)
     last_joint = max(
         (
             c.date
@@ -96,25 +86,62 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
         ),
         default=None,
     )
+    return judged(
+        history.client.client_ref,
+        history.client.initials,
+        history.client.consent_to_share_on,
+        episodes,
+        month,
+        definition,
+        intervals,
+        joint_count=criteria.joint_contacts_in_window(contacts, month, definition),
+        liaison_count=criteria.liaison_contacts_in_month(contacts, month, definition),
+        last_joint=last_joint,
+    )
+
+
+def judged(
+    client_ref: str,
+    initials: str,
+    consent_to_share_on: date | None,
+    episodes: Sequence[Episode],
+    month: Month,
+    definition: Definition,
+    intervals: Sequence[Interval],
+    *,
+    joint_count: int,
+    liaison_count: int,
+    last_joint: date | None,
+) -> ClientMonth:
+    """The client's month from its mutual days (`intervals`, not empty) and its contact counts:
+    the one place a ClientMonth is made, for `evaluate` and `rules.timeline` alike."""
+    days = day_count(intervals)
+    last_mutual_day = intervals[-1][1]
+    teams = sorted(
+        {e.team for e in episodes if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)}
+    )
+    coordinator = _worker_on(episodes, Service.MENTAL_HEALTH, last_mutual_day)
+    key_worker = _worker_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
+    provider = _organisation_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
-    judged: list[tuple[Criterion, bool]] = []
+    held: list[tuple[Criterion, bool]] = []
     if excluded is None:
         checks: dict[Criterion, Callable[[], bool]] = {
             Criterion.NAMED_WORKERS: lambda: criteria.named_workers(episodes, last_mutual_day),
-            Criterion.CONSENT: lambda: criteria.consent(history.client.consent_to_share_on, month),
+            Criterion.CONSENT: lambda: criteria.consent(consent_to_share_on, month),
             Criterion.JOINT_CONTACT: lambda: joint_count >= definition.joint_contacts_min,
             Criterion.LIAISON: lambda: liaison_count >= definition.liaison_contacts_min,
         }
-        judged = [(c, checks[c]()) for c in definition.enabled()]
+        held = [(c, checks[c]()) for c in definition.enabled()]
     return ClientMonth(
-        client_ref=history.client.client_ref,
-        initials=history.client.initials,
+        client_ref=client_ref,
+        initials=initials,
         month=month,
         definition_version=definition.version,
         mutual_days=days,
         excluded=excluded,
         teams=tuple(teams),
-        criteria=tuple(judged),
+        criteria=tuple(held),
         care_coordinator=coordinator,
         key_worker=key_worker,
         provider=provider,
