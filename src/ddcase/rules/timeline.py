@@ -20,14 +20,16 @@ from ddcase.domain import (
     LIAISON_KINDS,
     ClientFacts,
     ContactFact,
+    ContactMode,
     Definition,
     Month,
     Outcome,
     Service,
-    window_start,
 )
-from ddcase.rules.figures import ClientMonth, MonthFigures, judged
+from ddcase.rules.figures import ClientMonth, MonthFigures, MonthRule, judged
 from ddcase.rules.mutual import Interval, clipped_intervals, intersect
+
+_WRITTEN_MODES = frozenset(m for m in ContactMode if m.is_written)
 
 
 class _CountingDates:
@@ -41,16 +43,21 @@ class _CountingDates:
     def dates(self, written_count: bool) -> tuple[list[date], list[date]]:
         found = self._dates.get(written_count)
         if found is None:
-            counting = [
-                c
-                for c in self._contacts
-                if c.outcome is Outcome.ATTENDED and (written_count or not c.mode.is_written)
-            ]
-            found = (
-                sorted(c.date for c in counting if c.kind in JOINT_KINDS),
-                sorted(c.date for c in counting if c.kind in LIAISON_KINDS),
-            )
-            self._dates[written_count] = found
+            joint: list[date] = []
+            liaison: list[date] = []
+            attended = Outcome.ATTENDED
+            for day, kind, mode, outcome in self._contacts:
+                if (
+                    outcome is attended
+                    and kind in LIAISON_KINDS
+                    and (written_count or mode not in _WRITTEN_MODES)
+                ):
+                    liaison.append(day)
+                    if kind in JOINT_KINDS:
+                        joint.append(day)
+            joint.sort()
+            liaison.sort()
+            found = self._dates[written_count] = (joint, liaison)
         return found
 
 
@@ -59,22 +66,27 @@ def judge_months(
 ) -> list[ClientMonth | None]:
     """For each month M (judged by the matching definition), what `evaluate` gives for the
     history the facts were read from: None when the client has no mutual day in M."""
-    none: list[ClientMonth | None] = [None] * len(months)
+    return judge_rules(facts, [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)])
+
+
+def judge_rules(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[ClientMonth | None]:
+    """`judge_months` with each month's rule worked out beforehand (once for every client)."""
+    none: list[ClientMonth | None] = [None] * len(rules)
     episodes = facts.episodes
     mh = [e for e in episodes if e.service is Service.MENTAL_HEALTH]
     sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
-    if not months or not mh or not sm:
+    if not rules or not mh or not sm:
         return none
-    first = min(m.first_day for m in months)
-    last = max(m.last_day for m in months)
+    first = min(r.first_day for r in rules)
+    last = max(r.last_day for r in rules)
     # The merged mutual runs of the whole range; a month's runs are their parts within it.
     mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
     if not mutual:
         return none
     counting = _CountingDates(facts.contacts)
     results = none
-    for i, (month, definition) in enumerate(zip(months, definitions, strict=True)):
-        month_first, month_last = month.first_day, month.last_day
+    for i, rule in enumerate(rules):
+        month_first, month_last = rule.first_day, rule.last_day
         intervals: list[Interval] = [
             (max(start, month_first), min(end, month_last))
             for start, end in mutual
@@ -82,18 +94,16 @@ def judge_months(
         ]
         if not intervals:
             continue
-        joint, liaison = counting.dates(definition.written_contacts_count)
+        joint, liaison = counting.dates(rule.definition.written_contacts_count)
         up_to_month_end = bisect_right(joint, month_last)
-        window_first = window_start(month_last, definition.joint_contact_window_days)
         results[i] = judged(
             facts.client_ref,
             facts.initials,
             facts.consent_to_share_on,
             episodes,
-            month,
-            definition,
+            rule,
             intervals,
-            joint_count=up_to_month_end - bisect_left(joint, window_first),
+            joint_count=up_to_month_end - bisect_left(joint, rule.window_first),
             liaison_count=bisect_right(liaison, month_last) - bisect_left(liaison, month_first),
             last_joint=joint[up_to_month_end - 1] if up_to_month_end else None,
         )
@@ -108,10 +118,11 @@ def months_figures(
 ) -> list[MonthFigures]:
     """`month_figures` for each month M (judged by the matching definition), optionally for one
     team, judging each client once for all the months."""
+    rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
     mutual: list[list[ClientMonth]] = [[] for _ in months]
     excluded: list[list[ClientMonth]] = [[] for _ in months]
     for facts in clients:
-        for i, result in enumerate(judge_months(facts, months, definitions)):
+        for i, result in enumerate(judge_rules(facts, rules)):
             if result is None or (team is not None and team not in result.teams):
                 continue
             (mutual[i] if result.excluded is None else excluded[i]).append(result)
