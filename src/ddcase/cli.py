@@ -115,7 +115,7 @@ def open_services(db_argument: str | None) -> Services:
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
     from ddcase.storage.database import Database, database_url, make_engine
-    from ddcase.storage.migrations import migrate
+    from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
     engine = make_engine(url)
