@@ -570,7 +570,7 @@ def insert_new(
         organisation_id(session, name, service, org_cache)
     if workers:
         session.execute(
-            insert(WorkerRow),
+            insert(WorkerRow.__table__),  # Core: the ORM splits rows by which values are None
             [
                 {
                     "name": w.name,
@@ -587,7 +587,7 @@ def insert_new(
         )
     if clients:
         session.execute(
-            insert(ClientRow),
+            insert(ClientRow.__table__),
             [
                 {
                     "client_ref": c.client_ref,
@@ -608,7 +608,7 @@ def insert_new(
     refs = client_ids(session)
     if episodes:
         session.execute(
-            insert(EpisodeRow),
+            insert(EpisodeRow.__table__),
             [
                 {
                     "client_id": refs[e.client_ref],
@@ -627,7 +627,7 @@ def insert_new(
     if contacts:
         mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
         session.execute(
-            insert(ContactRow),
+            insert(ContactRow.__table__),
             [
                 {
                     "client_id": refs[c.client_ref],
