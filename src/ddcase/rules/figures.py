@@ -154,11 +154,23 @@ def judged(
     sm: Episode | None = None
     mh_key: tuple[bool, date] | None = None
     sm_key: tuple[bool, date] | None = None
+    first_mutual_day = intervals[0][0]
+    single = len(intervals) == 1
     for e in episodes:
         start, end = e.start_date, e.end_date
         is_mh = e.service is Service.MENTAL_HEALTH
-        if is_mh and e.team and e.team not in teams and overlaps(e, intervals):
-            teams.add(e.team)
+        team = e.team
+        if (
+            is_mh
+            and team
+            and team not in teams
+            # Open on some mutual day: within the first..last mutual day, which is exact for
+            # a single run of mutual days.
+            and start <= last_mutual_day
+            and (end is None or end >= first_mutual_day)
+            and (single or overlaps(e, intervals))
+        ):
+            teams.add(team)
         if start <= last_mutual_day and (end is None or last_mutual_day <= end):
             key = (bool(e.worker and e.worker.strip()), start)
             if is_mh:
