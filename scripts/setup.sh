@@ -30,8 +30,9 @@ if command -v dpkg >/dev/null 2>&1; then
   apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 fonts-dejavu-core
   if [ "$want_test" = test ]; then
-    # pdftoppm renders report pages; PostgreSQL for the team-database tests; Xvfb for xcb runs.
-    apt_install poppler-utils postgresql xvfb xauth
+    # pdftoppm renders report pages; PostgreSQL for the team-database tests; Xvfb for xcb runs;
+    # desktop-file-validate checks the Linux menu entry.
+    apt_install poppler-utils postgresql xvfb xauth desktop-file-utils
   fi
 fi
 

@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -42,6 +43,13 @@ def _month(text: str) -> Month:
         return Month.parse(text)
     except DomainError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is not a date (YYYY-MM-DD)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("folder", type=Path)
     exp = commands.add_parser("export", parents=[common], help="export the log to a folder of CSV files")
     exp.add_argument("folder", type=Path)
+    exp.add_argument(
+        "--client", metavar="REF", help="only everything held about one person (a subject access request)"
+    )
 
     figures = commands.add_parser("figures", parents=[common], help="the jointly-worked figure for a month")
     figures.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
@@ -106,25 +117,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("check", parents=[common], help="check the database and the audit trail")
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="back the database up (default: into the backups folder beside it)"
+    )
+    backup.add_argument("--to", type=Path, metavar="FILE", help="write the backup to this new file")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current file is kept aside)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    purge = commands.add_parser(
+        "purge", parents=[common], help="anonymise clients whose last episode ended before a date"
+    )
+    purge.add_argument("--before", type=_date, required=True, metavar="YYYY-MM-DD")
     return parser
 
 
 def open_services(db_argument: str | None) -> Services:
     """Resolve the database, migrate it, and build the services."""
     from ddcase.paths import resolve_db
+    from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
-    from ddcase.storage.database import Database, database_url, make_engine
+    from ddcase.storage.database import Database, database_url, make_engine, sqlite_path
     from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
+    path = sqlite_path(url)
+    if path is not None:
+        check_before_opening(path)  # damaged, foreign or newer files are refused untouched
     engine = make_engine(url)
     try:
+        before = backup_before_migration(engine, _local_now())
         migrate(engine)
+        services = Services.build(Context(Database(engine)))
+        services.backup.after_start_up(before)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
         raise
-    return Services.build(Context(Database(engine)))
+    return services
+
+
+def _local_now():  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime.now().astimezone()
 
 
 def main(
@@ -143,6 +182,7 @@ def main(
         return int(exit_.code or 0)
     from ddcase.logs import setup_logging
 
+    _private_files()
     log_file = setup_logging()
     if args.command is None:
         from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
@@ -151,6 +191,10 @@ def main(
     handler = COMMANDS[args.command]
     app = None
     try:
+        if args.command in ("backup", "restore"):
+            _require_sqlite_file(args.db)
+        if args.command == "restore":  # works on the file, even one that cannot be opened
+            return _restore(args, out)
         app = open_services(args.db)
         return handler(app, args, out)
     except DomainError as error:
@@ -172,6 +216,15 @@ def main(
     finally:
         if app is not None:
             app.close()
+
+
+def _private_files() -> None:
+    """Everything ddcase creates (database, backups, exports, reports, logs) is readable by its
+    owner only (Unix; on Windows the user's profile keeps others out)."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 def _silence_stdout() -> None:
@@ -204,6 +257,9 @@ def _import(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    if args.client:
+        print(app.subject_access.export(args.client, args.folder), file=out)
+        return EXIT_OK
     summary = app.transfer.export_folder(args.folder)
     print(summary, file=out)
     return EXIT_OK
@@ -247,6 +303,36 @@ def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_UNEXPECTED
 
 
+def _backup(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    made = app.backup.backup(args.to)
+    print(f"Backup made and checked: {made.path} ({made.size // 1024} KiB).", file=out)
+    return EXIT_OK
+
+
+def _require_sqlite_file(db_argument: str | None) -> Path:
+    from ddcase.paths import resolve_db
+    from ddcase.services.backup import SERVER_MESSAGE, BackupNotAvailable
+    from ddcase.storage.database import database_url, sqlite_path
+
+    path = sqlite_path(database_url(resolve_db(db_argument)))
+    if path is None:
+        raise BackupNotAvailable(SERVER_MESSAGE)
+    return path
+
+
+def _restore(args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.backup import restore
+
+    path = _require_sqlite_file(args.db)
+    print(restore(path, args.file, now=_local_now()), end="", file=out)
+    return EXIT_OK
+
+
+def _purge(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    print(app.retention.purge(args.before), file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
@@ -255,4 +341,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "series": _series,
     "report": _report,
     "check": _check,
+    "backup": _backup,
+    "restore": lambda app, args, out: _restore(args, out),
+    "purge": _purge,
 }

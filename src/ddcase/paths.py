@@ -48,3 +48,17 @@ def resources_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return here.parents[2] / "resources"
+
+
+def licence_text() -> str:
+    """The licence's full text (LICENSE at the top of the source tree, or of a PyInstaller bundle),
+    for the About box. Falls back to its name when the file is not shipped (a plain pip install)."""
+    from ddcase import __copyright__, __licence__
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    here = Path(__file__).resolve()
+    for folder in ([Path(bundle)] if bundle else []) + [here.parents[2]]:
+        path = folder / "LICENSE"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return f"{__licence__} licence. {__copyright__}."

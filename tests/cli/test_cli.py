@@ -202,7 +202,8 @@ def test_check_reports_an_intact_database(capsys, demo_db):
 def test_check_finds_a_tampered_audit_entry(capsys, demo_db):
     import sqlite3
 
-    with sqlite3.connect(demo_db) as raw:
+    with sqlite3.connect(demo_db) as raw:  # someone holding the file can drop the guard
+        raw.execute("DROP TRIGGER audit_event_no_update")
         raw.execute("UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1")
     code, out, _ = run(capsys, "check", "--db", demo_db)
     assert code == 1 and "entry 1 was altered" in out

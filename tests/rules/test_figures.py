@@ -352,3 +352,17 @@ def test_computed_halves_round_up(jointly_worked, mutual, expected):
 def test_figure_text_says_client_for_one():
     assert figure_text(1, 1, 100.0) == "1 of 1 mutual client jointly worked (100%)"
     assert figure_text(0, 0, None) == "0 of 0 mutual clients jointly worked (–)"
+
+
+def test_what_is_missing_names_the_side_without_a_named_worker():
+    from ddcase.domain import Client, ClientHistory, Episode, Service
+
+    month = Month(2026, 10)
+    client = Client("RT1", "AB")
+    named_mh = Episode("RT1", Service.MENTAL_HEALTH, "ELFT", month.first_day, worker="Ann")
+    unnamed_mh = Episode("RT1", Service.MENTAL_HEALTH, "ELFT", month.first_day)
+    unnamed_sm = Episode("RT1", Service.SUBSTANCE_MISUSE, "CGL", month.first_day)
+    one = evaluate(ClientHistory(client, (named_mh, unnamed_sm), ()), month, Definition())
+    assert one.missing()[:2] == ("no named key worker", "no consent to share recorded")
+    both = evaluate(ClientHistory(client, (unnamed_mh, unnamed_sm), ()), month, Definition())
+    assert both.missing()[0] == "no named care coordinator or key worker"

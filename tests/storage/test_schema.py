@@ -28,6 +28,6 @@ def test_an_older_database_is_not_current(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     migrate_if_needed(engine)
     with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
     assert not is_current(engine)
     engine.dispose()

@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ddcase.domain import Criterion, Month
+from ddcase.domain import Month
 from ddcase.domain.format import change_text, percent_text
 from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
@@ -716,9 +716,7 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
 
 
 def _missing(client: ClientMonth) -> list[str]:
-    return [
-        criterion.missing_text for criterion in client.failed_criteria if isinstance(criterion, Criterion)
-    ]
+    return list(client.missing())
 
 
 def _chart_data(content: ReportContent) -> list[Flowable]:

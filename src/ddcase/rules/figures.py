@@ -60,6 +60,21 @@ class ClientMonth:
     def jointly_worked(self) -> bool:
         return self.is_mutual and not self.failed_criteria
 
+    def missing(self) -> tuple[str, ...]:
+        """What is missing, criterion by criterion, naming the side when only one service has no
+        named worker: ('no named key worker', 'no liaison this month')."""
+        texts = []
+        for criterion in self.failed_criteria:
+            if criterion is Criterion.NAMED_WORKERS and (self.care_coordinator is None) != (
+                self.key_worker is None
+            ):
+                texts.append(
+                    "no named care coordinator" if self.care_coordinator is None else "no named key worker"
+                )
+            else:
+                texts.append(criterion.missing_text)
+        return tuple(texts)
+
     def holds(self, criterion: Criterion) -> bool | None:
         """Whether an enabled criterion holds; None when the definition does not use it."""
         for c, holds in self.criteria:

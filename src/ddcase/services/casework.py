@@ -83,6 +83,28 @@ class CaseworkService:
             assert row.id is not None
             return repository.contacts_for(session, row.id)
 
+    def current_workers(self, day: date) -> dict[str, tuple[str | None, str | None]]:
+        """Each client's named workers on `day`: (care coordinator, key worker) from the
+        latest-started open episode of each side, a named one first; None where none is open.
+        The contact form prefills both workers from it."""
+        with self._db.read() as session:
+            episodes = repository.all_episodes(session)
+        found: dict[str, dict[Service, tuple[bool, date, str | None]]] = {}
+        for e in episodes:
+            if not e.is_open_on(day):
+                continue
+            sides = found.setdefault(e.client_ref, {})
+            key = (e.worker is not None, e.start_date, e.worker)
+            if e.service not in sides or key[:2] > sides[e.service][:2]:
+                sides[e.service] = key
+        return {
+            ref: (
+                sides[Service.MENTAL_HEALTH][2] if Service.MENTAL_HEALTH in sides else None,
+                sides[Service.SUBSTANCE_MISUSE][2] if Service.SUBSTANCE_MISUSE in sides else None,
+            )
+            for ref, sides in found.items()
+        }
+
     def counts(self) -> dict[str, int]:
         """How many of each record the log holds."""
         with self._db.read() as session:

@@ -4,21 +4,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ddcase.domain import (
+    JOINT_KINDS,
     Annotation,
     ClientHistory,
+    Contact,
     Definition,
     DomainError,
     MeasureSettings,
     Month,
+    Outcome,
     definition_in_force,
     month_range,
+    window_start,
 )
 from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
-from ddcase.rules.figures import ClientMonth, MonthFigures, evaluate
+from ddcase.rules.criteria import is_counting
+from ddcase.rules.figures import ClientMonth, GroupFigures, MonthFigures, evaluate, month_figures
 from ddcase.rules.timeline import months_figures
+
+__all__ = [
+    "ClientMonth",
+    "FiguresService",
+    "GroupFigures",
+    "MissedAppointment",
+    "MonthFigures",
+    "Series",
+    "ToDo",
+]
 from ddcase.services.base import Context
 from ddcase.storage import repository
 
@@ -37,6 +52,30 @@ class Series:
     analysis: SeriesAnalysis
     annotations: tuple[Annotation, ...]
     settings: MeasureSettings
+
+
+@dataclass(frozen=True, slots=True)
+class MissedAppointment:
+    """A joint appointment or care plan review the client did not attend, with no counting joint
+    contact since: a prompt to follow up (SPEC §1), not joint work."""
+
+    contact: Contact
+    initials: str
+    care_coordinator: str | None
+    key_worker: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToDo:
+    """A care coordinator's list for month M: the mutual clients not yet jointly worked (what is
+    missing is each client's `failed_criteria`), due by the last day of M, and the missed joint
+    appointments still waiting for a follow-up."""
+
+    month: Month
+    care_coordinator: str | None
+    due: date
+    clients: tuple[ClientMonth, ...]
+    missed: tuple[MissedAppointment, ...]
 
 
 class FiguresService:
@@ -94,6 +133,45 @@ class FiguresService:
         )
         return Series(first, last, team, tuple(figures), analysis, notes, settings)
 
+    def to_do(self, month: Month, care_coordinator: str | None = None) -> ToDo:
+        """What is left to do in month M (for one care coordinator, or everyone): the mutual
+        clients not yet jointly worked, and every joint appointment marked did-not-attend within
+        the joint-contact window ending on the last day of M with no counting joint appointment
+        or care plan review on or after it (only the latest such appointment per client)."""
+        versions, histories = self._load(month, month)
+        definition = definition_in_force(versions, month)
+        figures = month_figures(histories, month, definition)
+        by_ref = {h.client.client_ref: h for h in histories}
+        mine = [
+            c for c in figures.clients if care_coordinator is None or c.care_coordinator == care_coordinator
+        ]
+        first = window_start(month.last_day, definition.joint_contact_window_days)
+        missed: list[MissedAppointment] = []
+        for c in mine:
+            contacts = [x for x in by_ref[c.client_ref].contacts if x.date <= month.last_day]
+            misses = [
+                x
+                for x in contacts
+                if x.kind in JOINT_KINDS and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
+            ]
+            if not misses:
+                continue
+            latest = max(misses, key=lambda x: x.date)
+            followed_up = any(
+                x.kind in JOINT_KINDS and x.date >= latest.date and is_counting(x, definition)
+                for x in contacts
+            )
+            if not followed_up:
+                missed.append(MissedAppointment(latest, c.initials, c.care_coordinator, c.key_worker))
+        missed.sort(key=lambda m: (m.contact.date, m.contact.client_ref))
+        return ToDo(
+            month=month,
+            care_coordinator=care_coordinator,
+            due=month.last_day,
+            clients=tuple(c for c in mine if not c.jointly_worked),
+            missed=tuple(missed),
+        )
+
     def client_months(
         self, history: ClientHistory, first: Month, last: Month
     ) -> list[tuple[Month, ClientMonth | None]]:
@@ -104,3 +182,17 @@ class FiguresService:
     def _versions(self) -> list[Definition]:
         with self._db.read() as session:
             return repository.definitions(session) or [Definition()]
+
+    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
+        """Every contact of the clients, not only those that count: the to-do list follows up
+        missed appointments."""
+        with self._db.read() as session:
+            versions = repository.definitions(session) or [Definition()]
+            widest = max(
+                definition_in_force(versions, m).joint_contact_window_days for m in month_range(first, last)
+            )
+            contacts_from = first.last_day - timedelta(days=widest - 1)
+            histories = repository.histories(
+                session, first.first_day, last.last_day, min(contacts_from, first.first_day)
+            )
+        return versions, histories

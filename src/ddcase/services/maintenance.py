@@ -48,5 +48,11 @@ class MaintenanceService:
                 session.execute(text("SELECT 1"))
                 db_ok, db_message = True, "server reachable"
             chain = audit.verify(session)
-        audit_message = f"{chain.entries} entries, chain unbroken" if chain.intact else f"{chain.problem}"
-        return CheckReport(db_ok, db_message, chain.intact, audit_message)
+            guarded = audit.append_only_guard(session)
+        if chain.intact:
+            audit_message = f"{chain.entries} entries, chain unbroken"
+        else:
+            audit_message = f"{chain.problem}; the first bad entry is seq {chain.first_bad_seq}"
+        if not guarded:
+            audit_message += "; the database's append-only guard on the trail is missing"
+        return CheckReport(db_ok, db_message, chain.intact and guarded, audit_message)

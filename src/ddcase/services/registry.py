@@ -54,5 +54,29 @@ class Services:
 
         return DemoService(self.context)
 
+    @property
+    def backup(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.backup import BackupService
+
+        return BackupService(self.context)
+
+    @property
+    def audit_trail(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.audit_trail import AuditTrailService
+
+        return AuditTrailService(self.context)
+
+    @property
+    def subject_access(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.subject_access import SubjectAccessService
+
+        return SubjectAccessService(self.context)
+
+    @property
+    def retention(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.retention import RetentionService
+
+        return RetentionService(self.context)
+
     def close(self) -> None:
         self.context.db.dispose()

@@ -68,6 +68,8 @@ def default_file_name(month: Month, team: str | None) -> str:
 
 
 class ReportingService:
+    default_file_name = staticmethod(default_file_name)
+
     def __init__(self, context: Context) -> None:
         self._context = context
         self._db = context.db

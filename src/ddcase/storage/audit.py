@@ -116,3 +116,23 @@ def verify(session: Session) -> ChainReport:
 
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEventRow)) or 0
+
+
+GUARD_TRIGGERS = {
+    "sqlite": {"audit_event_no_update", "audit_event_no_delete"},
+    "postgresql": {"audit_event_append_only"},
+}
+
+
+def append_only_guard(session: Session) -> bool:
+    """Whether the triggers that refuse UPDATE and DELETE on the trail are in place (migration
+    0002); a batch rebuild of the table or someone holding the file could have dropped them."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+    elif dialect == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal"
+    else:
+        return True
+    names = {row[0] for row in session.execute(text(query))}
+    return GUARD_TRIGGERS[dialect] <= names

@@ -54,6 +54,8 @@ def sqlite_path(url: str) -> Path | None:
 def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
     """An engine for SQLite or PostgreSQL with ddcase's connection settings."""
     parsed = make_url(url)
+    # Error messages (and so the log) never carry the values of a statement: client data.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None:

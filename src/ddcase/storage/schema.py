@@ -8,14 +8,16 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 #: The newest revision in storage/alembic/versions (a test checks they agree).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def is_current(engine: Engine) -> bool:
     """Whether the database is stamped with exactly this version's head revision."""
     try:
         with engine.connect() as connection:
-            stamped = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+            stamped = [
+                row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            ]
     except DBAPIError:  # no alembic_version table yet: a new or foreign database
         return False
     return stamped == [HEAD_REVISION]

@@ -1,0 +1,135 @@
+"""Remake docs/screenshots/: the main screens of the desktop app over the demo team, at 1366x768,
+offscreen. Run from the repository: `python scripts/screenshots.py [OUT_FOLDER]`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+TODAY = date(2026, 11, 22)  # fixed, so the demo data and the pictures are the same every time
+SIZE = tuple(int(v) for v in os.environ.get("DDCASE_SHOT_SIZE", "1366x768").split("x"))
+
+
+def main(out: Path) -> int:
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ddcase.domain import Annotation, MeasureSettings, Month
+    from ddcase.services.backup import make_backup
+    from ddcase.services.base import Context
+    from ddcase.services.registry import Services
+    from ddcase.storage.database import Database, make_engine
+    from ddcase.storage.migrations import migrate
+    from ddcase.ui.dialogs.contact_dialog import ContactDialog
+    from ddcase.ui.dialogs.history_dialog import HistoryDialog
+    from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+    from ddcase.ui.main_window import MainWindow
+    from ddcase.ui.models.mutual_client_model import StatusFilter
+
+    QCoreApplication.setOrganizationName("ddcase-screenshots")
+    app = QApplication(sys.argv[:1])
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
+        migrate(engine)
+        services = Services.build(
+            Context(Database(engine), user="Screenshots", today=lambda: TODAY, now=lambda: datetime.now(UTC))
+        )
+        settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
+
+        def shoot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+            app.processEvents()
+            widget.grab().save(str(out / name))
+            print("saved", out / name)
+
+        window = MainWindow(services, settings)
+        window.resize(*SIZE)
+        window.show()
+        shoot(window, "01-welcome.png")
+
+        services.demo.fill(seed=1)
+        now = Month.of(TODAY)
+        services.notes.save_annotation(Annotation(now.plus(-11), "PDSA 1: weekly joint clinic"))
+        services.notes.save_annotation(
+            Annotation(now.plus(-8), "PDSA 2: consent asked at first joint meeting")
+        )
+        services.notes.save_measure_settings(
+            MeasureSettings(aim_percentage=40, aim_by=now.plus(4), aim_text="40% jointly worked by March")
+        )
+        window.close()
+        window = MainWindow(services, settings)
+        window.resize(*SIZE)
+        window.show()
+        page = window.caseload_page
+        page.status_combo.setCurrentIndex(page.status_combo.findData(int(StatusFilter.NOT_JOINTLY_WORKED)))
+        figures = services.figures.month(now)
+        first = next(c for c in figures.clients if not c.jointly_worked and len(c.failed_criteria) > 1)
+        page.select_client(first.client_ref)
+        shoot(window, "02-clients.png")
+
+        window.tabs.setCurrentWidget(window.todo_page)
+        todo = window.todo_page
+        busiest = max(figures.by_care_coordinator(), key=lambda g: g.mutual_clients - g.jointly_worked)
+        todo.coordinator_combo.setCurrentIndex(todo.coordinator_combo.findData(busiest.name))
+        shoot(window, "03-to-do.png")
+        window.tabs.setCurrentWidget(window.dashboard_page)
+        shoot(window, "04-dashboard.png")
+        window.tabs.setCurrentWidget(window.workers_page)
+        shoot(window, "05-workers.png")
+        window.tabs.setCurrentWidget(window.definition_page)
+        shoot(window, "06-definition.png")
+
+        dialog = ContactDialog(
+            window,
+            clients=services.casework.clients(),
+            workers=services.casework.workers(),
+            current_workers=services.casework.current_workers(TODAY),
+            today=TODAY,
+            client_ref=first.client_ref,
+        )
+        dialog.show()
+        shoot(dialog, "07-log-contact.png")
+        dialog.close()
+
+        db_path = Path(folder) / "demo.sqlite3"
+        for stamp, kind in (
+            (datetime(2026, 11, 8, 8, 55), "daily"),
+            (datetime(2026, 11, 15, 9, 2), "daily"),
+            (datetime(2026, 11, 17, 16, 40), "pre-migration"),
+            (datetime(2026, 11, 20, 8, 47), "daily"),
+            (datetime(2026, 11, 21, 9, 12), "daily"),
+        ):
+            make_backup(db_path, kind=kind, now=stamp)
+        services.backup.backup()
+        dialog = RestoreDialog(window, backups=services.backup.backups(), folder=services.backup.folder)
+        dialog.show()
+        shoot(dialog, "08-restore.png")
+        dialog.close()
+
+        history = services.casework.history(first.client_ref)
+        services.casework.save_client(replace(history.client, consent_to_share_on=TODAY))
+        services.casework.save_contact(
+            replace(history.contacts[0], id=None, version=0, date=TODAY, note="Rang the key worker")
+        )
+        services.casework.save_episode(replace(history.episodes[0], end_date=TODAY))
+        dialog = HistoryDialog(
+            window, client_ref=first.client_ref, entries=services.audit_trail.history(first.client_ref)
+        )
+        dialog.show()
+        shoot(dialog, "09-history.png")
+        dialog.close()
+        window.close()
+        services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"))

@@ -1,0 +1,518 @@
+"""Backups and restore of an SQLite database (SPEC §4 `ddcase backup`, `ddcase restore`).
+
+Only SQLite's online backup API ever copies a database (never a file copy of a live file), and
+a backup counts only once it has been reopened and passed `integrity_check`. Backups go to a
+`backups` folder beside the database (owner-only), one file each, named
+`<database>-<YYYYMMDD>T<HHMMSS>-<kind>.sqlite3` in local time:
+- `daily`: the first start-up of each day; `manual`: `ddcase backup`; rotated together, keeping
+  the newest of each of the last 7 days and of each of the last 4 weeks;
+- `pre-migration` (before a schema upgrade) and `pre-restore` (before a restore): the last 4 of each.
+A team database on PostgreSQL is backed up by the server (pg_dump, the trust's IT), not by ddcase.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ddcase.domain import DomainError
+from ddcase.services.base import Context
+from ddcase.storage import audit
+from ddcase.storage.database import Database, StorageError, make_engine, sqlite_path
+from ddcase.storage.files import (
+    SIDE_FILES,
+    DamagedDatabaseError,
+    connect_read_only,
+    fsync_file,
+    fsync_folder,
+    inspect_file,
+    instance_lock,
+    integrity_check,
+    make_private_folder,
+    protect,
+    quick_check,
+    read_only_engine,
+)
+from ddcase.storage.schema import is_current
+
+log = logging.getLogger(__name__)
+
+BACKUPS_FOLDER = "backups"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_OTHER = 4
+ROTATED_KINDS = ("daily", "manual")
+OTHER_KINDS = ("pre-migration", "pre-restore")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6})-(?P<kind>[a-z-]+?)(?:-(?P<n>\d+))?\.sqlite3$")
+_STAMP = "%Y%m%dT%H%M%S"
+_STALE_PARTIAL_SECONDS = 600
+
+
+class BackupError(StorageError):
+    """A backup could not be made, checked or restored; the message says why."""
+
+
+class BackupNotAvailable(DomainError):
+    """Backups of a database on a server are the server's job."""
+
+
+SERVER_MESSAGE = (
+    "This is a team database on a PostgreSQL server: backing it up and restoring it are the "
+    "server's job (pg_dump, run by your trust's IT). ddcase backs up its own SQLite files only."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    path: Path
+    made_at: datetime  # local time, from the name
+    kind: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    restored_from: Path
+    set_aside: Path | None
+    safety_backup: BackupFile | None
+    audit_entries: int
+    audit_intact: bool
+
+    def __str__(self) -> str:
+        lines = [f"Restored the database from {self.restored_from}."]
+        if self.set_aside is not None:
+            lines.append(f"The file it replaced was kept as {self.set_aside}.")
+        if self.safety_backup is not None:
+            lines.append(f"A verified backup of it is {self.safety_backup.path}.")
+        trail = "unbroken" if self.audit_intact else "BROKEN (run `ddcase check`)"
+        lines.append(f"Audit trail: {self.audit_entries} entries, {trail}.")
+        return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------- files
+
+
+def backups_folder(db_path: Path) -> Path:
+    return db_path.parent / BACKUPS_FOLDER
+
+
+def list_backups(db_path: Path) -> list[BackupFile]:
+    """The backups of this database in its backups folder, newest first."""
+    folder = backups_folder(db_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match is None or match["stem"] != db_path.stem:
+            continue
+        try:
+            made_at = datetime.strptime(match["stamp"], _STAMP)
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(BackupFile(path, made_at, match["kind"], size))
+    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def newest_verified(db_path: Path) -> BackupFile | None:
+    """The newest backup that still passes every check now."""
+    for candidate in list_backups(db_path):
+        try:
+            verify_backup(candidate.path)
+        except DomainError:
+            continue
+        return candidate
+    return None
+
+
+def verify_backup(path: Path) -> str:
+    """A backup is usable when it is an SQLite file that passes integrity_check and holds a
+    ddcase database this version can open (not a newer one). Returns its schema revision."""
+    if not path.is_file():
+        raise BackupError(f"There is no file {path}.")
+    problems = integrity_check(path)
+    if problems != ["ok"]:
+        raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
+    from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
+
+    engine = read_only_engine(path)
+    try:
+        todo = plan(engine)
+    except SchemaError as error:
+        raise BackupError(f"{path.name}: {error}") from error
+    finally:
+        engine.dispose()
+    if todo.current is None:
+        raise BackupError(f"{path.name} is an empty database, not a ddcase backup.")
+    return todo.current
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database, live or not, with SQLite's online backup API into a new single file
+    (rollback journal, no -wal), flushed to disk. `target` must not exist."""
+    if target.exists():
+        raise BackupError(f"{target} already exists; choose another name.")
+    make_private_folder(target.parent)
+    try:
+        src = connect_read_only(source)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        protect(target)
+        fsync_file(target)
+    except (sqlite3.Error, OSError) as error:
+        _remove(target)
+        raise BackupError(_describe(error, "the copy was not made")) from error
+
+
+def make_backup(
+    db_path: Path, target: Path | None = None, *, kind: str = "manual", now: datetime
+) -> BackupFile:
+    """Back the database up to `target` (default: the backups folder), check the copy, and only
+    then give it its name. A copy that fails its check is deleted and the error raised."""
+    if not db_path.exists():
+        raise BackupError(f"There is no database at {db_path} to back up.")
+    if target is None:
+        folder = make_private_folder(backups_folder(db_path))
+        target = _free_name(folder, f"{db_path.stem}-{now.strftime(_STAMP)}-{kind}")
+    elif target.exists():
+        raise BackupError(f"{target} already exists; choose another name.")
+    _check_free_space(db_path, target.parent)
+    partial = target.with_name(target.name + ".partial")
+    _remove(partial)
+    try:
+        copy_database(db_path, partial)
+        verify_backup(partial)
+        os.replace(partial, target)
+        fsync_folder(target.parent)
+    except OSError as error:
+        raise BackupError(_describe(error, "the backup was not made")) from error
+    finally:
+        _remove(partial)
+    log.info("backup made (%s, %d bytes)", kind, target.stat().st_size)
+    return BackupFile(target, now.replace(tzinfo=None, microsecond=0), kind, target.stat().st_size)
+
+
+def rotate(db_path: Path) -> list[Path]:
+    """Keep the newest daily/manual backup of each of the last 7 days and of each of the last 4
+    ISO weeks, and the last 4 pre-migration and pre-restore backups; delete the rest (and any
+    partial copy left by a crash). Returns what was deleted."""
+    backups = list_backups(db_path)
+    keep: set[Path] = set()
+    days: set[object] = set()
+    weeks: set[object] = set()
+    for backup in (b for b in backups if b.kind in ROTATED_KINDS):
+        day = backup.made_at.date()
+        week = backup.made_at.isocalendar()[:2]
+        if day not in days and len(days) < KEEP_DAILY:
+            days.add(day)
+            keep.add(backup.path)
+        if week not in weeks and len(weeks) < KEEP_WEEKLY:
+            weeks.add(week)
+            keep.add(backup.path)
+    for kind in OTHER_KINDS:
+        keep.update(b.path for b in [b for b in backups if b.kind == kind][:KEEP_OTHER])
+    removed = [b.path for b in backups if b.path not in keep]
+    folder = backups_folder(db_path)
+    if folder.is_dir():
+        now = datetime.now().timestamp()
+        removed += [p for p in folder.glob("*.partial") if now - p.stat().st_mtime > _STALE_PARTIAL_SECONDS]
+    for path in removed:
+        _remove(path)
+    return removed
+
+
+def daily_backup(db_path: Path, now: datetime) -> BackupFile | None:
+    """The first start-up of a day backs the database up (unless a manual backup was made that
+    day); later ones only list the folder."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    today = now.date()
+    if any(b.kind in ROTATED_KINDS and b.made_at.date() == today for b in list_backups(db_path)):
+        return None
+    backup = make_backup(db_path, kind="daily", now=now)
+    rotate(db_path)
+    return backup
+
+
+def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
+    """Before a schema upgrade of an existing database, a verified backup; without one the
+    upgrade does not start."""
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    if is_current(engine):  # nothing to migrate, and no need to load Alembic to know it
+        return None
+    from ddcase.storage.migrations import plan
+
+    todo = plan(engine)
+    if not todo.needed or todo.current is None:
+        return None
+    try:
+        backup = make_backup(path, kind="pre-migration", now=now)
+    except BackupError as error:
+        raise BackupError(
+            f"ddcase needs to upgrade this database but could not back it up first, "
+            f"so nothing was changed: {error}"
+        ) from error
+    rotate(path)
+    return backup
+
+
+def check_before_opening(db_path: Path) -> None:
+    """inspect_file, and for a damaged file the way forward: the newest verified backup."""
+    try:
+        inspect_file(db_path)
+    except DamagedDatabaseError as error:
+        newest = newest_verified(db_path)
+        if newest is not None:
+            hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
+        else:
+            hint = (
+                f" No verified backup was found in {backups_folder(db_path)}. Keep the file, and ask "
+                "IT to salvage a COPY of it (sqlite3's .recover command)."
+            )
+        raise DamagedDatabaseError(f"{error}{hint}") from error
+
+
+def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = None) -> RestoreResult:
+    """SPEC §4 `ddcase restore FILE`. The backup is copied (backup API) into a temporary file
+    beside the database and checked there; the current file, if any, gets a verified backup
+    and is kept aside as `<name>.before-restore-<timestamp>` with its -wal/-shm (which must
+    never meet the new file); then one atomic rename puts the restored file in place, so the
+    database path always holds a whole database, old or new."""
+    source = source.expanduser().resolve()
+    db_path = db_path.resolve()
+    if source == db_path:
+        raise BackupError("That is the database itself; choose a backup file.")
+    if not source.is_file():
+        raise BackupError(f"There is no file {source}.")
+    stamp = now.strftime(_STAMP)
+    folder = make_private_folder(db_path.parent)
+    with instance_lock(db_path):
+        temp = folder / f".{db_path.name}.restoring-{stamp}"
+        _remove(temp)
+        try:
+            try:
+                copy_database(source, temp)
+            except BackupError as error:
+                raise BackupError(f"{source.name} cannot be restored: {error}") from error
+            verify_backup(temp)
+            safety, aside = _set_current_aside(db_path, stamp, now)
+            os.replace(temp, db_path)
+            fsync_folder(folder)
+        finally:
+            _remove(temp)
+    from ddcase.storage.migrations import migrate
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        migrate(engine)  # a backup from an older version is brought up to date
+        with Database(engine).write() as session:
+            audit.append(
+                session,
+                action="restore",
+                entity="database",
+                key=None,
+                after={
+                    "from": source.name,
+                    "set_aside": aside.name if aside else None,
+                    "safety_backup": safety.path.name if safety else None,
+                },
+                app_user=user,
+            )
+            chain = audit.verify(session)
+    finally:
+        engine.dispose()
+    protect(db_path)
+    log.info("database restored from a backup")
+    return RestoreResult(source, aside, safety, chain.entries, chain.intact)
+
+
+def _set_current_aside(db_path: Path, stamp: str, now: datetime) -> tuple[BackupFile | None, Path | None]:
+    """Back up the current database if it is sound, then keep it (and its -wal/-shm) under
+    another name. Nothing is deleted."""
+    exists = db_path.exists() and db_path.stat().st_size > 0
+    safety = None
+    if exists and quick_check(db_path) == ["ok"]:
+        try:
+            safety = make_backup(db_path, kind="pre-restore", now=now)
+        except BackupError as error:
+            if "disk is full" in str(error):
+                raise
+            log.warning("no pre-restore backup: %s", type(error.__cause__).__name__)
+        _checkpoint(db_path)
+    aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+    n = 2
+    while any(Path(f"{aside}{s}").exists() for s in ("", *SIDE_FILES)):
+        aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}-{n}")
+        n += 1
+    # The old -wal/-shm go first: SQLite would replay a leftover -wal into the new file.
+    for suffix in SIDE_FILES:
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            os.replace(side, f"{aside}{suffix}")
+    if not exists:
+        return None, None
+    try:
+        os.link(db_path, aside)
+    except OSError:  # no hard links here (FAT, some shares): the file is quiet, so copy it
+        shutil.copy2(db_path, aside)
+    return safety, aside
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Move committed pages from the -wal into the file, the normal way (best effort)."""
+    try:
+        conn = sqlite3.connect(db_path, timeout=5)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+
+
+def _check_free_space(db_path: Path, folder: Path) -> None:
+    size = db_path.stat().st_size
+    wal = Path(f"{db_path}-wal")
+    if wal.exists():
+        size += wal.stat().st_size
+    make_private_folder(folder)
+    free = shutil.disk_usage(folder).free
+    if free < 2 * size:
+        raise BackupError(
+            f"The disk is full: the backup was not made (it needs about {2 * size // 1024} KiB "
+            f"free in {folder}, and {free // 1024} KiB are free)."
+        )
+
+
+def _free_name(folder: Path, base: str) -> Path:
+    target = folder / f"{base}.sqlite3"
+    n = 2
+    while target.exists() or Path(f"{target}.partial").exists():
+        target = folder / f"{base}-{n}.sqlite3"
+        n += 1
+    return target
+
+
+def _describe(error: BaseException, what: str) -> str:
+    text = str(error).lower()
+    if "full" in text or getattr(error, "errno", None) == 28:
+        return f"The disk is full: {what}. Free some space and try again."
+    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+        return f"ddcase may not write there: {what}."
+    if "not a database" in text or "malformed" in text:
+        return f"it is damaged or is not a database; {what}."
+    if isinstance(error, BackupError):
+        return str(error)
+    return f"{error}; {what}."
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+# ---------------------------------------------------------------------- the service
+
+
+class BackupService:
+    """Backups for the app and the command line; every backup and restore is audited."""
+
+    def __init__(self, context: Context, *, clock: Callable[[], datetime] | None = None) -> None:
+        self._context = context
+        self._db = context.db
+        self._clock = clock or (lambda: context.now().astimezone())
+
+    @property
+    def available(self) -> bool:
+        """False for a team database on a server (the File menu hides Backup/Restore)."""
+        return self._db.path is not None
+
+    @property
+    def folder(self) -> Path:
+        return backups_folder(self._path())
+
+    def backups(self) -> list[BackupFile]:
+        return list_backups(self._path())
+
+    def newest_verified(self) -> BackupFile | None:
+        return newest_verified(self._path())
+
+    def backup(self, to: Path | None = None) -> BackupFile:
+        """`ddcase backup [--to FILE]` and File > Back up now."""
+        path = self._path()
+        made = make_backup(
+            path, None if to is None else to.expanduser().resolve(), kind="manual", now=self._clock()
+        )
+        self._record(made)
+        if to is None:
+            rotate(path)
+        return made
+
+    def daily(self) -> BackupFile | None:
+        """Once a day at start-up; cheap when today's backup exists."""
+        made = daily_backup(self._path(), self._clock())
+        if made is not None:
+            self._record(made)
+        return made
+
+    def after_start_up(self, pre_migration: BackupFile | None) -> str | None:
+        """At start-up, after migrating: record the pre-migration backup, make the file
+        owner-only, and take the day's backup. Returns a problem to show, or None; a failed
+        daily backup never stops the app from opening."""
+        if not self.available:
+            return None
+        protect(self._path())
+        if pre_migration is not None:
+            self._record(pre_migration)
+        try:
+            self.daily()
+        except (DomainError, OSError, sqlite3.Error) as error:
+            log.warning("the daily backup was not made: %s", type(error).__name__)
+            return f"Today's backup was not made: {error}"
+        return None
+
+    def restore(self, source: Path) -> RestoreResult:
+        """File > Restore: closes this database's connections first; the caller reopens the
+        services afterwards (the old ones must not be used again)."""
+        path = self._path()
+        self._db.dispose()
+        return restore(path, source, now=self._clock(), user=self._context.user)
+
+    def _record(self, made: BackupFile) -> None:
+        with self._db.write() as session:
+            audit.append(
+                session,
+                action="backup",
+                entity="database",
+                key=None,
+                after={"file": made.path.name, "kind": made.kind, "bytes": made.size},
+                app_user=self._context.user,
+                at=self._context.now(),
+            )
+
+    def _path(self) -> Path:
+        path = self._db.path
+        if path is None:
+            raise BackupNotAvailable(SERVER_MESSAGE)
+        return path

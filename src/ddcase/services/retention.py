@@ -1,0 +1,128 @@
+"""`ddcase purge --before DATE`: anonymise the people whose care with both services ended long
+ago, while keeping every month's figures exactly as they were.
+
+A client is purged when they have at least one episode, none is open, and the last one ended
+before DATE. Their initials become "XX"; their NHS number, date of birth and ethnicity, and the
+notes of their contacts, are cleared; `purged_on` records when. What the figures need (the
+reference, consent date, episodes, contacts' dates, kinds, modes and outcomes) is kept.
+Each purge is audited per client, without the values removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ddcase.domain import DomainError
+from ddcase.services.base import Context
+from ddcase.storage import audit, repository
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow
+
+PURGED_INITIALS = "XX"
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeSummary:
+    before: date
+    clients: tuple[str, ...]
+    contacts_cleared: int
+
+    def __str__(self) -> str:
+        return (
+            f"Anonymised {len(self.clients)} clients whose last episode ended before "
+            f"{self.before.isoformat()} ({self.contacts_cleared} contact notes cleared). "
+            "Monthly figures are unchanged."
+        )
+
+
+class RetentionService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    def due(self, before: date) -> list[str]:
+        """The clients `purge(before)` would anonymise."""
+        with self._db.read() as session:
+            return [r.client_ref for r in session.scalars(self._due_query(before))]
+
+    def purge(self, before: date) -> PurgeSummary:
+        if before > self._context.today():
+            raise DomainError("The purge date is in the future; choose a date on or before today.")
+        today = self._context.today()
+        cleared = 0
+        purged: list[str] = []
+        with self._db.write() as session:
+            for client in list(session.scalars(self._due_query(before))):
+                assert client.id is not None
+                notes = 0
+                for contact in repository.contacts_for(session, client.id):
+                    if contact.note is None:
+                        continue
+                    row = session.get(ContactRow, contact.id)
+                    assert row is not None
+                    row.note = None
+                    row.fingerprint = self._fingerprint(session, row, contact)
+                    self._stamp(row)
+                    notes += 1
+                client.initials = PURGED_INITIALS
+                client.nhs_number = None
+                client.date_of_birth = None
+                client.ethnicity = None
+                client.purged_on = today
+                self._stamp(client)
+                session.flush()
+                audit.append(
+                    session,
+                    action="purge",
+                    entity="client",
+                    key=client.client_ref,
+                    after={
+                        "purged_on": today.isoformat(),
+                        "before": before.isoformat(),
+                        "notes_cleared": notes,
+                    },
+                    app_user=self._context.user,
+                    at=self._context.now(),
+                )
+                cleared += notes
+                purged.append(client.client_ref)
+        return PurgeSummary(before, tuple(purged), cleared)
+
+    @staticmethod
+    def _due_query(before: date):  # type: ignore[no-untyped-def]
+        still_open = select(EpisodeRow.client_id).where(EpisodeRow.end_date.is_(None))
+        last_end = (
+            select(EpisodeRow.client_id)
+            .group_by(EpisodeRow.client_id)
+            .having(func.max(EpisodeRow.end_date) < before)
+        )
+        return (
+            select(ClientRow)
+            .where(
+                ClientRow.purged_on.is_(None),
+                ClientRow.id.in_(last_end),
+                ClientRow.id.not_in(still_open),
+            )
+            .order_by(ClientRow.client_ref)
+        )
+
+    @staticmethod
+    def _fingerprint(session, row: ContactRow, contact) -> str:  # type: ignore[no-untyped-def]
+        """The contact's digest without its note; if that now equals another contact's, a
+        digest of its id keeps the two apart (the record of two contacts stays two)."""
+        from dataclasses import replace
+
+        digest = repository.contact_fingerprint(replace(contact, note=None))
+        clash = session.scalars(
+            select(ContactRow.id).where(ContactRow.fingerprint == digest, ContactRow.id != row.id)
+        ).first()
+        if clash is None:
+            return digest
+        return hashlib.sha256(f"purged contact {row.id}".encode()).hexdigest()
+
+    def _stamp(self, row) -> None:  # type: ignore[no-untyped-def]
+        row.updated_at = self._context.now()
+        row.updated_by = self._context.user or audit.os_user()

@@ -1,0 +1,84 @@
+"""The desktop app's hold on its database for a whole session (one ddcase per database file),
+and the errors a database can be refused with at start-up, for the UI, which may not import
+storage. The lock itself is storage's `instance_lock`: the operating system frees it when the
+process ends, however it ends."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from ddcase.domain import DomainError
+from ddcase.paths import resolve_db
+from ddcase.storage.database import StorageError, database_url, sqlite_path
+from ddcase.storage.files import DamagedDatabaseError, DatabaseInUseError, instance_lock, lock_holder
+from ddcase.storage.migrations import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
+
+__all__ = [
+    "AlreadyOpenError",
+    "DamagedDatabaseError",
+    "DatabaseInUseError",
+    "NewerDatabaseError",
+    "NotDdcaseDatabaseError",
+    "SchemaError",
+    "SessionLock",
+    "StorageError",
+    "database_file",
+]
+
+
+class AlreadyOpenError(DomainError):
+    """Another ddcase holds the database; `pid` and `host` say which."""
+
+    def __init__(self, pid: int | None, host: str) -> None:
+        self.pid = pid
+        self.host = host or socket.gethostname()
+        who = f"process {pid} on {self.host}" if pid else f"another program on {self.host}"
+        super().__init__(f"ddcase is already open on this database ({who}). Close it first.")
+
+
+def database_file(db_argument: str | None) -> Path | None:
+    """The SQLite file `--db` / DDCASE_DB / the default names, or None for a server database."""
+    return sqlite_path(database_url(resolve_db(db_argument)))
+
+
+class SessionLock:
+    """`<database>.lock`, held from start-up until the app ends."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._held: AbstractContextManager[Path] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._held is not None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise AlreadyOpenError naming who has it."""
+        if self._held is not None:
+            return
+        held = instance_lock(self.db_path)
+        try:
+            held.__enter__()
+        except DatabaseInUseError:
+            holder = lock_holder(self.db_path)
+            raise AlreadyOpenError(holder.pid if holder else None, holder.host if holder else "") from None
+        self._held = held
+
+    def release(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.__exit__(None, None, None)
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Let go while a restore (which takes the same lock itself) replaces the file."""
+        was_held = self.held
+        self.release()
+        try:
+            yield
+        finally:
+            if was_held:
+                self.acquire()

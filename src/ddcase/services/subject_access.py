@@ -1,0 +1,165 @@
+"""`ddcase export --client REF FOLDER`: everything ddcase holds about one person, for a subject
+access request: the client record, every episode and contact, and the audit trail's entries about
+them (who recorded or changed what, and when), as CSV files and one JSON file.
+
+The folder and files are readable by their owner only; the export itself is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ddcase.domain import NotFoundError
+from ddcase.services.audit_trail import entry_value
+from ddcase.services.base import Context, as_record
+from ddcase.storage import audit, repository
+from ddcase.storage.database import StorageError
+from ddcase.storage.files import make_private_folder, protect
+from ddcase.storage.tables import AuditEventRow
+
+FILES = ("client.csv", "episodes.csv", "contacts.csv", "audit.csv", "subject-access.json")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectAccessSummary:
+    folder: Path
+    episodes: int
+    contacts: int
+    audit_entries: int
+
+    def __str__(self) -> str:
+        return (
+            f"Everything held about the client was written to {self.folder}: the client record, "
+            f"{self.episodes} episodes, {self.contacts} contacts and {self.audit_entries} audit "
+            f"entries ({', '.join(FILES)})."
+        )
+
+
+def _cell(value: Any) -> str:
+    """Text a spreadsheet will show, never run (a leading ' before a formula character)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv(records: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_cell(record.get(c)) for c in columns])
+    return out.getvalue()
+
+
+class SubjectAccessService:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._db = context.db
+
+    def export(self, client_ref: str, folder: Path) -> SubjectAccessSummary:
+        """Write the files, then record the export in the audit trail; if that fails the files
+        are removed again."""
+        client_ref = client_ref.strip()
+        folder = folder.expanduser()
+        clashes = [name for name in FILES if (folder / name).exists()]
+        if clashes:
+            raise StorageError(f"{folder} already holds {', '.join(clashes)}; choose an empty folder.")
+        with self._db.read() as session:
+            row = repository.client_row(session, client_ref)
+            if row is None:
+                raise NotFoundError(f"No client {client_ref} in the log.")
+            assert row.id is not None
+            history = repository.client_history(session, row.id)
+            entries = [
+                entry_value(r)
+                for r in session.scalars(
+                    select(AuditEventRow)
+                    .where(AuditEventRow.entity_key == client_ref)
+                    .order_by(AuditEventRow.seq)
+                )
+            ]
+            client = as_record(history.client) | {
+                "purged_on": row.purged_on.isoformat() if row.purged_on else None,
+                "is_demo": row.is_demo,
+            }
+        client.pop("id", None)
+        episodes = [as_record(e) for e in history.episodes]
+        contacts = [as_record(c) for c in history.contacts]
+        trail = [
+            {
+                "seq": e.seq,
+                "at_utc": e.at.isoformat(),
+                "os_user": e.os_user,
+                "app_user": e.app_user,
+                "action": e.action,
+                "entity": e.entity,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in entries
+        ]
+        for record in (*episodes, *contacts):
+            record.pop("id", None)
+        contents = {
+            "client.csv": _csv([client], list(client)),
+            "episodes.csv": _csv(episodes, _columns(episodes, "client_ref")),
+            "contacts.csv": _csv(contacts, _columns(contacts, "client_ref")),
+            "audit.csv": _csv(
+                trail, ["seq", "at_utc", "os_user", "app_user", "action", "entity", "before", "after"]
+            ),
+            "subject-access.json": json.dumps(
+                {"client": client, "episodes": episodes, "contacts": contacts, "audit_trail": trail},
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n",
+        }
+        make_private_folder(folder)
+        written: list[Path] = []
+        try:
+            for name, text in contents.items():
+                path = folder / name
+                with open(path, "x", encoding="utf-8", newline="") as file:
+                    written.append(path)
+                    file.write(text)
+                    file.flush()
+                    os.fsync(file.fileno())
+                protect(path)
+            with self._db.write() as session:
+                audit.append(
+                    session,
+                    action="export",
+                    entity="client",
+                    key=client_ref,
+                    after={
+                        "kind": "subject_access",
+                        "episodes": len(episodes),
+                        "contacts": len(contacts),
+                        "audit_entries": len(trail),
+                    },
+                    app_user=self._context.user,
+                    at=self._context.now(),
+                )
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        return SubjectAccessSummary(folder, len(episodes), len(contacts), len(trail))
+
+
+def _columns(records: list[dict[str, Any]], first: str) -> list[str]:
+    if not records:
+        return [first]
+    return list(records[0])

@@ -1,0 +1,264 @@
+"""The database as a file: looking at it before opening (without changing a byte), the one-instance
+lock beside it, owner-only permissions, and flushing a folder to disk.
+
+ddcase never repairs or rewrites a user's file in place: a file that fails these checks is left
+exactly as it was, and the message says what to do next.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+
+from ddcase.storage.database import StorageError
+from ddcase.storage.schema import is_current
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SIDE_FILES = ("-wal", "-shm")
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+class DamagedDatabaseError(StorageError):
+    """The file is an SQLite database that fails its own check; it was left untouched."""
+
+
+class DatabaseInUseError(StorageError):
+    """Another ddcase (or a restore) holds this database."""
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that opens the file read-only: nothing we do through it can change the file."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
+
+
+def read_only_engine(path: Path) -> Engine:
+    """An engine whose every connection is read-only (for looking at files we must not change)."""
+    return create_engine("sqlite://", creator=lambda: connect_read_only(path))
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's PRAGMA quick_check, read-only: ['ok'] for a sound file, else what is wrong.
+    A file that is not a database at all gives its error text."""
+    try:
+        with _closing(connect_read_only(path)) as conn:
+            return [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+
+
+def integrity_check(path: Path) -> list[str]:
+    """The full PRAGMA integrity_check, read-only."""
+    try:
+        with _closing(connect_read_only(path)) as conn:
+            return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+
+
+def inspect_file(path: Path) -> None:
+    """Check an SQLite file before ddcase opens it for real, without changing it: the folder
+    can be written (WAL needs it), the file is an SQLite database, passes quick_check, and is a
+    ddcase database this version can open. Raises StorageError/SchemaError with a plain message."""
+    folder = path.parent
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"ddcase cannot write in the folder {folder}, so it cannot keep a database there; "
+            "nothing was changed. Choose a folder you may write to."
+        )
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"ddcase may not read the file {path}; nothing was changed.")
+    with open(path, "rb") as file:
+        header = file.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        from ddcase.storage.migrations import NotDdcaseDatabaseError
+
+        raise NotDdcaseDatabaseError(
+            f"{path.name} is not a ddcase database (it is not a database at all); "
+            "it was left untouched. Check you chose the right file."
+        )
+    problems = quick_check(path)
+    if problems != ["ok"]:
+        raise DamagedDatabaseError(
+            f"The database file {path} is damaged ({'; '.join(problems[:3])}). ddcase has not changed it."
+        )
+    engine = read_only_engine(path)
+    try:
+        if not is_current(engine):  # Alembic is loaded only to look at an older or foreign schema
+            from ddcase.storage.migrations import plan
+
+            plan(engine)
+    finally:
+        engine.dispose()
+
+
+def protect(path: Path) -> None:
+    """Owner-only permissions for a database (and its -wal/-shm) or any file we write (Unix)."""
+    if os.name != "posix":
+        return  # Windows: the user's profile folder already keeps other users out
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_FILES)):
+        try:
+            if candidate.exists() and (candidate.stat().st_mode & 0o777) != FILE_MODE:
+                os.chmod(candidate, FILE_MODE)
+        except OSError:
+            pass  # not ours to change (a shared read-only file); reading it still works
+
+
+def make_private_folder(folder: Path) -> Path:
+    """Create a folder readable by its owner only (0700 on Unix)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    if os.name == "posix" and (folder.stat().st_mode & 0o777) != FOLDER_MODE:
+        try:
+            os.chmod(folder, FOLDER_MODE)
+        except OSError:
+            pass
+    return folder
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename inside `folder` durable (a no-op where folders cannot be opened: Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------- one instance per database
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    pid: int | None
+    host: str
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextmanager
+def instance_lock(db_path: Path) -> Iterator[Path]:
+    """Hold `<database>.lock` while the block runs, or raise DatabaseInUseError naming the process
+    that holds it. The operating system releases the lock when its process ends, however it
+    ends, so a crash (even kill -9) leaves nothing to clean up. For the desktop app (one per
+    database) and `ddcase restore`."""
+    path = lock_path(db_path)
+    make_private_folder(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        if not _try_lock(fd):
+            holder = _read_holder(fd)
+            where = f" on {holder.host}" if holder.host and holder.host != socket.gethostname() else ""
+            who = f"process {holder.pid}{where}" if holder.pid else "another program"
+            raise DatabaseInUseError(
+                f"This database is already open in ddcase ({who}). Close it there first, "
+                "or open a copy read-only."
+            )
+        os.ftruncate(fd, 0)
+        _write_at_start(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        try:
+            yield path
+        finally:
+            os.ftruncate(fd, 0)
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def lock_holder(db_path: Path) -> LockHolder | None:
+    """Who holds the database's lock now, or None if no one does."""
+    path = lock_path(db_path)
+    if not path.exists():
+        return None
+    fd = os.open(path, os.O_RDWR)
+    try:
+        if _try_lock(fd):
+            _unlock(fd)
+            return None
+        return _read_holder(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, data)
+
+
+def _read_holder(fd: int) -> LockHolder:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 200).decode("utf-8", "replace").split()
+    except OSError:  # Windows refuses reads of a locked region; the pid is outside it
+        text = []
+    pid = int(text[0]) if text and text[0].isdigit() else None
+    return LockHolder(pid, text[1] if len(text) > 1 else "")
+
+
+# Windows locks a byte range and refuses reads of it; lock a byte far past the pid text.
+_WINDOWS_LOCK_OFFSET = 1 << 20
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        # flock (not fcntl record locks): closing another descriptor on the file does not drop it.
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _closing(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -1,0 +1,227 @@
+"""Starts the desktop app: the QApplication (names set before QSettings is read, high-DPI safe),
+the database's instance lock for the whole session, the database through the opener the command
+line hands in, and the main window. A database the app cannot open gives a clear message with a
+way forward (restore the newest good backup, open another file, quit), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from ddcase.domain import DomainError
+from ddcase.paths import log_dir, resources_dir
+from ddcase.services.backup import newest_verified, restore
+from ddcase.services.session_lock import AlreadyOpenError, DamagedDatabaseError, SessionLock, database_file
+from ddcase.ui.session import DatabaseSession, Opener
+from ddcase.ui.text import date_time_text
+
+log = logging.getLogger("ddcase")
+
+ORGANISATION = "ddcase"
+APPLICATION = "ddcase"
+SMOKE_ENV = "DDCASE_SMOKE_QUIT_AFTER_MS"
+EXIT_NOT_SHOWN = 2
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("app", text)
+
+
+def handle_exception(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """sys.excepthook for the GUI: log the details, show a short message (no traceback)."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    if isinstance(value, DomainError):
+        QMessageBox.warning(None, _tr("ddcase"), str(value))
+        return
+    log.error("unexpected error", exc_info=(kind, value, tb))
+    QMessageBox.critical(
+        None,
+        _tr("Something went wrong"),
+        _tr("Something unexpected went wrong. The details are in %1.").replace(
+            "%1", str(log_dir() / "ddcase.log")
+        ),
+    )
+
+
+class Choice(Enum):
+    RESTORE = "restore"
+    OPEN_ANOTHER = "open another"
+    QUIT = "quit"
+
+
+def choose(
+    title: str, text: str, choices: list[Choice], *, icon: QMessageBox.Icon = QMessageBox.Icon.Critical
+) -> Choice:
+    """A message with a way forward: one button per choice; Escape or closing the box quits."""
+    labels = {
+        Choice.RESTORE: (_tr("&Restore the newest backup..."), QMessageBox.ButtonRole.AcceptRole),
+        Choice.OPEN_ANOTHER: (_tr("&Open another database file..."), QMessageBox.ButtonRole.ActionRole),
+        Choice.QUIT: (_tr("&Quit"), QMessageBox.ButtonRole.RejectRole),
+    }
+    box = QMessageBox(icon, title, text)
+    buttons = {}
+    for choice in choices:
+        label, role = labels[choice]
+        buttons[box.addButton(label, role)] = choice
+    quit_button = next((b for b, c in buttons.items() if c is Choice.QUIT), None)
+    if quit_button is not None:
+        box.setEscapeButton(quit_button)
+    box.setDefaultButton(next(iter(buttons)))
+    try:
+        box.exec()
+        return buttons.get(box.clickedButton(), Choice.QUIT)
+    finally:
+        box.deleteLater()
+
+
+def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSession | None:
+    """Take the database's instance lock and open the services through `open_services`; or
+    explain plainly why not, with a way forward (restore the newest good backup, open another
+    file, quit). None when the user quits."""
+    title = _tr("ddcase cannot open the database")
+    while True:
+        try:
+            path = database_file(db_argument)
+        except Exception as error:  # a URL SQLAlchemy cannot read: opening explains it below
+            path = None
+            log.info("no database file: %s", type(error).__name__)
+        lock = SessionLock(path) if path is not None else None
+        if lock is not None:
+            try:
+                lock.acquire()
+            except AlreadyOpenError as error:
+                choose(
+                    _tr("ddcase is already open"),
+                    _tr("ddcase is already open on this database (process %1 on %2). Close it first.")
+                    .replace("%1", str(error.pid) if error.pid else _tr("unknown"))
+                    .replace("%2", error.host),
+                    [Choice.QUIT],
+                    icon=QMessageBox.Icon.Warning,
+                )
+                return None
+            except OSError:  # the folder cannot be written: opening says so in words
+                lock = None
+        newest = None
+        try:
+            services = open_services(db_argument)
+            return DatabaseSession(db_argument, open_services, services, lock)
+        except DamagedDatabaseError as error:
+            newest = newest_verified(path) if path is not None else None
+            text = str(error)
+            choices = [Choice.RESTORE] if newest is not None else []
+            choice = choose(title, text, [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
+        except DomainError as error:
+            choice = choose(title, str(error), [Choice.OPEN_ANOTHER, Choice.QUIT])
+        except Exception:
+            log.exception("could not open the database")
+            choice = choose(
+                title,
+                _tr("The database could not be opened. The details are in %1.").replace(
+                    "%1", str(log_dir() / "ddcase.log")
+                ),
+                [Choice.OPEN_ANOTHER, Choice.QUIT],
+            )
+        if lock is not None:
+            lock.release()
+        if choice is Choice.RESTORE and path is not None and newest is not None:
+            _restore_newest(path, newest.path, newest.made_at)
+        elif choice is Choice.OPEN_ANOTHER:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                None,
+                _tr("Open a ddcase database"),
+                str(path.parent) if path is not None else "",
+                _tr("ddcase databases (*.sqlite3 *.db);;All files (*)"),
+            )
+            if chosen:
+                db_argument = chosen
+        else:
+            return None
+
+
+def _restore_newest(path: Path, backup: Path, made_at: datetime) -> None:
+    """After asking: the same restore as `ddcase restore FILE`; the file it replaces is kept."""
+    answer = QMessageBox.question(
+        None,
+        _tr("Restore the newest backup"),
+        _tr(
+            "Restore the backup made on %1?\n\nThe damaged file is not deleted: it is kept aside "
+            "beside the database, as it is. Anything entered after the backup was made will not be "
+            "in the restored log."
+        ).replace("%1", date_time_text(made_at)),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    try:
+        result = restore(path, backup, now=datetime.now().astimezone())
+    except DomainError as error:
+        QMessageBox.critical(None, _tr("The backup was not restored"), str(error))
+        return
+    except Exception:
+        log.exception("restore at start-up failed")
+        QMessageBox.critical(
+            None,
+            _tr("The backup was not restored"),
+            _tr("Something unexpected went wrong. The details are in %1.").replace(
+                "%1", str(log_dir() / "ddcase.log")
+            ),
+        )
+        return
+    QMessageBox.information(None, _tr("Backup restored"), str(result))
+
+
+def smoke_quit_after() -> int | None:
+    """DDCASE_SMOKE_QUIT_AFTER_MS=N: the packaged build's smoke test; quit N ms after showing."""
+    text = os.environ.get(SMOKE_ENV, "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def run(db_argument: str | None, open_services: Opener, *, settings: QSettings | None = None) -> int:
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    # The composition root creates the one QApplication; nothing else looks it up.
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scaling (125%, 150%) as the desktop asks, not rounded to 100% or 200%.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("ddcase")
+    app.setDesktopFileName("ddcase")  # matches StartupWMClass in packaging/linux/ddcase.desktop
+    icon = resources_dir() / "icons" / "ddcase.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    sys.excepthook = handle_exception
+    smoke = smoke_quit_after()
+    guard = QTimer()
+    if smoke is not None:  # a message box waiting for a click must not hang the smoke test
+        guard.setSingleShot(True)
+        guard.timeout.connect(lambda: app.exit(EXIT_NOT_SHOWN))
+        guard.start(max(smoke, 1000))
+    session = open_session(db_argument, open_services)
+    guard.stop()
+    if session is None:
+        return EXIT_NOT_SHOWN
+    from ddcase.ui.main_window import MainWindow  # after the QApplication: the window builds widgets
+
+    try:
+        window = MainWindow(session.services, settings or QSettings(), session=session)
+        window.show()
+        if smoke is not None:
+            if not window.isVisible():
+                return EXIT_NOT_SHOWN
+            QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
+        return app.exec()
+    finally:
+        session.close()

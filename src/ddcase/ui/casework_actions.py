@@ -1,0 +1,209 @@
+"""The record-keeping tasks every screen offers (log a contact, add a client, change a worker ...).
+Each slot asks a dialog for a draft, makes one service call, and says `records_changed` so the
+screens reload; a DomainError is shown to the user, never a traceback (STYLE §2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ddcase.domain import Client, Contact, DomainError, Episode, Service, Worker
+from ddcase.services.registry import Services
+from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
+from ddcase.ui.dialogs.client_dialog import ClientDialog
+from ddcase.ui.dialogs.contact_dialog import ContactDialog
+from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
+from ddcase.ui.dialogs.worker_dialog import WorkerDialog
+from ddcase.ui.text import date_text
+
+
+class CaseworkActions(QObject):
+    #: a client's reference (or "" for the workers directory) whose records were saved
+    records_changed = Signal(str)
+
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._casework = services.casework
+
+    def _today(self):  # type: ignore[no-untyped-def]
+        return self._services.context.today()
+
+    def _organisations(self) -> dict[Service, list[str]]:
+        return {service: self._casework.organisations(service) for service in Service}
+
+    def _warn(self, parent: QWidget, title: str, error: DomainError) -> None:
+        QMessageBox.warning(parent, title, str(error))
+
+    # ------------------------------------------------------------------ contacts
+
+    def log_contact(self, parent: QWidget, client_ref: str | None = None) -> Contact | None:
+        try:
+            clients = self._casework.clients()
+            if not clients:
+                QMessageBox.information(
+                    parent, self.tr("No clients yet"), self.tr("Add a client first (File > New client).")
+                )
+                return None
+            draft = ContactDialog.ask(
+                parent,
+                clients=clients,
+                workers=self._casework.workers(),
+                current_workers=self._casework.current_workers(self._today()),
+                today=self._today(),
+                client_ref=client_ref,
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_contact(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Contact not saved"), error)
+            return None
+        self.records_changed.emit(saved.client_ref)
+        return saved
+
+    def edit_contact(self, parent: QWidget, contact: Contact) -> Contact | None:
+        try:
+            draft = ContactDialog.ask(
+                parent,
+                clients=self._casework.clients(),
+                workers=self._casework.workers(),
+                current_workers={},
+                today=self._today(),
+                contact=contact,
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_contact(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Contact not saved"), error)
+            return None
+        self.records_changed.emit(saved.client_ref)
+        return saved
+
+    def delete_contact(self, parent: QWidget, contact: Contact) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            self.tr("Delete contact"),
+            self.tr("Delete the %1 of %2 for %3? This cannot be undone.")
+            .replace("%1", contact.kind.label.lower())
+            .replace("%2", date_text(contact.date))
+            .replace("%3", contact.client_ref),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self._casework.delete_contact(contact)
+        except DomainError as error:
+            self._warn(parent, self.tr("Contact not deleted"), error)
+            return False
+        self.records_changed.emit(contact.client_ref)
+        return True
+
+    # ------------------------------------------------------------------ clients and episodes
+
+    def add_client(self, parent: QWidget) -> Client | None:
+        try:
+            draft = ClientDialog.ask(
+                parent, today=self._today(), existing_refs={c.client_ref for c in self._casework.clients()}
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_client(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Client not saved"), error)
+            return None
+        self.records_changed.emit(saved.client_ref)
+        return saved
+
+    def edit_client(self, parent: QWidget, client: Client) -> Client | None:
+        try:
+            draft = ClientDialog.ask(
+                parent,
+                today=self._today(),
+                existing_refs={c.client_ref for c in self._casework.clients()},
+                client=client,
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_client(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Client not saved"), error)
+            return None
+        self.records_changed.emit(saved.client_ref)
+        return saved
+
+    def save_episode(
+        self, parent: QWidget, client_ref: str, episode: Episode | None = None
+    ) -> Episode | None:
+        try:
+            draft = EpisodeDialog.ask(
+                parent,
+                client_ref=client_ref,
+                today=self._today(),
+                workers=self._casework.workers(),
+                organisations=self._organisations(),
+                teams=self._casework.teams(),
+                episode=episode,
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_episode(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Episode not saved"), error)
+            return None
+        self.records_changed.emit(client_ref)
+        return saved
+
+    def change_worker(self, parent: QWidget, episode: Episode) -> bool:
+        try:
+            change = ChangeWorkerDialog.ask(
+                parent, episode=episode, workers=self._casework.workers(), today=self._today()
+            )
+            if change is None:
+                return False
+            self._casework.change_worker(episode, change.worker, change.from_date)
+        except DomainError as error:
+            self._warn(parent, self.tr("Worker not changed"), error)
+            return False
+        self.records_changed.emit(episode.client_ref)
+        return True
+
+    # ------------------------------------------------------------------ workers
+
+    def save_worker(self, parent: QWidget, worker: Worker | None = None) -> Worker | None:
+        try:
+            draft = WorkerDialog.ask(
+                parent,
+                organisations=self._organisations(),
+                taken={(w.service, w.name) for w in self._casework.workers()},
+                worker=worker,
+            )
+            if draft is None:
+                return None
+            saved = self._casework.save_worker(draft)
+        except DomainError as error:
+            self._warn(parent, self.tr("Worker not saved"), error)
+            return None
+        self.records_changed.emit("")
+        return saved
+
+    def delete_worker(self, parent: QWidget, worker: Worker) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            self.tr("Delete worker"),
+            self.tr("Delete %1 from the directory?").replace("%1", worker.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self._casework.delete_worker(worker)
+        except DomainError as error:
+            self._warn(parent, self.tr("Worker not deleted"), error)
+            return False
+        self.records_changed.emit("")
+        return True

@@ -1,0 +1,1 @@
+"""One dialog per file: built in code, validated as the user types, returning a draft value."""

@@ -1,0 +1,71 @@
+"""Change an episode's named worker from a date: the old episode ends the day before, a new one
+starts on it (SPEC §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from ddcase.domain import Episode, Worker
+from ddcase.ui.dialogs.form import FormDialog, calendar_date, calendar_input
+from ddcase.ui.text import date_text
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerChange:
+    worker: str | None
+    from_date: date
+
+
+class ChangeWorkerDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget | None, *, episode: Episode, workers: list[Worker], today: date
+    ) -> None:
+        super().__init__(parent, self.tr("Change of worker"))
+        self._episode = episode
+        explain = QLabel(
+            self.tr("%1 episode with %2 since %3. The episode ends the day before the new worker starts.")
+            .replace("%1", episode.service.label)
+            .replace("%2", episode.worker or self.tr("no named worker"))
+            .replace("%3", date_text(episode.start_date))
+        )
+        explain.setWordWrap(True)
+        self.form.addRow(explain)
+        self.worker_combo = QComboBox()
+        self.worker_combo.addItem(self.tr("(unallocated)"), None)
+        for worker in sorted(
+            (w for w in workers if w.service is episode.service), key=lambda w: w.name.lower()
+        ):
+            if worker.name != episode.worker:
+                self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
+        if self.worker_combo.count() > 1:
+            self.worker_combo.setCurrentIndex(1)
+        self.date_edit = calendar_input(self.tr("New worker from"), today, today)
+        self.add_row(self.tr("&New worker:"), self.worker_combo)
+        self.add_row(self.tr("&From:"), self.date_edit)
+        self.date_edit.dateChanged.connect(self.revalidate)
+        self.worker_combo.currentIndexChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def problems(self) -> list[str]:
+        day = calendar_date(self.date_edit)
+        if day <= self._episode.start_date:
+            return [self.tr("From: the new worker must start after the episode began")]
+        if self._episode.end_date is not None and day > self._episode.end_date + timedelta(days=0):
+            return [self.tr("From: the episode had already ended by then")]
+        return []
+
+    def draft(self) -> WorkerChange:
+        return WorkerChange(self.worker_combo.currentData(), calendar_date(self.date_edit))
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, *, episode: Episode, workers: list[Worker], today: date
+    ) -> WorkerChange | None:
+        dialog = cls(parent, episode=episode, workers=workers, today=today)
+        try:
+            return dialog.draft() if dialog.exec() == cls.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,129 @@
+"""Add or edit a client (SPEC §1)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from ddcase.domain import Client, ReferralRoute
+from ddcase.domain.validation import MAX_LENGTH, check_client, format_nhs_number, normalise_nhs_number
+from ddcase.ui.dialogs.form import FormDialog, date_input, optional_date, problem_text
+
+#: NHS Data Dictionary ethnic categories (the one-letter codes SPEC §1 stores).
+ETHNIC_CATEGORIES = {
+    "A": "White - British", "B": "White - Irish", "C": "White - Any other White background",
+    "D": "Mixed - White and Black Caribbean", "E": "Mixed - White and Black African",
+    "F": "Mixed - White and Asian", "G": "Mixed - Any other mixed background",
+    "H": "Asian or Asian British - Indian", "J": "Asian or Asian British - Pakistani",
+    "K": "Asian or Asian British - Bangladeshi", "L": "Asian or Asian British - Any other Asian background",
+    "M": "Black or Black British - Caribbean", "N": "Black or Black British - African",
+    "P": "Black or Black British - Any other Black background", "R": "Other - Chinese",
+    "S": "Other - Any other ethnic group", "Z": "Not stated",
+}  # fmt: skip
+
+
+class ClientDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget | None, *, today: date, existing_refs: set[str], client: Client | None = None
+    ) -> None:
+        super().__init__(parent, self.tr("Edit client") if client else self.tr("New client"))
+        self._today = today
+        self._original = client
+        self._taken = existing_refs - ({client.client_ref} if client else set())
+        self.reference_edit = QLineEdit()
+        self.reference_edit.setMaxLength(MAX_LENGTH["client_ref"])
+        self.reference_edit.setPlaceholderText(self.tr("The local record number, e.g. RT100123"))
+        self.initials_edit = QLineEdit()
+        self.initials_edit.setMaxLength(MAX_LENGTH["initials"])
+        self.nhs_number_edit = QLineEdit()
+        self.nhs_number_edit.setPlaceholderText(self.tr("Optional, e.g. 943 476 5919"))
+        self.date_of_birth_edit = date_input(self.tr("Date of birth"))
+        self.consent_edit = date_input(self.tr("Consent to share recorded on"))
+        self.ethnicity_combo = QComboBox()
+        self.ethnicity_combo.addItem(self.tr("(not recorded)"), None)
+        for code, label in ETHNIC_CATEGORIES.items():
+            self.ethnicity_combo.addItem(f"{code}: {label}", code)
+        self.referral_combo = QComboBox()
+        self.referral_combo.addItem(self.tr("(not recorded)"), None)
+        for route in ReferralRoute:
+            self.referral_combo.addItem(route.label, route.value)
+        self.add_row(self.tr("&Reference:"), self.reference_edit)
+        self.add_row(self.tr("&Initials:"), self.initials_edit)
+        self.add_row(self.tr("&NHS number:"), self.nhs_number_edit)
+        self.add_row(self.tr("Date of &birth:"), self.date_of_birth_edit)
+        self.add_row(self.tr("&Consent to share recorded on:"), self.consent_edit)
+        self.add_row(self.tr("&Ethnicity:"), self.ethnicity_combo)
+        self.add_row(self.tr("Re&ferral route:"), self.referral_combo)
+        self.setMinimumWidth(480)
+        if client is not None:
+            self.reference_edit.setText(client.client_ref)
+            self.initials_edit.setText(client.initials)
+            if client.nhs_number:
+                self.nhs_number_edit.setText(format_nhs_number(client.nhs_number))
+            if client.date_of_birth:
+                self.date_of_birth_edit.setText(client.date_of_birth.strftime("%d/%m/%Y"))
+            if client.consent_to_share_on:
+                self.consent_edit.setText(client.consent_to_share_on.strftime("%d/%m/%Y"))
+            self.ethnicity_combo.setCurrentIndex(max(0, self.ethnicity_combo.findData(client.ethnicity)))
+            if client.referral_route:
+                self.referral_combo.setCurrentIndex(self.referral_combo.findData(client.referral_route.value))
+        for edit in (
+            self.reference_edit,
+            self.initials_edit,
+            self.nhs_number_edit,
+            self.date_of_birth_edit,
+            self.consent_edit,
+        ):
+            edit.textChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def problems(self) -> list[str]:
+        problems = []
+        ref = self.reference_edit.text().strip()
+        if ref in self._taken:
+            problems.append(self.tr("Reference: %1 is already in the log").replace("%1", ref))
+        nhs = self.nhs_number_edit.text().strip()
+        if nhs:
+            try:
+                normalise_nhs_number(nhs)
+            except ValueError as error:
+                problems.append(f"NHS number: {error}")
+        for label, edit in (
+            (self.tr("Date of birth"), self.date_of_birth_edit),
+            (self.tr("Consent to share recorded on"), self.consent_edit),
+        ):
+            try:
+                optional_date(edit.text())
+            except ValueError as error:
+                problems.append(f"{label}: {error}")
+        if problems:
+            return problems
+        return [problem_text(p) for p in check_client(self.draft(), self._today)]
+
+    def draft(self) -> Client:
+        nhs = self.nhs_number_edit.text().strip()
+        route = self.referral_combo.currentData()
+        client = Client(
+            client_ref=self.reference_edit.text().strip(),
+            initials=self.initials_edit.text().strip().upper(),
+            nhs_number=normalise_nhs_number(nhs) if nhs else None,
+            date_of_birth=optional_date(self.date_of_birth_edit.text()),
+            ethnicity=self.ethnicity_combo.currentData(),
+            referral_route=ReferralRoute(route) if route else None,
+            consent_to_share_on=optional_date(self.consent_edit.text()),
+        )
+        if self._original is not None:
+            client = replace(client, id=self._original.id, version=self._original.version)
+        return client
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, *, today: date, existing_refs: set[str], client: Client | None = None
+    ) -> Client | None:
+        dialog = cls(parent, today=today, existing_refs=existing_refs, client=client)
+        try:
+            return dialog.draft() if dialog.exec() == cls.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,141 @@
+"""Add or edit an episode: a period during which a client is open to one service (SPEC §1)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from ddcase.domain import Episode, Service, Worker
+from ddcase.domain.validation import check_episode
+from ddcase.ui.dialogs.form import FormDialog, date_input, optional_date, problem_text
+
+
+class EpisodeDialog(FormDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        client_ref: str,
+        today: date,
+        workers: list[Worker],
+        organisations: dict[Service, list[str]],
+        teams: list[str],
+        episode: Episode | None = None,
+    ) -> None:
+        super().__init__(parent, self.tr("Edit episode") if episode else self.tr("New episode"))
+        self._client_ref = client_ref
+        self._today = today
+        self._workers = workers
+        self._organisations = organisations
+        self._original = episode
+        self.service_combo = QComboBox()
+        for service in Service:
+            self.service_combo.addItem(service.label, service.value)
+        self.organisation_combo = QComboBox()
+        self.organisation_combo.setEditable(True)
+        self.team_combo = QComboBox()
+        self.team_combo.setEditable(True)
+        self.team_combo.addItems([""] + teams)
+        self.worker_combo = QComboBox()
+        self.start_edit = date_input(self.tr("Start date"))
+        self.end_edit = date_input(self.tr("End date"))
+        self.end_edit.setPlaceholderText(self.tr("DD/MM/YYYY, blank while open"))
+        self.add_row(self.tr("&Service:"), self.service_combo)
+        self.add_row(self.tr("&Organisation:"), self.organisation_combo)
+        self.add_row(self.tr("&Team (CMHT):"), self.team_combo)
+        self.add_row(self.tr("Named &worker:"), self.worker_combo)
+        self.add_row(self.tr("St&art date:"), self.start_edit)
+        self.add_row(self.tr("&End date:"), self.end_edit)
+        self.setMinimumWidth(460)
+        if episode is not None:
+            self.service_combo.setCurrentIndex(self.service_combo.findData(episode.service.value))
+            self.service_combo.setEnabled(False)
+        self._on_service_combo_changed()
+        if episode is not None:
+            self.organisation_combo.setCurrentText(episode.organisation)
+            self.team_combo.setCurrentText(episode.team or "")
+            self.worker_combo.setCurrentIndex(max(0, self.worker_combo.findData(episode.worker)))
+            self.start_edit.setText(episode.start_date.strftime("%d/%m/%Y"))
+            if episode.end_date:
+                self.end_edit.setText(episode.end_date.strftime("%d/%m/%Y"))
+        else:
+            self.start_edit.setText(today.strftime("%d/%m/%Y"))
+        self.service_combo.currentIndexChanged.connect(self._on_service_combo_changed)
+        self.organisation_combo.currentTextChanged.connect(self.revalidate)
+        self.start_edit.textChanged.connect(self.revalidate)
+        self.end_edit.textChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def _service(self) -> Service:
+        return Service(self.service_combo.currentData())
+
+    @Slot()
+    def _on_service_combo_changed(self) -> None:
+        service = self._service()
+        self.organisation_combo.clear()
+        self.organisation_combo.addItems(self._organisations.get(service, []))
+        self.worker_combo.clear()
+        self.worker_combo.addItem(self.tr("(unallocated)"), None)
+        for worker in sorted(
+            (w for w in self._workers if w.service is service), key=lambda w: w.name.lower()
+        ):
+            self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
+        self.team_combo.setEnabled(service is Service.MENTAL_HEALTH)
+        if service is not Service.MENTAL_HEALTH:
+            self.team_combo.setCurrentText("")
+        self.revalidate()
+
+    def problems(self) -> list[str]:
+        for label, edit in ((self.tr("Start date"), self.start_edit), (self.tr("End date"), self.end_edit)):
+            try:
+                optional_date(edit.text())
+            except ValueError as error:
+                return [f"{label}: {error}"]
+        if optional_date(self.start_edit.text()) is None:
+            return [self.tr("Start date: required")]
+        return [problem_text(p) for p in check_episode(self.draft(), self._today)]
+
+    def draft(self) -> Episode:
+        start = optional_date(self.start_edit.text())
+        assert start is not None
+        episode = Episode(
+            client_ref=self._client_ref,
+            service=self._service(),
+            organisation=self.organisation_combo.currentText().strip(),
+            start_date=start,
+            end_date=optional_date(self.end_edit.text()),
+            team=self.team_combo.currentText().strip() or None,
+            worker=self.worker_combo.currentData(),
+        )
+        if self._original is not None:
+            episode = replace(episode, id=self._original.id, version=self._original.version)
+        return episode
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        *,
+        client_ref: str,
+        today: date,
+        workers: list[Worker],
+        organisations: dict[Service, list[str]],
+        teams: list[str],
+        episode: Episode | None = None,
+    ) -> Episode | None:
+        dialog = cls(
+            parent,
+            client_ref=client_ref,
+            today=today,
+            workers=workers,
+            organisations=organisations,
+            teams=teams,
+            episode=episode,
+        )
+        try:
+            return dialog.draft() if dialog.exec() == cls.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

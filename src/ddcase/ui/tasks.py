@@ -1,0 +1,37 @@
+"""Slow work (the demo, an import or export, a PDF) off the GUI thread, in QThreadPool; the
+result comes back by signal to the GUI thread, which alone touches widgets (STYLE §3)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from ddcase.domain import DomainError
+
+log = logging.getLogger("ddcase")
+
+
+class TaskSignals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception; a DomainError carries a message for the user
+
+
+class Task(QRunnable):
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the window keeps it until its signal has been handled
+        self.signals = TaskSignals()
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as error:  # reported to the GUI thread; never lost in the pool
+            if not isinstance(error, DomainError):
+                log.exception("background task failed")
+            self.signals.failed.emit(error)
+            return
+        self.signals.succeeded.emit(result)

@@ -1,0 +1,35 @@
+"""How the screens write dates, workers and statuses, in one place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ddcase.services.figures import ClientMonth
+
+
+def date_text(day: date | None) -> str:
+    """'9 Oct 2026'; an empty string for no date."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def missing_text(client: ClientMonth) -> str:
+    """What a coordinator reads for a mutual client not jointly worked: 'No consent to share
+    recorded; no liaison this month'."""
+    text = "; ".join(client.missing())
+    return text[:1].upper() + text[1:]
+
+
+def date_time_text(moment: datetime) -> str:
+    """'22 Nov 2026 at 10:42' in local time (a naive time is taken as local already)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{date_text(moment.date())} at {moment:%H:%M}"
+
+
+def size_text(size: int) -> str:
+    """'840 KB', '12.3 MB': a file's size as a person reads it."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

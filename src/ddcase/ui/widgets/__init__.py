@@ -1,0 +1,1 @@
+"""The app's pages and drawn widgets (the run chart, the 12-month strip)."""

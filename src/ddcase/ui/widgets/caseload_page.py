@@ -1,0 +1,198 @@
+"""The main view: every mutual client of the month with their status, searchable and filtered,
+and the chosen client's details beside the list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ddcase.domain import Month, Service
+from ddcase.services.registry import Services
+from ddcase.ui.casework_actions import CaseworkActions
+from ddcase.ui.models.mutual_client_model import (
+    ClientFilterProxy,
+    MutualClientTableModel,
+    StatusFilter,
+    caseload,
+)
+from ddcase.ui.widgets.client_panel import ClientPanel
+from ddcase.ui.widgets.tables import fit_columns, make_table
+
+Column = MutualClientTableModel.Column
+
+
+class CaseloadPage(QWidget):
+    client_changed = Signal(str)
+
+    def __init__(self, services: Services, actions: CaseworkActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._month: Month | None = None
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search reference, initials or worker (Ctrl+F)"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search clients"))
+        self.team_combo = QComboBox()
+        self.team_combo.setAccessibleName(self.tr("Team filter"))
+        self.coordinator_combo = QComboBox()
+        self.coordinator_combo.setAccessibleName(self.tr("Care coordinator filter"))
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName(self.tr("Status filter"))
+        for status in StatusFilter:
+            self.status_combo.addItem(self.tr(status.label), int(status))
+        for combo in (self.team_combo, self.coordinator_combo, self.status_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.count_label = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 3)
+        for label, combo in (
+            (self.tr("&Team:"), self.team_combo),
+            (self.tr("C&oordinator:"), self.coordinator_combo),
+            (self.tr("&Show:"), self.status_combo),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            filters.addWidget(caption)
+            filters.addWidget(combo)
+
+        self.model = MutualClientTableModel(self)
+        self.proxy = ClientFilterProxy(self)
+        self.table_view, _ = make_table(
+            self.model, self.tr("Mutual clients"), proxy=self.proxy, stretch=Column.STATUS, parent=self
+        )
+        fit_columns(
+            self.table_view,
+            {
+                Column.REFERENCE: 10,
+                Column.INITIALS: 6,
+                Column.TEAM: 17,
+                Column.CARE_COORDINATOR: 16,
+                Column.KEY_WORKER: 16,
+                Column.PROVIDER: 19,
+                Column.LAST_JOINT_CONTACT: 12,
+            },
+        )
+        self.table_view.horizontalHeader().moveSection(Column.LAST_JOINT_CONTACT, Column.STATUS)
+        self.table_view.sortByColumn(Column.REFERENCE, Qt.SortOrder.AscendingOrder)
+
+        self.panel = ClientPanel(services, actions, self)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table_view)
+        left_layout.addWidget(self.count_label)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 300])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.team_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.coordinator_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.status_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.table_view.selectionModel().selectionChanged.connect(self._on_table_view_selection_changed)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.setTabOrder(self.search_edit, self.team_combo)
+        self.setTabOrder(self.team_combo, self.coordinator_combo)
+        self.setTabOrder(self.coordinator_combo, self.status_combo)
+        self.setTabOrder(self.status_combo, self.table_view)
+
+    def refresh(self, month: Month) -> None:
+        """Reload the clients and their status in `month`, keeping the filters and the choice."""
+        self._month = month
+        keep = self.current_client_ref()
+        figures = self._services.figures.month(month)
+        entries = caseload(self._services.casework.clients(), [*figures.clients, *figures.excluded])
+        self._fill_combo(self.team_combo, self.tr("All teams"), self._services.figures.teams())
+        self._fill_combo(
+            self.coordinator_combo,
+            self.tr("All care coordinators"),
+            sorted(w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH)),
+        )
+        self.model.set_rows(entries)
+        self._update_count()
+        if keep is None or not self.select_client(keep):
+            self.panel.show_client(None, month)
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, everyone: str, names: list[str]) -> None:
+        keep = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everyone, None)
+        for name in names:
+            combo.addItem(name, name)
+        combo.setCurrentIndex(max(0, combo.findData(keep)) if keep else 0)
+        combo.blockSignals(False)
+
+    def current_client_ref(self) -> str | None:
+        return self.panel.client_ref()
+
+    def select_client(self, client_ref: str) -> bool:
+        """Select a client's row, widening the filter to every client if it is hidden."""
+        row = self.model.row_of(lambda entry: entry.client.client_ref == client_ref)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            self.search_edit.clear()
+            self.team_combo.setCurrentIndex(0)
+            self.coordinator_combo.setCurrentIndex(0)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(int(StatusFilter.ALL)))
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table_view.selectRow(index.row())
+        self.table_view.scrollTo(index)
+        if self.panel.client_ref() != client_ref and self._month is not None:
+            self.panel.show_client(client_ref, self._month)
+        return True
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    @Slot(str)
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        self.proxy.set_team(self.team_combo.currentData())
+        self.proxy.set_coordinator(self.coordinator_combo.currentData())
+        self.proxy.set_status(StatusFilter(self.status_combo.currentData()))
+
+    @Slot()
+    def _update_count(self) -> None:
+        shown = self.proxy.rowCount()
+        self.count_label.setText(
+            self.tr("%1 of %2 clients shown")
+            .replace("%1", str(shown))
+            .replace("%2", str(self.model.rowCount()))
+        )
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_view_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self._month is None:
+            return
+        entry = self.model.value(self.proxy.mapToSource(indexes[0]).row())
+        if entry.client.client_ref != self.panel.client_ref():
+            self.panel.show_client(entry.client.client_ref, self._month)
+            self.client_changed.emit(entry.client.client_ref)

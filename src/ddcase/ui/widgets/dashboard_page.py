@@ -1,0 +1,291 @@
+"""The team dashboard for managers: the month's figure and its change from last month, the run
+chart, the breakdown by care coordinator and provider, and why cases were not jointly worked.
+Every number comes from FiguresService, the same calls `ddcase figures` and `ddcase series` make."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ddcase.domain import DomainError, Month
+from ddcase.domain.format import figure_text, percent_text
+from ddcase.services.figures import MonthFigures
+from ddcase.services.registry import Services
+from ddcase.ui.dialogs.aim_dialog import AimDialog
+from ddcase.ui.dialogs.note_dialog import NoteDialog
+from ddcase.ui.models.definition_model import AnnotationTableModel
+from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
+from ddcase.ui.widgets.run_chart import RunChart
+from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
+
+SPANS = (12, 18, 24)
+
+
+def change_text(now: MonthFigures, before: MonthFigures) -> str:
+    """'▲ Up from 12% in September 2026 (14 of 118 ...)': a comparison of two figures."""
+    last = f"{before.jointly_worked} of {before.mutual_clients}"
+    if now.percentage is None or before.percentage is None:
+        return f"{before.month.label()}: " + figure_text(
+            before.jointly_worked, before.mutual_clients, before.percentage
+        )
+    if now.percentage > before.percentage:
+        word = "▲ Up from"
+    elif now.percentage < before.percentage:
+        word = "▼ Down from"
+    else:
+        word = "= Level with"
+    return f"{word} {percent_text(before.percentage)} in {before.month.label()} ({last})"
+
+
+class DashboardPage(QWidget):
+    print_requested = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._month: Month | None = None
+        self.team_combo = QComboBox()
+        self.team_combo.setAccessibleName(self.tr("Team"))
+        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.span_combo = QComboBox()
+        self.span_combo.setAccessibleName(self.tr("Months on the chart"))
+        for span in SPANS:
+            self.span_combo.addItem(self.tr("%1 months").replace("%1", str(span)), span)
+        self.span_combo.setCurrentIndex(SPANS.index(24))
+        self.print_button = QPushButton(self.tr("&Print summary..."))
+        team_caption = QLabel(self.tr("&Team:"))
+        team_caption.setBuddy(self.team_combo)
+        span_caption = QLabel(self.tr("C&hart:"))
+        span_caption.setBuddy(self.span_combo)
+        top = QHBoxLayout()
+        top.addWidget(team_caption)
+        top.addWidget(self.team_combo)
+        top.addSpacing(12)
+        top.addWidget(span_caption)
+        top.addWidget(self.span_combo)
+        top.addStretch(1)
+        top.addWidget(self.print_button)
+
+        self.headline_label = QLabel()
+        font = self.headline_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.headline_label.setFont(font)
+        self.headline_label.setWordWrap(True)
+        self.headline_label.setAccessibleName(self.tr("The month's figure"))
+        self.change_label = QLabel()
+        self.change_label.setAccessibleName(self.tr("Change from last month"))
+        self.scope_label = QLabel()
+        self.scope_label.setStyleSheet("color: #555;")
+        self.scope_label.setWordWrap(True)
+        self.chart = RunChart()
+        self.reading_label = QLabel()
+        self.reading_label.setWordWrap(True)
+        self.reading_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.notes_model = AnnotationTableModel(self)
+        self.notes_view, _ = make_table(
+            self.notes_model,
+            self.tr("Notes on the chart"),
+            stretch=AnnotationTableModel.Column.TEXT,
+            parent=self,
+        )
+        fit_columns(self.notes_view, {0: 3, 1: 15, 3: 15})
+        self.notes_view.setMaximumHeight(self.notes_view.verticalHeader().defaultSectionSize() * 4 + 30)
+        self.add_note_button = QPushButton(self.tr("Add &note..."))
+        self.edit_note_button = QPushButton(self.tr("&Edit note..."))
+        self.delete_note_button = QPushButton(self.tr("&Delete note..."))
+        self.aim_button = QPushButton(self.tr("&Aim and baseline..."))
+        note_buttons = QHBoxLayout()
+        for button in (self.add_note_button, self.edit_note_button, self.delete_note_button, self.aim_button):
+            note_buttons.addWidget(button)
+        note_buttons.addStretch(1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.headline_label)
+        left_layout.addWidget(self.change_label)
+        left_layout.addWidget(self.scope_label)
+        left_layout.addWidget(self.chart, 1)
+        left_layout.addWidget(self.reading_label)
+        left_layout.addWidget(self.notes_view)
+        left_layout.addLayout(note_buttons)
+
+        self.coordinator_model = GroupFiguresTableModel(self.tr("Care coordinator"), self)
+        self.coordinator_view, _ = make_table(
+            self.coordinator_model, self.tr("By care coordinator"), stretch=0, parent=self
+        )
+        self.provider_model = GroupFiguresTableModel(self.tr("Provider"), self)
+        self.provider_view, _ = make_table(
+            self.provider_model, self.tr("By provider"), stretch=0, parent=self
+        )
+        self.reason_model = ReasonTableModel(self)
+        self.reason_view, _ = make_table(self.reason_model, self.tr("Reasons"), stretch=0, parent=self)
+        for view in (self.coordinator_view, self.provider_view):
+            fit_columns(view, {1: 7, 2: 7, 3: 5})
+        fit_columns(self.reason_view, {1: 7})
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        for title, view, stretch in (
+            (self.tr("By care coordinator"), self.coordinator_view, 3),
+            (self.tr("By provider"), self.provider_view, 1),
+            (self.tr("Why mutual clients were not jointly worked"), self.reason_view, 1),
+        ):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(view)
+            right_layout.addWidget(box, stretch)
+        self.provider_view.setMinimumHeight(self.provider_view.verticalHeader().defaultSectionSize() * 3 + 30)
+        self.reason_view.setMinimumHeight(self.reason_view.verticalHeader().defaultSectionSize() * 4 + 30)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([880, 440])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self.team_combo.currentIndexChanged.connect(self._on_team_combo_changed)
+        self.span_combo.currentIndexChanged.connect(self._on_team_combo_changed)
+        self.add_note_button.clicked.connect(self._on_add_note_button_clicked)
+        self.edit_note_button.clicked.connect(self._on_edit_note_button_clicked)
+        self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
+        self.aim_button.clicked.connect(self._on_aim_button_clicked)
+        self.print_button.clicked.connect(self.print_requested)
+        self.notes_view.doubleClicked.connect(self._on_edit_note_button_clicked)
+
+    def team(self) -> str | None:
+        return self.team_combo.currentData()
+
+    def month(self) -> Month | None:
+        return self._month
+
+    def refresh(self, month: Month) -> None:
+        self._month = month
+        keep = self.team_combo.currentData()
+        self.team_combo.blockSignals(True)
+        self.team_combo.clear()
+        self.team_combo.addItem(self.tr("All teams"), None)
+        for team in self._services.figures.teams():
+            self.team_combo.addItem(team, team)
+        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(keep)) if keep else 0)
+        self.team_combo.blockSignals(False)
+        team = self.team()
+        span = int(self.span_combo.currentData())
+        figures = self._services.figures
+        now = figures.month(month, team)
+        before = figures.month(month.previous(), team)
+        series = figures.series(month.plus(-(span - 1)), month, team)
+        self.headline_label.setText(figure_text(now.jointly_worked, now.mutual_clients, now.percentage))
+        self.change_label.setText(change_text(now, before))
+        excluded = len(now.excluded)
+        scope = self.tr("%1, %2. Judged by definition version %3.").replace("%1", month.label())
+        scope = scope.replace("%2", team or self.tr("all teams")).replace("%3", str(now.definition_version))
+        if excluded:
+            scope += " " + self.tr(
+                "%1 more not counted: open to both services for fewer than %2 days."
+            ).replace("%1", str(excluded)).replace("%2", str(now.definition.min_overlap_days))
+        self.scope_label.setText(scope)
+        self.chart.set_series(series, highlight=month)
+        self.reading_label.setText(series.analysis.reading)
+        self.notes_model.set_rows(series.annotations)
+        self.coordinator_model.set_rows(now.by_care_coordinator())
+        self.provider_model.set_rows(now.by_provider())
+        self.reason_model.set_rows(now.reasons())
+
+    def _chart_months(self) -> tuple[Month, Month]:
+        assert self._month is not None
+        today = Month.of(self._services.context.today())
+        return self._month.plus(-(int(self.span_combo.currentData()) - 1)), max(today, self._month)
+
+    @Slot()
+    def _on_team_combo_changed(self) -> None:
+        if self._month is not None:
+            self.refresh(self._month)
+
+    @Slot()
+    def _on_add_note_button_clicked(self) -> None:
+        if self._month is None:
+            return
+        first, last = self._chart_months()
+        note = NoteDialog.ask(self, first=first, last=last, month=self._month, team=self.team())
+        if note is not None:
+            self._save_note(note)
+
+    @Slot()
+    def _on_edit_note_button_clicked(self) -> None:
+        current = selected_value(self.notes_view)
+        if current is None or self._month is None:
+            return
+        first, last = self._chart_months()
+        note = NoteDialog.ask(
+            self,
+            first=min(first, current.month),
+            last=last,
+            month=self._month,
+            team=self.team(),
+            note=current,
+        )
+        if note is not None:
+            self._save_note(note)
+
+    def _save_note(self, note) -> None:  # type: ignore[no-untyped-def]
+        try:
+            self._services.notes.save_annotation(note)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Note not saved"), str(error))
+            return
+        assert self._month is not None
+        self.refresh(self._month)
+
+    @Slot()
+    def _on_delete_note_button_clicked(self) -> None:
+        current = selected_value(self.notes_view)
+        if current is None or self._month is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete note"),
+            self.tr("Delete the note '%1'?").replace("%1", current.text),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._services.notes.delete_annotation(current)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Note not deleted"), str(error))
+            return
+        self.refresh(self._month)
+
+    @Slot()
+    def _on_aim_button_clicked(self) -> None:
+        if self._month is None:
+            return
+        first, _last = self._chart_months()
+        settings = self._services.notes.measure_settings(self.team())
+        draft = AimDialog.ask(self, settings=settings, first=first, last=self._month.plus(24))
+        if draft is None:
+            return
+        try:
+            self._services.notes.save_measure_settings(draft)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Aim not saved"), str(error))
+            return
+        self.refresh(self._month)

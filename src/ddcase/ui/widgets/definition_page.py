@@ -1,0 +1,102 @@
+"""The operational definition in force, in plain words, and its history (SPEC §2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from ddcase.domain import DomainError, Month
+from ddcase.services.registry import Services
+from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+from ddcase.ui.models.definition_model import DefinitionTableModel
+from ddcase.ui.widgets.tables import fit_columns, make_table
+
+
+class DefinitionPage(QWidget):
+    definition_agreed = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._month: Month | None = None
+        self.heading_label = QLabel()
+        font = self.heading_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.heading_label.setFont(font)
+        self.words_label = QLabel()
+        self.words_label.setWordWrap(True)
+        self.words_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        words_font = self.words_label.font()
+        words_font.setPointSizeF(words_font.pointSizeF() * 1.15)
+        self.words_label.setFont(words_font)
+        self.counting_label = QLabel(
+            self.tr(
+                "Only counting contacts count: attended, and not by email or letter unless the definition "
+                "says so. A missed joint appointment stays in the log as a prompt to follow up."
+            )
+        )
+        self.counting_label.setWordWrap(True)
+        self.counting_label.setStyleSheet("color: #555;")
+        self.agree_button = QPushButton(self.tr("&Agree a new definition from month..."))
+        top = QGroupBox(self.tr("The definition in force"))
+        top_layout = QVBoxLayout(top)
+        top_layout.addWidget(self.heading_label)
+        top_layout.addWidget(self.words_label)
+        top_layout.addWidget(self.counting_label)
+        row = QHBoxLayout()
+        row.addWidget(self.agree_button)
+        row.addStretch(1)
+        top_layout.addLayout(row)
+        self.model = DefinitionTableModel(self)
+        self.history_view, _ = make_table(
+            self.model,
+            self.tr("Definition history"),
+            stretch=DefinitionTableModel.Column.DEFINITION,
+            parent=self,
+        )
+        self.history_view.setWordWrap(True)
+        fit_columns(self.history_view, {0: 7, 1: 16, 3: 12, 4: 24})
+        self.history_view.sortByColumn(DefinitionTableModel.Column.VERSION, Qt.SortOrder.DescendingOrder)
+        history = QGroupBox(self.tr("History: each month is judged by the version in force then"))
+        QVBoxLayout(history).addWidget(self.history_view)
+        layout = QVBoxLayout(self)
+        layout.addWidget(top)
+        layout.addWidget(history, 1)
+        self.agree_button.clicked.connect(self._on_agree_button_clicked)
+
+    def refresh(self, month: Month) -> None:
+        self._month = month
+        versions = self._services.definitions.versions()
+        current = self._services.definitions.in_force(month)
+        self.heading_label.setText(
+            self.tr("Version %1, judging %2").replace("%1", str(current.version)).replace("%2", month.label())
+        )
+        self.words_label.setText(current.plain_words())
+        self.model.set_rows(versions)
+        self.history_view.resizeRowsToContents()
+
+    @Slot()
+    def _on_agree_button_clicked(self) -> None:
+        today_month = Month.of(self._services.context.today())
+        versions = self._services.definitions.versions()
+        latest = max((v.first_month for v in versions if v.first_month), default=None)
+        first = latest.next() if latest else today_month.plus(-24)
+        draft = DefinitionDialog.ask(
+            self,
+            current=self._services.definitions.in_force(today_month),
+            first=first,
+            last=max(first, today_month.plus(12)),
+        )
+        if draft is None:
+            return
+        try:
+            self._services.definitions.agree(draft.definition, draft.first_month)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Definition not agreed"), str(error))
+            return
+        self.refresh(self._month or today_month)
+        self.definition_agreed.emit()
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+            self.tr("Definition agreed from %1.").replace("%1", draft.first_month.label()), 6000
+        )

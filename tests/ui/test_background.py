@@ -1,0 +1,81 @@
+"""The slow work runs off the GUI thread: the demo team, import and export."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog
+
+from ddcase.domain import Month
+from ddcase.domain.format import figure_text
+from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+
+
+def wait_idle(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: not window.is_busy(), timeout=60_000)
+
+
+def test_opening_the_demo_team_fills_the_log_in_the_background(services, window, qtbot):
+    page = window.welcome_page
+    assert page.demo_button.isEnabled()
+    page.demo_button.click()
+    assert window.busy_bar.isVisibleTo(window)
+    wait_idle(window, qtbot)
+    assert window.stack.currentWidget() is window.tabs
+    assert "demo" in window.windowTitle()
+    assert window.caseload_page.proxy.rowCount() > 50
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    figures = services.figures.month(Month(2026, 11))
+    assert window.dashboard_page.headline_label.text() == figure_text(
+        figures.jointly_worked, figures.mutual_clients, figures.percentage
+    )
+
+
+def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_writes_nothing(
+    small_team, window, qtbot, tmp_path, monkeypatch, message_boxes
+):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window.export_action.trigger()
+    wait_idle(window, qtbot)
+    assert (folder / "contacts.csv").exists()
+    assert message_boxes.of("information")[-1][0] == "Export done"
+
+    clients = folder / "clients.csv"
+    text = clients.read_text(encoding="utf-8").splitlines()
+    text.append("RT100099,ZZ,9434765918,,,,")
+    text.append("RT100098,,,,,,")
+    clients.write_text("\n".join(text) + "\n", encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(
+        ImportProblemsDialog, "show_problems", classmethod(lambda cls, parent, p: shown.append(p))
+    )
+    before = small_team.casework.counts()
+    window.import_action.trigger()
+    wait_idle(window, qtbot)
+    assert len(shown) == 1 and len(shown[0]) >= 2
+    assert all(str(p).startswith("clients.csv:") for p in shown[0])
+    assert small_team.casework.counts() == before
+
+
+def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
+    small_team, window, qtbot, tmp_path, monkeypatch
+):
+    from pypdf import PdfReader
+
+    out = tmp_path / "meeting.pdf"
+    suggested = []
+
+    def save_as(parent, caption, name, *args, **kwargs):
+        suggested.append(name)
+        return str(out), "PDF files (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    assert window.print_action.isEnabled()
+    window.print_action.trigger()
+    wait_idle(window, qtbot)
+    assert suggested == ["ddcase-summary-2026-11-all-teams.pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    figures = small_team.figures.month(Month(2026, 11))
+    assert figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage) in text
+    assert window.dashboard_page.headline_label.text() in text

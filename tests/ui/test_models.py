@@ -1,0 +1,92 @@
+"""Every table model passes Qt's model tester, and the main list stays fast with 20,000 rows."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from ddcase.domain import Client, Criterion, Month
+from ddcase.services.figures import ClientMonth
+from ddcase.ui.models.base import SORT_ROLE, VALUE_ROLE
+from ddcase.ui.models.contact_model import ContactTableModel
+from ddcase.ui.models.definition_model import AnnotationTableModel, DefinitionTableModel
+from ddcase.ui.models.episode_model import EpisodeTableModel
+from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
+from ddcase.ui.models.mutual_client_model import (
+    ClientFilterProxy,
+    MutualClientTableModel,
+    StatusFilter,
+    caseload,
+)
+from ddcase.ui.models.todo_model import MissedAppointmentTableModel, ToDoTableModel
+from ddcase.ui.models.worker_model import WorkerTableModel
+
+NOV = Month(2026, 11)
+
+
+def test_every_table_model_passes_the_model_tester(small_team, qtmodeltester):
+    services = small_team
+    figures = services.figures.month(NOV)
+    todo = services.figures.to_do(NOV)
+    series = services.figures.series(NOV.plus(-5), NOV)
+    filled = {
+        MutualClientTableModel(): caseload(
+            services.casework.clients(), [*figures.clients, *figures.excluded]
+        ),
+        ContactTableModel(): services.casework.contacts("RT100001"),
+        EpisodeTableModel(): services.casework.episodes("RT100001"),
+        WorkerTableModel(): services.casework.workers(),
+        ToDoTableModel(): todo.clients,
+        MissedAppointmentTableModel(): todo.missed,
+        GroupFiguresTableModel("Care coordinator"): figures.by_care_coordinator(),
+        ReasonTableModel(): figures.reasons(),
+        DefinitionTableModel(): services.definitions.versions(),
+        AnnotationTableModel(): series.annotations,
+    }
+    for model, rows in filled.items():
+        model.set_rows(rows)
+        assert model.rowCount() == len(rows)
+        qtmodeltester.check(model, force_py=True)
+        if rows:
+            index = model.index(0, 0)
+            assert model.data(index, VALUE_ROLE) == list(rows)[0]
+            assert model.data(index, SORT_ROLE) is not None
+
+
+def _entry(number: int) -> tuple[Client, ClientMonth]:
+    ref = f"RT{number:06d}"
+    failed = number % 3 == 0
+    month = ClientMonth(
+        client_ref=ref,
+        initials="AB",
+        month=NOV,
+        definition_version=1,
+        mutual_days=30,
+        excluded=None,
+        teams=(f"Team {number % 4}",),
+        criteria=((Criterion.CONSENT, not failed),),
+        care_coordinator=f"Coordinator {number % 40}",
+        key_worker=f"Key worker {number % 30}",
+        provider="ResoLUTiONs",
+        last_joint_contact=date(2026, 11, 1 + number % 20),
+        joint_contacts_in_window=1,
+        liaison_contacts_in_month=1,
+    )
+    return Client(ref, "AB"), month
+
+
+def test_the_main_list_is_fast_with_20000_clients(qtbot):
+    pairs = [_entry(n) for n in range(20_000)]
+    model = MutualClientTableModel()
+    proxy = ClientFilterProxy()
+    proxy.setSourceModel(model)
+    started = time.perf_counter()
+    model.set_rows(caseload([c for c, _ in pairs], [m for _, m in pairs]))
+    proxy.sort(MutualClientTableModel.Column.STATUS, Qt.SortOrder.AscendingOrder)
+    proxy.set_search("rt0001")
+    proxy.set_status(StatusFilter.NOT_JOINTLY_WORKED)
+    elapsed = time.perf_counter() - started
+    assert proxy.rowCount() == sum(1 for n in range(100, 200) if n % 3 == 0)
+    assert elapsed < 3.0, f"{elapsed:.2f} s"

@@ -1,0 +1,93 @@
+"""The packaged build's smoke test contract: with DDCASE_SMOKE_QUIT_AFTER_MS=N the app opens its
+window as usual and quits with status 0 after N ms; a window that could not be shown exits
+non-zero, and promptly (a message box waiting for a click must not hang the build)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ddcase.services.session_lock import SessionLock
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _environment(tmp_path: Path, quit_after_ms: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        DDCASE_SMOKE_QUIT_AFTER_MS=str(quit_after_ms),
+        PYTHONPATH=str(SRC),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),  # no settings or logs in the tester's home
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
+    env.pop("DDCASE_DB", None)
+    return env
+
+
+def _run_app(tmp_path: Path, db: Path, quit_after_ms: int) -> tuple[int, float, str]:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "ddcase", "--db", str(db)],
+        env=_environment(tmp_path, quit_after_ms),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, time.monotonic() - started, done.stderr
+
+
+def test_the_smoke_variable_opens_the_app_and_quits_cleanly(tmp_path):
+    db = tmp_path / "new.sqlite3"
+    code, seconds, stderr = _run_app(tmp_path, db, 500)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert seconds < 60
+    assert db.is_file()  # a new database, shown on the welcome page
+
+
+def test_the_smoke_run_fails_promptly_when_the_window_cannot_be_shown(tmp_path):
+    db = tmp_path / "busy.sqlite3"
+    lock = SessionLock(db)
+    lock.acquire()  # another ddcase has it: the app shows a message instead of its window
+    try:
+        code, seconds, stderr = _run_app(tmp_path, db, 300)
+    finally:
+        lock.release()
+    assert code != 0
+    assert "Traceback" not in stderr
+    assert seconds < 60
+
+
+def test_run_in_process_shows_the_welcome_page_then_quits_with_status_0(
+    tmp_path, qapp, settings, monkeypatch
+):
+    from ddcase.cli import open_services
+    from ddcase.ui.app import run
+    from ddcase.ui.main_window import MainWindow
+
+    monkeypatch.setenv("DDCASE_SMOKE_QUIT_AFTER_MS", "300")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs the GUI's own
+    seen: list[str] = []
+
+    def look() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                seen.append("welcome" if widget.stack.currentWidget() is widget.welcome_page else "pages")
+
+    QTimer.singleShot(100, look)
+    started = time.monotonic()
+    assert run(str(tmp_path / "new.sqlite3"), open_services, settings=settings) == 0
+    assert seen == ["welcome"]
+    assert time.monotonic() - started < 30
+    lock = SessionLock(tmp_path / "new.sqlite3")
+    lock.acquire()  # released on exit: this would raise AlreadyOpenError otherwise
+    lock.release()
