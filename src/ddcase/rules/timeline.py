@@ -122,6 +122,8 @@ def months_figures(
     mutual: list[list[ClientMonth]] = [[] for _ in months]
     excluded: list[list[ClientMonth]] = [[] for _ in months]
     for facts in clients:
+        if team is not None and not any(e.team == team for e in facts.episodes):
+            continue  # SPEC §1: a client counts for a team only through an episode of that team
         for i, result in enumerate(judge_rules(facts, rules)):
             if result is None or (team is not None and team not in result.teams):
                 continue
