@@ -109,7 +109,6 @@ class FiguresService:
                 last.last_day,
                 min(contacts_from, first.first_day),
                 written_contacts_count=any(d.written_contacts_count for d in in_force),
-                team=team,
             )
         return months_figures(clients, months, in_force, team)
 

@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
@@ -339,13 +338,7 @@ _WRITTEN_MODES = [m.value for m in ContactMode if m.is_written]
 
 
 def figure_facts(
-    session: Session,
-    first: date,
-    last: date,
-    contacts_from: date,
-    *,
-    written_contacts_count: bool,
-    team: str | None = None,
+    session: Session, first: date, last: date, contacts_from: date, *, written_contacts_count: bool
 ) -> list[ClientFacts]:
     """What the monthly figures need of every client with a mental_health and a substance_misuse
     episode both overlapping first..last: `histories`, lighter. Only the columns the rules read,
@@ -354,21 +347,8 @@ def figure_facts(
     counts, and not written unless `written_contacts_count`) from `contacts_from` to `last`.
     Episodes come in the order they were recorded.
 
-    With `team`, only the clients with an episode of that team overlapping first..last (the only
-    ones who can count for it).
-
     Four queries whatever the number of clients.
     """
-    overlapping = and_(
-        EpisodeRow.start_date <= last, or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first)
-    )
-
-    def in_team(client_id: Any) -> list[Any]:
-        if team is None:
-            return []
-        of_team = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.team == team)
-        return [client_id.in_(of_team)]
-
     connection = session.connection()
     organisation = {
         id_: name for id_, name in connection.execute(select(OrganisationRow.id, OrganisationRow.name))
@@ -394,7 +374,10 @@ def figure_facts(
             EpisodeRow.end_date,
         )
         .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
-        .where(overlapping, *in_team(EpisodeRow.client_id))
+        .where(
+            EpisodeRow.start_date <= last,
+            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+        )
         .order_by(EpisodeRow.client_id, EpisodeRow.id)
     ).all():
         (
@@ -423,7 +406,6 @@ def figure_facts(
     if not both:
         return []
     counting = [
-        *in_team(ContactRow.client_id),
         ContactRow.date >= contacts_from,
         ContactRow.date <= last,
         ContactRow.outcome == Outcome.ATTENDED.value,
