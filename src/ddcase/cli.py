@@ -132,6 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", parents=[common], help="anonymise clients whose last episode ended before a date"
     )
     purge.add_argument("--before", type=_date, required=True, metavar="YYYY-MM-DD")
+
+    move = commands.add_parser(
+        "migrate-to",
+        parents=[common],
+        help="copy this log (--db) into a PostgreSQL team database (all or nothing; adds only what is missing)",
+    )
+    move.add_argument("url", metavar="URL", help="the team database, postgresql+psycopg://you@host/db")
+
+    setup = commands.add_parser(
+        "team-setup",
+        parents=[common],
+        help="for the database administrator: set up a PostgreSQL team database's roles, or add a person",
+    )
+    setup.add_argument("--add-user", metavar="NAME", help="create a person's login (or change their role)")
+    setup.add_argument("--role", choices=["coordinator", "manager", "readonly"])
+    setup.add_argument(
+        "--no-password",
+        action="store_true",
+        help="the person logs in by certificate or GSSAPI (Kerberos), so no password is set",
+    )
     return parser
 
 
@@ -141,7 +161,14 @@ def open_services(db_argument: str | None) -> Services:
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
-    from ddcase.storage.database import Database, database_url, make_engine, sqlite_path
+    from ddcase.storage.database import (
+        Database,
+        database_url,
+        database_user,
+        make_engine,
+        sqlite_path,
+        translate_errors,
+    )
     from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
@@ -150,9 +177,11 @@ def open_services(db_argument: str | None) -> Services:
         check_before_opening(path)  # damaged, foreign or newer files are refused untouched
     engine = make_engine(url)
     try:
-        before = backup_before_migration(engine, _local_now())
-        migrate(engine)
-        services = Services.build(Context(Database(engine)))
+        with translate_errors():
+            before = backup_before_migration(engine, _local_now())
+            migrate(engine)
+            user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
+        services = Services.build(Context(Database(engine), user=user))
         services.backup.after_start_up(before)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
@@ -303,6 +332,55 @@ def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_UNEXPECTED
 
 
+def _migrate_to(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.storage.database import database_url
+
+    target_url = database_url(args.url)
+    if not target_url.startswith("postgresql"):
+        raise DomainError(
+            "migrate-to copies into a PostgreSQL team database: give its postgresql+psycopg:// URL."
+        )
+    target = open_services(target_url)
+    try:
+        if target.context.db.url == app.context.db.url:
+            raise DomainError("The log and the team database are the same database; nothing was copied.")
+        summary = target.team_database.bring_in(app.context, app.context.db.url)
+    finally:
+        target.close()
+    print(summary, file=out)
+    return EXIT_OK
+
+
+def _team_setup(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    if args.add_user is None:
+        if args.role or args.no_password:
+            raise DomainError("--role and --no-password go with --add-user NAME.")
+        print(app.team_database.setup(), file=out)
+        return EXIT_OK
+    if args.role is None:
+        raise DomainError("--add-user needs --role coordinator, manager or readonly.")
+    password = None if args.no_password else _ask_new_password(args.add_user)
+    print(app.team_database.add_user(args.add_user, args.role, password), file=out)
+    return EXIT_OK
+
+
+def _ask_new_password(name: str) -> str:
+    """Typed twice on the terminal, never echoed, never stored (the server gets a SCRAM verifier)."""
+    import getpass
+
+    if not sys.stdin or not sys.stdin.isatty():
+        raise DomainError(
+            "A new password is typed at a terminal: run this in one, or give --no-password for "
+            "certificate or GSSAPI log-in."
+        )
+    first = getpass.getpass(f"New password for {name}: ")
+    if len(first) < 12:
+        raise DomainError("Use a password of at least 12 characters; nothing was changed.")
+    if getpass.getpass("Type it again: ") != first:
+        raise DomainError("The two passwords differ; nothing was changed.")
+    return first
+
+
 def _backup(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     made = app.backup.backup(args.to)
     print(f"Backup made and checked: {made.path} ({made.size // 1024} KiB).", file=out)
@@ -344,4 +422,6 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "backup": _backup,
     "restore": lambda app, args, out: _restore(args, out),
     "purge": _purge,
+    "migrate-to": _migrate_to,
+    "team-setup": _team_setup,
 }

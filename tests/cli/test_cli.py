@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,19 +23,43 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    assert main(["demo", "--db", str(path), "--seed", "3"]) == 0
-    return path
+def demo_template(backend: str, tmp_path_factory, request) -> Iterator[str]:
+    """`ddcase demo --seed 3` once per module and database: a file, or a PostgreSQL database
+    that each test's database is copied from."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        assert main(["demo", "--db", str(path), "--seed", "3"]) == 0
+        yield str(path)
+        return
+    admin = request.getfixturevalue("pg_admin")
+    name = admin.create_database(prefix="demo")
+    assert main(["demo", "--db", admin.url(name), "--seed", "3"]) == 0
+    yield name
+    admin.drop_database(name)
 
 
 @pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path, capsys) -> str:
-    """A fresh copy of the demo database for each test (the engine was closed, so no WAL)."""
+def demo_db(backend: str, demo_template: str, tmp_path: Path, capsys, request) -> str:
+    """A fresh copy of the demo database for each test (the engine was closed, so no WAL):
+    a file path on SQLite, a URL on PostgreSQL."""
     capsys.readouterr()
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    return str(path)
+    if backend == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copyfile(demo_template, path)
+        return str(path)
+    return request.getfixturevalue("pg_database")(demo_template)
+
+
+def execute_raw(target: str, sql: str) -> None:
+    """Change the database behind ddcase's back (a tamperer, an older or newer version)."""
+    from sqlalchemy import create_engine, text
+
+    from ddcase.storage.database import database_url
+
+    engine = create_engine(database_url(target))
+    with engine.begin() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
 
 
 def test_no_arguments_but_a_bad_command_is_a_usage_error(capsys):
@@ -47,11 +72,12 @@ def test_a_malformed_month_is_a_usage_error(capsys, tmp_path):
     assert code == 2 and "2026-13" in err
 
 
-def test_the_database_comes_from_the_environment_when_not_given(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("DDCASE_DB", str(tmp_path / "env.sqlite3"))
+def test_the_database_comes_from_the_environment_when_not_given(capsys, db_target, monkeypatch):
+    monkeypatch.setenv("DDCASE_DB", db_target)
     code, out, _ = run(capsys, "figures", "--month", "2026-10", "--json")
     assert code == 0 and json.loads(out)["mutual_clients"] == 0
-    assert (tmp_path / "env.sqlite3").exists()
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and "Audit trail: intact (" in out
 
 
 def test_demo_twice_refuses_the_second_time_and_if_empty_succeeds(capsys, demo_db):
@@ -200,19 +226,59 @@ def test_check_reports_an_intact_database(capsys, demo_db):
 
 
 def test_check_finds_a_tampered_audit_entry(capsys, demo_db):
-    import sqlite3
-
-    with sqlite3.connect(demo_db) as raw:  # someone holding the file can drop the guard
-        raw.execute("DROP TRIGGER audit_event_no_update")
-        raw.execute("UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1")
+    if demo_db.startswith("postgresql"):  # a superuser can switch the guard off
+        execute_raw(demo_db, "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
+    else:  # someone holding the file can drop the guard
+        execute_raw(demo_db, "DROP TRIGGER audit_event_no_update")
+    execute_raw(demo_db, "UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1")
     code, out, _ = run(capsys, "check", "--db", demo_db)
     assert code == 1 and "entry 1 was altered" in out
 
 
 def test_a_newer_database_is_refused_with_exit_2(capsys, demo_db):
-    import sqlite3
-
-    with sqlite3.connect(demo_db) as raw:
-        raw.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    execute_raw(demo_db, "UPDATE alembic_version SET version_num = 'ffff'")
     code, _, err = run(capsys, "figures", "--db", demo_db, "--month", "2026-10")
     assert code == 2 and "newer version of ddcase" in err
+
+
+def test_the_same_demo_gives_identical_figures_on_sqlite_and_postgresql(capsys, tmp_path, pg_database):
+    """Issue 6: a manager's laptop shows the same figures as the team database. Every month of
+    the demo, the whole service and each team, compared as JSON."""
+    targets = [str(tmp_path / "demo.sqlite3"), pg_database()]
+    for target in targets:
+        assert run(capsys, "demo", "--db", target, "--seed", "5")[0] == 0
+    last = Month.of(date.today())
+    first = last.plus(-23)
+    teams = [None, "Luton North CMHT"]
+
+    def outputs(target: str) -> list[dict]:
+        found = []
+        for team in teams:
+            team_args = ["--team", team] if team else []
+            code, out, _ = run(
+                capsys,
+                "series",
+                "--db",
+                target,
+                "--from",
+                str(first),
+                "--to",
+                str(last),
+                "--json",
+                *team_args,
+            )
+            assert code == 0
+            found.append(json.loads(out))
+        from ddcase.cli import open_services
+        from ddcase.services.output import month_json
+
+        services = open_services(target)  # one connection for the 24 months: the same call as `figures`
+        try:
+            found += [month_json(services.figures.month(first.plus(i))) for i in range(24)]
+        finally:
+            services.close()
+        return found
+
+    on_sqlite, on_postgresql = (outputs(t) for t in targets)
+    assert on_sqlite == on_postgresql
+    assert sum(f["mutual_clients"] for f in on_sqlite[len(teams) :]) > 1000

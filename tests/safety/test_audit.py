@@ -110,6 +110,16 @@ def tampered(casework, engine, db_url):
     for ref in ("T1", "T2", "T3"):
         casework.save_client(Client(ref, "AB"))
     engine.dispose()
+    if db_url.startswith("postgresql"):  # a superuser can switch the guard off
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        conn = psycopg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(False))
+        conn.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
+        conn.executescript = conn.execute  # type: ignore[attr-defined]  # the sqlite3 spelling
+        yield conn
+        conn.close()
+        return
     path = db_url.removeprefix("sqlite:///")
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER audit_event_no_update")

@@ -93,10 +93,10 @@ def test_rotation_keeps_seven_days_and_four_weeks(tmp_path):
 
 def test_a_migration_is_preceded_by_a_verified_backup(tmp_path, capsys):
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from ddcase.storage.database import make_engine
     from ddcase.storage.migrations import alembic_config
-    from ddcase.storage.schema import HEAD_REVISION
 
     path = tmp_path / "old.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
@@ -110,7 +110,8 @@ def test_a_migration_is_preceded_by_a_verified_backup(tmp_path, capsys):
     with sqlite3.connect(pre.path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
 
 
 def test_restore_puts_the_backup_back_and_keeps_the_current_file_aside(capsys, db, tmp_path):

@@ -12,6 +12,7 @@ from ddcase.storage.database import Database, make_engine
 from ddcase.storage.migrations import NewerDatabaseError, NotDdcaseDatabaseError, migrate, plan
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_runs_wal_full_sync_and_foreign_keys(engine):
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -26,6 +26,13 @@ from ddcase.domain import (  # noqa: E402
 MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
 
 
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The window's tests run on SQLite; the services under it run on both databases in
+    tests/storage, tests/services and tests/cli (tests/conftest.py)."""
+    return "sqlite"
+
+
 @pytest.fixture
 def services(context):
     from ddcase.services.registry import Services

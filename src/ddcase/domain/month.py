@@ -7,11 +7,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import total_ordering
+from functools import cache, total_ordering
 
 from ddcase.domain.errors import DomainError
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+
+@cache
+def _last_day(year: int, month: int) -> date:
+    # Cached: the rules ask for it once per contact and month (a trust's series: millions).
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 @total_ordering
@@ -49,7 +55,7 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return _last_day(self.year, self.month)
 
     @property
     def days(self) -> int:

@@ -193,6 +193,9 @@ class FiguresService:
             )
             contacts_from = first.last_day - timedelta(days=widest - 1)
             histories = repository.histories(
-                session, first.first_day, last.last_day, min(contacts_from, first.first_day)
+                session,
+                first.first_day,
+                last.last_day,
+                min(contacts_from, first.first_day),
             )
         return versions, histories

@@ -46,7 +46,9 @@ class MaintenanceService:
                     db_message += f"; {len(broken)} broken links between records"
             else:
                 session.execute(text("SELECT 1"))
-                db_ok, db_message = True, "server reachable"
+                version = session.execute(text("SHOW server_version")).scalar()
+                who = session.execute(text("SELECT current_user")).scalar()
+                db_ok, db_message = True, f"server reachable: PostgreSQL {version}, connected as {who}"
             chain = audit.verify(session)
             guarded = audit.append_only_guard(session)
         if chain.intact:

@@ -55,6 +55,12 @@ class Services:
         return DemoService(self.context)
 
     @property
+    def team_database(self):  # type: ignore[no-untyped-def]  # imported lazily: PostgreSQL only
+        from ddcase.services.team_database import TeamDatabaseService
+
+        return TeamDatabaseService(self.context)
+
+    @property
     def backup(self):  # type: ignore[no-untyped-def]
         from ddcase.services.backup import BackupService
 

@@ -9,9 +9,7 @@ audit entry with no client identifiers.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from ddcase.services.figures import FiguresService, Series
 from ddcase.services.notes import NotesService
 from ddcase.services.team import TeamService
 from ddcase.storage import audit, repository
+from ddcase.storage.files import write_private
 from ddcase.storage.repository import PrintedFigures
 
 CHART_MONTHS = 24
@@ -272,27 +271,11 @@ def _revision(printed: PrintedFigures, version: int, mutual_clients: int, jointl
 
 
 def _write_privately(out: Path, data: bytes) -> None:
-    """Write atomically (a temporary file in the same folder, then a rename) and readable by the
-    owner only: the follow-up list names clients by reference."""
-    folder = out.parent if str(out.parent) else Path(".")
+    """Written atomically and readable by the owner only: the follow-up list names clients by
+    reference."""
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".ddcase-report-", suffix=".tmp", dir=folder)
+        write_private(out if str(out.parent) else Path(".") / out, data)
     except OSError as error:
-        raise DomainError(
-            f"Could not write to {folder}: {error.strerror or error}; nothing was written."
-        ) from error
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, out)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise DomainError(
             f"Could not write {out}: {error.strerror or error}; nothing was written."
         ) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

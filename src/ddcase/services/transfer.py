@@ -10,7 +10,6 @@ of queries whatever the number of rows), with one audit entry for the whole impo
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import difflib
 import functools
@@ -18,7 +17,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +54,7 @@ from ddcase.domain.validation import (
 )
 from ddcase.services.base import Context
 from ddcase.storage import audit, repository
+from ddcase.storage.files import write_private
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 
 WORKERS = "workers.csv"
@@ -920,7 +919,7 @@ class TransferService:
             for file, rows in tables.items():
                 path = folder / file
                 try:
-                    _write_atomic(path, _csv_bytes(COLUMNS[file], rows))
+                    write_private(path, _csv_bytes(COLUMNS[file], rows))
                 except OSError as error:
                     raise DomainError(
                         f"Could not write {path}: {error.strerror or error}. The export is incomplete."
@@ -1038,20 +1037,3 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, mode=0o700, exist_ok=True)
     except OSError as error:
         raise DomainError(f"Could not create the folder {folder}: {error.strerror or error}") from error
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: a reader sees the old
-    file or the new one, never half of one. The file is readable by its owner only (0600)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -131,7 +131,11 @@ def append_only_guard(session: Session) -> bool:
     if dialect == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
     elif dialect == "postgresql":
-        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal"
+        # A trigger switched off (ALTER TABLE ... DISABLE TRIGGER) guards nothing either.
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
+            "AND NOT tgisinternal AND tgenabled <> 'D'"
+        )
     else:
         return True
     names = {row[0] for row in session.execute(text(query))}

@@ -9,17 +9,18 @@ No engine exists at import; `make_engine` builds one.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -29,10 +30,18 @@ log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "ddcase_write"
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL: no statement may hold a shared team database for longer than this.
+STATEMENT_TIMEOUT_MS = 120_000
+
+PasswordPrompt = Callable[[str], "str | None"]
 
 
 class StorageError(DomainError):
     """The database could not do what was asked; the message says why in plain words."""
+
+
+class PermissionDeniedError(StorageError):
+    """The team database refused: this person's role may not do that (docs/team-database.md)."""
 
 
 def database_url(path_or_url: str | os.PathLike[str]) -> str:
@@ -51,8 +60,15 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
-    """An engine for SQLite or PostgreSQL with ddcase's connection settings."""
+def make_engine(
+    url: str, *, foreign_keys: bool = True, password_prompt: PasswordPrompt | None = None, **kwargs: Any
+) -> Engine:
+    """An engine for SQLite or PostgreSQL with ddcase's connection settings.
+
+    PostgreSQL: a password in the URL is used (tests and scripts only); otherwise libpq finds one
+    in ~/.pgpass, PGPASSFILE or a service file, or needs none (certificates, GSSAPI). Only when the
+    server still asks for one is `password_prompt` called (by default: getpass, when stdin is a
+    terminal); the answer is kept in memory for this process's reconnections, never written."""
     parsed = make_url(url)
     # Error messages (and so the log) never carry the values of a statement: client data.
     kwargs.setdefault("hide_parameters", True)
@@ -64,8 +80,50 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        connect_args = {
+            "application_name": "ddcase",
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            **kwargs.pop("connect_args", {}),
+        }
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+        _configure_postgresql(engine, password_prompt or terminal_password_prompt)
+        return engine
     return create_engine(url, **kwargs)
+
+
+def terminal_password_prompt(where: str) -> str | None:
+    """Ask on the terminal; None (no prompt) when there is no terminal to ask on."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {where}: ")
+
+
+def _asks_for_password(error: Exception) -> bool:
+    text = str(error).lower()
+    return "no password supplied" in text or "password authentication failed" in text
+
+
+def _configure_postgresql(engine: Engine, prompt: PasswordPrompt) -> None:
+    remembered: dict[str, str] = {}
+    url = engine.url
+    where = f"{url.username or getpass.getuser()}@{url.host or 'localhost'}/{url.database or ''}"
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        if "password" in remembered and not cparams.get("password"):
+            cparams["password"] = remembered["password"]
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if cparams.get("password") or not _asks_for_password(error):
+                raise
+            answer = prompt(where)
+            if not answer:
+                raise
+            cparams["password"] = answer
+            connection = dialect.connect(*cargs, **cparams)
+            remembered["password"] = answer
+            return connection
 
 
 def _prepare_folder(folder: Path) -> None:
@@ -98,6 +156,16 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get(_WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def database_user(engine: Engine) -> str | None:
+    """Who the database knows this person as: on a shared PostgreSQL database each person
+    connects as their own role (docs/team-database.md), so that name is what the audit trail
+    and "changed by" quote. None for SQLite, where the log's user is the computer's login."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT current_user").scalar()
 
 
 class Database:
@@ -147,14 +215,71 @@ def translate_errors() -> Iterator[None]:
         ) from error
     except OperationalError as error:
         raise StorageError(describe_operational_error(error)) from error
+    except ProgrammingError as error:
+        if _sqlstate(error) == "42501" or "permission denied" in str(error.orig).lower():
+            raise PermissionDeniedError(describe_permission_error(error)) from error
+        raise
+    except IntegrityError as error:
+        if _sqlstate(error) == "23505" or "unique constraint failed" in str(error.orig).lower():
+            # Two people saved the same new record at the same moment: the checks before the
+            # INSERT both passed, the database's unique key refused the second.
+            raise ConflictError(
+                "Someone else saved the same record at the same moment; nothing was saved. "
+                "Reload and try again."
+            ) from error
+        raise
     except DBAPIError as error:
         if error.connection_invalidated:
             raise StorageError("The connection to the database was lost; nothing was saved.") from error
         raise
 
 
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+# What each table holds, in the words of "You do not have permission to ...".
+_TABLE_ACTIONS = {
+    "definition_version": "change the operational definition",
+    "annotation": "change the chart notes",
+    "measure_settings": "change the team's aim and baseline",
+    "setting": "change the team settings",
+    "client": "record or edit clients",
+    "episode": "record or edit episodes",
+    "contact": "record or edit contacts",
+    "worker": "record or edit workers",
+    "organisation": "record or edit organisations",
+    "audit_event": "write to the audit trail",
+    "report_snapshot": "record a report",
+}
+
+
+def describe_permission_error(error: DBAPIError) -> str:
+    text = str(error.orig)
+    action = "do that"
+    for table, words in _TABLE_ACTIONS.items():
+        if f"table {table}" in text or f"sequence {table}_" in text:
+            action = words
+            break
+    return (
+        f"You do not have permission to {action} in this team database; nothing was saved. "
+        "Ask your team's manager or the database administrator if you need to."
+    )
+
+
 def describe_operational_error(error: DBAPIError) -> str:
     text = str(error.orig).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return (
+            "The team database did not accept the password (or none was given). "
+            "See docs/team-database.md: passwords belong in a .pgpass file or are asked for."
+        )
+    if "connection refused" in text or "could not connect" in text or "timeout expired" in text:
+        return "The team database server could not be reached; check the network and the address."
+    if "does not exist" in text and ("database" in text or "role" in text):
+        return f"The team database refused the connection: {error.orig}"
+    if "statement timeout" in text:
+        return "The team database took too long to answer; nothing was saved. Try again later."
     if "database or disk is full" in text or "disk full" in text:
         return "The disk is full: nothing was saved. Free some space and try again."
     if "locked" in text or "busy" in text:

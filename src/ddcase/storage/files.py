@@ -7,10 +7,12 @@ exactly as it was, and the message says what to do next.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,6 +129,24 @@ def make_private_folder(folder: Path) -> Path:
         except OSError:
             pass
     return folder
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write atomically and readable by the owner only (0600): a temporary file beside `path`,
+    flushed to disk, then renamed over it, so a reader sees the old file or the new one, never
+    half of one. Raises OSError; nothing is left behind on failure."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def fsync_file(path: Path) -> None:

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import ProgrammingError
 
 from ddcase.domain import DomainError
 
@@ -92,7 +93,17 @@ def migrate(engine: Engine, script_location: Path = SCRIPT_LOCATION) -> Migratio
         try:
             with conn.begin():
                 config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+                try:
+                    command.upgrade(config, "head")
+                except ProgrammingError as error:
+                    if getattr(error.orig, "sqlstate", None) != "42501":
+                        raise
+                    # A team database belongs to its administrator; users may not change it.
+                    raise SchemaError(
+                        "This team database must be upgraded for this version of ddcase, and your "
+                        "account may not do that: ask the database administrator to run "
+                        "`ddcase team-setup` (docs/team-database.md). Nothing was changed."
+                    ) from error
                 if is_sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:

@@ -296,36 +296,139 @@ def apply_contact(
 # ---------------------------------------------------------------- histories for the rules
 
 
-def histories(session: Session, first: date, last: date, contacts_from: date) -> list[ClientHistory]:
-    """Every client with a mental_health and a substance_misuse episode both overlapping
-    first..last, with all their episodes and their contacts from `contacts_from` to `last`.
+_SERVICES = {s.value: s for s in Service}
+_KINDS = {k.value: k for k in ContactKind}
+_MODES = {m.value: m for m in ContactMode}
+_OUTCOMES = {o.value: o for o in Outcome}
+_ROUTES = {r.value: r for r in ReferralRoute}
 
-    Set-based: three queries whatever the number of clients.
+
+def histories(
+    session: Session,
+    first: date,
+    last: date,
+    contacts_from: date,
+) -> list[ClientHistory]:
+    """Every client with a mental_health and a substance_misuse episode both overlapping
+    first..last, with all their episodes and their contacts from `contacts_from` to `last`
+    (the to-do list follows up missed appointments; the figures use the lighter `figure_facts`).
+
+    Set-based: three queries whatever the number of clients. Rows are read as plain columns,
+    not ORM objects (a trust's month is tens of thousands of contacts), and in a fixed order, so
+    that both databases hand the rules the same sequence.
     """
     overlapping = and_(
         EpisodeRow.start_date <= last, or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first)
     )
     mh = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.MENTAL_HEALTH.value)
     sm = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.SUBSTANCE_MISUSE.value)
-    candidates = mh.intersect(sm).subquery()
-    client_rows = session.scalars(select(ClientRow).where(ClientRow.id.in_(select(candidates.c.client_id))))
-    by_id = {row.id: client_value(row) for row in client_rows}
+    candidates = select(mh.intersect(sm).subquery().c.client_id)
+    by_id: dict[int, Client] = {}
+    for row in session.execute(
+        select(
+            ClientRow.id,
+            ClientRow.client_ref,
+            ClientRow.initials,
+            ClientRow.nhs_number,
+            ClientRow.date_of_birth,
+            ClientRow.ethnicity,
+            ClientRow.referral_route,
+            ClientRow.consent_to_share_on,
+            ClientRow.version,
+        )
+        .where(ClientRow.id.in_(candidates))
+        .order_by(ClientRow.client_ref)
+    ):
+        by_id[row.id] = Client(
+            client_ref=row.client_ref,
+            initials=row.initials,
+            nhs_number=row.nhs_number,
+            date_of_birth=row.date_of_birth,
+            ethnicity=row.ethnicity,
+            referral_route=_ROUTES[row.referral_route] if row.referral_route else None,
+            consent_to_share_on=row.consent_to_share_on,
+            id=row.id,
+            version=row.version,
+        )
     if not by_id:
         return []
+    refs = {id_: client.client_ref for id_, client in by_id.items()}
     episodes: dict[int, list[Episode]] = defaultdict(list)
-    for row, ref, org, worker in session.execute(
-        _episode_query().where(EpisodeRow.client_id.in_(select(candidates.c.client_id)), overlapping)
+    for row in session.execute(
+        select(
+            EpisodeRow.id,
+            EpisodeRow.client_id,
+            EpisodeRow.service,
+            EpisodeRow.team,
+            EpisodeRow.start_date,
+            EpisodeRow.end_date,
+            EpisodeRow.version,
+            OrganisationRow.name.label("organisation"),
+            WorkerRow.name.label("worker"),
+        )
+        .join(OrganisationRow, EpisodeRow.organisation_id == OrganisationRow.id)
+        .outerjoin(WorkerRow, EpisodeRow.worker_id == WorkerRow.id)
+        .where(EpisodeRow.client_id.in_(candidates), overlapping)
+        .order_by(EpisodeRow.client_id, EpisodeRow.service, EpisodeRow.start_date, EpisodeRow.id)
     ):
-        episodes[row.client_id].append(episode_value(row, ref, org, worker))
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for row, ref, mh_name, sm_name in session.execute(
-        _contact_query().where(
-            ContactRow.client_id.in_(select(candidates.c.client_id)),
+        episodes[row.client_id].append(
+            Episode(
+                client_ref=refs[row.client_id],
+                service=_SERVICES[row.service],
+                organisation=row.organisation,
+                start_date=row.start_date,
+                end_date=row.end_date,
+                team=row.team,
+                worker=row.worker,
+                id=row.id,
+                version=row.version,
+            )
+        )
+    names = worker_names(session)
+    names[None] = None  # type: ignore[index]
+    query = (
+        select(
+            ContactRow.id,
+            ContactRow.client_id,
+            ContactRow.date,
+            ContactRow.kind,
+            ContactRow.mode,
+            ContactRow.outcome,
+            ContactRow.mh_worker_id,
+            ContactRow.sm_worker_id,
+            ContactRow.client_present,
+            ContactRow.duration_minutes,
+            ContactRow.note,
+            ContactRow.version,
+        )
+        .where(
+            ContactRow.client_id.in_(candidates),
             ContactRow.date >= contacts_from,
             ContactRow.date <= last,
         )
+        .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
+    )
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    # Tuples unpacked, not Row attributes: this loop runs for every contact of the month.
+    for id_, client_id, day, kind, mode, outcome, mh, sm, present, minutes, note, version in session.execute(
+        query
     ):
-        contacts[row.client_id].append(contact_value(row, ref, mh_name, sm_name))
+        contacts[client_id].append(
+            Contact(
+                refs[client_id],
+                day,
+                _KINDS[kind],
+                _MODES[mode],
+                _OUTCOMES[outcome],
+                names[mh],
+                names[sm],
+                present,
+                minutes,
+                note,
+                id_,
+                version,
+            )
+        )
     return [
         ClientHistory(client, tuple(episodes[id_]), tuple(contacts[id_])) for id_, client in by_id.items()
     ]
@@ -505,6 +608,12 @@ def annotations(session: Session, team: str | None = None) -> list[Annotation]:
         query = query.where(AnnotationRow.team.in_(["", team]))
     else:
         query = query.where(AnnotationRow.team == "")
+    return [annotation_value(r) for r in session.scalars(query)]
+
+
+def all_annotations(session: Session) -> list[Annotation]:
+    """Every chart note, of every team."""
+    query = select(AnnotationRow).order_by(AnnotationRow.month, AnnotationRow.id)
     return [annotation_value(r) for r in session.scalars(query)]
 
 

@@ -106,8 +106,8 @@ class ContactRow(SQLModel, table=True):
     __tablename__ = "contact"
     __table_args__ = (
         Index("ix_contact_client_date", "client_id", "date"),
-        # Covers the figures' query (a date range, then what the rules read): docs/performance.md.
-        Index("ix_contact_counting", "date", "outcome", "kind", "mode", "client_id"),
+        # Covers the figures' query (storage/repository.histories): no table reads needed.
+        Index("ix_contact_figures", "date", "client_id", "outcome", "kind", "mode"),
     )
     __mapper_args__ = {"version_id_col": _contact_version}
     id: int | None = Field(default=None, primary_key=True)
