@@ -169,7 +169,7 @@ def open_services(db_argument: str | None) -> Services:
         sqlite_path,
         translate_errors,
     )
-    from ddcase.storage.migrations import migrate
+    from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
     path = sqlite_path(url)

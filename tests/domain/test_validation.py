@@ -378,3 +378,15 @@ def test_worker_problems(changes, problem_fields):
 )
 def test_definition_parameters_have_sensible_bounds(changes, problem_fields):
     assert fields(check_definition(Definition(**changes))) == problem_fields
+
+
+def test_the_control_character_check_is_unicodes_cc_category_except_the_line_feed():
+    import sys
+    import unicodedata
+
+    from ddcase.domain.validation import text_problem
+
+    controls = {chr(n) for n in range(sys.maxunicode + 1) if unicodedata.category(chr(n)) == "Cc"} - {"\n"}
+    flagged = {ch for ch in map(chr, range(0x3000)) if text_problem("note", f"a{ch}b")}
+    assert flagged == {ch for ch in controls if ord(ch) < 0x3000}
+    assert max(map(ord, controls)) < 0x3000

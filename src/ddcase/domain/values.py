@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from ddcase.domain.enums import (
     ContactKind,
@@ -154,6 +155,40 @@ class ClientHistory:
     client: Client
     episodes: tuple[Episode, ...]
     contacts: tuple[Contact, ...]
+
+
+class ContactFact(NamedTuple):
+    """What the figures read of a contact: SPEC §2, "only a contact's client, kind, mode, outcome
+    and date matter". A plain tuple, so that a year of a trust's contacts loads quickly."""
+
+    date: date
+    kind: ContactKind
+    mode: ContactMode
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFacts:
+    """What the monthly figures need of one client: the client's reference, initials and consent
+    date, every episode (in a fixed order) and the contacts that could count (SPEC §1), as facts.
+    Judged by the rules exactly as the `ClientHistory` it was read from."""
+
+    client_ref: str
+    initials: str
+    consent_to_share_on: date | None
+    episodes: tuple[Episode, ...]
+    contacts: tuple[ContactFact, ...]
+
+    @classmethod
+    def of(cls, history: ClientHistory) -> ClientFacts:
+        client = history.client
+        return cls(
+            client.client_ref,
+            client.initials,
+            client.consent_to_share_on,
+            history.episodes,
+            tuple(ContactFact(c.date, c.kind, c.mode, c.outcome) for c in history.contacts),
+        )
 
 
 def definition_in_force(versions: list[Definition], month: Month) -> Definition:

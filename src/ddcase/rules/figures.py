@@ -22,9 +22,10 @@ from ddcase.domain import (
     ExclusionReason,
     Month,
     Service,
+    window_start,
 )
 from ddcase.rules import criteria
-from ddcase.rules.mutual import day_count, mutual_intervals, overlaps
+from ddcase.rules.mutual import Interval, mutual_intervals, overlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +91,9 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
     """
     episodes = history.episodes
     intervals = mutual_intervals(episodes, month)
-    days = day_count(intervals)
-    if days == 0:
+    if not intervals:
         return None
-    last_mutual_day = intervals[-1][1]
-    teams = sorted(
-        {e.team for e in episodes if e.service is Service.MENTAL_HEALTH and e.team and overlaps(e, intervals)}
-    )
-    coordinator = _worker_on(episodes, Service.MENTAL_HEALTH, last_mutual_day)
-    key_worker = _worker_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
-    provider = _organisation_on(episodes, Service.SUBSTANCE_MISUSE, last_mutual_day)
     contacts = history.contacts
-    joint_count = criteria.joint_contacts_in_window(contacts, month, definition)
-    liaison_count = criteria.liaison_contacts_in_month(contacts, month, definition)
     last_joint = max(
         (
             c.date
@@ -111,50 +102,126 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
         ),
         default=None,
     )
+    return judged(
+        history.client.client_ref,
+        history.client.initials,
+        history.client.consent_to_share_on,
+        episodes,
+        MonthRule.of(month, definition),
+        intervals,
+        joint_count=criteria.joint_contacts_in_window(contacts, month, definition),
+        liaison_count=criteria.liaison_contacts_in_month(contacts, month, definition),
+        last_joint=last_joint,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRule:
+    """Month M and the definition in force for it, with what judging each client reads of them
+    (worked out once per month, not once per client)."""
+
+    month: Month
+    definition: Definition
+    first_day: date
+    last_day: date
+    window_first: date
+    enabled: tuple[Criterion, ...]
+
+    @classmethod
+    def of(cls, month: Month, definition: Definition) -> MonthRule:
+        last_day = month.last_day
+        return cls(
+            month,
+            definition,
+            month.first_day,
+            last_day,
+            window_start(last_day, definition.joint_contact_window_days),
+            definition.enabled(),
+        )
+
+
+def judged(
+    client_ref: str,
+    initials: str,
+    consent_to_share_on: date | None,
+    episodes: Sequence[Episode],
+    rule: MonthRule,
+    intervals: Sequence[Interval],
+    *,
+    joint_count: int,
+    liaison_count: int,
+    last_joint: date | None,
+) -> ClientMonth:
+    """The client's month from its mutual days (`intervals`, not empty) and its contact counts:
+    the one place a ClientMonth is made, for `evaluate` and `rules.timeline` alike.
+
+    On the last mutual day, the episode of each side that speaks for it is the latest-started
+    open one, a named one first (of equals, the last recorded); its worker is the care
+    coordinator or key worker, and named_workers holds when both sides have one.
+    """
+    definition = rule.definition
+    days = 0
+    for start, end in intervals:
+        days += (end - start).days + 1
+    last_mutual_day = intervals[-1][1]
+    teams: set[str] = set()
+    mh: Episode | None = None
+    sm: Episode | None = None
+    mh_key: tuple[bool, date] | None = None
+    sm_key: tuple[bool, date] | None = None
+    first_mutual_day = intervals[0][0]
+    single = len(intervals) == 1
+    for e in episodes:
+        start, end = e.start_date, e.end_date
+        is_mh = e.service is Service.MENTAL_HEALTH
+        team = e.team
+        if (
+            is_mh
+            and team
+            and team not in teams
+            # Open on some mutual day: within the first..last mutual day, which is exact for
+            # a single run of mutual days.
+            and start <= last_mutual_day
+            and (end is None or end >= first_mutual_day)
+            and (single or overlaps(e, intervals))
+        ):
+            teams.add(team)
+        if start <= last_mutual_day and (end is None or last_mutual_day <= end):
+            key = (bool(e.worker and e.worker.strip()), start)
+            if is_mh:
+                if mh_key is None or key >= mh_key:
+                    mh, mh_key = e, key
+            elif sm_key is None or key >= sm_key:
+                sm, sm_key = e, key
+    coordinator = mh.worker if mh is not None and mh_key is not None and mh_key[0] else None
+    key_worker = sm.worker if sm is not None and sm_key is not None and sm_key[0] else None
+    provider = sm.organisation if sm is not None else None
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
-    judged: list[tuple[Criterion, bool]] = []
+    held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
-        checks: dict[Criterion, Callable[[], bool]] = {
-            Criterion.NAMED_WORKERS: lambda: criteria.named_workers(episodes, last_mutual_day),
-            Criterion.CONSENT: lambda: criteria.consent(history.client.consent_to_share_on, month),
-            Criterion.JOINT_CONTACT: lambda: joint_count >= definition.joint_contacts_min,
-            Criterion.LIAISON: lambda: liaison_count >= definition.liaison_contacts_min,
+        checks = {
+            Criterion.NAMED_WORKERS: coordinator is not None and key_worker is not None,
+            Criterion.CONSENT: consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
+            Criterion.JOINT_CONTACT: joint_count >= definition.joint_contacts_min,
+            Criterion.LIAISON: liaison_count >= definition.liaison_contacts_min,
         }
-        judged = [(c, checks[c]()) for c in definition.enabled()]
+        held = tuple([(c, checks[c]) for c in rule.enabled])
     return ClientMonth(
-        client_ref=history.client.client_ref,
-        initials=history.client.initials,
-        month=month,
-        definition_version=definition.version,
-        mutual_days=days,
-        excluded=excluded,
-        teams=tuple(teams),
-        criteria=tuple(judged),
-        care_coordinator=coordinator,
-        key_worker=key_worker,
-        provider=provider,
-        last_joint_contact=last_joint,
-        joint_contacts_in_window=joint_count,
-        liaison_contacts_in_month=liaison_count,
+        client_ref,
+        initials,
+        rule.month,
+        definition.version,
+        days,
+        excluded,
+        tuple(sorted(teams)),
+        held,
+        coordinator,
+        key_worker,
+        provider,
+        last_joint,
+        joint_count,
+        liaison_count,
     )
-
-
-def _open_on(episodes: Sequence[Episode], service: Service, day: date) -> list[Episode]:
-    return sorted(
-        (e for e in episodes if e.service is service and e.is_open_on(day)),
-        key=lambda e: (criteria.names_a_worker(e), e.start_date),
-    )
-
-
-def _worker_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:
-    """The named worker of the latest-started open episode of that side (a named one first)."""
-    open_episodes = _open_on(episodes, service, day)
-    return open_episodes[-1].worker if open_episodes and criteria.names_a_worker(open_episodes[-1]) else None
-
-
-def _organisation_on(episodes: Sequence[Episode], service: Service, day: date) -> str | None:
-    open_episodes = _open_on(episodes, service, day)
-    return open_episodes[-1].organisation if open_episodes else None
 
 
 def percentage(jointly_worked: int, mutual_clients: int) -> float | None:

@@ -42,7 +42,7 @@ from ddcase.storage.files import (
     quick_check,
     read_only_engine,
 )
-from ddcase.storage.migrations import SchemaError, migrate, plan
+from ddcase.storage.schema import is_current
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,8 @@ def verify_backup(path: Path) -> str:
     problems = integrity_check(path)
     if problems != ["ok"]:
         raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
+    from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
+
     engine = read_only_engine(path)
     try:
         todo = plan(engine)
@@ -255,6 +257,10 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
+    if is_current(engine):  # nothing to migrate, and no need to load Alembic to know it
+        return None
+    from ddcase.storage.migrations import plan
+
     todo = plan(engine)
     if not todo.needed or todo.current is None:
         return None
@@ -313,6 +319,8 @@ def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = No
             fsync_folder(folder)
         finally:
             _remove(temp)
+    from ddcase.storage.migrations import migrate
+
     engine = make_engine(f"sqlite:///{db_path}")
     try:
         migrate(engine)  # a backup from an older version is brought up to date

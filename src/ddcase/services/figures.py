@@ -23,6 +23,7 @@ from ddcase.domain import (
 from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
 from ddcase.rules.criteria import is_counting
 from ddcase.rules.figures import ClientMonth, GroupFigures, MonthFigures, evaluate, month_figures
+from ddcase.rules.timeline import months_figures
 
 __all__ = [
     "ClientMonth",
@@ -96,11 +97,20 @@ class FiguresService:
             raise DomainError(f"The range ends ({last}) before it starts ({first}).")
         if last.index - first.index + 1 > MAX_SERIES_MONTHS:
             raise DomainError(f"A series covers at most {MAX_SERIES_MONTHS} months.")
-        versions, histories = self._load(first, last, team, only_countable=True)
-        return [
-            month_figures(histories, m, definition_in_force(versions, m), team)
-            for m in month_range(first, last)
-        ]
+        months = list(month_range(first, last))
+        with self._db.read() as session:
+            versions = repository.definitions(session) or [Definition()]
+            in_force = [definition_in_force(versions, m) for m in months]
+            widest = max(d.joint_contact_window_days for d in in_force)
+            contacts_from = first.last_day - timedelta(days=widest - 1)
+            clients = repository.figure_facts(
+                session,
+                first.first_day,
+                last.last_day,
+                min(contacts_from, first.first_day),
+                written_contacts_count=any(d.written_contacts_count for d in in_force),
+            )
+        return months_figures(clients, months, in_force, team)
 
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
@@ -173,9 +183,9 @@ class FiguresService:
         with self._db.read() as session:
             return repository.definitions(session) or [Definition()]
 
-    def _load(
-        self, first: Month, last: Month, team: str | None = None, *, only_countable: bool = False
-    ) -> tuple[list[Definition], list[ClientHistory]]:
+    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
+        """Every contact of the clients, not only those that count: the to-do list follows up
+        missed appointments."""
         with self._db.read() as session:
             versions = repository.definitions(session) or [Definition()]
             widest = max(
@@ -187,7 +197,5 @@ class FiguresService:
                 first.first_day,
                 last.last_day,
                 min(contacts_from, first.first_day),
-                team,
-                only_countable=only_countable,
             )
         return versions, histories

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -105,8 +107,15 @@ _SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 #: Who a worker named only in episodes.csv is, by side (SPEC §1).
 _EPISODE_ROLE = {Service.MENTAL_HEALTH: Role.CARE_COORDINATOR, Service.SUBSTANCE_MISUSE: Role.KEY_WORKER}
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
+_INSERT_CHUNK = 20_000  # new contacts written per statement, so their parameters never pile up
+_INTERN_UP_TO = 80  # characters: references, names, codes and short notes
+_IMPORT_CACHE_KIB = 64 * 1024
 
 E = TypeVar("E", bound=StrEnum)
+
+#: The same few thousand dates recur a million times in a trust's contacts.csv: parse each once
+#: and share the value.
+_parse_date = functools.lru_cache(maxsize=8192)(parse_date)
 
 
 # ---------------------------------------------------------------------------------------- results
@@ -210,8 +219,14 @@ def unescape_cell(text: str) -> str:
 
 def _clean(cell: str) -> str:
     """A cell as the log stores it: unescaped, Windows line breaks inside it made plain, and
-    surrounding spaces dropped (as the app's own forms do)."""
-    return unescape_cell(cell).replace("\r\n", "\n").replace("\r", "\n").strip()
+    surrounding spaces dropped (as the app's own forms do). Short cells are interned: a trust's
+    contacts.csv repeats the same references, names and notes a million times."""
+    if cell.startswith("'"):
+        cell = unescape_cell(cell)
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    cell = cell.strip()
+    return sys.intern(cell) if len(cell) <= _INTERN_UP_TO else cell
 
 
 def _yes_no(value: bool | None) -> str:
@@ -241,7 +256,6 @@ class _Row:
 class _Table:
     file: str
     positions: dict[str, int]  # column name -> position in the header
-    rows: list[_Row] = field(default_factory=list)
     usable: bool = True  # False when the file could not be read or lacks a required column
     # Keys seen in any row, valid or not, so that other files do not report them as unknown.
     keys: set[Any] = field(default_factory=set)
@@ -349,7 +363,9 @@ def _key(cells: list[str], positions: dict[str, int], columns: tuple[str, ...]) 
     return tuple(key)
 
 
-def _read_table(path: Path, file: str, problems: _Problems) -> _Table:
+def _read_table(path: Path, file: str, problems: _Problems, on_row: Callable[[_Row], None]) -> _Table:
+    """Read the file's header, then hand each row to `on_row` as it is read (a million rows are
+    never all held at once)."""
     table = _Table(file, {})
     text = _read_text(path, file, problems)
     if text is None:
@@ -412,7 +428,7 @@ def _read_table(path: Path, file: str, problems: _Problems) -> _Table:
                     WHOLE_ROW,
                     f"a value in column {position + 1}, which has no name in the header",
                 )
-        table.rows.append(_Row(line, {name: _clean(cells[p]) for name, p in table.positions.items()}))
+        on_row(_Row(line, {name: _clean(cells[p]) for name, p in table.positions.items()}))
     return table
 
 
@@ -454,7 +470,7 @@ class _RowReader:
         if value == "":
             return None
         try:
-            return parse_date(value)
+            return _parse_date(value)
         except ValueError as error:
             self.add(column, str(error))
             return None
@@ -564,20 +580,25 @@ class _Parsed:
 
 
 def _parse(paths: dict[str, Path], today: date, problems: _Problems) -> _Parsed:
-    parsed = _Parsed({file: _read_table(path, file, problems) for file, path in paths.items()})
+    parsed = _Parsed({})
     readers: dict[str, Any] = {
         WORKERS: (_parse_worker, parsed.workers, False),
         CLIENTS: (_parse_client, parsed.clients, True),
         EPISODES: (_parse_episode, parsed.episodes, True),
         CONTACTS: (_parse_contact, parsed.contacts, True),
     }
-    for file, table in parsed.tables.items():
+    for file, path in paths.items():
         parse, out, needs_today = readers[file]
-        for row in table.rows:
+
+        def on_row(
+            row: _Row, file: str = file, parse: Any = parse, out: Any = out, needs_today: bool = needs_today
+        ) -> None:
             r = _RowReader(file, row, problems)
             value = parse(r, today) if needs_today else parse(r)
             if r.ok:
                 out.append((row.line, value))
+
+        parsed.tables[file] = _read_table(path, file, problems, on_row)
     return parsed
 
 
@@ -803,9 +824,14 @@ class TransferService:
         parsed = _parse(paths, self._context.today(), problems)
         try:
             with self._db.write() as session:
+                if self._db.is_sqlite:
+                    # A bigger page cache for this connection: a million new contacts update six
+                    # indexes. Memory only; durability (WAL, synchronous=FULL) is unchanged.
+                    session.connection().exec_driver_sql(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
                 plan = _resolve(session, parsed, problems)
                 if problems:
                     raise ImportRejected(problems.sorted())
+                parsed.contacts.clear()  # the plan holds the new ones; the rest can go
                 self._apply(session, plan)
                 summary = ImportSummary(
                     folder=str(folder),
@@ -855,11 +881,14 @@ class TransferService:
             plan.new_workers,
             plan.new_clients,
             plan.new_episodes,
-            [c for c, _ in plan.new_contacts],
+            [],
             stamp=stamp,
             organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
             + [(e.organisation, e.service) for _, e in plan.changed_episodes],
         )
+        for start in range(0, len(plan.new_contacts), _INSERT_CHUNK):
+            chunk = plan.new_contacts[start : start + _INSERT_CHUNK]
+            repository.insert_new(session, [], [], [], [c for c, _ in chunk], stamp=stamp)
         org_ids = repository.organisation_ids(session)
         worker_ids = repository.worker_ids(session)
         for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 
 from ddcase.storage.database import StorageError
-from ddcase.storage.migrations import NotDdcaseDatabaseError, plan
+from ddcase.storage.schema import is_current
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
@@ -87,6 +87,8 @@ def inspect_file(path: Path) -> None:
     with open(path, "rb") as file:
         header = file.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
+        from ddcase.storage.migrations import NotDdcaseDatabaseError
+
         raise NotDdcaseDatabaseError(
             f"{path.name} is not a ddcase database (it is not a database at all); "
             "it was left untouched. Check you chose the right file."
@@ -98,7 +100,10 @@ def inspect_file(path: Path) -> None:
         )
     engine = read_only_engine(path)
     try:
-        plan(engine)
+        if not is_current(engine):  # Alembic is loaded only to look at an older or foreign schema
+            from ddcase.storage.migrations import plan
+
+            plan(engine)
     finally:
         engine.dispose()
 

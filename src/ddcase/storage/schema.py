@@ -1,0 +1,32 @@
+"""Start-up's schema check without Alembic: the revision this version of ddcase expects, and a
+one-row read of a database's. Loading Alembic costs a large part of a command's start-up, and is
+only needed when there is something to migrate (docs/performance.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+#: The newest revision in storage/alembic/versions (a test checks they agree).
+HEAD_REVISION = "0003"
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is stamped with exactly this version's head revision."""
+    try:
+        with engine.connect() as connection:
+            stamped = [
+                row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            ]
+    except DBAPIError:  # no alembic_version table yet: a new or foreign database
+        return False
+    return stamped == [HEAD_REVISION]
+
+
+def migrate_if_needed(engine: Engine) -> None:
+    """`migrations.migrate` unless the schema is already current (it then has nothing to do)."""
+    if is_current(engine):
+        return
+    from ddcase.storage.migrations import migrate  # Alembic is loaded only to migrate
+
+    migrate(engine)

@@ -1,0 +1,114 @@
+"""The month-after-month judgement (rules/timeline.py) gives exactly what `evaluate` and
+`month_figures` give, month by month, on random clients, ranges of months and definitions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ddcase.domain import (
+    Client,
+    ClientFacts,
+    ClientHistory,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Episode,
+    Month,
+    Outcome,
+    Service,
+)
+from ddcase.rules.figures import evaluate, month_figures
+from ddcase.rules.timeline import judge_months, months_figures
+from tests.rules.test_properties import TEAMS, WORKERS, definitions
+
+TIMELINE_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY_CLIENTS_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+base_months = st.sampled_from([Month(2024, 2), Month(2025, 12), Month(2026, 3), Month(2023, 11)])
+
+
+@st.composite
+def an_episode(draw, base: Month, service: Service, ref: str) -> Episode:
+    start = base.first_day + timedelta(days=draw(st.integers(-120, 150)))
+    end = draw(st.none() | st.integers(0, 200).map(lambda n: start + timedelta(days=n)))
+    return Episode(
+        client_ref=ref,
+        service=service,
+        organisation=draw(st.sampled_from(["Trust CMHT", "Turning Point", "Change Grow Live"])),
+        start_date=start,
+        end_date=end,
+        team=draw(st.sampled_from(TEAMS)),
+        worker=draw(st.sampled_from(WORKERS)),
+    )
+
+
+@st.composite
+def a_contact(draw, base: Month, ref: str) -> Contact:
+    kinds = [ContactKind.JOINT_APPOINTMENT, ContactKind.CARE_PLAN_REVIEW, ContactKind.LIAISON] * 2 + list(
+        ContactKind
+    )
+    return Contact(
+        client_ref=ref,
+        date=base.first_day + timedelta(days=draw(st.integers(-150, 200))),
+        kind=draw(st.sampled_from(kinds)),
+        mode=draw(st.sampled_from([ContactMode.FACE_TO_FACE, ContactMode.TELEPHONE, *ContactMode])),
+        outcome=draw(st.sampled_from([Outcome.ATTENDED] * 4 + list(Outcome))),
+    )
+
+
+@st.composite
+def a_history(draw, base: Month, ref: str = "C001") -> ClientHistory:
+    mh = draw(st.lists(an_episode(base, Service.MENTAL_HEALTH, ref), min_size=1, max_size=4))
+    sm = draw(st.lists(an_episode(base, Service.SUBSTANCE_MISUSE, ref), max_size=4))
+    consent = draw(st.none() | st.integers(-60, 200).map(lambda n: base.first_day + timedelta(days=n)))
+    contacts = draw(st.lists(a_contact(base, ref), max_size=14))
+    client = Client(client_ref=ref, initials="AB", consent_to_share_on=consent)
+    return ClientHistory(client, tuple(draw(st.permutations(mh + sm))), tuple(contacts))
+
+
+@st.composite
+def months_and_definitions(draw, base: Month):
+    first = base.plus(draw(st.integers(-2, 3)))
+    count = draw(st.integers(1, 7))
+    months = [first.plus(i) for i in range(count)]
+    # A definition per month, as versions change from a month on.
+    return months, [draw(definitions) for _ in months]
+
+
+@st.composite
+def one_client(draw):
+    base = draw(base_months)
+    months, versions = draw(months_and_definitions(base))
+    return draw(a_history(base)), months, versions
+
+
+@st.composite
+def many_clients(draw):
+    base = draw(base_months)
+    months, versions = draw(months_and_definitions(base))
+    histories = [draw(a_history(base, f"C{n:02d}")) for n in range(draw(st.integers(0, 5)))]
+    return histories, months, versions
+
+
+@TIMELINE_SETTINGS
+@given(one_client())
+def test_each_month_is_judged_exactly_as_evaluate_judges_it(case):
+    history, months, versions = case
+    expected = [evaluate(history, m, d) for m, d in zip(months, versions, strict=True)]
+    assert judge_months(ClientFacts.of(history), months, versions) == expected
+
+
+@MANY_CLIENTS_SETTINGS
+@given(many_clients(), st.sampled_from([None, *TEAMS[1:]]))
+def test_the_figures_of_many_months_are_each_months_figures(case, team):
+    histories, months, versions = case
+    expected = [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
+    facts = [ClientFacts.of(h) for h in histories]
+    assert months_figures(facts, months, versions, team) == expected
+
+
+def test_no_months_no_figures():
+    assert months_figures([], [], []) == []
