@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ddcase.domain import Contact, ContactKind, ContactMode, Outcome  # noqa: E402
+from ddcase.services.transfer import COLUMNS  # noqa: E402
 from ddcase.storage.repository import contact_fingerprint  # noqa: E402
 
 GENERATOR_VERSION = 1
@@ -258,41 +259,11 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
         "INSERT INTO setting (key, value) VALUES (?, ?)", [("team_name", TEAM_NAME), ("is_demo", "yes")]
     )
 
-    files = {
-        name: (folder / name).open("w", newline="", encoding="utf-8")
-        for name in ("workers.csv", "clients.csv", "episodes.csv", "contacts.csv")
-    }  # noqa: E501
+    files = {name: (folder / name).open("w", newline="", encoding="utf-8") for name in COLUMNS}
     out = {name: csv.writer(handle, lineterminator="\n") for name, handle in files.items()}
-    out["workers.csv"].writerow(["name", "organisation", "service", "role", "email", "phone"])
+    for name, writer in out.items():
+        writer.writerow(COLUMNS[name])  # SPEC §3's header, from the importer itself
     out["workers.csv"].writerows([n, o, s, r, "", ""] for n, o, s, r in workers)
-    out["clients.csv"].writerow(
-        [
-            "client_ref",
-            "initials",
-            "nhs_number",
-            "date_of_birth",
-            "ethnicity",
-            "referral_route",
-            "consent_to_share_on",
-        ]
-    )  # noqa: E501
-    out["episodes.csv"].writerow(
-        ["client_ref", "service", "organisation", "team", "worker", "start_date", "end_date"]
-    )  # noqa: E501
-    out["contacts.csv"].writerow(
-        [
-            "client_ref",
-            "date",
-            "kind",
-            "mode",
-            "outcome",
-            "mh_worker",
-            "sm_worker",
-            "client_present",
-            "duration_minutes",
-            "note",
-        ]
-    )  # noqa: E501
 
     client_rows: list[tuple[object, ...]] = []
     episode_rows: list[tuple[object, ...]] = []
