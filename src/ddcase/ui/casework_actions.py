@@ -4,6 +4,9 @@ screens reload; a DomainError is shown to the user, never a traceback (STYLE §2
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -15,6 +18,13 @@ from ddcase.ui.dialogs.contact_dialog import ContactDialog
 from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
 from ddcase.ui.dialogs.worker_dialog import WorkerDialog
 from ddcase.ui.text import date_text
+
+D = TypeVar("D")  # a dialog's draft
+S = TypeVar("S")  # what the service saved
+
+
+def _client_ref(saved: Client | Contact | Episode) -> str:
+    return saved.client_ref
 
 
 class CaseworkActions(QObject):
@@ -35,17 +45,38 @@ class CaseworkActions(QObject):
     def _warn(self, parent: QWidget, title: str, error: DomainError) -> None:
         QMessageBox.warning(parent, title, str(error))
 
+    def _ask_then_save(
+        self,
+        parent: QWidget,
+        failure: str,
+        ask: Callable[[], D | None],
+        save: Callable[[D], S],
+        changed: Callable[[S], str],
+    ) -> S | None:
+        """Ask a dialog for a draft, save it with one service call and say whose records changed;
+        a DomainError (reading the dialog's choices, or saving) is shown under `failure`."""
+        try:
+            draft = ask()
+            if draft is None:
+                return None
+            saved = save(draft)
+        except DomainError as error:
+            self._warn(parent, failure, error)
+            return None
+        self.records_changed.emit(changed(saved))
+        return saved
+
     # ------------------------------------------------------------------ contacts
 
     def log_contact(self, parent: QWidget, client_ref: str | None = None) -> Contact | None:
-        try:
+        def ask() -> Contact | None:
             clients = self._casework.clients()
             if not clients:
                 QMessageBox.information(
                     parent, self.tr("No clients yet"), self.tr("Add a client first (File > New client).")
                 )
                 return None
-            draft = ContactDialog.ask(
+            return ContactDialog.ask(
                 parent,
                 clients=clients,
                 workers=self._casework.workers(),
@@ -53,33 +84,26 @@ class CaseworkActions(QObject):
                 today=self._today(),
                 client_ref=client_ref,
             )
-            if draft is None:
-                return None
-            saved = self._casework.save_contact(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Contact not saved"), error)
-            return None
-        self.records_changed.emit(saved.client_ref)
-        return saved
+
+        return self._ask_then_save(
+            parent, self.tr("Contact not saved"), ask, self._casework.save_contact, _client_ref
+        )
 
     def edit_contact(self, parent: QWidget, contact: Contact) -> Contact | None:
-        try:
-            draft = ContactDialog.ask(
+        return self._ask_then_save(
+            parent,
+            self.tr("Contact not saved"),
+            lambda: ContactDialog.ask(
                 parent,
                 clients=self._casework.clients(),
                 workers=self._casework.workers(),
                 current_workers={},
                 today=self._today(),
                 contact=contact,
-            )
-            if draft is None:
-                return None
-            saved = self._casework.save_contact(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Contact not saved"), error)
-            return None
-        self.records_changed.emit(saved.client_ref)
-        return saved
+            ),
+            self._casework.save_contact,
+            _client_ref,
+        )
 
     def delete_contact(self, parent: QWidget, contact: Contact) -> bool:
         answer = QMessageBox.question(
@@ -105,41 +129,37 @@ class CaseworkActions(QObject):
     # ------------------------------------------------------------------ clients and episodes
 
     def add_client(self, parent: QWidget) -> Client | None:
-        try:
-            draft = ClientDialog.ask(
+        return self._ask_then_save(
+            parent,
+            self.tr("Client not saved"),
+            lambda: ClientDialog.ask(
                 parent, today=self._today(), existing_refs={c.client_ref for c in self._casework.clients()}
-            )
-            if draft is None:
-                return None
-            saved = self._casework.save_client(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Client not saved"), error)
-            return None
-        self.records_changed.emit(saved.client_ref)
-        return saved
+            ),
+            self._casework.save_client,
+            _client_ref,
+        )
 
     def edit_client(self, parent: QWidget, client: Client) -> Client | None:
-        try:
-            draft = ClientDialog.ask(
+        return self._ask_then_save(
+            parent,
+            self.tr("Client not saved"),
+            lambda: ClientDialog.ask(
                 parent,
                 today=self._today(),
                 existing_refs={c.client_ref for c in self._casework.clients()},
                 client=client,
-            )
-            if draft is None:
-                return None
-            saved = self._casework.save_client(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Client not saved"), error)
-            return None
-        self.records_changed.emit(saved.client_ref)
-        return saved
+            ),
+            self._casework.save_client,
+            _client_ref,
+        )
 
     def save_episode(
         self, parent: QWidget, client_ref: str, episode: Episode | None = None
     ) -> Episode | None:
-        try:
-            draft = EpisodeDialog.ask(
+        return self._ask_then_save(
+            parent,
+            self.tr("Episode not saved"),
+            lambda: EpisodeDialog.ask(
                 parent,
                 client_ref=client_ref,
                 today=self._today(),
@@ -147,15 +167,10 @@ class CaseworkActions(QObject):
                 organisations=self._organisations(),
                 teams=self._casework.teams(),
                 episode=episode,
-            )
-            if draft is None:
-                return None
-            saved = self._casework.save_episode(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Episode not saved"), error)
-            return None
-        self.records_changed.emit(client_ref)
-        return saved
+            ),
+            self._casework.save_episode,
+            _client_ref,
+        )
 
     def change_worker(self, parent: QWidget, episode: Episode) -> bool:
         try:
@@ -174,21 +189,18 @@ class CaseworkActions(QObject):
     # ------------------------------------------------------------------ workers
 
     def save_worker(self, parent: QWidget, worker: Worker | None = None) -> Worker | None:
-        try:
-            draft = WorkerDialog.ask(
+        return self._ask_then_save(
+            parent,
+            self.tr("Worker not saved"),
+            lambda: WorkerDialog.ask(
                 parent,
                 organisations=self._organisations(),
                 taken={(w.service, w.name) for w in self._casework.workers()},
                 worker=worker,
-            )
-            if draft is None:
-                return None
-            saved = self._casework.save_worker(draft)
-        except DomainError as error:
-            self._warn(parent, self.tr("Worker not saved"), error)
-            return None
-        self.records_changed.emit("")
-        return saved
+            ),
+            self._casework.save_worker,
+            lambda _worker: "",  # the workers directory
+        )
 
     def delete_worker(self, parent: QWidget, worker: Worker) -> bool:
         answer = QMessageBox.question(
