@@ -13,9 +13,9 @@ from reportlab.graphics.shapes import Group, Polygon, Rect, String
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month, month_range
 from ddcase.reports.content import ReportContent
-from ddcase.reports.monthly_report import month_spans, render
+from ddcase.reports.monthly_report import render
 from ddcase.reports.run_chart import RunChart, chart_notes, spread_labels
-from ddcase.rules.charts import MonthlyPoint, analyse_series
+from ddcase.rules.charts import MonthlyPoint, analyse_series, month_spans
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.figures import MonthFigures
 

@@ -727,7 +727,7 @@ def test_a_forced_run_chart_has_no_limits_even_with_an_extreme_month() -> None:
     assert run.parts[0].chart is ChartKind.RUN and run.months_outside_limits == ()
     p = analyse_series(a_series(counts))
     assert p.parts[0].chart is ChartKind.P and p.months_outside_limits == (Month(2024, 11),)
-    assert "1 month outside the limits: Nov 2024 (above)." in p.reading
+    assert "1 month outside the limits: above Nov 2024." in p.reading
 
 
 def test_an_unknown_chart_kind_is_refused() -> None:

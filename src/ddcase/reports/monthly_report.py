@@ -32,7 +32,7 @@ from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
-from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis, Verdict, month_text
+from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis, Verdict, month_spans, month_text
 from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -395,20 +395,6 @@ def _outside_sentence(part: PartAnalysis, analysis: SeriesAnalysis) -> str:
             count = len(chosen)
             pieces.append(f"{count} month{'s' if count != 1 else ''} {words} ({month_spans(chosen)})")
     return f"{'; '.join(pieces)}."[0].upper() + f"{'; '.join(pieces)}."[1:]
-
-
-def month_spans(months: Sequence[Month]) -> str:
-    """Consecutive months said as spans: 'Nov 2024 to Mar 2025, Jul 2025'."""
-    spans: list[list[Month]] = []
-    for month in sorted(months):
-        if spans and spans[-1][-1].next() == month:
-            spans[-1].append(month)
-        else:
-            spans.append([month])
-    return ", ".join(
-        month_text(span[0]) if len(span) == 1 else f"{month_text(span[0])} to {month_text(span[-1])}"
-        for span in spans
-    )
 
 
 def _direction(part: PartAnalysis, last_point: Month | None) -> str:

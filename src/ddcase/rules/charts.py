@@ -559,6 +559,17 @@ def month_text(month: Month) -> str:
     return f"{_MONTH_ABBREVIATIONS[month.month - 1]} {month.year}"
 
 
+def month_spans(months: Sequence[Month]) -> str:
+    """Consecutive months said as spans: 'Nov 2024 to Mar 2025, Jul 2025'."""
+    spans: list[list[Month]] = []
+    for month in sorted(months):
+        if spans and spans[-1][-1].next() == month:
+            spans[-1].append(month)
+        else:
+            spans.append([month])
+    return ", ".join(_span_text(span) for span in spans)
+
+
 def _span_text(months: Sequence[Month]) -> str:
     if months[0] == months[-1]:
         return month_text(months[0])
@@ -624,8 +635,12 @@ def _limits_sentence(months: list[MonthAnalysis]) -> str:
     outside = [month for month in months if month.limit_breach is not None]
     if not outside:
         return "No month outside the limits."
-    listed = ", ".join(f"{month_text(month.month)} ({month.limit_breach})" for month in outside)
-    return f"{_plural(len(outside), 'month')} outside the limits: {listed}."
+    sides = []
+    for side in (Side.ABOVE, Side.BELOW):
+        chosen = [month.month for month in outside if month.limit_breach is side]
+        if chosen:
+            sides.append(f"{side} {month_spans(chosen)}")
+    return f"{_plural(len(outside), 'month')} outside the limits: {'; '.join(sides)}."
 
 
 def _series_reading(parts: list[PartAnalysis]) -> str:
