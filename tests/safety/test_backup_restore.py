@@ -236,7 +236,9 @@ def test_a_backup_made_while_another_process_writes_restores_and_checks(capsys, 
         [sys.executable, str(Path(__file__).with_name("writer.py")), str(db), "edits", "W"],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
+        # A person's pace between saves: a writer that never pauses can starve the backup's own
+        # audit entry past the busy timeout on a loaded machine (seen once in CI).
+        env={**os.environ, "PYTHONPATH": str(SRC), "WRITER_PAUSE_S": "0.02"},
     )
     try:
         assert writer.stdout.readline().startswith("ack")

@@ -160,7 +160,9 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     from tests.safety.helpers import make_db
 
     db = make_db(tmp_path / "shared.sqlite3", [])
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    # Each writer pauses 5 ms after a save (writer.py): two loops with no pause at all can keep
+    # the other's start-up waiting past the busy timeout on a loaded machine.
+    env = {**os.environ, "PYTHONPATH": str(SRC), "WRITER_PAUSE_S": "0.005"}
     procs = [
         subprocess.Popen(
             [sys.executable, str(Path(writer.__file__)), str(db), "edits", prefix],

@@ -3,6 +3,10 @@ after the service call returned (the write is then promised to the user).
 
     python writer.py DB edits PREFIX     clients, episodes and contacts through CaseworkService
     python writer.py DB import PREFIX    folders of CSV files through TransferService (all or nothing)
+
+With WRITER_PAUSE_S set, the writer pauses that long after each write, as a person would: a loop
+that writes without pause can hold SQLite's write lock for longer than another process's busy
+timeout on a loaded machine.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +26,7 @@ def run(db: str, mode: str, prefix: str, out=None) -> None:  # type: ignore[no-u
     from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Service, Worker
 
     out = out or sys.stdout
+    pause = float(os.environ.get("WRITER_PAUSE_S", "0"))
     app = open_services(db)
     mh, sm = f"MH {prefix}", f"SM {prefix}"
     names = {w.name for w in app.casework.workers()}
@@ -37,6 +43,7 @@ def run(db: str, mode: str, prefix: str, out=None) -> None:  # type: ignore[no-u
             _write_folder(folder, batch, mh, sm)
             app.transfer.import_folder(folder)
             print(f"ack import {batch}", file=out, flush=True)
+            time.sleep(pause)
             continue
         ref = f"{prefix}{i}"
         app.casework.save_client(Client(ref, "ZZ", consent_to_share_on=date(2024, 1, 1)))
@@ -51,6 +58,7 @@ def run(db: str, mode: str, prefix: str, out=None) -> None:  # type: ignore[no-u
             )
         )
         print(f"ack contact {ref}", file=out, flush=True)
+        time.sleep(pause)
 
 
 def _write_folder(folder: Path, batch: str, mh: str, sm: str) -> None:
