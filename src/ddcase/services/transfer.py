@@ -17,7 +17,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -646,6 +646,39 @@ def _side_text(service: Service) -> str:
     return service.label.lower()
 
 
+def _match_row(
+    plan: _Plan,
+    problems: _Problems,
+    where: tuple[str, int, str],
+    key: Hashable,
+    value: Any,
+    fields: Iterable[str],
+    seen: dict[Any, tuple[int, Any]],
+    stored: Mapping[Any, Any],
+    new: list[Any],
+    changed: list[tuple[int, Any]],
+    clash: Callable[[int], str],
+) -> None:
+    """SPEC §3 matching for one row: a repeat of an earlier row of the file must agree with it
+    (otherwise `clash(first_line)` is reported at `where`, the file, line and column); a first
+    row is new, unchanged, or an update of the stored record with that key."""
+    file, line, column = where
+    if key in seen:
+        first, earlier = seen[key]
+        if not _same(value, earlier, fields):
+            problems.add(file, line, column, clash(first))
+        return
+    seen[key] = (line, value)
+    existing = stored.get(key)
+    if existing is None:
+        new.append(value)
+    elif _same(value, existing, fields):
+        plan.unchanged[file] += 1
+    else:
+        assert existing.id is not None
+        changed.append((existing.id, value))
+
+
 def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
     """Match every valid row to the log, reporting what crosses files or the database."""
     plan = _Plan()
@@ -654,26 +687,21 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
     db_workers = {(w.service, w.name): w for w in repository.workers(session)}
     file_workers: dict[tuple[Service, str], tuple[int, Worker]] = {}
     for line, worker in parsed.workers:
-        key = (worker.service, worker.name)
-        if key in file_workers:
-            first, earlier = file_workers[key]
-            if not _same(worker, earlier, _WORKER_FIELDS):
-                problems.add(
-                    WORKERS,
-                    line,
-                    "name",
-                    f"the same {_side_text(worker.service)} worker is on line {first} with different details",
-                )
-            continue
-        file_workers[key] = (line, worker)
-        existing = db_workers.get(key)
-        if existing is None:
-            plan.new_workers.append(worker)
-        elif _same(worker, existing, _WORKER_FIELDS):
-            plan.unchanged[WORKERS] += 1
-        else:
-            assert existing.id is not None
-            plan.changed_workers.append((existing.id, worker))
+        _match_row(
+            plan,
+            problems,
+            (WORKERS, line, "name"),
+            (worker.service, worker.name),
+            worker,
+            _WORKER_FIELDS,
+            file_workers,
+            db_workers,
+            plan.new_workers,
+            plan.changed_workers,
+            lambda first, w=worker: (
+                f"the same {_side_text(w.service)} worker is on line {first} with different details"
+            ),
+        )
 
     workers_table = tables.get(WORKERS)
     known_workers: set[tuple[str, str]] = {(s.value, n) for s, n in db_workers}
@@ -684,25 +712,19 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
     db_clients = {c.client_ref: c for c in repository.clients(session)}
     file_clients: dict[str, tuple[int, Client]] = {}
     for line, client in parsed.clients:
-        if client.client_ref in file_clients:
-            first, earlier = file_clients[client.client_ref]
-            if not _same(client, earlier, _CLIENT_FIELDS):
-                problems.add(
-                    CLIENTS,
-                    line,
-                    "client_ref",
-                    f"{client.client_ref} is on line {first} with different details",
-                )
-            continue
-        file_clients[client.client_ref] = (line, client)
-        existing_client = db_clients.get(client.client_ref)
-        if existing_client is None:
-            plan.new_clients.append(client)
-        elif _same(client, existing_client, _CLIENT_FIELDS):
-            plan.unchanged[CLIENTS] += 1
-        else:
-            assert existing_client.id is not None
-            plan.changed_clients.append((existing_client.id, client))
+        _match_row(
+            plan,
+            problems,
+            (CLIENTS, line, "client_ref"),
+            client.client_ref,
+            client,
+            _CLIENT_FIELDS,
+            file_clients,
+            db_clients,
+            plan.new_clients,
+            plan.changed_clients,
+            lambda first, ref=client.client_ref: f"{ref} is on line {first} with different details",
+        )
 
     clients_table = tables.get(CLIENTS)
     known_clients = set(db_clients)
@@ -736,27 +758,22 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
                     service=episode.service,
                     role=_EPISODE_ROLE[episode.service],
                 )
-        key = (episode.client_ref, episode.service, episode.organisation, episode.start_date)
-        if key in file_episodes:
-            first, earlier = file_episodes[key]
-            if not _same(episode, earlier, _EPISODE_FIELDS):
-                problems.add(
-                    EPISODES,
-                    line,
-                    "start_date",
-                    f"the same episode (client, service, organisation and start date) is on line {first} "
-                    "with different details",
-                )
-            continue
-        file_episodes[key] = (line, episode)
-        existing_episode = db_episodes.get(key)
-        if existing_episode is None:
-            plan.new_episodes.append(episode)
-        elif _same(episode, existing_episode, _EPISODE_FIELDS):
-            plan.unchanged[EPISODES] += 1
-        else:
-            assert existing_episode.id is not None
-            plan.changed_episodes.append((existing_episode.id, episode))
+        _match_row(
+            plan,
+            problems,
+            (EPISODES, line, "start_date"),
+            (episode.client_ref, episode.service, episode.organisation, episode.start_date),
+            episode,
+            _EPISODE_FIELDS,
+            file_episodes,
+            db_episodes,
+            plan.new_episodes,
+            plan.changed_episodes,
+            lambda first: (
+                "the same episode (client, service, organisation and start date) is on line "
+                f"{first} with different details"
+            ),
+        )
     plan.new_workers.extend(episode_workers.values())
     known_workers |= set(episode_workers)
 
