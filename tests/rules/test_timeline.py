@@ -15,13 +15,22 @@ from ddcase.domain import (
     Contact,
     ContactKind,
     ContactMode,
+    Definition,
     Episode,
     Month,
     Outcome,
     Service,
 )
-from ddcase.rules.figures import evaluate, month_figures
-from ddcase.rules.timeline import judge_months, months_figures
+from ddcase.rules.figures import MonthRule, evaluate, month_figures
+from ddcase.rules.timeline import (
+    Counted,
+    judge_counts,
+    judge_months,
+    months_counts,
+    months_figures,
+    months_judged,
+)
+from tests.rules import builders as b
 from tests.rules.test_properties import TEAMS, WORKERS, definitions
 
 TIMELINE_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -112,3 +121,61 @@ def test_the_figures_of_many_months_are_each_months_figures(case, team):
 
 def test_no_months_no_figures():
     assert months_figures([], [], []) == []
+
+
+def counted(result, team) -> Counted:
+    """What `judge_counts` should say, worked out from `evaluate`'s ClientMonth."""
+    if result is None or (team is not None and team not in result.teams):
+        return Counted.NOT_COUNTED
+    if not result.is_mutual:
+        return Counted.EXCLUDED
+    return Counted.JOINTLY_WORKED if result.jointly_worked else Counted.MUTUAL
+
+
+@TIMELINE_SETTINGS
+@given(one_client(), st.sampled_from([None, *TEAMS]))
+def test_the_counts_only_judgement_agrees_with_evaluate(case, team):
+    history, months, versions = case
+    expected = [counted(evaluate(history, m, d), team) for m, d in zip(months, versions, strict=True)]
+    rules = [MonthRule.of(m, d) for m, d in zip(months, versions, strict=True)]
+    assert judge_counts(ClientFacts.of(history), rules, team) == expected
+
+
+@MANY_CLIENTS_SETTINGS
+@given(many_clients(), st.sampled_from([None, *TEAMS[1:]]), st.data())
+def test_counts_only_months_equal_the_full_months_counts(case, team, data):
+    histories, months, versions = case
+    expected = [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
+    facts = [ClientFacts.of(h) for h in histories]
+    assert months_counts(facts, months, versions, team) == [f.counts() for f in expected]
+    # Some months in full, the rest as counts: each as month_figures gives it.
+    full = data.draw(st.sets(st.sampled_from(months)))
+    counts, figures = months_judged(facts, months, versions, team, full=full)
+    assert counts == [f.counts() for f in expected]
+    assert figures == [f if f.month in full else None for f in expected]
+
+
+def test_counts_by_hand():
+    """Four clients in March 2026 by the default definition: jointly worked, no consent, a short
+    overlap (10 mutual days) and one open to the CMHT only."""
+    march = Month(2026, 3)
+    worked = b.a_history(
+        b.a_client("C1"),
+        [b.an_episode(b.MH, "2026-01-01", ref="C1"), b.an_episode(b.SM, "2026-02-01", ref="C1")],
+        [b.a_contact("2026-03-10", ref="C1")],
+    )
+    no_consent = b.a_history(
+        b.a_client("C2", consent_on=None),
+        [b.an_episode(b.MH, "2026-01-01", ref="C2"), b.an_episode(b.SM, "2026-02-01", ref="C2")],
+        [b.a_contact("2026-03-10", ref="C2")],
+    )
+    short = b.a_history(
+        b.a_client("C3"),
+        [b.an_episode(b.MH, "2026-01-01", ref="C3"), b.an_episode(b.SM, "2026-03-22", ref="C3")],
+        [],
+    )
+    cmht_only = b.a_history(b.a_client("C4"), [b.an_episode(b.MH, "2026-01-01", ref="C4")], [])
+    facts = [ClientFacts.of(h) for h in (worked, no_consent, short, cmht_only)]
+    (counts,) = months_counts(facts, [march], [Definition()])
+    assert (counts.mutual_clients, counts.jointly_worked, counts.excluded_clients) == (2, 1, 1)
+    assert counts.percentage == 50

@@ -58,7 +58,12 @@ class ClientMonth:
 
     @property
     def jointly_worked(self) -> bool:
-        return self.is_mutual and not self.failed_criteria
+        if self.excluded is not None:
+            return False
+        for _, holds in self.criteria:
+            if not holds:
+                return False
+        return True
 
     def missing(self) -> tuple[str, ...]:
         """What is missing, criterion by criterion, naming the side when only one service has no
@@ -257,6 +262,21 @@ class MonthFigures:
     def percentage(self) -> float | None:
         return percentage(self.jointly_worked, self.mutual_clients)
 
+    @property
+    def excluded_clients(self) -> int:
+        return len(self.excluded)
+
+    def counts(self) -> MonthCounts:
+        """The figure without the clients, as a series gives it."""
+        return MonthCounts(
+            self.month,
+            self.team,
+            self.definition,
+            self.mutual_clients,
+            self.jointly_worked,
+            len(self.excluded),
+        )
+
     def not_jointly_worked(self) -> tuple[ClientMonth, ...]:
         return tuple(c for c in self.clients if not c.jointly_worked)
 
@@ -292,6 +312,27 @@ class MonthFigures:
 
     def by_team(self) -> list[GroupFigures]:
         return self.breakdown(lambda c: c.teams or [None])
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCounts:
+    """The month's figure (optionally for one team) as counts only: what a chart, a series row
+    and a printed figure need. `MonthFigures.counts()` gives the same from the clients."""
+
+    month: Month
+    team: str | None
+    definition: Definition
+    mutual_clients: int
+    jointly_worked: int
+    excluded_clients: int
+
+    @property
+    def definition_version(self) -> int:
+        return self.definition.version
+
+    @property
+    def percentage(self) -> float | None:
+        return percentage(self.jointly_worked, self.mutual_clients)
 
 
 @dataclass(frozen=True, slots=True)
