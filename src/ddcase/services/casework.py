@@ -6,6 +6,7 @@ entry, and refuses to overwrite a record someone else changed since it was read.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -56,9 +57,10 @@ class CaseworkService:
         with self._db.read() as session:
             return repository.teams(session)
 
-    def clients(self) -> list[Client]:
+    def clients(self, refs: Collection[str] | None = None) -> list[Client]:
+        """Every client by reference, or only those with the references given."""
         with self._db.read() as session:
-            return repository.clients(session)
+            return repository.clients(session, refs)
 
     def client(self, client_ref: str) -> Client:
         with self._db.read() as session:

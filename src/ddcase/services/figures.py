@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,15 +23,24 @@ from ddcase.domain import (
 )
 from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
 from ddcase.rules.criteria import is_counting
-from ddcase.rules.figures import ClientMonth, GroupFigures, MonthFigures, evaluate, month_figures
-from ddcase.rules.timeline import months_figures
+from ddcase.rules.figures import (
+    ClientMonth,
+    GroupFigures,
+    MonthCounts,
+    MonthFigures,
+    evaluate,
+    month_figures,
+)
+from ddcase.rules.timeline import months_judged
 
 __all__ = [
     "ClientMonth",
     "FiguresService",
     "GroupFigures",
     "MissedAppointment",
+    "MonthCounts",
     "MonthFigures",
+    "Overview",
     "Series",
     "ToDo",
 ]
@@ -40,18 +50,36 @@ from ddcase.storage import repository
 MAX_SERIES_MONTHS = 120
 
 
+def _check_range(first: Month, last: Month) -> None:
+    if last < first:
+        raise DomainError(f"The range ends ({last}) before it starts ({first}).")
+    if last.index - first.index + 1 > MAX_SERIES_MONTHS:
+        raise DomainError(f"A series covers at most {MAX_SERIES_MONTHS} months.")
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
-    """The monthly figures over a range with their chart analysis (SPEC §5), and what the chart
-    draws beside them: the team's notes, aim and baseline."""
+    """The monthly figures over a range, as counts, with their chart analysis (SPEC §5), and
+    what the chart draws beside them: the team's notes, aim and baseline. A chart needs each
+    month's counts, not its clients: `FiguresService.months` gives the clients."""
 
     first: Month
     last: Month
     team: str | None
-    months: tuple[MonthFigures, ...]
+    months: tuple[MonthCounts, ...]
     analysis: SeriesAnalysis
     annotations: tuple[Annotation, ...]
     settings: MeasureSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the dashboard and the team-meeting report show of month M: its figure and the
+    previous month's with every client, and the series ending at M, from one load."""
+
+    current: MonthFigures
+    previous: MonthFigures
+    series: Series
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +120,58 @@ class FiguresService:
         return self.months(month, month, team)[0]
 
     def months(self, first: Month, last: Month, team: str | None = None) -> list[MonthFigures]:
-        """The figures for every month from first to last, loading the data once."""
-        if last < first:
-            raise DomainError(f"The range ends ({last}) before it starts ({first}).")
-        if last.index - first.index + 1 > MAX_SERIES_MONTHS:
-            raise DomainError(f"A series covers at most {MAX_SERIES_MONTHS} months.")
+        """The figures for every month from first to last, with every client, loading the data
+        once."""
+        _check_range(first, last)
+        months = list(month_range(first, last))
+        _, figures = self._judge(first, last, team, full=months)
+        return [figures[m] for m in months]
+
+    def counts(self, first: Month, last: Month, team: str | None = None) -> list[MonthCounts]:
+        """The figures for every month from first to last as counts only (no clients)."""
+        _check_range(first, last)
+        counts, _ = self._judge(first, last, team)
+        return counts
+
+    def series(
+        self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
+    ) -> Series:
+        """SPEC §4 `series`: the monthly figures from first to last with the chart analysis. Parts
+        start at every change of definition version and at every note marked as a new part; the
+        team's baseline (if set) fixes the centre line and limits of each part."""
+        return self._series(self.counts(first, last, team), team, chart)
+
+    def overview(
+        self,
+        month: Month,
+        chart_months: int,
+        team: str | None = None,
+        *,
+        chart: ChartKind | str | None = None,
+        leading_gaps: bool = True,
+    ) -> Overview:
+        """Month M and the month before with every client, and the series of the `chart_months`
+        months ending at M: what `month` (twice) and `series` give, from one load of the data.
+        Without `leading_gaps`, the series starts at its first month with anybody to count (a new
+        log should not open its chart with a year of gaps)."""
+        if chart_months < 1:
+            raise DomainError("A series covers at least one month.")
+        first = month.plus(-(chart_months - 1))
+        _check_range(first, month)
+        previous = month.previous()
+        counts, figures = self._judge(min(first, previous), month, team, full=(previous, month))
+        shown = [c for c in counts if c.month >= first]
+        if not leading_gaps:
+            with_data = [i for i, c in enumerate(shown) if c.mutual_clients or c.excluded_clients]
+            if with_data:
+                shown = shown[with_data[0] :]
+        return Overview(figures[month], figures[previous], self._series(shown, team, chart))
+
+    def _judge(
+        self, first: Month, last: Month, team: str | None, full: Collection[Month] = ()
+    ) -> tuple[list[MonthCounts], dict[Month, MonthFigures]]:
+        """Every month's counts from first to last, and the months in `full` with every client,
+        loading the data once (for one team, only the clients who can count for it)."""
         months = list(month_range(first, last))
         with self._db.read() as session:
             versions = repository.definitions(session) or [Definition()]
@@ -109,21 +184,18 @@ class FiguresService:
                 last.last_day,
                 min(contacts_from, first.first_day),
                 written_contacts_count=any(d.written_contacts_count for d in in_force),
+                team=team,
             )
-        return months_figures(clients, months, in_force, team)
+        counts, figures = months_judged(clients, months, in_force, team, full=full)
+        return counts, {f.month: f for f in figures if f is not None}
 
-    def series(
-        self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
-    ) -> Series:
-        """SPEC §4 `series`: the monthly figures from first to last with the chart analysis. Parts
-        start at every change of definition version and at every note marked as a new part; the
-        team's baseline (if set) fixes the centre line and limits of each part."""
-        figures = self.months(first, last, team)
+    def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:
+        first, last = counts[0].month, counts[-1].month
         with self._db.read() as session:
             notes = tuple(a for a in repository.annotations(session, team) if first <= a.month <= last)
             settings = repository.measure_settings(session, team)
         points = [
-            MonthlyPoint(f.month, f.jointly_worked, f.mutual_clients, f.definition_version) for f in figures
+            MonthlyPoint(c.month, c.jointly_worked, c.mutual_clients, c.definition_version) for c in counts
         ]
         analysis = analyse_series(
             points,
@@ -131,7 +203,7 @@ class FiguresService:
             baseline_months=settings.baseline_months,
             chart=chart,
         )
-        return Series(first, last, team, tuple(figures), analysis, notes, settings)
+        return Series(first, last, team, tuple(counts), analysis, notes, settings)
 
     def to_do(self, month: Month, care_coordinator: str | None = None) -> ToDo:
         """What is left to do in month M (for one care coordinator, or everyone): the mutual

@@ -1,7 +1,7 @@
 """The team-meeting PDF (issue 4; SPEC §4 `ddcase report`).
 
-Gathers the figures from the same FiguresService calls as `ddcase figures` (month M and M-1) and
-`ddcase series` (up to the last 24 months ending at M), with the notes, aim, definition and data
+Gathers the figures from FiguresService.overview, which gives what `ddcase figures` (month M and
+M-1) and `ddcase series` (up to the last 24 months ending at M) give, from one load of the data, with the notes, aim, definition and data
 completeness, hands them to reports/ as plain values, writes the PDF atomically and privately,
 records the figures it printed (so a later report can say "revised from X to Y") and writes an
 audit entry with no client identifiers.
@@ -108,9 +108,10 @@ class ReportingService:
 
     def content(self, month: Month, team: str | None, *, client_list: bool = True) -> ReportContent:
         """Everything the report prints, from the same calls as `ddcase figures` and `series`."""
-        current = self._figures.month(month, team)
-        previous = self._figures.month(month.previous(), team)
-        series = self._series(month, team)
+        # Up to the last 24 months ending at M: leading months with nobody to count are left
+        # off (a new log should not open with a year of gaps). One load for all of it.
+        overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+        current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
         return ReportContent(
@@ -133,8 +134,7 @@ class ReportingService:
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""
-        refs = {c.client_ref for c in figures.clients}
-        return completeness((c for c in self._casework.clients() if c.client_ref in refs), figures.month)
+        return completeness(self._casework.clients([c.client_ref for c in figures.clients]), figures.month)
 
     def revisions(self, month: Month, team: str | None) -> list[Revision]:
         """Each time a report for this month and team printed figures different from the report
@@ -156,16 +156,6 @@ class ReportingService:
         return found
 
     # ------------------------------------------------------------------ helpers
-
-    def _series(self, month: Month, team: str | None) -> Series:
-        """Up to the last 24 months ending at M: leading months with nobody to count are left
-        off (a new log should not open with a year of gaps)."""
-        first = month.plus(-(CHART_MONTHS - 1))
-        series = self._figures.series(first, month, team)
-        with_data = [f.month for f in series.months if f.mutual_clients or f.excluded]
-        if with_data and with_data[0] > first:
-            series = self._figures.series(with_data[0], month, team)
-        return series
 
     def _pending_revisions(
         self, series: Series, current: MonthFigures, previous: MonthFigures

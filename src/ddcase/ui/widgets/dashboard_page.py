@@ -188,9 +188,8 @@ class DashboardPage(QWidget):
         team = self.team()
         span = int(self.span_combo.currentData())
         figures = self._services.figures
-        now = figures.month(month, team)
-        before = figures.month(month.previous(), team)
-        series = figures.series(month.plus(-(span - 1)), month, team)
+        overview = figures.overview(month, span, team)  # one load for the month, the one before and the chart
+        now, before, series = overview.current, overview.previous, overview.series
         self.headline_label.setText(figure_text(now.jointly_worked, now.mutual_clients, now.percentage))
         self.change_label.setText(change_text(now, before))
         excluded = len(now.excluded)
