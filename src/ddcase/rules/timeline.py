@@ -17,7 +17,7 @@ data that every month comes out exactly as `evaluate` gives it, by both paths.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from enum import IntEnum
 
@@ -148,68 +148,130 @@ def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | Non
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
     results = [_NOT_COUNTED] * len(rules)
-    of_team: list[tuple[date, date]] = []
-    if team is not None:
-        # SPEC §1: a client counts for a team through a mental_health episode of that team open
-        # on a mutual day of the month.
-        of_team = [
-            (e.start_date, e.end_date or _NEVER)
-            for e in facts.episodes
-            if team and e.team == team and e.service is Service.MENTAL_HEALTH
-        ]
-        if not of_team:
-            return results
-    mutual = _mutual_runs(facts, rules)
-    if not mutual:
-        return results
-    span_first, span_last = mutual[0][0], mutual[-1][1]
-    counting: _CountingDates | None = None
-    named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
-    consent = facts.consent_to_share_on
-    for i, rule in enumerate(rules):
-        month_first, month_last = rule.first_day, rule.last_day
-        if month_last < span_first or month_first > span_last:
-            continue
-        intervals = _month_runs(mutual, rule)
-        if not intervals:
-            continue
-        if of_team and not any(
-            start <= end_run and end >= start_run
-            for start, end in of_team
-            for start_run, end_run in intervals
-        ):
-            continue
-        definition = rule.definition
-        days = 0
-        for start, end in intervals:
-            days += (end - start).days + 1
-        if days < definition.min_overlap_days:
-            results[i] = _EXCLUDED
-            continue
-        verdict = _JOINTLY_WORKED
-        for criterion in rule.enabled:
-            if criterion is Criterion.CONSENT:
-                holds = consent is not None and consent <= month_last
-            elif criterion is Criterion.NAMED_WORKERS:
+    plan = _CountPlan(rules)
+    plan.count(facts, team, lambda i, verdict: results.__setitem__(i, verdict))
+    return results
+
+
+class _CountPlan:
+    """What counting a client reads of each month's rule, worked out once for all the clients:
+    the months in date order with their days, window and the enabled criteria as flags."""
+
+    def __init__(self, rules: Sequence[MonthRule]) -> None:
+        self.rules = rules
+        if not rules:
+            return
+        self.first = min(r.first_day for r in rules)
+        self.last = max(r.last_day for r in rules)
+        order = sorted(range(len(rules)), key=lambda i: rules[i].first_day)
+        self.lasts = [rules[i].last_day for i in order]
+        self.rows = []
+        for i in order:
+            rule = rules[i]
+            d = rule.definition
+            enabled = rule.enabled
+            self.rows.append(
+                (
+                    i,
+                    rule.first_day,
+                    rule.last_day,
+                    rule.window_first,
+                    d.min_overlap_days,
+                    d.written_contacts_count,
+                    Criterion.CONSENT in enabled,
+                    d.joint_contacts_min if Criterion.JOINT_CONTACT in enabled else 0,
+                    d.liaison_contacts_min if Criterion.LIAISON in enabled else 0,
+                    Criterion.NAMED_WORKERS in enabled,
+                )
+            )
+
+    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
+        """Call found(rule's index, verdict) for each month in which the client counts (for
+        `team`, when given); nothing for the months it does not."""
+        if not self.rules:
+            return
+        episodes = facts.episodes
+        mh = [e for e in episodes if e.service is Service.MENTAL_HEALTH]
+        sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
+        if not mh or not sm:
+            return
+        of_team: list[tuple[date, date]] = []
+        if team is not None:
+            # SPEC §1: a client counts for a team through a mental_health episode of that team
+            # open on a mutual day of the month.
+            of_team = [(e.start_date, e.end_date or _NEVER) for e in mh if team and e.team == team]
+            if not of_team:
+                return
+        first, last = self.first, self.last
+        mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
+        if not mutual:
+            return
+        span_first, span_last = mutual[0][0], mutual[-1][1]
+        rows = self.rows
+        consent = facts.consent_to_share_on
+        named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
+        counting: _CountingDates | None = None
+        written: bool | None = None
+        joint: list[date] = []
+        liaison: list[date] = []
+        for k in range(bisect_left(self.lasts, span_first), len(rows)):
+            i, month_first, month_last, window_first, min_overlap, written_count, need_consent, \
+                joint_min, liaison_min, need_named = rows[k]  # fmt: skip
+            if month_first > span_last:
+                break
+            # The month's mutual days: their number, the last of them and whether the team's
+            # episode is open on one of them.
+            days = 0
+            last_mutual = None
+            in_team = not of_team
+            for start, end in mutual:
+                if start > month_last:
+                    break
+                if end < month_first:
+                    continue
+                if start < month_first:
+                    start = month_first
+                if end > month_last:
+                    end = month_last
+                days += (end - start).days + 1
+                last_mutual = end
+                if not in_team:
+                    for team_start, team_end in of_team:
+                        if team_start <= end and team_end >= start:
+                            in_team = True
+                            break
+            if last_mutual is None or not in_team:
+                continue
+            if days < min_overlap:
+                found(i, _EXCLUDED)
+                continue
+            if need_consent and (consent is None or consent > month_last):
+                found(i, _MUTUAL)
+                continue
+            if joint_min or liaison_min:
+                if written_count is not written:
+                    if counting is None:
+                        counting = _CountingDates(facts.contacts)
+                    joint, liaison = counting.dates(written_count)
+                    written = written_count
+                if joint_min and (
+                    bisect_right(joint, month_last) - bisect_left(joint, window_first) < joint_min
+                ):
+                    found(i, _MUTUAL)
+                    continue
+                if liaison_min and (
+                    bisect_right(liaison, month_last) - bisect_left(liaison, month_first) < liaison_min
+                ):
+                    found(i, _MUTUAL)
+                    continue
+            if need_named:
                 if named is None:
                     named = _named_spans(facts)
-                day = intervals[-1][1]
-                holds = any(s <= day <= e for s, e in named[0]) and any(s <= day <= e for s, e in named[1])
-            else:
-                if counting is None:
-                    counting = _CountingDates(facts.contacts)
-                joint, liaison = counting.dates(definition.written_contacts_count)
-                if criterion is Criterion.JOINT_CONTACT:
-                    count = bisect_right(joint, month_last) - bisect_left(joint, rule.window_first)
-                    holds = count >= definition.joint_contacts_min
-                else:
-                    count = bisect_right(liaison, month_last) - bisect_left(liaison, month_first)
-                    holds = count >= definition.liaison_contacts_min
-            if not holds:
-                verdict = _MUTUAL
-                break
-        results[i] = verdict
-    return results
+                day = last_mutual
+                if not (any(s <= day <= e for s, e in named[0]) and any(s <= day <= e for s, e in named[1])):
+                    found(i, _MUTUAL)
+                    continue
+            found(i, _JOINTLY_WORKED)
 
 
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
@@ -265,6 +327,11 @@ def months_judged(
     mutual: list[list[ClientMonth]] = [[] for _ in in_full]
     excluded: list[list[ClientMonth]] = [[] for _ in in_full]
     tally = [[0, 0, 0, 0] for _ in lean]
+    plan = _CountPlan(lean_rules)
+
+    def add(j: int, verdict: Counted) -> None:
+        tally[j][verdict] += 1
+
     for facts in clients:
         if team is not None and not any(e.team == team for e in facts.episodes):
             continue  # SPEC §1: a client counts for a team only through an episode of that team
@@ -274,8 +341,7 @@ def months_judged(
                     continue
                 (mutual[j] if result.excluded is None else excluded[j]).append(result)
         if lean_rules:
-            for j, verdict in enumerate(judge_counts(facts, lean_rules, team)):
-                tally[j][verdict] += 1
+            plan.count(facts, team, add)
     counts: list[MonthCounts | None] = [None] * len(months)
     figures: list[MonthFigures | None] = [None] * len(months)
     for j, i in enumerate(in_full):
