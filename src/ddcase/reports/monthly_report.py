@@ -13,11 +13,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
+    LongTable,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -37,6 +39,8 @@ from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LONG_TABLE_ROWS = 15
+CELL_PADDING = 3.5
+LONG_LIST_ROWS = 60
 FRAME_WIDTH = PAGE_WIDTH - 2 * styles.PAGE_MARGIN
 
 
@@ -117,6 +121,13 @@ def _p(text: str, style: str = "body") -> Paragraph:
 
 def _e(text: object) -> str:
     return escape(str(text))
+
+
+def _wrapped(text: str, width: float) -> str:
+    """Plain text for a table cell `width` points wide, broken into lines at spaces as a
+    Paragraph in the "cell" style would break it (the table's padding left out)."""
+    cell = styles.paragraph_styles()["cell"]
+    return "\n".join(simpleSplit(text, cell.fontName, cell.fontSize, width - 2 * CELL_PADDING)) or text
 
 
 def _story(content: ReportContent) -> list[Flowable]:
@@ -476,7 +487,10 @@ def _table(
     """A table that splits cleanly across pages, its header row repeated on each."""
     cell = styles.paragraph_styles()["cell"]
     rows = [_header_row(rows[0], numeric_columns)] + rows[1:]
-    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    # A LongTable works out row heights only as far as the page it is split on, not the rest of
+    # a list that runs to thousands of rows at every page.
+    kind = LongTable if len(rows) > LONG_LIST_ROWS else Table
+    table = kind(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), styles.regular(), cell.fontSize, cell.leading),
         ("FONT", (0, 0), (-1, 0), styles.bold(), cell.fontSize, cell.leading),
@@ -487,8 +501,8 @@ def _table(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for row in range(2, len(rows), 2):
         commands.append(("BACKGROUND", (0, row), (-1, row), styles.ZEBRA_FILL))
@@ -663,41 +677,42 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
                 "What is missing",
             ]
         ]
+        widths = [52, 38, 84, 84, 62]
+        widths.append(FRAME_WIDTH - sum(widths))
+        # Plain text, wrapped here, not a Paragraph per cell: a trust's list runs to thousands
+        # of rows, and a Paragraph per cell was most of the report's time.
         for c in waiting:
             rows.append(
                 [
                     c.client_ref,
                     c.initials,
-                    _p(_e(c.care_coordinator or "none named"), "cell"),
-                    _p(_e(c.key_worker or "none named"), "cell"),
-                    _p(
-                        _e(
-                            c.last_joint_contact.strftime("%d %b %Y").lstrip("0")
-                            if c.last_joint_contact
-                            else none
-                        ),
-                        "cell",
+                    _wrapped(c.care_coordinator or "none named", widths[2]),
+                    _wrapped(c.key_worker or "none named", widths[3]),
+                    _wrapped(
+                        c.last_joint_contact.strftime("%d %b %Y").lstrip("0")
+                        if c.last_joint_contact
+                        else none,
+                        widths[4],
                     ),
-                    _p(_e("; ".join(_missing(c))), "cell"),
+                    _wrapped("; ".join(_missing(c)), widths[5]),
                 ]
             )
-        widths = [52, 38, 84, 84, 62]
-        widths.append(FRAME_WIDTH - sum(widths))
         out.append(_table(rows, widths))
     if current.excluded:
         out.append(_p("Excluded for a short overlap", "heading"))
         rows = [["Ref", "Initials", "Days open to both", "Care coordinator", "Key worker"]]
+        widths = [52, 38, 72, 110, 110]
         for c in current.excluded:
             rows.append(
                 [
                     c.client_ref,
                     c.initials,
                     str(c.mutual_days),
-                    _p(_e(c.care_coordinator or "none named"), "cell"),
-                    _p(_e(c.key_worker or "none named"), "cell"),
+                    _wrapped(c.care_coordinator or "none named", widths[3]),
+                    _wrapped(c.key_worker or "none named", widths[4]),
                 ]
             )
-        out.append(_table(rows, [52, 38, 72, 110, 110], numeric_columns=(2,)))
+        out.append(_table(rows, widths, numeric_columns=(2,)))
     return out
 
 
