@@ -259,3 +259,19 @@ def test_counts_report_what_was_seen_in_the_window_and_the_month():
 )
 def test_named_workers_on_the_day(episodes, on, holds):
     assert criteria.named_workers(episodes, day(on)) is holds
+
+
+def test_the_last_joint_contact_is_the_last_in_the_window_not_before_it():
+    """SPEC §2's window is what the figures read: a joint appointment before it is not shown as the
+    last joint contact, so the month reads the same however far back the contacts were loaded."""
+    before_window = a_contact("2025-12-01")  # the 90-day window ending 31 March starts 1 January
+    assert evaluate(a_history(contacts=[before_window]), MARCH, DEFAULT).last_joint_contact is None
+    in_window = a_contact("2026-01-01")
+    result = evaluate(a_history(contacts=[before_window, in_window]), MARCH, DEFAULT)
+    assert result.last_joint_contact == day("2026-01-01")
+    # A window shorter than the month: the month's own days still count.
+    short = Definition(joint_contact_window_days=10)
+    first_of_march = a_contact("2026-03-01")
+    assert evaluate(a_history(contacts=[first_of_march]), MARCH, short).last_joint_contact == day(
+        "2026-03-01"
+    )

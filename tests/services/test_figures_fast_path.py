@@ -1,15 +1,28 @@
 """The figures service's light loading and month-after-month judgement give exactly what judging
 each month's full histories gives (`repository.histories` + `month_figures`), on the demo team,
 for every month of two years, all teams and each team, across definition versions that change
-the window, the minimum overlap and whether emails and letters count."""
+the window, the minimum overlap and whether emails and letters count; and so do its faster
+paths: the counts-only series, one team's clients chosen in SQL (against the rules' own team
+test on every client) and the overview's single load."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from ddcase.domain import Definition, Month, definition_in_force, month_range
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Definition,
+    Episode,
+    Month,
+    Service,
+    definition_in_force,
+    month_range,
+)
 from ddcase.rules.figures import month_figures
 from ddcase.services.demo import DemoService
 from ddcase.storage import repository
@@ -55,3 +68,87 @@ def test_versions_that_change_the_window_overlap_and_written_contacts_match_too(
         expected = by_full_histories(demo, first, last, None)
         assert figures.months(first, last) == expected
         assert any(f.definition.written_contacts_count for f in expected) or last < Month(2025, 6)
+
+
+def test_every_team_and_month_one_teams_clients_chosen_in_sql_match_the_rules_team_test(demo, figures):
+    """figure_facts(team=...) narrows the clients in SQL; judging every client and keeping those
+    whose month names the team (month_figures' own test) must give the same, team by team."""
+    teams = figures.teams()
+    assert len(teams) >= 3
+    for team in teams:
+        assert figures.months(FIRST, LAST, team) == by_full_histories(demo, FIRST, LAST, team), team
+
+
+@pytest.mark.parametrize("team", [None, "Luton North CMHT", "Luton South CMHT", "Luton Central CMHT"])
+def test_the_counts_only_series_is_the_full_months_counts(demo, figures, team):
+    expected = by_full_histories(demo, FIRST, LAST, team)
+    series = figures.series(FIRST, LAST, team)
+    assert list(series.months) == [f.counts() for f in expected]
+    assert figures.counts(FIRST, LAST, team) == [f.counts() for f in expected]
+    assert [(m.jointly_worked, m.mutual_clients) for m in series.analysis.months] == [
+        (f.jointly_worked, f.mutual_clients) for f in expected
+    ]
+    assert any(f.mutual_clients for f in expected)
+
+
+@pytest.mark.parametrize("team", [None, "Luton South CMHT"])
+def test_the_overview_is_the_month_the_month_before_and_the_series(demo, figures, team):
+    month = Month(2026, 10)
+    overview = figures.overview(month, 24, team)
+    assert overview.current == figures.month(month, team)
+    assert overview.previous == figures.month(month.previous(), team)
+    assert overview.series == figures.series(month.plus(-23), month, team)
+    # A one-month chart still has the month before in full.
+    short = figures.overview(month, 1, team)
+    assert short.previous == overview.previous
+    assert short.series == figures.series(month, month, team)
+
+
+def test_leading_months_with_nobody_to_count_are_left_off_the_overviews_chart(demo, figures):
+    first_with_data = next(
+        f.month for f in figures.counts(Month(2020, 1), Month(2026, 10)) if f.mutual_clients
+    )
+    overview = figures.overview(Month(2026, 10), 120, leading_gaps=False)
+    assert overview.series.first == first_with_data
+    assert overview.series == figures.series(first_with_data, Month(2026, 10))
+
+
+def test_a_contact_logged_for_one_team_counts_whatever_team_was_recorded_last(demo, figures, casework):
+    """The regression an earlier one-team SQL filter had: a loop variable named like the team
+    argument left the contacts filtered by the team of the last episode read, so a contact logged
+    for a client of another team did not count in the all-teams figure."""
+    month = Month(2026, 11)
+    before = figures.month(month)
+    # The last episode recorded is of Luton North CMHT ...
+    casework.save_client(Client("ZZ0001", "ZZ", consent_to_share_on=date(2026, 1, 1)))
+    casework.save_episode(
+        Episode("ZZ0001", Service.SUBSTANCE_MISUSE, "ResoLUTiONs", date(2026, 1, 1), worker=None)
+    )
+    casework.save_episode(
+        Episode(
+            "ZZ0001",
+            Service.MENTAL_HEALTH,
+            "East London NHS Foundation Trust",
+            date(2026, 1, 1),
+            team="Luton North CMHT",
+        )  # fmt: skip
+    )
+    # ... and a Luton South client not yet jointly worked gets the contact that was missing.
+    waiting = [
+        c
+        for c in before.not_jointly_worked()
+        if c.teams == ("Luton South CMHT",) and [x.value for x in c.failed_criteria] == ["joint_contact"]
+    ]
+    assert waiting, "the demo has a Luton South client missing only a joint contact"
+    casework.save_contact(
+        Contact(
+            waiting[0].client_ref, date(2026, 11, 20), ContactKind.JOINT_APPOINTMENT, ContactMode.FACE_TO_FACE
+        )
+    )
+    after = figures.month(month)
+    assert after.jointly_worked == before.jointly_worked + 1
+    assert after == by_full_histories(demo, month, month, None)[0]
+    for team in (None, "Luton South CMHT", "Luton North CMHT"):
+        assert figures.months(Month(2026, 9), month, team) == by_full_histories(
+            demo, Month(2026, 9), month, team
+        )

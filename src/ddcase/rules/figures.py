@@ -43,6 +43,9 @@ class ClientMonth:
     care_coordinator: str | None
     key_worker: str | None
     provider: str | None
+    # The last counting joint appointment or care plan review in the joint-contact window ending
+    # on the last day of M (or in M, when the window is shorter): what the figures look at, so the
+    # same however far back the contacts were read.
     last_joint_contact: date | None
     joint_contacts_in_window: int
     liaison_contacts_in_month: int
@@ -99,11 +102,14 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
     if not intervals:
         return None
     contacts = history.contacts
+    rule = MonthRule.of(month, definition)
     last_joint = max(
         (
             c.date
             for c in contacts
-            if c.kind in JOINT_KINDS and c.date <= month.last_day and criteria.is_counting(c, definition)
+            if c.kind in JOINT_KINDS
+            and rule.looked_back_to <= c.date <= month.last_day
+            and criteria.is_counting(c, definition)
         ),
         default=None,
     )
@@ -112,7 +118,7 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
         history.client.initials,
         history.client.consent_to_share_on,
         episodes,
-        MonthRule.of(month, definition),
+        rule,
         intervals,
         joint_count=criteria.joint_contacts_in_window(contacts, month, definition),
         liaison_count=criteria.liaison_contacts_in_month(contacts, month, definition),
@@ -131,6 +137,12 @@ class MonthRule:
     last_day: date
     window_first: date
     enabled: tuple[Criterion, ...]
+
+    @property
+    def looked_back_to(self) -> date:
+        """The first day the month's judgement reads contacts from: the joint-contact window's,
+        or the month's when the window is shorter."""
+        return min(self.window_first, self.first_day)
 
     @classmethod
     def of(cls, month: Month, definition: Definition) -> MonthRule:

@@ -139,7 +139,11 @@ def _judged(
         intervals,
         joint_count=up_to_month_end - bisect_left(joint, rule.window_first),
         liaison_count=bisect_right(liaison, month_last) - bisect_left(liaison, month_first),
-        last_joint=joint[up_to_month_end - 1] if up_to_month_end else None,
+        last_joint=(
+            joint[up_to_month_end - 1]
+            if up_to_month_end and joint[up_to_month_end - 1] >= rule.looked_back_to
+            else None
+        ),
     )
 
 
