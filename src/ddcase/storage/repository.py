@@ -563,31 +563,27 @@ def figure_facts(
     if team is not None:
         in_team = select(EpisodeRow.client_id).where(*overlapping, EpisodeRow.team == team)
         counting.append(ContactRow.client_id.in_(in_team))
-    contacts: dict[int, list[ContactFact]] = {}
+    contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in both}
     # The same day, kind and mode recur across a trust's clients: one ContactFact for each.
     facts_of: dict[tuple[Any, str, str], ContactFact] = {}
+    fact_of = facts_of.get
     attended = Outcome.ATTENDED
     for client_id, day, kind, mode in _driver_rows(
         connection,
         select(ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode).where(*counting),
     ):
-        if client_id in both:
+        found = contacts.get(client_id)
+        if found is not None:  # a client open to both services
             key = (day, kind, mode)
-            fact = facts_of.get(key)
+            fact = fact_of(key)
             if fact is None:
                 fact = facts_of[key] = ContactFact(days[day], _KINDS[kind], _MODES[mode], attended)  # type: ignore[arg-type]
-            found = contacts.get(client_id)
-            if found is None:
-                contacts[client_id] = [fact]
-            else:
-                found.append(fact)
+            found.append(fact)
     facts = []
     for client_id in both:
         ref, initials, consent = clients[client_id]
         facts.append(
-            ClientFacts(
-                ref, initials, consent, tuple(episodes[client_id]), tuple(contacts.get(client_id, ()))
-            )
+            ClientFacts(ref, initials, consent, tuple(episodes[client_id]), tuple(contacts[client_id]))
         )
     return facts
 
