@@ -504,8 +504,9 @@ def _table(
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
-    for row in range(2, len(rows), 2):
-        commands.append(("BACKGROUND", (0, row), (-1, row), styles.ZEBRA_FILL))
+    # Zebra stripes from the second data row, as one command: a command per row is carried
+    # into every page a long table splits onto. Each page's rows start unshaded.
+    commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]))
     for column in numeric_columns:
         commands.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
     if bold_last:

@@ -216,13 +216,21 @@ def judged(
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
     held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
-        checks = {
-            Criterion.NAMED_WORKERS: coordinator is not None and key_worker is not None,
-            Criterion.CONSENT: consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
-            Criterion.JOINT_CONTACT: joint_count >= definition.joint_contacts_min,
-            Criterion.LIAISON: liaison_count >= definition.liaison_contacts_min,
-        }
-        held = tuple([(c, checks[c]) for c in rule.enabled])
+        held = tuple(
+            [
+                (
+                    c,
+                    coordinator is not None and key_worker is not None
+                    if c is Criterion.NAMED_WORKERS
+                    else consent_to_share_on is not None and consent_to_share_on <= rule.last_day
+                    if c is Criterion.CONSENT
+                    else joint_count >= definition.joint_contacts_min
+                    if c is Criterion.JOINT_CONTACT
+                    else liaison_count >= definition.liaison_contacts_min,
+                )
+                for c in rule.enabled
+            ]
+        )
     return ClientMonth(
         client_ref,
         initials,

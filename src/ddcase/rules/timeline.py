@@ -161,7 +161,8 @@ class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
     the months in date order with their days, window and the enabled criteria as flags."""
 
-    def __init__(self, rules: Sequence[MonthRule]) -> None:
+    def __init__(self, rules: Sequence[MonthRule], whole: Collection[int] = ()) -> None:
+        """`whole`: the indexes of the rules whose months are judged in full (a `ClientMonth`)."""
         self.rules = rules
         if not rules:
             return
@@ -186,12 +187,21 @@ class _CountPlan:
                     d.joint_contacts_min if Criterion.JOINT_CONTACT in enabled else 0,
                     d.liaison_contacts_min if Criterion.LIAISON in enabled else 0,
                     Criterion.NAMED_WORKERS in enabled,
+                    i in whole,
                 )
             )
 
-    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
+    def count(
+        self,
+        facts: ClientFacts,
+        team: str | None,
+        found: Callable[[int, Counted], object],
+        judged_in_full: Callable[[int, ClientMonth], object] | None = None,
+    ) -> None:
         """Call found(rule's index, verdict) for each month in which the client counts (for
-        `team`, when given); nothing for the months it does not."""
+        `team`, when given); nothing for the months it does not. For the months judged in full,
+        call judged_in_full(rule's index, the ClientMonth) instead, for every month with a
+        mutual day (as `judge_rules` gives it: the caller applies the team's test)."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -220,9 +230,17 @@ class _CountPlan:
         liaison: list[date] = []
         for k in range(bisect_left(self.lasts, span_first), len(rows)):
             i, month_first, month_last, window_first, min_overlap, written_count, need_consent, \
-                joint_min, liaison_min, need_named = rows[k]  # fmt: skip
+                joint_min, liaison_min, need_named, in_full = rows[k]  # fmt: skip
             if month_first > span_last:
                 break
+            if in_full:
+                rule = self.rules[i]
+                intervals = _month_runs(mutual, rule)
+                if intervals and judged_in_full is not None:
+                    if counting is None:
+                        counting = _CountingDates(facts.contacts)
+                    judged_in_full(i, _judged(facts, rule, intervals, counting))
+                continue
             # The month's mutual days: their number, the last of them and whether the team's
             # episode is open on one of them.
             days = 0
@@ -325,37 +343,33 @@ def months_judged(
     judging each client once for all the months."""
     rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
     in_full = [i for i, m in enumerate(months) if m in full]
-    full_rules = [rules[i] for i in in_full]
     lean = [i for i, m in enumerate(months) if m not in full]
-    lean_rules = [rules[i] for i in lean]
-    mutual: list[list[ClientMonth]] = [[] for _ in in_full]
-    excluded: list[list[ClientMonth]] = [[] for _ in in_full]
-    tally = [[0, 0, 0, 0] for _ in lean]
-    plan = _CountPlan(lean_rules)
+    mutual: list[list[ClientMonth]] = [[] for _ in months]
+    excluded: list[list[ClientMonth]] = [[] for _ in months]
+    tally = [[0, 0, 0, 0] for _ in months]
+    plan = _CountPlan(rules, whole=set(in_full))
 
-    def add(j: int, verdict: Counted) -> None:
-        tally[j][verdict] += 1
+    def add(i: int, verdict: Counted) -> None:
+        tally[i][verdict] += 1
+
+    def keep(i: int, result: ClientMonth) -> None:
+        if team is None or team in result.teams:
+            (mutual[i] if result.excluded is None else excluded[i]).append(result)
 
     for facts in clients:
         if team is not None and not any(e.team == team for e in facts.episodes):
             continue  # SPEC §1: a client counts for a team only through an episode of that team
-        if full_rules:
-            for j, result in enumerate(judge_rules(facts, full_rules)):
-                if result is None or (team is not None and team not in result.teams):
-                    continue
-                (mutual[j] if result.excluded is None else excluded[j]).append(result)
-        if lean_rules:
-            plan.count(facts, team, add)
+        plan.count(facts, team, add, keep)
     counts: list[MonthCounts | None] = [None] * len(months)
     figures: list[MonthFigures | None] = [None] * len(months)
-    for j, i in enumerate(in_full):
-        these, others = mutual[j], excluded[j]
+    for i in in_full:
+        these, others = mutual[i], excluded[i]
         these.sort(key=lambda c: c.client_ref)
         others.sort(key=lambda c: c.client_ref)
         month_figures = MonthFigures(months[i], team, definitions[i], tuple(these), tuple(others))
         figures[i] = month_figures
         counts[i] = month_figures.counts()
-    for j, i in enumerate(lean):
-        _, n_excluded, n_mutual, n_worked = tally[j]
+    for i in lean:
+        _, n_excluded, n_mutual, n_worked = tally[i]
         counts[i] = MonthCounts(months[i], team, definitions[i], n_mutual + n_worked, n_worked, n_excluded)
     return [c for c in counts if c is not None], figures
