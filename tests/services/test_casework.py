@@ -128,3 +128,20 @@ def test_every_change_is_in_the_audit_trail_with_before_and_after(team, context)
     assert [r.row.action for r in rows] == ["create", "update"]
     assert '"initials":"AB"' in rows[1].before_json and '"initials":"AZ"' in rows[1].after_json
     assert rows[1].row.app_user == "Test User"
+
+
+def test_clients_by_reference_are_read_a_few_at_a_time_and_only_those(casework, monkeypatch):
+    from ddcase.storage import repository
+
+    for n in range(7):
+        casework.save_client(Client(f"RT2000{n:02d}", "AB"))
+    monkeypatch.setattr(repository, "_REFS_AT_ONCE", 2)  # several chunks, one of them short
+    wanted = ["RT200005", "RT200001", "RT200003", "RT200006", "RT200001", "RT999999"]
+    assert [c.client_ref for c in casework.clients(wanted)] == [
+        "RT200001",
+        "RT200003",
+        "RT200005",
+        "RT200006",
+    ]
+    assert casework.clients([]) == []
+    assert [c.client_ref for c in casework.clients()] == [f"RT2000{n:02d}" for n in range(7)]
