@@ -44,7 +44,7 @@ __all__ = [
     "Series",
     "ToDo",
 ]
-from ddcase.services.base import Context
+from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import repository
 
 MAX_SERIES_MONTHS = 120
@@ -173,20 +173,21 @@ class FiguresService:
         """Every month's counts from first to last, and the months in `full` with every client,
         loading the data once (for one team, only the clients who can count for it)."""
         months = list(month_range(first, last))
-        with self._db.read() as session:
-            versions = repository.definitions(session) or [Definition()]
-            in_force = [definition_in_force(versions, m) for m in months]
-            widest = max(d.joint_contact_window_days for d in in_force)
-            contacts_from = first.last_day - timedelta(days=widest - 1)
-            clients = repository.figure_facts(
-                session,
-                first.first_day,
-                last.last_day,
-                min(contacts_from, first.first_day),
-                written_contacts_count=any(d.written_contacts_count for d in in_force),
-                team=team,
-            )
-        counts, figures = months_judged(clients, months, in_force, team, full=full)
+        with cyclic_gc_paused():
+            with self._db.read() as session:
+                versions = repository.definitions(session) or [Definition()]
+                in_force = [definition_in_force(versions, m) for m in months]
+                widest = max(d.joint_contact_window_days for d in in_force)
+                contacts_from = first.last_day - timedelta(days=widest - 1)
+                clients = repository.figure_facts(
+                    session,
+                    first.first_day,
+                    last.last_day,
+                    min(contacts_from, first.first_day),
+                    written_contacts_count=any(d.written_contacts_count for d in in_force),
+                    team=team,
+                )
+            counts, figures = months_judged(clients, months, in_force, team, full=full)
         return counts, {f.month: f for f in figures if f is not None}
 
     def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:
