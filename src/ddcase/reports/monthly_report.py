@@ -27,6 +27,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from ddcase.domain import Month
 from ddcase.domain.format import change_text, percent_text
@@ -485,34 +486,57 @@ def _table(
     bold_last: bool = False,
 ) -> Table:
     """A table that splits cleanly across pages, its header row repeated on each."""
-    cell = styles.paragraph_styles()["cell"]
     rows = [_header_row(rows[0], numeric_columns)] + rows[1:]
     # A LongTable works out row heights only as far as the page it is split on, not the rest of
     # a list that runs to thousands of rows at every page.
     kind = LongTable if len(rows) > LONG_LIST_ROWS else Table
-    table = kind(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table = kind(
+        rows,
+        colWidths=list(widths),
+        repeatRows=1,
+        hAlign="LEFT",
+        cellStyles=_cell_styles(len(rows), len(widths), numeric_columns, bold_last),
+    )
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), styles.regular(), cell.fontSize, cell.leading),
-        ("FONT", (0, 0), (-1, 0), styles.bold(), cell.fontSize, cell.leading),
-        ("TEXTCOLOR", (0, 0), (-1, -1), styles.INK),
         ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.INK),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, styles.MUTED),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        # Zebra stripes from the second data row, as one command: a command per row is carried
+        # into every page a long table splits onto. Each page's rows start unshaded.
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]),
     ]
-    # Zebra stripes from the second data row, as one command: a command per row is carried
-    # into every page a long table splits onto. Each page's rows start unshaded.
-    commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]))
-    for column in numeric_columns:
-        commands.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
-    if bold_last:
-        commands.append(("FONT", (0, -1), (-1, -1), styles.bold(), cell.fontSize, cell.leading))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _cell_styles(
+    rows: int, columns: int, numeric_columns: Sequence[int], bold_last: bool
+) -> list[list[CellStyle]]:
+    """Every cell's font, colour, alignment and padding, as a few shared CellStyles rather than
+    a style per cell set by commands that visit every cell (a trust's follow-up list has 18,000
+    cells). No cell-level command may then be given to the table: it would change them all."""
+    cell = styles.paragraph_styles()["cell"]
+
+    def style(name: str, font: str, alignment: str) -> CellStyle:
+        made = CellStyle(name)
+        made.fontname, made.fontsize, made.leading = font, cell.fontSize, cell.leading
+        made.color = styles.INK
+        made.valign = "TOP"
+        made.topPadding = made.bottomPadding = 2.2
+        made.leftPadding = made.rightPadding = CELL_PADDING
+        made.alignment = alignment
+        return made
+
+    def row(font: str, numbers_right: bool) -> list[CellStyle]:
+        left, right = style(f"{font}-left", font, "LEFT"), style(f"{font}-right", font, "RIGHT")
+        return [right if numbers_right and i in numeric_columns else left for i in range(columns)]
+
+    header = row(styles.bold(), numbers_right=False)
+    body = row(styles.regular(), numbers_right=True)
+    out = [header] + [body] * (rows - 1)
+    if bold_last and rows > 1:
+        out[-1] = row(styles.bold(), numbers_right=True)
+    return out
 
 
 def _header_row(row: list[Any], numeric_columns: Sequence[int]) -> list[Any]:
