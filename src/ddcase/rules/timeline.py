@@ -164,13 +164,14 @@ class _CountPlan:
     def __init__(self, rules: Sequence[MonthRule], whole: Collection[int] = ()) -> None:
         """`whole`: the indexes of the rules whose months are judged in full (a `ClientMonth`)."""
         self.rules = rules
+        self.rows: list[tuple[int, date, date, date, int, bool, bool, int, int, bool, bool]] = []
+        self.lasts: list[date] = []
         if not rules:
             return
         self.first = min(r.first_day for r in rules)
         self.last = max(r.last_day for r in rules)
         order = sorted(range(len(rules)), key=lambda i: rules[i].first_day)
         self.lasts = [rules[i].last_day for i in order]
-        self.rows = []
         for i in order:
             rule = rules[i]
             d = rule.definition
