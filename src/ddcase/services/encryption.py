@@ -337,6 +337,7 @@ def encrypt_database(
             raise cannot_unlock(db_path, "it is already encrypted and there is no key for it here.")
         check_key(db_path, key)
         with instance_lock(db_path):
+            _remove_leftovers(db_path)
             result = EncryptionResult(db_path, None, False, already_encrypted=True)
             _rewrite_plain_copies(db_path, key, result)
         return result
@@ -355,6 +356,7 @@ def encrypt_database(
     stamp = now.strftime(_STAMP)
     temp = folder / f".{db_path.name}.encrypting-{stamp}"
     with instance_lock(db_path):
+        _remove_leftovers(db_path)
         _step("locked")
         backup = make_backup(db_path, kind="pre-encryption", now=now)
         rotate(db_path)
@@ -590,6 +592,16 @@ def _undo_swap(db_path: Path, aside: Path) -> None:
             os.unlink(f"{db_path}{suffix}")
     os.replace(aside, db_path)
     fsync_folder(db_path.parent)
+
+
+def _remove_leftovers(db_path: Path) -> None:
+    """Temporary files of an interrupted run (encrypted copies that never got their name)."""
+    folders = [db_path.parent, backups_folder(db_path)]
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.glob(f".{db_path.stem}*.encrypting*"):
+                if not path.name.endswith(("-wal", "-shm", "-journal")):
+                    _remove_with_sides(path)
 
 
 def _remove_with_sides(path: Path) -> None:
