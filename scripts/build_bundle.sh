@@ -17,9 +17,10 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv-build/bin/python ]; then
   "$PYTHON" -m venv .venv-build
 fi
-# ddcase with the PostgreSQL driver (a shared team database), and the pinned build tools.
+# ddcase with the PostgreSQL driver (a shared team database) and encryption at rest (SQLCipher,
+# keyring), and the pinned build tools.
 if ! { .venv-build/bin/python -m pip install -q --upgrade pip &&
-  .venv-build/bin/python -m pip install -q -e ".[postgresql]" -r packaging/requirements-build.txt; } \
+  .venv-build/bin/python -m pip install -q -e ".[postgresql,encryption]" -r packaging/requirements-build.txt; } \
   >build/pip.log 2>&1; then
   tail -20 build/pip.log >&2
   echo "build_bundle: installing the build tools failed; the whole log is build/pip.log" >&2
