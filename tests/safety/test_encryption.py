@@ -280,7 +280,7 @@ def test_a_conversion_that_fails_its_check_changes_nothing(plain_db, tmp_path, m
     assert main(["check", "--db", str(plain_db)]) == 0
 
 
-STEPS = ["locked", "backed up", "exported", "verified", "recorded", "key kept", "renamed", "plain removed"]
+STEPS = ["locked", "backed up", "exported", "recorded", "verified", "key kept", "renamed", "plain removed"]
 
 
 def _start_encryption(db: Path, recovery: Path, pause: float) -> tuple[int, int]:
