@@ -149,7 +149,10 @@ def _kill_again_and_again(db: Path, kills: int, connect, tmp_path: Path, capsys)
         # An import's one audit entry counts the clients it created: all of them are there.
         imported = sum(
             json.loads(r[0])["clients"]["created"]
-            for r in conn.execute("SELECT after_json FROM audit_event WHERE action = 'import'")
+            for r in conn.execute(
+                "SELECT v.after_json FROM audit_event e JOIN audit_value v ON v.seq = e.seq "
+                "WHERE e.action = 'import'"
+            )
         )
         assert imported == len(clients) - len(edited)
     finally:
