@@ -269,7 +269,7 @@ def main(
     app = None
     try:
         _give_key_file(args)
-        if args.command in ("backup", "restore", "encrypt", "export-key", "import-key"):
+        if args.command in ("backup", "restore"):
             _require_sqlite_file(args.db)
         if args.command == "restore":  # works on the file, even one that cannot be opened
             return _restore(args, out)
