@@ -934,14 +934,16 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> tuple[_P
 # ---------------------------------------------------------------------------------------- contacts.csv
 
 
+_MEMO_LIMIT = 1 << 17  # distinct cells remembered per column
+
+
 class _Memo(dict[str, Any]):
-    """Each distinct cell of a column worked out once: a trust's contacts.csv repeats the same
-    references, dates, names and codes a million times. Bounded, for columns (notes) whose cells
-    can all differ."""
+    """Each distinct cell of a column worked out once (a file repeats the same references, names
+    and codes); bounded, for columns whose cells can all differ."""
 
     __slots__ = ("_work", "_limit")
 
-    def __init__(self, work: Callable[[str], Any], limit: int = 1 << 17) -> None:
+    def __init__(self, work: Callable[[str], Any], limit: int = _MEMO_LIMIT) -> None:
         super().__init__()
         self._work = work
         self._limit = limit
@@ -969,7 +971,8 @@ _CONTACT_ORDER = COLUMNS[CONTACTS]
 
 class _ContactColumns:
     """How each distinct cell of contacts.csv reads: `(text, value)` when the cell is valid on
-    its own, where text is what the contact's fingerprint takes and value what the database
+    its own, where text is what the contact's fingerprint takes (UTF-8, as `fingerprint_of`
+    hashes it) and value what the database
     stores, or None when it is not (or names an unknown client or worker): the row then goes the
     slow way, `_parse_contact`, which says what is wrong. Every check here is the one
     `_parse_contact` makes, by the same functions (`_clean`, `parse_date`, the enums, the
@@ -983,19 +986,19 @@ class _ContactColumns:
         writer = sink.writer if sink is not None else None
         self._db = writer.value if writer is not None else (lambda _column, value: value)
 
-    def memos(self) -> tuple[_Memo, ...]:
-        """One memo per column, in SPEC order."""
+    def works(self) -> tuple[Callable[[str], tuple[str, Any] | None], ...]:
+        """How a cell of each column reads, in SPEC order."""
         return (
-            _Memo(self.client_ref),
-            _Memo(self.date),
-            _Memo(functools.partial(self.required_enum, "kind", ContactKind)),
-            _Memo(functools.partial(self.required_enum, "mode", ContactMode)),
-            _Memo(self.outcome),
-            _Memo(functools.partial(self.worker, "mh_worker", Service.MENTAL_HEALTH)),
-            _Memo(functools.partial(self.worker, "sm_worker", Service.SUBSTANCE_MISUSE)),
-            _Memo(self.client_present),
-            _Memo(self.duration),
-            _Memo(self.note),
+            self.client_ref,
+            self.date,
+            functools.partial(self.required_enum, "kind", ContactKind),
+            functools.partial(self.required_enum, "mode", ContactMode),
+            self.outcome,
+            functools.partial(self.worker, "mh_worker", Service.MENTAL_HEALTH),
+            functools.partial(self.worker, "sm_worker", Service.SUBSTANCE_MISUSE),
+            self.client_present,
+            self.duration,
+            self.note,
         )
 
     def _problem(self, column: str, value: object) -> bool:
@@ -1006,9 +1009,9 @@ class _ContactColumns:
         if self._problem("client_ref", ref) or self.known.client_problem(ref):
             return None
         if self.sink is None:
-            return ref, None
+            return ref.encode(), None
         client_id = self.sink.client_ids.get(ref)
-        return None if client_id is None else (ref, client_id)
+        return None if client_id is None else (ref.encode(), client_id)
 
     def date(self, cell: str) -> tuple[str, Any] | None:
         text = _clean(cell)
@@ -1019,50 +1022,50 @@ class _ContactColumns:
         if self._problem("date", value):
             return None
         assert value is not None
-        return value.isoformat(), self._db("date", value)
+        return value.isoformat().encode(), self._db("date", value)
 
     def required_enum(self, column: str, kind: type[E], cell: str) -> tuple[str, Any] | None:
         value = _members(kind).get(_clean(cell).lower())
-        return None if value is None else (value.value, self._db(column, value.value))
+        return None if value is None else (value.value.encode(), self._db(column, value.value))
 
     def outcome(self, cell: str) -> tuple[str, Any] | None:
         text = _clean(cell)
         value = _members(Outcome).get(text.lower()) if text else Outcome.ATTENDED
-        return None if value is None else (value.value, self._db("outcome", value.value))
+        return None if value is None else (value.value.encode(), self._db("outcome", value.value))
 
     def worker(self, column: str, side: Service, cell: str) -> tuple[str, Any] | None:
         name = _clean(cell) or None
         if self._problem(column, name) or self.known.worker_problem(side, name):
             return None
         if name is None:
-            return "", None
+            return b"", None
         if self.sink is None:
-            return name, None
+            return name.encode(), None
         worker_id = self.sink.worker_ids.get((side.value, name))
-        return None if worker_id is None else (name, worker_id)
+        return None if worker_id is None else (name.encode(), worker_id)
 
     def client_present(self, cell: str) -> tuple[str, Any] | None:
         text = _clean(cell).lower()
         if text not in ("", "yes", "no"):
             return None
-        return text, self._db("client_present", None if text == "" else text == "yes")
+        return text.encode(), self._db("client_present", None if text == "" else text == "yes")
 
     def duration(self, cell: str) -> tuple[str, Any] | None:
         text = _clean(cell)
         if text == "":
-            return "", None
+            return b"", None
         if not _WHOLE_NUMBER.fullmatch(text):
             return None
         value = int(text)
         if self._problem("duration_minutes", value):
             return None
-        return str(value), self._db("duration_minutes", value)
+        return str(value).encode(), self._db("duration_minutes", value)
 
     def note(self, cell: str) -> tuple[str, Any] | None:
         text = _clean(cell)
         if self._problem("note", text or None):
             return None
-        return text, text or None
+        return text.encode(), text or None
 
 
 def _reference_row(contact: Contact, sink: _ContactSink) -> tuple[object, ...] | None:
@@ -1131,13 +1134,28 @@ def _read_contacts(
         padded = any(column not in positions for column in _CONTACT_ORDER)
         # Cells of a missing optional column read as "", from one extra cell added to each row.
         cells_of = operator.itemgetter(*(positions.get(column, width) for column in _CONTACT_ORDER))
-        columns = _ContactColumns(today, known, sink)
-        m_ref, m_date, m_kind, m_mode, m_outcome, m_mh, m_sm, m_present, m_duration, m_note = columns.memos()
+        # Each distinct cell of each column read once (a trust's file repeats the same references,
+        # dates, names and codes a million times); a memo that grows too big (notes can all
+        # differ) starts again.
+        works = _ContactColumns(today, known, sink).works()
+        memos: tuple[dict[str, Any], ...] = tuple({} for _ in works)
+        m_ref, m_date, m_kind, m_mode, m_outcome, m_mh, m_sm, m_present, m_duration, m_note = memos
+
+        def fill(raw: tuple[str, ...]) -> tuple[Any, ...]:
+            entries = []
+            for memo, work, cell in zip(memos, works, raw, strict=True):
+                if cell not in memo:
+                    if len(memo) >= _MEMO_LIMIT:
+                        memo.clear()
+                    memo[cell] = work(cell)
+                entries.append(memo[cell])
+            return tuple(entries)
+
         writing = sink is not None and not problems
-        tail = sink.writer.tail if sink is not None else ()
+        version, updated_at, updated_by = sink.writer.tail if sink is not None else (None, None, None)
         chunk: list[tuple[object, ...]] = []
         sha256 = hashlib.sha256
-        join = "\x1f".join
+        join = b"\x1f".join
         reader = source.reader
         consumed = source.consumed
         handle = source.handle
@@ -1187,17 +1205,21 @@ def _read_contacts(
                             continue
                     if padded:
                         cells.append("")
-                    ref, day, kind, mode, outcome, mh, sm, present, duration, note = cells_of(cells)
-                    a = m_ref[ref]
-                    b = m_date[day]
-                    c = m_kind[kind]
-                    d = m_mode[mode]
-                    e = m_outcome[outcome]
-                    f = m_mh[mh]
-                    g = m_sm[sm]
-                    h = m_present[present]
-                    i = m_duration[duration]
-                    j = m_note[note]
+                    raw = cells_of(cells)
+                    ref, day, kind, mode, outcome, mh, sm, present, duration, note = raw
+                    try:
+                        a = m_ref[ref]
+                        b = m_date[day]
+                        c = m_kind[kind]
+                        d = m_mode[mode]
+                        e = m_outcome[outcome]
+                        f = m_mh[mh]
+                        g = m_sm[sm]
+                        h = m_present[present]
+                        i = m_duration[duration]
+                        j = m_note[note]
+                    except KeyError:  # a cell not seen before
+                        a, b, c, d, e, f, g, h, i, j = fill(raw)
                     if (
                         a is None
                         or b is None
@@ -1217,10 +1239,25 @@ def _read_contacts(
                     if not writing:
                         continue
                     fingerprint = sha256(
-                        join((a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], i[0], j[0])).encode()
+                        join((a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], i[0], j[0]))
                     ).hexdigest()
                     chunk.append(
-                        (a[1], b[1], c[1], d[1], e[1], f[1], g[1], h[1], i[1], j[1], fingerprint, *tail)
+                        (
+                            a[1],
+                            b[1],
+                            c[1],
+                            d[1],
+                            e[1],
+                            f[1],
+                            g[1],
+                            h[1],
+                            i[1],
+                            j[1],
+                            fingerprint,
+                            version,
+                            updated_at,
+                            updated_by,
+                        )
                     )
                     if len(chunk) >= chunk_size:
                         flush()
