@@ -1336,10 +1336,10 @@ class TransferService:
                     # indexes. Memory only; durability (WAL, synchronous=FULL) is unchanged.
                     session.connection().exec_driver_sql(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
                 plan, known = _resolve(session, parsed, problems)
-                stamp = {
-                    "updated_at": self._context.now(),
-                    "updated_by": self._context.user or audit.os_user(),
-                }
+                # One time for the whole import: every record it creates or changes carries the
+                # audit entry's time and user, so the entry's counts can be traced to the rows.
+                now = self._context.now()
+                stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
                 if not problems:
                     self._apply(session, plan, stamp)
                 del parsed  # the plan holds what is new or changed
@@ -1366,7 +1366,7 @@ class TransferService:
                     key=folder.name[:120] or str(folder)[:120],
                     after=summary.as_record(),
                     app_user=self._context.user,
-                    at=self._context.now(),
+                    at=now,
                 )
         except IntegrityError as error:
             # Stage 2 should have caught every clash; this is the backstop, said in words.
