@@ -1393,7 +1393,7 @@ class TransferService:
         writer = repository.ContactWriter(session, stamp=stamp)
         sink = _ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
         # Into an empty contact table, the secondary indexes are built once at the end.
-        dropped = repository.drop_contact_indexes(session) if writer.table_was_empty else []
+        dropped = repository.drop_indexes(session, "contact") if writer.table_was_empty else []
         _read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
             return FileCounts()  # the caller rolls back, indexes and all
@@ -1416,7 +1416,10 @@ class TransferService:
 
     def _apply(self, session: Session, plan: _Plan, stamp: dict[str, object]) -> None:
         """Write the plan of workers, clients and episodes: bulk inserts of what is new, then ORM
-        updates of what changed (so each changed record's version goes up)."""
+        updates of what changed (so each changed record's version goes up). Into an empty
+        episode table (a first import), its indexes are built once after the rows are in."""
+        empty = session.scalars(select(EpisodeRow.id).limit(1)).first() is None
+        dropped = repository.drop_indexes(session, "episode") if empty and plan.new_episodes else []
         repository.insert_new(
             session,
             plan.new_workers,
@@ -1427,6 +1430,7 @@ class TransferService:
             organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
             + [(e.organisation, e.service) for _, e in plan.changed_episodes],
         )
+        repository.create_indexes(session, dropped)
         org_ids = repository.organisation_ids(session)
         worker_ids = repository.worker_ids(session)
         for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):

@@ -678,12 +678,17 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join([mark] * len(names))})"
     )
+    # Each distinct value converted once: dates repeat, and every row has the same time stamp.
+    converted: list[dict[Any, Any]] = [{} for _ in processors]
     values = []
     for row in rows:
         cells = [row[name] for name in names]
-        for position, processor in processors:
-            if cells[position] is not None:
-                cells[position] = processor(cells[position])
+        for (position, processor), done in zip(processors, converted, strict=True):
+            value = cells[position]
+            if value is not None:
+                if value not in done:
+                    done[value] = processor(value)
+                cells[position] = done[value]
         values.append(tuple(cells))
     connection.exec_driver_sql(sql, values)
 
@@ -904,20 +909,21 @@ class ContactWriter:
                     self.unchanged += 1
 
 
-def drop_contact_indexes(session: Session) -> list[str]:
-    """On SQLite, drop the contact table's secondary indexes (not the unique fingerprint index,
-    which the import's inserts rely on) and return the statements that make them again, exactly
-    as they were: after a bulk load, building an index from sorted rows is several times faster
-    than keeping it up to date row by row. DDL is transactional on SQLite, so a rolled-back
-    import gets its indexes back. Elsewhere nothing is dropped and the list is empty: on
-    PostgreSQL, DROP INDEX would lock the contact table against every reader of the team
+def drop_indexes(session: Session, table: str) -> list[str]:
+    """On SQLite, drop the table's secondary indexes (not those of its UNIQUE constraints, such
+    as the contact fingerprint's, which inserts rely on) and return the statements that make
+    them again, exactly as they were: after a bulk load, building an index from sorted rows is
+    several times faster than keeping it up to date row by row. DDL is transactional on SQLite,
+    so a rolled-back import gets its indexes back. Elsewhere nothing is dropped and the list is
+    empty: on PostgreSQL, DROP INDEX would lock the table against every reader of the team
     database until the import commits."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return []
     indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact' "
-        "AND sql IS NOT NULL ORDER BY name"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
     ).all()
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -925,7 +931,7 @@ def drop_contact_indexes(session: Session) -> list[str]:
 
 
 def create_indexes(session: Session, statements: list[str]) -> None:
-    """Make again the indexes `drop_contact_indexes` dropped."""
+    """Make again the indexes `drop_indexes` dropped."""
     connection = session.connection()
     for sql in statements:
         connection.exec_driver_sql(sql)
