@@ -47,7 +47,7 @@ def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_write
     clients.write_text("\n".join(text) + "\n", encoding="utf-8")
     shown = []
     monkeypatch.setattr(
-        ImportProblemsDialog, "show_problems", classmethod(lambda cls, parent, p: shown.append(p))
+        ImportProblemsDialog, "show_problems", classmethod(lambda cls, parent, p, total=None: shown.append(p))
     )
     before = small_team.casework.counts()
     window.import_action.trigger()

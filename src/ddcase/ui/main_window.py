@@ -592,7 +592,7 @@ class MainWindow(QMainWindow):
 
     def _on_import_failed(self, error: Exception) -> None:
         if isinstance(error, ImportRejected):
-            ImportProblemsDialog.show_problems(self, error.problems, error.total)
+            ImportProblemsDialog.show_problems(self, error.problems, total=error.total)
         else:
             QMessageBox.warning(self, self.tr("Import not done"), str(error))
 
