@@ -551,13 +551,16 @@ def _read_table(path: Path, file: str, problems: _Problems, on_row: Callable[[_R
                 continue
             if key_columns and any(c.strip() for c in cells):
                 table.keys.add(_key(cells, table.positions, key_columns))
-            if _shape_problem(table, source, line, cells, problems):
+            plain = len(cells) == source.width and not source.unnamed and cells[0].strip()
+            if plain or _shape_problem(table, source, line, cells, problems):
                 on_row(_Row(line, {name: clean[cells[p]] for name, p in positions}))
         return table
 
 
 class _RowReader:
     """Reads typed values from one row, collecting problems by column."""
+
+    __slots__ = ("file", "row", "_problems", "_bad")
 
     def __init__(self, file: str, row: _Row, problems: _Problems) -> None:
         self.file = file
