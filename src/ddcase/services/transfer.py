@@ -1,11 +1,13 @@
 """Import and export of the folder of CSV files (SPEC §3); docs/import-export.md is the user guide.
 
-Import is all or nothing and runs in two stages. Stage 1 reads every file and checks each row on its
-own (encoding, CSV syntax, columns, formats, the domain's checks). Stage 2, inside the write
-transaction, matches the rows to what the log holds and checks what crosses files and the database
-(unknown clients and workers, conflicting duplicates). Every problem is collected; any problem and
-nothing is written. Otherwise every change is written in that one transaction, set-based (a handful
-of queries whatever the number of rows), with one audit entry for the whole import.
+Import is all or nothing, in one write transaction. Stage 1 reads workers.csv, clients.csv and
+episodes.csv and checks each row on its own (encoding, CSV syntax, columns, formats, the domain's
+checks). Stage 2, inside the transaction, matches those rows to what the log holds, checks what
+crosses files and the database (unknown clients and workers, conflicting duplicates) and, if all is
+well, writes them set-based. Then contacts.csv, the big one (a trust's is a million rows), is read
+a row at a time, checked, and written a batch at a time while nothing anywhere is wrong; after the
+first problem it is only checked. Every problem is collected; any problem and the transaction is
+rolled back, so nothing is written. One audit entry records the whole import.
 """
 
 from __future__ import annotations
