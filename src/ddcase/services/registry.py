@@ -84,5 +84,11 @@ class Services:
 
         return RetentionService(self.context)
 
+    @property
+    def encryption(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.encryption import EncryptionService
+
+        return EncryptionService(self.context)
+
     def close(self) -> None:
         self.context.db.dispose()
