@@ -446,3 +446,33 @@ def test_a_few_thousand_contacts_over_many_chunks_match_one_chunk(tmp_path, cont
     assert read_folder(tmp_path / "small-chunks") == read_folder(tmp_path / "one-chunk")
     buffer = io.StringIO((tmp_path / "one-chunk" / "contacts.csv").read_text())
     assert sum(1 for _ in csv.reader(buffer)) - 1 == summary.contacts.created
+
+
+@pytest.mark.sqlite_only
+def test_the_streamed_import_works_on_an_encrypted_database(tmp_path, chunk):
+    """SQLCipher is SQLite under another driver: the driver-level inserts and the index rebuild
+    must work through it the same."""
+    pytest.importorskip("sqlcipher3")
+    from ddcase.services.base import Context
+    from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey
+    from ddcase.storage.database import Database, make_engine
+    from ddcase.storage.migrations import migrate
+    from tests.services.test_transfer import make_context
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'secret.sqlite3'}", key=DatabaseKey.generate())
+    try:
+        migrate(engine)
+        secret = Context(Database(engine), user="Test User", today=lambda: TODAY)
+        before = schema(secret)
+        folder = realistic_folder(tmp_path / "hand-made", clients=15, contacts=80)
+        summary = TransferService(secret, chunk_size=chunk).import_folder(folder)
+        TransferService(secret).export_folder(tmp_path / "from-secret")
+        assert schema(secret) == before
+    finally:
+        engine.dispose()
+    assert (tmp_path / "secret.sqlite3").read_bytes()[:16] != SQLITE_HEADER
+
+    plain = make_context(tmp_path / "plain.sqlite3")
+    assert TransferService(plain).import_folder(folder).contacts == summary.contacts
+    TransferService(plain).export_folder(tmp_path / "from-plain")
+    assert read_folder(tmp_path / "from-secret") == read_folder(tmp_path / "from-plain")
