@@ -47,7 +47,7 @@ def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_write
     clients.write_text("\n".join(text) + "\n", encoding="utf-8")
     shown = []
     monkeypatch.setattr(
-        ImportProblemsDialog, "show_problems", classmethod(lambda cls, parent, p: shown.append(p))
+        ImportProblemsDialog, "show_problems", classmethod(lambda cls, parent, p, total=None: shown.append(p))
     )
     before = small_team.casework.counts()
     window.import_action.trigger()
@@ -79,3 +79,22 @@ def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
     figures = small_team.figures.month(Month(2026, 11))
     assert figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage) in text
     assert window.dashboard_page.headline_label.text() in text
+
+
+def test_an_import_moves_the_busy_bar_as_it_reads(
+    small_team, window, qtbot, tmp_path, monkeypatch, message_boxes
+):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window.export_action.trigger()
+    wait_idle(window, qtbot)
+    values: list[int] = []
+    window.busy_bar.valueChanged.connect(values.append)
+
+    window.import_action.trigger()
+    wait_idle(window, qtbot)
+
+    assert message_boxes.of("information")[-1][0] == "Import done"
+    assert values and values[-1] == 1000 and values == sorted(values)
+    assert window.busy_bar.maximum() == 0  # "working" again for whatever runs next

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from ddcase.domain import (
     Client,
@@ -127,3 +128,17 @@ def test_every_import_problem_is_listed(qtbot):
         "clients.csv:3: nhs_number: not valid",
         "contacts.csv:9: kind: unknown",
     ]
+
+
+def test_the_import_problems_heading_counts_the_problems_not_listed(qtbot):
+    problems = [
+        ImportProblem("contacts.csv", 2, "date", "no such date"),
+        ImportProblem(
+            "contacts.csv", 3, "-", "1,004 more problems are not listed (the first of them on this line)"
+        ),
+    ]
+    dialog = ImportProblemsDialog(None, problems, total=1005)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("found 1,005 errors and wrote nothing" in text for text in texts)
+    assert len(dialog.problems_edit.toPlainText().splitlines()) == 2

@@ -46,12 +46,14 @@ class ImportProblem:
 
 
 class ImportRejected(DomainError):
-    """An import found errors; nothing was written. `problems` lists every one."""
+    """An import found errors; nothing was written. `problems` lists every one, or, when a file
+    has very many, its first ones and a last line saying how many more; `total` counts them all."""
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
+    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
         self.problems = problems
-        count = len(problems)
+        self.total = len(problems) if total is None else total
+        count = self.total
         super().__init__(
-            f"Import rejected: {count} error{'s' if count != 1 else ''}; nothing was written.\n"
+            f"Import rejected: {count:,} error{'s' if count != 1 else ''}; nothing was written.\n"
             + "\n".join(str(p) for p in problems)
         )

@@ -1,28 +1,34 @@
 """Import and export of the folder of CSV files (SPEC §3); docs/import-export.md is the user guide.
 
-Import is all or nothing and runs in two stages. Stage 1 reads every file and checks each row on its
-own (encoding, CSV syntax, columns, formats, the domain's checks). Stage 2, inside the write
-transaction, matches the rows to what the log holds and checks what crosses files and the database
-(unknown clients and workers, conflicting duplicates). Every problem is collected; any problem and
-nothing is written. Otherwise every change is written in that one transaction, set-based (a handful
-of queries whatever the number of rows), with one audit entry for the whole import.
+Import is all or nothing, in one write transaction. Stage 1 reads workers.csv, clients.csv and
+episodes.csv and checks each row on its own (encoding, CSV syntax, columns, formats, the domain's
+checks). Stage 2, inside the transaction, matches those rows to what the log holds, checks what
+crosses files and the database (unknown clients and workers, conflicting duplicates) and, if all is
+well, writes them set-based. Then contacts.csv, the big one (a trust's is a million rows), is read
+a row at a time, checked, and written a batch at a time while nothing anywhere is wrong; after the
+first problem it is only checked. Every problem is collected; any problem and the transaction is
+rolled back, so nothing is written. One audit entry records the whole import.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import functools
+import hashlib
 import io
+import operator
 import os
 import re
 import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -49,13 +55,14 @@ from ddcase.domain.validation import (
     check_contact,
     check_episode,
     check_worker,
+    contact_field_problem,
     normalise_nhs_number,
     parse_date,
 )
 from ddcase.services.base import Context
 from ddcase.storage import audit, repository
 from ddcase.storage.files import write_private
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
 
 WORKERS = "workers.csv"
 CLIENTS = "clients.csv"
@@ -98,8 +105,10 @@ FILES = tuple(COLUMNS)
 
 #: The column of a problem that is about a whole row or file rather than one cell.
 WHOLE_ROW = "-"
-#: A file larger than this is refused before it is read (a team's log is a few MB at most).
-MAX_FILE_BYTES = 100 * 1024 * 1024
+#: A file larger than this is refused before it is read. A trust's five years of contacts are
+#: about 100 MB; files are read a row at a time, never whole, so the limit is about time, not memory.
+MAX_FILE_BYTES = 1024**3
+_BLOCK_BYTES = 1 << 20  # read at a time when checking a file's encoding
 
 #: SPEC §3: cells a spreadsheet could run as a formula (OWASP, CWE-1236).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,11 +116,17 @@ _SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 #: Who a worker named only in episodes.csv is, by side (SPEC §1).
 _EPISODE_ROLE = {Service.MENTAL_HEALTH: Role.CARE_COORDINATOR, Service.SUBSTANCE_MISUSE: Role.KEY_WORKER}
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
-_INSERT_CHUNK = 20_000  # new contacts written per statement, so their parameters never pile up
+#: New contacts written per batch: enough that the per-batch costs vanish, few enough that a
+#: batch's rows are a few MB.
+CONTACT_CHUNK = 20_000
 _INTERN_UP_TO = 80  # characters: references, names, codes and short notes
 _IMPORT_CACHE_KIB = 64 * 1024
+#: Problems listed per file; any beyond are counted in one last line for that file.
+LISTED_PER_FILE = 1000
 
 E = TypeVar("E", bound=StrEnum)
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 #: The same few thousand dates recur a million times in a trust's contacts.csv: parse each once
 #: and share the value.
@@ -229,6 +244,12 @@ def _clean(cell: str) -> str:
     return sys.intern(cell) if len(cell) <= _INTERN_UP_TO else cell
 
 
+@functools.cache
+def _members(kind: type[E]) -> dict[str, E]:
+    """The enum's members by value (a dict look-up; calling the enum costs several times more)."""
+    return {member.value: member for member in kind}
+
+
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
@@ -262,24 +283,54 @@ class _Table:
 
 
 class _Problems:
-    def __init__(self) -> None:
+    """Every problem found, each file's first `listed` kept to be listed and the rest counted (a
+    million rows with the same mistake would otherwise make a list nobody can read, held in
+    memory)."""
+
+    def __init__(self, listed: int = LISTED_PER_FILE) -> None:
         self.items: list[ImportProblem] = []
         self.positions: dict[str, dict[str, int]] = {}
+        self.total = 0
+        self._listed = listed
+        self._per_file: dict[str, int] = {}
+        self._unlisted: dict[str, tuple[int, int]] = {}  # file -> (how many, first line)
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
-        self.items.append(ImportProblem(file, line, column, message))
+        self.total += 1
+        count = self._per_file.get(file, 0)
+        if count < self._listed:
+            self._per_file[file] = count + 1
+            self.items.append(ImportProblem(file, line, column, message))
+            return
+        unlisted, first = self._unlisted.get(file, (0, line))
+        self._unlisted[file] = (unlisted + 1, min(first, line))
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return self.total > 0
 
     def sorted(self) -> list[ImportProblem]:
-        """By file (SPEC order), line, then the column's place in that file's header."""
+        """By file (SPEC order), line, then the column's place in that file's header; a file with
+        more than the listed number of problems ends with a line that says how many more."""
 
-        def key(p: ImportProblem) -> tuple[int, int, int]:
+        more = {
+            ImportProblem(
+                file,
+                first,
+                WHOLE_ROW,
+                f"{unlisted:,} more problem{'s are' if unlisted != 1 else ' is'} not listed "
+                f"(the first of {'them' if unlisted != 1 else 'it'} on this line)",
+            )
+            for file, (unlisted, first) in self._unlisted.items()
+        }
+
+        def key(p: ImportProblem) -> tuple[int, int, int, int]:
             file_order = FILES.index(p.file) if p.file in FILES else len(FILES)
-            return (file_order, p.line, self.positions.get(p.file, {}).get(p.column, -1))
+            return (file_order, p in more, p.line, self.positions.get(p.file, {}).get(p.column, -1))
 
-        return sorted(self.items, key=key)
+        return sorted([*self.items, *more], key=key)
+
+    def rejected(self) -> ImportRejected:
+        return ImportRejected(self.sorted(), total=self.total)
 
 
 def _read_text(path: Path, file: str, problems: _Problems) -> str | None:
@@ -334,10 +385,109 @@ def _csv_error_text(error: csv.Error) -> str:
     return f"not valid CSV: {text}"
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """(line where the row starts, its cells or the CSV error), header included."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    consumed = 0
+def _plain_utf8(path: Path) -> bool:
+    """Whether the file is UTF-8 without NUL characters, read a block at a time (a trust's
+    contacts.csv is some 100 MB; it is never held whole). Any doubt and `_read_text` reads it
+    whole to say exactly what is wrong and where."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        block = handle.read(_BLOCK_BYTES)
+        if block.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return False
+        while block:
+            if b"\x00" in block:
+                return False
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
+            block = handle.read(_BLOCK_BYTES)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class _Source:
+    """A file open for reading, a row at a time, after its header."""
+
+    reader: Any  # csv.reader
+    width: int  # cells in the header
+    unnamed: list[int]  # positions of columns with an empty name
+    consumed: int  # physical lines read so far
+    handle: IO[bytes] | None = None  # the file under the reader, for progress
+
+
+@contextmanager
+def _open_table(path: Path, file: str, problems: _Problems) -> Iterator[tuple[_Table, _Source | None]]:
+    """The file's header checked and its columns placed; the source is None (after reporting
+    why) when its rows cannot be read."""
+    table = _Table(file, {})
+    with ExitStack() as stack:
+        stream: IO[str] | None = None
+        handle: IO[bytes] | None = None
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                problems.add(file, 1, WHOLE_ROW, f"the file is larger than {MAX_FILE_BYTES // 2**30} GB")
+            elif _plain_utf8(path):
+                handle = stack.enter_context(path.open("rb"))
+                stream = stack.enter_context(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
+            else:
+                text = _read_text(path, file, problems)
+                if text is not None:  # it changed since it was checked: read what is there now
+                    stream = io.StringIO(text, newline="")
+        except OSError as error:
+            problems.add(file, 1, WHOLE_ROW, f"could not be read: {error.strerror or error}")
+            stream = None
+        source = None if stream is None else _start_table(table, stream, handle, problems)
+        if source is None:
+            table.usable = False
+        yield table, source
+
+
+def _start_table(
+    table: _Table, stream: IO[str], handle: IO[bytes] | None, problems: _Problems
+) -> _Source | None:
+    file = table.file
+    reader = csv.reader(stream, strict=True)
+    first = next(_rows(reader, 0), None)
+    if first is None or isinstance(first[1], csv.Error) or not any(c.strip() for c in first[1]):
+        message = "the first line must be the header row (the column names)"
+        if first is not None and isinstance(first[1], csv.Error):
+            message = _csv_error_text(first[1])
+        problems.add(file, 1, WHOLE_ROW, message)
+        table.usable = False
+        return None
+    header = first[1]
+    unnamed: list[int] = []
+    known = COLUMNS[file]
+    for position, raw in enumerate(header):
+        name = raw.strip()
+        if name == "":
+            unnamed.append(position)  # Excel writes empty columns it once saw used; allowed if empty
+        elif name in table.positions:
+            problems.add(file, 1, name, "this column appears twice")
+        elif name not in known:
+            hint = difflib.get_close_matches(name.lower(), known, n=1)
+            suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+            problems.add(file, 1, name, f"unknown column{suggestion}; the columns are {', '.join(known)}")
+        else:
+            table.positions[name] = position
+    problems.positions[file] = {name: position for position, name in enumerate(c.strip() for c in header)}
+    missing = [c for c in known if c in REQUIRED[file] and c not in table.positions]
+    for column in missing:
+        problems.add(file, 1, column, "this required column is missing from the header")
+    if missing:
+        table.usable = False  # every row would repeat the same complaint
+        return None
+    return _Source(reader, len(header), unnamed, reader.line_num, handle)
+
+
+def _rows(reader: Any, consumed: int) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(line where the row starts, its cells or the CSV error), from the reader's next row on;
+    `consumed` is how many physical lines the reader has read already."""
     while True:
         start = consumed + 1
         try:
@@ -363,77 +513,56 @@ def _key(cells: list[str], positions: dict[str, int], columns: tuple[str, ...]) 
     return tuple(key)
 
 
-def _read_table(path: Path, file: str, problems: _Problems, on_row: Callable[[_Row], None]) -> _Table:
-    """Read the file's header, then hand each row to `on_row` as it is read (a million rows are
-    never all held at once)."""
-    table = _Table(file, {})
-    text = _read_text(path, file, problems)
-    if text is None:
-        table.usable = False
-        return table
-    rows = _rows(text)
-    first = next(rows, None)
-    if first is None or isinstance(first[1], csv.Error) or not any(c.strip() for c in first[1]):
-        message = "the first line must be the header row (the column names)"
-        if first is not None and isinstance(first[1], csv.Error):
-            message = _csv_error_text(first[1])
-        problems.add(file, 1, WHOLE_ROW, message)
-        table.usable = False
-        return table
-    header = first[1]
-    unnamed: list[int] = []
-    known = COLUMNS[file]
-    for position, raw in enumerate(header):
-        name = raw.strip()
-        if name == "":
-            unnamed.append(position)  # Excel writes empty columns it once saw used; allowed if empty
-        elif name in table.positions:
-            problems.add(file, 1, name, "this column appears twice")
-        elif name not in known:
-            hint = difflib.get_close_matches(name.lower(), known, n=1)
-            suggestion = f" (did you mean {hint[0]}?)" if hint else ""
-            problems.add(file, 1, name, f"unknown column{suggestion}; the columns are {', '.join(known)}")
-        else:
-            table.positions[name] = position
-    problems.positions[file] = {name: position for position, name in enumerate(c.strip() for c in header)}
-    missing = [c for c in known if c in REQUIRED[file] and c not in table.positions]
-    for column in missing:
-        problems.add(file, 1, column, "this required column is missing from the header")
-    if missing:
-        table.usable = False  # every row would repeat the same complaint
-        return table
-    key_columns = {WORKERS: ("service", "name"), CLIENTS: ("client_ref",)}.get(file, ())
-    for line, cells in rows:
-        if isinstance(cells, csv.Error):
-            problems.add(file, line, WHOLE_ROW, _csv_error_text(cells))
-            continue
-        if not any(c.strip() for c in cells):
-            continue  # blank rows (Excel's trailing ",,,,") are ignored
-        if key_columns:
-            table.keys.add(_key(cells, table.positions, key_columns))
-        if len(cells) != len(header):
+def _shape_problem(table: _Table, source: _Source, line: int, cells: list[str], problems: _Problems) -> bool:
+    """Whether the row is to be read: False for a blank row (ignored) and for a row with the
+    wrong number of cells (reported). A value under an unnamed column is reported, and the row
+    still read."""
+    if not any(c.strip() for c in cells):
+        return False  # blank rows (Excel's trailing ",,,,") are ignored
+    if len(cells) != source.width:
+        problems.add(
+            table.file,
+            line,
+            WHOLE_ROW,
+            f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {source.width} "
+            "(a comma in a cell that is not wrapped in quotes?)",
+        )
+        return False
+    for position in source.unnamed:
+        if cells[position].strip():
             problems.add(
-                file,
+                table.file,
                 line,
                 WHOLE_ROW,
-                f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {len(header)} "
-                "(a comma in a cell that is not wrapped in quotes?)",
+                f"a value in column {position + 1}, which has no name in the header",
             )
-            continue
-        for position in unnamed:
-            if cells[position].strip():
-                problems.add(
-                    file,
-                    line,
-                    WHOLE_ROW,
-                    f"a value in column {position + 1}, which has no name in the header",
-                )
-        on_row(_Row(line, {name: _clean(cells[p]) for name, p in table.positions.items()}))
-    return table
+    return True
+
+
+def _read_table(path: Path, file: str, problems: _Problems, on_row: Callable[[_Row], None]) -> _Table:
+    """Read the file's header, then hand each row to `on_row` as it is read."""
+    with _open_table(path, file, problems) as (table, source):
+        if source is None:
+            return table
+        key_columns = {WORKERS: ("service", "name"), CLIENTS: ("client_ref",)}.get(file, ())
+        positions = list(table.positions.items())
+        clean = _Memo(_clean)
+        for line, cells in _rows(source.reader, source.consumed):
+            if isinstance(cells, csv.Error):
+                problems.add(file, line, WHOLE_ROW, _csv_error_text(cells))
+                continue
+            if key_columns and any(c.strip() for c in cells):
+                table.keys.add(_key(cells, table.positions, key_columns))
+            plain = len(cells) == source.width and not source.unnamed and cells[0].strip()
+            if plain or _shape_problem(table, source, line, cells, problems):
+                on_row(_Row(line, {name: clean[cells[p]] for name, p in positions}))
+        return table
 
 
 class _RowReader:
     """Reads typed values from one row, collecting problems by column."""
+
+    __slots__ = ("file", "row", "_problems", "_bad")
 
     def __init__(self, file: str, row: _Row, problems: _Problems) -> None:
         self.file = file
@@ -458,12 +587,11 @@ class _RowReader:
             if required:
                 self.add(column, "required")
             return None
-        try:
-            return kind(value.lower())
-        except ValueError:
+        member = _members(kind).get(value.lower())
+        if member is None:
             choices = [m.value for m in kind]
             self.add(column, f"unknown {column} {value!r}: use {', '.join(choices[:-1])} or {choices[-1]}")
-            return None
+        return member
 
     def date(self, column: str) -> date | None:
         value = self.row.cells.get(column, "")
@@ -496,7 +624,7 @@ class _RowReader:
         value = self.row.cells.get(column, "")
         if value == "":
             return None
-        if not re.fullmatch(r"[0-9]{1,9}", value):
+        if not _WHOLE_NUMBER.fullmatch(value):
             self.add(column, f"a positive whole number of minutes, not {value!r}")
             return None
         return int(value)
@@ -570,13 +698,12 @@ def _parse_contact(r: _RowReader, today: date) -> Contact:
 
 @dataclass(slots=True)
 class _Parsed:
-    """Stage 1's result: the valid rows of each file present, with their lines."""
+    """Stage 1's result: the valid rows of each file present but contacts.csv, with their lines."""
 
     tables: dict[str, _Table]
     workers: list[tuple[int, Worker]] = field(default_factory=list)
     clients: list[tuple[int, Client]] = field(default_factory=list)
     episodes: list[tuple[int, Episode]] = field(default_factory=list)
-    contacts: list[tuple[int, Contact]] = field(default_factory=list)
 
 
 def _parse(paths: dict[str, Path], today: date, problems: _Problems) -> _Parsed:
@@ -585,9 +712,10 @@ def _parse(paths: dict[str, Path], today: date, problems: _Problems) -> _Parsed:
         WORKERS: (_parse_worker, parsed.workers, False),
         CLIENTS: (_parse_client, parsed.clients, True),
         EPISODES: (_parse_episode, parsed.episodes, True),
-        CONTACTS: (_parse_contact, parsed.contacts, True),
     }
     for file, path in paths.items():
+        if file == CONTACTS:
+            continue  # streamed in the write transaction: _read_contacts
         parse, out, needs_today = readers[file]
 
         def on_row(
@@ -613,7 +741,6 @@ class _Plan:
     changed_clients: list[tuple[int, Client]] = field(default_factory=list)
     new_episodes: list[Episode] = field(default_factory=list)
     changed_episodes: list[tuple[int, Episode]] = field(default_factory=list)
-    new_contacts: list[tuple[Contact, str]] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
 
     def counts(self, file: str) -> FileCounts:
@@ -621,7 +748,6 @@ class _Plan:
             WORKERS: (self.new_workers, self.changed_workers),
             CLIENTS: (self.new_clients, self.changed_clients),
             EPISODES: (self.new_episodes, self.changed_episodes),
-            CONTACTS: (self.new_contacts, []),
         }[file]
         return FileCounts(len(created), len(updated), self.unchanged[file])
 
@@ -679,8 +805,32 @@ def _match_row(
         changed.append((existing.id, value))
 
 
-def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
-    """Match every valid row to the log, reporting what crosses files or the database."""
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """Who contacts.csv's rows may name: the clients and workers in the log or the other files."""
+
+    clients: set[str]
+    clients_reliable: bool  # False when clients.csv could not be read: then nothing is "unknown"
+    clients_where: str
+    workers: set[tuple[str, str]]  # (service value, name)
+    workers_reliable: bool
+
+    def client_problem(self, client_ref: str) -> str | None:
+        if self.clients_reliable and client_ref not in self.clients:
+            return f"unknown client {client_ref}: not in {self.clients_where}"
+        return None
+
+    def worker_problem(self, side: Service, name: str | None) -> str | None:
+        if not name or not self.workers_reliable or (side.value, name) in self.workers:
+            return None
+        other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
+        hint = f" ({name} is a {_side_text(other)} worker)" if (other.value, name) in self.workers else ""
+        return f"no {_side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}"
+
+
+def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> tuple[_Plan, _Known]:
+    """Match every valid row of workers, clients and episodes to the log, reporting what crosses
+    files or the database; and what contacts.csv's rows may name."""
     plan = _Plan()
     tables = parsed.tables
 
@@ -732,14 +882,20 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
         known_clients |= {k[0] for k in clients_table.keys if k}
     clients_reliable = clients_table is None or clients_table.usable
 
+    known = _Known(
+        clients=known_clients,
+        clients_reliable=clients_reliable,
+        clients_where="clients.csv or the log"
+        if clients_table is not None
+        else "the log (and there is no clients.csv)",
+        workers=known_workers,  # the workers episodes.csv creates are added below
+        workers_reliable=workers_reliable,
+    )
+
     def check_client_known(file: str, line: int, client_ref: str) -> None:
-        if clients_reliable and client_ref not in known_clients:
-            where = (
-                "clients.csv or the log"
-                if clients_table is not None
-                else "the log (and there is no clients.csv)"
-            )
-            problems.add(file, line, "client_ref", f"unknown client {client_ref}: not in {where}")
+        message = known.client_problem(client_ref)
+        if message:
+            problems.add(file, line, "client_ref", message)
 
     db_episodes = {
         (e.client_ref, e.service, e.organisation, e.start_date): e for e in repository.all_episodes(session)
@@ -777,47 +933,367 @@ def _resolve(session: Session, parsed: _Parsed, problems: _Problems) -> _Plan:
     plan.new_workers.extend(episode_workers.values())
     known_workers |= set(episode_workers)
 
-    db_fingerprints: set[str] = set()
-    if parsed.contacts:
-        db_fingerprints = set(session.scalars(select(ContactRow.fingerprint)))
-    seen: set[str] = set()
-    for line, contact in parsed.contacts:
-        check_client_known(CONTACTS, line, contact.client_ref)
-        for column, side, name in (
-            ("mh_worker", Service.MENTAL_HEALTH, contact.mh_worker),
-            ("sm_worker", Service.SUBSTANCE_MISUSE, contact.sm_worker),
-        ):
-            if name and workers_reliable and (side.value, name) not in known_workers:
-                other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
-                hint = (
-                    f" ({name} is a {_side_text(other)} worker)"
-                    if (other.value, name) in known_workers
-                    else ""
-                )
+    return plan, known
+
+
+# ---------------------------------------------------------------------------------------- contacts.csv
+
+
+_MEMO_LIMIT = 1 << 17  # distinct cells remembered per column
+
+
+class _Memo(dict[str, Any]):
+    """Each distinct cell of a column worked out once (a file repeats the same references, names
+    and codes); bounded, for columns whose cells can all differ."""
+
+    __slots__ = ("_work", "_limit")
+
+    def __init__(self, work: Callable[[str], Any], limit: int = _MEMO_LIMIT) -> None:
+        super().__init__()
+        self._work = work
+        self._limit = limit
+
+    def __missing__(self, cell: str) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[cell] = self._work(cell)
+        return value
+
+
+@dataclass(slots=True)
+class _ContactSink:
+    """Where valid contacts go when they are being written: the writer, and the ids of the
+    clients and workers they name (those of this import included, already inserted)."""
+
+    writer: repository.ContactWriter
+    client_ids: dict[str, int]
+    worker_ids: dict[tuple[str, str], int]
+
+
+#: The contact columns in SPEC order, as `_ContactColumns` reads them from a row.
+_CONTACT_ORDER = COLUMNS[CONTACTS]
+
+
+class _ContactColumns:
+    """How each distinct cell of contacts.csv reads: `(text, value)` when the cell is valid on
+    its own, where text is what the contact's fingerprint takes (UTF-8, as `fingerprint_of`
+    hashes it) and value what the database
+    stores, or None when it is not (or names an unknown client or worker): the row then goes the
+    slow way, `_parse_contact`, which says what is wrong. Every check here is the one
+    `_parse_contact` makes, by the same functions (`_clean`, `parse_date`, the enums, the
+    domain's `contact_field_problem`, `_Known`), column by column, as the domain checks a
+    contact column by column; tests compare both ways on random rows."""
+
+    def __init__(self, today: date, known: _Known, sink: _ContactSink | None) -> None:
+        self.today = today
+        self.known = known
+        self.sink = sink
+        writer = sink.writer if sink is not None else None
+        self._db = writer.value if writer is not None else (lambda _column, value: value)
+
+    def works(self) -> tuple[Callable[[str], tuple[str, Any] | None], ...]:
+        """How a cell of each column reads, in SPEC order."""
+        return (
+            self.client_ref,
+            self.date,
+            functools.partial(self.required_enum, "kind", ContactKind),
+            functools.partial(self.required_enum, "mode", ContactMode),
+            self.outcome,
+            functools.partial(self.worker, "mh_worker", Service.MENTAL_HEALTH),
+            functools.partial(self.worker, "sm_worker", Service.SUBSTANCE_MISUSE),
+            self.client_present,
+            self.duration,
+            self.note,
+        )
+
+    def _problem(self, column: str, value: object) -> bool:
+        return contact_field_problem(column, value, self.today) is not None
+
+    def client_ref(self, cell: str) -> tuple[str, Any] | None:
+        ref = _clean(cell)
+        if self._problem("client_ref", ref) or self.known.client_problem(ref):
+            return None
+        if self.sink is None:
+            return ref.encode(), None
+        client_id = self.sink.client_ids.get(ref)
+        return None if client_id is None else (ref.encode(), client_id)
+
+    def date(self, cell: str) -> tuple[str, Any] | None:
+        text = _clean(cell)
+        try:
+            value = _parse_date(text) if text else None
+        except ValueError:
+            return None
+        if self._problem("date", value):
+            return None
+        assert value is not None
+        return value.isoformat().encode(), self._db("date", value)
+
+    def required_enum(self, column: str, kind: type[E], cell: str) -> tuple[str, Any] | None:
+        value = _members(kind).get(_clean(cell).lower())
+        return None if value is None else (value.value.encode(), self._db(column, value.value))
+
+    def outcome(self, cell: str) -> tuple[str, Any] | None:
+        text = _clean(cell)
+        value = _members(Outcome).get(text.lower()) if text else Outcome.ATTENDED
+        return None if value is None else (value.value.encode(), self._db("outcome", value.value))
+
+    def worker(self, column: str, side: Service, cell: str) -> tuple[str, Any] | None:
+        name = _clean(cell) or None
+        if self._problem(column, name) or self.known.worker_problem(side, name):
+            return None
+        if name is None:
+            return b"", None
+        if self.sink is None:
+            return name.encode(), None
+        worker_id = self.sink.worker_ids.get((side.value, name))
+        return None if worker_id is None else (name.encode(), worker_id)
+
+    def client_present(self, cell: str) -> tuple[str, Any] | None:
+        text = _clean(cell).lower()
+        if text not in ("", "yes", "no"):
+            return None
+        return text.encode(), self._db("client_present", None if text == "" else text == "yes")
+
+    def duration(self, cell: str) -> tuple[str, Any] | None:
+        text = _clean(cell)
+        if text == "":
+            return b"", None
+        if not _WHOLE_NUMBER.fullmatch(text):
+            return None
+        value = int(text)
+        if self._problem("duration_minutes", value):
+            return None
+        return str(value).encode(), self._db("duration_minutes", value)
+
+    def note(self, cell: str) -> tuple[str, Any] | None:
+        text = _clean(cell)
+        if self._problem("note", text or None):
+            return None
+        return text.encode(), text or None
+
+
+def _reference_row(contact: Contact, sink: _ContactSink) -> tuple[object, ...] | None:
+    """A valid contact as the writer takes it, the slow way (for rows `_ContactColumns` did not
+    accept but `_parse_contact` does; there should be none)."""
+    mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
+    value = sink.writer.value
+    client_id = sink.client_ids.get(contact.client_ref)
+    mh_id = sink.worker_ids.get((mh, contact.mh_worker)) if contact.mh_worker else None
+    sm_id = sink.worker_ids.get((sm, contact.sm_worker)) if contact.sm_worker else None
+    if client_id is None or (contact.mh_worker and mh_id is None) or (contact.sm_worker and sm_id is None):
+        return None
+    return (
+        client_id,
+        value("date", contact.date),
+        value("kind", contact.kind.value),
+        value("mode", contact.mode.value),
+        value("outcome", contact.outcome.value),
+        mh_id,
+        sm_id,
+        value("client_present", contact.client_present),
+        value("duration_minutes", contact.duration_minutes),
+        contact.note,
+        repository.contact_fingerprint(contact),
+        *sink.writer.tail,
+    )
+
+
+@dataclass(slots=True)
+class _Progress:
+    """Reports how far the import has read, in bytes of all its files."""
+
+    report: Callable[[int, int], None] | None
+    total: int
+    done: int = 0
+
+    def file_done(self, size: int) -> None:
+        self.done += size
+        self.tell(0)
+
+    def tell(self, within: int) -> None:
+        if self.report is not None:
+            self.report(min(self.done + within, self.total), self.total)
+
+
+def _read_contacts(
+    path: Path,
+    today: date,
+    known: _Known,
+    problems: _Problems,
+    sink: _ContactSink | None,
+    *,
+    chunk_size: int,
+    progress: _Progress,
+) -> _Table:
+    """Read contacts.csv a row at a time, check every row, and (with a sink, while there is no
+    problem anywhere) write the valid ones `chunk_size` at a time. After the first problem nothing
+    more is written, and the rest of the file is still checked, so that every problem is reported;
+    the caller then rolls the whole import back. Only the current chunk and the memos of distinct
+    cells are held, whatever the size of the file."""
+    with _open_table(path, CONTACTS, problems) as (table, source):
+        if source is None:
+            return table
+        positions = table.positions
+        width = source.width
+        padded = any(column not in positions for column in _CONTACT_ORDER)
+        # Cells of a missing optional column read as "", from one extra cell added to each row.
+        cells_of = operator.itemgetter(*(positions.get(column, width) for column in _CONTACT_ORDER))
+        # Each distinct cell of each column read once (a trust's file repeats the same references,
+        # dates, names and codes a million times); a memo that grows too big (notes can all
+        # differ) starts again.
+        works = _ContactColumns(today, known, sink).works()
+        memos: tuple[dict[str, Any], ...] = tuple({} for _ in works)
+        m_ref, m_date, m_kind, m_mode, m_outcome, m_mh, m_sm, m_present, m_duration, m_note = memos
+
+        def fill(raw: tuple[str, ...]) -> tuple[Any, ...]:
+            entries = []
+            for memo, work, cell in zip(memos, works, raw, strict=True):
+                if cell not in memo:
+                    if len(memo) >= _MEMO_LIMIT:
+                        memo.clear()
+                    memo[cell] = work(cell)
+                entries.append(memo[cell])
+            return tuple(entries)
+
+        writing = sink is not None and not problems
+        version, updated_at, updated_by = sink.writer.tail if sink is not None else (None, None, None)
+        chunk: list[tuple[object, ...]] = []
+        sha256 = hashlib.sha256
+        join = b"\x1f".join
+        reader = source.reader
+        consumed = source.consumed
+        handle = source.handle
+
+        def flush() -> None:
+            nonlocal chunk
+            if writing and sink is not None:
+                sink.writer.write(chunk)
+            chunk = []
+            progress.tell(handle.tell() if handle is not None else 0)
+
+        def slow(line: int, cells: list[str]) -> None:
+            """A row some cell of which `_ContactColumns` did not accept: say what is wrong."""
+            nonlocal writing
+            before = problems.total
+            r = _RowReader(
+                CONTACTS, _Row(line, {name: _clean(cells[p]) for name, p in positions.items()}), problems
+            )
+            contact = _parse_contact(r, today)
+            if r.ok:
+                for column, message in (
+                    ("client_ref", known.client_problem(contact.client_ref)),
+                    ("mh_worker", known.worker_problem(Service.MENTAL_HEALTH, contact.mh_worker)),
+                    ("sm_worker", known.worker_problem(Service.SUBSTANCE_MISUSE, contact.sm_worker)),
+                ):
+                    if message:
+                        problems.add(CONTACTS, line, column, message)
+            if problems.total == before and writing and sink is not None:
+                row = _reference_row(contact, sink)
+                if row is None:
+                    problems.add(CONTACTS, line, WHOLE_ROW, "names a client or worker the log does not hold")
+                else:
+                    chunk.append(row)
+            if problems.total != before:
+                writing = False
+
+        while True:
+            try:
+                for cells in reader:
+                    line = consumed + 1
+                    consumed = reader.line_num
+                    if len(cells) != width or source.unnamed or not cells[0].strip():
+                        read = _shape_problem(table, source, line, cells, problems)
+                        if problems:
+                            writing = False
+                        if not read:
+                            continue
+                    if padded:
+                        cells.append("")
+                    raw = cells_of(cells)
+                    ref, day, kind, mode, outcome, mh, sm, present, duration, note = raw
+                    try:
+                        a = m_ref[ref]
+                        b = m_date[day]
+                        c = m_kind[kind]
+                        d = m_mode[mode]
+                        e = m_outcome[outcome]
+                        f = m_mh[mh]
+                        g = m_sm[sm]
+                        h = m_present[present]
+                        i = m_duration[duration]
+                        j = m_note[note]
+                    except KeyError:  # a cell not seen before
+                        a, b, c, d, e, f, g, h, i, j = fill(raw)
+                    if (
+                        a is None
+                        or b is None
+                        or c is None
+                        or d is None
+                        or e is None
+                        or f is None
+                        or g is None
+                        or h is None
+                        or i is None
+                        or j is None
+                    ):
+                        if padded:
+                            cells.pop()
+                        slow(line, cells)
+                        continue
+                    if not writing:
+                        continue
+                    fingerprint = sha256(
+                        join((a[0], b[0], c[0], d[0], e[0], f[0], g[0], h[0], i[0], j[0]))
+                    ).hexdigest()
+                    chunk.append(
+                        (
+                            a[1],
+                            b[1],
+                            c[1],
+                            d[1],
+                            e[1],
+                            f[1],
+                            g[1],
+                            h[1],
+                            i[1],
+                            j[1],
+                            fingerprint,
+                            version,
+                            updated_at,
+                            updated_by,
+                        )
+                    )
+                    if len(chunk) >= chunk_size:
+                        flush()
+                break
+            except csv.Error as error:
+                if reader.line_num == consumed:  # nothing consumed: the reader gave up
+                    break
+                problems.add(CONTACTS, consumed + 1, WHOLE_ROW, _csv_error_text(error))
+                consumed = reader.line_num
+                writing = False
+            except (OSError, UnicodeError) as error:  # the file changed or the disk failed mid-way
                 problems.add(
-                    CONTACTS,
-                    line,
-                    column,
-                    f"no {_side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}",
+                    CONTACTS, consumed + 1, WHOLE_ROW, f"could not be read from this line on: {error}"
                 )
-        fingerprint = repository.contact_fingerprint(contact)
-        if fingerprint in seen:
-            continue  # SPEC §3: two equal contact rows are one contact
-        seen.add(fingerprint)
-        if fingerprint in db_fingerprints:
-            plan.unchanged[CONTACTS] += 1
-        else:
-            plan.new_contacts.append((contact, fingerprint))
-    return plan
+                writing = False
+                break
+        flush()
+        return table
 
 
 # ---------------------------------------------------------------------------------------- the service
 
 
 class TransferService:
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, *, chunk_size: int = CONTACT_CHUNK) -> None:
+        """`chunk_size`: contacts written per batch (tests make it small to reach its edges)."""
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
         self._context = context
         self._db = context.db
+        self._chunk = chunk_size
 
     # ------------------------------------------------------------------ import
 
@@ -826,36 +1302,65 @@ class TransferService:
         succeed), writing nothing. Raises DomainError when the folder holds none of the files."""
         paths, _ = self._files(Path(folder))
         problems = _Problems()
-        parsed = _parse(paths, self._context.today(), problems)
+        today = self._context.today()
+        progress = _Progress(None, 0)
+        parsed = _parse(paths, today, problems)
         with self._db.read() as session:
-            _resolve(session, parsed, problems)
+            _plan, known = _resolve(session, parsed, problems)
+            if CONTACTS in paths:
+                _read_contacts(
+                    paths[CONTACTS], today, known, problems, None, chunk_size=self._chunk, progress=progress
+                )
         return problems.sorted()
 
-    def import_folder(self, folder: str | os.PathLike[str]) -> ImportSummary:
+    def import_folder(
+        self, folder: str | os.PathLike[str], *, progress: Callable[[int, int], None] | None = None
+    ) -> ImportSummary:
         """SPEC §3: import the folder all or nothing. Any problem raises ImportRejected listing
-        every one, and nothing is written; otherwise every change is made in one transaction with
-        one audit entry (action "import"), even when nothing changed."""
+        every one (each file's first LISTED_PER_FILE, and how many more), and nothing is written;
+        otherwise every change is made in one transaction with one audit entry (action "import"),
+        even when nothing changed.
+
+        contacts.csv is read, checked and written a chunk at a time inside that transaction, after
+        the other files; any problem anywhere and the transaction is rolled back. `progress`, if
+        given, is called now and then with (bytes read, bytes in all the files)."""
         folder = Path(folder)
         paths, ignored = self._files(folder)
         problems = _Problems()
-        parsed = _parse(paths, self._context.today(), problems)
+        today = self._context.today()
+        tracker = _Progress(progress, sum(_size(p) for p in paths.values()))
+        tracker.tell(0)
+        parsed = _parse(paths, today, problems)
+        for file, path in paths.items():
+            if file != CONTACTS:
+                tracker.file_done(_size(path))
         try:
             with self._db.write() as session:
                 if self._db.is_sqlite:
-                    # A bigger page cache for this connection: a million new contacts update six
+                    # A bigger page cache for this connection: a million new contacts update their
                     # indexes. Memory only; durability (WAL, synchronous=FULL) is unchanged.
                     session.connection().exec_driver_sql(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
-                plan = _resolve(session, parsed, problems)
+                plan, known = _resolve(session, parsed, problems)
+                # One time for the whole import: every record it creates or changes carries the
+                # audit entry's time and user, so the entry's counts can be traced to the rows.
+                now = self._context.now()
+                stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
+                if not problems:
+                    self._apply(session, plan, stamp)
+                del parsed  # the plan holds what is new or changed
+                contacts = FileCounts()
+                if CONTACTS in paths:
+                    contacts = self._import_contacts(
+                        session, paths[CONTACTS], known, problems, stamp, tracker
+                    )
                 if problems:
-                    raise ImportRejected(problems.sorted())
-                parsed.contacts.clear()  # the plan holds the new ones; the rest can go
-                self._apply(session, plan)
+                    raise problems.rejected()
                 summary = ImportSummary(
                     folder=str(folder),
                     workers=plan.counts(WORKERS),
                     clients=plan.counts(CLIENTS),
                     episodes=plan.counts(EPISODES),
-                    contacts=plan.counts(CONTACTS),
+                    contacts=contacts,
                     files=tuple(paths),
                     ignored=ignored,
                 )
@@ -866,14 +1371,39 @@ class TransferService:
                     key=folder.name[:120] or str(folder)[:120],
                     after=summary.as_record(),
                     app_user=self._context.user,
-                    at=self._context.now(),
+                    at=now,
                 )
         except IntegrityError as error:
             # Stage 2 should have caught every clash; this is the backstop, said in words.
             raise DomainError(
                 f"The import clashed with a record already in the log; nothing was written. ({error.orig})"
             ) from error
+        tracker.tell(tracker.total)
         return summary
+
+    def _import_contacts(
+        self,
+        session: Session,
+        path: Path,
+        known: _Known,
+        problems: _Problems,
+        stamp: dict[str, object],
+        tracker: _Progress,
+    ) -> FileCounts:
+        """Stream contacts.csv into the log (only checking it, once there is a problem)."""
+        today = self._context.today()
+        if problems:
+            _read_contacts(path, today, known, problems, None, chunk_size=self._chunk, progress=tracker)
+            return FileCounts()
+        writer = repository.ContactWriter(session, stamp=stamp)
+        sink = _ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
+        # Into an empty contact table, the secondary indexes are built once at the end.
+        dropped = repository.drop_indexes(session, "contact") if writer.table_was_empty else []
+        _read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
+        if problems:
+            return FileCounts()  # the caller rolls back, indexes and all
+        repository.create_indexes(session, dropped)
+        return FileCounts(created=writer.created, unchanged=writer.unchanged)
 
     @staticmethod
     def _files(folder: Path) -> tuple[dict[str, Path], tuple[str, ...]]:
@@ -889,10 +1419,12 @@ class TransferService:
         ignored = tuple(sorted(n for n in names if n.lower().endswith(".csv") and n not in paths))
         return paths, ignored
 
-    def _apply(self, session: Session, plan: _Plan) -> None:
-        """Write the plan: bulk inserts of what is new, then ORM updates of what changed (so each
-        changed record's version goes up)."""
-        stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
+    def _apply(self, session: Session, plan: _Plan, stamp: dict[str, object]) -> None:
+        """Write the plan of workers, clients and episodes: bulk inserts of what is new, then ORM
+        updates of what changed (so each changed record's version goes up). Into an empty
+        episode table (a first import), its indexes are built once after the rows are in."""
+        empty = session.scalars(select(EpisodeRow.id).limit(1)).first() is None
+        dropped = repository.drop_indexes(session, "episode") if empty and plan.new_episodes else []
         repository.insert_new(
             session,
             plan.new_workers,
@@ -903,9 +1435,7 @@ class TransferService:
             organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
             + [(e.organisation, e.service) for _, e in plan.changed_episodes],
         )
-        for start in range(0, len(plan.new_contacts), _INSERT_CHUNK):
-            chunk = plan.new_contacts[start : start + _INSERT_CHUNK]
-            repository.insert_new(session, [], [], [], [c for c, _ in chunk], stamp=stamp)
+        repository.create_indexes(session, dropped)
         org_ids = repository.organisation_ids(session)
         worker_ids = repository.worker_ids(session)
         for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):
@@ -958,6 +1488,13 @@ class TransferService:
                 at=self._context.now(),
             )
         return summary
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported when the file is read
 
 
 def _rows_by_id(session: Session, table: Any, changes: list[tuple[int, Any]]) -> Iterator[tuple[Any, Any]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Executable, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Executable, Table, and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -300,6 +300,12 @@ def contact_fingerprint(contact: Contact) -> str:
         "" if contact.duration_minutes is None else str(contact.duration_minutes),
         contact.note or "",
     ]
+    return fingerprint_of(parts)
+
+
+def fingerprint_of(parts: Sequence[str]) -> str:
+    """The digest of a contact's columns as text, in SPEC order (dates YYYY-MM-DD, client_present
+    yes/no, empty for a missing value); the CSV import computes it from the cells it has read."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -719,6 +725,41 @@ def has_records(session: Session) -> bool:
     )
 
 
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows (each a dict with the same keys) in one `executemany` of the driver. Each
+    value goes through its column type's bind processor, as SQLAlchemy's Core insert would send
+    it, but without the Core's per-row parameter handling, which costs several times more."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    processors = [
+        (position, processor)
+        for position, name in enumerate(names)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([mark] * len(names))})"
+    )
+    # Each distinct value converted once: dates repeat, and every row has the same time stamp.
+    converted: list[dict[Any, Any]] = [{} for _ in processors]
+    values = []
+    for row in rows:
+        cells = [row[name] for name in names]
+        for (position, processor), done in zip(processors, converted, strict=True):
+            value = cells[position]
+            if value is not None:
+                if value not in done:
+                    done[value] = processor(value)
+                cells[position] = done[value]
+        values.append(tuple(cells))
+    connection.exec_driver_sql(sql, values)
+
+
 def insert_new(
     session: Session,
     workers: Sequence[Worker],
@@ -736,8 +777,6 @@ def insert_new(
     stored. `stamp` gives updated_at/updated_by for every row. Organisations named by the records
     (and any extra in `organisations`) are created on first use.
     """
-    from sqlalchemy import insert
-
     org_cache = organisation_ids(session)
     for worker in workers:
         organisation_id(session, worker.organisation, worker.service, org_cache)
@@ -746,8 +785,9 @@ def insert_new(
     for name, service in organisations:
         organisation_id(session, name, service, org_cache)
     if workers:
-        session.execute(
-            insert(WorkerRow.__table__),  # Core: the ORM splits rows by which values are None
+        insert_rows(
+            session,
+            WorkerRow.__table__,
             [
                 {
                     "name": w.name,
@@ -763,8 +803,9 @@ def insert_new(
             ],
         )
     if clients:
-        session.execute(
-            insert(ClientRow.__table__),
+        insert_rows(
+            session,
+            ClientRow.__table__,
             [
                 {
                     "client_ref": c.client_ref,
@@ -784,8 +825,9 @@ def insert_new(
     ids = worker_ids(session)
     refs = client_ids(session)
     if episodes:
-        session.execute(
-            insert(EpisodeRow.__table__),
+        insert_rows(
+            session,
+            EpisodeRow.__table__,
             [
                 {
                     "client_id": refs[e.client_ref],
@@ -803,8 +845,9 @@ def insert_new(
         )
     if contacts:
         mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
-        session.execute(
-            insert(ContactRow.__table__),
+        insert_rows(
+            session,
+            ContactRow.__table__,
             [
                 {
                     "client_id": refs[c.client_ref],
@@ -824,6 +867,141 @@ def insert_new(
                 for c in contacts
             ],
         )
+
+
+# ---------------------------------------------------------------- contacts in bulk (the CSV import)
+
+
+#: The columns `ContactWriter.write` takes, in this order, for each row.
+CONTACT_INSERT_COLUMNS = (
+    "client_id",
+    "date",
+    "kind",
+    "mode",
+    "outcome",
+    "mh_worker_id",
+    "sm_worker_id",
+    "client_present",
+    "duration_minutes",
+    "note",
+    "fingerprint",
+)
+_ID_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
+
+
+class ContactWriter:
+    """Writes new contacts a batch at a time, inside the caller's write transaction, straight
+    through the driver's `executemany` (SQLAlchemy's Core insert costs several microseconds a row
+    in parameter processing; a trust's import is a million rows).
+
+    A contact already stored is skipped by the unique index on its fingerprint
+    (`INSERT ... ON CONFLICT (fingerprint) DO NOTHING`, on SQLite and PostgreSQL alike), and so is a
+    repeat within the import. `created` counts the rows really inserted; `unchanged` the distinct
+    contacts that were already stored before this writer started (told apart from repeats within
+    the import by their id: rows stored before have an id up to the largest id seen at the start).
+
+    Values go to the driver as the column's type would send them: the caller passes each distinct
+    value of a column through `value` once and reuses the result.
+    """
+
+    def __init__(self, session: Session, *, stamp: dict[str, object]) -> None:
+        self._connection = session.connection()
+        dialect = self._connection.dialect
+        table = ContactRow.__table__
+        self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
+        self._sql = (
+            f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+            "ON CONFLICT (fingerprint) DO NOTHING"
+        )
+        self.tail = (
+            self.value("version", 1),
+            self.value("updated_at", stamp["updated_at"]),
+            self.value("updated_by", stamp["updated_by"]),
+        )
+        # Only the note and fingerprint are not passed through `value` by the caller (they differ
+        # on every row); neither column's type has a bind processor today, but if one ever does,
+        # it is applied here.
+        self._per_row = [
+            (CONTACT_INSERT_COLUMNS.index(name), processor)
+            for name in ("note", "fingerprint")
+            if (processor := self._processors[name]) is not None
+        ]
+        self._max_id_before = self._connection.exec_driver_sql("SELECT max(id) FROM contact").scalar() or 0
+        self._matched = bytearray(self._max_id_before // 8 + 1)
+        self.created = 0
+        self.unchanged = 0
+
+    @property
+    def table_was_empty(self) -> bool:
+        return self._max_id_before == 0
+
+    def value(self, column: str, value: object) -> object:
+        """`value` as the driver gets it for `column` (for SQLite, a date becomes 'YYYY-MM-DD')."""
+        processor = self._processors[column]
+        return value if value is None or processor is None else processor(value)
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        """Insert `rows` (each CONTACT_INSERT_COLUMNS followed by `tail`), skipping those
+        already stored."""
+        if not rows:
+            return
+        if self._per_row:
+            rows = [self._processed(row) for row in rows]
+        inserted = self._connection.exec_driver_sql(self._sql, rows).rowcount
+        self.created += inserted
+        if inserted < len(rows) and self._max_id_before:
+            self._count_stored(rows)
+
+    def _processed(self, row: tuple[object, ...]) -> tuple[object, ...]:
+        cells = list(row)
+        for position, processor in self._per_row:
+            if cells[position] is not None:
+                cells[position] = processor(cells[position])
+        return tuple(cells)
+
+    def _count_stored(self, rows: list[tuple[object, ...]]) -> None:
+        fingerprints = list({row[10] for row in rows})
+        matched = self._matched
+        for start in range(0, len(fingerprints), _ID_CHUNK):
+            chunk = fingerprints[start : start + _ID_CHUNK]
+            found = select(ContactRow.id).where(
+                ContactRow.id <= self._max_id_before, ContactRow.fingerprint.in_(chunk)
+            )
+            for (row_id,) in self._connection.execute(found):
+                byte, bit = divmod(row_id, 8)
+                if not matched[byte] & (1 << bit):
+                    matched[byte] |= 1 << bit
+                    self.unchanged += 1
+
+
+def drop_indexes(session: Session, table: str) -> list[str]:
+    """On SQLite, drop the table's secondary indexes (not those of its UNIQUE constraints, such
+    as the contact fingerprint's, which inserts rely on) and return the statements that make
+    them again, exactly as they were: after a bulk load, building an index from sorted rows is
+    several times faster than keeping it up to date row by row. DDL is transactional on SQLite,
+    so a rolled-back import gets its indexes back. Elsewhere nothing is dropped and the list is
+    empty: on PostgreSQL, DROP INDEX would lock the table against every reader of the team
+    database until the import commits."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return []
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
+
+
+def create_indexes(session: Session, statements: list[str]) -> None:
+    """Make again the indexes `drop_indexes` dropped."""
+    connection = session.connection()
+    for sql in statements:
+        connection.exec_driver_sql(sql)
 
 
 # ---------------------------------------------------------------- printed reports

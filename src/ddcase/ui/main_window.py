@@ -399,18 +399,23 @@ class MainWindow(QMainWindow):
     def _run(
         self,
         message: str,
-        work: Callable[[], Any],
+        work: Callable[..., Any],
         succeeded: Callable[[Any], None],
         failed: Callable[[Exception], None] | None = None,
         *,
         always: Callable[[], None] | None = None,
+        progress: bool = False,
     ) -> None:
-        task = Task(work)
+        """`progress`: `work` takes a callback (done, total) that moves the busy bar."""
+        task = Task(lambda: work(task.report)) if progress else Task(work)
         self._tasks.add(task)
         self._set_busy(True, message)
+        if progress:
+            task.signals.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
 
         def finish() -> None:
             self._tasks.discard(task)
+            self.busy_bar.setRange(0, 0)  # back to "working", for whatever runs next
             self._set_busy(bool(self._tasks), "")
             if always is not None:
                 always()
@@ -455,6 +460,12 @@ class MainWindow(QMainWindow):
         task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
         self._pool.start(task)
+
+    @Slot(int, int)
+    def _show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.busy_bar.setRange(0, 1000)
+            self.busy_bar.setValue(min(1000, done * 1000 // total))
 
     def _set_busy(self, busy: bool, message: str) -> None:
         self.busy_bar.setVisible(busy)
@@ -588,9 +599,10 @@ class MainWindow(QMainWindow):
             return
         self._run(
             self.tr("Importing %1...").replace("%1", folder),
-            lambda: transfer.import_folder(Path(folder)),
+            lambda report: transfer.import_folder(Path(folder), progress=report),
             self._on_import_done,
             self._on_import_failed,
+            progress=True,
         )
 
     def _on_import_done(self, summary: Any) -> None:
@@ -599,7 +611,7 @@ class MainWindow(QMainWindow):
 
     def _on_import_failed(self, error: Exception) -> None:
         if isinstance(error, ImportRejected):
-            ImportProblemsDialog.show_problems(self, error.problems)
+            ImportProblemsDialog.show_problems(self, error.problems, total=error.total)
         else:
             QMessageBox.warning(self, self.tr("Import not done"), str(error))
 

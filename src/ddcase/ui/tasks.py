@@ -17,6 +17,7 @@ log = logging.getLogger("ddcase")
 class TaskSignals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)  # the exception; a DomainError carries a message for the user
+    progress = Signal(int, int)  # (done, total), from work that reports how far it has got
 
 
 class Task(QRunnable):
@@ -25,6 +26,10 @@ class Task(QRunnable):
         self.setAutoDelete(False)  # the window keeps it until its signal has been handled
         self.signals = TaskSignals()
         self._work = work
+
+    def report(self, done: int, total: int) -> None:
+        """For the work to call, on the pool's thread: the window hears it by signal."""
+        self.signals.progress.emit(done, total)
 
     def run(self) -> None:
         try:

@@ -9,13 +9,15 @@ from ddcase.domain import ImportProblem
 
 
 class ImportProblemsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, problems: list[ImportProblem]) -> None:
+    def __init__(
+        self, parent: QWidget | None, problems: list[ImportProblem], total: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import rejected"))
-        count = len(problems)
+        count = len(problems) if total is None else total
         heading = QLabel(
             self.tr("The import found %1 and wrote nothing. Fix the files and import again.").replace(
-                "%1", self.tr("1 error") if count == 1 else self.tr("%1 errors").replace("%1", str(count))
+                "%1", self.tr("1 error") if count == 1 else self.tr("%1 errors").replace("%1", f"{count:,}")
             )
         )
         heading.setWordWrap(True)
@@ -34,8 +36,10 @@ class ImportProblemsDialog(QDialog):
         self.resize(720, 380)
 
     @classmethod
-    def show_problems(cls, parent: QWidget | None, problems: list[ImportProblem]) -> None:
-        dialog = cls(parent, problems)
+    def show_problems(
+        cls, parent: QWidget | None, problems: list[ImportProblem], total: int | None = None
+    ) -> None:
+        dialog = cls(parent, problems, total)
         try:
             dialog.exec()
         finally:
