@@ -8,6 +8,7 @@ Exit status: 0 done; 2 bad usage or input rejected (a message on stderr, no trac
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -27,6 +28,10 @@ log = logging.getLogger("ddcase")
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
+
+#: Commands that only read the database and print: they run alongside the opening check
+#: (storage/opening.py) and print once it has passed. Every other command waits for it first.
+READ_ONLY_COMMANDS = frozenset({"figures", "series"})
 
 
 class UsageError(Exception):
@@ -169,19 +174,22 @@ def open_services(db_argument: str | None) -> Services:
         sqlite_path,
         translate_errors,
     )
+    from ddcase.storage.opening import CheckedDatabase
     from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
     path = sqlite_path(url)
-    if path is not None:
-        check_before_opening(path)  # damaged, foreign or newer files are refused untouched
+    # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase last
+    # closed it cleanly is checked in the background instead, and writes wait for it.
+    check = check_before_opening(path) if path is not None else None
     engine = make_engine(url)
     try:
         with translate_errors():
             before = backup_before_migration(engine, _local_now())
             migrate(engine)
             user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
-        services = Services.build(Context(Database(engine), user=user))
+        database = Database(engine) if check is None else CheckedDatabase(engine, check)
+        services = Services.build(Context(database, user=user))
         services.backup.after_start_up(before)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
@@ -225,7 +233,14 @@ def main(
         if args.command == "restore":  # works on the file, even one that cannot be opened
             return _restore(args, out)
         app = open_services(args.db)
-        return handler(app, args, out)
+        if args.command not in READ_ONLY_COMMANDS:
+            app.wait_for_opening_check()  # may still be running: see storage/opening.py
+        # Nothing is printed before the opening check has passed: the output waits in memory.
+        held = io.StringIO()
+        code = handler(app, args, held)
+        app.wait_for_opening_check()
+        out.write(held.getvalue())
+        return code
     except DomainError as error:
         print(f"ddcase: {error}", file=err)
         return EXIT_USAGE

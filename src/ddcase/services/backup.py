@@ -31,6 +31,7 @@ from ddcase.storage.database import Database, StorageError, make_engine, sqlite_
 from ddcase.storage.files import (
     SIDE_FILES,
     DamagedDatabaseError,
+    OpeningCheck,
     connect_read_only,
     fsync_file,
     fsync_folder,
@@ -275,20 +276,30 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     return backup
 
 
-def check_before_opening(db_path: Path) -> None:
-    """inspect_file, and for a damaged file the way forward: the newest verified backup."""
+def check_before_opening(db_path: Path) -> OpeningCheck:
+    """inspect_file, and for a damaged file the way forward: the newest verified backup. A file
+    unchanged since ddcase last closed it cleanly gets its check started in the background
+    (storage/opening.py); the caller makes writes and output wait for it."""
     try:
-        inspect_file(db_path)
+        check = inspect_file(db_path, unchanged_may_wait=True)
     except DamagedDatabaseError as error:
-        newest = newest_verified(db_path)
-        if newest is not None:
-            hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
-        else:
-            hint = (
-                f" No verified backup was found in {backups_folder(db_path)}. Keep the file, and ask "
-                "IT to salvage a COPY of it (sqlite3's .recover command)."
-            )
-        raise DamagedDatabaseError(f"{error}{hint}") from error
+        raise with_way_forward(db_path, error) from error
+    if not check.finished:
+        check = OpeningCheck(db_path, run=quick_check, explain=lambda e: with_way_forward(db_path, e))
+        check.start()
+    return check
+
+
+def with_way_forward(db_path: Path, error: DamagedDatabaseError) -> DamagedDatabaseError:
+    newest = newest_verified(db_path)
+    if newest is not None:
+        hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
+    else:
+        hint = (
+            f" No verified backup was found in {backups_folder(db_path)}. Keep the file, and ask "
+            "IT to salvage a COPY of it (sqlite3's .recover command)."
+        )
+    return DamagedDatabaseError(f"{error}{hint}")
 
 
 def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = None) -> RestoreResult:

@@ -21,16 +21,20 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 
 from ddcase.storage.database import StorageError
+from ddcase.storage.opening import (
+    DamagedDatabaseError,
+    OpeningCheck,
+    damaged_message,
+    forget_stamp,
+    stamp_matches,
+    write_stamp,
+)
 from ddcase.storage.schema import is_current
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
-
-
-class DamagedDatabaseError(StorageError):
-    """The file is an SQLite database that fails its own check; it was left untouched."""
 
 
 class DatabaseInUseError(StorageError):
@@ -70,10 +74,15 @@ def integrity_check(path: Path) -> list[str]:
         return [str(error)]
 
 
-def inspect_file(path: Path) -> None:
+def inspect_file(path: Path, *, unchanged_may_wait: bool = False) -> OpeningCheck:
     """Check an SQLite file before ddcase opens it for real, without changing it: the folder
     can be written (WAL needs it), the file is an SQLite database, passes quick_check, and is a
-    ddcase database this version can open. Raises StorageError/SchemaError with a plain message."""
+    ddcase database this version can open. Raises StorageError/SchemaError with a plain message.
+
+    With `unchanged_may_wait`, a file exactly as ddcase last left it after a clean check (its
+    stamp matches, storage/opening.py) and needing no migration is not quick_checked here: the
+    OpeningCheck returned is not started yet, and the caller starts it in the background and
+    makes every write wait for it. Otherwise the check has passed when this returns."""
     folder = path.parent
     if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
         raise StorageError(
@@ -81,7 +90,7 @@ def inspect_file(path: Path) -> None:
             "nothing was changed. Choose a folder you may write to."
         )
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return OpeningCheck.passed(path)
     if not os.access(path, os.R_OK):
         raise StorageError(f"ddcase may not read the file {path}; nothing was changed.")
     with open(path, "rb") as file:
@@ -93,19 +102,31 @@ def inspect_file(path: Path) -> None:
             f"{path.name} is not a ddcase database (it is not a database at all); "
             "it was left untouched. Check you chose the right file."
         )
-    problems = quick_check(path)
-    if problems != ["ok"]:
-        raise DamagedDatabaseError(
-            f"The database file {path} is damaged ({'; '.join(problems[:3])}). ddcase has not changed it."
-        )
+    later = unchanged_may_wait and stamp_matches(path)
+    if not later:
+        _check_now(path)
     engine = read_only_engine(path)
     try:
         if not is_current(engine):  # Alembic is loaded only to look at an older or foreign schema
+            if later:  # a migration is coming: it writes, so the check comes first
+                _check_now(path)
+                later = False
             from ddcase.storage.migrations import plan
 
             plan(engine)
     finally:
         engine.dispose()
+    if later:
+        return OpeningCheck(path, run=quick_check)
+    return OpeningCheck.passed(path)
+
+
+def _check_now(path: Path) -> None:
+    problems = quick_check(path)
+    if problems != ["ok"]:
+        forget_stamp(path)
+        raise DamagedDatabaseError(damaged_message(path, problems))
+    write_stamp(path)  # checked and sound as it is now
 
 
 def protect(path: Path) -> None:
