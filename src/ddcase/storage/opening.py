@@ -9,8 +9,8 @@ ddcase left it after a clean check, the check need not hold up the start:
   file's state in `<database>.checked` beside it (owner-only): its size, modification and
   status-change times (nanoseconds), inode and device, and a SHA-256 of its first 64 KiB.
   Anything that touches the file afterwards changes at least one of these: a write (mtime and
-  ctime), a crash mid-session (the file and its -wal differ from the stamp; a -wal left behind
-  never matches), another program, a copy or a restore (a new inode), `os.utime` putting the old
+  ctime), a crash mid-session (the file differs from the stamp, or a -wal with frames is left
+  behind, which never matches), another program, a copy or a restore (a new inode), `os.utime` putting the old
   mtime back (ctime, which no ordinary program can set, still moves on POSIX).
 - **Unchanged: the check runs in the background** (`OpeningCheck.start`), alongside building the
   window or the command's work, and nothing that depends on the file waits longer than the check:
@@ -76,10 +76,12 @@ def stamp_path(db_path: Path) -> Path:
 
 
 def file_state(db_path: Path) -> FileState | None:
-    """The file's state now; None when it cannot be stamped (missing, empty, or with a -wal
-    beside it: changes not yet folded into the file, or another connection still open)."""
+    """The file's state now; None when it cannot be stamped (missing, empty, or with frames in
+    a -wal beside it: changes not yet folded into the file). An empty -wal, as a read-only
+    connection leaves behind, holds nothing."""
     try:
-        if Path(f"{db_path}-wal").exists():
+        wal = Path(f"{db_path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
             return None
         before = os.stat(db_path)
         with open(db_path, "rb") as file:

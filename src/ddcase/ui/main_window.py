@@ -517,11 +517,10 @@ class MainWindow(QMainWindow):
         """A database unchanged since ddcase last closed it is checked while the window is in
         use (services/opening_check): say so, and if the check finds damage, stop."""
         check = self._services.opening_check
-        if check is None or check.finished:
-            self._on_opening_check_finished()
+        if check is None:
             return
-        self.checking_label.show()
-        self._opening_check_timer.start()
+        self.checking_label.setVisible(not check.finished)
+        self._opening_check_timer.start()  # its first tick, with the window shown, reads the result
 
     @Slot()
     def _on_opening_check_timer_timeout(self) -> None:

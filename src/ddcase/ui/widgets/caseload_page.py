@@ -55,6 +55,7 @@ class CaseloadPage(QWidget):
         self._month: Month | None = None
         self._generation = 0  # goes up with every refresh: an older background load is dropped
         self._loading: Task | None = None
+        self._rows_by_ref: tuple[int, dict[str, int]] = (-1, {})
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search reference, initials or worker (Ctrl+F)"))
@@ -140,6 +141,7 @@ class CaseloadPage(QWidget):
         self.status_combo.currentIndexChanged.connect(self._on_filters_changed)
         self.table_view.selectionModel().selectionChanged.connect(self._on_table_view_selection_changed)
         self.proxy.modelReset.connect(self._update_count)
+        self.proxy.modelReset.connect(self._on_proxy_model_reset)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
@@ -261,6 +263,25 @@ class CaseloadPage(QWidget):
         self.proxy.set_team(self.team_combo.currentData())
         self.proxy.set_coordinator(self.coordinator_combo.currentData())
         self.proxy.set_status(StatusFilter(self.status_combo.currentData()))
+
+    @Slot()
+    def _on_proxy_model_reset(self) -> None:
+        """A filter changed (the proxy resets): select the chosen client's row again if it is
+        still shown. The panel keeps showing them either way."""
+        ref = self.panel.client_ref()
+        if ref is None:
+            return
+        if self._rows_by_ref[0] != self.model.generation:
+            self._rows_by_ref = (
+                self.model.generation,
+                {entry.client.client_ref: row for row, entry in enumerate(self.model.rows())},
+            )
+        row = self._rows_by_ref[1].get(ref)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table_view.selectRow(index.row())
 
     @Slot()
     def _update_count(self) -> None:
