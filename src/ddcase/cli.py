@@ -160,8 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_services(db_argument: str | None) -> Services:
-    """Resolve the database, migrate it, and build the services."""
+def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Services:
+    """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
+    the day's backup to the caller (the desktop app takes it once its window shows)."""
     from ddcase.paths import resolve_db
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
@@ -190,7 +191,7 @@ def open_services(db_argument: str | None) -> Services:
             user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
         database = Database(engine) if check is None else CheckedDatabase(engine, check)
         services = Services.build(Context(database, user=user))
-        services.backup.after_start_up(before)  # owner-only file, the day's backup
+        services.backup.after_start_up(before, daily=daily_backup)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
         raise
@@ -224,7 +225,7 @@ def main(
     if args.command is None:
         from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
 
-        return run(args.db, open_services)
+        return run(args.db, open_services, daily_backup_after_showing=True)
     handler = COMMANDS[args.command]
     app = None
     try:
@@ -314,7 +315,7 @@ def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
     figures = app.figures.month(args.month, args.team)
     if args.json:
-        json.dump(month_json(figures), out)
+        out.write(json.dumps(month_json(figures)))  # one shot: the C encoder (json.dump is pure Python)
         out.write("\n")
     else:
         out.write(month_text(figures))
@@ -326,7 +327,7 @@ def _series(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
     series = app.figures.series(args.first, args.last, args.team, chart=args.chart)
     if args.json:
-        json.dump(series_json(series), out)
+        out.write(json.dumps(series_json(series)))
         out.write("\n")
     elif args.csv:
         out.write(series_csv(series))

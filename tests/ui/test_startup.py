@@ -110,6 +110,29 @@ def test_a_background_opening_check_that_finds_damage_stops_the_app(tmp_path, se
     assert not stamp_matches(db)  # the next start checks in full, and offers the backup
 
 
+def test_the_app_takes_the_days_backup_after_its_window_shows(tmp_path, qapp, settings, monkeypatch):
+    import shutil
+    import sys
+
+    from ddcase.services.backup import list_backups
+    from ddcase.ui.app import run
+
+    db = make_db(tmp_path / "team.sqlite3", [f"RT3{n:05}" for n in range(20)], with_history=True)
+    shutil.rmtree(tmp_path / "backups")  # no backup today yet
+    monkeypatch.setenv("DDCASE_SMOKE_QUIT_AFTER_MS", "1500")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    at_opening = []
+
+    def opener(argument, **options):  # type: ignore[no-untyped-def]
+        services = open_services(argument, **options)
+        at_opening.append((options, list_backups(db)))
+        return services
+
+    assert run(str(db), opener, settings=settings, daily_backup_after_showing=True) == 0
+    assert at_opening == [({"daily_backup": False}, [])]  # the window did not wait for it
+    assert [b.kind for b in list_backups(db)] == ["daily"]  # taken once it showed (closing waits)
+
+
 # ---------------------------------------------------------------------- the filter
 
 

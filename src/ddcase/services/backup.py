@@ -487,15 +487,18 @@ class BackupService:
             self._record(made)
         return made
 
-    def after_start_up(self, pre_migration: BackupFile | None) -> str | None:
+    def after_start_up(self, pre_migration: BackupFile | None, *, daily: bool = True) -> str | None:
         """At start-up, after migrating: record the pre-migration backup, make the file
-        owner-only, and take the day's backup. Returns a problem to show, or None; a failed
-        daily backup never stops the app from opening."""
+        owner-only, and take the day's backup (`daily=False`: the caller takes it later, as the
+        app does once its window shows). Returns a problem to show, or None; a failed daily
+        backup never stops the app from opening."""
         if not self.available:
             return None
         protect(self._path())
         if pre_migration is not None:
             self._record(pre_migration)
+        if not daily:
+            return None
         try:
             self.daily()
         except (DomainError, OSError, sqlite3.Error) as error:

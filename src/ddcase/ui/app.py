@@ -5,6 +5,7 @@ way forward (restore the newest good backup, open another file, quit), never a t
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -14,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
@@ -245,7 +246,16 @@ def smoke_quit_after() -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def run(db_argument: str | None, open_services: Opener, *, settings: QSettings | None = None) -> int:
+def run(
+    db_argument: str | None,
+    open_services: Opener,
+    *,
+    settings: QSettings | None = None,
+    daily_backup_after_showing: bool = False,
+) -> int:
+    """The desktop app. With `daily_backup_after_showing`, `open_services` takes a
+    `daily_backup` keyword (cli.open_services does), and the day's backup (a checked copy of
+    the whole file: many seconds for a trust's log) is taken once the window shows instead."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     # The composition root creates the one QApplication; nothing else looks it up.
@@ -266,19 +276,32 @@ def run(db_argument: str | None, open_services: Opener, *, settings: QSettings |
         guard.setSingleShot(True)
         guard.timeout.connect(lambda: app.exit(EXIT_NOT_SHOWN))
         guard.start(max(smoke, 1000))
-    session = open_session(db_argument, open_services)
+    opener = open_services
+    if daily_backup_after_showing:
+        opener = functools.partial(open_services, daily_backup=False)
+    session = open_session(db_argument, opener)
     guard.stop()
     if session is None:
         return EXIT_NOT_SHOWN
     from ddcase.ui.main_window import MainWindow  # after the QApplication: the window builds widgets
 
     try:
-        window = MainWindow(session.services, settings or QSettings(), session=session)
+        window = MainWindow(
+            session.services,
+            settings or QSettings(),
+            session=session,
+            daily_backup=daily_backup_after_showing,
+        )
         window.show()
         if smoke is not None:
             if not window.isVisible():
                 return EXIT_NOT_SHOWN
             QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
-        return app.exec()
+        code = app.exec()
+        # Closing the last window also posts a Quit event: left in the queue, it would run after
+        # this loop has ended and leave the application refusing every later event loop (the
+        # in-process tests run the app more than once).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        return code
     finally:
         session.close()

@@ -56,8 +56,12 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         session: DatabaseSession | None = None,
+        daily_backup: bool = False,
     ) -> None:
+        """`daily_backup`: the opener left the day's backup to the window, which takes it in the
+        pool once the caseload has filled in."""
         super().__init__(parent)
+        self._daily_backup_due = daily_backup
         self._services = services
         self._settings = settings
         self._session = session
@@ -107,7 +111,7 @@ class MainWindow(QMainWindow):
                 self._on_first_load_done, Qt.ConnectionType.SingleShotConnection
             )
         else:
-            self._show_backup_state()
+            self._on_first_load_done()
         self._opening_check_timer = QTimer(self)
         self._opening_check_timer.setInterval(100)
         self._opening_check_timer.timeout.connect(self._on_opening_check_timer_timeout)
@@ -455,7 +459,12 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
         self._pool.start(task)
 
-    def _run_quietly(self, work: Callable[[], Any], succeeded: Callable[[Any], None]) -> None:
+    def _run_quietly(
+        self,
+        work: Callable[[], Any],
+        succeeded: Callable[[Any], None],
+        failed: Callable[[], None] | None = None,
+    ) -> None:
         """Background work the user did not ask for (the newest backup's check): no busy bar,
         and a failure is only logged."""
         task = Task(work)
@@ -468,6 +477,8 @@ class MainWindow(QMainWindow):
         def on_failed(error: Exception) -> None:
             self._quiet_tasks.discard(task)
             log.warning("background check failed: %s", type(error).__name__)
+            if failed is not None:
+                failed()
 
         task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
@@ -496,6 +507,12 @@ class MainWindow(QMainWindow):
         QCoreApplication.sendPostedEvents()
 
     def _on_first_load_done(self) -> None:
+        backup = self._services.backup
+        if self._daily_backup_due and backup.available:
+            self._daily_backup_due = False
+            self.last_backup_label.setText(self.tr("Making today's backup..."))
+            self._run_quietly(backup.daily, lambda _made: self._show_backup_state(), self._show_backup_state)
+            return
         self._show_backup_state()
 
     @Slot(object)
