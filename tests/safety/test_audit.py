@@ -138,10 +138,27 @@ def _verify(engine):
 @pytest.mark.parametrize(
     ("tamper", "first_bad", "problem"),
     [
-        ("UPDATE audit_event SET after_json = replace(after_json, 'AB', 'CD') WHERE seq = 4", 4, "altered"),
+        (
+            "UPDATE audit_value SET after_json = replace(after_json, 'AB', 'CD') WHERE seq = 4",
+            4,
+            "values of entry 4 were altered",
+        ),
+        (
+            "UPDATE audit_value SET salt = '00000000000000000000000000000000' WHERE seq = 3",
+            3,
+            "values of entry 3 were altered",
+        ),
+        ("DELETE FROM audit_value WHERE seq = 4", 4, "removed without a redaction"),
+        ("UPDATE audit_event SET values_sha256 = NULL WHERE seq = 4", 4, "altered (hash mismatch)"),
+        # values put back inline, as entries before revision 0004 held them
+        ("UPDATE audit_event SET after_json = '{}' WHERE seq = 2", 2, "altered (hash mismatch)"),
+        ("INSERT INTO audit_value (seq, salt, after_json) VALUES (99, 'x', '{}')", 99, "not in the trail"),
         ("UPDATE audit_event SET at_utc = '2020-01-01T00:00:00+00:00' WHERE seq = 2", 2, "altered"),
         ("DELETE FROM audit_event WHERE seq = 3", 3, "missing"),
-        ("DELETE FROM audit_event WHERE seq = 5", None, None),  # the last one: see below
+        # the last entry: its values, left behind, give it away
+        ("DELETE FROM audit_event WHERE seq = 5", 5, "not in the trail"),
+        # ...unless they go too: see below
+        ("DELETE FROM audit_value WHERE seq = 5; DELETE FROM audit_event WHERE seq = 5", None, None),
         # reorder: swap the contents of entries 3 and 4, keeping their seq numbers
         (
             "UPDATE audit_event SET seq = -seq WHERE seq IN (3, 4);"

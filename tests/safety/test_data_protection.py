@@ -170,3 +170,89 @@ def test_purge_anonymises_old_clients_and_leaves_every_months_figures_unchanged(
         purged = conn.execute("SELECT count(*) FROM client WHERE purged_on IS NOT NULL").fetchone()[0]
     assert purged == len(due)
     assert main(["purge", "--db", str(demo_db), "--before", (today + timedelta(days=1)).isoformat()]) == 2
+
+
+def test_purge_removes_the_clients_values_from_the_audit_trail_and_the_file(tmp_path, capsys):
+    """The trail recorded the client's NHS number, initials and a note; after a purge neither the
+    trail nor any byte of the database file or its write-ahead log holds them, and the chain
+    still verifies. Another client's entries keep their values."""
+    from dataclasses import replace
+
+    from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Service, Worker
+    from tests.safety.helpers import open_app
+
+    path = tmp_path / "purge.sqlite3"
+    nhs, note, initials = "9434765919", "MARKER-ZEBRA-4711 rang the hostel", "QZ"
+    app = open_app(path)
+    try:
+        app.casework.save_worker(Worker("Ann Care", "CMHT Luton", Service.MENTAL_HEALTH))
+        app.casework.save_worker(Worker("Bob Key", "ResoLUTiONs", Service.SUBSTANCE_MISUSE))
+        for ref, ends in (("OLD1", date(2023, 3, 31)), ("KEEP1", None)):
+            client = app.casework.save_client(
+                Client(ref, initials, nhs_number=nhs, date_of_birth=date(1979, 5, 6))
+            )
+            app.casework.save_client(replace(client, initials="QY"))
+            for service, org, worker in (
+                (Service.MENTAL_HEALTH, "CMHT Luton", "Ann Care"),
+                (Service.SUBSTANCE_MISUSE, "ResoLUTiONs", "Bob Key"),
+            ):
+                app.casework.save_episode(
+                    Episode(ref, service, org, date(2022, 1, 1), ends, team="Luton North", worker=worker)
+                )
+            app.casework.save_contact(
+                Contact(
+                    ref, date(2022, 6, 1), ContactKind.LIAISON, ContactMode.TELEPHONE, note=f"{ref} {note}"
+                )
+            )
+        before = {e.seq for e in app.audit_trail.history("OLD1")}
+        kept = app.audit_trail.history("KEEP1")
+    finally:
+        app.close()
+    assert main(["purge", "--db", str(path), "--before", "2024-01-01"]) == 0
+    assert "Anonymised 1 clients" in capsys.readouterr().out
+    app = open_app(path)
+    try:
+        history = app.audit_trail.history("OLD1")
+        earlier = [e for e in history if e.seq in before]
+        assert len(earlier) == len(before) >= 5
+        assert all(e.redacted and e.before is None and e.after is None for e in earlier)
+        redaction, purge = history[-2:]
+        assert (redaction.action, purge.action) == ("redact", "purge")
+        assert redaction.after["entries"] == sorted(before)
+        assert purge.after["audit_entries_redacted"] == len(before)
+        assert app.audit_trail.history("KEEP1") == kept  # someone else's values are untouched
+        assert any(nhs in json.dumps(e.after) for e in kept)
+        assert app.audit_trail.verify().intact
+        assert app.maintenance.check().ok
+    finally:
+        app.close()
+    # Nothing of OLD1's removed values is left anywhere in the file (KEEP1 still has its own
+    # NHS number, so look for what only OLD1 had: its note).
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("purge.sqlite3*") if p.is_file())
+    assert b"OLD1 MARKER-ZEBRA" not in raw
+    assert b"KEEP1 MARKER-ZEBRA" in raw
+
+
+def test_a_redaction_that_names_an_entry_is_needed_for_its_values_to_be_missing(tmp_path, capsys):
+    """Removing a redaction entry's own values (which list what it redacted) is caught."""
+    from tests.safety.helpers import add_clients, open_app
+
+    path = tmp_path / "r.sqlite3"
+    app = open_app(path)
+    try:
+        add_clients(app, ["R1"], with_history=True)
+    finally:
+        app.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE episode SET end_date = '2024-06-30'")
+    assert main(["purge", "--db", str(path), "--before", "2025-01-01"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(path) as conn:
+        seq = conn.execute("SELECT seq FROM audit_event WHERE action = 'redact'").fetchone()[0]
+        conn.execute("DELETE FROM audit_value WHERE seq = ?", (seq,))
+    app = open_app(path)
+    try:
+        report = app.audit_trail.verify()
+    finally:
+        app.close()
+    assert not report.intact and "removed without a redaction" in report.problem

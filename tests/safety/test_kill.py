@@ -127,7 +127,10 @@ def test_fifty_kills_lose_nothing_that_was_acknowledged(tmp_path, capsys):
         # An import's one audit entry counts the clients it created: all of them are there.
         imported = sum(
             json.loads(r[0])["clients"]["created"]
-            for r in conn.execute("SELECT after_json FROM audit_event WHERE action = 'import'")
+            for r in conn.execute(
+                "SELECT v.after_json FROM audit_event e JOIN audit_value v ON v.seq = e.seq "
+                "WHERE e.action = 'import'"
+            )
         )
         assert imported == len(clients) - len(edited)
     for kind, key in acknowledged:

@@ -123,12 +123,8 @@ def test_every_change_is_in_the_audit_trail_with_before_and_after(team, context)
     team.save_client(replace(client, initials="AZ"))
     with context.db.read() as session:
         report = audit.verify(session)
-        rows = (
-            session.execute(audit.select(audit.AuditEventRow).where(audit.AuditEventRow.entity == "client"))
-            .scalars()
-            .all()
-        )
+        rows = audit.entries(session, audit.AuditEventRow.entity == "client")
     assert report.intact and report.entries == 6
-    assert [r.action for r in rows] == ["create", "update"]
+    assert [r.row.action for r in rows] == ["create", "update"]
     assert '"initials":"AB"' in rows[1].before_json and '"initials":"AZ"' in rows[1].after_json
-    assert rows[1].app_user == "Test User"
+    assert rows[1].row.app_user == "Test User"

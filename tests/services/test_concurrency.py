@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from ddcase.domain import Client, ConflictError
 from ddcase.services.base import Context
@@ -104,10 +103,7 @@ def test_processes_racing_to_edit_one_client_lose_no_acknowledged_save(db_url, c
     with casework._db.read() as session:
         chain = audit.verify(session)
         updates = [
-            json.loads(row.after_json)
-            for row in session.scalars(
-                select(AuditEventRow).where(AuditEventRow.action == "update").order_by(AuditEventRow.seq)
-            )
+            json.loads(row.after_json) for row in audit.entries(session, AuditEventRow.action == "update")
         ]
     assert chain.intact and chain.entries == len(saves) + 1
     acknowledged = {s["version"]: s["consent"] for s in saves}

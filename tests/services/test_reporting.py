@@ -277,13 +277,12 @@ def test_the_chart_is_vector_graphics(printed, tmp_path):
 
 def test_a_report_records_its_figures_and_an_audit_entry_without_identifiers(services, tmp_path):
     services.reporting.monthly_report(OCT, None, tmp_path / "r.pdf")
+    from ddcase.storage import audit
     from ddcase.storage.tables import AuditEventRow
 
     with services.context.db.read() as session:
-        from sqlalchemy import select
-
-        entry = session.scalars(select(AuditEventRow).where(AuditEventRow.action == "report")).one()
-    assert entry.entity == "report" and '"month":"2026-10"' in entry.after_json
+        (entry,) = audit.entries(session, AuditEventRow.action == "report")
+    assert entry.row.entity == "report" and '"month":"2026-10"' in entry.after_json
     assert not re.findall(r"RT\d{6}", entry.after_json)
     assert services.reporting.revisions(OCT, None) == []
 

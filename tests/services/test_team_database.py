@@ -148,6 +148,34 @@ def test_a_manager_can_change_the_definition_and_the_notes(team_db):
         manager.close()
 
 
+def test_a_manager_purges_and_the_trail_loses_the_values_but_a_coordinator_cannot(team_db):
+    """On the team database too, a purge removes the anonymised client's values from the trail
+    (a manager's task: only managers may delete from audit_value), and the chain still verifies."""
+    manager = open_services(as_user(team_db, add_person(team_db, "manager")))
+    try:
+        a_client_with_episodes(manager)
+        for episode in manager.casework.episodes("RT100001"):
+            manager.casework.save_episode(replace(episode, end_date=date(2026, 10, 31)))
+    finally:
+        manager.close()
+    coordinator = open_services(as_user(team_db, add_person(team_db, "coordinator")))
+    try:
+        with pytest.raises(PermissionDeniedError):
+            coordinator.retention.purge(date(2026, 11, 1))
+        assert coordinator.casework.client("RT100001").initials == "AB"
+    finally:
+        coordinator.close()
+    manager = open_services(as_user(team_db, add_person(team_db, "manager")))
+    try:
+        assert manager.retention.purge(date(2026, 11, 1)).clients == ("RT100001",)
+        history = manager.audit_trail.history("RT100001")
+        assert [e.action for e in history[-2:]] == ["redact", "purge"]
+        assert all(e.redacted for e in history[:-2]) and len(history) > 2
+        assert manager.audit_trail.verify().intact
+    finally:
+        manager.close()
+
+
 def test_running_team_setup_again_changes_nothing_and_add_user_can_change_a_role(team_db, capsys, pg_admin):
     assert main(["team-setup", "--db", team_db]) == 0
     assert "none (they existed)" in capsys.readouterr().out
@@ -269,10 +297,10 @@ def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp
     try:
         assert team.casework.counts()["clients"] == 300
         with team.context.db.read() as session:
-            moves = session.scalars(select(AuditEventRow).where(AuditEventRow.action == "migrate-to")).all()
+            moves = audit.entries(session, AuditEventRow.action == "migrate-to")
             assert audit.verify(session).intact
         assert [json.loads(m.after_json)["clients"] for m in moves] == [300, 0]
-        assert all(m.app_user == "ddcase_test" for m in moves)
+        assert all(m.row.app_user == "ddcase_test" for m in moves)
     finally:
         team.close()
 

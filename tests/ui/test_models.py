@@ -90,3 +90,21 @@ def test_the_main_list_is_fast_with_20000_clients(qtbot):
     elapsed = time.perf_counter() - started
     assert proxy.rowCount() == sum(1 for n in range(100, 200) if n % 3 == 0)
     assert elapsed < 3.0, f"{elapsed:.2f} s"
+
+
+def test_the_history_says_when_a_purge_removed_an_entrys_values():
+    from datetime import UTC, datetime
+
+    from ddcase.domain import AuditEntry
+    from ddcase.ui.models.audit_model import change_lines, what_text
+
+    at = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    emptied = AuditEntry(3, at, "ann", None, "update", "client", "RT1", redacted=True)
+    assert change_lines(emptied) == ["(values removed from the trail when the client was anonymised)"]
+    redaction = AuditEntry(9, at, "ann", None, "redact", "audit", "RT1", after={"entries": [1, 3, 4]})
+    assert change_lines(redaction) == ["Values removed from 3 earlier entries"]
+    assert what_text(redaction) == "Audit values removed (purge)"
+    kept = AuditEntry(
+        4, at, "ann", None, "update", "client", "RT1", before={"initials": "AB"}, after={"initials": "CD"}
+    )
+    assert change_lines(kept) == ["Initials: AB → CD"]

@@ -241,3 +241,5 @@ class AuditEntry:
     hash: str = ""
     prev_hash: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    #: the values were removed from the trail when the client was anonymised (purge)
+    redacted: bool = False

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ddcase.domain import AuditEntry
 from ddcase.services.base import Context
 from ddcase.storage import audit
 from ddcase.storage.tables import AuditEventRow
 
 
-def entry_value(row: AuditEventRow) -> AuditEntry:
+def entry_value(stored: audit.StoredEntry) -> AuditEntry:
+    row = stored.row
     return AuditEntry(
         seq=row.seq,
         at=datetime.fromisoformat(row.at_utc),
@@ -24,10 +23,11 @@ def entry_value(row: AuditEventRow) -> AuditEntry:
         action=row.action,
         entity=row.entity,
         entity_key=row.entity_key,
-        before=None if row.before_json is None else json.loads(row.before_json),
-        after=None if row.after_json is None else json.loads(row.after_json),
+        before=None if stored.before_json is None else json.loads(stored.before_json),
+        after=None if stored.after_json is None else json.loads(stored.after_json),
         hash=row.hash,
         prev_hash=row.prev_hash,
+        redacted=stored.redacted,
     )
 
 
@@ -41,18 +41,13 @@ class AuditTrailService:
         deleted, exported or purged their records, when, and the values before and after.
         A deleted client's history is still there."""
         with self._db.read() as session:
-            rows = session.scalars(
-                select(AuditEventRow)
-                .where(AuditEventRow.entity_key == client_ref.strip())
-                .order_by(AuditEventRow.seq)
-            )
-            return [entry_value(r) for r in rows]
+            stored = audit.entries(session, AuditEventRow.entity_key == client_ref.strip())
+            return [entry_value(e) for e in stored]
 
     def latest(self, limit: int = 200) -> list[AuditEntry]:
         """The newest entries, newest first (the app's audit log view)."""
         with self._db.read() as session:
-            rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(limit))
-            return [entry_value(r) for r in rows]
+            return [entry_value(e) for e in audit.entries(session, newest_first=True, limit=limit)]
 
     def verify(self) -> audit.ChainReport:
         with self._db.read() as session:

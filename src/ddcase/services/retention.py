@@ -5,7 +5,10 @@ A client is purged when they have at least one episode, none is open, and the la
 before DATE. Their initials become "XX"; their NHS number, date of birth and ethnicity, and the
 notes of their contacts, are cleared; `purged_on` records when. What the figures need (the
 reference, consent date, episodes, contacts' dates, kinds, modes and outcomes) is kept.
-Each purge is audited per client, without the values removed.
+Each purge is audited per client, without the values removed, and the values that earlier audit
+entries recorded about the client (their initials, NHS number, notes ...) are removed from the
+trail (`audit.redact`), which records which entries it redacted so the chain still verifies.
+Entries written before revision 0004 hold their values inline and keep them.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
 from ddcase.storage import audit, repository
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow
+from ddcase.storage.tables import AuditEventRow, ClientRow, ContactRow, EpisodeRow
 
 PURGED_INITIALS = "XX"
 
@@ -55,6 +58,11 @@ class RetentionService:
         cleared = 0
         purged: list[str] = []
         with self._db.write() as session:
+            sqlite = session.get_bind().dialect.name == "sqlite"
+            if sqlite:
+                # Overwrite what is deleted or replaced with zeros, so the removed values do not
+                # linger in the file's free space.
+                session.execute(text("PRAGMA secure_delete = ON"))
             for client in list(session.scalars(self._due_query(before))):
                 assert client.id is not None
                 notes = 0
@@ -74,6 +82,17 @@ class RetentionService:
                 client.purged_on = today
                 self._stamp(client)
                 session.flush()
+                earlier = session.scalars(
+                    select(AuditEventRow.seq).where(AuditEventRow.entity_key == client.client_ref)
+                ).all()
+                redacted = audit.redact(
+                    session,
+                    earlier,
+                    key=client.client_ref,
+                    reason="purge",
+                    app_user=self._context.user,
+                    at=self._context.now(),
+                )
                 audit.append(
                     session,
                     action="purge",
@@ -83,12 +102,17 @@ class RetentionService:
                         "purged_on": today.isoformat(),
                         "before": before.isoformat(),
                         "notes_cleared": notes,
+                        "audit_entries_redacted": len(redacted),
                     },
                     app_user=self._context.user,
                     at=self._context.now(),
                 )
                 cleared += notes
                 purged.append(client.client_ref)
+        if sqlite and purged:
+            # ...nor in the write-ahead log: copy the pages into the file and empty the log.
+            with self._db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return PurgeSummary(before, tuple(purged), cleared)
 
     @staticmethod

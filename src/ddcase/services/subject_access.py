@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from ddcase.domain import NotFoundError
 from ddcase.services.audit_trail import entry_value
 from ddcase.services.base import Context, as_record
@@ -82,14 +80,7 @@ class SubjectAccessService:
                 raise NotFoundError(f"No client {client_ref} in the log.")
             assert row.id is not None
             history = repository.client_history(session, row.id)
-            entries = [
-                entry_value(r)
-                for r in session.scalars(
-                    select(AuditEventRow)
-                    .where(AuditEventRow.entity_key == client_ref)
-                    .order_by(AuditEventRow.seq)
-                )
-            ]
+            entries = [entry_value(e) for e in audit.entries(session, AuditEventRow.entity_key == client_ref)]
             client = as_record(history.client) | {
                 "purged_on": row.purged_on.isoformat() if row.purged_on else None,
                 "is_demo": row.is_demo,
@@ -107,6 +98,7 @@ class SubjectAccessService:
                 "entity": e.entity,
                 "before": e.before,
                 "after": e.after,
+                "values_removed": e.redacted,
             }
             for e in entries
         ]
@@ -117,7 +109,18 @@ class SubjectAccessService:
             "episodes.csv": _csv(episodes, _columns(episodes, "client_ref")),
             "contacts.csv": _csv(contacts, _columns(contacts, "client_ref")),
             "audit.csv": _csv(
-                trail, ["seq", "at_utc", "os_user", "app_user", "action", "entity", "before", "after"]
+                trail,
+                [
+                    "seq",
+                    "at_utc",
+                    "os_user",
+                    "app_user",
+                    "action",
+                    "entity",
+                    "before",
+                    "after",
+                    "values_removed",
+                ],
             ),
             "subject-access.json": json.dumps(
                 {"client": client, "episodes": episodes, "contacts": contacts, "audit_trail": trail},

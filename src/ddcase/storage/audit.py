@@ -1,20 +1,28 @@
 """The audit trail: append-only and hash-chained (hash = SHA-256(prev_hash + canonical JSON of the
 entry)), written in the same transaction as the change it records, so an edited, deleted or
-reordered entry breaks the chain and `verify` says where."""
+reordered entry breaks the chain and `verify` says where.
+
+An entry's values (before and after) are kept apart in `audit_value`, with a random salt; the
+chain covers their salted digest. `redact` removes the values of some entries (a purge) and
+appends an entry saying which: `verify` then accepts those entries without values, and still
+finds values that were altered, or removed without a redaction that names them.
+"""
 
 from __future__ import annotations
 
 import getpass
 import hashlib
 import json
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlmodel import Session
 
-from ddcase.storage.tables import AuditEventRow
+from ddcase.storage.tables import AuditEventRow, AuditValueRow
 
 GENESIS = "0" * 64
 
@@ -35,7 +43,7 @@ def _entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def _fields(row: AuditEventRow) -> dict[str, Any]:
-    return {
+    fields = {
         "seq": row.seq,
         "at_utc": row.at_utc,
         "os_user": row.os_user,
@@ -46,6 +54,17 @@ def _fields(row: AuditEventRow) -> dict[str, Any]:
         "before": row.before_json,
         "after": row.after_json,
     }
+    if row.values_sha256 is not None:  # entries from revision 0004 on; older ones hash as they were
+        fields["values_sha256"] = row.values_sha256
+    return fields
+
+
+def values_digest(salt: str, before_json: str | None, after_json: str | None) -> str:
+    return hashlib.sha256((salt + canonical_json([before_json, after_json])).encode("utf-8")).hexdigest()
+
+
+#: The action of the entry that records a redaction; its values list the entries redacted.
+REDACT = "redact"
 
 
 def append(
@@ -66,6 +85,13 @@ def append(
     last_row = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).first()
     seq = 1 if last_row is None else last_row.seq + 1
     prev_hash = GENESIS if last_row is None else last_row.hash
+    before_json = None if before is None else canonical_json(before)
+    after_json = None if after is None else canonical_json(after)
+    value = None
+    if before_json is not None or after_json is not None:
+        value = AuditValueRow(
+            seq=seq, salt=secrets.token_hex(16), before_json=before_json, after_json=after_json
+        )
     row = AuditEventRow(
         seq=seq,
         at_utc=(at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -74,15 +100,87 @@ def append(
         action=action,
         entity=entity,
         entity_key=key,
-        before_json=None if before is None else canonical_json(before),
-        after_json=None if after is None else canonical_json(after),
+        before_json=None,
+        after_json=None,
         prev_hash=prev_hash,
         hash="",
+        values_sha256=None if value is None else values_digest(value.salt, before_json, after_json),
     )
     row.hash = _entry_hash(prev_hash, _fields(row))
     session.add(row)
     session.flush()
+    if value is not None:
+        session.add(value)
+        session.flush()
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry with its values as stored: inline (before revision 0004) or from audit_value;
+    `redacted` when a purge removed them."""
+
+    row: AuditEventRow
+    before_json: str | None
+    after_json: str | None
+    redacted: bool
+
+
+def entries(
+    session: Session, *where: Any, newest_first: bool = False, limit: int | None = None
+) -> list[StoredEntry]:
+    """Entries matching `where` (conditions on AuditEventRow), in seq order, with their values."""
+    order = AuditEventRow.seq.desc() if newest_first else AuditEventRow.seq
+    query = (
+        select(AuditEventRow, AuditValueRow)
+        .outerjoin(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
+        .where(*where)
+        .order_by(order)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    found = []
+    for row, value in session.execute(query):
+        if value is not None:
+            found.append(StoredEntry(row, value.before_json, value.after_json, False))
+        else:
+            found.append(StoredEntry(row, row.before_json, row.after_json, row.values_sha256 is not None))
+    return found
+
+
+def redact(
+    session: Session,
+    seqs: Iterable[int],
+    *,
+    key: str | None,
+    reason: str,
+    app_user: str | None = None,
+    at: datetime | None = None,
+) -> list[int]:
+    """Remove the values of these entries (those that still have them apart from the chain) and
+    append an entry naming them, inside the caller's write transaction. Returns the entries
+    redacted. A redaction entry itself is never redacted: it is what makes the gaps legitimate."""
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return []
+    held = []
+    for chunk_start in range(0, len(wanted), 500):
+        chunk = wanted[chunk_start : chunk_start + 500]
+        held += session.scalars(
+            select(AuditValueRow.seq)
+            .join(AuditEventRow, AuditEventRow.seq == AuditValueRow.seq)
+            .where(AuditValueRow.seq.in_(chunk), AuditEventRow.action != REDACT)
+        ).all()
+    held.sort()
+    if not held:
+        return []
+    for chunk_start in range(0, len(held), 500):
+        session.execute(
+            delete(AuditValueRow).where(AuditValueRow.seq.in_(held[chunk_start : chunk_start + 500]))
+        )
+    append(session, action=REDACT, entity="audit", key=key, after={"entries": held, "reason": reason},
+           app_user=app_user, at=at)  # fmt: skip
+    return held
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +195,18 @@ class ChainReport:
 
 
 def verify(session: Session) -> ChainReport:
-    """Walk the chain in seq order; name the first entry that was edited, deleted or reordered."""
+    """Walk the chain in seq order; name the first entry that was edited, deleted or reordered,
+    whose values were altered, or whose values were removed without a redaction naming it."""
+    redacted = _redacted_entries(session)
     expected_prev = GENESIS
     expected_seq = 1
     count = 0
-    for row in session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq)):
+    query = (
+        select(AuditEventRow, AuditValueRow)
+        .outerjoin(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
+        .order_by(AuditEventRow.seq)
+    )
+    for row, value in session.execute(query):
         count += 1
         if row.seq != expected_seq:
             return ChainReport(count, expected_seq, f"entry {expected_seq} is missing")
@@ -109,9 +214,50 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(count, row.seq, f"entry {row.seq} does not follow entry {row.seq - 1}")
         if _entry_hash(row.prev_hash, _fields(row)) != row.hash:
             return ChainReport(count, row.seq, f"entry {row.seq} was altered (hash mismatch)")
+        if row.values_sha256 is not None:
+            if value is None:
+                if row.seq not in redacted:
+                    return ChainReport(
+                        count, row.seq, f"the values of entry {row.seq} were removed without a redaction"
+                    )
+            elif values_digest(value.salt, value.before_json, value.after_json) != row.values_sha256:
+                return ChainReport(count, row.seq, f"the values of entry {row.seq} were altered")
+        elif value is not None:
+            return ChainReport(count, row.seq, f"entry {row.seq} has values it did not record")
         expected_prev = row.hash
         expected_seq += 1
+    stray = session.scalar(
+        select(func.min(AuditValueRow.seq)).where(
+            AuditValueRow.seq.not_in(select(AuditEventRow.seq).scalar_subquery())
+        )
+    )
+    if stray is not None:
+        return ChainReport(count, stray, f"values are stored for entry {stray}, which is not in the trail")
     return ChainReport(count, None, None)
+
+
+def _redacted_entries(session: Session) -> set[int]:
+    """The entries that redaction entries (with their own values intact) say they redacted."""
+    redacted: set[int] = set()
+    query = (
+        select(
+            AuditEventRow.values_sha256,
+            AuditValueRow.salt,
+            AuditValueRow.before_json,
+            AuditValueRow.after_json,
+        )
+        .join(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
+        .where(AuditEventRow.action == REDACT)
+    )
+    for digest, salt, before_json, after_json in session.execute(query):
+        if digest != values_digest(salt, before_json, after_json):
+            continue  # an altered redaction entry redacts nothing; verify names it as altered
+        try:
+            listed = json.loads(after_json or "{}").get("entries", [])
+        except (ValueError, AttributeError):
+            continue
+        redacted.update(n for n in listed if isinstance(n, int))
+    return redacted
 
 
 def count(session: Session) -> int:

@@ -213,7 +213,11 @@ class SettingRow(SQLModel, table=True):
 
 
 class AuditEventRow(SQLModel, table=True):
-    """Append-only, hash-chained: hash = SHA-256(prev_hash + canonical JSON of the row)."""
+    """Append-only, hash-chained: hash = SHA-256(prev_hash + canonical JSON of the row).
+
+    Since revision 0004 an entry's values (before and after) live in `audit_value`, and the row
+    holds only their salted digest (`values_sha256`), so that a purge can remove the values
+    while the chain still verifies. Entries written before 0004 keep their values inline."""
 
     __tablename__ = "audit_event"
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -227,3 +231,17 @@ class AuditEventRow(SQLModel, table=True):
     after_json: str | None = None
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    values_sha256: str | None = Field(default=None, max_length=64)
+
+
+class AuditValueRow(SQLModel, table=True):
+    """The values an audit entry recorded, apart from the chain so that they can be removed
+    (redacted) when a client is purged: SHA-256(salt + canonical JSON of before and after) is
+    the entry's `values_sha256`. The random salt goes with the values, so a removed value
+    cannot be found again by guessing it against the digest."""
+
+    __tablename__ = "audit_value"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    salt: str = Field(max_length=32)
+    before_json: str | None = None
+    after_json: str | None = None

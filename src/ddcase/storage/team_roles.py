@@ -21,7 +21,7 @@ GROUP_ROLES = {"readonly": READONLY, "coordinator": COORDINATOR, "manager": MANA
 
 CASEWORK_TABLES = ("worker", "client", "episode", "contact")
 MANAGER_TABLES = ("definition_version", "annotation", "measure_settings", "setting")
-APPEND_ONLY_TABLES = ("audit_event", "report_snapshot")
+APPEND_ONLY_TABLES = ("audit_event", "audit_value", "report_snapshot")
 
 _LOGIN_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")
 
@@ -78,6 +78,8 @@ def grant_roles(conn: Connection) -> list[str]:
         *(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {q[COORDINATOR]}" for table in CASEWORK_TABLES),
         f"GRANT INSERT ON organisation TO {q[COORDINATOR]}",
         *(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {q[MANAGER]}" for table in MANAGER_TABLES),
+        # A purge removes the anonymised clients' values from the trail (revision 0004).
+        f"GRANT DELETE ON audit_value TO {q[MANAGER]}",
         # The audit trail is written as the person who is connected, never as someone else.
         """
         CREATE OR REPLACE FUNCTION ddcase_audit_actor() RETURNS trigger

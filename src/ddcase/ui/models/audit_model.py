@@ -20,6 +20,7 @@ ACTION_TEXT = {
     "delete": "deleted",
     "export": "exported (subject access)",
     "purge": "anonymised (purge)",
+    "redact": "values removed (purge)",
 }
 
 
@@ -62,6 +63,10 @@ def what_text(entry: AuditEntry) -> str:
 def change_lines(entry: AuditEntry) -> list[str]:
     """An update as 'Initials: AB → CD' for each field that changed; a new record's values; a
     deleted record's last values; anything else (an export, a purge) as it was recorded."""
+    if entry.redacted:
+        return ["(values removed from the trail when the client was anonymised)"]
+    if entry.action == "redact":
+        return [f"Values removed from {len((entry.after or {}).get('entries', []))} earlier entries"]
     before, after = entry.before or {}, entry.after or {}
     if entry.action == "update":
         names = [n for n in {**before, **after} if n not in HIDDEN_FIELDS]
