@@ -97,6 +97,25 @@ else
   skip "report (this build has no report command yet)"
 fi
 
+# Encryption at rest: SQLCipher and keyring must work frozen. The key goes to a recovery file only
+# (--no-keystore: a build machine's keystore is not ours to fill), and is given back with --key-file.
+cp "$work/demo.sqlite3" "$work/secret.sqlite3"
+check "encrypt converts a copy of the demo database (recovery file, no keystore)" bash -c '
+  "$0" encrypt --db "$1" --recovery-file "$2" --no-keystore | grep -q "is now encrypted" &&
+  [ "$(head -c 15 "$1")" != "SQLite format 3" ] && [ "$(stat -c %a "$2")" = 600 ]' \
+  "$exe" "$work/secret.sqlite3" "$work/recovery.txt"
+check "figures --json on the encrypted database with --key-file equal the plain ones" bash -c '
+  "$0" figures --db "$1" --key-file "$2" --month "$3" --json >"$4" && cmp -s "$4" "$5"' \
+  "$exe" "$work/secret.sqlite3" "$work/recovery.txt" "$last_month" "$work/secret.json" "$work/figures.json"
+check "without the key: cannot unlock, exit 2, the file unchanged" bash -c '
+  before=$(sha256sum <"$1"); "$0" figures --db "$1" --month "$2" 2>"$3"; code=$?
+  [ $code = 2 ] && grep -q "cannot unlock" "$3" && ! grep -q Traceback "$3" &&
+  [ "$(sha256sum <"$1")" = "$before" ]' "$exe" "$work/secret.sqlite3" "$last_month" "$work/err"
+check "the keystore library loads in the bundle (a backend, or the no-keystore message)" bash -c '
+  "$0" import-key --db "$1" --key-file "$2" >"$3" 2>&1
+  grep -q -e "now kept in this computer" -e "no keystore" -e "keystore refused" "$3" &&
+  ! grep -q -e Traceback -e "pip install" "$3"' "$exe" "$work/secret.sqlite3" "$work/recovery.txt" "$work/keystore.txt"
+
 cp "$root/tests/fixtures/db-0001.sqlite3" "$work/old.sqlite3"
 check "a schema-0001 database opens, migrates to $head and keeps its records" bash -c '
   "$0" figures --db "$1" --month 2026-10 --json >"$2" &&

@@ -23,6 +23,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may touch the keystore of the person running the tests: processes the tests start have
+# none at all (keyring's "fail" backend), and each test in this process gets an empty one in memory.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ.pop("DDCASE_KEY_FILE", None)
 
 TODAY = date(2026, 11, 22)
 TEMPLATE = "ddcase_template"
@@ -206,3 +210,28 @@ def definitions(context):
     from ddcase.services.definitions import DefinitionService
 
     return DefinitionService(context)
+
+
+# ---------------------------------------------------------------------- the keystore
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An empty in-memory keystore for every test (tests/keystore.py), and no key given earlier."""
+    try:
+        import keyring
+    except ImportError:
+        yield None
+        return
+    from ddcase.services.encryption import forget_given_keys
+    from tests.keystore import MemoryKeyring
+
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    forget_given_keys()
+    try:
+        yield backend
+    finally:
+        forget_given_keys()
+        keyring.set_keyring(previous)

@@ -57,19 +57,36 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text} is not a date (YYYY-MM-DD)") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """--db and --key-file, accepted before or after the command. After it, an option left out
+    must not reset what was given before it, so the commands' copies default to SUPPRESS."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH_OR_URL",
+        default=default,
         help="the database: a file path, or a URL such as postgresql+psycopg://user@host/db "
         "(default: $DDCASE_DB, else ddcase.sqlite3 in your data folder)",
     )
+    common.add_argument(
+        "--key-file",
+        metavar="FILE",
+        type=Path,
+        default=default,
+        help="an encrypted database's recovery key file, when this computer's keystore does not "
+        "have its key (default: $DDCASE_KEY_FILE)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = _common_options(None)
+    common = _common_options(argparse.SUPPRESS)
     parser = _Parser(
         prog="ddcase",
         description="Case log for joint working between mental health and drug and alcohol services. "
         "With no command, opens the desktop app.",
-        parents=[common],
+        parents=[top],
     )
     parser.add_argument("--version", action="version", version=f"ddcase {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -145,6 +162,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     move.add_argument("url", metavar="URL", help="the team database, postgresql+psycopg://you@host/db")
 
+    encrypt = commands.add_parser(
+        "encrypt",
+        parents=[common],
+        help="encrypt the database file (all or nothing); its key goes in this computer's keystore",
+    )
+    encrypt.add_argument(
+        "--recovery-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="a new file to write the key to, for the team manager to keep safe (not beside the database)",
+    )
+    encrypt.add_argument(
+        "--no-keystore",
+        action="store_true",
+        help="do not keep the key in this computer's keystore: every use then needs --key-file",
+    )
+    export_key = commands.add_parser(
+        "export-key", parents=[common], help="write an encrypted database's key to a new recovery file"
+    )
+    export_key.add_argument("--to", type=Path, required=True, metavar="FILE")
+    commands.add_parser(
+        "import-key",
+        parents=[common],
+        help="keep the key given with --key-file in this computer's keystore (e.g. after moving the file)",
+    )
+
     setup = commands.add_parser(
         "team-setup",
         parents=[common],
@@ -180,10 +224,16 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
 
     url = database_url(resolve_db(db_argument))
     path = sqlite_path(url)
-    # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase last
-    # closed it cleanly is checked in the background instead, and writes wait for it.
-    check = check_before_opening(path) if path is not None else None
-    engine = make_engine(url)
+    key = None
+    check = None
+    if path is not None:
+        from ddcase.services.encryption import key_for
+
+        key = key_for(path)  # None for a plain file; an encrypted one needs its key at hand
+        # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase
+        # last closed it cleanly is checked in the background instead, and writes wait for it.
+        check = check_before_opening(path, key)
+    engine = make_engine(url, key=key)
     try:
         with translate_errors():
             before = backup_before_migration(engine, _local_now())
@@ -229,6 +279,7 @@ def main(
     handler = COMMANDS[args.command]
     app = None
     try:
+        _give_key_file(args)
         if args.command in ("backup", "restore"):
             _require_sqlite_file(args.db)
         if args.command == "restore":  # works on the file, even one that cannot be opened
@@ -261,6 +312,22 @@ def main(
     finally:
         if app is not None:
             app.close()
+
+
+def _give_key_file(args: argparse.Namespace) -> None:
+    """--key-file: the key is used for this command's database (checked when it is opened)."""
+    if getattr(args, "key_file", None) is None:
+        if args.command == "import-key":
+            raise DomainError("import-key keeps the key from a recovery file: give it with --key-file FILE.")
+        return
+    from ddcase.paths import resolve_db
+    from ddcase.services.encryption import give_key_file
+    from ddcase.storage.database import database_url, sqlite_path
+
+    path = sqlite_path(database_url(resolve_db(args.db)))
+    if path is None:
+        raise DomainError("--key-file is for an encrypted database file, not a server database.")
+    give_key_file(path, args.key_file)
 
 
 def _private_files() -> None:
@@ -416,9 +483,33 @@ def _require_sqlite_file(db_argument: str | None) -> Path:
 
 def _restore(args: argparse.Namespace, out: TextIO) -> int:
     from ddcase.services.backup import restore
+    from ddcase.services.encryption import known_key
 
     path = _require_sqlite_file(args.db)
-    print(restore(path, args.file, now=_local_now()), end="", file=out)
+    key = known_key(path)  # an encrypted database stays encrypted; an encrypted backup needs it
+    print(restore(path, args.file, now=_local_now(), key=key), end="", file=out)
+    return EXIT_OK
+
+
+def _encrypt(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    result = app.encryption.encrypt(args.recovery_file, use_keystore=not args.no_keystore)
+    out.write(str(result))
+    return EXIT_OK
+
+
+def _export_key(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    written = app.encryption.export_key(args.to)
+    print(
+        f"Recovery file written: {written}. Give it to the team manager to keep safe and secret, "
+        "away from the database.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _import_key(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    path = app.encryption.import_key()
+    print(f"The key of {path} is now kept in this computer's keystore.", file=out)
     return EXIT_OK
 
 
@@ -440,4 +531,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "purge": _purge,
     "migrate-to": _migrate_to,
     "team-setup": _team_setup,
+    "encrypt": _encrypt,
+    "export-key": _export_key,
+    "import-key": _import_key,
 }

@@ -26,6 +26,7 @@ from tests.safety import writer
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill harness forks (POSIX only)")
 
 KILLS = 50
+ENCRYPTED_KILLS = 10
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
@@ -90,13 +91,33 @@ def _audit_keys(conn: sqlite3.Connection, entity: str) -> Counter[str]:
 
 
 def test_fifty_kills_lose_nothing_that_was_acknowledged(tmp_path, capsys):
-    db = tmp_path / "killed.sqlite3"
+    _kill_again_and_again(tmp_path / "killed.sqlite3", KILLS, sqlite3.connect, tmp_path, capsys)
+
+
+def test_kills_on_an_encrypted_database_lose_nothing_that_was_acknowledged(tmp_path, capsys):
+    """The same on a database encrypted with SQLCipher (its key in the tests' in-memory keystore,
+    which the forked writers inherit)."""
+    pytest.importorskip("sqlcipher3")
+    pytest.importorskip("keyring")
+    from ddcase.services.encryption import known_key
+    from ddcase.storage import cipher
+    from tests.safety.helpers import make_db
+
+    db = make_db(tmp_path / "encrypted.sqlite3", [])
+    assert main(["encrypt", "--db", str(db), "--recovery-file", str(tmp_path / "recovery.txt")]) == 0
+    key = known_key(db)
+    assert key is not None and cipher.header_of(db) != cipher.SQLITE_HEADER
+    _kill_again_and_again(db, ENCRYPTED_KILLS, lambda path: cipher.connect(str(path), key), tmp_path, capsys)
+    assert cipher.header_of(db) != cipher.SQLITE_HEADER
+
+
+def _kill_again_and_again(db: Path, kills: int, connect, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(20261122)
     modes = ["edits", "import"] if _has_transfer() else ["edits"]
     acknowledged: list[tuple[str, str]] = []
     _warm_up(tmp_path)
     started = time.monotonic()
-    for round_ in range(KILLS):
+    for round_ in range(kills):
         mode = modes[round_ % len(modes)]
         pid, fd = _start_writer(db, mode, "K" if mode == "edits" else "B")
         time.sleep(rng.uniform(0.05, 0.6))
@@ -106,7 +127,8 @@ def test_fifty_kills_lose_nothing_that_was_acknowledged(tmp_path, capsys):
         acknowledged += _acks(_read_all(fd))
     elapsed = time.monotonic() - started
 
-    with sqlite3.connect(db) as conn:
+    conn = connect(db)
+    try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         clients = Counter(r[0] for r in conn.execute("SELECT client_ref FROM client"))
         episodes = Counter(
@@ -133,6 +155,8 @@ def test_fifty_kills_lose_nothing_that_was_acknowledged(tmp_path, capsys):
             )
         )
         assert imported == len(clients) - len(edited)
+    finally:
+        conn.close()
     for kind, key in acknowledged:
         if kind == "client":
             assert clients[key] == 1, f"acknowledged client {key} is missing"
@@ -152,11 +176,11 @@ def test_fifty_kills_lose_nothing_that_was_acknowledged(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     print(
-        f"\n{KILLS} kills in {elapsed:.1f}s: {len(acknowledged)} acknowledged writes "
+        f"\n{kills} kills in {elapsed:.1f}s: {len(acknowledged)} acknowledged writes "
         f"({Counter(k for k, _ in acknowledged)}), {len(clients)} clients on disk "
         f"({len(clients) - len(edited)} of them imported), 0 lost"
     )
-    assert len(acknowledged) > KILLS  # the harness really wrote between kills
+    assert len(acknowledged) > kills  # the harness really wrote between kills
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):

@@ -175,3 +175,19 @@ def test_a_copy_or_a_restored_file_is_checked_in_full(db, tmp_path):
     shutil.copyfile(db, replaced)
     os.replace(replaced, db)  # what a restore does
     assert not stamp_matches(db)
+
+
+def test_an_encrypted_database_is_checked_in_the_background_through_its_key(db, tmp_path, capsys):
+    pytest.importorskip("sqlcipher3")
+    assert main(["encrypt", "--db", str(db), "--recovery-file", str(tmp_path / "recovery.txt")]) == 0
+    assert main(["figures", "--db", str(db), "--month", "2024-02"]) == 0  # the new file: checked in full
+    assert stamp_matches(db)
+    app = open_app(db)
+    try:
+        check = app.opening_check
+        assert check is not None and check.in_background
+        app.wait_for_opening_check()  # quick_check through the key: a keyless one would fail
+        assert check.ok
+    finally:
+        app.close()
+    capsys.readouterr()

@@ -8,6 +8,11 @@ a backup counts only once it has been reopened and passed `integrity_check`. Bac
   the newest of each of the last 7 days and of each of the last 4 weeks;
 - `pre-migration` (before a schema upgrade) and `pre-restore` (before a restore): the last 4 of each.
 A team database on PostgreSQL is backed up by the server (pg_dump, the trust's IT), not by ddcase.
+
+An encrypted database's backups are encrypted with the same key (the backup API into a target keyed
+with it): there is no path that writes a plaintext copy of an encrypted database. `pre-encryption`
+backups are made by `ddcase encrypt` (services/encryption.py), which then re-writes every plaintext
+backup encrypted.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from sqlalchemy import Engine
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
-from ddcase.storage import audit
-from ddcase.storage.database import Database, StorageError, make_engine, sqlite_path
+from ddcase.storage import audit, cipher
+from ddcase.storage.cipher import DatabaseKey
+from ddcase.storage.database import Database, StorageError, engine_key, engine_path, make_engine
 from ddcase.storage.files import (
     SIDE_FILES,
     DamagedDatabaseError,
     OpeningCheck,
+    cannot_unlock,
     connect_read_only,
+    database_errors,
     fsync_file,
     fsync_folder,
     inspect_file,
@@ -42,6 +50,8 @@ from ddcase.storage.files import (
     protect,
     quick_check,
     read_only_engine,
+    read_only_uri,
+    unlocks,
 )
 from ddcase.storage.schema import is_current
 
@@ -52,7 +62,7 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_OTHER = 4
 ROTATED_KINDS = ("daily", "manual")
-OTHER_KINDS = ("pre-migration", "pre-restore")
+OTHER_KINDS = ("pre-migration", "pre-restore", "pre-encryption")
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6})-(?P<kind>[a-z-]+?)(?:-(?P<n>\d+))?\.sqlite3$")
 _STAMP = "%Y%m%dT%H%M%S"
 _STALE_PARTIAL_SECONDS = 600
@@ -125,28 +135,30 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
 
 
-def newest_verified(db_path: Path) -> BackupFile | None:
-    """The newest backup that still passes every check now."""
+def newest_verified(db_path: Path, key: DatabaseKey | None = None) -> BackupFile | None:
+    """The newest backup that still passes every check now (an encrypted one with `key`)."""
     for candidate in list_backups(db_path):
         try:
-            verify_backup(candidate.path)
+            verify_backup(candidate.path, key)
         except DomainError:
             continue
         return candidate
     return None
 
 
-def verify_backup(path: Path) -> str:
+def verify_backup(path: Path, key: DatabaseKey | None = None) -> str:
     """A backup is usable when it is an SQLite file that passes integrity_check and holds a
-    ddcase database this version can open (not a newer one). Returns its schema revision."""
+    ddcase database this version can open (not a newer one). Returns its schema revision.
+    An encrypted backup is read with `key` (a plain one ignores it)."""
     if not path.is_file():
         raise BackupError(f"There is no file {path}.")
-    problems = integrity_check(path)
+    key = key_for_file(path, key)
+    problems = integrity_check(path, key)
     if problems != ["ok"]:
         raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
     from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
 
-    engine = read_only_engine(path)
+    engine = read_only_engine(path, key)
     try:
         todo = plan(engine)
     except SchemaError as error:
@@ -158,35 +170,86 @@ def verify_backup(path: Path) -> str:
     return todo.current
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a database, live or not, with SQLite's online backup API into a new single file
-    (rollback journal, no -wal), flushed to disk. `target` must not exist."""
+def key_for_file(path: Path, key: DatabaseKey | None) -> DatabaseKey | None:
+    """The key to read `path` with: None for a plain file; `key` for an encrypted one, which
+    must open it (else CannotUnlockError, and the file is untouched)."""
+    if cipher.is_plain(path):
+        return None
+    if key is None:
+        raise cannot_unlock(path, "it is encrypted and there is no key for it here.")
+    if not unlocks(path, key):
+        raise cannot_unlock(path, "the database's key does not open it (it was encrypted with another key).")
+    return key
+
+
+def copy_database(
+    source: Path, target: Path, key: DatabaseKey | None = None, *, source_key: DatabaseKey | None = None
+) -> None:
+    """Copy a database, live or not, into a new single file (rollback journal, no -wal), flushed
+    to disk. `target` must not exist. With `key` the copy is encrypted with it; `source_key`
+    reads an encrypted source. Same key (or none): SQLite's online backup API. A plain source
+    into an encrypted copy: SQLCipher's sqlcipher_export. An encrypted source is never copied
+    into a plain file."""
     if target.exists():
         raise BackupError(f"{target} already exists; choose another name.")
+    if source_key is not None and key is None:
+        raise BackupError("An encrypted database is only ever copied into an encrypted file.")
     make_private_folder(target.parent)
     try:
-        src = connect_read_only(source)
-        try:
-            dst = sqlite3.connect(target)
+        if key is not None and source_key is None:
+            export_encrypted(source, target, key)
+        else:
+            src = connect_read_only(source, source_key)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode = DELETE")
+                dst = sqlite3.connect(target) if key is None else cipher.connect(str(target), key)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
+                src.close()
         protect(target)
         fsync_file(target)
-    except (sqlite3.Error, OSError) as error:
+    except (*database_errors(), sqlite3.Error, OSError) as error:
         _remove(target)
         raise BackupError(_describe(error, "the copy was not made")) from error
+    except BaseException:
+        _remove(target)
+        raise
+
+
+def export_encrypted(source: Path, target: Path, key: DatabaseKey) -> None:
+    """A plain database copied into a new file encrypted with `key`: SQLCipher's
+    sqlcipher_export (schema, rows, triggers) through a read-only connection to the source.
+    The header's user_version and application_id are carried over too."""
+    conn = cipher.connect(read_only_uri(source), None, uri=True)
+    try:
+        conn.execute(
+            "ATTACH DATABASE ? AS encrypted KEY ?", (f"{target.resolve().as_uri()}?mode=rwc", key.pragma)
+        )
+        try:
+            conn.execute("SELECT sqlcipher_export('encrypted')").fetchall()
+            for pragma in ("user_version", "application_id"):
+                value = int(conn.execute(f"PRAGMA main.{pragma}").fetchone()[0])
+                conn.execute(f"PRAGMA encrypted.{pragma} = {value}")
+        finally:
+            conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
 
 
 def make_backup(
-    db_path: Path, target: Path | None = None, *, kind: str = "manual", now: datetime
+    db_path: Path,
+    target: Path | None = None,
+    *,
+    kind: str = "manual",
+    now: datetime,
+    key: DatabaseKey | None = None,
 ) -> BackupFile:
     """Back the database up to `target` (default: the backups folder), check the copy, and only
-    then give it its name. A copy that fails its check is deleted and the error raised."""
+    then give it its name. A copy that fails its check is deleted and the error raised. An
+    encrypted database (read with `key`) gives a backup encrypted with the same key."""
     if not db_path.exists():
         raise BackupError(f"There is no database at {db_path} to back up.")
     if target is None:
@@ -195,11 +258,12 @@ def make_backup(
     elif target.exists():
         raise BackupError(f"{target} already exists; choose another name.")
     _check_free_space(db_path, target.parent)
+    key = key_for_file(db_path, key)
     partial = target.with_name(target.name + ".partial")
     _remove(partial)
     try:
-        copy_database(db_path, partial)
-        verify_backup(partial)
+        copy_database(db_path, partial, key, source_key=key)
+        verify_backup(partial, key)
         os.replace(partial, target)
         fsync_folder(target.parent)
     except OSError as error:
@@ -239,7 +303,7 @@ def rotate(db_path: Path) -> list[Path]:
     return removed
 
 
-def daily_backup(db_path: Path, now: datetime) -> BackupFile | None:
+def daily_backup(db_path: Path, now: datetime, key: DatabaseKey | None = None) -> BackupFile | None:
     """The first start-up of a day backs the database up (unless a manual backup was made that
     day); later ones only list the folder."""
     if not db_path.exists() or db_path.stat().st_size == 0:
@@ -247,7 +311,7 @@ def daily_backup(db_path: Path, now: datetime) -> BackupFile | None:
     today = now.date()
     if any(b.kind in ROTATED_KINDS and b.made_at.date() == today for b in list_backups(db_path)):
         return None
-    backup = make_backup(db_path, kind="daily", now=now)
+    backup = make_backup(db_path, kind="daily", now=now, key=key)
     rotate(db_path)
     return backup
 
@@ -255,7 +319,7 @@ def daily_backup(db_path: Path, now: datetime) -> BackupFile | None:
 def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     """Before a schema upgrade of an existing database, a verified backup; without one the
     upgrade does not start."""
-    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    path = engine_path(engine)
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
     if is_current(engine):  # nothing to migrate, and no need to load Alembic to know it
@@ -266,7 +330,7 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     if not todo.needed or todo.current is None:
         return None
     try:
-        backup = make_backup(path, kind="pre-migration", now=now)
+        backup = make_backup(path, kind="pre-migration", now=now, key=engine_key(engine))
     except BackupError as error:
         raise BackupError(
             f"ddcase needs to upgrade this database but could not back it up first, "
@@ -276,22 +340,23 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     return backup
 
 
-def check_before_opening(db_path: Path) -> OpeningCheck:
+def check_before_opening(db_path: Path, key: DatabaseKey | None = None) -> OpeningCheck:
     """inspect_file, and for a damaged file the way forward: the newest verified backup. A file
     unchanged since ddcase last closed it cleanly gets its check started in the background
     (storage/opening.py); the caller makes writes and output wait for it."""
     try:
-        check = inspect_file(db_path, unchanged_may_wait=True)
+        check = inspect_file(db_path, key, unchanged_may_wait=True)
     except DamagedDatabaseError as error:
-        raise with_way_forward(db_path, error) from error
+        raise with_way_forward(db_path, error, key) from error
     if not check.finished:
-        check = OpeningCheck(db_path, run=quick_check, explain=lambda e: with_way_forward(db_path, e))
-        check.start()
+        check.start(explain=lambda e: with_way_forward(db_path, e, key))
     return check
 
 
-def with_way_forward(db_path: Path, error: DamagedDatabaseError) -> DamagedDatabaseError:
-    newest = newest_verified(db_path)
+def with_way_forward(
+    db_path: Path, error: DamagedDatabaseError, key: DatabaseKey | None = None
+) -> DamagedDatabaseError:
+    newest = newest_verified(db_path, key)
     if newest is not None:
         hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
     else:
@@ -302,12 +367,17 @@ def with_way_forward(db_path: Path, error: DamagedDatabaseError) -> DamagedDatab
     return DamagedDatabaseError(f"{error}{hint}")
 
 
-def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = None) -> RestoreResult:
+def restore(
+    db_path: Path, source: Path, *, now: datetime, user: str | None = None, key: DatabaseKey | None = None
+) -> RestoreResult:
     """SPEC §4 `ddcase restore FILE`. The backup is copied (backup API) into a temporary file
     beside the database and checked there; the current file, if any, gets a verified backup
     and is kept aside as `<name>.before-restore-<timestamp>` with its -wal/-shm (which must
     never meet the new file); then one atomic rename puts the restored file in place, so the
-    database path always holds a whole database, old or new."""
+    database path always holds a whole database, old or new.
+
+    Encryption: `key` is the database's key. An encrypted database stays encrypted (a plaintext
+    backup is restored into an encrypted file); an encrypted backup is restored encrypted."""
     source = source.expanduser().resolve()
     db_path = db_path.resolve()
     if source == db_path:
@@ -316,23 +386,28 @@ def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = No
         raise BackupError(f"There is no file {source}.")
     stamp = now.strftime(_STAMP)
     folder = make_private_folder(db_path.parent)
+    source_key = key_for_file(source, key)
+    current_encrypted = not cipher.is_plain(db_path)
+    if current_encrypted and key is None:
+        raise cannot_unlock(db_path, "it is encrypted and there is no key for it here.")
+    target_key = key if (current_encrypted or source_key is not None) else None
     with instance_lock(db_path):
         temp = folder / f".{db_path.name}.restoring-{stamp}"
         _remove(temp)
         try:
             try:
-                copy_database(source, temp)
+                copy_database(source, temp, target_key, source_key=source_key)
             except BackupError as error:
                 raise BackupError(f"{source.name} cannot be restored: {error}") from error
-            verify_backup(temp)
-            safety, aside = _set_current_aside(db_path, stamp, now)
+            verify_backup(temp, target_key)
+            safety, aside = _set_current_aside(db_path, stamp, now, key if current_encrypted else None)
             os.replace(temp, db_path)
             fsync_folder(folder)
         finally:
             _remove(temp)
     from ddcase.storage.migrations import migrate
 
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(f"sqlite:///{db_path}", key=target_key)
     try:
         migrate(engine)  # a backup from an older version is brought up to date
         with Database(engine).write() as session:
@@ -356,19 +431,21 @@ def restore(db_path: Path, source: Path, *, now: datetime, user: str | None = No
     return RestoreResult(source, aside, safety, chain.entries, chain.intact)
 
 
-def _set_current_aside(db_path: Path, stamp: str, now: datetime) -> tuple[BackupFile | None, Path | None]:
+def _set_current_aside(
+    db_path: Path, stamp: str, now: datetime, key: DatabaseKey | None = None
+) -> tuple[BackupFile | None, Path | None]:
     """Back up the current database if it is sound, then keep it (and its -wal/-shm) under
     another name. Nothing is deleted."""
     exists = db_path.exists() and db_path.stat().st_size > 0
     safety = None
-    if exists and quick_check(db_path) == ["ok"]:
+    if exists and quick_check(db_path, key) == ["ok"]:
         try:
-            safety = make_backup(db_path, kind="pre-restore", now=now)
+            safety = make_backup(db_path, kind="pre-restore", now=now, key=key)
         except BackupError as error:
             if "disk is full" in str(error):
                 raise
             log.warning("no pre-restore backup: %s", type(error.__cause__).__name__)
-        _checkpoint(db_path)
+        _checkpoint(db_path, key)
     aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
     n = 2
     while any(Path(f"{aside}{s}").exists() for s in ("", *SIDE_FILES)):
@@ -388,15 +465,15 @@ def _set_current_aside(db_path: Path, stamp: str, now: datetime) -> tuple[Backup
     return safety, aside
 
 
-def _checkpoint(db_path: Path) -> None:
+def _checkpoint(db_path: Path, key: DatabaseKey | None = None) -> None:
     """Move committed pages from the -wal into the file, the normal way (best effort)."""
     try:
-        conn = sqlite3.connect(db_path, timeout=5)
+        conn = sqlite3.connect(db_path, timeout=5) if key is None else cipher.connect(str(db_path), key)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-    except sqlite3.Error:
+    except database_errors():
         pass
 
 
@@ -467,13 +544,17 @@ class BackupService:
         return list_backups(self._path())
 
     def newest_verified(self) -> BackupFile | None:
-        return newest_verified(self._path())
+        return newest_verified(self._path(), self._db.key)
 
     def backup(self, to: Path | None = None) -> BackupFile:
         """`ddcase backup [--to FILE]` and File > Back up now."""
         path = self._path()
         made = make_backup(
-            path, None if to is None else to.expanduser().resolve(), kind="manual", now=self._clock()
+            path,
+            None if to is None else to.expanduser().resolve(),
+            kind="manual",
+            now=self._clock(),
+            key=self._db.key,
         )
         self._record(made)
         if to is None:
@@ -482,7 +563,7 @@ class BackupService:
 
     def daily(self) -> BackupFile | None:
         """Once a day at start-up; cheap when today's backup exists."""
-        made = daily_backup(self._path(), self._clock())
+        made = daily_backup(self._path(), self._clock(), self._db.key)
         if made is not None:
             self._record(made)
         return made
@@ -501,7 +582,7 @@ class BackupService:
             return None
         try:
             self.daily()
-        except (DomainError, OSError, sqlite3.Error) as error:
+        except (DomainError, OSError, *database_errors()) as error:
             log.warning("the daily backup was not made: %s", type(error).__name__)
             return f"Today's backup was not made: {error}"
         return None
@@ -510,8 +591,9 @@ class BackupService:
         """File > Restore: closes this database's connections first; the caller reopens the
         services afterwards (the old ones must not be used again)."""
         path = self._path()
+        key = self._db.key
         self._db.dispose()
-        return restore(path, source, now=self._clock(), user=self._context.user)
+        return restore(path, source, now=self._clock(), user=self._context.user, key=key)
 
     def _record(self, made: BackupFile) -> None:
         with self._db.write() as session:

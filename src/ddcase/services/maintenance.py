@@ -40,6 +40,12 @@ class MaintenanceService:
                 rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
                 db_ok = rows == ["ok"]
                 db_message = "integrity_check ok" if db_ok else "; ".join(rows[:5])
+                if self._db.encrypted:  # SQLCipher's check of every page's authentication code
+                    pages = [r[0] for r in session.execute(text("PRAGMA cipher_integrity_check"))]
+                    db_ok = db_ok and not pages
+                    db_message += (
+                        "; encrypted, every page authenticated" if not pages else f"; {'; '.join(pages[:5])}"
+                    )
                 broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
                 if broken:
                     db_ok = False

@@ -96,5 +96,11 @@ class Services:
         if check is not None:
             check.require()
 
+    @property
+    def encryption(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.encryption import EncryptionService
+
+        return EncryptionService(self.context)
+
     def close(self) -> None:
         self.context.db.dispose()

@@ -13,12 +13,19 @@ from pathlib import Path
 from ddcase.domain import DomainError
 from ddcase.paths import resolve_db
 from ddcase.storage.database import StorageError, database_url, sqlite_path
-from ddcase.storage.files import DamagedDatabaseError, DatabaseInUseError, instance_lock, lock_holder
+from ddcase.storage.files import (
+    CannotUnlockError,
+    DamagedDatabaseError,
+    DatabaseInUseError,
+    instance_lock,
+    lock_holder,
+)
 from ddcase.storage.opening import stamp_matches
 from ddcase.storage.schema import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
 __all__ = [
     "AlreadyOpenError",
+    "CannotUnlockError",
     "DamagedDatabaseError",
     "DatabaseInUseError",
     "NewerDatabaseError",

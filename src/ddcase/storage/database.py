@@ -4,7 +4,8 @@ SQLite is set up as the notes on durability found safe: WAL, synchronous=FULL, f
 a busy timeout, and BEGIN IMMEDIATE for every write transaction (a deferred BEGIN that reads and
 then writes fails at once with SQLITE_BUSY_SNAPSHOT if another connection wrote in between).
 Python's sqlite3 module is told to leave transactions alone, so DDL is transactional too.
-No engine exists at import; `make_engine` builds one.
+No engine exists at import; `make_engine` builds one. An encrypted SQLite file (storage/cipher.py)
+gets the same settings through SQLCipher's `sqlite+pysqlcipher` dialect, keyed on every connection.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from ddcase.domain import ConflictError, DomainError
+from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,11 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def engine_path(engine: Engine) -> Path | None:
+    """The SQLite file behind an engine, plain or encrypted (without rendering its key)."""
+    return sqlite_path(engine.url.set(password=None).render_as_string())
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind an SQLite URL, or None for other databases and in-memory SQLite."""
     parsed = make_url(url)
@@ -61,9 +69,19 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_engine(
-    url: str, *, foreign_keys: bool = True, password_prompt: PasswordPrompt | None = None, **kwargs: Any
+    url: str,
+    *,
+    foreign_keys: bool = True,
+    password_prompt: PasswordPrompt | None = None,
+    key: DatabaseKey | None = None,
+    **kwargs: Any,
 ) -> Engine:
     """An engine for SQLite or PostgreSQL with ddcase's connection settings.
+
+    SQLite with `key`: the file is encrypted with SQLCipher and every connection is keyed with it
+    (the key rides in the URL's password, which SQLAlchemy never shows). The same pragmas and
+    transaction handling apply; the pool is the same as plain SQLite's, since opening with a raw
+    key costs about a millisecond.
 
     PostgreSQL: a password in the URL is used (tests and scripts only); otherwise libpq finds one
     in ~/.pgpass, PGPASSFILE or a service file, or needs none (certificates, GSSAPI). Only when the
@@ -76,8 +94,14 @@ def make_engine(
         path = sqlite_path(url)
         if path is not None:
             _prepare_folder(path.parent)
+        if key is not None:
+            if path is None:
+                raise StorageError("Only a database file can be encrypted.")
+            url = cipher_url(path, key)  # type: ignore[assignment]
+            kwargs.setdefault("poolclass", QueuePool)
+            _require_cipher()
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
-        _configure_sqlite(engine, foreign_keys=foreign_keys)
+        _configure_sqlite(engine, foreign_keys=foreign_keys, encrypted=key is not None)
         return engine
     if parsed.get_backend_name() == "postgresql":
         connect_args = {
@@ -89,6 +113,26 @@ def make_engine(
         _configure_postgresql(engine, password_prompt or terminal_password_prompt)
         return engine
     return create_engine(url, **kwargs)
+
+
+def cipher_url(path: Path, key: DatabaseKey) -> URL:
+    """The SQLAlchemy URL of an encrypted file: its password is the raw key (shown as ***)."""
+    return URL.create("sqlite+pysqlcipher", password=key.pragma, database=str(path))
+
+
+def engine_key(engine: Engine) -> DatabaseKey | None:
+    """The key an engine's connections are keyed with, or None for a plain database."""
+    url = engine.url
+    if url.get_driver_name() != "pysqlcipher" or not url.password:
+        return None
+    return DatabaseKey(str(url.password)[2:-1])
+
+
+def _require_cipher() -> None:
+    from ddcase.storage.cipher import available
+
+    if not available():
+        raise StorageError(EXTRA_MESSAGE)
 
 
 def terminal_password_prompt(where: str) -> str | None:
@@ -132,13 +176,16 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, mode=0o700, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver must not issue its own BEGIN; ours below is IMMEDIATE for writes and makes
-        # DDL transactional (a failed migration then rolls back whole).
+        # DDL transactional (a failed migration then rolls back whole). sqlcipher3 refuses the
+        # `autocommit=` argument, so this is the way for both drivers.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if encrypted:  # already keyed by the dialect; nothing has been read yet
+            cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
@@ -178,7 +225,18 @@ class Database:
 
     @property
     def url(self) -> str:
+        if self.key is not None:  # the password is the key: not even its *** is worth showing
+            return self.engine.url.set(password=None).render_as_string()
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def key(self) -> DatabaseKey | None:
+        """The key of an encrypted SQLite database (for its backups), else None."""
+        return engine_key(self.engine)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -186,7 +244,7 @@ class Database:
 
     @property
     def path(self) -> Path | None:
-        return sqlite_path(self.engine.url.render_as_string(hide_password=False))
+        return engine_path(self.engine)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

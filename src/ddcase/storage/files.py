@@ -2,7 +2,8 @@
 lock beside it, owner-only permissions, and flushing a folder to disk.
 
 ddcase never repairs or rewrites a user's file in place: a file that fails these checks is left
-exactly as it was, and the message says what to do next.
+exactly as it was, and the message says what to do next. An encrypted file (storage/cipher.py) is
+looked at the same way, through connections keyed with its key.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
-from ddcase.storage.database import StorageError
+from ddcase.storage import cipher
+from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey
+from ddcase.storage.database import StorageError, cipher_url
 from ddcase.storage.opening import (
     DamagedDatabaseError,
     OpeningCheck,
@@ -31,10 +35,14 @@ from ddcase.storage.opening import (
 )
 from ddcase.storage.schema import is_current
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+
+
+class CannotUnlockError(StorageError):
+    """An encrypted file (or one that is not a database at all) that the key at hand, if any,
+    does not open. It was left untouched."""
 
 
 class DatabaseInUseError(StorageError):
@@ -46,38 +54,76 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
+def connect_read_only(path: Path, key: DatabaseKey | None = None) -> sqlite3.Connection:
+    """A read-only connection; with `key`, a SQLCipher one keyed with it (same DB-API)."""
+    if key is None:
+        return sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
+    return cipher.connect(read_only_uri(path), key, uri=True)
 
 
-def read_only_engine(path: Path) -> Engine:
+def read_only_engine(path: Path, key: DatabaseKey | None = None) -> Engine:
     """An engine whose every connection is read-only (for looking at files we must not change)."""
-    return create_engine("sqlite://", creator=lambda: connect_read_only(path))
+    if key is None:
+        return create_engine("sqlite://", creator=lambda: connect_read_only(path))
+    # The pysqlcipher dialect keys each connection itself (and knows sqlcipher3's errors).
+    return create_engine(
+        cipher_url(path, key),
+        creator=lambda: cipher.connect(read_only_uri(path), None, uri=True),
+        poolclass=NullPool,
+    )
 
 
-def quick_check(path: Path) -> list[str]:
+def database_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's DatabaseError, and sqlcipher3's when it is installed (a separate class)."""
+    try:
+        return (sqlite3.DatabaseError, cipher.dbapi().DatabaseError)
+    except ImportError:
+        return (sqlite3.DatabaseError,)
+
+
+def quick_check(path: Path, key: DatabaseKey | None = None) -> list[str]:
     """SQLite's PRAGMA quick_check, read-only: ['ok'] for a sound file, else what is wrong.
     A file that is not a database at all gives its error text."""
     try:
-        with _closing(connect_read_only(path)) as conn:
+        with _closing(connect_read_only(path, key)) as conn:
             return [row[0] for row in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         return [str(error)]
 
 
-def integrity_check(path: Path) -> list[str]:
-    """The full PRAGMA integrity_check, read-only."""
+def integrity_check(path: Path, key: DatabaseKey | None = None) -> list[str]:
+    """The full PRAGMA integrity_check, read-only. On an encrypted file it reads every page in
+    use, and SQLCipher authenticates each page it reads (its HMAC), so a tampered or damaged page
+    fails it too; `ddcase check` adds SQLCipher's check of the free pages as well."""
     try:
-        with _closing(connect_read_only(path)) as conn:
+        with _closing(connect_read_only(path, key)) as conn:
             return [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         return [str(error)]
 
 
-def inspect_file(path: Path, *, unchanged_may_wait: bool = False) -> OpeningCheck:
+def unlocks(path: Path, key: DatabaseKey) -> bool:
+    """Whether `key` opens the encrypted file (read-only; nothing is changed)."""
+    try:
+        with _closing(connect_read_only(path, key)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except database_errors():
+        return False
+    return True
+
+
+def cannot_unlock(path: Path, why: str) -> CannotUnlockError:
+    return CannotUnlockError(f"cannot unlock {path}: {why} Nothing was changed.")
+
+
+def inspect_file(
+    path: Path, key: DatabaseKey | None = None, *, unchanged_may_wait: bool = False
+) -> OpeningCheck:
     """Check an SQLite file before ddcase opens it for real, without changing it: the folder
     can be written (WAL needs it), the file is an SQLite database, passes quick_check, and is a
     ddcase database this version can open. Raises StorageError/SchemaError with a plain message.
+    An encrypted file is checked through `key`; one the key does not open (or with no key)
+    raises CannotUnlockError.
 
     With `unchanged_may_wait`, a file exactly as ddcase last left it after a clean check (its
     stamp matches, storage/opening.py) and needing no migration is not quick_checked here: the
@@ -95,21 +141,25 @@ def inspect_file(path: Path, *, unchanged_may_wait: bool = False) -> OpeningChec
         raise StorageError(f"ddcase may not read the file {path}; nothing was changed.")
     with open(path, "rb") as file:
         header = file.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        from ddcase.storage.migrations import NotDdcaseDatabaseError
-
-        raise NotDdcaseDatabaseError(
-            f"{path.name} is not a ddcase database (it is not a database at all); "
-            "it was left untouched. Check you chose the right file."
+    if header == SQLITE_HEADER:
+        key = None  # a plain file: whatever key there is does not apply
+    elif key is None:
+        raise cannot_unlock(
+            path, "it is encrypted, or is not a database at all, and there is no key for it here."
+        )
+    elif not unlocks(path, key):
+        raise cannot_unlock(
+            path,
+            "the key given does not open it (it is the wrong key, or the file is not a ddcase database).",
         )
     later = unchanged_may_wait and stamp_matches(path)
     if not later:
-        _check_now(path)
-    engine = read_only_engine(path)
+        _check_now(path, key)
+    engine = read_only_engine(path, key)
     try:
         if not is_current(engine):  # Alembic is loaded only to look at an older or foreign schema
             if later:  # a migration is coming: it writes, so the check comes first
-                _check_now(path)
+                _check_now(path, key)
                 later = False
             from ddcase.storage.migrations import plan
 
@@ -117,12 +167,12 @@ def inspect_file(path: Path, *, unchanged_may_wait: bool = False) -> OpeningChec
     finally:
         engine.dispose()
     if later:
-        return OpeningCheck(path, run=quick_check)
+        return OpeningCheck(path, run=lambda p: quick_check(p, key))
     return OpeningCheck.passed(path)
 
 
-def _check_now(path: Path) -> None:
-    problems = quick_check(path)
+def _check_now(path: Path, key: DatabaseKey | None) -> None:
+    problems = quick_check(path, key)
     if problems != ["ok"]:
         forget_stamp(path)
         raise DamagedDatabaseError(damaged_message(path, problems))

@@ -171,8 +171,13 @@ class OpeningCheck:
         check._done.set()
         return check
 
-    def start(self) -> OpeningCheck:
-        """Run the check in a background thread (SQLite lets go of the GIL while it reads)."""
+    def start(
+        self, explain: Callable[[DamagedDatabaseError], DamagedDatabaseError] | None = None
+    ) -> OpeningCheck:
+        """Run the check in a background thread (SQLite lets go of the GIL while it reads);
+        `explain` as in the constructor."""
+        if explain is not None:
+            self._explain = explain
         self.in_background = True
         self._thread = threading.Thread(target=self._check, name="ddcase-opening-check", daemon=True)
         self._thread.start()

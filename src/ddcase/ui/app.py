@@ -22,9 +22,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
 from ddcase.services.backup import newest_verified, restore
+from ddcase.services.encryption import give_key_file, known_key
 from ddcase.services.registry import Services
 from ddcase.services.session_lock import (
     AlreadyOpenError,
+    CannotUnlockError,
     DamagedDatabaseError,
     SessionLock,
     database_file,
@@ -67,6 +69,7 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
 
 class Choice(Enum):
     RESTORE = "restore"
+    USE_KEY_FILE = "use a recovery key file"
     OPEN_ANOTHER = "open another"
     QUIT = "quit"
 
@@ -77,6 +80,7 @@ def choose(
     """A message with a way forward: one button per choice; Escape or closing the box quits."""
     labels = {
         Choice.RESTORE: (_tr("&Restore the newest backup..."), QMessageBox.ButtonRole.AcceptRole),
+        Choice.USE_KEY_FILE: (_tr("&Use a recovery key file..."), QMessageBox.ButtonRole.AcceptRole),
         Choice.OPEN_ANOTHER: (_tr("&Open another database file..."), QMessageBox.ButtonRole.ActionRole),
         Choice.QUIT: (_tr("&Quit"), QMessageBox.ButtonRole.RejectRole),
     }
@@ -127,8 +131,11 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
         try:
             services = open_with_progress(open_services, db_argument, full_check=needs_full_check(path))
             return DatabaseSession(db_argument, open_services, services, lock)
+        except CannotUnlockError as error:
+            # Encrypted, and no key here that opens it: the recovery file the manager keeps.
+            choice = choose(title, str(error), [Choice.USE_KEY_FILE, Choice.OPEN_ANOTHER, Choice.QUIT])
         except DamagedDatabaseError as error:
-            newest = newest_verified(path) if path is not None else None
+            newest = newest_verified(path, _key_at_hand(path)) if path is not None else None
             text = str(error)
             choices = [Choice.RESTORE] if newest is not None else []
             choice = choose(title, text, [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
@@ -147,6 +154,8 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
             lock.release()
         if choice is Choice.RESTORE and path is not None and newest is not None:
             _restore_newest(path, newest.path, newest.made_at)
+        elif choice is Choice.USE_KEY_FILE and path is not None:
+            _use_key_file(path)
         elif choice is Choice.OPEN_ANOTHER:
             chosen, _filter = QFileDialog.getOpenFileName(
                 None,
@@ -207,6 +216,29 @@ def open_with_progress(open_services: Opener, db_argument: str | None, *, full_c
     return outcome["services"]  # type: ignore[return-value]
 
 
+def _key_at_hand(path: Path):  # type: ignore[no-untyped-def]
+    try:
+        return known_key(path)
+    except DomainError:
+        return None
+
+
+def _use_key_file(path: Path) -> None:
+    """Ask for the recovery key file; its key is tried when opening is tried again."""
+    chosen, _filter = QFileDialog.getOpenFileName(
+        None,
+        _tr("Choose the database's recovery key file"),
+        "",
+        _tr("Recovery key files (*.txt *.key);;All files (*)"),
+    )
+    if not chosen:
+        return
+    try:
+        give_key_file(path, Path(chosen))
+    except DomainError as error:
+        QMessageBox.warning(None, _tr("Not a recovery key file"), str(error))
+
+
 def _restore_newest(path: Path, backup: Path, made_at: datetime) -> None:
     """After asking: the same restore as `ddcase restore FILE`; the file it replaces is kept."""
     answer = QMessageBox.question(
@@ -223,7 +255,7 @@ def _restore_newest(path: Path, backup: Path, made_at: datetime) -> None:
     if answer != QMessageBox.StandardButton.Yes:
         return
     try:
-        result = restore(path, backup, now=datetime.now().astimezone())
+        result = restore(path, backup, now=datetime.now().astimezone(), key=_key_at_hand(path))
     except DomainError as error:
         QMessageBox.critical(None, _tr("The backup was not restored"), str(error))
         return

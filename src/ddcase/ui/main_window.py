@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self._start()
         self._show_backup_state()
         self._watch_opening_check()
+        self._show_encryption_state()
 
     # ------------------------------------------------------------------ building
 
@@ -261,6 +262,11 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
                 action.setToolTip(server)
                 action.setStatusTip(server)
+        self.encrypt_action = self._action(
+            self.tr("&Encrypt database..."), self._on_encrypt_triggered, None,
+            self.tr("Encrypt the database file, for a computer whose disk is not encrypted"),
+        )  # fmt: skip
+        self._show_encryption_state()
         self.subject_access_action = self._action(
             self.tr("Export everything about &one client..."), self._on_subject_access_triggered, None,
             self.tr("Everything held about the chosen client, for a subject access request"),
@@ -295,6 +301,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.encrypt_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         file_menu.setToolTipsVisible(True)  # why Back up is unavailable on a server database
@@ -822,6 +829,79 @@ class MainWindow(QMainWindow):
             self.close()
             return
         QMessageBox.warning(self, self.tr("The backup was not restored"), str(error))
+
+    def _show_encryption_state(self) -> None:
+        encryption = self._services.encryption
+        if encryption.encrypted:
+            why = self.tr("This database is already encrypted.")
+        elif not self._services.backup.available:
+            why = self.tr("This team database is on a server: its encryption is the server's.")
+        elif not encryption.available:
+            why = self.tr("Encryption is not installed with this copy of ddcase (ddcase[encryption]).")
+        else:
+            why = ""
+        self.encrypt_action.setEnabled(not why)
+        if why:
+            self.encrypt_action.setToolTip(why)
+            self.encrypt_action.setStatusTip(why)
+
+    @Slot()
+    def _on_encrypt_triggered(self) -> None:
+        """File > Encrypt database...: the same conversion as `ddcase encrypt`."""
+        title = self.tr("Encrypt database")
+        session = self._session
+        if session is None:
+            QMessageBox.information(self, title, self.tr("Use `ddcase encrypt` instead."))
+            return
+        if self.is_busy():
+            QMessageBox.information(
+                self, title, self.tr("Wait for the work in progress to finish, then encrypt.")
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            title,
+            self.tr(
+                "Encrypt the database file and its backups?\n\nddcase makes a new random key, keeps "
+                "it in this computer's keystore, and writes it to a recovery file you choose next. "
+                "Give the recovery file to the team manager to keep safe and secret, away from the "
+                "database: if this computer's keystore loses the key, the records can only be opened "
+                "with that file, and without it they are lost for good.\n\nIt is all or nothing: "
+                "if anything goes wrong, the database stays as it is."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the recovery key file (for the team manager)"),
+            str(Path.home() / "ddcase recovery key.txt"),
+            self.tr("Text files (*.txt)"),
+        )
+        if not chosen:
+            return
+        states = self._freeze()
+        self._run(
+            self.tr("Encrypting the database..."),
+            lambda: session.encrypt(Path(chosen)),
+            self._on_encrypted,
+            self._on_encrypt_failed,
+            always=lambda: self._thaw(states),
+        )
+
+    def _on_encrypted(self, result: Any) -> None:
+        assert self._session is not None
+        self.replace_services(self._session.services)
+        QMessageBox.information(self, self.tr("Database encrypted"), str(result))
+
+    def _on_encrypt_failed(self, error: Exception) -> None:
+        if isinstance(error, ReopenError):
+            QMessageBox.critical(self, self.tr("Encrypted, but not reopened"), str(error))
+            self.close()
+            return
+        QMessageBox.warning(self, self.tr("The database was not encrypted"), str(error))
 
     @Slot()
     def _on_subject_access_triggered(self) -> None:

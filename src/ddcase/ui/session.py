@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ddcase.domain import DomainError
 from ddcase.services.backup import RestoreResult
+from ddcase.services.encryption import EncryptionResult
 from ddcase.services.registry import Services
 from ddcase.services.session_lock import SessionLock
 
@@ -48,6 +49,25 @@ class DatabaseSession:
         except DomainError as error:
             raise ReopenError(
                 f"The backup was restored, but ddcase could not open the database again: {error} "
+                "Quit ddcase and start it again."
+            ) from error
+        return result
+
+    def encrypt(self, recovery_file: Path) -> EncryptionResult:
+        """The same conversion as `ddcase encrypt` (EncryptionService.encrypt), then the services
+        are reopened on the encrypted file with its key; the old ones must not be used again."""
+        old = self.services
+        if self._lock is not None:
+            with self._lock.released():  # the conversion takes the lock itself while it swaps files
+                result = old.encryption.encrypt(recovery_file)
+        else:
+            result = old.encryption.encrypt(recovery_file)
+        old.close()
+        try:
+            self.services = self._opener(self.db_argument)
+        except DomainError as error:
+            raise ReopenError(
+                f"The database was encrypted, but ddcase could not open it again: {error} "
                 "Quit ddcase and start it again."
             ) from error
         return result
