@@ -294,3 +294,19 @@ def test_the_chosen_client_stays_selected_while_the_search_still_shows_them(smal
     assert page.panel.client_ref() == "RT100003"  # the details stay until another is chosen
     qtbot.keyClick(page.search_edit, Qt.Key.Key_Backspace)
     assert [i.data() for i in page.table_view.selectionModel().selectedRows()] == ["RT100003"]
+
+
+def test_the_to_do_list_still_opens_on_your_own_clients_read_when_the_page_is_first_shown(
+    small_team, settings, qtbot, message_boxes
+):
+    from ddcase.services.team import TeamSettings
+
+    small_team.team.save(TeamSettings("Luton North", "Dev Patel", "care_coordinator"))
+    window = MainWindow(small_team, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.wait_for_background_work()
+    window.tabs.setCurrentWidget(window.todo_page)
+    assert window.todo_page.coordinator_combo.currentData() == "Dev Patel"
+    assert [c.client_ref for c in window.todo_page.model.rows()] == ["RT100003", "RT100004"]
+    window.close()
