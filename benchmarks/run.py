@@ -171,7 +171,8 @@ def child_floor_import(folder: str, target: str) -> dict[str, object]:
 def child_window(db: str, bare: bool) -> dict[str, object]:
     """Seconds from the moment the parent started this process until the first pass of the event
     loop with a main window shown (offscreen): the interpreter's start, the imports, opening the
-    database and building the window."""
+    database and building the window. Also when the caseload has filled in (it loads after the
+    window shows)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -181,7 +182,13 @@ def child_window(db: str, bare: bool) -> dict[str, object]:
     def check() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
         if windows:
-            shown["at"] = time.time()
+            shown.setdefault("at", time.time())
+            shown.setdefault("cpu", time.thread_time())  # the GUI thread's own CPU time until shown
+            page = getattr(windows[0], "caseload_page", None)
+            if page is not None and page.is_loading():  # also note when the caseload is filled in
+                QTimer.singleShot(5, check)
+                return
+            shown["filled"] = time.time()
             QApplication.quit()
         else:
             QTimer.singleShot(1, check)
@@ -203,7 +210,14 @@ def child_window(db: str, bare: bool) -> dict[str, object]:
         from ddcase.cli import main
 
         main(["--db", db])
-    return {"seconds": shown["at"] - float(os.environ["DDCASE_BENCH_T0"])}
+    t0 = float(os.environ["DDCASE_BENCH_T0"])
+    filled = shown["filled"] - t0
+    return {
+        "seconds": shown["at"] - t0,
+        "filled_seconds": filled,
+        "gui_cpu_seconds": shown["cpu"],
+        "detail": f"GUI thread CPU {shown['cpu']:.2f} s until shown; caseload filled in at {filled:.2f} s",
+    }
 
 
 def child_table(db: str, bare: bool) -> dict[str, object]:
@@ -376,6 +390,16 @@ def main() -> int:
         if has_ui:
             app_window = median_of(args.runs, lambda: timed(child("window-app", db)))
             add("window shown (cold start)", "≤ 1.5 s", 1.5, app_window, bare)
+            filled = {**app_window, "median": float(app_window["filled_seconds"])}  # of the median run
+            add("window: caseload filled in", "(no target)", None, filled, bare)
+
+            def changed_once() -> dict[str, object]:
+                stat = os.stat(db)  # another program touched the file: the full check comes first
+                os.utime(db, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+                return timed(child("window-app", db))
+
+            changed = median_of(args.runs, changed_once)
+            add("window shown, file changed since last close", "(no target)", None, changed, bare)
         else:
             add(
                 "window shown (cold start)",

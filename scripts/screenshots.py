@@ -68,6 +68,7 @@ def main(out: Path) -> int:
         window = MainWindow(services, settings)
         window.resize(*SIZE)
         window.show()
+        window.wait_for_background_work()  # the clients fill in after the window shows
         page = window.caseload_page
         page.status_combo.setCurrentIndex(page.status_combo.findData(int(StatusFilter.NOT_JOINTLY_WORKED)))
         figures = services.figures.month(now)

@@ -8,6 +8,7 @@ Exit status: 0 done; 2 bad usage or input rejected (a message on stderr, no trac
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -27,6 +28,10 @@ log = logging.getLogger("ddcase")
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
+
+#: Commands that only read the database and print: they run alongside the opening check
+#: (storage/opening.py) and print once it has passed. Every other command waits for it first.
+READ_ONLY_COMMANDS = frozenset({"figures", "series"})
 
 
 class UsageError(Exception):
@@ -199,8 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_services(db_argument: str | None) -> Services:
-    """Resolve the database, migrate it, and build the services."""
+def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Services:
+    """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
+    the day's backup to the caller (the desktop app takes it once its window shows)."""
     from ddcase.paths import resolve_db
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
@@ -213,24 +219,29 @@ def open_services(db_argument: str | None) -> Services:
         sqlite_path,
         translate_errors,
     )
+    from ddcase.storage.opening import CheckedDatabase
     from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
 
     url = database_url(resolve_db(db_argument))
     path = sqlite_path(url)
     key = None
+    check = None
     if path is not None:
         from ddcase.services.encryption import key_for
 
         key = key_for(path)  # None for a plain file; an encrypted one needs its key at hand
-        check_before_opening(path, key)  # damaged, foreign or newer files are refused untouched
+        # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase
+        # last closed it cleanly is checked in the background instead, and writes wait for it.
+        check = check_before_opening(path, key)
     engine = make_engine(url, key=key)
     try:
         with translate_errors():
             before = backup_before_migration(engine, _local_now())
             migrate(engine)
             user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
-        services = Services.build(Context(Database(engine), user=user))
-        services.backup.after_start_up(before)  # owner-only file, the day's backup
+        database = Database(engine) if check is None else CheckedDatabase(engine, check)
+        services = Services.build(Context(database, user=user))
+        services.backup.after_start_up(before, daily=daily_backup)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
         raise
@@ -264,7 +275,7 @@ def main(
     if args.command is None:
         from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
 
-        return run(args.db, open_services)
+        return run(args.db, open_services, daily_backup_after_showing=True)
     handler = COMMANDS[args.command]
     app = None
     try:
@@ -274,7 +285,14 @@ def main(
         if args.command == "restore":  # works on the file, even one that cannot be opened
             return _restore(args, out)
         app = open_services(args.db)
-        return handler(app, args, out)
+        if args.command not in READ_ONLY_COMMANDS:
+            app.wait_for_opening_check()  # may still be running: see storage/opening.py
+        # Nothing is printed before the opening check has passed: the output waits in memory.
+        held = io.StringIO()
+        code = handler(app, args, held)
+        app.wait_for_opening_check()
+        out.write(held.getvalue())
+        return code
     except DomainError as error:
         print(f"ddcase: {error}", file=err)
         return EXIT_USAGE
@@ -364,7 +382,7 @@ def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
     figures = app.figures.month(args.month, args.team)
     if args.json:
-        json.dump(month_json(figures), out)
+        out.write(json.dumps(month_json(figures)))  # one shot: the C encoder (json.dump is pure Python)
         out.write("\n")
     else:
         out.write(month_text(figures))
@@ -376,7 +394,7 @@ def _series(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
     series = app.figures.series(args.first, args.last, args.team, chart=args.chart)
     if args.json:
-        json.dump(series_json(series), out)
+        out.write(json.dumps(series_json(series)))
         out.write("\n")
     elif args.csv:
         out.write(series_csv(series))

@@ -275,7 +275,8 @@ def test_a_conversion_that_fails_its_check_changes_nothing(plain_db, tmp_path, m
     assert calls and calls[0].name.startswith(f".{plain_db.name}.encrypting")
     assert sha256(plain_db) == before and plain_db.read_bytes()[:16] == SQLITE_HEADER
     left = sorted(p.name for p in plain_db.parent.iterdir())
-    assert left == ["backups", plain_db.name, f"{plain_db.name}.lock"], left
+    # (`.checked`: the opening check's stamp from the clean close above, storage/opening.py)
+    assert left == ["backups", plain_db.name, f"{plain_db.name}.checked", f"{plain_db.name}.lock"], left
     assert not recovery.exists() and memory_keyring.entries == {}
     assert main(["check", "--db", str(plain_db)]) == 0
 

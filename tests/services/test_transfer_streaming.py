@@ -245,7 +245,8 @@ def test_a_problem_in_another_file_stops_contacts_being_written_but_they_are_sti
     assert CaseworkService(context).counts() == {"workers": 0, "clients": 0, "episodes": 0, "contacts": 0}
 
 
-def test_a_file_full_of_errors_lists_the_first_thousand_and_counts_the_rest(tmp_path, context):
+def test_a_file_full_of_errors_lists_every_one_of_them(tmp_path, context):
+    """SPEC §3: every error is reported, all of them, not just the first."""
     rows = [f"RT100001,2026-10-{1 + n % 28:02d},liaison,telephone,,,,,{n % 7}x," for n in range(1005)]
     folder = folder_with_contacts(tmp_path / "in", rows)
 
@@ -253,16 +254,22 @@ def test_a_file_full_of_errors_lists_the_first_thousand_and_counts_the_rest(tmp_
         TransferService(context).import_folder(folder)
 
     problems = [str(p) for p in caught.value.problems]
-    assert caught.value.total == 1005
-    assert len(problems) == 1001
+    assert caught.value.total == 1005 == len(problems)
     assert problems[0] == "contacts.csv:2: duration_minutes: a positive whole number of minutes, not '0x'"
-    assert problems[999].startswith("contacts.csv:1001: duration_minutes:")
-    assert (
-        problems[-1]
-        == "contacts.csv:1002: -: 5 more problems are not listed (the first of them on this line)"
-    )
+    assert problems[-1] == "contacts.csv:1006: duration_minutes: a positive whole number of minutes, not '3x'"
     assert str(caught.value).startswith("Import rejected: 1,005 errors; nothing was written.\n")
     assert contact_count(context) == 0
+
+
+def test_a_capped_problem_list_counts_what_it_does_not_list():
+    from ddcase.services.transfer import _Problems
+
+    problems = _Problems(listed=3)
+    for line in range(2, 10):
+        problems.add("contacts.csv", line, "date", "not a date")
+    shown = [str(p) for p in problems.sorted()]
+    assert problems.total == 8 and len(shown) == 4
+    assert shown[-1] == "contacts.csv:5: -: 5 more problems are not listed (the first of them on this line)"
 
 
 # ---------------------------------------------------------------------------------------- round trip

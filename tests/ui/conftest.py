@@ -144,6 +144,9 @@ def window(services, settings, qtbot, message_boxes):
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
+    # The caseload fills in from the pool after the window shows; a person waits for it too.
+    window.wait_for_background_work()
+    assert not window.caseload_page.is_loading()
     yield window
     window.wait_for_background_work()
     window.close()

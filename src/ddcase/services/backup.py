@@ -37,6 +37,7 @@ from ddcase.storage.database import Database, StorageError, engine_key, engine_p
 from ddcase.storage.files import (
     SIDE_FILES,
     DamagedDatabaseError,
+    OpeningCheck,
     cannot_unlock,
     connect_read_only,
     database_errors,
@@ -339,20 +340,31 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     return backup
 
 
-def check_before_opening(db_path: Path, key: DatabaseKey | None = None) -> None:
-    """inspect_file, and for a damaged file the way forward: the newest verified backup."""
+def check_before_opening(db_path: Path, key: DatabaseKey | None = None) -> OpeningCheck:
+    """inspect_file, and for a damaged file the way forward: the newest verified backup. A file
+    unchanged since ddcase last closed it cleanly gets its check started in the background
+    (storage/opening.py); the caller makes writes and output wait for it."""
     try:
-        inspect_file(db_path, key)
+        check = inspect_file(db_path, key, unchanged_may_wait=True)
     except DamagedDatabaseError as error:
-        newest = newest_verified(db_path, key)
-        if newest is not None:
-            hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
-        else:
-            hint = (
-                f" No verified backup was found in {backups_folder(db_path)}. Keep the file, and ask "
-                "IT to salvage a COPY of it (sqlite3's .recover command)."
-            )
-        raise DamagedDatabaseError(f"{error}{hint}") from error
+        raise with_way_forward(db_path, error, key) from error
+    if not check.finished:
+        check.start(explain=lambda e: with_way_forward(db_path, e, key))
+    return check
+
+
+def with_way_forward(
+    db_path: Path, error: DamagedDatabaseError, key: DatabaseKey | None = None
+) -> DamagedDatabaseError:
+    newest = newest_verified(db_path, key)
+    if newest is not None:
+        hint = f' Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
+    else:
+        hint = (
+            f" No verified backup was found in {backups_folder(db_path)}. Keep the file, and ask "
+            "IT to salvage a COPY of it (sqlite3's .recover command)."
+        )
+    return DamagedDatabaseError(f"{error}{hint}")
 
 
 def restore(
@@ -556,15 +568,18 @@ class BackupService:
             self._record(made)
         return made
 
-    def after_start_up(self, pre_migration: BackupFile | None) -> str | None:
+    def after_start_up(self, pre_migration: BackupFile | None, *, daily: bool = True) -> str | None:
         """At start-up, after migrating: record the pre-migration backup, make the file
-        owner-only, and take the day's backup. Returns a problem to show, or None; a failed
-        daily backup never stops the app from opening."""
+        owner-only, and take the day's backup (`daily=False`: the caller takes it later, as the
+        app does once its window shows). Returns a problem to show, or None; a failed daily
+        backup never stops the app from opening."""
         if not self.available:
             return None
         protect(self._path())
         if pre_migration is not None:
             self._record(pre_migration)
+        if not daily:
+            return None
         try:
             self.daily()
         except (DomainError, OSError, *database_errors()) as error:

@@ -85,6 +85,18 @@ class Services:
         return RetentionService(self.context)
 
     @property
+    def opening_check(self):  # type: ignore[no-untyped-def]
+        """The safety check of this opening of an SQLite file (storage/opening.py), which may
+        still be running in the background; None for a server database."""
+        return getattr(self.context.db, "check", None)
+
+    def wait_for_opening_check(self) -> None:
+        """Wait for the opening check; DamagedDatabaseError if it found the file damaged."""
+        check = self.opening_check
+        if check is not None:
+            check.require()
+
+    @property
     def encryption(self):  # type: ignore[no-untyped-def]
         from ddcase.services.encryption import EncryptionService
 

@@ -20,7 +20,8 @@ from ddcase.storage.files import (
     instance_lock,
     lock_holder,
 )
-from ddcase.storage.migrations import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
+from ddcase.storage.opening import stamp_matches
+from ddcase.storage.schema import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
 __all__ = [
     "AlreadyOpenError",
@@ -33,6 +34,7 @@ __all__ = [
     "SessionLock",
     "StorageError",
     "database_file",
+    "needs_full_check",
 ]
 
 
@@ -44,6 +46,14 @@ class AlreadyOpenError(DomainError):
         self.host = host or socket.gethostname()
         who = f"process {pid} on {self.host}" if pid else f"another program on {self.host}"
         super().__init__(f"ddcase is already open on this database ({who}). Close it first.")
+
+
+def needs_full_check(path: Path | None) -> bool:
+    """Whether opening this file starts with a full check that holds the opening up (it changed
+    since ddcase last closed it cleanly, or was never checked): the app then says so."""
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return False
+    return not stamp_matches(path)
 
 
 def database_file(db_argument: str | None) -> Path | None:

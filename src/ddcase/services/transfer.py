@@ -121,8 +121,9 @@ _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limi
 CONTACT_CHUNK = 20_000
 _INTERN_UP_TO = 80  # characters: references, names, codes and short notes
 _IMPORT_CACHE_KIB = 64 * 1024
-#: Problems listed per file; any beyond are counted in one last line for that file.
-LISTED_PER_FILE = 1000
+#: Problems listed per file (None: every one, as SPEC §3 asks); a cap, where a caller sets one,
+#: counts the rest in one last line for that file.
+LISTED_PER_FILE: int | None = None
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -283,11 +284,10 @@ class _Table:
 
 
 class _Problems:
-    """Every problem found, each file's first `listed` kept to be listed and the rest counted (a
-    million rows with the same mistake would otherwise make a list nobody can read, held in
-    memory)."""
+    """Every problem found, to be listed (SPEC §3: all of them). A caller may cap how many of each
+    file's are kept to be listed; the rest are then counted in one last line for that file."""
 
-    def __init__(self, listed: int = LISTED_PER_FILE) -> None:
+    def __init__(self, listed: int | None = LISTED_PER_FILE) -> None:
         self.items: list[ImportProblem] = []
         self.positions: dict[str, dict[str, int]] = {}
         self.total = 0
@@ -298,7 +298,7 @@ class _Problems:
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.total += 1
         count = self._per_file.get(file, 0)
-        if count < self._listed:
+        if self._listed is None or count < self._listed:
             self._per_file[file] = count + 1
             self.items.append(ImportProblem(file, line, column, message))
             return
@@ -1317,7 +1317,7 @@ class TransferService:
         self, folder: str | os.PathLike[str], *, progress: Callable[[int, int], None] | None = None
     ) -> ImportSummary:
         """SPEC §3: import the folder all or nothing. Any problem raises ImportRejected listing
-        every one (each file's first LISTED_PER_FILE, and how many more), and nothing is written;
+        every one (SPEC §3: all of them, not just the first), and nothing is written;
         otherwise every change is made in one transaction with one audit entry (action "import"),
         even when nothing changed.
 

@@ -25,6 +25,14 @@ from sqlalchemy.pool import NullPool
 from ddcase.storage import cipher
 from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey
 from ddcase.storage.database import StorageError, cipher_url
+from ddcase.storage.opening import (
+    DamagedDatabaseError,
+    OpeningCheck,
+    damaged_message,
+    forget_stamp,
+    stamp_matches,
+    write_stamp,
+)
 from ddcase.storage.schema import is_current
 
 SIDE_FILES = ("-wal", "-shm")
@@ -33,10 +41,6 @@ FILE_MODE = 0o600
 # took the check of a 440 MB trust-sized file from 88 s to 37 s (peak memory 198 MB), on a loaded machine.
 ENCRYPTED_CHECK_CACHE_KIB = 128 * 1024
 FOLDER_MODE = 0o700
-
-
-class DamagedDatabaseError(StorageError):
-    """The file is an SQLite database that fails its own check; it was left untouched."""
 
 
 class CannotUnlockError(StorageError):
@@ -117,12 +121,19 @@ def cannot_unlock(path: Path, why: str) -> CannotUnlockError:
     return CannotUnlockError(f"cannot unlock {path}: {why} Nothing was changed.")
 
 
-def inspect_file(path: Path, key: DatabaseKey | None = None) -> None:
+def inspect_file(
+    path: Path, key: DatabaseKey | None = None, *, unchanged_may_wait: bool = False
+) -> OpeningCheck:
     """Check an SQLite file before ddcase opens it for real, without changing it: the folder
     can be written (WAL needs it), the file is an SQLite database, passes quick_check, and is a
     ddcase database this version can open. Raises StorageError/SchemaError with a plain message.
     An encrypted file is checked through `key`; one the key does not open (or with no key)
-    raises CannotUnlockError."""
+    raises CannotUnlockError.
+
+    With `unchanged_may_wait`, a file exactly as ddcase last left it after a clean check (its
+    stamp matches, storage/opening.py) and needing no migration is not quick_checked here: the
+    OpeningCheck returned is not started yet, and the caller starts it in the background and
+    makes every write wait for it. Otherwise the check has passed when this returns."""
     folder = path.parent
     if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
         raise StorageError(
@@ -130,7 +141,7 @@ def inspect_file(path: Path, key: DatabaseKey | None = None) -> None:
             "nothing was changed. Choose a folder you may write to."
         )
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return OpeningCheck.passed(path)
     if not os.access(path, os.R_OK):
         raise StorageError(f"ddcase may not read the file {path}; nothing was changed.")
     with open(path, "rb") as file:
@@ -146,19 +157,31 @@ def inspect_file(path: Path, key: DatabaseKey | None = None) -> None:
             path,
             "the key given does not open it (it is the wrong key, or the file is not a ddcase database).",
         )
-    problems = quick_check(path, key)
-    if problems != ["ok"]:
-        raise DamagedDatabaseError(
-            f"The database file {path} is damaged ({'; '.join(problems[:3])}). ddcase has not changed it."
-        )
+    later = unchanged_may_wait and stamp_matches(path)
+    if not later:
+        _check_now(path, key)
     engine = read_only_engine(path, key)
     try:
         if not is_current(engine):  # Alembic is loaded only to look at an older or foreign schema
+            if later:  # a migration is coming: it writes, so the check comes first
+                _check_now(path, key)
+                later = False
             from ddcase.storage.migrations import plan
 
             plan(engine)
     finally:
         engine.dispose()
+    if later:
+        return OpeningCheck(path, run=lambda p: quick_check(p, key))
+    return OpeningCheck.passed(path)
+
+
+def _check_now(path: Path, key: DatabaseKey | None) -> None:
+    problems = quick_check(path, key)
+    if problems != ["ok"]:
+        forget_stamp(path)
+        raise DamagedDatabaseError(damaged_message(path, problems))
+    write_stamp(path)  # checked and sound as it is now
 
 
 def protect(path: Path) -> None:

@@ -20,23 +20,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import ProgrammingError
 
-from ddcase.domain import DomainError
+from ddcase.storage.schema import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
 log = logging.getLogger(__name__)
 
 SCRIPT_LOCATION = Path(__file__).with_name("alembic")
-
-
-class SchemaError(DomainError):
-    """The database cannot be used by this version of ddcase."""
-
-
-class NewerDatabaseError(SchemaError):
-    pass
-
-
-class NotDdcaseDatabaseError(SchemaError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,21 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from ddcase.domain import DomainError
+
+
+class SchemaError(DomainError):
+    """The database cannot be used by this version of ddcase."""
+
+
+class NewerDatabaseError(SchemaError):
+    pass
+
+
+class NotDdcaseDatabaseError(SchemaError):
+    pass
+
+
 #: The newest revision in storage/alembic/versions (a test checks they agree).
 HEAD_REVISION = "0004"
 

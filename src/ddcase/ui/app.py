@@ -5,28 +5,32 @@ way forward (restore the newest good backup, open another file, quit), never a t
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
+import threading
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
 from ddcase.services.backup import newest_verified, restore
 from ddcase.services.encryption import give_key_file, known_key
+from ddcase.services.registry import Services
 from ddcase.services.session_lock import (
     AlreadyOpenError,
     CannotUnlockError,
     DamagedDatabaseError,
     SessionLock,
     database_file,
+    needs_full_check,
 )
 from ddcase.ui.session import DatabaseSession, Opener
 from ddcase.ui.text import date_time_text
@@ -37,6 +41,8 @@ ORGANISATION = "ddcase"
 APPLICATION = "ddcase"
 SMOKE_ENV = "DDCASE_SMOKE_QUIT_AFTER_MS"
 EXIT_NOT_SHOWN = 2
+#: Opening that takes longer than this shows what it is doing (a full check of a large file).
+PROGRESS_AFTER_MS = 400
 
 
 def _tr(text: str) -> str:
@@ -123,7 +129,7 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
                 lock = None
         newest = None
         try:
-            services = open_services(db_argument)
+            services = open_with_progress(open_services, db_argument, full_check=needs_full_check(path))
             return DatabaseSession(db_argument, open_services, services, lock)
         except CannotUnlockError as error:
             # Encrypted, and no key here that opens it: the recovery file the manager keeps.
@@ -161,6 +167,53 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
                 db_argument = chosen
         else:
             return None
+
+
+def open_with_progress(open_services: Opener, db_argument: str | None, *, full_check: bool) -> Services:
+    """Open the database. When the file changed since ddcase last closed it (`full_check`), every
+    page is read before it is used (some seconds for a trust's log): the opening then runs in a
+    worker thread, and if it takes more than a moment a progress box says "Checking the
+    database...". The opener's error, if any, is raised here in the GUI thread."""
+    if not full_check:  # quick: no thread, and no events handled before the window exists
+        return open_services(db_argument)
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["services"] = open_services(db_argument)
+        except BaseException as error:  # handed to the GUI thread below
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="ddcase-open", daemon=True)
+    worker.start()
+    if not done.wait(PROGRESS_AFTER_MS / 1000):
+        text = _tr(
+            "Checking the database...\n\nIt changed since ddcase last closed it, so every page is read "
+            "once before it is used. A large log takes a few seconds."
+        )
+        progress = QProgressDialog(text, "", 0, 0)
+        progress.setWindowTitle(_tr("ddcase"))
+        progress.setCancelButton(None)  # a check cannot be skipped
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(50)
+        poll.timeout.connect(lambda: loop.quit() if done.is_set() else None)
+        poll.start()
+        if not done.is_set():
+            loop.exec()
+        poll.stop()
+        progress.close()
+        progress.deleteLater()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["services"]  # type: ignore[return-value]
 
 
 def _key_at_hand(path: Path):  # type: ignore[no-untyped-def]
@@ -225,7 +278,16 @@ def smoke_quit_after() -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def run(db_argument: str | None, open_services: Opener, *, settings: QSettings | None = None) -> int:
+def run(
+    db_argument: str | None,
+    open_services: Opener,
+    *,
+    settings: QSettings | None = None,
+    daily_backup_after_showing: bool = False,
+) -> int:
+    """The desktop app. With `daily_backup_after_showing`, `open_services` takes a
+    `daily_backup` keyword (cli.open_services does), and the day's backup (a checked copy of
+    the whole file: many seconds for a trust's log) is taken once the window shows instead."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     # The composition root creates the one QApplication; nothing else looks it up.
@@ -246,19 +308,32 @@ def run(db_argument: str | None, open_services: Opener, *, settings: QSettings |
         guard.setSingleShot(True)
         guard.timeout.connect(lambda: app.exit(EXIT_NOT_SHOWN))
         guard.start(max(smoke, 1000))
-    session = open_session(db_argument, open_services)
+    opener = open_services
+    if daily_backup_after_showing:
+        opener = functools.partial(open_services, daily_backup=False)
+    session = open_session(db_argument, opener)
     guard.stop()
     if session is None:
         return EXIT_NOT_SHOWN
     from ddcase.ui.main_window import MainWindow  # after the QApplication: the window builds widgets
 
     try:
-        window = MainWindow(session.services, settings or QSettings(), session=session)
+        window = MainWindow(
+            session.services,
+            settings or QSettings(),
+            session=session,
+            daily_backup=daily_backup_after_showing,
+        )
         window.show()
         if smoke is not None:
             if not window.isVisible():
                 return EXIT_NOT_SHOWN
             QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
-        return app.exec()
+        code = app.exec()
+        # Closing the last window also posts a Quit event: left in the queue, it would run after
+        # this loop has ended and leave the application refusing every later event loop (the
+        # in-process tests run the app more than once).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        return code
     finally:
         session.close()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -56,8 +56,12 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         session: DatabaseSession | None = None,
+        daily_backup: bool = False,
     ) -> None:
+        """`daily_backup`: the opener left the day's backup to the window, which takes it in the
+        pool once the caseload has filled in."""
         super().__init__(parent)
+        self._daily_backup_due = daily_backup
         self._services = services
         self._settings = settings
         self._session = session
@@ -86,14 +90,32 @@ class MainWindow(QMainWindow):
             )
         )
         self.team_label = QLabel()
+        self.checking_label = QLabel(self.tr("Checking the database..."))
+        self.checking_label.setAccessibleName(self.tr("Checking the database"))
+        self.checking_label.setToolTip(
+            self.tr("Every page of the database file is read once at each start; saving waits for it.")
+        )
+        self.checking_label.hide()
+        self.statusBar().addPermanentWidget(self.checking_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.last_backup_label)
         self.statusBar().addPermanentWidget(self.team_label)
         self.month_combo.currentIndexChanged.connect(self._on_month_combo_changed)
 
         self._restore_settings()
-        self._start()
-        self._show_backup_state()
+        # The window shows first; the caseload fills in from the pool, then the newest backup is
+        # checked (both read the whole database: one after the other, not competing for it).
+        self._start(background=True)
+        if self.caseload_page.is_loading():
+            self.caseload_page.loaded.connect(
+                self._on_first_load_done, Qt.ConnectionType.SingleShotConnection
+            )
+        else:
+            self._on_first_load_done()
+        self._opening_check_timer = QTimer(self)
+        self._opening_check_timer.setInterval(100)
+        self._opening_check_timer.timeout.connect(self._on_opening_check_timer_timeout)
+        self._watch_opening_check()
 
     def _build_pages(self) -> None:
         """The pages over the current services (again after a restore swaps the database)."""
@@ -118,6 +140,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
+        self.caseload_page.load_failed.connect(self._on_caseload_page_load_failed)
         self.caseload_page.panel.log_contact_requested.connect(self._on_log_contact_requested)
         self.todo_page.log_contact_requested.connect(self._on_log_contact_requested)
         self.todo_page.client_activated.connect(self._on_client_activated)
@@ -142,6 +165,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(page)
         self._start()
         self._show_backup_state()
+        self._watch_opening_check()
         self._show_encryption_state()
 
     # ------------------------------------------------------------------ building
@@ -354,8 +378,9 @@ class MainWindow(QMainWindow):
         self._pool.waitForDone()  # an import or export runs to its end: each is one transaction
         super().closeEvent(event)
 
-    def _start(self) -> None:
-        """The welcome page on the first run; the pages otherwise."""
+    def _start(self, *, background: bool = False) -> None:
+        """The welcome page on the first run; the pages otherwise (with `background`, the
+        caseload is read in the pool after the window shows)."""
         try:
             new = self._services.team.is_new()
         except DomainError as error:
@@ -379,11 +404,14 @@ class MainWindow(QMainWindow):
         self.team_label.setText(settings.team_name or "")
         self.todo_page.set_default_coordinator(settings.owner_name)
         self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
-        self._refresh_current()
+        self._refresh_current(background=background)
 
-    def _refresh_current(self) -> None:
+    def _refresh_current(self, *, background: bool = False) -> None:
         page = self.tabs.currentWidget()
         self._stale.discard(page)
+        if background and page is self.caseload_page:
+            self.caseload_page.refresh_in_background(self.month(), self._pool)
+            return
         try:
             page.refresh(self.month())  # type: ignore[attr-defined]
         except DomainError as error:
@@ -443,7 +471,12 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
         self._pool.start(task)
 
-    def _run_quietly(self, work: Callable[[], Any], succeeded: Callable[[Any], None]) -> None:
+    def _run_quietly(
+        self,
+        work: Callable[[], Any],
+        succeeded: Callable[[Any], None],
+        failed: Callable[[], None] | None = None,
+    ) -> None:
         """Background work the user did not ask for (the newest backup's check): no busy bar,
         and a failure is only logged."""
         task = Task(work)
@@ -456,6 +489,8 @@ class MainWindow(QMainWindow):
         def on_failed(error: Exception) -> None:
             self._quiet_tasks.discard(task)
             log.warning("background check failed: %s", type(error).__name__)
+            if failed is not None:
+                failed()
 
         task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
@@ -485,7 +520,64 @@ class MainWindow(QMainWindow):
         return bool(self._tasks)
 
     def wait_for_background_work(self) -> None:
+        """Wait for the pool, then hand its results (queued signals) to their slots."""
         self._pool.waitForDone()
+        QCoreApplication.sendPostedEvents()
+
+    def _on_first_load_done(self) -> None:
+        backup = self._services.backup
+        if self._daily_backup_due and backup.available:
+            self._daily_backup_due = False
+            self.last_backup_label.setText(self.tr("Making today's backup..."))
+            self._run_quietly(backup.daily, lambda _made: self._show_backup_state(), self._show_backup_state)
+            return
+        self._show_backup_state()
+
+    @Slot(object)
+    def _on_caseload_page_load_failed(self, error: Exception) -> None:
+        if isinstance(error, DomainError):
+            QMessageBox.warning(self, self.tr("Could not load the page"), str(error))
+        else:
+            QMessageBox.critical(
+                self,
+                self.tr("Could not load the page"),
+                self.tr("Something unexpected went wrong. The details are in %1.").replace(
+                    "%1", str(log_dir() / "ddcase.log")
+                ),
+            )
+
+    # ------------------------------------------------------------------ the opening check
+
+    def _watch_opening_check(self) -> None:
+        """A database unchanged since ddcase last closed it is checked while the window is in
+        use (services/opening_check): say so, and if the check finds damage, stop."""
+        check = self._services.opening_check
+        if check is None:
+            return
+        self.checking_label.setVisible(not check.finished)
+        self._opening_check_timer.start()  # its first tick, with the window shown, reads the result
+
+    @Slot()
+    def _on_opening_check_timer_timeout(self) -> None:
+        check = self._services.opening_check
+        if check is None or check.finished:
+            self._opening_check_timer.stop()
+            self._on_opening_check_finished()
+
+    def _on_opening_check_finished(self) -> None:
+        self.checking_label.hide()
+        check = self._services.opening_check
+        error = check.error() if check is not None else None
+        if error is None:
+            return
+        log.error("the opening check found the database damaged")
+        QMessageBox.critical(
+            self,
+            self.tr("The database is damaged"),
+            self.tr("%1\n\nNothing was saved to it. ddcase will close now: start it again to restore the "
+                    "newest backup, or keep the file for IT.").replace("%1", str(error)),
+        )  # fmt: skip
+        self.close()
 
     # ------------------------------------------------------------------ slots
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from ddcase.domain import Client
 from ddcase.services.figures import ClientMonth
-from ddcase.ui.models.base import SortingProxy, ValueTableModel
+from ddcase.ui.models.base import RowListProxy, ValueTableModel
 from ddcase.ui.text import date_text, missing_text
 
 
@@ -172,8 +173,13 @@ class StatusFilter(IntEnum):
         }[self] is status
 
 
-class ClientFilterProxy(SortingProxy):
-    """Search as you type (reference, initials, workers, provider) and the three filters."""
+class ClientFilterProxy(RowListProxy):
+    """Search as you type (reference, initials, workers, provider) and the three filters.
+
+    Each keystroke is one pass in Python over the rows' precomputed lower-case search texts
+    (CaseloadEntry.search_text), and only over the rows shown now when the new text extends
+    the old one (typing on): a few milliseconds for 20,000 clients, with no call back from Qt
+    per row (RowListProxy)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -181,50 +187,62 @@ class ClientFilterProxy(SortingProxy):
         self._team: str | None = None
         self._coordinator: str | None = None
         self._status = StatusFilter.MUTUAL
-        self._filters = 0
-        self._accepted: list[bool] = []
-        self._accepted_generation: tuple[int, int] = (-1, -1)
+        # the rows passing the status, team and coordinator filters, and each row's search text,
+        # worked out once per set of rows and filters
+        self._base: tuple[tuple[object, ...], list[int], list[str]] | None = None
 
     def set_search(self, text: str) -> None:
-        self._change(lambda: setattr(self, "_search", text.strip().lower()))
+        search = text.strip().lower()
+        if search == self._search:
+            return
+        narrowing = search.startswith(self._search)  # every row matching it matches the old text
+        self._search = search
+        self.refilter(narrowing=narrowing)
 
     def set_team(self, team: str | None) -> None:
-        self._change(lambda: setattr(self, "_team", team))
+        if team != self._team:
+            self._team = team
+            self.refilter()
 
     def set_coordinator(self, coordinator: str | None) -> None:
-        self._change(lambda: setattr(self, "_coordinator", coordinator))
+        if coordinator != self._coordinator:
+            self._coordinator = coordinator
+            self.refilter()
 
     def set_status(self, status: StatusFilter) -> None:
-        self._change(lambda: setattr(self, "_status", status))
+        if status != self._status:
+            self._status = status
+            self.refilter()
 
-    def _change(self, apply: Any) -> None:
-        self.beginFilterChange()
-        apply()
-        self._filters += 1
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, MutualClientTableModel)
-        if self._accepted_generation != (model.generation, self._filters):
-            # One pass in Python over every row, then a list look-up per call from Qt: doing the
-            # work inside each call back from Qt is several times slower with 20,000 rows.
-            self._accepted = self._accepted_rows(model.rows())
-            self._accepted_generation = (model.generation, self._filters)
-        return self._accepted[source_row]
-
-    def _accepted_rows(self, entries: list[CaseloadEntry]) -> list[bool]:
-        statuses = {status for status in Status if self._status.accepts(status)}
-        team, coordinator = self._team, self._coordinator
+    def accepted_rows(self, candidates: Iterable[int] | None) -> list[int]:
+        base, texts = self._base_rows()
+        rows = base if candidates is None else candidates
         words = self._search.split()
-        accepted = []
-        for entry in entries:
-            month = entry.month
-            ok = (
-                entry.status in statuses
-                and (team is None or (month is not None and team in month.teams))
-                and (coordinator is None or (month is not None and month.care_coordinator == coordinator))
-                and all(word in entry.search_text for word in words)
-            )
-            accepted.append(ok)
-        return accepted
+        if not words:
+            return list(rows)
+        if len(words) == 1:
+            word = words[0]
+            return [row for row in rows if word in texts[row]]
+        return [row for row in rows if all(word in texts[row] for word in words)]
+
+    def _base_rows(self) -> tuple[list[int], list[str]]:
+        model = self.sourceModel()
+        if not isinstance(model, MutualClientTableModel):
+            return [], []
+        key = (model.generation, self._status, self._team, self._coordinator)
+        if self._base is None or self._base[0] != key:
+            entries: list[CaseloadEntry] = model.rows()
+            statuses = {status for status in Status if self._status.accepts(status)}
+            team, coordinator = self._team, self._coordinator
+            base = [
+                row
+                for row, entry in enumerate(entries)
+                if entry.status in statuses
+                and (team is None or (entry.month is not None and team in entry.month.teams))
+                and (
+                    coordinator is None
+                    or (entry.month is not None and entry.month.care_coordinator == coordinator)
+                )
+            ]
+            self._base = (key, base, [entry.search_text for entry in entries])
+        return self._base[1], self._base[2]

@@ -3,12 +3,15 @@ and the chosen client's details beside the list."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelection, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -18,24 +21,41 @@ from ddcase.domain import Month, Service
 from ddcase.services.registry import Services
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.models.mutual_client_model import (
+    CaseloadEntry,
     ClientFilterProxy,
     MutualClientTableModel,
     StatusFilter,
     caseload,
 )
+from ddcase.ui.tasks import Task
 from ddcase.ui.widgets.client_panel import ClientPanel
 from ddcase.ui.widgets.tables import fit_columns, make_table
 
 Column = MutualClientTableModel.Column
 
 
+@dataclass(frozen=True, slots=True)
+class CaseloadData:
+    """Everything the page shows for a month, read from the services in any thread."""
+
+    month: Month
+    entries: list[CaseloadEntry]
+    teams: list[str]
+    coordinators: list[str]
+
+
 class CaseloadPage(QWidget):
     client_changed = Signal(str)
+    loaded = Signal()  # the rows of the latest refresh are shown
+    load_failed = Signal(object)  # the exception of a background load
 
     def __init__(self, services: Services, actions: CaseworkActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._month: Month | None = None
+        self._generation = 0  # goes up with every refresh: an older background load is dropped
+        self._loading: Task | None = None
+        self._rows_by_ref: tuple[int, dict[str, int]] = (-1, {})
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search reference, initials or worker (Ctrl+F)"))
@@ -89,6 +109,20 @@ class CaseloadPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(filters)
+        self.loading_label = QLabel(self.tr("Loading the clients and this month's figures..."))
+        self.loading_label.setAccessibleName(self.tr("Loading"))
+        self.loading_bar = QProgressBar()
+        self.loading_bar.setRange(0, 0)
+        self.loading_bar.setMaximumWidth(160)
+        self.loading_bar.setAccessibleName(self.tr("Loading the clients"))
+        self.loading_row = QWidget()
+        loading_layout = QHBoxLayout(self.loading_row)
+        loading_layout.setContentsMargins(0, 0, 0, 0)
+        loading_layout.addWidget(self.loading_label)
+        loading_layout.addWidget(self.loading_bar)
+        loading_layout.addStretch(1)
+        self.loading_row.hide()
+        left_layout.addWidget(self.loading_row)
         left_layout.addWidget(self.table_view)
         left_layout.addWidget(self.count_label)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -107,6 +141,7 @@ class CaseloadPage(QWidget):
         self.status_combo.currentIndexChanged.connect(self._on_filters_changed)
         self.table_view.selectionModel().selectionChanged.connect(self._on_table_view_selection_changed)
         self.proxy.modelReset.connect(self._update_count)
+        self.proxy.modelReset.connect(self._on_proxy_model_reset)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
@@ -115,22 +150,73 @@ class CaseloadPage(QWidget):
         self.setTabOrder(self.coordinator_combo, self.status_combo)
         self.setTabOrder(self.status_combo, self.table_view)
 
-    def refresh(self, month: Month) -> None:
-        """Reload the clients and their status in `month`, keeping the filters and the choice."""
-        self._month = month
-        keep = self.current_client_ref()
+    def load(self, month: Month) -> CaseloadData:
+        """Read the month's caseload from the services: no widgets, so any thread may call it."""
         figures = self._services.figures.month(month)
         entries = caseload(self._services.casework.clients(), [*figures.clients, *figures.excluded])
-        self._fill_combo(self.team_combo, self.tr("All teams"), self._services.figures.teams())
-        self._fill_combo(
-            self.coordinator_combo,
-            self.tr("All care coordinators"),
-            sorted(w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH)),
+        coordinators = sorted(w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH))
+        return CaseloadData(month, entries, self._services.figures.teams(), coordinators)
+
+    def refresh(self, month: Month) -> None:
+        """Reload the clients and their status in `month` now, keeping the filters and the
+        choice. A background load still running is superseded (its rows are dropped)."""
+        self._generation += 1
+        self._month = month
+        self._loading = None
+        self._show(self.load(month))
+
+    def refresh_in_background(self, month: Month, pool: QThreadPool) -> None:
+        """The same as `refresh`, with the reading done in `pool` (20,000 clients take seconds):
+        the page says it is loading, and the rows appear when they come. A `refresh` (after an
+        edit) or a later background refresh meanwhile wins: this load's rows are then dropped, so
+        a contact logged while loading is never hidden by the older rows."""
+        self._generation += 1
+        generation = self._generation
+        self._month = month
+        task = Task(lambda: self.load(month))
+        self._loading = task
+        self._set_loading(True)
+        task.signals.succeeded.connect(
+            lambda data: self._on_loaded(generation, task, data), Qt.ConnectionType.QueuedConnection
         )
-        self.model.set_rows(entries)
+        task.signals.failed.connect(
+            lambda error: self._on_load_failed(generation, task, error), Qt.ConnectionType.QueuedConnection
+        )
+        pool.start(task)
+
+    def is_loading(self) -> bool:
+        return self._loading is not None
+
+    def _on_loaded(self, generation: int, task: Task, data: CaseloadData) -> None:
+        if self._loading is task:
+            self._loading = None
+        if generation == self._generation:
+            self._show(data)
+        self._set_loading(self._loading is not None)
+
+    def _on_load_failed(self, generation: int, task: Task, error: Exception) -> None:
+        if self._loading is task:
+            self._loading = None
+        self._set_loading(self._loading is not None)
+        if generation == self._generation:
+            self._update_count()
+            self.load_failed.emit(error)
+
+    def _set_loading(self, loading: bool) -> None:
+        self.loading_row.setVisible(loading)
+        if loading:
+            self.count_label.setText(self.tr("Loading..."))
+
+    def _show(self, data: CaseloadData) -> None:
+        keep = self.current_client_ref()
+        self._fill_combo(self.team_combo, self.tr("All teams"), data.teams)
+        self._fill_combo(self.coordinator_combo, self.tr("All care coordinators"), data.coordinators)
+        self.model.set_rows(data.entries)
+        self._set_loading(self._loading is not None)
         self._update_count()
         if keep is None or not self.select_client(keep):
-            self.panel.show_client(None, month)
+            self.panel.show_client(None, data.month)
+        self.loaded.emit()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everyone: str, names: list[str]) -> None:
@@ -177,6 +263,25 @@ class CaseloadPage(QWidget):
         self.proxy.set_team(self.team_combo.currentData())
         self.proxy.set_coordinator(self.coordinator_combo.currentData())
         self.proxy.set_status(StatusFilter(self.status_combo.currentData()))
+
+    @Slot()
+    def _on_proxy_model_reset(self) -> None:
+        """A filter changed (the proxy resets): select the chosen client's row again if it is
+        still shown. The panel keeps showing them either way."""
+        ref = self.panel.client_ref()
+        if ref is None:
+            return
+        if self._rows_by_ref[0] != self.model.generation:
+            self._rows_by_ref = (
+                self.model.generation,
+                {entry.client.client_ref: row for row, entry in enumerate(self.model.rows())},
+            )
+        row = self._rows_by_ref[1].get(ref)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table_view.selectRow(index.row())
 
     @Slot()
     def _update_count(self) -> None:

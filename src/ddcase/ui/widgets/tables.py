@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ddcase.ui.models.base import VALUE_ROLE, SortingProxy, ValueTableModel
@@ -15,10 +15,10 @@ def make_table(
     model: ValueTableModel,
     name: str,
     *,
-    proxy: QSortFilterProxyModel | None = None,
+    proxy: QAbstractProxyModel | None = None,
     stretch: Any = None,
     parent: QWidget | None = None,
-) -> tuple[QTableView, QSortFilterProxyModel]:
+) -> tuple[QTableView, QAbstractProxyModel]:
     if proxy is None:
         proxy = SortingProxy(parent)
     proxy.setSourceModel(model)

@@ -20,6 +20,7 @@ class ToDoPage(QWidget):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._default_coordinator: str | None = None  # applied when the directory is next read
         self._services = services
         self._month: Month | None = None
         self.coordinator_combo = QComboBox()
@@ -80,14 +81,13 @@ class ToDoPage(QWidget):
         self.log_contact_button.clicked.connect(self._on_log_contact_button_clicked)
 
     def set_default_coordinator(self, name: str | None) -> None:
-        """Start on the user's own list when they are a care coordinator in the directory."""
-        self._fill_coordinators()
-        index = self.coordinator_combo.findData(name) if name else -1
-        if index >= 0:
-            self.coordinator_combo.setCurrentIndex(index)
+        """Start on the user's own list when they are a care coordinator in the directory (from
+        the page's next refresh: the directory is not read before the window shows)."""
+        self._default_coordinator = name
 
     def _fill_coordinators(self) -> None:
         keep = self.coordinator_combo.currentData()
+        default, self._default_coordinator = self._default_coordinator, None
         self.coordinator_combo.blockSignals(True)
         self.coordinator_combo.clear()
         self.coordinator_combo.addItem(self.tr("Everyone"), None)
@@ -96,6 +96,8 @@ class ToDoPage(QWidget):
         ):
             self.coordinator_combo.addItem(worker.name, worker.name)
         self.coordinator_combo.setCurrentIndex(max(0, self.coordinator_combo.findData(keep)) if keep else 0)
+        if default and self.coordinator_combo.findData(default) >= 0:
+            self.coordinator_combo.setCurrentIndex(self.coordinator_combo.findData(default))
         self.coordinator_combo.blockSignals(False)
 
     def refresh(self, month: Month) -> None:
