@@ -41,6 +41,7 @@ from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LONG_TABLE_ROWS = 15
 CELL_PADDING = 3.5
+CELL_V_PADDING = 2.2
 LONG_LIST_ROWS = 60
 FRAME_WIDTH = PAGE_WIDTH - 2 * styles.PAGE_MARGIN
 
@@ -493,6 +494,7 @@ def _table(
     table = kind(
         rows,
         colWidths=list(widths),
+        rowHeights=_row_heights(rows),
         repeatRows=1,
         hAlign="LEFT",
         cellStyles=_cell_styles(len(rows), len(widths), numeric_columns, bold_last),
@@ -509,6 +511,21 @@ def _table(
     return table
 
 
+def _row_heights(rows: list[list[Any]]) -> list[float | None]:
+    """Each row of plain text's height, worked out as ReportLab would (the cell's leading times
+    its lines, plus the padding), so it need not measure every row again at every page a long
+    table splits on; None for a row with a Paragraph or drawing in it, which ReportLab measures."""
+    leading = styles.paragraph_styles()["cell"].leading
+    padding = CELL_V_PADDING + CELL_V_PADDING
+    heights: list[float | None] = []
+    for row in rows:
+        if all(isinstance(cell, str) for cell in row):
+            heights.append(leading * max(cell.count("\n") + 1 for cell in row) + padding)
+        else:
+            heights.append(None)
+    return heights
+
+
 def _cell_styles(
     rows: int, columns: int, numeric_columns: Sequence[int], bold_last: bool
 ) -> list[list[CellStyle]]:
@@ -522,7 +539,7 @@ def _cell_styles(
         made.fontname, made.fontsize, made.leading = font, cell.fontSize, cell.leading
         made.color = styles.INK
         made.valign = "TOP"
-        made.topPadding = made.bottomPadding = 2.2
+        made.topPadding = made.bottomPadding = CELL_V_PADDING
         made.leftPadding = made.rightPadding = CELL_PADDING
         made.alignment = alignment
         return made
