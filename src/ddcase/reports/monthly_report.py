@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -706,6 +707,8 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
         Spacer(1, 3),
     ]
     none = "none"
+    # Names, dates and reasons repeat down a long list: each is wrapped once.
+    wrapped = cache(_wrapped)
     if not waiting:
         out.append(_p("Every mutual client was jointly worked this month."))
     else:
@@ -728,15 +731,15 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
                 [
                     c.client_ref,
                     c.initials,
-                    _wrapped(c.care_coordinator or "none named", widths[2]),
-                    _wrapped(c.key_worker or "none named", widths[3]),
-                    _wrapped(
+                    wrapped(c.care_coordinator or "none named", widths[2]),
+                    wrapped(c.key_worker or "none named", widths[3]),
+                    wrapped(
                         c.last_joint_contact.strftime("%d %b %Y").lstrip("0")
                         if c.last_joint_contact
                         else none,
                         widths[4],
                     ),
-                    _wrapped("; ".join(_missing(c)), widths[5]),
+                    wrapped("; ".join(_missing(c)), widths[5]),
                 ]
             )
         out.append(_table(rows, widths))
@@ -750,8 +753,8 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
                     c.client_ref,
                     c.initials,
                     str(c.mutual_days),
-                    _wrapped(c.care_coordinator or "none named", widths[3]),
-                    _wrapped(c.key_worker or "none named", widths[4]),
+                    wrapped(c.care_coordinator or "none named", widths[3]),
+                    wrapped(c.key_worker or "none named", widths[4]),
                 ]
             )
         out.append(_table(rows, widths, numeric_columns=(2,)))
