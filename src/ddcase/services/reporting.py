@@ -17,7 +17,7 @@ from ddcase.domain import DomainError, Month
 from ddcase.reports.content import ReportContent, Revision
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
-from ddcase.services.base import Context
+from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
 from ddcase.services.figures import FiguresService, Series
@@ -90,7 +90,11 @@ class ReportingService:
         content = self.content(month, team, client_list=client_list)
         from ddcase.reports.monthly_report import render  # ReportLab is loaded only to make a PDF
 
-        pdf, pages = render(content)
+        # A trust's PDF makes tens of thousands of cells, table pieces and drawing commands while
+        # the month's figures are still alive: the cyclic collector's passes over them all would
+        # find little, so it waits until the PDF is made (reference counting still frees).
+        with cyclic_gc_paused():
+            pdf, pages = render(content)
         _write_privately(out, pdf)
         self._record(content)
         current = content.current
