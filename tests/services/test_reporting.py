@@ -348,3 +348,19 @@ def test_pages_render_to_png(printed, tmp_path):
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == len(pages)
     assert all(image.stat().st_size > 20_000 for image in images)
+
+
+def test_a_failure_loading_the_pdf_maker_is_raised_to_the_caller_not_lost(services, tmp_path, monkeypatch):
+    """ReportLab and its fonts are loaded in a thread while the figures are read; what goes wrong
+    there is raised by the report itself, and nothing is written."""
+    from ddcase.reports import styles
+    from ddcase.services import reporting
+
+    def broken() -> None:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(styles, "paragraph_styles", broken)
+    reporting._load_pdf_maker()  # the thread's work: it keeps quiet
+    with pytest.raises(RuntimeError, match="no fonts"):
+        services.reporting.monthly_report(OCT, None, tmp_path / "report.pdf")
+    assert not (tmp_path / "report.pdf").exists()

@@ -10,6 +10,7 @@ audit entry with no client identifiers.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,15 @@ class ReportingService:
         out = Path(out)
         self._check_team(team)
         self._check_folder(out)
-        content = self.content(month, team, client_list=client_list)
-        from ddcase.reports.monthly_report import render  # ReportLab is loaded only to make a PDF
+        # ReportLab is loaded only to make a PDF. Loading it and its fonts takes a while; a thread
+        # does it while this one waits on the database for the figures.
+        loader = threading.Thread(target=_load_pdf_maker, name="ddcase-report-loader", daemon=True)
+        loader.start()
+        try:
+            content = self.content(month, team, client_list=client_list)
+        finally:
+            loader.join()
+        from ddcase.reports.monthly_report import render
 
         # A trust's PDF makes tens of thousands of cells, table pieces and drawing commands while
         # the month's figures are still alive: the cyclic collector's passes over them all would
@@ -262,6 +270,18 @@ def _revision(printed: PrintedFigures, version: int, mutual_clients: int, jointl
         mutual_clients=mutual_clients,
         definition_version=version,
     )
+
+
+def _load_pdf_maker() -> None:
+    """Import the PDF maker and register its fonts. Any failure is left for the report itself to
+    raise when it does the same, in the caller's thread."""
+    try:
+        from ddcase.reports import styles
+        from ddcase.reports.monthly_report import render  # noqa: F401
+
+        styles.paragraph_styles()
+    except Exception:  # noqa: BLE001 (raised again by the report, where it can be shown)
+        return
 
 
 def _write_privately(out: Path, data: bytes) -> None:
