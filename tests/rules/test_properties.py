@@ -127,9 +127,19 @@ TEAMS = [None, "North", "South", "East"]
 
 
 @st.composite
-def episodes_for(draw, month: Month, service: Service, ref: str = "C001") -> Episode:
-    start = month.first_day + timedelta(days=draw(st.integers(-45, 35)))
-    end = draw(st.none() | st.integers(0, 50).map(lambda n: start + timedelta(days=n)))
+def episodes_for(
+    draw,
+    month: Month,
+    service: Service,
+    ref: str = "C001",
+    *,
+    starts: tuple[int, int] = (-45, 35),
+    longest: int = 50,
+) -> Episode:
+    """An episode starting within `starts` days of the month's first day, open or up to
+    `longest` days long."""
+    start = month.first_day + timedelta(days=draw(st.integers(*starts)))
+    end = draw(st.none() | st.integers(0, longest).map(lambda n: start + timedelta(days=n)))
     return Episode(
         client_ref=ref,
         service=service,

@@ -31,7 +31,7 @@ from ddcase.rules.timeline import (
     months_judged,
 )
 from tests.rules import builders as b
-from tests.rules.test_properties import TEAMS, WORKERS, definitions
+from tests.rules.test_properties import TEAMS, definitions, episodes_for
 
 TIMELINE_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MANY_CLIENTS_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,19 +39,9 @@ MANY_CLIENTS_SETTINGS = settings(max_examples=80, deadline=None, suppress_health
 base_months = st.sampled_from([Month(2024, 2), Month(2025, 12), Month(2026, 3), Month(2023, 11)])
 
 
-@st.composite
-def an_episode(draw, base: Month, service: Service, ref: str) -> Episode:
-    start = base.first_day + timedelta(days=draw(st.integers(-120, 150)))
-    end = draw(st.none() | st.integers(0, 200).map(lambda n: start + timedelta(days=n)))
-    return Episode(
-        client_ref=ref,
-        service=service,
-        organisation=draw(st.sampled_from(["Trust CMHT", "Turning Point", "Change Grow Live"])),
-        start_date=start,
-        end_date=end,
-        team=draw(st.sampled_from(TEAMS)),
-        worker=draw(st.sampled_from(WORKERS)),
-    )
+def an_episode(base: Month, service: Service, ref: str) -> st.SearchStrategy[Episode]:
+    """Episodes spread over several months around `base`, for ranges of months."""
+    return episodes_for(base, service, ref, starts=(-120, 150), longest=200)
 
 
 @st.composite

@@ -150,30 +150,35 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
         return [client_value(r) for r in session.scalars(select(ClientRow).order_by(ClientRow.client_ref))]
     wanted = sorted(set(refs))
     found: list[Client] = []
-    columns = (
-        ClientRow.client_ref,
-        ClientRow.initials,
-        ClientRow.nhs_number,
-        ClientRow.date_of_birth,
-        ClientRow.ethnicity,
-        ClientRow.referral_route,
-        ClientRow.consent_to_share_on,
-        ClientRow.id,
-        ClientRow.version,
-    )
     connection = session.connection()  # plain rows: a trust's month has thousands of clients
     for i in range(0, len(wanted), _REFS_AT_ONCE):
         chunk = wanted[i : i + _REFS_AT_ONCE]
-        for ref, initials, nhs, born, ethnicity, route, consent, id_, version in connection.execute(
-            select(*columns).where(ClientRow.client_ref.in_(chunk))
-        ):
-            found.append(Client(ref, initials, nhs, born, ethnicity, ReferralRoute(route) if route else None,
-                                consent, id_, version))  # fmt: skip
+        rows = connection.execute(select(*_CLIENT_COLUMNS).where(ClientRow.client_ref.in_(chunk)))
+        found += [_client_of(row) for row in rows]
     found.sort(key=lambda c: c.client_ref)
     return found
 
 
 _REFS_AT_ONCE = 500
+
+#: A client's columns as plain rows (`_client_of`), in the order of Client's fields.
+_CLIENT_COLUMNS = (
+    ClientRow.client_ref,
+    ClientRow.initials,
+    ClientRow.nhs_number,
+    ClientRow.date_of_birth,
+    ClientRow.ethnicity,
+    ClientRow.referral_route,
+    ClientRow.consent_to_share_on,
+    ClientRow.id,
+    ClientRow.version,
+)
+
+
+def _client_of(row: Any) -> Client:
+    ref, initials, nhs, born, ethnicity, route, consent, id_, version = row
+    return Client(ref, initials, nhs, born, ethnicity, _ROUTES[route] if route else None,
+                  consent, id_, version)  # fmt: skip
 
 
 def apply_client(row: ClientRow, client: Client) -> None:
@@ -361,31 +366,10 @@ def histories(
     candidates = select(mh.intersect(sm).subquery().c.client_id)
     by_id: dict[int, Client] = {}
     for row in session.execute(
-        select(
-            ClientRow.id,
-            ClientRow.client_ref,
-            ClientRow.initials,
-            ClientRow.nhs_number,
-            ClientRow.date_of_birth,
-            ClientRow.ethnicity,
-            ClientRow.referral_route,
-            ClientRow.consent_to_share_on,
-            ClientRow.version,
-        )
-        .where(ClientRow.id.in_(candidates))
-        .order_by(ClientRow.client_ref)
+        select(*_CLIENT_COLUMNS).where(ClientRow.id.in_(candidates)).order_by(ClientRow.client_ref)
     ):
-        by_id[row.id] = Client(
-            client_ref=row.client_ref,
-            initials=row.initials,
-            nhs_number=row.nhs_number,
-            date_of_birth=row.date_of_birth,
-            ethnicity=row.ethnicity,
-            referral_route=_ROUTES[row.referral_route] if row.referral_route else None,
-            consent_to_share_on=row.consent_to_share_on,
-            id=row.id,
-            version=row.version,
-        )
+        client = _client_of(row)
+        by_id[client.id] = client  # type: ignore[index]
     if not by_id:
         return []
     refs = {id_: client.client_ref for id_, client in by_id.items()}
