@@ -83,7 +83,19 @@ class EpisodeRow(SQLModel, table=True):
         UniqueConstraint(
             "client_id", "service", "organisation_id", "start_date", name="uq_episode_client_id"
         ),
-        Index("ix_episode_dates", "start_date", "end_date"),
+        # Covers the figures' query for the episodes overlapping a range (revision 0005).
+        Index(
+            "ix_episode_overlap",
+            "end_date",
+            "start_date",
+            "client_id",
+            "id",
+            "service",
+            "organisation_id",
+            "team",
+            "worker_id",
+            "version",
+        ),
     )
     __mapper_args__ = {"version_id_col": _episode_version}
     id: int | None = Field(default=None, primary_key=True)
