@@ -1395,14 +1395,13 @@ class TransferService:
         if problems:
             _read_contacts(path, today, known, problems, None, chunk_size=self._chunk, progress=tracker)
             return FileCounts()
-        writer = repository.ContactWriter(session, stamp=stamp)
+        # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
+        writer = repository.ContactWriter(session, stamp=stamp, load=True)
         sink = _ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
-        # Into an empty contact table, the secondary indexes are built once at the end.
-        dropped = repository.drop_indexes(session, "contact") if writer.table_was_empty else []
         _read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
             return FileCounts()  # the caller rolls back, indexes and all
-        repository.create_indexes(session, dropped)
+        writer.finish()
         return FileCounts(created=writer.created, unchanged=writer.unchanged)
 
     @staticmethod
@@ -1424,7 +1423,7 @@ class TransferService:
         updates of what changed (so each changed record's version goes up). Into an empty
         episode table (a first import), its indexes are built once after the rows are in."""
         empty = session.scalars(select(EpisodeRow.id).limit(1)).first() is None
-        dropped = repository.drop_indexes(session, "episode") if empty and plan.new_episodes else []
+        dropped = repository.drop_indexes(session, "episode") if empty and plan.new_episodes else {}
         repository.insert_new(
             session,
             plan.new_workers,
@@ -1435,7 +1434,7 @@ class TransferService:
             organisations=[(w.organisation, w.service) for _, w in plan.changed_workers]
             + [(e.organisation, e.service) for _, e in plan.changed_episodes],
         )
-        repository.create_indexes(session, dropped)
+        repository.create_indexes(session, dropped.values())
         org_ids = repository.organisation_ids(session)
         worker_ids = repository.worker_ids(session)
         for row, w in _rows_by_id(session, WorkerRow, plan.changed_workers):
