@@ -59,7 +59,7 @@ from ddcase.domain.validation import (
     normalise_nhs_number,
     parse_date,
 )
-from ddcase.services.base import Context
+from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import audit, repository
 from ddcase.storage.files import write_private
 from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
@@ -1146,14 +1146,20 @@ def _read_contacts(
         memos: tuple[dict[str, Any], ...] = tuple({} for _ in works)
         m_ref, m_date, m_kind, m_mode, m_outcome, m_mh, m_sm, m_present, m_duration, m_note = memos
 
-        def fill(raw: tuple[str, ...]) -> tuple[Any, ...]:
+        def fill(raw: tuple[str, ...]) -> tuple[Any, ...] | None:
+            """Each cell's reading, remembered if it is valid; None if some cell is not (the
+            memos hold valid readings only, so the loop below needs no check per cell)."""
             entries = []
             for memo, work, cell in zip(memos, works, raw, strict=True):
-                if cell not in memo:
+                entry = memo.get(cell)
+                if entry is None:
+                    entry = work(cell)
+                    if entry is None:
+                        return None
                     if len(memo) >= _MEMO_LIMIT:
                         memo.clear()
-                    memo[cell] = work(cell)
-                entries.append(memo[cell])
+                    memo[cell] = entry
+                entries.append(entry)
             return tuple(entries)
 
         writing = sink is not None and not problems
@@ -1164,6 +1170,7 @@ def _read_contacts(
         reader = source.reader
         consumed = source.consumed
         handle = source.handle
+        unnamed = bool(source.unnamed)
 
         def flush() -> None:
             nonlocal chunk
@@ -1202,7 +1209,7 @@ def _read_contacts(
                 for cells in reader:
                     line = consumed + 1
                     consumed = reader.line_num
-                    if len(cells) != width or source.unnamed or not cells[0].strip():
+                    if len(cells) != width or unnamed or not cells[0].strip():
                         read = _shape_problem(table, source, line, cells, problems)
                         if problems:
                             writing = False
@@ -1223,24 +1230,14 @@ def _read_contacts(
                         h = m_present[present]
                         i = m_duration[duration]
                         j = m_note[note]
-                    except KeyError:  # a cell not seen before
-                        a, b, c, d, e, f, g, h, i, j = fill(raw)
-                    if (
-                        a is None
-                        or b is None
-                        or c is None
-                        or d is None
-                        or e is None
-                        or f is None
-                        or g is None
-                        or h is None
-                        or i is None
-                        or j is None
-                    ):
-                        if padded:
-                            cells.pop()
-                        slow(line, cells)
-                        continue
+                    except KeyError:  # a cell not seen before, or not valid
+                        entries = fill(raw)
+                        if entries is None:
+                            if padded:
+                                cells.pop()
+                            slow(line, cells)
+                            continue
+                        a, b, c, d, e, f, g, h, i, j = entries
                     if not writing:
                         continue
                     fingerprint = sha256(
@@ -1326,6 +1323,19 @@ class TransferService:
         given, is called now and then with (bytes read, bytes in all the files)."""
         folder = Path(folder)
         paths, ignored = self._files(folder)
+        # A trust's import makes millions of short-lived values (rows, cells, tuples for the
+        # driver), none in a reference cycle: the cyclic collector's passes over everything
+        # alive cost time and free nothing.
+        with cyclic_gc_paused():
+            return self._import_folder(folder, paths, ignored, progress)
+
+    def _import_folder(
+        self,
+        folder: Path,
+        paths: dict[str, Path],
+        ignored: tuple[str, ...],
+        progress: Callable[[int, int], None] | None,
+    ) -> ImportSummary:
         problems = _Problems()
         today = self._context.today()
         tracker = _Progress(progress, sum(_size(p) for p in paths.values()))
