@@ -127,7 +127,7 @@ class ContactRow(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _contact_version}
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
-    date: dt.date = Field(index=True)
+    date: dt.date  # ix_contact_figures starts with it (revision 0006)
     kind: str = Field(max_length=20)
     mode: str = Field(max_length=20)
     outcome: str = Field(default="attended", max_length=20)
