@@ -18,6 +18,7 @@ import difflib
 import functools
 import hashlib
 import io
+import itertools
 import operator
 import os
 import re
@@ -1145,6 +1146,12 @@ def _read_contacts(
         works = _ContactColumns(today, known, sink).works()
         memos: tuple[dict[str, Any], ...] = tuple({} for _ in works)
         m_ref, m_date, m_kind, m_mode, m_outcome, m_mh, m_sm, m_present, m_duration, m_note = memos
+        # Every client the rows may name, read in one go before the rows: the same readings the
+        # loop would make at each reference's first row, where each one costs ten times as much
+        # between SQLite's batches (its page cache has pushed ours out of the CPU's).
+        for ref in itertools.islice(known.clients, _MEMO_LIMIT):
+            if (entry := works[0](ref)) is not None:
+                m_ref[ref] = entry
 
         def fill(raw: tuple[str, ...]) -> tuple[Any, ...] | None:
             """Each cell's reading, remembered if it is valid; None if some cell is not (the
