@@ -413,13 +413,26 @@ def month_figures_of(
     mutual: list[ClientMonth] = []
     excluded: list[ClientMonth] = []
     for client_ref, initials, consent, episodes, counts in clients:
-        mh = [e for e in episodes if e.service is mental_health]
-        sm = [e for e in episodes if e.service is substance_misuse]
-        if not mh or not sm:
-            continue
-        intervals = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
-        if not intervals:
-            continue
+        if len(episodes) == 2 and episodes[0].service is not episodes[1].service:
+            # Most clients: one episode a side, whose overlap within M is the mutual days.
+            a, b = episodes
+            start = max(a.start_date, b.start_date, first)
+            end = last
+            if a.end_date is not None and a.end_date < end:
+                end = a.end_date
+            if b.end_date is not None and b.end_date < end:
+                end = b.end_date
+            if start > end:
+                continue
+            intervals = [(start, end)]
+        else:
+            mh = [e for e in episodes if e.service is mental_health]
+            sm = [e for e in episodes if e.service is substance_misuse]
+            if not mh or not sm:
+                continue
+            intervals = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
+            if not intervals:
+                continue
         joint_count, liaison_count, last_joint = counts
         result = judged(
             client_ref,
