@@ -54,9 +54,13 @@ def test_every_month_matches_judging_the_full_histories(demo, figures, team):
     assert figures.months(FIRST, LAST, team) == by_full_histories(demo, FIRST, LAST, team)
 
 
-def test_one_month_matches_judging_the_full_histories(demo, figures):
-    for month in (Month(2025, 3), Month(2026, 10)):
-        assert figures.month(month) == by_full_histories(demo, month, month, None)[0]
+@pytest.mark.parametrize("team", [None, "Luton North CMHT", "Luton South CMHT"])
+def test_one_month_with_its_contacts_counted_in_sql_matches_judging_the_full_histories(demo, figures, team):
+    """`month` counts each client's contacts in the database (`repository.month_facts`)."""
+    expected = by_full_histories(demo, FIRST, LAST, team)
+    for month, wanted in zip(month_range(FIRST, LAST), expected, strict=True):
+        assert figures.month(month, team) == wanted, month
+    assert any(f.jointly_worked for f in expected) and any(f.not_jointly_worked() for f in expected)
 
 
 def test_versions_that_change_the_window_overlap_and_written_contacts_match_too(demo, figures, definitions):
@@ -67,6 +71,8 @@ def test_versions_that_change_the_window_overlap_and_written_contacts_match_too(
     for first, last in ((FIRST, LAST), (Month(2025, 6), Month(2025, 9)), (Month(2026, 1), Month(2026, 3))):
         expected = by_full_histories(demo, first, last, None)
         assert figures.months(first, last) == expected
+        for month, wanted in zip(month_range(first, last), expected, strict=True):
+            assert figures.month(month) == wanted, month
         assert any(f.definition.written_contacts_count for f in expected) or last < Month(2025, 6)
 
 

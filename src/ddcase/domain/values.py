@@ -167,16 +167,39 @@ class ContactFact(NamedTuple):
     outcome: Outcome
 
 
-@dataclass(frozen=True, slots=True)
-class ClientFacts:
+class EpisodeFact(NamedTuple):
+    """What the figures read of an episode (its service, provider, dates, team and worker), as
+    `Episode` has them. A plain tuple, so that a trust's episodes load quickly."""
+
+    service: Service
+    organisation: str
+    start_date: date
+    end_date: date | None
+    team: str | None
+    worker: str | None
+
+    @classmethod
+    def of(cls, episode: Episode) -> EpisodeFact:
+        return cls(
+            episode.service,
+            episode.organisation,
+            episode.start_date,
+            episode.end_date,
+            episode.team,
+            episode.worker,
+        )
+
+
+class ClientFacts(NamedTuple):
     """What the monthly figures need of one client: the client's reference, initials and consent
     date, every episode (in a fixed order) and the contacts that could count (SPEC §1), as facts.
-    Judged by the rules exactly as the `ClientHistory` it was read from."""
+    Judged by the rules exactly as the `ClientHistory` it was read from. A plain tuple, as are its
+    episodes and contacts: a trust's month has thousands."""
 
     client_ref: str
     initials: str
     consent_to_share_on: date | None
-    episodes: tuple[Episode, ...]
+    episodes: tuple[EpisodeFact, ...]
     contacts: tuple[ContactFact, ...]
 
     @classmethod
@@ -186,9 +209,32 @@ class ClientFacts:
             client.client_ref,
             client.initials,
             client.consent_to_share_on,
-            history.episodes,
+            tuple(EpisodeFact.of(e) for e in history.episodes),
             tuple(ContactFact(c.date, c.kind, c.mode, c.outcome) for c in history.contacts),
         )
+
+
+class ContactCounts(NamedTuple):
+    """A client's counting contacts (SPEC §1) as month M's judgement reads them: the joint
+    appointments and care plan reviews in the joint-contact window ending on M's last day, the
+    liaison of every kind in M, and the date of the last joint appointment or care plan review
+    from the earlier of the window's first day and M's first day (None when there is none)."""
+
+    joint_in_window: int
+    liaison_in_month: int
+    last_joint: date | None
+
+
+class ClientMonthFacts(NamedTuple):
+    """What month M's figure needs of one client: as `ClientFacts`, with the contacts already
+    counted for M (`ContactCounts`) rather than listed. Judged by the rules exactly as the
+    `ClientHistory` it was read from."""
+
+    client_ref: str
+    initials: str
+    consent_to_share_on: date | None
+    episodes: tuple[EpisodeFact, ...]
+    counts: ContactCounts
 
 
 def definition_in_force(versions: list[Definition], month: Month) -> Definition:

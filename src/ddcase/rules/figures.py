@@ -10,27 +10,34 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import product
+from operator import attrgetter
+from typing import NamedTuple
 
 from ddcase.domain import (
     JOINT_KINDS,
     ClientHistory,
+    ClientMonthFacts,
     Criterion,
     Definition,
     Episode,
+    EpisodeFact,
     ExclusionReason,
     Month,
     Service,
     window_start,
 )
 from ddcase.rules import criteria
-from ddcase.rules.mutual import Interval, mutual_intervals, overlaps
+from ddcase.rules.mutual import Interval, clipped_intervals, intersect, mutual_intervals, overlaps
+
+_HELD_ORDER = (Criterion.NAMED_WORKERS, Criterion.CONSENT, Criterion.JOINT_CONTACT, Criterion.LIAISON)
 
 
-@dataclass(frozen=True, slots=True)
-class ClientMonth:
-    """One client judged in one month."""
+class ClientMonth(NamedTuple):
+    """One client judged in one month. A named tuple, not a dataclass: a trust's month makes
+    thousands of them, and a tuple is made several times faster than a frozen dataclass."""
 
     client_ref: str
     initials: str
@@ -137,6 +144,18 @@ class MonthRule:
     last_day: date
     window_first: date
     enabled: tuple[Criterion, ...]
+    # The criteria as a ClientMonth holds them, for each outcome of (named_workers, consent,
+    # joint_contact, liaison): made once per month and shared by every client with that outcome.
+    held_for: dict[tuple[bool, bool, bool, bool], tuple[tuple[Criterion, bool], ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        table = {}
+        for outcome in product((False, True), repeat=4):
+            holds = dict(zip(_HELD_ORDER, outcome, strict=True))
+            table[outcome] = tuple((c, holds[c]) for c in self.enabled)
+        object.__setattr__(self, "held_for", table)
 
     @property
     def looked_back_to(self) -> date:
@@ -161,7 +180,7 @@ def judged(
     client_ref: str,
     initials: str,
     consent_to_share_on: date | None,
-    episodes: Sequence[Episode],
+    episodes: Sequence[Episode] | Sequence[EpisodeFact],
     rule: MonthRule,
     intervals: Sequence[Interval],
     *,
@@ -216,21 +235,14 @@ def judged(
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
     held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
-        held = tuple(
-            [
-                (
-                    c,
-                    coordinator is not None and key_worker is not None
-                    if c is Criterion.NAMED_WORKERS
-                    else consent_to_share_on is not None and consent_to_share_on <= rule.last_day
-                    if c is Criterion.CONSENT
-                    else joint_count >= definition.joint_contacts_min
-                    if c is Criterion.JOINT_CONTACT
-                    else liaison_count >= definition.liaison_contacts_min,
-                )
-                for c in rule.enabled
-            ]
-        )
+        held = rule.held_for[
+            (
+                coordinator is not None and key_worker is not None,
+                consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
+                joint_count >= definition.joint_contacts_min,
+                liaison_count >= definition.liaison_contacts_min,
+            )
+        ]
     return ClientMonth(
         client_ref,
         initials,
@@ -265,6 +277,11 @@ class MonthFigures:
     definition: Definition
     clients: tuple[ClientMonth, ...]
     excluded: tuple[ClientMonth, ...]
+    # Counted once: screens and reports read the figure many times.
+    _jointly_worked: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_jointly_worked", sum(1 for c in self.clients if c.jointly_worked))
 
     @property
     def definition_version(self) -> int:
@@ -276,7 +293,7 @@ class MonthFigures:
 
     @property
     def jointly_worked(self) -> int:
-        return sum(1 for c in self.clients if c.jointly_worked)
+        return self._jointly_worked
 
     @property
     def percentage(self) -> float | None:
@@ -381,3 +398,59 @@ def month_figures(
     mutual.sort(key=lambda c: c.client_ref)
     excluded.sort(key=lambda c: c.client_ref)
     return MonthFigures(month, team, definition, tuple(mutual), tuple(excluded))
+
+
+def month_figures_of(
+    clients: Iterable[ClientMonthFacts], month: Month, definition: Definition, team: str | None = None
+) -> MonthFigures:
+    """`month_figures` from each client's facts with the contacts already counted for M (as
+    `storage.repository.month_facts` reads them): each client judged as `evaluate` judges the
+    history the facts were read from. tests/rules/test_figures_of_counts.py and
+    tests/services/test_figures_fast_path.py check the two agree."""
+    rule = MonthRule.of(month, definition)
+    first, last = rule.first_day, rule.last_day
+    mental_health, substance_misuse = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
+    mutual: list[ClientMonth] = []
+    excluded: list[ClientMonth] = []
+    for client_ref, initials, consent, episodes, counts in clients:
+        if len(episodes) == 2 and episodes[0].service is not episodes[1].service:
+            # Most clients: one episode a side, whose overlap within M is the mutual days.
+            a, b = episodes
+            start = max(a.start_date, b.start_date, first)
+            end = last
+            if a.end_date is not None and a.end_date < end:
+                end = a.end_date
+            if b.end_date is not None and b.end_date < end:
+                end = b.end_date
+            if start > end:
+                continue
+            intervals = [(start, end)]
+        else:
+            mh = [e for e in episodes if e.service is mental_health]
+            sm = [e for e in episodes if e.service is substance_misuse]
+            if not mh or not sm:
+                continue
+            intervals = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
+            if not intervals:
+                continue
+        joint_count, liaison_count, last_joint = counts
+        result = judged(
+            client_ref,
+            initials,
+            consent,
+            episodes,
+            rule,
+            intervals,
+            joint_count=joint_count,
+            liaison_count=liaison_count,
+            last_joint=last_joint,
+        )
+        if team is not None and team not in result.teams:
+            continue
+        (mutual if result.excluded is None else excluded).append(result)
+    mutual.sort(key=_by_reference)
+    excluded.sort(key=_by_reference)
+    return MonthFigures(month, team, definition, tuple(mutual), tuple(excluded))
+
+
+_by_reference = attrgetter("client_ref")

@@ -28,8 +28,10 @@ from ddcase.rules.figures import (
     GroupFigures,
     MonthCounts,
     MonthFigures,
+    MonthRule,
     evaluate,
     month_figures,
+    month_figures_of,
 )
 from ddcase.rules.timeline import months_judged
 
@@ -123,9 +125,30 @@ class FiguresService:
         """The figures for every month from first to last, with every client, loading the data
         once."""
         _check_range(first, last)
+        if first == last:
+            return [self._month(first, team)]
         months = list(month_range(first, last))
         _, figures = self._judge(first, last, team, full=months)
         return [figures[m] for m in months]
+
+    def _month(self, month: Month, team: str | None) -> MonthFigures:
+        """One month's figures, its contacts counted by the database (`repository.month_facts`)."""
+        with cyclic_gc_paused():
+            with self._db.read() as session:
+                definition = definition_in_force(repository.definitions(session) or [Definition()], month)
+                rule = MonthRule.of(month, definition)
+                clients = repository.month_facts(
+                    session,
+                    rule.first_day,
+                    rule.last_day,
+                    window_from=rule.window_first,
+                    joint_from=rule.looked_back_to,
+                    written_contacts_count=definition.written_contacts_count,
+                    team=team,
+                )
+            figures = month_figures_of(clients, month, definition, team)
+            del clients  # freed while the collector is paused (see `_judge`)
+        return figures
 
     def counts(self, first: Month, last: Month, team: str | None = None) -> list[MonthCounts]:
         """The figures for every month from first to last as counts only (no clients)."""
@@ -188,6 +211,9 @@ class FiguresService:
                     team=team,
                 )
             counts, figures = months_judged(clients, months, in_force, team, full=full)
+            # Freed while the collector is paused: otherwise its first pass afterwards walks
+            # every fact still alive.
+            del clients
         return counts, {f.month: f for f in figures if f is not None}
 
     def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:

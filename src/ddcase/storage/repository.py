@@ -10,23 +10,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Executable, Table, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Executable, Table, and_, case, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from ddcase.domain import (
+    JOINT_KINDS,
     LIAISON_KINDS,
     Annotation,
     Client,
     ClientFacts,
     ClientHistory,
+    ClientMonthFacts,
     Contact,
+    ContactCounts,
     ContactFact,
     ContactKind,
     ContactMode,
     Definition,
     Episode,
+    EpisodeFact,
     MeasureSettings,
     Month,
     Outcome,
@@ -148,7 +152,24 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
     """Every client by reference, or only those with the references given (read a few hundred
     at a time, within every database's limit on bound values)."""
     if refs is None:
-        return [client_value(r) for r in session.scalars(select(ClientRow).order_by(ClientRow.client_ref))]
+        # The whole caseload (20,000 clients in a trust): plain driver rows, each distinct date
+        # parsed once, rather than an ORM entity and SQLAlchemy's date parsing per row.
+        days = _Days()
+        rows = _driver_rows(session.connection(), select(*_CLIENT_COLUMNS).order_by(ClientRow.client_ref))
+        return [
+            Client(
+                ref,
+                initials,
+                nhs,
+                days[born],
+                ethnicity,
+                _ROUTES[route] if route else None,
+                days[consent],
+                id_,
+                version,
+            )  # fmt: skip
+            for ref, initials, nhs, born, ethnicity, route, consent, id_, version in rows
+        ]
     wanted = sorted(set(refs))
     found: list[Client] = []
     connection = session.connection()  # plain rows: a trust's month has thousands of clients
@@ -455,9 +476,6 @@ def histories(
     ]
 
 
-_KINDS = {k.value: k for k in ContactKind}
-_MODES = {m.value: m for m in ContactMode}
-_SERVICES = {s.value: s for s in Service}
 _WRITTEN_MODES = [m.value for m in ContactMode if m.is_written]
 
 
@@ -495,9 +513,11 @@ def figure_facts(
     """What the monthly figures need of every client with a mental_health and a substance_misuse
     episode both overlapping first..last: `histories`, lighter. Only the columns the rules read,
     as tuples rather than ORM rows (names looked up in small dictionaries rather than joined per
-    row), and only the contacts that can count (SPEC §1: attended, of a kind some criterion
-    counts, and not written unless `written_contacts_count`) from `contacts_from` to `last`.
-    Episodes come in the order they were recorded.
+    row), and only the contacts that can count in some month of first..last (SPEC §1: attended,
+    of a kind some criterion counts, and not written unless `written_contacts_count`): joint
+    appointments and care plan reviews from `contacts_from` (the joint-contact window of the first
+    month) to `last`, and liaison from `first` (a liaison counts only in its own month). Episodes
+    come in the order they were recorded.
 
     With `team`, only the clients with an episode of that team overlapping first..last (SPEC §1:
     the only ones who can count for it), chosen in SQL; their every episode and counting contact
@@ -506,76 +526,20 @@ def figure_facts(
 
     Four queries whatever the number of clients.
     """
-    connection = session.connection()
-    organisation = {
-        id_: name for id_, name in connection.execute(select(OrganisationRow.id, OrganisationRow.name))
-    }
-    worker = {id_: name for id_, name in connection.execute(select(WorkerRow.id, WorkerRow.name))}
-    worker[None] = None  # type: ignore[index]
-    days = _Days()
-    overlapping = (
-        EpisodeRow.start_date <= last,
-        or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
-    )
-    of_team: list[ColumnElement[bool]] = []
-    if team is not None:
-        in_team = select(EpisodeRow.client_id).where(*overlapping, EpisodeRow.team == team)
-        of_team = [EpisodeRow.client_id.in_(in_team)]
-    episodes: dict[int, list[Episode]] = {}
-    sides: dict[int, set[str]] = defaultdict(set)
-    clients: dict[int, tuple[str, str, date | None]] = {}
-    rows = _driver_rows(
-        connection,
-        select(
-            EpisodeRow.client_id,
-            ClientRow.client_ref,
-            ClientRow.initials,
-            ClientRow.consent_to_share_on,
-            EpisodeRow.id,
-            EpisodeRow.version,
-            EpisodeRow.service,
-            EpisodeRow.organisation_id,
-            EpisodeRow.team,
-            EpisodeRow.worker_id,
-            EpisodeRow.start_date,
-            EpisodeRow.end_date,
-        )
-        .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
-        .where(*overlapping, *of_team)
-        .order_by(EpisodeRow.client_id, EpisodeRow.id),
-    )
-    for client_id, ref, initials, consent, id_, version, service, organisation_id, episode_team, \
-            worker_id, start, end in rows:  # fmt: skip
-        episode = Episode(ref, _SERVICES[service], organisation[organisation_id], days[start], days[end],
-                          episode_team, worker[worker_id], id_, version)  # fmt: skip
-        if client_id not in clients:
-            clients[client_id] = (ref, initials, days[consent])
-            episodes[client_id] = [episode]
-        else:
-            episodes[client_id].append(episode)
-        sides[client_id].add(service)
-    both = {client_id for client_id, seen in sides.items() if len(seen) == 2}
-    if not both:
+    read = _EpisodeFacts(session, first, last, team)
+    if not read.both:
         return []
-    counting = [
-        ContactRow.date >= contacts_from,
-        ContactRow.date <= last,
-        ContactRow.outcome == Outcome.ATTENDED.value,
-        ContactRow.kind.in_([k.value for k in LIAISON_KINDS]),
-    ]
-    if not written_contacts_count:
-        counting.append(ContactRow.mode.not_in(_WRITTEN_MODES))
-    if team is not None:
-        in_team = select(EpisodeRow.client_id).where(*overlapping, EpisodeRow.team == team)
-        counting.append(ContactRow.client_id.in_(in_team))
-    contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in both}
+    contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in read.both}
     # The same day, kind and mode recur across a trust's clients: one ContactFact for each.
     facts_of: dict[tuple[Any, str, str], ContactFact] = {}
     fact_of = facts_of.get
+    days = read.days
     attended = Outcome.ATTENDED
     for client_id, day, kind, mode in _driver_rows(
-        connection,
-        select(ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode).where(*counting),
+        read.connection,
+        select(ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode).where(
+            *read.counting(contacts_from, written_contacts_count)
+        ),
     ):
         found = contacts.get(client_id)
         if found is not None:  # a client open to both services
@@ -584,13 +548,153 @@ def figure_facts(
             if fact is None:
                 fact = facts_of[key] = ContactFact(days[day], _KINDS[kind], _MODES[mode], attended)  # type: ignore[arg-type]
             found.append(fact)
+    episodes = read.episodes
     facts = []
-    for client_id in both:
-        ref, initials, consent = clients[client_id]
+    for client_id in read.both:
+        ref, initials, consent = read.clients[client_id]
         facts.append(
             ClientFacts(ref, initials, consent, tuple(episodes[client_id]), tuple(contacts[client_id]))
         )
     return facts
+
+
+def month_facts(
+    session: Session,
+    first: date,
+    last: date,
+    *,
+    window_from: date,
+    joint_from: date,
+    written_contacts_count: bool,
+    team: str | None = None,
+) -> list[ClientMonthFacts]:
+    """`figure_facts` for one month (first..last), with each client's counting contacts counted
+    by the database rather than listed (`ContactCounts`): the joint appointments and care plan
+    reviews from `window_from` (the joint-contact window's first day), the liaison of every kind
+    in the month, and the last joint appointment or care plan review from `joint_from` (the
+    earlier of the window's and the month's first day). A month's figure needs only these, and a
+    trust's month has tens of thousands of counting contacts: counted in SQL, one row comes back
+    per client instead of one per contact.
+
+    Clients with no counting contact come with zero counts."""
+    read = _EpisodeFacts(session, first, last, team)
+    if not read.both:
+        return []
+    joint = ContactRow.kind.in_(_JOINT_KIND_VALUES)
+    days = read.days
+    counted: dict[int, ContactCounts] = {}
+    for client_id, in_window, in_month, last_joint in _driver_rows(
+        read.connection,
+        select(
+            ContactRow.client_id,
+            func.sum(case((and_(joint, ContactRow.date >= window_from), 1), else_=0)),
+            func.sum(case((ContactRow.date >= first, 1), else_=0)),
+            func.max(case((joint, ContactRow.date))),
+        )
+        .where(*read.counting(joint_from, written_contacts_count))
+        .group_by(ContactRow.client_id),
+    ):
+        counted[client_id] = ContactCounts(in_window, in_month, days[last_joint])
+    none = ContactCounts(0, 0, None)
+    episodes = read.episodes
+    facts = []
+    for client_id in read.both:
+        ref, initials, consent = read.clients[client_id]
+        facts.append(
+            ClientMonthFacts(ref, initials, consent, tuple(episodes[client_id]), counted.get(client_id, none))
+        )
+    return facts
+
+
+_JOINT_KIND_VALUES = sorted(k.value for k in JOINT_KINDS)
+_LIAISON_ONLY_KIND_VALUES = sorted(k.value for k in LIAISON_KINDS - JOINT_KINDS)
+
+
+class _EpisodeFacts:
+    """The figures' first read: every episode overlapping first..last (of the clients with an
+    episode of `team` overlapping it, when given) as `EpisodeFact`s in the order they were
+    recorded, each client's reference, initials and consent date, and the clients open to both
+    services; then the conditions that choose their counting contacts.
+
+    The episodes come through the index that holds all their columns (`ix_episode_overlap`), as
+    two runs of it (the open episodes, and those ended on or after `first`), and are put in order
+    here: asked to order them, SQLite would walk the client index and read every episode of the
+    log instead."""
+
+    def __init__(self, session: Session, first: date, last: date, team: str | None) -> None:
+        self.connection = connection = session.connection()
+        self.first, self.last = first, last
+        organisation = {
+            id_: name for id_, name in connection.execute(select(OrganisationRow.id, OrganisationRow.name))
+        }
+        worker = {id_: name for id_, name in connection.execute(select(WorkerRow.id, WorkerRow.name))}
+        worker[None] = None  # type: ignore[index]
+        self.days = days = _Days()
+        self.in_team = None
+        of_team: list[ColumnElement[bool]] = []
+        if team is not None:
+            self.in_team = select(EpisodeRow.client_id).where(
+                EpisodeRow.start_date <= last,
+                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+                EpisodeRow.team == team,
+            )
+            of_team = [EpisodeRow.client_id.in_(self.in_team)]
+        columns = select(
+            EpisodeRow.client_id,
+            EpisodeRow.id,
+            ClientRow.client_ref,
+            ClientRow.initials,
+            ClientRow.consent_to_share_on,
+            EpisodeRow.service,
+            EpisodeRow.organisation_id,
+            EpisodeRow.team,
+            EpisodeRow.worker_id,
+            EpisodeRow.start_date,
+            EpisodeRow.end_date,
+        ).join(ClientRow, EpisodeRow.client_id == ClientRow.id)
+        rows = _driver_rows(
+            connection,
+            union_all(
+                columns.where(EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last, *of_team),
+                columns.where(EpisodeRow.end_date >= first, EpisodeRow.start_date <= last, *of_team),
+            ),
+        )
+        rows.sort()  # by client, then id (unique): the order the episodes were recorded
+        self.clients: dict[int, tuple[str, str, date | None]] = {}
+        self.episodes: dict[int, list[EpisodeFact]] = {}
+        clients, episodes = self.clients, self.episodes
+        mental_health: set[int] = set()
+        substance_misuse: set[int] = set()
+        is_mental_health = Service.MENTAL_HEALTH.value
+        for client_id, _id, ref, initials, consent, service, organisation_id, episode_team, worker_id, \
+                start, end in rows:  # fmt: skip
+            episode = EpisodeFact(_SERVICES[service], organisation[organisation_id], days[start], days[end],
+                                  episode_team, worker[worker_id])  # fmt: skip
+            if client_id not in clients:
+                clients[client_id] = (ref, initials, days[consent])
+                episodes[client_id] = [episode]
+            else:
+                episodes[client_id].append(episode)
+            (mental_health if service == is_mental_health else substance_misuse).add(client_id)
+        self.both = mental_health & substance_misuse
+
+    def counting(self, contacts_from: date, written_contacts_count: bool) -> list[ColumnElement[bool]]:
+        """The contacts that can count in some month of first..last (SPEC §1): attended, not
+        written unless `written_contacts_count`; joint appointments and care plan reviews from
+        `contacts_from`, liaison from `first` (it counts only in its own month)."""
+        conditions = [
+            ContactRow.date >= contacts_from,
+            ContactRow.date <= self.last,
+            ContactRow.outcome == Outcome.ATTENDED.value,
+            or_(
+                ContactRow.kind.in_(_JOINT_KIND_VALUES),
+                and_(ContactRow.kind.in_(_LIAISON_ONLY_KIND_VALUES), ContactRow.date >= self.first),
+            ),
+            *(() if written_contacts_count else (ContactRow.mode.not_in(_WRITTEN_MODES),)),
+        ]
+        if self.in_team is not None:
+            conditions.append(ContactRow.client_id.in_(self.in_team))
+        return conditions
 
 
 def client_history(session: Session, client_id: int) -> ClientHistory:
