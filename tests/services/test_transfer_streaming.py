@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from ddcase.domain import ContactKind, ContactMode, ImportRejected, Service
+from ddcase.domain import ConflictError, ContactKind, ContactMode, ImportRejected, Service
 from ddcase.services.casework import CaseworkService
 from ddcase.services.transfer import (
     CONTACTS,
@@ -99,6 +99,67 @@ def test_a_duplicate_within_the_file_is_one_contact_whatever_the_chunks(tmp_path
 
     assert summary.contacts == FileCounts(created=6)
     assert contact_count(context) == 6
+
+
+STORED = (
+    "SELECT client.client_ref, contact.date, contact.kind, contact.mode, contact.outcome, contact.note, "
+    "contact.fingerprint FROM contact JOIN client ON client.id = contact.client_id ORDER BY contact.id"
+)
+
+
+def stored_contacts(context) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    with context.db.read() as session:
+        return [tuple(row) for row in session.execute(text(STORED))]
+
+
+def test_repeats_in_a_first_import_keep_the_first_of_each_and_the_unique_index(tmp_path, context, chunk):
+    """Into an empty contact table (SQLite) the fingerprint's unique index is dropped for the load
+    and the repeats are removed after it: the log must hold each distinct contact once, in the
+    order of its first line, and the unique index must be back and working."""
+    before = schema(context)
+    order = [0, 1, 0, 2, 2, 3, 1, 4, 5, 5, 0]
+    summary = TransferService(context, chunk_size=chunk).import_folder(
+        folder_with_contacts(tmp_path / "in", [CONTACT_ROWS[n] for n in order])
+    )
+
+    assert summary.contacts == FileCounts(created=6)
+    assert summary.as_record()["contacts"] == {"created": 6, "updated": 0, "unchanged": 0}
+    stored = stored_contacts(context)
+    expected = [CONTACT_ROWS[n].split(",") for n in (0, 1, 2, 3, 4, 5)]  # each first seen in this order
+    assert [(ref, str(day), kind, mode) for ref, day, kind, mode, *_ in stored] == [
+        (cells[0], cells[1], cells[2], cells[3]) for cells in expected
+    ]
+    assert [note for *_, note, _fingerprint in stored] == [cells[9] or None for cells in expected]
+    assert schema(context) == before
+    with pytest.raises(ConflictError), context.db.write() as session:
+        session.execute(
+            text(
+                "INSERT INTO contact (client_id, date, kind, mode, outcome, fingerprint, version) "
+                "SELECT client_id, date, kind, mode, outcome, fingerprint, version FROM contact "
+                "WHERE id = (SELECT min(id) FROM contact)"
+            )
+        )
+
+
+def test_a_first_import_with_repeats_stores_what_an_import_into_a_log_with_contacts_does(tmp_path, chunk):
+    """The load into an empty table (plain inserts, repeats removed afterwards) against the
+    row-by-row way of a table that already holds contacts (ON CONFLICT DO NOTHING): the same
+    contacts, in the same order, with the same counts."""
+    from tests.services.test_transfer import make_context
+
+    rng = random.Random(11)
+    rows = [rng.choice(CONTACT_ROWS[:5]) for _ in range(40)]
+    folder = folder_with_contacts(tmp_path / "in", rows)
+
+    empty = make_context(tmp_path / "empty.sqlite3")
+    loaded = TransferService(empty, chunk_size=chunk).import_folder(folder)
+
+    holding = make_context(tmp_path / "holding.sqlite3")
+    TransferService(holding).import_folder(folder_with_contacts(tmp_path / "one", [CONTACT_ROWS[5]]))
+    kept = TransferService(holding, chunk_size=chunk).import_folder(folder)
+
+    assert loaded.contacts == kept.contacts == FileCounts(created=len(set(rows)))
+    assert stored_contacts(empty) == stored_contacts(holding)[1:]
 
 
 def test_a_contact_already_in_the_log_is_unchanged_and_counted_once(tmp_path, context, chunk):

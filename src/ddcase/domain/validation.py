@@ -6,6 +6,7 @@ Pure: today's date is an argument.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -104,8 +105,16 @@ def text_problem(field: str, value: str | None, *, required: bool = False) -> st
     return None
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _text_problem(field: str, value: str | None, required: bool) -> str | None:
+    """`text_problem`, remembered for the last few thousand values: an import checks the same
+    teams, organisations, workers and references again and again (120,000 episodes name a few
+    hundred of them). Pure, so remembering changes nothing but the time."""
+    return text_problem(field, value, required=required)
+
+
 def _check_text(problems: list[FieldProblem], field: str, value: str | None, required: bool = False) -> None:
-    message = text_problem(field, value, required=required)
+    message = _text_problem(field, value, required)
     if message:
         problems.append(FieldProblem(field, message))
 

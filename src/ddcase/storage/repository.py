@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Executable, Table, and_, case, func, or_, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -977,6 +978,10 @@ CONTACT_INSERT_COLUMNS = (
 _ID_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 
 
+#: The contact fingerprint's unique index (revision 0006: an index, so that a load can build it).
+FINGERPRINT_INDEX = "uq_contact_fingerprint"
+
+
 class ContactWriter:
     """Writes new contacts a batch at a time, inside the caller's write transaction, straight
     through the driver's `executemany` (SQLAlchemy's Core insert costs several microseconds a row
@@ -988,21 +993,27 @@ class ContactWriter:
     contacts that were already stored before this writer started (told apart from repeats within
     the import by their id: rows stored before have an id up to the largest id seen at the start).
 
+    A load (`load=True`) into an empty contact table on SQLite drops the table's indexes, the
+    fingerprint's unique index included, and `finish` builds them again from the loaded rows:
+    building an index once is several times cheaper than keeping it up to date row by row, above
+    all the unique index of a random 64-character key. Meanwhile rows go in with a plain INSERT,
+    so a repeat within the import is stored twice until `finish` removes every copy but the first
+    (the lowest id, the row ON CONFLICT would have kept) and takes the copies off `created`. DDL is
+    transactional on SQLite: a rolled-back load gets its indexes back with everything else.
+
     Values go to the driver as the column's type would send them: the caller passes each distinct
     value of a column through `value` once and reuses the result.
     """
 
-    def __init__(self, session: Session, *, stamp: dict[str, object]) -> None:
+    def __init__(self, session: Session, *, stamp: dict[str, object], load: bool = False) -> None:
+        self._session = session
         self._connection = session.connection()
         dialect = self._connection.dialect
         table = ContactRow.__table__
         self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
-        self._sql = (
-            f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
-            "ON CONFLICT (fingerprint) DO NOTHING"
-        )
+        insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         self.tail = (
             self.value("version", 1),
             self.value("updated_at", stamp["updated_at"]),
@@ -1020,6 +1031,10 @@ class ContactWriter:
         self._matched = bytearray(self._max_id_before // 8 + 1)
         self.created = 0
         self.unchanged = 0
+        self._dropped = drop_indexes(session, "contact") if load and self.table_was_empty else {}
+        # Without the unique index, ON CONFLICT has nothing to go by: repeats are removed by `finish`.
+        self._unique_after = self._dropped.get(FINGERPRINT_INDEX)
+        self._sql = insert if self._unique_after else f"{insert} ON CONFLICT (fingerprint) DO NOTHING"
 
     @property
     def table_was_empty(self) -> bool:
@@ -1041,6 +1056,26 @@ class ContactWriter:
         self.created += inserted
         if inserted < len(rows) and self._max_id_before:
             self._count_stored(rows)
+
+    def finish(self) -> None:
+        """After the last `write`: build the indexes a load dropped, the fingerprint's first (its
+        repeats removed), then the others from what is left."""
+        if self._unique_after:
+            try:
+                self._connection.exec_driver_sql(self._unique_after)
+            except IntegrityError:
+                # Repeats within the import (SQLite undoes just the failed statement): keep the
+                # first of each, as ON CONFLICT DO NOTHING would have, and build the index again.
+                removed = self._connection.exec_driver_sql(
+                    "DELETE FROM contact WHERE id NOT IN (SELECT min(id) FROM contact GROUP BY fingerprint)"
+                ).rowcount
+                self.created -= removed
+                self._connection.exec_driver_sql(self._unique_after)
+        create_indexes(
+            self._session, [sql for name, sql in self._dropped.items() if name != FINGERPRINT_INDEX]
+        )
+        self._dropped = {}
+        self._unique_after = None
 
     def _processed(self, row: tuple[object, ...]) -> tuple[object, ...]:
         cells = list(row)
@@ -1064,17 +1099,17 @@ class ContactWriter:
                     self.unchanged += 1
 
 
-def drop_indexes(session: Session, table: str) -> list[str]:
-    """On SQLite, drop the table's secondary indexes (not those of its UNIQUE constraints, such
-    as the contact fingerprint's, which inserts rely on) and return the statements that make
-    them again, exactly as they were: after a bulk load, building an index from sorted rows is
-    several times faster than keeping it up to date row by row. DDL is transactional on SQLite,
-    so a rolled-back import gets its indexes back. Elsewhere nothing is dropped and the list is
+def drop_indexes(session: Session, table: str) -> dict[str, str]:
+    """On SQLite, drop the table's indexes (not those SQLite makes itself for a UNIQUE
+    constraint or a primary key) and return, by name, the statements that make them again,
+    exactly as they were: after a bulk load, building an index from sorted rows is several times
+    faster than keeping it up to date row by row. DDL is transactional on SQLite, so a
+    rolled-back import gets its indexes back. Elsewhere nothing is dropped and the result is
     empty: on PostgreSQL, DROP INDEX would lock the table against every reader of the team
     database until the import commits."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        return []
+        return {}
     indexes = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL ORDER BY name",
@@ -1082,10 +1117,10 @@ def drop_indexes(session: Session, table: str) -> list[str]:
     ).all()
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in indexes]
+    return {name: sql for name, sql in indexes}
 
 
-def create_indexes(session: Session, statements: list[str]) -> None:
+def create_indexes(session: Session, statements: Iterable[str]) -> None:
     """Make again the indexes `drop_indexes` dropped."""
     connection = session.connection()
     for sql in statements:

@@ -120,11 +120,14 @@ class ContactRow(SQLModel, table=True):
         Index("ix_contact_client_date", "client_id", "date"),
         # Covers the figures' query (storage/repository.histories): no table reads needed.
         Index("ix_contact_figures", "date", "client_id", "outcome", "kind", "mode"),
+        # SPEC §3: two equal contact rows are one contact. A unique index rather than a UNIQUE
+        # constraint (revision 0006), so that a first import can build it after the load.
+        Index("uq_contact_fingerprint", "fingerprint", unique=True),
     )
     __mapper_args__ = {"version_id_col": _contact_version}
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
-    date: dt.date = Field(index=True)
+    date: dt.date  # ix_contact_figures starts with it (revision 0006)
     kind: str = Field(max_length=20)
     mode: str = Field(max_length=20)
     outcome: str = Field(default="attended", max_length=20)
@@ -134,7 +137,7 @@ class ContactRow(SQLModel, table=True):
     duration_minutes: int | None = None
     note: str | None = Field(default=None, max_length=500)
     # SHA-256 of every column (SPEC §3: two equal contact rows are one contact).
-    fingerprint: str = Field(max_length=64, unique=True)
+    fingerprint: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_contact_version)
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)
