@@ -110,6 +110,61 @@ def test_a_background_opening_check_that_finds_damage_stops_the_app(tmp_path, se
     assert not stamp_matches(db)  # the next start checks in full, and offers the backup
 
 
+def _record_progress(monkeypatch) -> list[str]:
+    """The texts of the progress boxes the opening shows (shown at once, not after a moment)."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from ddcase.ui import app as app_module
+
+    shown: list[str] = []
+
+    class Recording(QProgressDialog):
+        def show(self) -> None:
+            shown.append(self.labelText())
+            super().show()
+
+    monkeypatch.setattr(app_module, "QProgressDialog", Recording)
+    monkeypatch.setattr(app_module, "PROGRESS_AFTER_MS", 0)
+    return shown
+
+
+def test_a_database_made_by_an_earlier_version_is_updated_with_progress_shown(
+    tmp_path, settings, qtbot, monkeypatch, message_boxes
+):
+    """Revision 0006 rebuilds a trust's contact table (about 9 s for a million contacts), after
+    a backup: the opening says so instead of showing nothing."""
+    import shutil
+    from pathlib import Path
+
+    from ddcase.services.session_lock import needs_update
+    from ddcase.storage.opening import stamp_matches, write_stamp
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "db-0001.sqlite3", db)
+    assert write_stamp(db) and stamp_matches(db)  # closed cleanly by that version: no full check
+    assert needs_update(db)
+    shown = _record_progress(monkeypatch)
+    session = open_session(str(db), open_services)
+    assert session is not None
+    assert [text.split("\n")[0] for text in shown] == ["Updating the database..."]
+    assert not needs_update(db) and not message_boxes.of("critical")
+    session.close()
+
+
+def test_a_current_database_closed_cleanly_opens_without_a_progress_box(
+    tmp_path, settings, qtbot, monkeypatch, message_boxes
+):
+    from ddcase.services.session_lock import needs_update
+    from ddcase.storage.opening import stamp_matches
+
+    db = make_db(tmp_path / "team.sqlite3", ["RT300001"])
+    assert stamp_matches(db) and not needs_update(db)
+    shown = _record_progress(monkeypatch)
+    session = open_session(str(db), open_services)
+    assert session is not None and shown == []
+    session.close()
+
+
 def test_the_app_takes_the_days_backup_after_its_window_shows(tmp_path, qapp, settings, monkeypatch):
     import shutil
     import sys

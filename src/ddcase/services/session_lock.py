@@ -12,16 +12,19 @@ from pathlib import Path
 
 from ddcase.domain import DomainError
 from ddcase.paths import resolve_db
+from ddcase.storage.cipher import is_plain
 from ddcase.storage.database import StorageError, database_url, sqlite_path
 from ddcase.storage.files import (
     CannotUnlockError,
     DamagedDatabaseError,
     DatabaseInUseError,
+    connect_read_only,
+    database_errors,
     instance_lock,
     lock_holder,
 )
 from ddcase.storage.opening import stamp_matches
-from ddcase.storage.schema import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
+from ddcase.storage.schema import HEAD_REVISION, NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
 __all__ = [
     "AlreadyOpenError",
@@ -35,6 +38,7 @@ __all__ = [
     "StorageError",
     "database_file",
     "needs_full_check",
+    "needs_update",
 ]
 
 
@@ -54,6 +58,36 @@ def needs_full_check(path: Path | None) -> bool:
     if path is None or not path.is_file() or path.stat().st_size == 0:
         return False
     return not stamp_matches(path)
+
+
+def needs_update(path: Path | None) -> bool:
+    """Whether this ddcase file is stamped with an older revision than this version's, so that
+    opening it first makes a backup and then updates it (a trust-sized log takes a minute the
+    first time): the app then says so. Read-only; the keystore is asked only for an encrypted
+    file. False when it cannot tell (no file, not ddcase's, encrypted with no key at hand), and
+    opening then says whatever is wrong."""
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return False
+    key = None
+    if not is_plain(path):
+        from ddcase.services.encryption import known_key  # the keystore only for encrypted files
+
+        try:
+            key = known_key(path)
+        except DomainError:
+            return False
+        if key is None:
+            return False
+    try:
+        connection = connect_read_only(path, key)
+        try:
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            connection.close()
+    except database_errors():
+        return False
+    # Revisions are numbered 0001, 0002, ...: an earlier one sorts first.
+    return len(rows) == 1 and str(rows[0][0]) < HEAD_REVISION
 
 
 def database_file(db_argument: str | None) -> Path | None:

@@ -31,6 +31,7 @@ from ddcase.services.session_lock import (
     SessionLock,
     database_file,
     needs_full_check,
+    needs_update,
 )
 from ddcase.ui.session import DatabaseSession, Opener
 from ddcase.ui.text import date_time_text
@@ -129,7 +130,12 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
                 lock = None
         newest = None
         try:
-            services = open_with_progress(open_services, db_argument, full_check=needs_full_check(path))
+            services = open_with_progress(
+                open_services,
+                db_argument,
+                full_check=needs_full_check(path),
+                updating=needs_update(path),
+            )
             return DatabaseSession(db_argument, open_services, services, lock)
         except CannotUnlockError as error:
             # Encrypted, and no key here that opens it: the recovery file the manager keeps.
@@ -169,12 +175,16 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
             return None
 
 
-def open_with_progress(open_services: Opener, db_argument: str | None, *, full_check: bool) -> Services:
+def open_with_progress(
+    open_services: Opener, db_argument: str | None, *, full_check: bool, updating: bool = False
+) -> Services:
     """Open the database. When the file changed since ddcase last closed it (`full_check`), every
-    page is read before it is used (some seconds for a trust's log): the opening then runs in a
-    worker thread, and if it takes more than a moment a progress box says "Checking the
-    database...". The opener's error, if any, is raised here in the GUI thread."""
-    if not full_check:  # quick: no thread, and no events handled before the window exists
+    page is read before it is used (some seconds for a trust's log); when it was made by an older
+    version (`updating`), a backup is made and the database updated (a trust's log takes a
+    minute, once). The opening then runs in a worker thread, and if it takes more than a moment a
+    progress box says "Checking the database..." or "Updating the database...". The opener's
+    error, if any, is raised here in the GUI thread."""
+    if not full_check and not updating:  # quick: no thread, no events handled before the window
         return open_services(db_argument)
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -190,10 +200,16 @@ def open_with_progress(open_services: Opener, db_argument: str | None, *, full_c
     worker = threading.Thread(target=work, name="ddcase-open", daemon=True)
     worker.start()
     if not done.wait(PROGRESS_AFTER_MS / 1000):
-        text = _tr(
-            "Checking the database...\n\nIt changed since ddcase last closed it, so every page is read "
-            "once before it is used. A large log takes a few seconds."
-        )
+        if updating:
+            text = _tr(
+                "Updating the database...\n\nIt was made by an earlier version of ddcase. A backup is "
+                "made first, then it is updated for this version, once. A large log takes a minute."
+            )
+        else:
+            text = _tr(
+                "Checking the database...\n\nIt changed since ddcase last closed it, so every page is "
+                "read once before it is used. A large log takes a few seconds."
+            )
         progress = QProgressDialog(text, "", 0, 0)
         progress.setWindowTitle(_tr("ddcase"))
         progress.setCancelButton(None)  # a check cannot be skipped
