@@ -32,25 +32,21 @@ ROWS = (
 
 def upgrade_to(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
     """What `migrations.migrate` does, up to `revision` only (foreign keys off on SQLite)."""
-    config = alembic_config()
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
-        with connection.begin():
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-        if engine.dialect.name == "sqlite":
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+    _alembic(engine, command.upgrade, revision)
 
 
 def downgrade_to(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
+    _alembic(engine, command.downgrade, revision)
+
+
+def _alembic(engine, step, revision: str) -> None:  # type: ignore[no-untyped-def]
     config = alembic_config()
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         with connection.begin():
             config.attributes["connection"] = connection
-            command.downgrade(config, revision)
+            step(config, revision)
         if engine.dialect.name == "sqlite":
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
