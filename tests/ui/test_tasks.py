@@ -301,3 +301,36 @@ def test_the_keyboard_reaches_the_search_and_the_months(small_team, window, qtbo
     qtbot.keyClick(window.caseload_page.search_edit, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.dashboard_page
     assert "October 2026" in window.dashboard_page.scope_label.text()
+
+
+def test_a_page_read_on_the_windows_thread_shows_the_wait_cursor_and_gives_it_back(
+    small_team, window, monkeypatch, message_boxes
+):
+    """A trust's all-teams dashboard takes about a second to read and work out: meanwhile the
+    cursor says the window is busy, and it comes back after, also when the reading fails."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ddcase.domain import DomainError
+
+    seen = []
+    refresh = window.dashboard_page.refresh
+
+    def watched(month):
+        cursor = QGuiApplication.overrideCursor()
+        seen.append(cursor.shape() if cursor is not None else None)
+        refresh(month)
+
+    monkeypatch.setattr(window.dashboard_page, "refresh", watched)
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    window.dashboard_page.span_combo.setCurrentIndex(0)  # the chart's span: read again
+    assert seen == [Qt.CursorShape.WaitCursor] * len(seen) and len(seen) >= 1
+    assert QGuiApplication.overrideCursor() is None
+
+    def failing(month):
+        raise DomainError("The database could not be read.")
+
+    monkeypatch.setattr(window.dashboard_page, "refresh", failing)
+    window.tabs.setCurrentWidget(window.workers_page)
+    window.month_combo.set_current_month(Month(2026, 10))  # every page stale
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    assert message_boxes.of("warning") and QGuiApplication.overrideCursor() is None

@@ -33,7 +33,7 @@ from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from ddcase.ui.dialogs.purge_dialog import PurgeDialog
 from ddcase.ui.dialogs.restore_dialog import RestoreDialog
 from ddcase.ui.session import DatabaseSession, ReopenError
-from ddcase.ui.tasks import Task
+from ddcase.ui.tasks import Task, wait_cursor
 from ddcase.ui.text import date_text, date_time_text
 from ddcase.ui.widgets.caseload_page import CaseloadPage
 from ddcase.ui.widgets.dashboard_page import DashboardPage
@@ -413,7 +413,8 @@ class MainWindow(QMainWindow):
             self.caseload_page.refresh_in_background(self.month(), self._pool)
             return
         try:
-            page.refresh(self.month())  # type: ignore[attr-defined]
+            with wait_cursor():
+                page.refresh(self.month())  # type: ignore[attr-defined]
         except DomainError as error:
             QMessageBox.warning(self, self.tr("Could not load the page"), str(error))
 

@@ -4,10 +4,12 @@ result comes back by signal to the GUI thread, which alone touches widgets (STYL
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 
 from ddcase.domain import DomainError
 
@@ -40,3 +42,15 @@ class Task(QRunnable):
             self.signals.failed.emit(error)
             return
         self.signals.succeeded.emit(result)
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """The wait cursor while the GUI thread reads and works out a page that can take a moment
+    (a trust's all-teams dashboard, about a second): the window says it is busy rather than
+    seeming stuck. Restored however the work ends."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()

@@ -25,6 +25,7 @@ from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
+from ddcase.ui.tasks import wait_cursor
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
@@ -215,7 +216,8 @@ class DashboardPage(QWidget):
     @Slot()
     def _on_team_combo_changed(self) -> None:
         if self._month is not None:
-            self.refresh(self._month)
+            with wait_cursor():
+                self.refresh(self._month)
 
     @Slot()
     def _on_add_note_button_clicked(self) -> None:
