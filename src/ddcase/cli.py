@@ -204,6 +204,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say_if_updating(db_argument: str | None, err: TextIO) -> None:
+    """A database made by an earlier version is backed up and updated before the command runs (a
+    trust's log takes a minute, once): say so on stderr rather than seem stuck."""
+    from ddcase.services.session_lock import database_file, needs_update
+
+    try:
+        path = database_file(db_argument)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot read: opening explains it
+        return
+    if needs_update(path):
+        print(
+            "ddcase: updating the database for this version (a backup is made first; a large log "
+            "takes a minute, once)...",
+            file=err,
+            flush=True,
+        )
+
+
 def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Services:
     """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
     the day's backup to the caller (the desktop app takes it once its window shows)."""
@@ -284,6 +302,7 @@ def main(
             _require_sqlite_file(args.db)
         if args.command == "restore":  # works on the file, even one that cannot be opened
             return _restore(args, out)
+        _say_if_updating(args.db, err)
         app = open_services(args.db)
         if args.command not in READ_ONLY_COMMANDS:
             app.wait_for_opening_check()  # may still be running: see storage/opening.py

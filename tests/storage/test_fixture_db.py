@@ -34,3 +34,21 @@ def test_the_first_release_database_migrates_to_the_newest_revision_with_its_rec
         assert (october.mutual_clients, october.jointly_worked) == (3, 2)
     finally:
         engine.dispose()
+
+
+def test_the_command_line_says_it_is_updating_an_older_database_and_only_then(tmp_path, capsys):
+    """The update (after its backup) takes a minute on a trust's log: stderr says why the
+    command seems slow; stdout keeps only the command's own output."""
+    import json
+
+    from ddcase.cli import main
+
+    copy = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURE, copy)
+    assert main(["figures", "--month", "2026-10", "--json", "--db", str(copy)]) == 0
+    first = capsys.readouterr()
+    assert "updating the database for this version" in first.err
+    assert json.loads(first.out)["jointly_worked"] == 2
+    assert main(["figures", "--month", "2026-10", "--json", "--db", str(copy)]) == 0
+    again = capsys.readouterr()
+    assert "updating" not in again.err and json.loads(again.out) == json.loads(first.out)
