@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog
+from tests.ui.helpers import show_dashboard
 
 from ddcase.domain import Month
 from ddcase.domain.format import figure_text
@@ -22,7 +23,7 @@ def test_opening_the_demo_team_fills_the_log_in_the_background(services, window,
     assert window.stack.currentWidget() is window.tabs
     assert "demo" in window.windowTitle()
     assert window.caseload_page.proxy.rowCount() > 50
-    window.tabs.setCurrentWidget(window.dashboard_page)
+    show_dashboard(window, qtbot)
     figures = services.figures.month(Month(2026, 11))
     assert window.dashboard_page.headline_label.text() == figure_text(
         figures.jointly_worked, figures.mutual_clients, figures.percentage
@@ -70,7 +71,8 @@ def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
         return str(out), "PDF files (*.pdf)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
-    window.tabs.setCurrentWidget(window.dashboard_page)
+    show_dashboard(window, qtbot)
+    assert window.dashboard_page.headline_label.text().endswith("jointly worked (25%)")
     assert window.print_action.isEnabled()
     window.print_action.trigger()
     wait_idle(window, qtbot)

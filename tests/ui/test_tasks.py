@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from tests.ui.helpers import dashboard_loaded, show_dashboard
 
 from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Month, Role, Service
 from ddcase.domain.format import figure_text
@@ -117,11 +118,11 @@ def test_the_status_filter_search_and_team_filter_narrow_the_list(small_team, wi
 
 
 def test_the_dashboard_shows_the_figures_of_the_service_and_of_ddcase_figures(
-    small_team, window, db_url, capsys
+    small_team, window, db_url, capsys, qtbot
 ):
     from ddcase.cli import main
 
-    window.tabs.setCurrentWidget(window.dashboard_page)
+    show_dashboard(window, qtbot)
     expected = small_team.figures.month(NOV)
     assert window.dashboard_page.headline_label.text() == figure_text(
         expected.jointly_worked, expected.mutual_clients, expected.percentage
@@ -139,8 +140,8 @@ def test_the_dashboard_shows_the_figures_of_the_service_and_of_ddcase_figures(
     assert coordinators == {"Ann Smith": (2, 1), "Dev Patel": (2, 0)}
 
 
-def test_logging_the_missing_contact_moves_the_dashboard_figure(small_team, window, monkeypatch):
-    window.tabs.setCurrentWidget(window.dashboard_page)
+def test_logging_the_missing_contact_moves_the_dashboard_figure(small_team, window, monkeypatch, qtbot):
+    show_dashboard(window, qtbot)
     monkeypatch.setattr(
         ContactDialog,
         "ask",
@@ -151,6 +152,7 @@ def test_logging_the_missing_contact_moves_the_dashboard_figure(small_team, wind
         ),
     )
     window.log_contact_action.trigger()
+    dashboard_loaded(window, qtbot)
     assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
     assert window.dashboard_page.change_label.text().startswith("▲ Up from 0% in October 2026")
 
@@ -269,7 +271,9 @@ def test_a_change_of_worker_ends_the_episode_and_opens_the_next(small_team, wind
     assert status_of(window, "RT100001") == "Jointly worked"
 
 
-def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(small_team, window, monkeypatch):
+def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(
+    small_team, window, monkeypatch, qtbot
+):
     from ddcase.domain import Definition
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog, DefinitionDraft
 
@@ -282,7 +286,7 @@ def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(smal
     window.definition_page.agree_button.click()
     assert [d.version for d in window.definition_page.model.rows()] == [2, 1]
     assert "consent" not in window.definition_page.words_label.text()
-    window.tabs.setCurrentWidget(window.dashboard_page)
+    show_dashboard(window, qtbot)
     assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
     window.month_combo.set_current_month(Month(2026, 10))
     assert small_team.figures.month(Month(2026, 10)).definition_version == 1
@@ -300,37 +304,62 @@ def test_the_keyboard_reaches_the_search_and_the_months(small_team, window, qtbo
     assert window.month() == Month(2026, 10)
     qtbot.keyClick(window.caseload_page.search_edit, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.dashboard_page
+    dashboard_loaded(window, qtbot)
     assert "October 2026" in window.dashboard_page.scope_label.text()
 
 
 def test_a_page_read_on_the_windows_thread_shows_the_wait_cursor_and_gives_it_back(
     small_team, window, monkeypatch, message_boxes
 ):
-    """A trust's all-teams dashboard takes about a second to read and work out: meanwhile the
-    cursor says the window is busy, and it comes back after, also when the reading fails."""
+    """The pages read on the window's thread (the to-do list, the caseload after a change of
+    month) show the wait cursor meanwhile, and give it back, also when the reading fails."""
     from PySide6.QtGui import QGuiApplication
 
     from ddcase.domain import DomainError
 
     seen = []
-    refresh = window.dashboard_page.refresh
+    refresh = window.todo_page.refresh
 
     def watched(month):
         cursor = QGuiApplication.overrideCursor()
         seen.append(cursor.shape() if cursor is not None else None)
         refresh(month)
 
-    monkeypatch.setattr(window.dashboard_page, "refresh", watched)
-    window.tabs.setCurrentWidget(window.dashboard_page)
-    window.dashboard_page.span_combo.setCurrentIndex(0)  # the chart's span: read again
-    assert seen == [Qt.CursorShape.WaitCursor] * len(seen) and len(seen) >= 1
+    monkeypatch.setattr(window.todo_page, "refresh", watched)
+    window.tabs.setCurrentWidget(window.todo_page)
+    assert seen == [Qt.CursorShape.WaitCursor]
     assert QGuiApplication.overrideCursor() is None
 
     def failing(month):
         raise DomainError("The database could not be read.")
 
-    monkeypatch.setattr(window.dashboard_page, "refresh", failing)
+    monkeypatch.setattr(window.todo_page, "refresh", failing)
     window.tabs.setCurrentWidget(window.workers_page)
     window.month_combo.set_current_month(Month(2026, 10))  # every page stale
-    window.tabs.setCurrentWidget(window.dashboard_page)
+    window.tabs.setCurrentWidget(window.todo_page)
     assert message_boxes.of("warning") and QGuiApplication.overrideCursor() is None
+
+
+def test_the_dashboard_reads_in_the_pool_and_a_later_month_wins(small_team, window, qtbot):
+    """The dashboard's figures (a trust's all-teams take about 1.3 s) are read in the window's
+    pool: the page says it is loading, and when the month changes again before they come, only
+    the newer month's figures are shown."""
+    page = window.dashboard_page
+    window.tabs.setCurrentWidget(page)
+    assert page.is_loading() and page.loading_label.isVisibleTo(page)
+    window.month_combo.set_current_month(Month(2026, 10))  # before the November figures came
+    dashboard_loaded(window, qtbot)
+    window.wait_for_background_work()  # the November load's result, if it came last, is dropped
+    assert not page.loading_label.isVisibleTo(page)
+    october = small_team.figures.month(Month(2026, 10))
+    assert page.headline_label.text() == figure_text(
+        october.jointly_worked, october.mutual_clients, october.percentage
+    )
+    assert page.scope_label.text().startswith("October 2026, all teams.")
+    page.team_combo.setCurrentIndex(page.team_combo.findData("Luton North CMHT"))
+    dashboard_loaded(window, qtbot)
+    north = small_team.figures.month(Month(2026, 10), "Luton North CMHT")
+    assert page.headline_label.text() == figure_text(
+        north.jointly_worked, north.mutual_clients, north.percentage
+    )
+    assert "Luton North CMHT" in page.scope_label.text()

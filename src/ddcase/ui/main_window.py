@@ -140,7 +140,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
-        self.caseload_page.load_failed.connect(self._on_caseload_page_load_failed)
+        self.caseload_page.load_failed.connect(self._on_page_load_failed)
+        self.dashboard_page.load_failed.connect(self._on_page_load_failed)
+        self.dashboard_page.use_pool(self._pool)
         self.caseload_page.panel.log_contact_requested.connect(self._on_log_contact_requested)
         self.todo_page.log_contact_requested.connect(self._on_log_contact_requested)
         self.todo_page.client_activated.connect(self._on_client_activated)
@@ -412,6 +414,9 @@ class MainWindow(QMainWindow):
         if background and page is self.caseload_page:
             self.caseload_page.refresh_in_background(self.month(), self._pool)
             return
+        if page is self.dashboard_page:  # a trust's all-teams figures take a second or more
+            self.dashboard_page.refresh_in_background(self.month())
+            return
         try:
             with wait_cursor():
                 page.refresh(self.month())  # type: ignore[attr-defined]
@@ -535,7 +540,7 @@ class MainWindow(QMainWindow):
         self._show_backup_state()
 
     @Slot(object)
-    def _on_caseload_page_load_failed(self, error: Exception) -> None:
+    def _on_page_load_failed(self, error: Exception) -> None:
         if isinstance(error, DomainError):
             QMessageBox.warning(self, self.tr("Could not load the page"), str(error))
         else:

@@ -47,7 +47,7 @@ class Task(QRunnable):
 @contextmanager
 def wait_cursor() -> Iterator[None]:
     """The wait cursor while the GUI thread reads and works out a page that can take a moment
-    (a trust's all-teams dashboard, about 1.3 s): the window says it is busy rather than
+    (the to-do list, the caseload after a change of month): the window says it is busy rather than
     seeming stuck. Restored however the work ends."""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:

@@ -4,7 +4,9 @@ Every number comes from FiguresService, the same calls `ddcase figures` and `ddc
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -19,13 +21,13 @@ from PySide6.QtWidgets import (
 
 from ddcase.domain import DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
-from ddcase.services.figures import MonthFigures
+from ddcase.services.figures import MonthFigures, Overview
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
-from ddcase.ui.tasks import wait_cursor
+from ddcase.ui.tasks import Task
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
@@ -48,13 +50,27 @@ def change_text(now: MonthFigures, before: MonthFigures) -> str:
     return f"{word} {percent_text(before.percentage)} in {before.month.label()} ({last})"
 
 
+@dataclass(frozen=True)
+class DashboardData:
+    """What the page shows of a month, read by `DashboardPage.load` (any thread)."""
+
+    month: Month
+    team: str | None
+    teams: list[str]
+    overview: Overview
+
+
 class DashboardPage(QWidget):
     print_requested = Signal()
+    load_failed = Signal(object)  # a background load's exception, for the window to explain
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._month: Month | None = None
+        self._pool: QThreadPool | None = None
+        self._generation = 0  # the newest load; an older one's figures are dropped
+        self._loading: Task | None = None
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName(self.tr("Team"))
         self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -64,6 +80,9 @@ class DashboardPage(QWidget):
             self.span_combo.addItem(self.tr("%1 months").replace("%1", str(span)), span)
         self.span_combo.setCurrentIndex(SPANS.index(24))
         self.print_button = QPushButton(self.tr("&Print summary..."))
+        self.loading_label = QLabel(self.tr("Loading the figures..."))
+        self.loading_label.setAccessibleName(self.tr("Loading"))
+        self.loading_label.hide()
         team_caption = QLabel(self.tr("&Team:"))
         team_caption.setBuddy(self.team_combo)
         span_caption = QLabel(self.tr("C&hart:"))
@@ -74,6 +93,8 @@ class DashboardPage(QWidget):
         top.addSpacing(12)
         top.addWidget(span_caption)
         top.addWidget(self.span_combo)
+        top.addSpacing(12)
+        top.addWidget(self.loading_label)
         top.addStretch(1)
         top.addWidget(self.print_button)
 
@@ -176,20 +197,80 @@ class DashboardPage(QWidget):
     def month(self) -> Month | None:
         return self._month
 
+    def use_pool(self, pool: QThreadPool) -> None:
+        """Read the figures in `pool` when the month, team or chart span changes."""
+        self._pool = pool
+
+    def is_loading(self) -> bool:
+        return self._loading is not None
+
+    def load(self, month: Month, team: str | None, span: int) -> DashboardData:
+        """Read what the page shows: no widgets, so any thread may call it."""
+        figures = self._services.figures
+        teams = figures.teams()
+        if team not in teams:
+            team = None  # a team with no episodes left: all teams, as the list will show
+        # One load for the month, the one before and the chart.
+        return DashboardData(month, team, teams, figures.overview(month, span, team))
+
     def refresh(self, month: Month) -> None:
+        """Read and show `month` now (after an edit on the page). A background load still
+        running is superseded (its figures are dropped)."""
+        self._generation += 1
         self._month = month
-        keep = self.team_combo.currentData()
+        self._loading = None
+        self.loading_label.hide()
+        self._show(self.load(month, self.team(), int(self.span_combo.currentData())))
+
+    def refresh_in_background(self, month: Month) -> None:
+        """The same as `refresh`, read in the window's pool (a trust's all-teams dashboard takes
+        about 1.3 s): the page says it is loading, keeps what it showed until the new figures
+        come, and a later refresh wins over this one."""
+        if self._pool is None:
+            self.refresh(month)
+            return
+        self._generation += 1
+        generation = self._generation
+        self._month = month
+        team, span = self.team(), int(self.span_combo.currentData())
+        task = Task(lambda: self.load(month, team, span))
+        self._loading = task
+        self.loading_label.show()
+        self.chart.set_empty_text(self.tr("Loading the figures..."))  # until the first load comes
+        task.signals.succeeded.connect(
+            lambda data: self._on_loaded(generation, task, data), Qt.ConnectionType.QueuedConnection
+        )
+        task.signals.failed.connect(
+            lambda error: self._on_load_failed(generation, task, error), Qt.ConnectionType.QueuedConnection
+        )
+        self._pool.start(task)
+
+    def _on_loaded(self, generation: int, task: Task, data: DashboardData) -> None:
+        if self._loading is task:
+            self._loading = None
+        if generation == self._generation:
+            self._show(data)
+        self.loading_label.setVisible(self._loading is not None)
+
+    def _on_load_failed(self, generation: int, task: Task, error: Exception) -> None:
+        if self._loading is task:
+            self._loading = None
+            self.chart.set_empty_text(None)
+        self.loading_label.setVisible(self._loading is not None)
+        if generation == self._generation:
+            self.load_failed.emit(error)
+
+    def _show(self, data: DashboardData) -> None:
+        month, team = data.month, data.team
+        self.chart.set_empty_text(None)
         self.team_combo.blockSignals(True)
         self.team_combo.clear()
         self.team_combo.addItem(self.tr("All teams"), None)
-        for team in self._services.figures.teams():
-            self.team_combo.addItem(team, team)
-        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(keep)) if keep else 0)
+        for name in data.teams:
+            self.team_combo.addItem(name, name)
+        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(team)) if team else 0)
         self.team_combo.blockSignals(False)
-        team = self.team()
-        span = int(self.span_combo.currentData())
-        figures = self._services.figures
-        overview = figures.overview(month, span, team)  # one load for the month, the one before and the chart
+        overview = data.overview
         now, before, series = overview.current, overview.previous, overview.series
         self.headline_label.setText(figure_text(now.jointly_worked, now.mutual_clients, now.percentage))
         self.change_label.setText(change_text(now, before))
@@ -216,8 +297,7 @@ class DashboardPage(QWidget):
     @Slot()
     def _on_team_combo_changed(self) -> None:
         if self._month is not None:
-            with wait_cursor():
-                self.refresh(self._month)
+            self.refresh_in_background(self._month)
 
     @Slot()
     def _on_add_note_button_clicked(self) -> None:

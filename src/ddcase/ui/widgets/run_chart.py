@@ -30,6 +30,7 @@ class RunChart(QWidget):
         super().__init__(parent)
         self._series: Series | None = None
         self._highlight: Month | None = None
+        self._empty_text: str | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Run chart of the monthly figure"))
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -38,6 +39,11 @@ class RunChart(QWidget):
         self._series = series
         self._highlight = highlight
         self.setAccessibleDescription(series.analysis.reading if series else "")
+        self.update()
+
+    def set_empty_text(self, text: str | None) -> None:
+        """What the chart says while it has no months to show (None: that there are none yet)."""
+        self._empty_text = text
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -74,7 +80,8 @@ class RunChart(QWidget):
         series = self._series
         if series is None or not series.analysis.months:
             painter.setPen(text)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No months to chart yet."))
+            empty = self._empty_text or self.tr("No months to chart yet.")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, empty)
             painter.end()
             return
         months = series.analysis.months
