@@ -82,6 +82,7 @@ def main(out: Path) -> int:
         todo.coordinator_combo.setCurrentIndex(todo.coordinator_combo.findData(busiest.name))
         shoot(window, "03-to-do.png")
         window.tabs.setCurrentWidget(window.dashboard_page)
+        window.wait_for_background_work()  # the dashboard's figures are read in the pool
         shoot(window, "04-dashboard.png")
         window.tabs.setCurrentWidget(window.workers_page)
         shoot(window, "05-workers.png")
