@@ -27,7 +27,7 @@ from ddcase.ui.models.mutual_client_model import (
     StatusFilter,
     caseload,
 )
-from ddcase.ui.tasks import Task
+from ddcase.ui.tasks import LatestLoad
 from ddcase.ui.widgets.client_panel import ClientPanel
 from ddcase.ui.widgets.tables import fit_columns, make_table
 
@@ -53,8 +53,7 @@ class CaseloadPage(QWidget):
         super().__init__(parent)
         self._services = services
         self._month: Month | None = None
-        self._generation = 0  # goes up with every refresh: an older background load is dropped
-        self._loading: Task | None = None
+        self._loads = LatestLoad(self._show, self._on_load_failed, self._set_loading)
         self._rows_by_ref: tuple[int, dict[str, int]] = (-1, {})
 
         self.search_edit = QLineEdit()
@@ -160,47 +159,23 @@ class CaseloadPage(QWidget):
     def refresh(self, month: Month) -> None:
         """Reload the clients and their status in `month` now, keeping the filters and the
         choice. A background load still running is superseded (its rows are dropped)."""
-        self._generation += 1
         self._month = month
-        self._loading = None
-        self._show(self.load(month))
+        self._loads.now(lambda: self.load(month))
 
     def refresh_in_background(self, month: Month, pool: QThreadPool) -> None:
         """The same as `refresh`, with the reading done in `pool` (20,000 clients take seconds):
         the page says it is loading, and the rows appear when they come. A `refresh` (after an
         edit) or a later background refresh meanwhile wins: this load's rows are then dropped, so
         a contact logged while loading is never hidden by the older rows."""
-        self._generation += 1
-        generation = self._generation
         self._month = month
-        task = Task(lambda: self.load(month))
-        self._loading = task
-        self._set_loading(True)
-        task.signals.succeeded.connect(
-            lambda data: self._on_loaded(generation, task, data), Qt.ConnectionType.QueuedConnection
-        )
-        task.signals.failed.connect(
-            lambda error: self._on_load_failed(generation, task, error), Qt.ConnectionType.QueuedConnection
-        )
-        pool.start(task)
+        self._loads.start(lambda: self.load(month), pool)
 
     def is_loading(self) -> bool:
-        return self._loading is not None
+        return self._loads.running
 
-    def _on_loaded(self, generation: int, task: Task, data: CaseloadData) -> None:
-        if self._loading is task:
-            self._loading = None
-        if generation == self._generation:
-            self._show(data)
-        self._set_loading(self._loading is not None)
-
-    def _on_load_failed(self, generation: int, task: Task, error: Exception) -> None:
-        if self._loading is task:
-            self._loading = None
-        self._set_loading(self._loading is not None)
-        if generation == self._generation:
-            self._update_count()
-            self.load_failed.emit(error)
+    def _on_load_failed(self, error: Exception) -> None:
+        self._update_count()
+        self.load_failed.emit(error)
 
     def _set_loading(self, loading: bool) -> None:
         self.loading_row.setVisible(loading)
@@ -212,7 +187,7 @@ class CaseloadPage(QWidget):
         self._fill_combo(self.team_combo, self.tr("All teams"), data.teams)
         self._fill_combo(self.coordinator_combo, self.tr("All care coordinators"), data.coordinators)
         self.model.set_rows(data.entries)
-        self._set_loading(self._loading is not None)
+        self._set_loading(self._loads.running)
         self._update_count()
         if keep is None or not self.select_client(keep):
             self.panel.show_client(None, data.month)

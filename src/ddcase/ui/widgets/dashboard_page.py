@@ -27,7 +27,7 @@ from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
-from ddcase.ui.tasks import Task
+from ddcase.ui.tasks import LatestLoad
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
@@ -69,8 +69,7 @@ class DashboardPage(QWidget):
         self._services = services
         self._month: Month | None = None
         self._pool: QThreadPool | None = None
-        self._generation = 0  # the newest load; an older one's figures are dropped
-        self._loading: Task | None = None
+        self._loads = LatestLoad(self._show, self.load_failed.emit, self._set_loading)
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName(self.tr("Team"))
         self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -202,7 +201,7 @@ class DashboardPage(QWidget):
         self._pool = pool
 
     def is_loading(self) -> bool:
-        return self._loading is not None
+        return self._loads.running
 
     def load(self, month: Month, team: str | None, span: int) -> DashboardData:
         """Read what the page shows: no widgets, so any thread may call it."""
@@ -216,11 +215,9 @@ class DashboardPage(QWidget):
     def refresh(self, month: Month) -> None:
         """Read and show `month` now (after an edit on the page). A background load still
         running is superseded (its figures are dropped)."""
-        self._generation += 1
         self._month = month
-        self._loading = None
-        self.loading_label.hide()
-        self._show(self.load(month, self.team(), int(self.span_combo.currentData())))
+        team, span = self.team(), int(self.span_combo.currentData())
+        self._loads.now(lambda: self.load(month, team, span))
 
     def refresh_in_background(self, month: Month) -> None:
         """The same as `refresh`, read in the window's pool (a trust's all-teams dashboard takes
@@ -229,40 +226,17 @@ class DashboardPage(QWidget):
         if self._pool is None:
             self.refresh(month)
             return
-        self._generation += 1
-        generation = self._generation
         self._month = month
         team, span = self.team(), int(self.span_combo.currentData())
-        task = Task(lambda: self.load(month, team, span))
-        self._loading = task
-        self.loading_label.show()
-        self.chart.set_empty_text(self.tr("Loading the figures..."))  # until the first load comes
-        task.signals.succeeded.connect(
-            lambda data: self._on_loaded(generation, task, data), Qt.ConnectionType.QueuedConnection
-        )
-        task.signals.failed.connect(
-            lambda error: self._on_load_failed(generation, task, error), Qt.ConnectionType.QueuedConnection
-        )
-        self._pool.start(task)
+        self._loads.start(lambda: self.load(month, team, span), self._pool)
 
-    def _on_loaded(self, generation: int, task: Task, data: DashboardData) -> None:
-        if self._loading is task:
-            self._loading = None
-        if generation == self._generation:
-            self._show(data)
-        self.loading_label.setVisible(self._loading is not None)
-
-    def _on_load_failed(self, generation: int, task: Task, error: Exception) -> None:
-        if self._loading is task:
-            self._loading = None
-            self.chart.set_empty_text(None)
-        self.loading_label.setVisible(self._loading is not None)
-        if generation == self._generation:
-            self.load_failed.emit(error)
+    def _set_loading(self, loading: bool) -> None:
+        self.loading_label.setVisible(loading)
+        # Until the first figures come, the empty chart says they are on their way.
+        self.chart.set_empty_text(self.tr("Loading the figures...") if loading else None)
 
     def _show(self, data: DashboardData) -> None:
         month, team = data.month, data.team
-        self.chart.set_empty_text(None)
         self.team_combo.blockSignals(True)
         self.team_combo.clear()
         self.team_combo.addItem(self.tr("All teams"), None)
