@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ddcase.domain import (
     JOINT_KINDS,
@@ -135,7 +135,7 @@ class FiguresService:
         """One month's figures, its contacts counted by the database (`repository.month_facts`)."""
         with cyclic_gc_paused():
             with self._db.read() as session:
-                definition = definition_in_force(repository.definitions(session) or [Definition()], month)
+                definition = definition_in_force(_definitions(session), month)
                 rule = MonthRule.of(month, definition)
                 clients = repository.month_facts(
                     session,
@@ -198,15 +198,13 @@ class FiguresService:
         months = list(month_range(first, last))
         with cyclic_gc_paused():
             with self._db.read() as session:
-                versions = repository.definitions(session) or [Definition()]
+                versions = _definitions(session)
                 in_force = [definition_in_force(versions, m) for m in months]
-                widest = max(d.joint_contact_window_days for d in in_force)
-                contacts_from = first.last_day - timedelta(days=widest - 1)
                 clients = repository.figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
-                    min(contacts_from, first.first_day),
+                    _contacts_from(first, in_force),
                     written_contacts_count=any(d.written_contacts_count for d in in_force),
                     team=team,
                 )
@@ -280,21 +278,27 @@ class FiguresService:
 
     def _versions(self) -> list[Definition]:
         with self._db.read() as session:
-            return repository.definitions(session) or [Definition()]
+            return _definitions(session)
 
     def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
         """Every contact of the clients, not only those that count: the to-do list follows up
         missed appointments."""
         with self._db.read() as session:
-            versions = repository.definitions(session) or [Definition()]
-            widest = max(
-                definition_in_force(versions, m).joint_contact_window_days for m in month_range(first, last)
-            )
-            contacts_from = first.last_day - timedelta(days=widest - 1)
+            versions = _definitions(session)
+            in_force = [definition_in_force(versions, m) for m in month_range(first, last)]
             histories = repository.histories(
-                session,
-                first.first_day,
-                last.last_day,
-                min(contacts_from, first.first_day),
+                session, first.first_day, last.last_day, _contacts_from(first, in_force)
             )
         return versions, histories
+
+
+def _definitions(session) -> list[Definition]:  # type: ignore[no-untyped-def]
+    """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
+    return repository.definitions(session) or [Definition()]
+
+
+def _contacts_from(first: Month, in_force: list[Definition]) -> date:
+    """The first day any month from `first` on reads contacts from: the widest joint-contact
+    window ending on `first`'s last day, or `first`'s first day when every window is shorter."""
+    widest = max(d.joint_contact_window_days for d in in_force)
+    return min(window_start(first.last_day, widest), first.first_day)

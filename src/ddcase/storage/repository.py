@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -548,14 +548,10 @@ def figure_facts(
             if fact is None:
                 fact = facts_of[key] = ContactFact(days[day], _KINDS[kind], _MODES[mode], attended)  # type: ignore[arg-type]
             found.append(fact)
-    episodes = read.episodes
-    facts = []
-    for client_id in read.both:
-        ref, initials, consent = read.clients[client_id]
-        facts.append(
-            ClientFacts(ref, initials, consent, tuple(episodes[client_id]), tuple(contacts[client_id]))
-        )
-    return facts
+    return [
+        ClientFacts(ref, initials, consent, episodes, tuple(contacts[client_id]))
+        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
+    ]
 
 
 def month_facts(
@@ -596,14 +592,10 @@ def month_facts(
     ):
         counted[client_id] = ContactCounts(in_window, in_month, days[last_joint])
     none = ContactCounts(0, 0, None)
-    episodes = read.episodes
-    facts = []
-    for client_id in read.both:
-        ref, initials, consent = read.clients[client_id]
-        facts.append(
-            ClientMonthFacts(ref, initials, consent, tuple(episodes[client_id]), counted.get(client_id, none))
-        )
-    return facts
+    return [
+        ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
+        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
+    ]
 
 
 _JOINT_KIND_VALUES = sorted(k.value for k in JOINT_KINDS)
@@ -677,6 +669,12 @@ class _EpisodeFacts:
                 episodes[client_id].append(episode)
             (mental_health if service == is_mental_health else substance_misuse).add(client_id)
         self.both = mental_health & substance_misuse
+
+    def clients_open_to_both(self) -> Iterator[tuple[int, str, str, date | None, tuple[EpisodeFact, ...]]]:
+        """Each client open to both services: id, reference, initials, consent date, episodes."""
+        for client_id in self.both:
+            ref, initials, consent = self.clients[client_id]
+            yield client_id, ref, initials, consent, tuple(self.episodes[client_id])
 
     def counting(self, contacts_from: date, written_contacts_count: bool) -> list[ColumnElement[bool]]:
         """The contacts that can count in some month of first..last (SPEC §1): attended, not
