@@ -14,6 +14,16 @@ def wait_idle(window, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.is_busy(), timeout=60_000)
 
 
+def export(window, qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """File > Export into a new folder, answered as a user would; the folder."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window.export_action.trigger()
+    wait_idle(window, qtbot)
+    return folder
+
+
 def test_opening_the_demo_team_fills_the_log_in_the_background(services, window, qtbot):
     page = window.welcome_page
     assert page.demo_button.isEnabled()
@@ -33,11 +43,7 @@ def test_opening_the_demo_team_fills_the_log_in_the_background(services, window,
 def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_writes_nothing(
     small_team, window, qtbot, tmp_path, monkeypatch, message_boxes
 ):
-    folder = tmp_path / "export"
-    folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
-    window.export_action.trigger()
-    wait_idle(window, qtbot)
+    folder = export(window, qtbot, tmp_path, monkeypatch)
     assert (folder / "contacts.csv").exists()
     assert message_boxes.of("information")[-1][0] == "Export done"
 
@@ -86,11 +92,7 @@ def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
 def test_an_import_moves_the_busy_bar_as_it_reads(
     small_team, window, qtbot, tmp_path, monkeypatch, message_boxes
 ):
-    folder = tmp_path / "export"
-    folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
-    window.export_action.trigger()
-    wait_idle(window, qtbot)
+    export(window, qtbot, tmp_path, monkeypatch)  # the import then reads the same folder
     values: list[int] = []
     window.busy_bar.valueChanged.connect(values.append)
 
