@@ -5,5 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
+# Windows reads text in cp1252 unless told: warn at every open() without encoding= (pyproject's
+# filterwarnings turns the warnings from ddcase and its tests into failures).
+export PYTHONWARNDEFAULTENCODING=1
 .venv/bin/ruff check src tests
 exec .venv/bin/python -m pytest "$@"

@@ -10,12 +10,17 @@ If PostgreSQL cannot start, its tests FAIL (they are never skipped): a run that 
 its databases would look green. To run on SQLite alone on purpose, deselect them:
 `pytest -m "not postgresql"`. A test that is SQLite-only by nature (PRAGMAs, the file itself) is
 marked `@pytest.mark.sqlite_only`.
+
+Windows' file rules are on in every test (tests/windows_rules.py): `os.fsync` refuses a read-only
+descriptor, and a file this process holds open cannot be replaced, renamed or deleted. A test that
+must break them says why: `@pytest.mark.without_windows_rules("why")`.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +40,11 @@ TEMPLATE = "ddcase_template"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs against the test PostgreSQL server")
     config.addinivalue_line("markers", "sqlite_only: SQLite by nature; not run on PostgreSQL")
+    config.addinivalue_line(
+        "markers",
+        "without_windows_rules(why): this test may break Windows' file rules (tests/windows_rules.py); "
+        "say why",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -210,6 +220,28 @@ def definitions(context):
     from ddcase.services.definitions import DefinitionService
 
     return DefinitionService(context)
+
+
+# ---------------------------------------------------------------------- Windows' file rules
+
+
+@pytest.fixture(autouse=True)
+def windows_rules(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Windows' file rules, on Linux, for every test (tests/windows_rules.py)."""
+    marker = request.node.get_closest_marker("without_windows_rules")
+    if marker is not None:
+        if not marker.args or not str(marker.args[0]).strip():
+            pytest.fail("@pytest.mark.without_windows_rules needs a reason", pytrace=False)
+        yield
+        return
+    if not sys.platform.startswith("linux"):  # /proc/self/fd; on Windows the rules are real
+        yield
+        return
+    from tests.windows_rules import PATCHES
+
+    for name, guarded in PATCHES.items():
+        monkeypatch.setattr(os, name, guarded)
+    yield
 
 
 # ---------------------------------------------------------------------- the keystore

@@ -69,7 +69,7 @@ class PostgresServer:
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*self._run_as, *args], capture_output=True, text=True, check=False, timeout=120
+            [*self._run_as, *args], capture_output=True, text=True, check=False, timeout=120, encoding="utf-8"
         )
 
     def start(self) -> PostgresServer:
@@ -90,7 +90,8 @@ class PostgresServer:
         hba.write_text(
             f"host all {PASSWORD_USER} {self.host}/32 scram-sha-256\n"
             f"host all all {self.host}/32 trust\n"
-            "local all all trust\n"
+            "local all all trust\n",
+            encoding="utf-8",
         )
         options = " ".join(
             [
@@ -118,7 +119,7 @@ class PostgresServer:
             "start",
         )
         if done.returncode != 0:
-            log = (self.folder / "server.log").read_text(errors="replace")[-2000:]
+            log = (self.folder / "server.log").read_text(errors="replace", encoding="utf-8")[-2000:]
             raise PostgresUnavailable(f"pg_ctl start failed: {done.stderr.strip()}\n{log}")
         self.started = True
         return self

@@ -96,5 +96,5 @@ def test_reportlab_is_loaded_only_for_a_report(demo_db):
         f"code = main(['figures', '--db', {demo_db!r}, '--month', '2026-10', '--json']); "
         "assert code == 0; assert 'reportlab' not in sys.modules, 'reportlab was imported'"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr

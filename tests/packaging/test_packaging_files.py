@@ -55,12 +55,15 @@ def test_the_linux_desktop_entry_is_valid():
         ["desktop-file-validate", str(ROOT / "packaging" / "linux" / "ddcase.desktop")],
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
 def test_the_windows_version_resource_template_fills_in_as_one_call():
-    template = string.Template((ROOT / "packaging" / "windows" / "version_info.txt.in").read_text())
+    template = string.Template(
+        (ROOT / "packaging" / "windows" / "version_info.txt.in").read_text(encoding="utf-8")
+    )
     text = template.substitute(version="1.2.3", version_tuple=(1, 2, 3, 0))
     call = ast.parse(text, mode="eval").body
     assert isinstance(call, ast.Call) and call.func.id == "VSVersionInfo"

@@ -212,6 +212,7 @@ def test_restore_is_refused_while_another_instance_holds_the_database(capsys, db
         ],
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -239,6 +240,7 @@ def test_a_backup_made_while_another_process_writes_restores_and_checks(capsys, 
         # A person's pace between saves: a writer that never pauses can starve the backup's own
         # audit entry past the busy timeout on a loaded machine (seen once in CI).
         env={**os.environ, "PYTHONPATH": str(SRC), "WRITER_PAUSE_S": "0.02"},
+        encoding="utf-8",
     )
     try:
         assert writer.stdout.readline().startswith("ack")

@@ -46,7 +46,12 @@ def _run_ddcase(args: list[str], home: Path) -> subprocess.CompletedProcess[str]
     """ddcase as a user starts it, with its log folder under `home`."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_STATE_HOME": str(home / "state"), "HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "ddcase", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "ddcase", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        encoding="utf-8",
     )
 
 

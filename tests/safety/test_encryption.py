@@ -129,7 +129,7 @@ def test_the_encrypted_file_its_wal_and_its_backups_hold_no_readable_client_data
         assert f"{MARKER}0" in _refs(backup, _key(recovery))
     assert f"{MARKER}new" in _refs(plain_db, _key(recovery))
     assert oct(recovery.stat().st_mode & 0o777) == "0o600"
-    text = recovery.read_text()
+    text = recovery.read_text(encoding="utf-8")
     assert "keep this file safe and secret" in text and str(plain_db.resolve()) in text
 
 
@@ -161,13 +161,13 @@ def test_without_the_right_key_ddcase_says_cannot_unlock_and_changes_nothing(
     extra: list[str] = []
     if how == "wrong key file":
         wrong = tmp_path / "wrong.txt"
-        wrong.write_text(f"key: {DatabaseKey.generate().hex}\n")
+        wrong.write_text(f"key: {DatabaseKey.generate().hex}\n", encoding="utf-8")
         extra = ["--key-file", str(wrong)]
     elif how == "no keystore":
         keyring.set_keyring(NoKeyring())
     elif how == "not a key file":
         other = tmp_path / "notes.txt"
-        other.write_text("nothing here\n")
+        other.write_text("nothing here\n", encoding="utf-8")
         extra = ["--key-file", str(other)]
     before = {p: sha256(p) for p in plain_db.parent.rglob("*") if p.is_file()}
     capsys.readouterr()
@@ -223,7 +223,12 @@ def test_no_key_ever_reaches_the_log_a_message_or_a_url(plain_db, tmp_path):
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ddcase", *args], capture_output=True, text=True, env=env, timeout=120
+            [sys.executable, "-m", "ddcase", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            encoding="utf-8",
         )
 
     db = str(plain_db)
@@ -241,8 +246,8 @@ def test_no_key_ever_reaches_the_log_a_message_or_a_url(plain_db, tmp_path):
     key = _key(recovery)
     assert _key(tmp_path / "again.txt") == key
     logs = list((tmp_path / "state").rglob("ddcase.log*"))
-    assert logs and "database encrypted" in "".join(p.read_text() for p in logs)
-    for text in [p.read_text() for p in logs] + [r.stdout + r.stderr for r in rounds]:
+    assert logs and "database encrypted" in "".join(p.read_text(encoding="utf-8") for p in logs)
+    for text in [p.read_text(encoding="utf-8") for p in logs] + [r.stdout + r.stderr for r in rounds]:
         assert key.hex not in text and key.hex.upper() not in text
     # Nor in the audit trail: the entries say what was done, never the key.
     conn = cipher.connect(db, key)
@@ -291,7 +296,7 @@ def _start_encryption(db: Path, recovery: Path, pause: float) -> tuple[int, int]
     if pid == 0:
         os.close(read_end)
         try:
-            out = os.fdopen(write_end, "w")
+            out = os.fdopen(write_end, "w", encoding="utf-8")
 
             def step(name: str) -> None:
                 print(name, file=out, flush=True)

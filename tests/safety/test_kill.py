@@ -46,7 +46,7 @@ def _start_writer(db: Path, mode: str, prefix: str) -> tuple[int, int]:
     if pid == 0:  # the child: write until killed
         os.close(read_end)
         try:
-            with os.fdopen(write_end, "w") as out:
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
                 writer.run(str(db), mode, prefix, out)
         finally:
             os._exit(1)
@@ -197,6 +197,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            encoding="utf-8",
         )
         for prefix in ("P", "Q")
     ]

@@ -111,6 +111,7 @@ def test_the_instance_lock_names_its_holder_and_frees_itself_when_the_holder_die
         ],
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert holder.stdout.readline().strip() == "held"

@@ -73,6 +73,7 @@ def race(db_url: str, tmp_path: Path, mode: str, processes: int, count: int) -> 
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
         )
         for n in range(1, processes + 1)
     ]

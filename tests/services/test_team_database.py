@@ -245,7 +245,10 @@ def test_the_password_is_asked_for_once_when_the_server_wants_one(password_user)
 def test_a_pgpass_file_is_used_without_asking(password_user, tmp_path, monkeypatch):
     url = make_url(password_user)
     pgpass = tmp_path / "pgpass"
-    pgpass.write_text(f"{url.host}:{url.port}:{url.database}:{PASSWORD_USER}:correct horse battery staple\n")
+    pgpass.write_text(
+        f"{url.host}:{url.port}:{url.database}:{PASSWORD_USER}:correct horse battery staple\n",
+        encoding="utf-8",
+    )
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     services = open_services(password_user)

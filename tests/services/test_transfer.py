@@ -743,7 +743,7 @@ def test_export_replaces_files_already_there(tmp_path, transfer):
 
 
 def test_export_into_a_file_is_refused(tmp_path, context, transfer):
-    (tmp_path / "file").write_text("x")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(DomainError, match="is a file, not a folder"):
         transfer.export_folder(tmp_path / "file")
     assert audit_count(context) == 0

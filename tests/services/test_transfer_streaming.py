@@ -209,7 +209,10 @@ def test_an_error_on_the_last_line_of_a_large_file_leaves_the_log_unchanged(tmp_
     before = (CaseworkService(context).counts(), audit_count(context), schema(context))
     folder = big_folder(tmp_path / "big", clients=50, contacts=3000)  # six chunks
     contacts = folder / "contacts.csv"
-    contacts.write_text(contacts.read_text() + "RT200001,2026-13-01,liaison,telephone,,,,,,\n")
+    contacts.write_text(
+        contacts.read_text(encoding="utf-8") + "RT200001,2026-13-01,liaison,telephone,,,,,,\n",
+        encoding="utf-8",
+    )
 
     with pytest.raises(ImportRejected) as caught:
         transfer.import_folder(folder)
@@ -224,7 +227,9 @@ def test_an_error_into_an_empty_log_puts_back_the_indexes_and_writes_nothing(tmp
     before = schema(context)
     folder = big_folder(tmp_path / "big", clients=50, contacts=1200)
     contacts = folder / "contacts.csv"
-    contacts.write_text(contacts.read_text() + "RT404,2026-10-01,liaison,telephone,,,,,,\n")
+    contacts.write_text(
+        contacts.read_text(encoding="utf-8") + "RT404,2026-10-01,liaison,telephone,,,,,,\n", encoding="utf-8"
+    )
 
     with pytest.raises(ImportRejected) as caught:
         TransferService(context, chunk_size=100).import_folder(folder)
@@ -512,7 +517,7 @@ def test_a_few_thousand_contacts_over_many_chunks_match_one_chunk(tmp_path, cont
     assert TransferService(other).import_folder(folder).contacts == summary.contacts
     TransferService(other).export_folder(tmp_path / "one-chunk")
     assert read_folder(tmp_path / "small-chunks") == read_folder(tmp_path / "one-chunk")
-    buffer = io.StringIO((tmp_path / "one-chunk" / "contacts.csv").read_text())
+    buffer = io.StringIO((tmp_path / "one-chunk" / "contacts.csv").read_text(encoding="utf-8"))
     assert sum(1 for _ in csv.reader(buffer)) - 1 == summary.contacts.created
 
 

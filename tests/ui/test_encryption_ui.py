@@ -80,7 +80,7 @@ def test_an_encrypted_database_without_its_key_asks_for_the_recovery_file(
     assert main(["encrypt", "--db", str(db), "--recovery-file", str(recovery)]) == 0
     memory_keyring.entries.clear()  # a new computer: the keystore does not have the key
     wrong = tmp_path / "notes.txt"
-    wrong.write_text("not a key\n")
+    wrong.write_text("not a key\n", encoding="utf-8")
     offered = [str(wrong), str(recovery)]
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (offered.pop(0), "")))
     choice_boxes.answers = [USE_KEY_FILE, USE_KEY_FILE]

@@ -41,6 +41,7 @@ def _run_app(tmp_path: Path, db: Path, quit_after_ms: int) -> tuple[int, float, 
         capture_output=True,
         text=True,
         timeout=120,
+        encoding="utf-8",
     )
     return done.returncode, time.monotonic() - started, done.stderr
 

@@ -51,8 +51,11 @@ from ddcase.storage.files import (
     quick_check,
     read_only_engine,
     read_only_uri,
+    remove_file,
+    replace_file,
     unlocks,
 )
+from ddcase.storage.location import refuse_unsafe_place
 from ddcase.storage.schema import is_current
 
 log = logging.getLogger(__name__)
@@ -212,10 +215,10 @@ def copy_database(
         protect(target)
         fsync_file(target)
     except (*database_errors(), sqlite3.Error, OSError) as error:
-        _remove(target)
+        remove_file(target)
         raise BackupError(_describe(error, "the copy was not made")) from error
     except BaseException:
-        _remove(target)
+        remove_file(target)
         raise
 
 
@@ -260,16 +263,16 @@ def make_backup(
     _check_free_space(db_path, target.parent)
     key = key_for_file(db_path, key)
     partial = target.with_name(target.name + ".partial")
-    _remove(partial)
+    remove_file(partial)
     try:
         copy_database(db_path, partial, key, source_key=key)
         verify_backup(partial, key)
-        os.replace(partial, target)
+        replace_file(partial, target)
         fsync_folder(target.parent)
     except OSError as error:
         raise BackupError(_describe(error, "the backup was not made")) from error
     finally:
-        _remove(partial)
+        remove_file(partial)
     log.info("backup made (%s, %d bytes)", kind, target.stat().st_size)
     return BackupFile(target, now.replace(tzinfo=None, microsecond=0), kind, target.stat().st_size)
 
@@ -299,7 +302,7 @@ def rotate(db_path: Path) -> list[Path]:
         now = datetime.now().timestamp()
         removed += [p for p in folder.glob("*.partial") if now - p.stat().st_mtime > _STALE_PARTIAL_SECONDS]
     for path in removed:
-        _remove(path)
+        remove_file(path)
     return removed
 
 
@@ -380,6 +383,7 @@ def restore(
     backup is restored into an encrypted file); an encrypted backup is restored encrypted."""
     source = source.expanduser().resolve()
     db_path = db_path.resolve()
+    refuse_unsafe_place(db_path)
     if source == db_path:
         raise BackupError("That is the database itself; choose a backup file.")
     if not source.is_file():
@@ -393,7 +397,7 @@ def restore(
     target_key = key if (current_encrypted or source_key is not None) else None
     with instance_lock(db_path):
         temp = folder / f".{db_path.name}.restoring-{stamp}"
-        _remove(temp)
+        remove_file(temp)
         try:
             try:
                 copy_database(source, temp, target_key, source_key=source_key)
@@ -401,10 +405,10 @@ def restore(
                 raise BackupError(f"{source.name} cannot be restored: {error}") from error
             verify_backup(temp, target_key)
             safety, aside = _set_current_aside(db_path, stamp, now, key if current_encrypted else None)
-            os.replace(temp, db_path)
+            replace_file(temp, db_path)
             fsync_folder(folder)
         finally:
-            _remove(temp)
+            remove_file(temp)
     from ddcase.storage.migrations import migrate
 
     engine = make_engine(f"sqlite:///{db_path}", key=target_key)
@@ -455,7 +459,7 @@ def _set_current_aside(
     for suffix in SIDE_FILES:
         side = Path(f"{db_path}{suffix}")
         if side.exists():
-            os.replace(side, f"{aside}{suffix}")
+            replace_file(side, f"{aside}{suffix}")
     if not exists:
         return None, None
     try:
@@ -511,13 +515,6 @@ def _describe(error: BaseException, what: str) -> str:
     if isinstance(error, BackupError):
         return str(error)
     return f"{error}; {what}."
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 # ---------------------------------------------------------------------- the service

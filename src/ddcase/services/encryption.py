@@ -57,6 +57,8 @@ from ddcase.storage.files import (
     protect,
     read_only_engine,
     read_only_uri,
+    remove_file,
+    replace_file,
     unlocks,
     write_private,
 )
@@ -416,7 +418,7 @@ def _forget_recovery_file(written: Path | None) -> None:
     """A recovery file for a conversion that did not happen unlocks nothing: it goes."""
     if written is not None:
         with contextlib.suppress(OSError):
-            os.unlink(written)
+            remove_file(written)
 
 
 def _hold_writers(db_path: Path):  # type: ignore[no-untyped-def]
@@ -601,9 +603,8 @@ def _swap(db_path: Path, temp: Path, hold, stamp: str) -> Path:  # type: ignore[
 
         shutil.copy2(db_path, aside)
     for suffix in SIDE_FILES:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{db_path}{suffix}")
-    os.replace(temp, db_path)
+        remove_file(f"{db_path}{suffix}")
+    replace_file(temp, db_path)
     fsync_folder(db_path.parent)
     return aside
 
@@ -621,9 +622,8 @@ def _verify_in_place(db_path: Path, key: DatabaseKey, counts: dict[str, int]) ->
 def _undo_swap(db_path: Path, aside: Path) -> None:
     """The encrypted file failed its last check: the plain file goes back."""
     for suffix in SIDE_FILES:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{db_path}{suffix}")
-    os.replace(aside, db_path)
+        remove_file(f"{db_path}{suffix}")
+    replace_file(aside, db_path)
     fsync_folder(db_path.parent)
 
 
@@ -639,8 +639,7 @@ def _remove_leftovers(db_path: Path) -> None:
 
 def _remove_with_sides(path: Path) -> None:
     for suffix in ("", "-journal", *SIDE_FILES):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
+        remove_file(f"{path}{suffix}")
 
 
 def plain_copies(db_path: Path) -> list[Path]:
@@ -674,7 +673,7 @@ def _rewrite_plain_copies(db_path: Path, key: DatabaseKey, result: EncryptionRes
                 verify_backup(temp, key)  # integrity_check, and a ddcase database this version opens
             elif integrity_check(temp, key) != ["ok"]:
                 raise EncryptionError("the encrypted copy failed its check")
-            os.replace(temp, path)
+            replace_file(temp, path)
             fsync_folder(path.parent)
             result.rewritten.append(path)
         except (DomainError, BackupError, OSError, *database_errors()) as error:

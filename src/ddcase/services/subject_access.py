@@ -20,7 +20,7 @@ from ddcase.services.audit_trail import entry_value
 from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, repository
 from ddcase.storage.database import StorageError
-from ddcase.storage.files import make_private_folder, protect
+from ddcase.storage.files import make_private_folder, protect, remove_file
 from ddcase.storage.tables import AuditEventRow
 
 FILES = ("client.csv", "episodes.csv", "contacts.csv", "audit.csv", "subject-access.json")
@@ -157,7 +157,7 @@ class SubjectAccessService:
                 )
         except BaseException:
             for path in written:
-                path.unlink(missing_ok=True)
+                remove_file(path)
             raise
         return SubjectAccessSummary(folder, len(episodes), len(contacts), len(trail))
 

@@ -14,7 +14,8 @@ import socket
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from sqlalchemy.pool import NullPool
 from ddcase.storage import cipher
 from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey
 from ddcase.storage.database import StorageError, cipher_url
+from ddcase.storage.location import refuse_unsafe_place
 from ddcase.storage.opening import (
     DamagedDatabaseError,
     OpeningCheck,
@@ -36,6 +38,7 @@ from ddcase.storage.opening import (
 from ddcase.storage.schema import is_current
 
 SIDE_FILES = ("-wal", "-shm")
+ON_WINDOWS = sys.platform == "win32"
 FILE_MODE = 0o600
 # integrity_check of an encrypted file: a 128 MB page cache (used only as far as the file is big)
 # took the check of a 440 MB trust-sized file from 88 s to 37 s (peak memory 198 MB), on a loaded machine.
@@ -133,7 +136,9 @@ def inspect_file(
     With `unchanged_may_wait`, a file exactly as ddcase last left it after a clean check (its
     stamp matches, storage/opening.py) and needing no migration is not quick_checked here: the
     OpeningCheck returned is not started yet, and the caller starts it in the background and
-    makes every write wait for it. Otherwise the check has passed when this returns."""
+    makes every write wait for it. Otherwise the check has passed when this returns.
+    A log in a network or synced folder is refused (storage/location.py)."""
+    refuse_unsafe_place(path)
     folder = path.parent
     if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
         raise StorageError(
@@ -218,15 +223,16 @@ def write_private(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+        replace_file(temporary, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        remove_file(temporary)
         raise
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    """Flush a file ddcase wrote (and closed) to disk. Through a descriptor opened for writing:
+    on Windows os.fsync is FlushFileBuffers, which refuses a read-only handle (EBADF)."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
@@ -234,14 +240,52 @@ def fsync_file(path: Path) -> None:
 
 
 def fsync_folder(folder: Path) -> None:
-    """Make a rename inside `folder` durable (a no-op where folders cannot be opened: Windows)."""
-    if os.name != "posix":
+    """Make a rename inside `folder` durable (POSIX). Never on Windows: a folder cannot be opened
+    there, and NTFS makes a rename durable itself."""
+    if ON_WINDOWS:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------------- renaming and deleting
+
+# Windows refuses to rename or delete a file any handle holds (WinError 32), and antivirus or the
+# search indexer opens a file for a moment after ddcase closes it: such a refusal is tried again
+# after these pauses (1.55 s in all) before it stands. The retry is for other programs' handles:
+# ddcase closes its own (connections disposed, files closed) before it renames or deletes.
+RETRY_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8)
+_pause = time.sleep
+
+
+def _retried(action: Callable[[], None]) -> None:
+    for pause in (*RETRY_PAUSES, None):
+        try:
+            action()
+            return
+        except PermissionError:
+            if pause is None:
+                raise
+            _pause(pause)
+
+
+def replace_file(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """os.replace (one atomic rename, over `target` if it exists), retried briefly while another
+    program holds either file."""
+    _retried(lambda: os.replace(source, target))
+
+
+def remove_file(path: str | os.PathLike[str]) -> None:
+    """Delete a file if it exists, retried briefly while another program holds it."""
+
+    def remove() -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+    _retried(remove)
 
 
 # ---------------------------------------------------------------------- one instance per database
