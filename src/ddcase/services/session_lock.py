@@ -23,6 +23,7 @@ from ddcase.storage.files import (
     instance_lock,
     lock_holder,
 )
+from ddcase.storage.location import UnsafePlaceError, refuse_unsafe_place
 from ddcase.storage.opening import stamp_matches
 from ddcase.storage.schema import HEAD_REVISION, NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
@@ -36,6 +37,7 @@ __all__ = [
     "SchemaError",
     "SessionLock",
     "StorageError",
+    "UnsafePlaceError",
     "database_file",
     "needs_full_check",
     "needs_update",
@@ -107,9 +109,11 @@ class SessionLock:
         return self._held is not None
 
     def acquire(self) -> None:
-        """Take the lock, or raise AlreadyOpenError naming who has it."""
+        """Take the lock, or raise AlreadyOpenError naming who has it (UnsafePlaceError in a
+        network or synced folder, where no log may be kept)."""
         if self._held is not None:
             return
+        refuse_unsafe_place(self.db_path)  # before a lock file is left in a network folder
         held = instance_lock(self.db_path)
         try:
             held.__enter__()

@@ -29,6 +29,7 @@ from ddcase.services.session_lock import (
     CannotUnlockError,
     DamagedDatabaseError,
     SessionLock,
+    UnsafePlaceError,
     database_file,
     needs_full_check,
     needs_update,
@@ -126,8 +127,8 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
                     icon=QMessageBox.Icon.Warning,
                 )
                 return None
-            except OSError:  # the folder cannot be written: opening says so in words
-                lock = None
+            except (OSError, UnsafePlaceError):  # the folder cannot be written, or is a network
+                lock = None  # or synced one: opening says so in words
         newest = None
         try:
             services = open_with_progress(
