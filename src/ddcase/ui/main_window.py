@@ -826,6 +826,9 @@ class MainWindow(QMainWindow):
         for action in states:
             action.setEnabled(False)
         self.stack.setEnabled(False)
+        # A page still loading reads through the services the swap closes, and Windows cannot
+        # replace a file a connection holds: the loads finish first.
+        self._pool.waitForDone()
         return states
 
     def _thaw(self, states: dict[QAction, bool]) -> None:
