@@ -31,9 +31,10 @@ def test_a_folder_is_never_opened_to_be_flushed_on_windows(
     monkeypatch.setattr(files, "ON_WINDOWS", True)
     fsync_folder(tmp_path)
     assert opened == []
-    monkeypatch.setattr(files, "ON_WINDOWS", False)
-    fsync_folder(tmp_path)
-    assert opened == [tmp_path]
+    if os.name == "posix":  # and on POSIX it is flushed, so that a rename in it lasts
+        monkeypatch.setattr(files, "ON_WINDOWS", False)
+        fsync_folder(tmp_path)
+        assert opened == [tmp_path]
 
 
 def test_a_rename_blocked_for_a_moment_is_tried_again(

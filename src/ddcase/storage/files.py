@@ -225,7 +225,8 @@ def write_private(path: Path, data: bytes) -> None:
         os.chmod(temporary, 0o600)
         replace_file(temporary, path)
     except BaseException:
-        remove_file(temporary)
+        with contextlib.suppress(OSError):
+            remove_file(temporary)
         raise
 
 
