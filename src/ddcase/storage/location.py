@@ -110,7 +110,9 @@ def unsafe_place_message(path: Path, reason: str) -> str:
         "is not safe in a network or synced folder: the file can be damaged or entries lost when "
         "two computers use it or a sync client copies it half-written. Keep the log on this "
         "computer (ddcase's own folder is the default), and to share a log with your team use a "
-        f"team database on a server ({TEAM_DATABASE_DOC}). Nothing was changed."
+        f"team database on a server ({TEAM_DATABASE_DOC}). A log kept there until now: close "
+        "ddcase on every computer, copy the file to this computer and open the copy. Nothing was "
+        "changed."
     )
 
 
