@@ -106,9 +106,9 @@ def _synced_root(place: Place) -> str | None:
 
 def unsafe_place_message(path: Path, reason: str) -> str:
     return (
-        f"ddcase will not keep a log at {path}: {reason}. The log is an SQLite database, and SQLite "
+        f"ddcase will not keep a log at {path}: {reason}.\n\nThe log is an SQLite database, and SQLite "
         "is not safe in a network or synced folder: the file can be damaged or entries lost when "
-        "two computers use it or a sync client copies it half-written. Keep the log on this "
+        "two computers use it or a sync client copies it half-written.\n\nKeep the log on this "
         "computer (ddcase's own folder is the default), and to share a log with your team use a "
         f"team database on a server ({TEAM_DATABASE_DOC}). A log kept there until now: close "
         "ddcase on every computer, copy the file to this computer and open the copy. Nothing was "
