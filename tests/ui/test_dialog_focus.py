@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
+from tests.ui.every_dialog import blank_record_dialogs, every_dialog
 from tests.ui.helpers import show_dashboard
 from tests.ui.keyboard import focused, freeze_today, in_modal, press, type_text
 
@@ -129,3 +130,40 @@ def test_add_episode_opens_on_its_first_field_and_enter_saves_no_blank_episode(
     window.wait_for_background_work()
     assert seen == ["Service", "open"]
     assert small_team.casework.episodes("RT100005") == before
+
+
+def _shown(qtbot, dialog):  # type: ignore[no-untyped-def]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def test_every_form_opens_on_its_first_field(qtbot, tmp_path):
+    from ddcase.ui.dialogs.form import FormDialog
+
+    opened_on = {}
+    for dialog in every_dialog(tmp_path):
+        if not isinstance(dialog, FormDialog):
+            continue
+        _shown(qtbot, dialog)
+        first = dialog.first_field()
+        assert first is not None
+        opened_on[type(dialog).__name__] = focused() is (first.focusProxy() or first)
+        dialog.close()
+    assert opened_on and all(opened_on.values()), opened_on
+
+
+def test_enter_saves_no_new_record_as_it_opens(qtbot):
+    accepted = {}
+    for dialog in blank_record_dialogs():
+        _shown(qtbot, dialog)
+        assert not isinstance(focused(), QAbstractButton), type(dialog).__name__
+        press(Qt.Key.Key_Return)
+        accepted[type(dialog).__name__] = (
+            dialog.result() == dialog.DialogCode.Accepted or not dialog.isVisible()
+        )
+        dialog.close()
+    assert accepted == dict.fromkeys(accepted, False)
+    assert len(accepted) == 6

@@ -4,21 +4,12 @@ menu bar, and each menu. A clash makes Alt+letter go to the first of the two and
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import re
 from collections import defaultdict
-from datetime import date
-from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel, QMenu, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
+from tests.ui.every_dialog import every_dialog
 from tests.ui.helpers import dashboard_loaded
-
-import ddcase.ui.dialogs
-from ddcase.domain import AuditEntry, Definition, Episode, ImportProblem, MeasureSettings, Month, Service
-
-TODAY = date(2026, 12, 5)
 
 
 def mnemonic(text: str) -> str | None:
@@ -91,56 +82,8 @@ def test_no_two_alt_keys_clash_on_the_welcome_page(window):
     assert clashes(texts) == {}
 
 
-def _every_dialog(tmp_path: Path) -> list[QDialog]:
-    from ddcase.ui.dialogs.aim_dialog import AimDialog
-    from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
-    from ddcase.ui.dialogs.client_dialog import ClientDialog
-    from ddcase.ui.dialogs.contact_dialog import ContactDialog
-    from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
-    from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
-    from ddcase.ui.dialogs.history_dialog import HistoryDialog
-    from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
-    from ddcase.ui.dialogs.note_dialog import NoteDialog
-    from ddcase.ui.dialogs.purge_dialog import PurgeDialog
-    from ddcase.ui.dialogs.restore_dialog import RestoreDialog
-    from ddcase.ui.dialogs.worker_dialog import WorkerDialog
-
-    episode = Episode("RT1", Service.MENTAL_HEALTH, "ELFT", date(2026, 1, 1))
-    entries: list[AuditEntry] = []
-    return [
-        ContactDialog(None, clients=[], workers=[], current_workers={}, today=TODAY),
-        ClientDialog(None, today=TODAY, existing_refs=set()),
-        EpisodeDialog(None, client_ref="RT1", today=TODAY, workers=[], organisations={}, teams=[]),
-        ChangeWorkerDialog(None, episode=episode, workers=[], today=TODAY),
-        WorkerDialog(None, organisations={}, taken=set()),
-        DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 3)),
-        NoteDialog(None, first=Month(2026, 1), last=Month(2026, 11), month=Month(2026, 11), team=None),
-        AimDialog(None, settings=MeasureSettings(), first=Month(2026, 1), last=Month(2027, 3)),
-        PurgeDialog(None, today=TODAY),
-        HistoryDialog(None, client_ref="RT1", entries=entries),
-        ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
-        RestoreDialog(None, backups=[], folder=tmp_path),
-    ]
-
-
-def _dialog_classes() -> set[type]:
-    found = set()
-    for info in pkgutil.iter_modules(ddcase.ui.dialogs.__path__):
-        module = importlib.import_module(f"ddcase.ui.dialogs.{info.name}")
-        for _, value in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(value, QDialog)
-                and value.__module__ == module.__name__
-                and not inspect.isabstract(value)
-            ):
-                if value.__name__ != "FormDialog":
-                    found.add(value)
-    return found
-
-
 def test_no_two_alt_keys_clash_in_any_dialog(qtbot, tmp_path):
-    dialogs = _every_dialog(tmp_path)
-    assert {type(d) for d in dialogs} >= _dialog_classes(), "a dialog is missing from this test"
+    dialogs = every_dialog(tmp_path)
     found = {}
     for dialog in dialogs:
         qtbot.addWidget(dialog)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.ui.every_dialog import every_dialog
 from tests.ui.keyboard import focused, freeze_today, in_modal, ok_button, press, shown_texts, type_text
 
 ALT, CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
@@ -103,3 +104,22 @@ def test_a_future_date_or_a_non_date_is_refused_beside_the_field(
     assert message in texts
     assert not ok_enabled and still_open
     assert _contact_dates(small_team) == before
+
+
+def test_every_date_in_every_dialog_is_the_one_date_field(qtbot, tmp_path):
+    from PySide6.QtWidgets import QDateEdit, QLineEdit
+
+    from ddcase.ui.widgets.date_field import DateField
+
+    date_fields = 0
+    for dialog in every_dialog(tmp_path):
+        qtbot.addWidget(dialog)
+        assert dialog.findChildren(QDateEdit) == [], type(dialog).__name__
+        for edit in dialog.findChildren(QLineEdit):
+            if "date" in edit.accessibleName().lower() or "DD/MM" in edit.placeholderText():
+                assert isinstance(edit.parentWidget(), DateField), (
+                    type(dialog).__name__,
+                    edit.accessibleName(),
+                )
+                date_fields += 1
+    assert date_fields == 7  # contact; birth, consent; start, end; change of worker; purge
