@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-#: The earliest date any field accepts (validation.EARLIEST_DATE says the same for stored values).
-EARLIEST = date(1900, 1, 1)
+from ddcase.domain.validation import EARLIEST_DATE
+
+#: The earliest date any field accepts: the same as for every stored date.
+EARLIEST = EARLIEST_DATE
 #: How far after today's year a two-digit year may reach (docs/decisions.md, "Typed dates").
 TWO_DIGIT_YEAR_AHEAD = 10
 
