@@ -76,7 +76,7 @@ def test_the_client_dialog_refuses_a_bad_nhs_number_and_a_taken_reference(qtbot)
     assert not dialog.ok_button.isEnabled()
     assert "check digit" in dialog.problem_label.text()
     dialog.nhs_number_edit.setText("943 476 5919")
-    qtbot.keyClicks(dialog.consent_edit, "01/10/2026")
+    qtbot.keyClicks(dialog.consent_edit.line_edit, "01/10/2026")
     assert dialog.ok_button.isEnabled()
     draft = dialog.draft()
     assert (draft.initials, draft.nhs_number, draft.consent_to_share_on) == (
@@ -84,7 +84,7 @@ def test_the_client_dialog_refuses_a_bad_nhs_number_and_a_taken_reference(qtbot)
         "9434765919",
         date(2026, 10, 1),
     )
-    dialog.consent_edit.setText("01/12/2026")
+    dialog.consent_edit.line_edit.setText("01/12/2026")
     assert "in the future" in dialog.problem_label.text()
 
 

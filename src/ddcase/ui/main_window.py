@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
                 action.setToolTip(server)
                 action.setStatusTip(server)
         self.encrypt_action = self._action(
-            self.tr("&Encrypt database..."), self._on_encrypt_triggered, None,
+            self.tr("E&ncrypt database..."), self._on_encrypt_triggered, None,
             self.tr("Encrypt the database file, for a computer whose disk is not encrypted"),
         )  # fmt: skip
         self._show_encryption_state()

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ddcase.domain import Episode, Worker
-from ddcase.ui.dialogs.form import FormDialog, calendar_date, calendar_input
+from ddcase.ui.dialogs.form import FormDialog
 from ddcase.ui.text import date_text
+from ddcase.ui.widgets.date_field import DateField
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,23 +35,26 @@ class ChangeWorkerDialog(FormDialog):
         explain.setWordWrap(True)
         self.form.addRow(explain)
         self.worker_combo = QComboBox()
+        self.worker_combo.setPlaceholderText(self.tr("Choose the new worker, or (unallocated)"))
         self.worker_combo.addItem(self.tr("(unallocated)"), None)
         for worker in sorted(
             (w for w in workers if w.service is episode.service), key=lambda w: w.name.lower()
         ):
             if worker.name != episode.worker:
                 self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
-        if self.worker_combo.count() > 1:
-            self.worker_combo.setCurrentIndex(1)
-        self.date_edit = calendar_input(self.tr("New worker from"), today, today)
+        self.worker_combo.setCurrentIndex(-1)  # chosen, never taken as it opened (issue 12)
+        self.date_edit = DateField(self.tr("New worker from"), today=today, value=today)
         self.add_row(self.tr("&New worker:"), self.worker_combo)
         self.add_row(self.tr("&From:"), self.date_edit)
-        self.date_edit.dateChanged.connect(self.revalidate)
+        self.setMinimumWidth(480)
         self.worker_combo.currentIndexChanged.connect(self.revalidate)
         self.revalidate()
 
     def problems(self) -> list[str]:
-        day = calendar_date(self.date_edit)
+        if self.worker_combo.currentIndex() < 0:
+            return [self.tr("New worker: choose the new worker, or (unallocated)")]
+        day = self.date_edit.date()
+        assert day is not None
         if day <= self._episode.start_date:
             return [self.tr("From: the new worker must start after the episode began")]
         if self._episode.end_date is not None and day > self._episode.end_date + timedelta(days=0):
@@ -58,7 +62,9 @@ class ChangeWorkerDialog(FormDialog):
         return []
 
     def draft(self) -> WorkerChange:
-        return WorkerChange(self.worker_combo.currentData(), calendar_date(self.date_edit))
+        day = self.date_edit.date()
+        assert day is not None, "draft() is read only once the date is acceptable"
+        return WorkerChange(self.worker_combo.currentData(), day)
 
     @classmethod
     def ask(

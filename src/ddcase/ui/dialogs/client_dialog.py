@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ddcase.domain import Client, ReferralRoute
 from ddcase.domain.validation import MAX_LENGTH, check_client, format_nhs_number, normalise_nhs_number
-from ddcase.ui.dialogs.form import FormDialog, date_input, optional_date, problem_text
+from ddcase.ui.dialogs.form import FormDialog, problem_text
+from ddcase.ui.widgets.date_field import DateField
 
 #: NHS Data Dictionary ethnic categories (the one-letter codes SPEC §1 stores).
 ETHNIC_CATEGORIES = {
@@ -39,8 +40,8 @@ class ClientDialog(FormDialog):
         self.initials_edit.setMaxLength(MAX_LENGTH["initials"])
         self.nhs_number_edit = QLineEdit()
         self.nhs_number_edit.setPlaceholderText(self.tr("Optional, e.g. 943 476 5919"))
-        self.date_of_birth_edit = date_input(self.tr("Date of birth"))
-        self.consent_edit = date_input(self.tr("Consent to share recorded on"))
+        self.date_of_birth_edit = DateField(self.tr("Date of birth"), today=today, required=False)
+        self.consent_edit = DateField(self.tr("Consent to share recorded on"), today=today, required=False)
         self.ethnicity_combo = QComboBox()
         self.ethnicity_combo.addItem(self.tr("(not recorded)"), None)
         for code, label in ETHNIC_CATEGORIES.items():
@@ -62,10 +63,8 @@ class ClientDialog(FormDialog):
             self.initials_edit.setText(client.initials)
             if client.nhs_number:
                 self.nhs_number_edit.setText(format_nhs_number(client.nhs_number))
-            if client.date_of_birth:
-                self.date_of_birth_edit.setText(client.date_of_birth.strftime("%d/%m/%Y"))
-            if client.consent_to_share_on:
-                self.consent_edit.setText(client.consent_to_share_on.strftime("%d/%m/%Y"))
+            self.date_of_birth_edit.set_date(client.date_of_birth)
+            self.consent_edit.set_date(client.consent_to_share_on)
             self.ethnicity_combo.setCurrentIndex(max(0, self.ethnicity_combo.findData(client.ethnicity)))
             if client.referral_route:
                 self.referral_combo.setCurrentIndex(self.referral_combo.findData(client.referral_route.value))
@@ -73,8 +72,6 @@ class ClientDialog(FormDialog):
             self.reference_edit,
             self.initials_edit,
             self.nhs_number_edit,
-            self.date_of_birth_edit,
-            self.consent_edit,
         ):
             edit.textChanged.connect(self.revalidate)
         self.revalidate()
@@ -90,14 +87,6 @@ class ClientDialog(FormDialog):
                 normalise_nhs_number(nhs)
             except ValueError as error:
                 problems.append(f"NHS number: {error}")
-        for label, edit in (
-            (self.tr("Date of birth"), self.date_of_birth_edit),
-            (self.tr("Consent to share recorded on"), self.consent_edit),
-        ):
-            try:
-                optional_date(edit.text())
-            except ValueError as error:
-                problems.append(f"{label}: {error}")
         if problems:
             return problems
         return [problem_text(p) for p in check_client(self.draft(), self._today)]
@@ -109,10 +98,10 @@ class ClientDialog(FormDialog):
             client_ref=self.reference_edit.text().strip(),
             initials=self.initials_edit.text().strip().upper(),
             nhs_number=normalise_nhs_number(nhs) if nhs else None,
-            date_of_birth=optional_date(self.date_of_birth_edit.text()),
+            date_of_birth=self.date_of_birth_edit.date(),
             ethnicity=self.ethnicity_combo.currentData(),
             referral_route=ReferralRoute(route) if route else None,
-            consent_to_share_on=optional_date(self.consent_edit.text()),
+            consent_to_share_on=self.consent_edit.date(),
         )
         if self._original is not None:
             client = replace(client, id=self._original.id, version=self._original.version)

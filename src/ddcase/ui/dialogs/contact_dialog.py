@@ -27,7 +27,8 @@ from ddcase.domain import (
     Worker,
 )
 from ddcase.domain.validation import MAX_LENGTH, check_contact
-from ddcase.ui.dialogs.form import FormDialog, calendar_date, calendar_input, problem_text
+from ddcase.ui.dialogs.form import FormDialog, problem_text
+from ddcase.ui.widgets.date_field import DateField
 
 EPR_REMINDER = "Do not write clinical notes here: the EPR is the record."
 
@@ -80,7 +81,7 @@ class ContactDialog(FormDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.client_edit.setCompleter(completer)
-        self.date_edit = calendar_input(self.tr("Date"), contact.date if contact else today, today)
+        self.date_edit = DateField(self.tr("Date"), today=today, value=contact.date if contact else today)
         self.kind_combo = _enum_combo(list(ContactKind), self.tr("Kind"))
         self.mode_combo = _enum_combo(list(ContactMode), self.tr("Mode"))
         self.outcome_combo = _enum_combo(list(Outcome), self.tr("Outcome"))
@@ -110,7 +111,7 @@ class ContactDialog(FormDialog):
         self.add_row(self.tr("&Mode:"), self.mode_combo)
         self.add_row(self.tr("&Outcome:"), self.outcome_combo)
         self.add_row(self.tr("Mental &health worker:"), self.mh_worker_combo)
-        self.add_row(self.tr("Substance &misuse worker:"), self.sm_worker_combo)
+        self.add_row(self.tr("&Substance misuse worker:"), self.sm_worker_combo)
         self.add_row("", self.client_present_check)
         self.add_row(self.tr("D&uration:"), self.duration_spin)
         self.add_row(self.tr("&Note:"), self.note_edit)
@@ -131,7 +132,6 @@ class ContactDialog(FormDialog):
         self.client_edit.textChanged.connect(self._on_client_edit_text_changed)
         for combo in (self.kind_combo, self.mode_combo, self.outcome_combo):
             combo.currentIndexChanged.connect(self.revalidate)
-        self.date_edit.dateChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         self.revalidate()
@@ -206,9 +206,11 @@ class ContactDialog(FormDialog):
 
     def draft(self) -> Contact:
         duration = self.duration_spin.value()
+        day = self.date_edit.date()
+        assert day is not None, "draft() is read only once the date is acceptable"
         contact = Contact(
             client_ref=self._client_ref() or self.client_edit.text().strip(),
-            date=calendar_date(self.date_edit),
+            date=day,
             kind=ContactKind(self.kind_combo.currentData()),
             mode=ContactMode(self.mode_combo.currentData()),
             outcome=Outcome(self.outcome_combo.currentData()),

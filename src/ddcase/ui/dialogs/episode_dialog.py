@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from ddcase.domain import Episode, Service, Worker
 from ddcase.domain.validation import check_episode
-from ddcase.ui.dialogs.form import FormDialog, date_input, optional_date, problem_text
+from ddcase.ui.dialogs.form import FormDialog, problem_text
+from ddcase.ui.widgets.date_field import DateField
 
 
 class EpisodeDialog(FormDialog):
@@ -40,9 +41,17 @@ class EpisodeDialog(FormDialog):
         self.team_combo.setEditable(True)
         self.team_combo.addItems([""] + teams)
         self.worker_combo = QComboBox()
-        self.start_edit = date_input(self.tr("Start date"))
-        self.end_edit = date_input(self.tr("End date"))
-        self.end_edit.setPlaceholderText(self.tr("DD/MM/YYYY, blank while open"))
+        self.worker_combo.setPlaceholderText(self.tr("Choose the worker, or (unallocated)"))
+        self.start_edit = DateField(
+            self.tr("Start date"), today=today, value=episode.start_date if episode else today
+        )
+        self.end_edit = DateField(
+            self.tr("End date"),
+            today=today,
+            value=episode.end_date if episode else None,
+            required=False,
+            placeholder=self.tr("blank while open"),
+        )
         self.add_row(self.tr("&Service:"), self.service_combo)
         self.add_row(self.tr("&Organisation:"), self.organisation_combo)
         self.add_row(self.tr("&Team (CMHT):"), self.team_combo)
@@ -58,15 +67,10 @@ class EpisodeDialog(FormDialog):
             self.organisation_combo.setCurrentText(episode.organisation)
             self.team_combo.setCurrentText(episode.team or "")
             self.worker_combo.setCurrentIndex(max(0, self.worker_combo.findData(episode.worker)))
-            self.start_edit.setText(episode.start_date.strftime("%d/%m/%Y"))
-            if episode.end_date:
-                self.end_edit.setText(episode.end_date.strftime("%d/%m/%Y"))
-        else:
-            self.start_edit.setText(today.strftime("%d/%m/%Y"))
         self.service_combo.currentIndexChanged.connect(self._on_service_combo_changed)
         self.organisation_combo.currentTextChanged.connect(self.revalidate)
-        self.start_edit.textChanged.connect(self.revalidate)
-        self.end_edit.textChanged.connect(self.revalidate)
+        self.team_combo.currentTextChanged.connect(self.revalidate)
+        self.worker_combo.currentIndexChanged.connect(self.revalidate)
         self.revalidate()
 
     def _service(self) -> Service:
@@ -83,30 +87,32 @@ class EpisodeDialog(FormDialog):
             (w for w in self._workers if w.service is service), key=lambda w: w.name.lower()
         ):
             self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
+        if self._original is None:
+            self.worker_combo.setCurrentIndex(-1)
         self.team_combo.setEnabled(service is Service.MENTAL_HEALTH)
         if service is not Service.MENTAL_HEALTH:
             self.team_combo.setCurrentText("")
         self.revalidate()
 
     def problems(self) -> list[str]:
-        for label, edit in ((self.tr("Start date"), self.start_edit), (self.tr("End date"), self.end_edit)):
-            try:
-                optional_date(edit.text())
-            except ValueError as error:
-                return [f"{label}: {error}"]
-        if optional_date(self.start_edit.text()) is None:
-            return [self.tr("Start date: required")]
+        if self._original is None:
+            # A new episode's team and worker are chosen, not left as they opened, so Enter
+            # alone never saves an episode with neither (issue 12).
+            if self._service() is Service.MENTAL_HEALTH and not self.team_combo.currentText().strip():
+                return [self.tr("Team (CMHT): type or choose the team")]
+            if self.worker_combo.currentIndex() < 0:
+                return [self.tr("Named worker: choose the worker, or (unallocated)")]
         return [problem_text(p) for p in check_episode(self.draft(), self._today)]
 
     def draft(self) -> Episode:
-        start = optional_date(self.start_edit.text())
-        assert start is not None
+        start = self.start_edit.date()
+        assert start is not None, "draft() is read only once the dates are acceptable"
         episode = Episode(
             client_ref=self._client_ref,
             service=self._service(),
             organisation=self.organisation_combo.currentText().strip(),
             start_date=start,
-            end_date=optional_date(self.end_edit.text()),
+            end_date=self.end_edit.date(),
             team=self.team_combo.currentText().strip() or None,
             worker=self.worker_combo.currentData(),
         )

@@ -7,7 +7,8 @@ from datetime import date
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ddcase.ui.dialogs.form import FormDialog, calendar_date, calendar_input
+from ddcase.ui.dialogs.form import FormDialog
+from ddcase.ui.widgets.date_field import DateField
 
 DEFAULT_YEARS = 8
 
@@ -27,10 +28,9 @@ class PurgeDialog(FormDialog):
         warning.setWordWrap(True)
         self.form.addRow(warning)
         default = date(today.year - DEFAULT_YEARS, today.month, min(today.day, 28))
-        self.before_edit = calendar_input(self.tr("Care ended before"), default, today)
+        self.before_edit = DateField(self.tr("Care ended before"), today=today, value=default)
         self.add_row(self.tr("Care ended &before:"), self.before_edit)
         self.ok_button.setText(self.tr("&Count the clients..."))
-        self.before_edit.dateChanged.connect(self.revalidate)
         self.revalidate()
         self.resize(520, self.sizeHint().height())
 
@@ -38,7 +38,9 @@ class PurgeDialog(FormDialog):
         return []
 
     def draft(self) -> date:
-        return calendar_date(self.before_edit)
+        day = self.before_edit.date()
+        assert day is not None, "draft() is read only once the date is acceptable"
+        return day
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, today: date) -> date | None:

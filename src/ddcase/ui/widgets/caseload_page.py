@@ -74,8 +74,8 @@ class CaseloadPage(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 3)
         for label, combo in (
-            (self.tr("&Team:"), self.team_combo),
-            (self.tr("C&oordinator:"), self.coordinator_combo),
+            (self.tr("T&eam:"), self.team_combo),
+            (self.tr("Coo&rdinator:"), self.coordinator_combo),
             (self.tr("&Show:"), self.status_combo),
         ):
             caption = QLabel(label)

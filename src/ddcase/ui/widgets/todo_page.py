@@ -26,7 +26,7 @@ class ToDoPage(QWidget):
         self.coordinator_combo = QComboBox()
         self.coordinator_combo.setAccessibleName(self.tr("Care coordinator"))
         self.coordinator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        caption = QLabel(self.tr("&Care coordinator:"))
+        caption = QLabel(self.tr("Care coo&rdinator:"))
         caption.setBuddy(self.coordinator_combo)
         self.summary_label = QLabel()
         font = self.summary_label.font()
@@ -47,7 +47,7 @@ class ToDoPage(QWidget):
             parent=self,
         )
         fit_columns(self.table_view, {0: 10, 1: 6, 2: 16, 3: 16, 5: 12})
-        self.open_button = QPushButton(self.tr("&Open client"))
+        self.open_button = QPushButton(self.tr("O&pen client"))
         self.log_contact_button = QPushButton(self.tr("&Log contact..."))
         clients_box = QGroupBox(self.tr("Mutual clients not yet jointly worked this month"))
         clients_layout = QVBoxLayout(clients_box)

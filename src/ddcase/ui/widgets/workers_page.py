@@ -33,7 +33,7 @@ class WorkersPage(QWidget):
         self.table_view.sortByColumn(WorkerTableModel.Column.NAME, Qt.SortOrder.AscendingOrder)
         self.add_button = QPushButton(self.tr("&Add worker..."))
         self.edit_button = QPushButton(self.tr("&Edit worker..."))
-        self.delete_button = QPushButton(self.tr("&Delete worker..."))
+        self.delete_button = QPushButton(self.tr("De&lete worker..."))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)

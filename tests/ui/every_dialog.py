@@ -1,0 +1,96 @@
+"""Every dialog of the app, built as it opens for a new record (or its usual use), for the tests
+that walk them all (mnemonics, focus, date fields). A dialog added to ui/dialogs/ and not here
+fails `every_dialog`, so no new dialog escapes those tests."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog
+
+import ddcase.ui.dialogs
+from ddcase.domain import (
+    AuditEntry,
+    Client,
+    Definition,
+    Episode,
+    ImportProblem,
+    MeasureSettings,
+    Month,
+    Role,
+    Service,
+    Worker,
+)
+
+TODAY = date(2026, 12, 5)
+WORKERS = [
+    Worker("Ann Smith", "ELFT", Service.MENTAL_HEALTH, Role.CARE_COORDINATOR),
+    Worker("Dev Patel", "ELFT", Service.MENTAL_HEALTH, Role.CARE_COORDINATOR),
+    Worker("Bob Jones", "ResoLUTiONs", Service.SUBSTANCE_MISUSE, Role.KEY_WORKER),
+]
+ORGANISATIONS = {Service.MENTAL_HEALTH: ["ELFT"], Service.SUBSTANCE_MISUSE: ["ResoLUTiONs"]}
+
+
+def blank_record_dialogs() -> list[QDialog]:
+    """The forms that make a new record, as they open: Enter must not save any of them."""
+    from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
+    from ddcase.ui.dialogs.client_dialog import ClientDialog
+    from ddcase.ui.dialogs.contact_dialog import ContactDialog
+    from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
+    from ddcase.ui.dialogs.note_dialog import NoteDialog
+    from ddcase.ui.dialogs.worker_dialog import WorkerDialog
+
+    episode = Episode("RT1", Service.MENTAL_HEALTH, "ELFT", date(2026, 1, 1), worker="Ann Smith")
+    clients = [Client("RT1", "AB"), Client("RT2", "CD")]
+    return [
+        ContactDialog(None, clients=clients, workers=WORKERS, current_workers={}, today=TODAY),
+        ClientDialog(None, today=TODAY, existing_refs={"RT1", "RT2"}),
+        EpisodeDialog(
+            None, client_ref="RT1", today=TODAY, workers=WORKERS, organisations=ORGANISATIONS, teams=["North"]
+        ),
+        ChangeWorkerDialog(None, episode=episode, workers=WORKERS, today=TODAY),
+        WorkerDialog(None, organisations=ORGANISATIONS, taken=set()),
+        NoteDialog(None, first=Month(2026, 1), last=Month(2026, 12), month=Month(2026, 12), team=None),
+    ]
+
+
+def every_dialog(tmp_path: Path) -> list[QDialog]:
+    from ddcase.ui.dialogs.aim_dialog import AimDialog
+    from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+    from ddcase.ui.dialogs.history_dialog import HistoryDialog
+    from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+    from ddcase.ui.dialogs.purge_dialog import PurgeDialog
+    from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+
+    entries: list[AuditEntry] = []
+    dialogs = [
+        *blank_record_dialogs(),
+        DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 3)),
+        AimDialog(None, settings=MeasureSettings(), first=Month(2026, 1), last=Month(2027, 3)),
+        PurgeDialog(None, today=TODAY),
+        HistoryDialog(None, client_ref="RT1", entries=entries),
+        ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
+        RestoreDialog(None, backups=[], folder=tmp_path),
+    ]
+    missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
+    assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"
+    return dialogs
+
+
+def dialog_classes() -> set[type]:
+    """Every dialog class defined in ddcase.ui.dialogs (FormDialog, the base, aside)."""
+    found = set()
+    for info in pkgutil.iter_modules(ddcase.ui.dialogs.__path__):
+        module = importlib.import_module(f"ddcase.ui.dialogs.{info.name}")
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(value, QDialog)
+                and value.__module__ == module.__name__
+                and value.__name__ != "FormDialog"
+            ):
+                found.add(value)
+    return found
