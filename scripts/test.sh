@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check src tests
+.venv/bin/mypy  # the files and strictness are in pyproject.toml [tool.mypy]
 exec .venv/bin/python -m pytest "$@"

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
@@ -42,7 +42,7 @@ def write_records(
 ) -> None:
     """Bulk inserts of what is new, then ORM updates of what changed (by id). Into an empty
     episode table (a first import), its indexes are built once after the rows are in."""
-    empty = session.scalars(select(EpisodeRow.id).limit(1)).first() is None
+    empty = session.scalars(select(col(EpisodeRow.id)).limit(1)).first() is None
     dropped = repository.drop_indexes(session, "episode") if empty and new_episodes else {}
     repository.insert_new(
         session,

@@ -5,7 +5,8 @@ contacts.csv's rows may name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sized
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,11 +35,12 @@ class Plan:
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
 
     def counts(self, file: str) -> FileCounts:
-        created, updated = {
+        lists: dict[str, tuple[Sized, Sized]] = {
             WORKERS: (self.new_workers, self.changed_workers),
             CLIENTS: (self.new_clients, self.changed_clients),
             EPISODES: (self.new_episodes, self.changed_episodes),
-        }[file]
+        }
+        created, updated = lists[file]
         return FileCounts(len(created), len(updated), self.unchanged[file])
 
 
@@ -60,6 +62,14 @@ _EPISODE_FIELDS = ("team", "worker", "end_date")
 
 def _side_text(service: Service) -> str:
     return service.label.lower()
+
+
+def _worker_clash(service: Service, first: int) -> str:
+    return f"the same {_side_text(service)} worker is on line {first} with different details"
+
+
+def _client_clash(client_ref: str, first: int) -> str:
+    return f"{client_ref} is on line {first} with different details"
 
 
 def _match_row(
@@ -138,9 +148,7 @@ def resolve(session: Session, parsed: Parsed, problems: Problems) -> tuple[Plan,
             db_workers,
             plan.new_workers,
             plan.changed_workers,
-            lambda first, w=worker: (
-                f"the same {_side_text(w.service)} worker is on line {first} with different details"
-            ),
+            functools.partial(_worker_clash, worker.service),
         )
 
     workers_table = tables.get(WORKERS)
@@ -163,7 +171,7 @@ def resolve(session: Session, parsed: Parsed, problems: Problems) -> tuple[Plan,
             db_clients,
             plan.new_clients,
             plan.changed_clients,
-            lambda first, ref=client.client_ref: f"{ref} is on line {first} with different details",
+            functools.partial(_client_clash, client.client_ref),
         )
 
     clients_table = tables.get(CLIENTS)
