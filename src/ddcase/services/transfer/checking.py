@@ -48,7 +48,7 @@ from ddcase.services.transfer.cells import (
 )
 from ddcase.services.transfer.reading import Problems, Row, Table, read_table
 
-#: A cell read: (the value, None), or (None or a stand-in, the problem to report).
+#: A cell read: (its value, None), or (None, the problem to report).
 Reading = tuple[Any, str | None]
 
 # ---------------------------------------------------------------------------------------- one cell
