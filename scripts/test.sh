@@ -9,4 +9,5 @@ export QT_QPA_PLATFORM=offscreen
 # filterwarnings turns the warnings from ddcase and its tests into failures).
 export PYTHONWARNDEFAULTENCODING=1
 .venv/bin/ruff check src tests
+.venv/bin/mypy  # the files and strictness are in pyproject.toml [tool.mypy]
 exec .venv/bin/python -m pytest "$@"
