@@ -75,6 +75,7 @@ class DashboardData:
 
 class DashboardPage(QWidget):
     print_requested = Signal()
+    month_chosen = Signal(object)  # a point clicked on the chart: show that month's clients
     load_failed = Signal(object)  # a background load's exception, for the window to explain
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -202,6 +203,7 @@ class DashboardPage(QWidget):
         self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
         self.aim_button.clicked.connect(self._on_aim_button_clicked)
         self.print_button.clicked.connect(self.print_requested)
+        self.chart.month_clicked.connect(self.month_chosen)
         self.notes_view.doubleClicked.connect(self._on_edit_note_button_clicked)
 
     def team(self) -> str | None:
