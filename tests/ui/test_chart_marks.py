@@ -126,9 +126,9 @@ def test_the_legends_list_only_what_the_chart_shows(chart):
     labels = chart.legend_labels()
     assert labels[:4] == [
         "Common cause",
-        "Improvement (special cause)",
-        "Concern (special cause)",
-        "Month in progress (provisional)",
+        "Improvement",
+        "Concern",
+        "In progress (provisional)",
     ]
     assert "Aim" not in labels and "Note" not in labels
     ended = [p for p in known_series().analysis.months if not p.provisional]

@@ -70,7 +70,7 @@ def test_on_the_5th_the_dashboard_gives_no_verdict_on_december_so_far(demo, demo
 
     chart_months = {m.month: m for m in page.chart._series.analysis.months}
     assert chart_months[DEC_2026].kind is PointKind.PROVISIONAL
-    assert "Month in progress (provisional)" in page.chart.legend_labels()
+    assert "In progress (provisional)" in page.chart.legend_labels()
     assert "Dec 2026 is in progress" in page.reading_label.text()
 
 

@@ -55,9 +55,9 @@ OUTLINE = "#3D3D3D"
 
 MARKS: dict[PointKind, Mark] = {
     PointKind.COMMON: Mark(GREY, OUTLINE, Shape.CIRCLE, 1.0, "Common cause"),
-    PointKind.IMPROVEMENT: Mark(BLUE, OUTLINE, Shape.TRIANGLE_UP, 1.5, "Improvement (special cause)"),
-    PointKind.CONCERN: Mark(ORANGE, OUTLINE, Shape.TRIANGLE_DOWN, 1.5, "Concern (special cause)"),
-    PointKind.PROVISIONAL: Mark(None, OUTLINE, Shape.CIRCLE, 1.1, "Month in progress (provisional)"),
+    PointKind.IMPROVEMENT: Mark(BLUE, OUTLINE, Shape.TRIANGLE_UP, 1.5, "Improvement"),
+    PointKind.CONCERN: Mark(ORANGE, OUTLINE, Shape.TRIANGLE_DOWN, 1.5, "Concern"),
+    PointKind.PROVISIONAL: Mark(None, OUTLINE, Shape.CIRCLE, 1.1, "In progress (provisional)"),
 }
 """Every kind of point, in the legend's order."""
 

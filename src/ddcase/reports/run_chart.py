@@ -30,6 +30,7 @@ RIGHT = 66.0
 TOP = 38.0
 BOTTOM = 50.0
 LEGEND_HEIGHT = 14.0
+LEGEND_ROW = 9.0
 POINT_RADIUS = 2.6
 LABEL_SIZE = 7.0
 
@@ -81,6 +82,9 @@ class RunChart:
         self.slot = (self.x1 - self.x0) / max(len(self.months), 1)
         self.font = styles.regular()
         self.bold = styles.bold()
+        # A second legend row when the first is full: the plot moves up to make room.
+        self.legend_rows = self._legend_places()[-1][3] + 1 if self.months else 1
+        self.y0 += LEGEND_ROW * (self.legend_rows - 1)
 
     # ------------------------------------------------------------------ geometry
 
@@ -428,14 +432,27 @@ class RunChart:
             items.append(("note", _legend_vertical()))
         return items
 
-    def _legend(self, d: Drawing) -> None:
-        y = 5.0
-        x = self.x0 - 24
+    def _legend_places(self) -> list[tuple[str, Group, float, int]]:
+        """Each legend entry with its x and row, a new row when the drawing's width is full."""
+        left = LEFT - 24
+        x, row = left, 0
+        places = []
         for text, symbol in self._legend_items():
+            width = 17 + stringWidth(text, self.font, 6.5)
+            if x + width > self.width and x > left:
+                x, row = left, row + 1
+            places.append((text, symbol, x, row))
+            x += width + 13
+        return places or [("", Group(), left, 0)]
+
+    def _legend(self, d: Drawing) -> None:
+        for text, symbol, x, row in self._legend_places():
+            if not text:
+                continue
+            y = 5.0 + LEGEND_ROW * (self.legend_rows - 1 - row)
             symbol.translate(x, y)
             d.add(symbol)
             d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
-            x += 22 + stringWidth(text, self.font, 6.5) + 8
 
 
 def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Group:

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -90,9 +91,30 @@ class RunChart(QWidget):
 
     # ------------------------------------------------------------------ geometry
 
+    def _small_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        return small
+
     def _plot_rect(self) -> QRectF:
         line = self.fontMetrics().height()
-        return QRectF(self.rect().adjusted(int(line * 3.2), int(line * 1.8), -line, -int(line * 4.4)))
+        rows = self._legend_places()[-1][2] + 1 if self._series is not None else 1
+        bottom = line * (3.3 + 1.1 * rows)
+        return QRectF(self.rect().adjusted(int(line * 3.2), int(line * 1.8), -line, -int(bottom)))
+
+    def _legend_places(self) -> list[tuple[tuple[str, object, str], float, int]]:
+        """Each legend entry with its x and its row: a new row when the last is full."""
+        metrics = QFontMetricsF(self._small_font())
+        left = int(self.fontMetrics().height() * 3.2)
+        x, row = float(left), 0
+        places = []
+        for item in self._legend_items():
+            width = 22 + metrics.horizontalAdvance(item[2]) + 16
+            if x + width - 16 > self.width() and x > left:
+                x, row = float(left), row + 1
+            places.append((item, x, row))
+            x += width
+        return places or [(("", None, ""), float(left), 0)]
 
     def _top_percent(self) -> float:
         assert self._series is not None
@@ -221,8 +243,7 @@ class RunChart(QWidget):
             painter.fillRect(QRectF(x_of(n) - step / 2, plot.top(), step, plot.height()), HIGHLIGHT)
 
         # grid and y axis
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        small = self._small_font()
         painter.setFont(small)
         grid = 10 if top <= 60 else 20
         for value in range(0, int(top) + 1, grid):
@@ -354,7 +375,7 @@ class RunChart(QWidget):
         if any(p.runs_signal for p in analysis.parts):
             items.append(("dash", CENTRE, self.tr("Dashed: runs signal")))
         if any(m.upper_limit is not None for m in analysis.months):
-            items.append(("dash", LIMIT, self.tr("Limits (3 sigma)")))
+            items.append(("dash", LIMIT, self.tr("Limits")))
         if self._series.settings.aim_percentage is not None:
             items.append(("dashdot", AIM, self.tr("Aim")))
         if any(a.month in {m.month for m in analysis.months} for a in self._series.annotations):
@@ -363,14 +384,11 @@ class RunChart(QWidget):
 
     def _draw_legend(self, painter: QPainter, plot: QRectF, text: QColor) -> None:
         metrics = painter.fontMetrics()
-        x = plot.left()
-        y = plot.bottom() + metrics.height() * 2.4
         background = self.palette().color(QPalette.ColorRole.Base)
-        for kind, colour, label in self._legend_items():
-            width = 22 + metrics.horizontalAdvance(label) + 16
-            if x + width - 16 > self.width() and x > plot.left():
-                x = plot.left()  # a second row when the first is full
-                y += metrics.height() * 1.3
+        for (kind, colour, label), x, row in self._legend_places():
+            if not label:
+                continue
+            y = plot.bottom() + metrics.height() * (2.4 + 1.3 * row)
             if kind == "point":
                 assert isinstance(colour, Mark)
                 draw_mark(painter, QPointF(x + 8, y), 4.5, colour, background)
@@ -388,4 +406,3 @@ class RunChart(QWidget):
                 painter.drawLine(QPointF(x, y), QPointF(x + 16, y))
             painter.setPen(text)
             painter.drawText(QPointF(x + 22, y + metrics.ascent() / 2 - 1), label)
-            x += width
