@@ -211,3 +211,25 @@ def test_clicking_a_point_opens_that_months_clients(demo_window, qtbot):
     show_dashboard(window, qtbot)
     QTest.mouseClick(chart, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(2, 2))
     assert window.tabs.currentWidget() is window.dashboard_page
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip, offscreen
+def test_the_chart_by_keyboard_tab_to_it_left_twice_enter(demo_window, qtbot):
+    window = demo_window
+    show_dashboard(window, qtbot)
+    chart = window.dashboard_page.chart
+    window.activateWindow()
+    window.dashboard_page.team_combo.setFocus()  # where a person starts on the page
+    for _ in range(30):
+        if chart.hasFocus():
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert chart.hasFocus()
+    assert chart.current_month().month == DEC_2026  # the month viewed
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    assert chart.current_month().month == Month(2026, 10)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.caseload_page.is_loading(), timeout=30_000)
+    assert window.tabs.currentWidget() is window.caseload_page
+    assert window.month() == Month(2026, 10)

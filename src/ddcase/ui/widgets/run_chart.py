@@ -14,9 +14,11 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFocusEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -67,9 +69,10 @@ class RunChart(QWidget):
         self._series: Series | None = None
         self._highlight: Month | None = None
         self._empty_text: str | None = None
+        self._current: Month | None = None  # the point chosen with the keyboard
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Run chart of the monthly figure"))
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Left/Right choose a point, Enter opens it
         self.setMouseTracking(True)  # the pointing hand over a point
 
     def set_series(self, series: Series | None, highlight: Month | None = None) -> None:
@@ -212,6 +215,52 @@ class RunChart(QWidget):
             return
         self.month_clicked.emit(month.month)
 
+    # ------------------------------------------------------------------ the keyboard
+
+    def current_month(self) -> MonthAnalysis | None:
+        """The point chosen by the keyboard (Left/Right), shown with a ring and its tooltip."""
+        positions = self.point_positions()
+        if not positions:
+            return None
+        if self._current is None or self._current not in {m.month for m, _ in positions}:
+            months = [m for m, _ in positions]
+            return next((m for m in months if m.month == self._highlight), months[-1])
+        return next(m for m, _ in positions if m.month == self._current)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        positions = self.point_positions()
+        current = self.current_month()
+        if current is None:
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.month_clicked.emit(current.month)
+            return
+        steps = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Home: -len(positions),
+            Qt.Key.Key_End: len(positions),
+        }
+        if key not in steps:
+            super().keyPressEvent(event)
+            return
+        months = [m.month for m, _ in positions]
+        index = max(0, min(len(months) - 1, months.index(current.month) + steps[key]))
+        self._current = months[index]
+        self.update()
+        point = positions[index][1].toPoint()
+        QToolTip.showText(self.mapToGlobal(point), self.tooltip_for(positions[index][0]), self)
+
     # ------------------------------------------------------------------ painting
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -340,6 +389,12 @@ class RunChart(QWidget):
         background = self.palette().color(QPalette.ColorRole.Base)
         for m, point in self.point_positions():
             draw_mark(painter, point, radius, MARKS[m.kind], background)
+        chosen = self.current_month() if self.hasFocus() else None
+        if chosen is not None:  # the keyboard's point: a ring the colour of focus
+            ring = next(p for m, p in self.point_positions() if m.month == chosen.month)
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(ring, radius * 2.2, radius * 2.2)
 
         # notes as numbered markers along the top
         painter.setFont(small)
