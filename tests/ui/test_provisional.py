@@ -233,3 +233,19 @@ def test_the_chart_by_keyboard_tab_to_it_left_twice_enter(demo_window, qtbot):
     qtbot.waitUntil(lambda: not window.caseload_page.is_loading(), timeout=30_000)
     assert window.tabs.currentWidget() is window.caseload_page
     assert window.month() == Month(2026, 10)
+
+
+def test_a_summary_of_the_month_in_progress_is_not_taken_as_its_final_figure(demo, tmp_path):
+    from ddcase.domain import Client, Episode, Service
+
+    demo.reporting.monthly_report(DEC_2026, None, tmp_path / "so-far.pdf")
+    before = demo.figures.month(DEC_2026)
+    demo.casework.save_client(Client("RT999999", "ZZ"))
+    demo.casework.save_episode(Episode("RT999999", Service.MENTAL_HEALTH, "A Trust", date(2026, 12, 1)))
+    demo.casework.save_episode(Episode("RT999999", Service.SUBSTANCE_MISUSE, "A Provider", date(2026, 12, 1)))
+    assert demo.figures.month(DEC_2026).mutual_clients == before.mutual_clients + 1
+    # December's figure so far was printed as provisional: not recorded, so never "revised".
+    assert demo.reporting.revisions(DEC_2026, None) == []
+    # The ended months on the same summary were recorded as printed.
+    november = demo.reporting.content(NOV_2026, None)
+    assert november.revisions == ()

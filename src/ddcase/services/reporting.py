@@ -199,14 +199,17 @@ class ReportingService:
         at = self._context.now()
         by = self._context.user or audit.os_user()
         months = {m.month: m for m in content.analysis.months}
+        # A figure so far (the month in progress) is printed as provisional and will change: it is
+        # not recorded, so its final figure is never announced as a revision of it (SPEC §5).
         printed = [
             PrintedFigures(
                 m.month, content.team, m.definition_version, m.mutual_clients, m.jointly_worked, at, by
             )
             for m in months.values()
+            if not m.provisional
         ]
         for figures in (content.previous, content.current):
-            if figures.month not in months:
+            if figures.month not in months and not self._figures.is_provisional(figures.month):
                 printed.append(
                     PrintedFigures(
                         figures.month,
