@@ -30,6 +30,7 @@ from ddcase.services.registry import Services
 from ddcase.services.team import TeamSettings
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+from ddcase.ui.dialogs.print_dialog import PrintDialog
 from ddcase.ui.dialogs.purge_dialog import PurgeDialog
 from ddcase.ui.dialogs.restore_dialog import RestoreDialog
 from ddcase.ui.session import DatabaseSession, ReopenError
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.todo_page.log_contact_requested.connect(self._on_log_contact_requested)
         self.todo_page.client_activated.connect(self._on_client_activated)
         self.dashboard_page.print_requested.connect(self._on_print_triggered)
+        self.dashboard_page.month_chosen.connect(self._on_chart_month_chosen)
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.welcome_page.demo_requested.connect(self._on_demo_requested)
@@ -646,6 +648,13 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.tabs:
             self._mark_all_stale()
 
+    @Slot(object)
+    def _on_chart_month_chosen(self, month: Month) -> None:
+        """A point clicked on the dashboard's chart: that month's clients."""
+        self.month_combo.set_current_month(month)
+        self.tabs.setCurrentWidget(self.caseload_page)
+        self.caseload_page.table_view.setFocus()
+
     @Slot()
     def _on_previous_month_triggered(self) -> None:
         self.month_combo.setCurrentIndex(
@@ -728,8 +737,21 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_print_triggered(self) -> None:
         reporting = self._services.reporting
-        month = self.month()
         team = self.dashboard_page.team()
+        # A meeting reads ended months: the month viewed, or the last complete one when the
+        # month viewed is still in progress (SPEC §5).
+        today = self._services.context.today()
+        this_month = Month.of(today)
+        month = PrintDialog.ask(
+            self,
+            first=this_month.plus(-(MONTHS_OFFERED - 1)),
+            last=this_month,
+            month=min(self.month(), self._services.figures.last_complete_month()),
+            today=today,
+            team=team,
+        )
+        if month is None:
+            return
         suggested = reporting.default_file_name(month, team)
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
