@@ -63,6 +63,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+    from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
 
@@ -75,6 +76,9 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
         RestoreDialog(None, backups=[], folder=tmp_path),
+        PrintDialog(
+            None, first=Month(2025, 1), last=Month(2026, 12), month=Month(2026, 11), today=TODAY, team=None
+        ),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
     assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"
