@@ -32,16 +32,16 @@ from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from ddcase.ui.dialogs.purge_dialog import PurgeDialog
 from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+from ddcase.ui.pages.caseload_page import CaseloadPage
+from ddcase.ui.pages.dashboard_page import DashboardPage
+from ddcase.ui.pages.definition_page import DefinitionPage
+from ddcase.ui.pages.todo_page import ToDoPage
+from ddcase.ui.pages.welcome_page import WelcomePage
+from ddcase.ui.pages.workers_page import WorkersPage
 from ddcase.ui.session import DatabaseSession, ReopenError
 from ddcase.ui.tasks import Task, wait_cursor
 from ddcase.ui.text import date_text, date_time_text
-from ddcase.ui.widgets.caseload_page import CaseloadPage
-from ddcase.ui.widgets.dashboard_page import DashboardPage
-from ddcase.ui.widgets.definition_page import DefinitionPage
 from ddcase.ui.widgets.month_combo import MonthCombo
-from ddcase.ui.widgets.todo_page import ToDoPage
-from ddcase.ui.widgets.welcome_page import WelcomePage
-from ddcase.ui.widgets.workers_page import WorkersPage
 
 log = logging.getLogger("ddcase")
 
