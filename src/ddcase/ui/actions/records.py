@@ -89,7 +89,9 @@ class RecordsActions(QObject):
         if self._daily_backup_due and backup.available:
             self._daily_backup_due = False
             self.last_backup_label.setText(self.tr("Making today's backup..."))
-            self._work.run_quietly(backup.daily, lambda _made: self.show_backup_state(), self.show_backup_state)
+            self._work.run_quietly(
+                backup.daily, lambda _made: self.show_backup_state(), self.show_backup_state
+            )
             return
         self.show_backup_state()
 

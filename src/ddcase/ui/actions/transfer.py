@@ -108,5 +108,7 @@ class TransferActions(QObject):
         self._work.run(
             self.tr("Writing the summary..."),
             lambda: reporting.monthly_report(month, team, out),
-            lambda _result: window.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 10000),
+            lambda _result: window.statusBar().showMessage(
+                self.tr("Saved %1").replace("%1", str(out)), 10000
+            ),
         )
