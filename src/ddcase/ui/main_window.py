@@ -4,10 +4,9 @@ dashboard, workers, definition), the first-run welcome, and the slow work off th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -18,14 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase import __copyright__, __licence__, __version__
 from ddcase.domain import DomainError, Month
-from ddcase.paths import data_dir, log_dir
+from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.services.team import TeamSettings
 from ddcase.ui.actions import make_action
+from ddcase.ui.actions.casework_menu import CaseworkMenu
 from ddcase.ui.actions.records import RecordsActions
 from ddcase.ui.actions.transfer import TransferActions
+from ddcase.ui.actions.view import ViewActions
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.pages.caseload_page import CaseloadPage
 from ddcase.ui.pages.dashboard_page import DashboardPage
@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.setMinimumSize(900, 560)
 
+        self.casework_menu = CaseworkMenu(self)
+        self.view = ViewActions(self)
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
         self.last_backup_label = self.records.last_backup_label
@@ -72,13 +74,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.team_label = QLabel()
-        self.checking_label = QLabel(self.tr("Checking the database..."))
-        self.checking_label.setAccessibleName(self.tr("Checking the database"))
-        self.checking_label.setToolTip(
-            self.tr("Every page of the database file is read once at each start; saving waits for it.")
-        )
-        self.checking_label.hide()
-        self.statusBar().addPermanentWidget(self.checking_label)
+        self.statusBar().addPermanentWidget(self.records.checking_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.last_backup_label)
         self.statusBar().addPermanentWidget(self.team_label)
@@ -94,10 +90,7 @@ class MainWindow(QMainWindow):
             )
         else:
             self.records.on_first_load_done()
-        self._opening_check_timer = QTimer(self)
-        self._opening_check_timer.setInterval(100)
-        self._opening_check_timer.timeout.connect(self._on_opening_check_timer_timeout)
-        self._watch_opening_check()
+        self.records.watch_opening_check()
 
     def _build_pages(self) -> None:
         """The pages over the current services (again after a restore swaps the database)."""
@@ -125,8 +118,8 @@ class MainWindow(QMainWindow):
         self.caseload_page.load_failed.connect(self._on_page_load_failed)
         self.dashboard_page.load_failed.connect(self._on_page_load_failed)
         self.dashboard_page.use_pool(self._pool)
-        self.caseload_page.panel.log_contact_requested.connect(self._on_log_contact_requested)
-        self.todo_page.log_contact_requested.connect(self._on_log_contact_requested)
+        self.caseload_page.panel.log_contact_requested.connect(self.casework_menu.log_contact_for)
+        self.todo_page.log_contact_requested.connect(self.casework_menu.log_contact_for)
         self.todo_page.client_activated.connect(self._on_client_activated)
         self.dashboard_page.print_requested.connect(self.transfer.print_summary)
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
@@ -149,7 +142,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(page)
         self.start()
         self.records.show_backup_state()
-        self._watch_opening_check()
+        self.records.watch_opening_check()
         self.records.show_encryption_state()
 
     def _show_encryption_state(self) -> None:
@@ -157,64 +150,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
-    def _action(
-        self, text: str, slot: Callable[[], None], shortcut: QKeySequence | str | None = None, tip: str = ""
-    ) -> QAction:
-        return make_action(self, text, slot, shortcut, tip)
-
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.log_contact_action = self._action(
-            self.tr("&Log contact..."), self._on_log_contact_triggered, QKeySequence(key.New),
-            self.tr("Log a contact between the services (Ctrl+N)"),
-        )  # fmt: skip
-        self.log_contact_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.new_client_action = self._action(
-            self.tr("New &client..."), self._on_new_client_triggered, "Ctrl+Shift+N", self.tr("Add a client")
-        )
-        self.new_worker_action = self._action(
-            self.tr("New &worker..."),
-            self._on_new_worker_triggered,
-            None,
-            self.tr("Add a worker to the directory"),
-        )
+        self.log_contact_action = self.casework_menu.log_contact_action
+        self.new_client_action = self.casework_menu.new_client_action
+        self.new_worker_action = self.casework_menu.new_worker_action
         self.import_action = self.transfer.import_action
         self.export_action = self.transfer.export_action
         self.print_action = self.transfer.print_action
         quit_keys = QKeySequence(key.Quit)
-        self.quit_action = self._action(
-            self.tr("&Quit"), self.close, quit_keys if not quit_keys.isEmpty() else "Ctrl+Q"
+        self.quit_action = make_action(
+            self, self.tr("&Quit"), self.close, quit_keys if not quit_keys.isEmpty() else "Ctrl+Q"
         )
-        self.find_action = self._action(
-            self.tr("&Find client"),
-            self._on_find_triggered,
-            QKeySequence(key.Find),
-            self.tr("Search the clients"),
-        )
-        self.refresh_action = self._action(
-            self.tr("&Refresh"), self._on_refresh_triggered, QKeySequence(key.Refresh)
-        )
-        self.previous_month_action = self._action(
-            self.tr("&Previous month"), self._on_previous_month_triggered, "Alt+Left"
-        )
-        self.next_month_action = self._action(
-            self.tr("&Next month"), self._on_next_month_triggered, "Alt+Right"
-        )
-        self.page_actions = []
-        for number, name in enumerate(
-            (
-                self.tr("Clients"),
-                self.tr("To do"),
-                self.tr("Dashboard"),
-                self.tr("Workers"),
-                self.tr("Definition"),
-            )
-        ):
-            action = self._action(
-                name, lambda _checked=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}"
-            )
-            self.page_actions.append(action)
-        self.about_action = self._action(self.tr("&About ddcase"), self._on_about_triggered)
+        self.find_action = self.view.find_action
+        self.refresh_action = self.view.refresh_action
+        self.previous_month_action = self.view.previous_month_action
+        self.next_month_action = self.view.next_month_action
+        self.page_actions = self.view.page_actions
+        self.about_action = self.view.about_action
         self.backup_action = self.records.backup_action
         self.restore_action = self.records.restore_action
         self.encrypt_action = self.records.encrypt_action
@@ -403,39 +356,6 @@ class MainWindow(QMainWindow):
                 ),
             )
 
-    # ------------------------------------------------------------------ the opening check
-
-    def _watch_opening_check(self) -> None:
-        """A database unchanged since ddcase last closed it is checked while the window is in
-        use (services/opening_check): say so, and if the check finds damage, stop."""
-        check = self._services.opening_check
-        if check is None:
-            return
-        self.checking_label.setVisible(not check.finished)
-        self._opening_check_timer.start()  # its first tick, with the window shown, reads the result
-
-    @Slot()
-    def _on_opening_check_timer_timeout(self) -> None:
-        check = self._services.opening_check
-        if check is None or check.finished:
-            self._opening_check_timer.stop()
-            self._on_opening_check_finished()
-
-    def _on_opening_check_finished(self) -> None:
-        self.checking_label.hide()
-        check = self._services.opening_check
-        error = check.error() if check is not None else None
-        if error is None:
-            return
-        log.error("the opening check found the database damaged")
-        QMessageBox.critical(
-            self,
-            self.tr("The database is damaged"),
-            self.tr("%1\n\nNothing was saved to it. ddcase will close now: start it again to restore the "
-                    "newest backup, or keep the file for IT.").replace("%1", str(error)),
-        )  # fmt: skip
-        self.close()
-
     # ------------------------------------------------------------------ slots
 
     def current_client_ref(self) -> str | None:
@@ -443,32 +363,6 @@ class MainWindow(QMainWindow):
         if page is self.todo_page:
             return self.todo_page.current_client_ref()
         return self.caseload_page.current_client_ref()
-
-    @Slot()
-    def _on_log_contact_triggered(self) -> None:
-        if self.stack.currentWidget() is not self.tabs:
-            return
-        self.casework_actions.log_contact(self, self.current_client_ref())
-
-    @Slot(str)
-    def _on_log_contact_requested(self, client_ref: str) -> None:
-        self.casework_actions.log_contact(self, client_ref or None)
-
-    @Slot()
-    def _on_new_client_triggered(self) -> None:
-        client = self.casework_actions.add_client(self)
-        if client is not None:
-            self.tabs.setCurrentWidget(self.caseload_page)
-            self.caseload_page.select_client(client.client_ref)
-            self.statusBar().showMessage(
-                self.tr("%1 added. Add the episodes in both services next.").replace("%1", client.client_ref),
-                8000,
-            )
-
-    @Slot()
-    def _on_new_worker_triggered(self) -> None:
-        if self.casework_actions.save_worker(self) is not None:
-            self.tabs.setCurrentWidget(self.workers_page)
 
     @Slot(str)
     def _on_records_changed(self, client_ref: str) -> None:
@@ -497,26 +391,6 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.tabs:
             self.mark_all_stale()
 
-    @Slot()
-    def _on_previous_month_triggered(self) -> None:
-        self.month_combo.setCurrentIndex(
-            min(self.month_combo.count() - 1, self.month_combo.currentIndex() + 1)
-        )
-
-    @Slot()
-    def _on_next_month_triggered(self) -> None:
-        self.month_combo.setCurrentIndex(max(0, self.month_combo.currentIndex() - 1))
-
-    @Slot()
-    def _on_find_triggered(self) -> None:
-        self.tabs.setCurrentWidget(self.caseload_page)
-        self.caseload_page.focus_search()
-
-    @Slot()
-    def _on_refresh_triggered(self) -> None:
-        if self.stack.currentWidget() is self.tabs:
-            self.mark_all_stale()
-
     @Slot(object)
     def _on_new_team_requested(self, settings: TeamSettings) -> None:
         try:
@@ -528,23 +402,4 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.workers_page)
         self.statusBar().showMessage(
             self.tr("Team log started. Add the workers of both services, then your clients."), 10000
-        )
-
-    @Slot()
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About ddcase"),
-            self.tr(
-                "<h3>ddcase %1</h3><p>An offline case log for joint working between community mental "
-                "health teams and drug and alcohol services.</p><p>Do not write clinical notes here: the "
-                "EPR is the record.</p><p>Database: %2<br>Data folder: %3<br>Log folder: %4</p>"
-                "<p>%5 Licence: %6 (the full text is in the LICENSE file beside the program).</p>"
-            )
-            .replace("%1", __version__)
-            .replace("%5", __copyright__)
-            .replace("%6", __licence__)
-            .replace("%2", self._services.context.db.url)
-            .replace("%3", str(data_dir()))
-            .replace("%4", str(log_dir())),
         )

@@ -1,13 +1,14 @@
 """The records kept safe and given out: File > Back up now, Restore from backup..., Encrypt
 database...; Tools > Export everything about one client..., Purge old records...; the day's
-backup after the first load and the status bar's last backup."""
+backup after the first load, the status bar's last backup, and the opening check's outcome."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
@@ -22,6 +23,8 @@ from ddcase.ui.text import date_text, date_time_text
 
 if TYPE_CHECKING:
     from ddcase.ui.main_window import MainWindow
+
+log = logging.getLogger("ddcase")
 
 
 class RecordsActions(QObject):
@@ -48,6 +51,15 @@ class RecordsActions(QObject):
                 self.tr("Last backup: 22 Sep 2026 at 10:42  ")
             )
         )
+        self.checking_label = QLabel(self.tr("Checking the database..."))
+        self.checking_label.setAccessibleName(self.tr("Checking the database"))
+        self.checking_label.setToolTip(
+            self.tr("Every page of the database file is read once at each start; saving waits for it.")
+        )
+        self.checking_label.hide()
+        self._opening_check_timer = QTimer(self)
+        self._opening_check_timer.setInterval(100)
+        self._opening_check_timer.timeout.connect(self._on_opening_check_timer_timeout)
         self.backup_action = make_action(
             window, self.tr("&Back up now"), self._on_backup_triggered, "Ctrl+Shift+B",
             self.tr("Make a checked backup of the database now (Ctrl+Shift+B)"),
@@ -94,6 +106,39 @@ class RecordsActions(QObject):
             )
             return
         self.show_backup_state()
+
+    # ------------------------------------------------------------------ the opening check
+
+    def watch_opening_check(self) -> None:
+        """A database unchanged since ddcase last closed it is checked while the window is in
+        use (services/opening_check): say so, and if the check finds damage, stop."""
+        check = self._window.services().opening_check
+        if check is None:
+            return
+        self.checking_label.setVisible(not check.finished)
+        self._opening_check_timer.start()  # its first tick, with the window shown, reads the result
+
+    @Slot()
+    def _on_opening_check_timer_timeout(self) -> None:
+        check = self._window.services().opening_check
+        if check is None or check.finished:
+            self._opening_check_timer.stop()
+            self._on_opening_check_finished()
+
+    def _on_opening_check_finished(self) -> None:
+        self.checking_label.hide()
+        check = self._window.services().opening_check
+        error = check.error() if check is not None else None
+        if error is None:
+            return
+        log.error("the opening check found the database damaged")
+        QMessageBox.critical(
+            self._window,
+            self.tr("The database is damaged"),
+            self.tr("%1\n\nNothing was saved to it. ddcase will close now: start it again to restore the "
+                    "newest backup, or keep the file for IT.").replace("%1", str(error)),
+        )  # fmt: skip
+        self._window.close()
 
     # ------------------------------------------------------------------ backups
 
