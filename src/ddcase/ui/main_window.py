@@ -1,21 +1,15 @@
-"""The main window: the menus and shortcuts, the month viewed, the pages (clients, to do,
-dashboard, workers, definition), the first-run welcome, and the slow work off the GUI thread."""
+"""The main window: the menus, toolbar and status bar, the month viewed, the pages (ui/pages/:
+clients, to do, dashboard, workers, definition, and the first-run welcome) and which of them is
+out of date. The menus' slots live in ui/actions/, one component per group; the slow work in
+ui/tasks.BackgroundWork."""
 
 from __future__ import annotations
 
-import logging
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QTabWidget,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QToolBar, QWidget
 
 from ddcase.domain import DomainError, Month
 from ddcase.paths import log_dir
@@ -30,14 +24,13 @@ from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.pages.caseload_page import CaseloadPage
 from ddcase.ui.pages.dashboard_page import DashboardPage
 from ddcase.ui.pages.definition_page import DefinitionPage
+from ddcase.ui.pages.page import Page
 from ddcase.ui.pages.todo_page import ToDoPage
 from ddcase.ui.pages.welcome_page import WelcomePage
 from ddcase.ui.pages.workers_page import WorkersPage
 from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork, wait_cursor
 from ddcase.ui.widgets.month_combo import MonthCombo
-
-log = logging.getLogger("ddcase")
 
 MONTHS_OFFERED = 36
 
@@ -103,11 +96,12 @@ class MainWindow(QMainWindow):
         self.definition_page = DefinitionPage(services)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.caseload_page, self.tr("&Clients"))
-        self.tabs.addTab(self.todo_page, self.tr("&To do"))
-        self.tabs.addTab(self.dashboard_page, self.tr("&Dashboard"))
-        self.tabs.addTab(self.workers_page, self.tr("&Workers"))
-        self.tabs.addTab(self.definition_page, self.tr("Defi&nition"))
+        pages: list[Page] = [
+            self.caseload_page, self.todo_page, self.dashboard_page, self.workers_page, self.definition_page
+        ]  # fmt: skip
+        for page in pages:
+            self.tabs.addTab(page, page.title())
+            page.load_failed.connect(self._on_page_load_failed)
         self.welcome_page = WelcomePage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
@@ -115,8 +109,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
-        self.caseload_page.load_failed.connect(self._on_page_load_failed)
-        self.dashboard_page.load_failed.connect(self._on_page_load_failed)
         self.dashboard_page.use_pool(self._pool)
         self.caseload_page.panel.log_contact_requested.connect(self.casework_menu.log_contact_for)
         self.todo_page.log_contact_requested.connect(self.casework_menu.log_contact_for)
@@ -145,7 +137,7 @@ class MainWindow(QMainWindow):
         self.records.watch_opening_check()
         self.records.show_encryption_state()
 
-    def _show_encryption_state(self) -> None:
+    def _show_encryption_state(self) -> None:  # the tests' way in, from before ui/actions/
         self.records.show_encryption_state()
 
     # ------------------------------------------------------------------ building
@@ -305,7 +297,7 @@ class MainWindow(QMainWindow):
         self._refresh_current(background=background)
 
     def _refresh_current(self, *, background: bool = False) -> None:
-        page = self.tabs.currentWidget()
+        page = cast(Page, self.tabs.currentWidget())
         self._stale.discard(page)
         if background and page is self.caseload_page:
             self.caseload_page.refresh_in_background(self.month(), self._pool)
@@ -315,7 +307,7 @@ class MainWindow(QMainWindow):
             return
         try:
             with wait_cursor():
-                page.refresh(self.month())  # type: ignore[attr-defined]
+                page.refresh(self.month())
         except DomainError as error:
             QMessageBox.warning(self, self.tr("Could not load the page"), str(error))
 
