@@ -401,10 +401,12 @@ def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
     figures = app.figures.month(args.month, args.team)
     if args.json:
-        out.write(json.dumps(month_json(figures)))  # one shot: the C encoder (json.dump is pure Python)
+        provisional = app.figures.is_provisional(args.month)
+        # one shot: the C encoder (json.dump is pure Python)
+        out.write(json.dumps(month_json(figures, provisional=provisional)))
         out.write("\n")
     else:
-        out.write(month_text(figures))
+        out.write(month_text(figures, so_far=app.figures.so_far_text(args.month)))
     return EXIT_OK
 
 

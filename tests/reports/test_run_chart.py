@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from reportlab.graphics.shapes import Group, Polygon, Rect, String
+from reportlab.graphics.shapes import Group, Polygon, String
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month, month_range
+from ddcase.domain.marks import PointKind
 from ddcase.reports.content import ReportContent
 from ddcase.reports.monthly_report import render
 from ddcase.reports.run_chart import RunChart, chart_notes, spread_labels
@@ -72,14 +73,16 @@ def test_month_labels_axis_and_right_labels_are_drawn():
 def test_signals_are_marked_by_shape_as_well_as_colour():
     analysis = analyse_series(points(SHIFT))
     drawing = RunChart(analysis).drawing()
-    outside = len(analysis.months_outside_limits)
-    in_run = len(set(analysis.longest_run_months) - set(analysis.months_outside_limits))
-    assert outside and in_run
+    better = [m for m in analysis.months if m.kind is PointKind.IMPROVEMENT]
+    worse = [m for m in analysis.months if m.kind is PointKind.CONCERN]
+    assert better and worse
     triangles = [p for p in shapes(drawing, Polygon) if len(p.points) == 6]
-    squares = [r for r in shapes(drawing, Rect) if r.width == r.height and r.width < 8]
-    # The legend draws two of each.
-    assert len(triangles) == outside + 2
-    assert len(squares) == in_run + 2
+    up = [t for t in triangles if t.points[5] > t.points[1]]  # the apex above the base
+    down = [t for t in triangles if t.points[5] < t.points[1]]
+    # The legend draws one of each.
+    assert (len(up), len(down)) == (len(better) + 1, len(worse) + 1)
+    assert {t.fillColor.hexval() for t in up} == {"0x0072c6"}
+    assert {t.fillColor.hexval() for t in down} == {"0xe46c0a"}
 
 
 def test_a_definition_change_starts_a_labelled_part_and_notes_are_numbered():

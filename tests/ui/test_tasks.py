@@ -19,6 +19,7 @@ from ddcase.ui.main_window import MainWindow
 from ddcase.ui.models.mutual_client_model import StatusFilter
 
 NOV = Month(2026, 11)
+SO_FAR = ", so far: 22 of 30 days"  # today is 22 November: its figure is provisional (SPEC §5)
 MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
 
 
@@ -124,15 +125,16 @@ def test_the_dashboard_shows_the_figures_of_the_service_and_of_ddcase_figures(
 
     show_dashboard(window, qtbot)
     expected = small_team.figures.month(NOV)
-    assert window.dashboard_page.headline_label.text() == figure_text(
-        expected.jointly_worked, expected.mutual_clients, expected.percentage
+    assert (
+        window.dashboard_page.headline_label.text()
+        == figure_text(expected.jointly_worked, expected.mutual_clients, expected.percentage) + SO_FAR
     )
     assert main(["figures", "--month", "2026-11", "--json", "--db", db_url]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert (
         window.dashboard_page.headline_label.text()
-        == figure_text(cli["jointly_worked"], cli["mutual_clients"], cli["percentage"])
-        == "1 of 4 mutual clients jointly worked (25%)"
+        == figure_text(cli["jointly_worked"], cli["mutual_clients"], cli["percentage"]) + SO_FAR
+        == "1 of 4 mutual clients jointly worked (25%)" + SO_FAR
     )
     coordinators = {
         g.name: (g.mutual_clients, g.jointly_worked) for g in window.dashboard_page.coordinator_model.rows()
@@ -153,8 +155,11 @@ def test_logging_the_missing_contact_moves_the_dashboard_figure(small_team, wind
     )
     window.log_contact_action.trigger()
     dashboard_loaded(window, qtbot)
-    assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
-    assert window.dashboard_page.change_label.text().startswith("▲ Up from 0% in October 2026")
+    assert (
+        window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)" + SO_FAR
+    )
+    # November is in progress: no "up from October" on its figure so far (SPEC §5).
+    assert window.dashboard_page.change_label.text().startswith("In progress: no change is given")
 
 
 def test_ctrl_n_opens_the_contact_dialog_from_any_page(small_team, window, qtbot, monkeypatch):
@@ -287,7 +292,9 @@ def test_agreeing_a_new_definition_keeps_the_history_and_the_earlier_months(
     assert [d.version for d in window.definition_page.model.rows()] == [2, 1]
     assert "consent" not in window.definition_page.words_label.text()
     show_dashboard(window, qtbot)
-    assert window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)"
+    assert (
+        window.dashboard_page.headline_label.text() == "2 of 4 mutual clients jointly worked (50%)" + SO_FAR
+    )
     window.month_combo.set_current_month(Month(2026, 10))
     assert small_team.figures.month(Month(2026, 10)).definition_version == 1
 

@@ -87,6 +87,31 @@ class Month:
         """'Oct 26', for chart axes."""
         return f"{calendar.month_abbr[self.month]} {self.year % 100:02d}"
 
+    # The month in progress (SPEC §5): the one home of the rule, for every screen, report and
+    # command.
+
+    def is_provisional(self, today: date) -> bool:
+        """SPEC §5: a month whose last day is after today is in progress; its figure is
+        provisional (shown so far, left out of every centre line, limit and verdict). On its
+        last day a month counts as ended."""
+        return self.last_day > today
+
+    def days_so_far(self, today: date) -> int:
+        """How many of the month's days have come, today included (0 before it starts)."""
+        return max(0, min(self.days, (today - self.first_day).days + 1))
+
+    def so_far_text(self, today: date) -> str | None:
+        """'so far: 5 of 31 days' for the month in progress; None for an ended month."""
+        if not self.is_provisional(today):
+            return None
+        return f"so far: {self.days_so_far(today)} of {self.days} days"
+
+    @classmethod
+    def last_complete(cls, today: date) -> Month:
+        """The latest month that has ended by `today`: what a meeting reads by default."""
+        month = cls.of(today)
+        return month.previous() if month.is_provisional(today) else month
+
 
 def month_range(first: Month, last: Month) -> Iterator[Month]:
     """Every month from first to last inclusive."""

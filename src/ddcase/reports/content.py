@@ -65,14 +65,24 @@ class ReportContent:
     revisions: tuple[Revision, ...]
     client_list: bool = True
     is_demo: bool = False
+    so_far: str | None = None
+    """'so far: 5 of 31 days' when the month is in progress: its figure is provisional."""
 
     @property
     def scope(self) -> str:
         return self.team or "All teams"
 
     @property
+    def provisional(self) -> bool:
+        return self.so_far is not None
+
+    @property
     def headline(self) -> str:
-        return figure_text(self.current.jointly_worked, self.current.mutual_clients, self.current.percentage)
+        """The month's figure; for the month in progress 'Provisional: ..., so far: 5 of 31 days'."""
+        figure = figure_text(
+            self.current.jointly_worked, self.current.mutual_clients, self.current.percentage
+        )
+        return f"Provisional: {figure}, {self.so_far}" if self.so_far else figure
 
     def revision_of(self, month: Month) -> Revision | None:
         return next((r for r in self.revisions if r.month == month), None)

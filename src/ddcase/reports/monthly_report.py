@@ -36,7 +36,15 @@ from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
-from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis, Verdict, month_spans, month_text
+from ddcase.rules.charts import (
+    ChartKind,
+    PartAnalysis,
+    SeriesAnalysis,
+    Verdict,
+    last_two_ended,
+    month_spans,
+    month_text,
+)
 from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -72,7 +80,8 @@ def render(content: ReportContent) -> tuple[bytes, int]:
 
 
 def _numbered_canvas(content: ReportContent, pages: list[int]) -> type[canvas.Canvas]:
-    footer = f"ddcase · Joint working summary · {content.month.label()} · {content.scope}"
+    provisional = " (provisional)" if content.provisional else ""
+    footer = f"ddcase · Joint working summary · {content.month.label()}{provisional} · {content.scope}"
     demo = "Synthetic demo data: not real clients" if content.is_demo else None
 
     class NumberedCanvas(canvas.Canvas):
@@ -192,7 +201,10 @@ def _header(content: ReportContent) -> list[Flowable]:
         else "in force from the start"
     )
     return [
-        _p(f"Joint working summary: {_e(content.month.label())}", "title"),
+        _p(
+            f"Joint working summary: {_e(content.month.label())}{' (provisional)' if content.provisional else ''}",
+            "title",
+        ),
         _p(f"<b>{_e(content.scope)}</b>{service}", "subtitle"),
         _p(f"Produced {produced}{' ' + zone if zone else ''}{by}.", "small"),
         _p(
@@ -206,12 +218,18 @@ def _header(content: ReportContent) -> list[Flowable]:
 def _headline(content: ReportContent) -> list[Flowable]:
     current, previous = content.current, content.previous
     lines = [_p(_e(content.headline), "headline")]
-    change = change_text(previous.percentage, current.percentage)
+    if content.provisional:
+        lines += _in_progress_lines(content)
+        change = None
+    else:
+        change = change_text(previous.percentage, current.percentage)
     previous_text = (
         f"{previous.jointly_worked} of {previous.mutual_clients} jointly worked, "
         f"{percent_text(previous.percentage)}"
     )
-    if change is None:
+    if content.provisional:
+        pass
+    elif change is None:
         if previous.mutual_clients == 0:
             lines.append(_p(f"No mutual clients in {_e(previous.month.label())}, so no change to show."))
         else:
@@ -258,6 +276,31 @@ def _headline(content: ReportContent) -> list[Flowable]:
         )
     )
     return [box]
+
+
+def _in_progress_lines(content: ReportContent) -> list[Flowable]:
+    """The month in progress (SPEC §5): no change from last month until it ends; the last two
+    ended months instead, when the chart holds them."""
+    lines = [
+        _p(
+            f"<b>{_e(content.month.label())} is in progress</b>: this figure is provisional and will change; "
+            "it is left out of the chart's centre line, limits and runs analysis, and no change from "
+            "last month is given until it ends."
+        )
+    ]
+    pair = last_two_ended(content.analysis.months)
+    if pair is not None:
+        before, last = pair
+        change = change_text(before.percentage, last.percentage)
+        if change is not None:
+            lines.append(
+                _p(
+                    f"{_e(last.month.label())}, the last complete month: {last.jointly_worked} of "
+                    f"{last.mutual_clients} jointly worked, {percent_text(last.percentage)} "
+                    f"({_e(change)} from {_e(before.month.label())})."
+                )
+            )
+    return lines
 
 
 def _difference(value: int, what: str) -> str:

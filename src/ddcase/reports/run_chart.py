@@ -3,9 +3,10 @@
 One point a month; the centre line of each part solid, dashed when the part's runs analysis
 signals; p chart limits as stepped lines; gaps and parts break the lines; the aim as a dash-dot
 line with its value; notes as numbered dotted markers (their text is listed under the chart);
-changes of definition version and declared new parts as labelled separators. Points outside
-their limits are triangles, points of a signalling longest run squares, so the chart reads in
-black and white as well as in colour.
+changes of definition version and declared new parts as labelled separators. Each point is
+marked in the one colour language of `domain/marks.py` (the screen's too): grey circles for common
+cause, blue upward triangles for improvement, orange downward triangles for concern, a hollow
+circle for the month in progress, so the chart reads in black and white as well as in colour.
 """
 
 from __future__ import annotations
@@ -14,19 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ddcase.domain import Annotation, Month
 from ddcase.domain.format import percent_text
+from ddcase.domain.marks import MARKS, Mark, PointKind, Shape
 from ddcase.reports import styles
-from ddcase.rules.charts import ChartKind, MonthAnalysis, PartAnalysis, SeriesAnalysis, Side
+from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis
 
 LEFT = 30.0
 RIGHT = 66.0
 TOP = 38.0
 BOTTOM = 50.0
 LEGEND_HEIGHT = 14.0
+LEGEND_ROW = 9.0
 POINT_RADIUS = 2.6
 LABEL_SIZE = 7.0
 
@@ -78,6 +82,9 @@ class RunChart:
         self.slot = (self.x1 - self.x0) / max(len(self.months), 1)
         self.font = styles.regular()
         self.bold = styles.bold()
+        # A second legend row when the first is full: the plot moves up to make room.
+        self.legend_rows = self._legend_places()[-1][3] + 1 if self.months else 1
+        self.y0 += LEGEND_ROW * (self.legend_rows - 1)
 
     # ------------------------------------------------------------------ geometry
 
@@ -283,7 +290,7 @@ class RunChart:
                 y,
                 self.x(indexes[-1]) + self.slot / 2,
                 y,
-                strokeColor=styles.SIGNAL_LINE if signal else styles.CENTRE,
+                strokeColor=styles.CENTRE,
                 strokeWidth=1.3 if signal else 1.0,
                 strokeDashArray=[5, 2.5] if signal else None,
             )
@@ -308,24 +315,32 @@ class RunChart:
     def _data_line(self, d: Drawing) -> None:
         for part in self.analysis.parts:
             for stretch in self._runs(part):
-                if len(stretch) < 2:
-                    continue
-                points: list[float] = []
-                for i in stretch:
-                    points += [self.x(i), self.y(float(self.months[i].proportion or 0))]
-                d.add(PolyLine(points, strokeColor=styles.DATA, strokeWidth=0.9))
+                ended = [i for i in stretch if not self.months[i].provisional]
+                if len(ended) >= 2:
+                    points: list[float] = []
+                    for i in ended:
+                        points += [self.x(i), self.y(float(self.months[i].proportion or 0))]
+                    d.add(PolyLine(points, strokeColor=styles.DATA, strokeWidth=0.9))
+                # Dotted into the month in progress.
+                for before, after in zip(stretch, stretch[1:], strict=False):
+                    if self.months[after].provisional:
+                        d.add(
+                            Line(
+                                self.x(before),
+                                self.y(float(self.months[before].proportion or 0)),
+                                self.x(after),
+                                self.y(float(self.months[after].proportion or 0)),
+                                strokeColor=styles.DATA,
+                                strokeWidth=0.9,
+                                strokeDashArray=[1, 1.5],
+                            )
+                        )
 
     def _points(self, d: Drawing) -> None:
-        signalling = {
-            month
-            for part in self.analysis.parts
-            if part.longest_run_signal
-            for month in part.longest_run_months
-        }
         for i, month in enumerate(self.months):
             if month.is_gap or month.proportion is None:
                 continue
-            d.add(point_marker(self.x(i), self.y(float(month.proportion)), month, month.month in signalling))
+            d.add(point_marker(self.x(i), self.y(float(month.proportion)), MARKS[month.kind]))
 
     def _right_labels(self, d: Drawing) -> None:
         """The last part's centre line and limits, and the aim, at the right edge (pushed apart
@@ -333,11 +348,15 @@ class RunChart:
         part = self.analysis.parts[-1]
         labels: list[tuple[float, str, Color, bool]] = []
         if part.centre is not None:
-            color = styles.SIGNAL_LINE if part.runs_signal else styles.INK
+            color = styles.INK
             labels.append(
                 (self.y(part.centre), f"{centre_name(part)} {percent_text(100 * part.centre)}", color, True)
             )
-            present = [self.months[i] for i in self._part_indexes(part) if not self.months[i].is_gap]
+            present = [
+                self.months[i]
+                for i in self._part_indexes(part)
+                if not self.months[i].is_gap and self.months[i].upper_limit is not None
+            ]
             if part.chart is ChartKind.P and present:
                 last = present[-1]
                 if last.upper_limit is not None and last.lower_limit is not None:
@@ -373,11 +392,7 @@ class RunChart:
             d.add(
                 Rect(x - 1, y - 1.5, width + 2, 8, fillColor=styles.WHITE, strokeColor=None, fillOpacity=0.85)
             )
-            d.add(
-                self._text(
-                    x, y, text, size=6.3, color=styles.SIGNAL_LINE if earlier.runs_signal else styles.INK
-                )
-            )
+            d.add(self._text(x, y, text, size=6.3, color=styles.INK))
 
     def _month_labels(self, d: Drawing) -> None:
         for i, month in enumerate(self.months):
@@ -396,52 +411,66 @@ class RunChart:
             label.rotate(55)
             d.add(label)
 
-    def _legend(self, d: Drawing) -> None:
-        y = 5.0
-        x = self.x0 - 24
+    def legend_labels(self) -> list[str]:
+        """The legend's entries: only what the chart shows."""
+        return [text for text, _symbol in self._legend_items()]
+
+    def _legend_items(self) -> list[tuple[str, Group]]:
+        shown = {m.kind for m in self.months if not m.is_gap and m.proportion is not None}
         items: list[tuple[str, Group]] = [
-            ("month", _legend_point("plain")),
-            ("in a long run (signal)", _legend_point("run")),
-            ("outside limits", _legend_point("outside")),
-            ("centre line", _legend_line(styles.CENTRE, None, 1.0)),
-            ("dashed: runs signal", _legend_line(styles.SIGNAL_LINE, [5, 2.5], 1.3)),
+            (MARKS[kind].label.lower(), _legend_point(kind)) for kind in PointKind if kind in shown
         ]
-        if any(p.chart is ChartKind.P for p in self.analysis.parts):
+        if any(p.centre is not None for p in self.analysis.parts):
+            items.append(("centre line", _legend_line(styles.CENTRE, None, 1.0)))
+        if any(p.runs_signal for p in self.analysis.parts):
+            items.append(("dashed: runs signal", _legend_line(styles.CENTRE, [5, 2.5], 1.3)))
+        if any(m.upper_limit is not None for m in self.months):
             items.append(("limits", _legend_line(styles.LIMIT, None, 0.7)))
         if self.aim is not None:
             items.append(("aim", _legend_line(styles.AIM, [7, 2, 1.5, 2], 1.0)))
         if self.notes:
             items.append(("note", _legend_vertical()))
-        for text, symbol in items:
+        return items
+
+    def _legend_places(self) -> list[tuple[str, Group, float, int]]:
+        """Each legend entry with its x and row, a new row when the drawing's width is full."""
+        left = LEFT - 24
+        x, row = left, 0
+        places = []
+        for text, symbol in self._legend_items():
+            width = 17 + stringWidth(text, self.font, 6.5)
+            if x + width > self.width and x > left:
+                x, row = left, row + 1
+            places.append((text, symbol, x, row))
+            x += width + 13
+        return places or [("", Group(), left, 0)]
+
+    def _legend(self, d: Drawing) -> None:
+        for text, symbol, x, row in self._legend_places():
+            if not text:
+                continue
+            y = 5.0 + LEGEND_ROW * (self.legend_rows - 1 - row)
             symbol.translate(x, y)
             d.add(symbol)
             d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
-            x += 22 + stringWidth(text, self.font, 6.5) + 8
 
 
-def point_marker(x: float, y: float, month: MonthAnalysis, in_signal_run: bool) -> Group:
-    """A circle for a month; a triangle (pointing the way it breaks) outside the limits; a square
-    in a signalling longest run. Blue above the centre line (better), orange below."""
+def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Group:
+    """A month's point in its mark (domain/marks.py): a circle, or a triangle pointing the way
+    of the signal; filled in its colour, or hollow for the month in progress."""
     group = Group()
-    r = POINT_RADIUS
-    if month.limit_breach is not None:
-        up = month.limit_breach is Side.ABOVE
-        color = styles.HIGH if up else styles.LOW
-        s = r * 1.55
-        points = (
-            [x - s, y - s * 0.8, x + s, y - s * 0.8, x, y + s]
-            if up
-            else [x - s, y + s * 0.8, x + s, y + s * 0.8, x, y - s]
-        )
-        group.add(Polygon(points, fillColor=color, strokeColor=styles.INK, strokeWidth=0.5))
-    elif in_signal_run:
-        color = styles.HIGH if month.side is Side.ABOVE else styles.LOW
-        s = r * 1.05
-        group.add(Rect(x - s, y - s, 2 * s, 2 * s, fillColor=color, strokeColor=styles.INK, strokeWidth=0.5))
-    elif month.side is Side.ON:
-        group.add(Circle(x, y, r, fillColor=styles.WHITE, strokeColor=styles.DATA, strokeWidth=0.8))
+    r = radius * mark.size
+    fill = colors.HexColor(mark.fill) if mark.fill else styles.WHITE
+    outline = colors.HexColor(mark.outline)
+    if mark.shape is Shape.CIRCLE:
+        group.add(Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6))
     else:
-        group.add(Circle(x, y, r, fillColor=styles.DATA, strokeColor=styles.DATA, strokeWidth=0.5))
+        # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
+        up = mark.shape is Shape.TRIANGLE_UP
+        apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
+        group.add(
+            Polygon([x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+        )
     return group
 
 
@@ -464,38 +493,8 @@ def spread_labels(
     return [(max(float(p[0]), low), str(p[1]), p[2], bool(p[3])) for p in placed]  # type: ignore[arg-type,misc]
 
 
-def _legend_point(kind: str) -> Group:
-    group = Group()
-    r = POINT_RADIUS
-    if kind == "plain":
-        group.add(Circle(8, 2.5, r, fillColor=styles.DATA, strokeColor=styles.DATA))
-    elif kind == "run":
-        s = r * 1.05
-        group.add(
-            Rect(4 - s, 2.5 - s, 2 * s, 2 * s, fillColor=styles.HIGH, strokeColor=styles.INK, strokeWidth=0.5)
-        )
-        group.add(
-            Rect(12 - s, 2.5 - s, 2 * s, 2 * s, fillColor=styles.LOW, strokeColor=styles.INK, strokeWidth=0.5)
-        )
-    else:
-        s = r * 1.4
-        group.add(
-            Polygon(
-                [4 - s, 2.5 - s * 0.8, 4 + s, 2.5 - s * 0.8, 4, 2.5 + s],
-                fillColor=styles.HIGH,
-                strokeColor=styles.INK,
-                strokeWidth=0.5,
-            )
-        )
-        group.add(
-            Polygon(
-                [12 - s, 2.5 + s * 0.8, 12 + s, 2.5 + s * 0.8, 12, 2.5 - s],
-                fillColor=styles.LOW,
-                strokeColor=styles.INK,
-                strokeWidth=0.5,
-            )
-        )
-    return group
+def _legend_point(kind: PointKind) -> Group:
+    return point_marker(8, 2.5, MARKS[kind])
 
 
 def _legend_line(color: Color, dash: list[float] | None, width: float) -> Group:

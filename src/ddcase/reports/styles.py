@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ddcase.domain import marks
 from ddcase.paths import resources_dir
 
 PAGE_MARGIN = 16 * mm
@@ -24,15 +25,13 @@ MARKING = "OFFICIAL-SENSITIVE"
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#595959")
 NHS_BLUE = colors.HexColor("#005EB8")
-DATA = colors.HexColor("#3d3d3d")
-CENTRE = colors.black
-LIMIT = colors.HexColor("#7f7f7f")
+DATA = colors.HexColor(marks.DATA_LINE)
+CENTRE = colors.HexColor(marks.CENTRE_LINE)
+LIMIT = colors.HexColor(marks.LIMIT_LINE)
 GRID = colors.HexColor("#dddddd")
 AIM = colors.HexColor("#4b2c6f")
 NOTE = colors.HexColor("#4d4d4d")
-HIGH = colors.HexColor("#0072C6")  # Making Data Count improvement blue (higher is better here)
-LOW = colors.HexColor("#D35400")  # Making Data Count concern orange, darkened to print in grey
-SIGNAL_LINE = colors.HexColor("#B35C00")
+# The points' colours and shapes are declared once, for the screen too, in domain/marks.py.
 BAR = colors.HexColor("#8c8c8c")
 BAR_DARK = colors.HexColor("#5f5f5f")
 HEADER_FILL = colors.HexColor("#e4e4e4")

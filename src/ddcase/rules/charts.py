@@ -22,6 +22,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.marks import PointKind
 from ddcase.rules.figures import percentage
 
 Number = Fraction | int | float
@@ -34,6 +35,9 @@ MIN_POINTS_FOR_P_CHART = 12
 
 SIGMA_MULTIPLE = 3
 """SPEC §5: p chart limits are p-bar ± 3 sigma."""
+
+HIGHER_IS_BETTER = True
+"""More mutual clients jointly worked is better: a signal above is an improvement."""
 
 _MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -268,12 +272,17 @@ def _check_p(centre: Fraction, size: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class MonthlyPoint:
-    """One month of the figure (SPEC §2): a month with mutual_clients == 0 is a gap."""
+    """One month of the figure (SPEC §2): a month with mutual_clients == 0 is a gap.
+
+    `provisional` marks the month in progress (SPEC §5, `Month.is_provisional`): it is shown
+    with its figure so far but left out of every centre line, limit, baseline and runs
+    analysis, and never judged against the limits."""
 
     month: Month
     jointly_worked: int
     mutual_clients: int
     definition_version: int = 1
+    provisional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,10 +322,22 @@ class MonthAnalysis:
     limit_breach: Side | None
     in_baseline: bool
     in_longest_run: bool
+    provisional: bool = False
+    kind: PointKind = PointKind.COMMON
 
     @property
     def is_gap(self) -> bool:
         return self.mutual_clients == 0
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """The signals this month is part of, in words (for a tooltip or a table)."""
+        found = []
+        if self.limit_breach is not None:
+            found.append(f"{self.limit_breach} the limits")
+        if self.kind in (PointKind.IMPROVEMENT, PointKind.CONCERN) and self.in_longest_run:
+            found.append(f"in a long run {self.side} the centre line")
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,7 +488,9 @@ def _analyse_part(
     baseline_months: int | None,
     forced: ChartKind | None,
 ) -> tuple[PartAnalysis, list[MonthAnalysis]]:
-    present = [point for point in part_points if point.mutual_clients > 0]
+    # The month in progress is drawn but counts nowhere: not in the chart kind, the baseline,
+    # the centre line, the limits or the runs analysis (SPEC §5).
+    present = [point for point in part_points if point.mutual_clients > 0 and not point.provisional]
     kind = forced if forced is not None else _default_chart(len(present))
     baseline = present[:baseline_months] if baseline_months is not None else present
     baseline_set = {point.month for point in baseline}
@@ -483,7 +506,8 @@ def _analyse_part(
         Fraction(point.jointly_worked, point.mutual_clients) if point.mutual_clients > 0 else None
         for point in part_points
     ]
-    runs = runs_analysis(proportions, centre) if centre is not None else None
+    analysed = [None if point.provisional else p for point, p in zip(part_points, proportions, strict=True)]
+    runs = runs_analysis(analysed, centre) if centre is not None else None
     longest_runs = (
         tuple(
             MonthRun(run.side, tuple(part_points[i].month for i in run.indices)) for run in runs.longest_runs
@@ -493,13 +517,17 @@ def _analyse_part(
     )
     in_longest_run = {month for run in longest_runs for month in run.months}
 
+    signal_run = (
+        {month for run in longest_runs for month in run.months} if runs and runs.longest_run_signal else set()
+    )
     months: list[MonthAnalysis] = []
     for index, (point, proportion) in enumerate(zip(part_points, proportions, strict=True)):
         limits: PLimits | None = None
         breach: Side | None = None
-        if kind is ChartKind.P and proportion is not None and centre is not None:
+        if kind is ChartKind.P and proportion is not None and centre is not None and not point.provisional:
             limits = p_limits(centre, point.mutual_clients)
             breach = limit_breach(proportion, centre, point.mutual_clients)
+        side = runs.sides[index] if runs is not None else None
         months.append(
             MonthAnalysis(
                 month=point.month,
@@ -514,10 +542,12 @@ def _analyse_part(
                 outside_limits=breach is not None,
                 proportion=proportion,
                 centre_exact=centre,
-                side=runs.sides[index] if runs is not None else None,
+                side=side,
                 limit_breach=breach,
                 in_baseline=point.month in baseline_set,
                 in_longest_run=point.month in in_longest_run,
+                provisional=point.provisional,
+                kind=point_kind(point.provisional, breach, side if point.month in signal_run else None),
             )
         )
 
@@ -548,6 +578,30 @@ def _analyse_part(
         reading=_part_reading(kind, runs, longest_runs, months, trial, len(baseline)),
     )
     return part, months
+
+
+def last_two_ended(months: Sequence[MonthAnalysis]) -> tuple[MonthAnalysis, MonthAnalysis] | None:
+    """The last ended month of the chart and the month before it, for an "up/down from last
+    month" verdict: the month in progress is never compared (SPEC §5). None when the chart
+    does not hold two consecutive ended months at its end."""
+    ended = [m for m in months if not m.provisional]
+    if len(ended) < 2 or ended[-2].month != ended[-1].month.previous():
+        return None
+    return ended[-2], ended[-1]
+
+
+def point_kind(provisional: bool, breach: Side | None, signal_run_side: Side | None) -> PointKind:
+    """Making Data Count's point type (higher is better here): a point outside its limits or
+    in a signalling longest run is special cause, an improvement on the better side and a
+    concern on the worse; any other point is common cause; the month in progress is judged
+    by nothing (SPEC §5)."""
+    if provisional:
+        return PointKind.PROVISIONAL
+    side = breach or signal_run_side
+    if side is None or side is Side.ON:
+        return PointKind.COMMON
+    better = Side.ABOVE if HIGHER_IS_BETTER else Side.BELOW
+    return PointKind.IMPROVEMENT if side is better else PointKind.CONCERN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,7 +642,15 @@ def _part_reading(
     trial: bool,
     baseline_points: int,
 ) -> str:
+    in_progress = [m.month for m in months if m.provisional and not m.is_gap]
+    note = (
+        f"{month_spans(in_progress)} is in progress: shown so far (hollow), left out of the analysis."
+        if in_progress
+        else ""
+    )
     if runs is None:
+        if in_progress:
+            return f"Only the month in progress, so nothing to judge yet. {note}"
         return "No months with mutual clients, so nothing to chart."
     sentences = [_runs_sentence(runs, longest_runs)]
     if kind is ChartKind.P:
@@ -598,6 +660,8 @@ def _part_reading(
                 f"Trial limits: based on {_plural(baseline_points, 'month')}, "
                 f"fewer than the {MIN_POINTS_FOR_P_CHART} needed to fix them."
             )
+    if note:
+        sentences.append(note)
     return " ".join(sentences)
 
 

@@ -21,7 +21,14 @@ from ddcase.domain import (
     month_range,
     window_start,
 )
-from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
+from ddcase.rules.charts import (
+    ChartKind,
+    MonthAnalysis,
+    MonthlyPoint,
+    SeriesAnalysis,
+    analyse_series,
+    last_two_ended,
+)
 from ddcase.rules.criteria import is_counting
 from ddcase.rules.figures import (
     ClientMonth,
@@ -73,6 +80,11 @@ class Series:
     annotations: tuple[Annotation, ...]
     settings: MeasureSettings
 
+    def last_two_ended(self) -> tuple[MonthAnalysis, MonthAnalysis] | None:
+        """The month before the last ended month, and that month: what "up/down from last
+        month" compares (never the month in progress)."""
+        return last_two_ended(self.analysis.months)
+
 
 @dataclass(frozen=True, slots=True)
 class Overview:
@@ -112,6 +124,18 @@ class FiguresService:
     def __init__(self, context: Context) -> None:
         self._context = context
         self._db = context.db
+
+    def is_provisional(self, month: Month) -> bool:
+        """SPEC §5: is `month` still in progress today (its figure so far only)?"""
+        return month.is_provisional(self._context.today())
+
+    def so_far_text(self, month: Month) -> str | None:
+        """'so far: 5 of 31 days' for the month in progress, None for an ended month."""
+        return month.so_far_text(self._context.today())
+
+    def last_complete_month(self) -> Month:
+        """The latest ended month: what Print summary offers first."""
+        return Month.last_complete(self._context.today())
 
     def teams(self) -> list[str]:
         with self._db.read() as session:
@@ -219,8 +243,16 @@ class FiguresService:
         with self._db.read() as session:
             notes = tuple(a for a in repository.annotations(session, team) if first <= a.month <= last)
             settings = repository.measure_settings(session, team)
+        today = self._context.today()  # the month in progress is provisional (SPEC §5)
         points = [
-            MonthlyPoint(c.month, c.jointly_worked, c.mutual_clients, c.definition_version) for c in counts
+            MonthlyPoint(
+                c.month,
+                c.jointly_worked,
+                c.mutual_clients,
+                c.definition_version,
+                c.month.is_provisional(today),
+            )
+            for c in counts
         ]
         analysis = analyse_series(
             points,

@@ -10,8 +10,8 @@ from ddcase.rules.figures import MonthFigures
 from ddcase.services.figures import Series
 
 
-def month_json(figures: MonthFigures) -> dict[str, Any]:
-    """SPEC §4 `figures --json`."""
+def month_json(figures: MonthFigures, *, provisional: bool = False) -> dict[str, Any]:
+    """SPEC §4 `figures --json`; `provisional` for the month in progress (SPEC §5)."""
     return {
         "month": str(figures.month),
         "team": figures.team,
@@ -19,6 +19,7 @@ def month_json(figures: MonthFigures) -> dict[str, Any]:
         "mutual_clients": figures.mutual_clients,
         "jointly_worked": figures.jointly_worked,
         "percentage": figures.percentage,
+        "provisional": provisional,
         "clients": [
             {
                 "client_ref": c.client_ref,
@@ -31,11 +32,15 @@ def month_json(figures: MonthFigures) -> dict[str, Any]:
     }
 
 
-def month_text(figures: MonthFigures) -> str:
+def month_text(figures: MonthFigures, *, so_far: str | None = None) -> str:
+    """`so_far` ('so far: 5 of 31 days') for the month in progress."""
     scope = figures.team or "all teams"
+    headline = figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage)
+    if so_far:
+        headline += f", {so_far} (provisional)"
     lines = [
         f"{figures.month.label()}, {scope} (definition version {figures.definition_version})",
-        figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage),
+        headline,
     ]
     reasons = figures.reasons()
     if reasons:
@@ -67,6 +72,7 @@ def series_json(series: Series) -> dict[str, Any]:
                 "lower_limit": m.lower_limit,
                 "upper_limit": m.upper_limit,
                 "outside_limits": m.outside_limits,
+                "provisional": m.provisional,
             }
             for m in analysis.months
         ],
@@ -113,7 +119,9 @@ def series_text(series: Series) -> str:
             if m.lower_limit is not None and m.upper_limit is not None
             else ""
         )
-        flag = "  outside limits" if m.outside_limits else ""
+        flag = (
+            "  outside limits" if m.outside_limits else "  provisional (in progress)" if m.provisional else ""
+        )
         centre = percent_text(100 * m.centre) if m.centre is not None else "–"
         lines.append(
             f"{str(m.month):<10} {m.jointly_worked:>6} {m.mutual_clients:>6} {percent_text(m.percentage):>5}"

@@ -45,6 +45,7 @@ class ReportSummary:
     percentage: float | None
     client_list: bool
     revisions: tuple[Revision, ...]
+    so_far: str | None = None  # the month in progress: 'so far: 5 of 31 days'
 
     def text(self) -> str:
         from ddcase.domain.format import figure_text
@@ -53,7 +54,8 @@ class ReportSummary:
         lines = [
             f"Wrote {self.path} ({self.pages} page{'s' if self.pages != 1 else ''}).",
             f"{self.month.label()}, {scope}: "
-            f"{figure_text(self.jointly_worked, self.mutual_clients, self.percentage)}.",
+            f"{figure_text(self.jointly_worked, self.mutual_clients, self.percentage)}"
+            + (f", {self.so_far} (provisional)." if self.so_far else "."),
         ]
         lines += [f"Revised: {r.text()}" for r in self.revisions]
         if not self.client_list:
@@ -116,6 +118,7 @@ class ReportingService:
             percentage=current.percentage,
             client_list=client_list,
             revisions=content.revisions,
+            so_far=content.so_far,
         )
 
     def content(self, month: Month, team: str | None, *, client_list: bool = True) -> ReportContent:
@@ -142,6 +145,7 @@ class ReportingService:
             revisions=self._pending_revisions(series, current, previous),
             client_list=client_list,
             is_demo=settings.is_demo,
+            so_far=self._figures.so_far_text(month),
         )
 
     def completeness(self, figures: MonthFigures) -> Completeness:
@@ -195,14 +199,17 @@ class ReportingService:
         at = self._context.now()
         by = self._context.user or audit.os_user()
         months = {m.month: m for m in content.analysis.months}
+        # A figure so far (the month in progress) is printed as provisional and will change: it is
+        # not recorded, so its final figure is never announced as a revision of it (SPEC §5).
         printed = [
             PrintedFigures(
                 m.month, content.team, m.definition_version, m.mutual_clients, m.jointly_worked, at, by
             )
             for m in months.values()
+            if not m.provisional
         ]
         for figures in (content.previous, content.current):
-            if figures.month not in months:
+            if figures.month not in months and not self._figures.is_provisional(figures.month):
                 printed.append(
                     PrintedFigures(
                         figures.month,

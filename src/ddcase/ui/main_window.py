@@ -8,13 +8,21 @@ from __future__ import annotations
 from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QToolBar, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from ddcase.domain import DomainError, Month
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
-from ddcase.services.team import TeamSettings
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.casework_menu import CaseworkMenu
 from ddcase.ui.actions.records import RecordsActions
@@ -30,9 +38,7 @@ from ddcase.ui.pages.welcome_page import WelcomePage
 from ddcase.ui.pages.workers_page import WorkersPage
 from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork, wait_cursor
-from ddcase.ui.widgets.month_combo import MonthCombo
-
-MONTHS_OFFERED = 36
+from ddcase.ui.widgets.month_combo import MONTHS_OFFERED, MonthCombo
 
 
 class MainWindow(QMainWindow):
@@ -114,10 +120,11 @@ class MainWindow(QMainWindow):
         self.todo_page.log_contact_requested.connect(self.casework_menu.log_contact_for)
         self.todo_page.client_activated.connect(self._on_client_activated)
         self.dashboard_page.print_requested.connect(self.transfer.print_summary)
+        self.dashboard_page.month_chosen.connect(self._on_chart_month_chosen)
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.welcome_page.demo_requested.connect(self.transfer.open_demo)
-        self.welcome_page.new_team_requested.connect(self._on_new_team_requested)
+        self.welcome_page.new_team_requested.connect(self.transfer.start_team)
 
     def services(self) -> Services:
         return self._services
@@ -139,6 +146,9 @@ class MainWindow(QMainWindow):
 
     def _show_encryption_state(self) -> None:  # the tests' way in, from before ui/actions/
         self.records.show_encryption_state()
+
+    def _start(self, *, background: bool = False) -> None:  # the tests' way in, as `_show_...`
+        self.start(background=background)
 
     # ------------------------------------------------------------------ building
 
@@ -180,41 +190,33 @@ class MainWindow(QMainWindow):
         ]
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for action in (self.log_contact_action, self.new_client_action, self.new_worker_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.print_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.backup_action)
-        file_menu.addAction(self.restore_action)
-        file_menu.addAction(self.encrypt_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        file_menu.setToolTipsVisible(True)  # why Back up is unavailable on a server database
-        self.file_menu = file_menu
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
-        for action in self.page_actions:
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        for action in (
-            self.previous_month_action,
-            self.next_month_action,
-            self.find_action,
-            self.refresh_action,
-        ):
-            view_menu.addAction(action)
-        tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
-        tools_menu.addAction(self.subject_access_action)
-        tools_menu.addSeparator()
-        tools_menu.addAction(self.purge_action)
-        tools_menu.setToolTipsVisible(True)
-        self.tools_menu = tools_menu
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.about_action)
+        self.file_menu = self._menu(
+            self.tr("&File"),
+            self.log_contact_action, self.new_client_action, self.new_worker_action, None,
+            self.import_action, self.export_action, None,
+            self.print_action, None,
+            self.backup_action, self.restore_action, self.encrypt_action, None,
+            self.quit_action,
+        )  # fmt: skip
+        self.file_menu.setToolTipsVisible(True)  # why Back up is unavailable on a server database
+        self._menu(
+            self.tr("&View"),
+            *self.page_actions, None,
+            self.previous_month_action, self.next_month_action, self.find_action, self.refresh_action,
+        )  # fmt: skip
+        self.tools_menu = self._menu(self.tr("T&ools"), self.subject_access_action, None, self.purge_action)
+        self.tools_menu.setToolTipsVisible(True)
+        self._menu(self.tr("&Help"), self.about_action)
+
+    def _menu(self, title: str, *actions: QAction | None) -> QMenu:
+        """A menu of the menu bar with `actions` in order, a separator for each None."""
+        menu = self.menuBar().addMenu(title)
+        for action in actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        return menu
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))
@@ -384,14 +386,8 @@ class MainWindow(QMainWindow):
             self.mark_all_stale()
 
     @Slot(object)
-    def _on_new_team_requested(self, settings: TeamSettings) -> None:
-        try:
-            self._services.team.save(settings)
-        except DomainError as error:
-            QMessageBox.warning(self, self.tr("Team log not started"), str(error))
-            return
-        self.start()
-        self.tabs.setCurrentWidget(self.workers_page)
-        self.statusBar().showMessage(
-            self.tr("Team log started. Add the workers of both services, then your clients."), 10000
-        )
+    def _on_chart_month_chosen(self, month: Month) -> None:
+        """A point clicked on the dashboard's chart: that month's clients."""
+        self.month_combo.set_current_month(month)
+        self.tabs.setCurrentWidget(self.caseload_page)
+        self.caseload_page.table_view.setFocus()

@@ -1,5 +1,6 @@
-"""File > Import folder..., Export folder..., Print summary..., and the welcome page's demo team:
-the work that moves records in or out of the log, done in the window's pool."""
+"""File > Import folder..., Export folder..., Print summary..., and the welcome page's two ways
+into an empty log (the demo team, or a new team log): records in and out of the log, the slow
+work done in the window's pool."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ddcase.domain import ImportRejected
+from ddcase.domain import DomainError, ImportRejected, Month
+from ddcase.services.team import TeamSettings
 from ddcase.ui.actions import make_action
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+from ddcase.ui.dialogs.print_dialog import PrintDialog
 from ddcase.ui.tasks import BackgroundWork
+from ddcase.ui.widgets.month_combo import MONTHS_OFFERED
 
 if TYPE_CHECKING:
     from ddcase.ui.main_window import MainWindow
@@ -44,6 +48,22 @@ class TransferActions(QObject):
             action.setEnabled(not busy and window.stack.currentWidget() is window.tabs)
         self.print_action.setEnabled(not busy)
 
+    # ------------------------------------------------------------------ the first run
+
+    @Slot(object)
+    def start_team(self, settings: TeamSettings) -> None:
+        window = self._window
+        try:
+            window.services().team.save(settings)
+        except DomainError as error:
+            QMessageBox.warning(window, self.tr("Team log not started"), str(error))
+            return
+        window.start()
+        window.tabs.setCurrentWidget(window.workers_page)
+        window.statusBar().showMessage(
+            self.tr("Team log started. Add the workers of both services, then your clients."), 10000
+        )
+
     @Slot()
     def open_demo(self) -> None:
         demo = self._window.services().demo
@@ -54,6 +74,8 @@ class TransferActions(QObject):
         window.start()
         window.tabs.setCurrentWidget(window.caseload_page)
         window.statusBar().showMessage(self.tr("The demo team is ready: nobody in it is real."), 8000)
+
+    # ------------------------------------------------------------------ import, export, print
 
     @Slot()
     def _on_import_triggered(self) -> None:
@@ -95,9 +117,23 @@ class TransferActions(QObject):
     @Slot()
     def print_summary(self) -> None:
         window = self._window
-        reporting = window.services().reporting
-        month = window.month()
+        services = window.services()
+        reporting = services.reporting
         team = window.dashboard_page.team()
+        # A meeting reads ended months: the month viewed, or the last complete one when the
+        # month viewed is still in progress (SPEC §5).
+        today = services.context.today()
+        this_month = Month.of(today)
+        month = PrintDialog.ask(
+            window,
+            first=this_month.plus(-(MONTHS_OFFERED - 1)),
+            last=this_month,
+            month=min(window.month(), services.figures.last_complete_month()),
+            today=today,
+            team=team,
+        )
+        if month is None:
+            return
         suggested = reporting.default_file_name(month, team)
         path, _filter = QFileDialog.getSaveFileName(
             window, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ddcase.domain import Month, Service
+from ddcase.domain.format import figure_text
 from ddcase.services.registry import Services
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.models.mutual_client_model import (
@@ -43,6 +44,7 @@ class CaseloadData:
     entries: list[CaseloadEntry]
     teams: list[str]
     coordinators: list[str]
+    headline: str = ""  # the month's figure, 'so far: 5 of 31 days' while it is in progress
 
 
 class CaseloadPage(Page):
@@ -69,6 +71,12 @@ class CaseloadPage(Page):
         for combo in (self.team_combo, self.coordinator_combo, self.status_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count_label = QLabel()
+        self.month_label = QLabel()
+        self.month_label.setAccessibleName(self.tr("The month shown"))
+        self.month_label.setWordWrap(True)
+        bold = self.month_label.font()
+        bold.setBold(True)
+        self.month_label.setFont(bold)
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 3)
         for label, combo in (
@@ -105,6 +113,7 @@ class CaseloadPage(Page):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.month_label)
         left_layout.addLayout(filters)
         self.loading_label = QLabel(self.tr("Loading the clients and this month's figures..."))
         self.loading_label.setAccessibleName(self.tr("Loading"))
@@ -152,7 +161,13 @@ class CaseloadPage(Page):
         figures = self._services.figures.month(month)
         entries = caseload(self._services.casework.clients(), [*figures.clients, *figures.excluded])
         coordinators = sorted(w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH))
-        return CaseloadData(month, entries, self._services.figures.teams(), coordinators)
+        headline = f"{month.label()}: " + figure_text(
+            figures.jointly_worked, figures.mutual_clients, figures.percentage
+        )
+        so_far = self._services.figures.so_far_text(month)
+        if so_far:
+            headline += f", {so_far} (provisional)"
+        return CaseloadData(month, entries, self._services.figures.teams(), coordinators, headline)
 
     def title(self) -> str:
         return self.tr("&Clients")
@@ -188,6 +203,7 @@ class CaseloadPage(Page):
         self._fill_combo(self.team_combo, self.tr("All teams"), data.teams)
         self._fill_combo(self.coordinator_combo, self.tr("All care coordinators"), data.coordinators)
         self.model.set_rows(data.entries)
+        self.month_label.setText(data.headline)
         self._set_loading(self._loads.running)
         self._update_count()
         if keep is None or not self.select_client(keep):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ddcase.domain import DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
-from ddcase.services.figures import MonthFigures, Overview
+from ddcase.services.figures import MonthFigures, Overview, Series
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
@@ -51,6 +51,18 @@ def change_text(now: MonthFigures, before: MonthFigures) -> str:
     return f"{word} {percent_text(before.percentage)} in {before.month.label()} ({last})"
 
 
+def in_progress_text(series: Series) -> str:
+    """The change line for the month in progress (SPEC §5): no verdict on a month that has not
+    ended; the last complete month against the one before it instead, when the chart has both."""
+    text = "In progress: no change is given until the month ends."
+    pair = series.last_two_ended()
+    if pair is None:
+        return text
+    before, last = pair
+    figure = f"{percent_text(last.percentage)} ({last.jointly_worked} of {last.mutual_clients})"
+    return f"{text} {last.month.label()}, the last complete month: {figure}, {change_text(last, before)}."
+
+
 @dataclass(frozen=True)
 class DashboardData:
     """What the page shows of a month, read by `DashboardPage.load` (any thread)."""
@@ -59,10 +71,12 @@ class DashboardData:
     team: str | None
     teams: list[str]
     overview: Overview
+    so_far: str | None = None  # 'so far: 5 of 31 days' for the month in progress
 
 
 class DashboardPage(Page):
     print_requested = Signal()
+    month_chosen = Signal(object)  # a point clicked on the chart: show that month's clients
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
@@ -104,6 +118,7 @@ class DashboardPage(Page):
         self.headline_label.setAccessibleName(self.tr("The month's figure"))
         self.change_label = QLabel()
         self.change_label.setAccessibleName(self.tr("Change from last month"))
+        self.change_label.setWordWrap(True)
         self.scope_label = QLabel()
         self.scope_label.setStyleSheet("color: #555;")
         self.scope_label.setWordWrap(True)
@@ -186,6 +201,7 @@ class DashboardPage(Page):
         self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
         self.aim_button.clicked.connect(self._on_aim_button_clicked)
         self.print_button.clicked.connect(self.print_requested)
+        self.chart.month_clicked.connect(self.month_chosen)
         self.notes_view.doubleClicked.connect(self._on_edit_note_button_clicked)
 
     def team(self) -> str | None:
@@ -208,7 +224,8 @@ class DashboardPage(Page):
         if team not in teams:
             team = None  # a team with no episodes left: all teams, as the list will show
         # One load for the month, the one before and the chart.
-        return DashboardData(month, team, teams, figures.overview(month, span, team))
+        overview = figures.overview(month, span, team)
+        return DashboardData(month, team, teams, overview, figures.so_far_text(month))
 
     def title(self) -> str:
         return self.tr("&Dashboard")
@@ -247,8 +264,13 @@ class DashboardPage(Page):
         self.team_combo.blockSignals(False)
         overview = data.overview
         now, before, series = overview.current, overview.previous, overview.series
-        self.headline_label.setText(figure_text(now.jointly_worked, now.mutual_clients, now.percentage))
-        self.change_label.setText(change_text(now, before))
+        headline = figure_text(now.jointly_worked, now.mutual_clients, now.percentage)
+        if data.so_far is None:
+            self.headline_label.setText(headline)
+            self.change_label.setText(change_text(now, before))
+        else:
+            self.headline_label.setText(f"{headline}, {data.so_far}")
+            self.change_label.setText(in_progress_text(series))
         excluded = len(now.excluded)
         scope = self.tr("%1, %2. Judged by definition version %3.").replace("%1", month.label())
         scope = scope.replace("%2", team or self.tr("all teams")).replace("%3", str(now.definition_version))
