@@ -25,7 +25,7 @@ from ddcase.ui.models.mutual_client_model import (
     StatusFilter,
     caseload,
 )
-from ddcase.ui.widgets.caseload_page import CaseloadPage
+from ddcase.ui.pages.caseload_page import CaseloadPage
 
 NOV = Month(2026, 11)
 Column = MutualClientTableModel.Column

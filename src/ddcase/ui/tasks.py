@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QProgressBar, QWidget
 
 from ddcase.domain import DomainError
+from ddcase.paths import log_dir
 
 log = logging.getLogger("ddcase")
 
@@ -101,6 +103,111 @@ class LatestLoad:
         self._loading(self._running is not None)
         if generation == self._generation:
             self._failed(error)
+
+
+class BackgroundWork(QObject):
+    """The window's work in its pool: what the user asked for (`run`: the busy bar, and a failure
+    explained) and what they did not (`run_quietly`: a failure only logged). `set_busy(busy,
+    message)` hears when the first starts and the last ends."""
+
+    def __init__(self, window: QWidget, set_busy: Callable[[bool, str], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._set_busy = set_busy
+        self.pool = QThreadPool(self)
+        self._tasks: set[Task] = set()
+        self._quiet_tasks: set[Task] = set()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setAccessibleName(self.tr("Working"))
+        self.busy_bar.hide()
+
+    def run(
+        self,
+        message: str,
+        work: Callable[..., Any],
+        succeeded: Callable[[Any], None],
+        failed: Callable[[Exception], None] | None = None,
+        *,
+        always: Callable[[], None] | None = None,
+        progress: bool = False,
+    ) -> None:
+        """`progress`: `work` takes a callback (done, total) that moves the busy bar."""
+        task = Task(lambda: work(task.report)) if progress else Task(work)
+        self._tasks.add(task)
+        self._set_busy(True, message)
+        if progress:
+            task.signals.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+
+        def finish() -> None:
+            self._tasks.discard(task)
+            self.busy_bar.setRange(0, 0)  # back to "working", for whatever runs next
+            self._set_busy(bool(self._tasks), "")
+            if always is not None:
+                always()
+
+        def on_succeeded(result: Any) -> None:
+            finish()
+            succeeded(result)
+
+        def on_failed(error: Exception) -> None:
+            finish()
+            if failed is not None and isinstance(error, DomainError):
+                failed(error)
+            elif isinstance(error, DomainError):
+                QMessageBox.warning(self._window, self.tr("Not done"), str(error))
+            else:
+                QMessageBox.critical(
+                    self._window,
+                    self.tr("Something went wrong"),
+                    self.tr(
+                        "Something unexpected went wrong; nothing more was done. The details are in %1."
+                    ).replace("%1", str(log_dir() / "ddcase.log")),
+                )
+
+        task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
+        self.pool.start(task)
+
+    def run_quietly(
+        self,
+        work: Callable[[], Any],
+        succeeded: Callable[[Any], None],
+        failed: Callable[[], None] | None = None,
+    ) -> None:
+        """Background work the user did not ask for (the newest backup's check): no busy bar,
+        and a failure is only logged."""
+        task = Task(work)
+        self._quiet_tasks.add(task)
+
+        def on_succeeded(result: Any) -> None:
+            self._quiet_tasks.discard(task)
+            succeeded(result)
+
+        def on_failed(error: Exception) -> None:
+            self._quiet_tasks.discard(task)
+            log.warning("background check failed: %s", type(error).__name__)
+            if failed is not None:
+                failed()
+
+        task.signals.succeeded.connect(on_succeeded, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
+        self.pool.start(task)
+
+    @Slot(int, int)
+    def _show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.busy_bar.setRange(0, 1000)
+            self.busy_bar.setValue(min(1000, done * 1000 // total))
+
+    def is_busy(self) -> bool:
+        return bool(self._tasks)
+
+    def wait(self) -> None:
+        """Wait for the pool, then hand its results (queued signals) to their slots."""
+        self.pool.waitForDone()
+        QCoreApplication.sendPostedEvents()
 
 
 @contextmanager

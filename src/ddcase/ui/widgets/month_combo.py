@@ -6,6 +6,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from ddcase.domain import Month, month_range
 
+MONTHS_OFFERED = 36  # the months one may view or print: the current one and the 35 before
+
 
 class MonthCombo(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:

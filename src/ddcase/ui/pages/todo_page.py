@@ -10,19 +10,18 @@ from ddcase.domain import Month, Service
 from ddcase.services.registry import Services
 from ddcase.ui.models.base import VALUE_ROLE
 from ddcase.ui.models.todo_model import MissedAppointmentTableModel, ToDoTableModel
+from ddcase.ui.pages.page import Page
 from ddcase.ui.text import date_text
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
 
-class ToDoPage(QWidget):
+class ToDoPage(Page):
     client_activated = Signal(str)
     log_contact_requested = Signal(str)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self._default_coordinator: str | None = None  # applied when the directory is next read
-        self._services = services
-        self._month: Month | None = None
         self.coordinator_combo = QComboBox()
         self.coordinator_combo.setAccessibleName(self.tr("Care coordinator"))
         self.coordinator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -99,6 +98,9 @@ class ToDoPage(QWidget):
         if default and self.coordinator_combo.findData(default) >= 0:
             self.coordinator_combo.setCurrentIndex(self.coordinator_combo.findData(default))
         self.coordinator_combo.blockSignals(False)
+
+    def title(self) -> str:
+        return self.tr("&To do")
 
     def refresh(self, month: Month) -> None:
         self._month = month

@@ -10,13 +10,13 @@ from ddcase.services.registry import Services
 from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.models.base import SortingProxy
 from ddcase.ui.models.worker_model import WorkerTableModel
+from ddcase.ui.pages.page import Page
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
 
-class WorkersPage(QWidget):
+class WorkersPage(Page):
     def __init__(self, services: Services, actions: CaseworkActions, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
+        super().__init__(services, parent)
         self._actions = actions
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search names, organisations, phone numbers"))
@@ -47,6 +47,9 @@ class WorkersPage(QWidget):
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.table_view.doubleClicked.connect(self._on_edit_button_clicked)
+
+    def title(self) -> str:
+        return self.tr("&Workers")
 
     def refresh(self, _month: Month) -> None:
         self.model.set_rows(self._services.casework.workers())

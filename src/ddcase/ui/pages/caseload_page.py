@@ -28,6 +28,7 @@ from ddcase.ui.models.mutual_client_model import (
     StatusFilter,
     caseload,
 )
+from ddcase.ui.pages.page import Page
 from ddcase.ui.tasks import LatestLoad
 from ddcase.ui.widgets.client_panel import ClientPanel
 from ddcase.ui.widgets.tables import fit_columns, make_table
@@ -46,15 +47,12 @@ class CaseloadData:
     headline: str = ""  # the month's figure, 'so far: 5 of 31 days' while it is in progress
 
 
-class CaseloadPage(QWidget):
+class CaseloadPage(Page):
     client_changed = Signal(str)
     loaded = Signal()  # the rows of the latest refresh are shown
-    load_failed = Signal(object)  # the exception of a background load
 
     def __init__(self, services: Services, actions: CaseworkActions, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._month: Month | None = None
+        super().__init__(services, parent)
         self._loads = LatestLoad(self._show, self._on_load_failed, self._set_loading)
         self._rows_by_ref: tuple[int, dict[str, int]] = (-1, {})
 
@@ -170,6 +168,9 @@ class CaseloadPage(QWidget):
         if so_far:
             headline += f", {so_far} (provisional)"
         return CaseloadData(month, entries, self._services.figures.teams(), coordinators, headline)
+
+    def title(self) -> str:
+        return self.tr("&Clients")
 
     def refresh(self, month: Month) -> None:
         """Reload the clients and their status in `month` now, keeping the filters and the

@@ -27,6 +27,7 @@ from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
+from ddcase.ui.pages.page import Page
 from ddcase.ui.tasks import LatestLoad
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
@@ -73,15 +74,12 @@ class DashboardData:
     so_far: str | None = None  # 'so far: 5 of 31 days' for the month in progress
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
     print_requested = Signal()
     month_chosen = Signal(object)  # a point clicked on the chart: show that month's clients
-    load_failed = Signal(object)  # a background load's exception, for the window to explain
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._month: Month | None = None
+        super().__init__(services, parent)
         self._pool: QThreadPool | None = None
         self._loads = LatestLoad(self._show, self.load_failed.emit, self._set_loading)
         self.team_combo = QComboBox()
@@ -228,6 +226,9 @@ class DashboardPage(QWidget):
         # One load for the month, the one before and the chart.
         overview = figures.overview(month, span, team)
         return DashboardData(month, team, teams, overview, figures.so_far_text(month))
+
+    def title(self) -> str:
+        return self.tr("&Dashboard")
 
     def refresh(self, month: Month) -> None:
         """Read and show `month` now (after an edit on the page). A background load still

@@ -9,16 +9,15 @@ from ddcase.domain import DomainError, Month
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
 from ddcase.ui.models.definition_model import DefinitionTableModel
+from ddcase.ui.pages.page import Page
 from ddcase.ui.widgets.tables import fit_columns, make_table
 
 
-class DefinitionPage(QWidget):
+class DefinitionPage(Page):
     definition_agreed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._month: Month | None = None
+        super().__init__(services, parent)
         self.heading_label = QLabel()
         font = self.heading_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -64,6 +63,9 @@ class DefinitionPage(QWidget):
         layout.addWidget(top)
         layout.addWidget(history, 1)
         self.agree_button.clicked.connect(self._on_agree_button_clicked)
+
+    def title(self) -> str:
+        return self.tr("Defi&nition")
 
     def refresh(self, month: Month) -> None:
         self._month = month

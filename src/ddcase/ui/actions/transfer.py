@@ -1,0 +1,150 @@
+"""File > Import folder..., Export folder..., Print summary..., and the welcome page's two ways
+into an empty log (the demo team, or a new team log): records in and out of the log, the slow
+work done in the window's pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ddcase.domain import DomainError, ImportRejected, Month
+from ddcase.services.team import TeamSettings
+from ddcase.ui.actions import make_action
+from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+from ddcase.ui.dialogs.print_dialog import PrintDialog
+from ddcase.ui.tasks import BackgroundWork
+from ddcase.ui.widgets.month_combo import MONTHS_OFFERED
+
+if TYPE_CHECKING:
+    from ddcase.ui.main_window import MainWindow
+
+
+class TransferActions(QObject):
+    def __init__(self, window: MainWindow, work: BackgroundWork) -> None:
+        super().__init__(window)
+        self._window = window
+        self._work = work
+        key = QKeySequence.StandardKey
+        self.import_action = make_action(
+            window, self.tr("&Import folder..."), self._on_import_triggered, "Ctrl+I",
+            self.tr("Import a folder of CSV files (all or nothing)"),
+        )  # fmt: skip
+        self.export_action = make_action(
+            window, self.tr("&Export folder..."), self._on_export_triggered, "Ctrl+E",
+            self.tr("Export the log to a folder of CSV files"),
+        )  # fmt: skip
+        self.print_action = make_action(
+            window, self.tr("&Print summary..."), self.print_summary, QKeySequence(key.Print),
+            self.tr("Save the month's summary as a PDF for the team meeting"),
+        )  # fmt: skip
+
+    def set_busy(self, busy: bool) -> None:
+        window = self._window
+        for action in (self.import_action, self.export_action):
+            action.setEnabled(not busy and window.stack.currentWidget() is window.tabs)
+        self.print_action.setEnabled(not busy)
+
+    # ------------------------------------------------------------------ the first run
+
+    @Slot(object)
+    def start_team(self, settings: TeamSettings) -> None:
+        window = self._window
+        try:
+            window.services().team.save(settings)
+        except DomainError as error:
+            QMessageBox.warning(window, self.tr("Team log not started"), str(error))
+            return
+        window.start()
+        window.tabs.setCurrentWidget(window.workers_page)
+        window.statusBar().showMessage(
+            self.tr("Team log started. Add the workers of both services, then your clients."), 10000
+        )
+
+    @Slot()
+    def open_demo(self) -> None:
+        demo = self._window.services().demo
+        self._work.run(self.tr("Building the demo team..."), lambda: demo.fill(seed=1), self._on_demo_filled)
+
+    def _on_demo_filled(self, summary: Any) -> None:
+        window = self._window
+        window.start()
+        window.tabs.setCurrentWidget(window.caseload_page)
+        window.statusBar().showMessage(self.tr("The demo team is ready: nobody in it is real."), 8000)
+
+    # ------------------------------------------------------------------ import, export, print
+
+    @Slot()
+    def _on_import_triggered(self) -> None:
+        transfer = self._window.services().transfer
+        folder = QFileDialog.getExistingDirectory(self._window, self.tr("Import a folder of CSV files"))
+        if not folder:
+            return
+        self._work.run(
+            self.tr("Importing %1...").replace("%1", folder),
+            lambda report: transfer.import_folder(Path(folder), progress=report),
+            self._on_import_done,
+            self._on_import_failed,
+            progress=True,
+        )
+
+    def _on_import_done(self, summary: Any) -> None:
+        self._window.start()
+        QMessageBox.information(self._window, self.tr("Import done"), str(summary))
+
+    def _on_import_failed(self, error: Exception) -> None:
+        if isinstance(error, ImportRejected):
+            ImportProblemsDialog.show_problems(self._window, error.problems, total=error.total)
+        else:
+            QMessageBox.warning(self._window, self.tr("Import not done"), str(error))
+
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        window = self._window
+        transfer = window.services().transfer
+        folder = QFileDialog.getExistingDirectory(window, self.tr("Export to a folder"))
+        if not folder:
+            return
+        self._work.run(
+            self.tr("Exporting to %1...").replace("%1", folder),
+            lambda: transfer.export_folder(Path(folder)),
+            lambda summary: QMessageBox.information(window, self.tr("Export done"), str(summary)),
+        )
+
+    @Slot()
+    def print_summary(self) -> None:
+        window = self._window
+        services = window.services()
+        reporting = services.reporting
+        team = window.dashboard_page.team()
+        # A meeting reads ended months: the month viewed, or the last complete one when the
+        # month viewed is still in progress (SPEC §5).
+        today = services.context.today()
+        this_month = Month.of(today)
+        month = PrintDialog.ask(
+            window,
+            first=this_month.plus(-(MONTHS_OFFERED - 1)),
+            last=this_month,
+            month=min(window.month(), services.figures.last_complete_month()),
+            today=today,
+            team=team,
+        )
+        if month is None:
+            return
+        suggested = reporting.default_file_name(month, team)
+        path, _filter = QFileDialog.getSaveFileName(
+            window, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
+        if not path:
+            return
+        out = Path(path)
+        self._work.run(
+            self.tr("Writing the summary..."),
+            lambda: reporting.monthly_report(month, team, out),
+            lambda _result: window.statusBar().showMessage(
+                self.tr("Saved %1").replace("%1", str(out)), 10000
+            ),
+        )
