@@ -37,6 +37,7 @@ from ddcase.reports.content import ReportContent
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis, Verdict, month_spans, month_text
+from ddcase.rules.criteria import why_not
 from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -619,7 +620,7 @@ def _reasons(content: ReportContent) -> list[Flowable]:
     for criterion, count in reasons:
         rows.append(
             [
-                _p(_e(criterion.missing_text.capitalize()), "cell"),
+                _p(_e(why_not(criterion).capitalize()), "cell"),
                 str(count),
                 percent_text(percentage(count, not_worked)),
             ]

@@ -22,49 +22,64 @@ from datetime import date
 from enum import IntEnum
 
 from ddcase.domain import (
-    JOINT_KINDS,
-    LIAISON_KINDS,
     ClientFacts,
     ContactFact,
-    ContactMode,
-    Criterion,
+    ContactKind,
     Definition,
     Month,
-    Outcome,
     Service,
 )
-from ddcase.rules.figures import ClientMonth, MonthCounts, MonthFigures, MonthRule, judged
+from ddcase.rules import criteria
+from ddcase.rules.figures import (
+    CONSENT,
+    COUNT,
+    NAMED,
+    ClientMonth,
+    MonthCounts,
+    MonthFigures,
+    MonthRule,
+    judged,
+)
 from ddcase.rules.mutual import Interval, clipped_intervals, intersect
 
-_WRITTEN_MODES = frozenset(m for m in ContactMode if m.is_written)
+
+class _Tallied:
+    """Which of the criteria table's contact tallies each kind of contact falls in (SPEC §2), and
+    the one whose dates give the last joint contact: read from the table once for all clients."""
+
+    def __init__(self) -> None:
+        counted = criteria.contact_counts()
+        self.size = len(counted)
+        self.of_kind: dict[ContactKind, tuple[int, ...]] = {
+            kind: tuple(i for i, (_, how) in enumerate(counted) if kind in how.kinds) for kind in ContactKind
+        }
+        self.of_kind = {kind: found for kind, found in self.of_kind.items() if found}
+        self.latest = [r.name for r, _ in counted].index(criteria.LAST_CONTACT_OF)
 
 
 class _CountingDates:
-    """The sorted dates of a client's counting contacts (SPEC §1), joint kinds and liaison kinds,
-    worked out once for each reading of `written_contacts_count`."""
+    """The sorted dates of a client's counting contacts (SPEC §1), one list for each tally of
+    the criteria table, worked out once for each reading of `written_contacts_count`."""
 
-    def __init__(self, contacts: Sequence[ContactFact]) -> None:
+    def __init__(self, contacts: Sequence[ContactFact], tallied: _Tallied) -> None:
         self._contacts = contacts
-        self._dates: dict[bool, tuple[list[date], list[date]]] = {}
+        self.tallied = tallied
+        self._dates: dict[bool, list[list[date]]] = {}
 
-    def dates(self, written_count: bool) -> tuple[list[date], list[date]]:
+    def dates(self, written_count: bool) -> list[list[date]]:
         found = self._dates.get(written_count)
         if found is None:
-            joint: list[date] = []
-            liaison: list[date] = []
-            attended = Outcome.ATTENDED
+            found = [[] for _ in range(self.tallied.size)]
+            of_kind = self.tallied.of_kind.get
+            outcomes, written = criteria.COUNTING_OUTCOMES, criteria.WRITTEN_MODES
             for day, kind, mode, outcome in self._contacts:
-                if (
-                    outcome is attended
-                    and kind in LIAISON_KINDS
-                    and (written_count or mode not in _WRITTEN_MODES)
-                ):
-                    liaison.append(day)
-                    if kind in JOINT_KINDS:
-                        joint.append(day)
-            joint.sort()
-            liaison.sort()
-            found = self._dates[written_count] = (joint, liaison)
+                tallies = of_kind(kind)
+                if tallies and outcome in outcomes and (written_count or mode not in written):
+                    for i in tallies:
+                        found[i].append(day)
+            for dates in found:
+                dates.sort()
+            self._dates[written_count] = found
         return found
 
 
@@ -116,7 +131,7 @@ def judge_rules(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[ClientMo
     results: list[ClientMonth | None] = [None] * len(rules)
     mutual = _mutual_runs(facts, rules)
     if mutual:
-        counting = _CountingDates(facts.contacts)
+        counting = _CountingDates(facts.contacts, _Tallied())
         for i, rule in enumerate(rules):
             intervals = _month_runs(mutual, rule)
             if intervals:
@@ -127,8 +142,9 @@ def judge_rules(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[ClientMo
 def _judged(
     facts: ClientFacts, rule: MonthRule, intervals: Sequence[Interval], counting: _CountingDates
 ) -> ClientMonth:
-    month_first, month_last = rule.first_day, rule.last_day
-    joint, liaison = counting.dates(rule.definition.written_contacts_count)
+    month_last = rule.last_day
+    dates = counting.dates(rule.definition.written_contacts_count)
+    joint = dates[counting.tallied.latest]
     up_to_month_end = bisect_right(joint, month_last)
     return judged(
         facts.client_ref,
@@ -137,8 +153,10 @@ def _judged(
         facts.episodes,
         rule,
         intervals,
-        joint_count=up_to_month_end - bisect_left(joint, rule.window_first),
-        liaison_count=bisect_right(liaison, month_last) - bisect_left(liaison, month_first),
+        counts=tuple(
+            bisect_right(found, month_last) - bisect_left(found, tally.first)
+            for found, tally in zip(dates, rule.contacts.tallies, strict=True)
+        ),
         last_joint=(
             joint[up_to_month_end - 1]
             if up_to_month_end and joint[up_to_month_end - 1] >= rule.looked_back_to
@@ -159,12 +177,17 @@ def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | Non
 
 class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
-    the months in date order with their days, window and the enabled criteria as flags."""
+    the months in date order with their days and the enabled criteria as the criteria table
+    declares them (consent and named workers as flags; each criterion counted from contacts as
+    its tally, the first day it counts from and the number it needs)."""
 
     def __init__(self, rules: Sequence[MonthRule], whole: Collection[int] = ()) -> None:
         """`whole`: the indexes of the rules whose months are judged in full (a `ClientMonth`)."""
         self.rules = rules
-        self.rows: list[tuple[int, date, date, date, int, bool, bool, int, int, bool, bool]] = []
+        self.tallied = _Tallied()
+        self.rows: list[
+            tuple[int, date, date, int, bool, bool, tuple[tuple[int, date, int], ...], bool, bool]
+        ] = []
         self.lasts: list[date] = []
         if not rules:
             return
@@ -175,19 +198,20 @@ class _CountPlan:
         for i in order:
             rule = rules[i]
             d = rule.definition
-            enabled = rule.enabled
+            checks = rule.checks
+            tallies = rule.contacts.tallies
             self.rows.append(
                 (
                     i,
                     rule.first_day,
                     rule.last_day,
-                    rule.window_first,
                     d.min_overlap_days,
                     d.written_contacts_count,
-                    Criterion.CONSENT in enabled,
-                    d.joint_contacts_min if Criterion.JOINT_CONTACT in enabled else 0,
-                    d.liaison_contacts_min if Criterion.LIAISON in enabled else 0,
-                    Criterion.NAMED_WORKERS in enabled,
+                    any(how == CONSENT for how, _, _ in checks),
+                    tuple(
+                        (index, tallies[index].first, needed) for how, index, needed in checks if how == COUNT
+                    ),
+                    any(how == NAMED for how, _, _ in checks),
                     i in whole,
                 )
             )
@@ -227,11 +251,10 @@ class _CountPlan:
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
         counting: _CountingDates | None = None
         written: bool | None = None
-        joint: list[date] = []
-        liaison: list[date] = []
+        dates: list[list[date]] = []
         for k in range(bisect_left(self.lasts, span_first), len(rows)):
-            i, month_first, month_last, window_first, min_overlap, written_count, need_consent, \
-                joint_min, liaison_min, need_named, in_full = rows[k]  # fmt: skip
+            i, month_first, month_last, min_overlap, written_count, need_consent, contact_checks, \
+                need_named, in_full = rows[k]  # fmt: skip
             if month_first > span_last:
                 break
             if in_full:
@@ -239,7 +262,7 @@ class _CountPlan:
                 intervals = _month_runs(mutual, rule)
                 if intervals and judged_in_full is not None:
                     if counting is None:
-                        counting = _CountingDates(facts.contacts)
+                        counting = _CountingDates(facts.contacts, self.tallied)
                     judged_in_full(i, _judged(facts, rule, intervals, counting))
                 continue
             # The month's mutual days: their number, the last of them and whether the team's
@@ -271,20 +294,19 @@ class _CountPlan:
             if need_consent and (consent is None or consent > month_last):
                 found(i, _MUTUAL)
                 continue
-            if joint_min or liaison_min:
+            if contact_checks:
                 if written_count is not written:
                     if counting is None:
-                        counting = _CountingDates(facts.contacts)
-                    joint, liaison = counting.dates(written_count)
+                        counting = _CountingDates(facts.contacts, self.tallied)
+                    dates = counting.dates(written_count)
                     written = written_count
-                if joint_min and (
-                    bisect_right(joint, month_last) - bisect_left(joint, window_first) < joint_min
-                ):
-                    found(i, _MUTUAL)
-                    continue
-                if liaison_min and (
-                    bisect_right(liaison, month_last) - bisect_left(liaison, month_first) < liaison_min
-                ):
+                short = False
+                for index, since, needed in contact_checks:
+                    tally = dates[index]
+                    if bisect_right(tally, month_last) - bisect_left(tally, since) < needed:
+                        short = True
+                        break
+                if short:
                     found(i, _MUTUAL)
                     continue
             if need_named:
@@ -300,11 +322,11 @@ class _CountPlan:
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
     """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
     named_workers holds on a day when each side has one open (as `judged` finds it: a named
-    episode open on the day is always preferred to an unnamed one)."""
+    episode open on the day is always preferred to an unnamed one, `criteria.speaking_key`)."""
     mh: list[tuple[date, date]] = []
     sm: list[tuple[date, date]] = []
     for e in facts.episodes:
-        if e.worker and e.worker.strip():
+        if criteria.names_a_worker(e):
             (mh if e.service is Service.MENTAL_HEALTH else sm).append((e.start_date, e.end_date or _NEVER))
     return mh, sm
 

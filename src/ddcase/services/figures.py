@@ -1,5 +1,11 @@
 """The monthly figures (SPEC §2) and their series, for every screen, report and command.
-`ddcase figures` and the dashboard both call `FiguresService.month()`."""
+
+A month's figure with its clients is read one way: `FiguresService.month()`, the database
+counting each client's contacts (`repository.month_facts`) and `rules.figures.month_figures_of`
+judging them. The caseload, `ddcase figures`, the dashboard and the PDF (through `overview()`,
+which calls it for the month and the month before) and the to-do all read it. A series needs
+only each month's counts: `counts()` judges every month of it from one read
+(`rules.timeline`)."""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from ddcase.domain import (
-    JOINT_KINDS,
     Annotation,
     ClientHistory,
     Contact,
@@ -19,10 +24,10 @@ from ddcase.domain import (
     Outcome,
     definition_in_force,
     month_range,
-    window_start,
 )
+from ddcase.rules import criteria
 from ddcase.rules.charts import ChartKind, MonthlyPoint, SeriesAnalysis, analyse_series
-from ddcase.rules.criteria import is_counting
+from ddcase.rules.criteria import why_not
 from ddcase.rules.figures import (
     ClientMonth,
     GroupFigures,
@@ -30,7 +35,6 @@ from ddcase.rules.figures import (
     MonthFigures,
     MonthRule,
     evaluate,
-    month_figures,
     month_figures_of,
 )
 from ddcase.rules.timeline import months_judged
@@ -45,6 +49,7 @@ __all__ = [
     "Overview",
     "Series",
     "ToDo",
+    "why_not",
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import repository
@@ -122,29 +127,19 @@ class FiguresService:
         return self.months(month, month, team)[0]
 
     def months(self, first: Month, last: Month, team: str | None = None) -> list[MonthFigures]:
-        """The figures for every month from first to last, with every client, loading the data
-        once."""
+        """The figures for every month from first to last, with every client: `month()` each."""
         _check_range(first, last)
-        if first == last:
-            return [self._month(first, team)]
-        months = list(month_range(first, last))
-        _, figures = self._judge(first, last, team, full=months)
-        return [figures[m] for m in months]
+        return [self._month(m, team) for m in month_range(first, last)]
 
     def _month(self, month: Month, team: str | None) -> MonthFigures:
-        """One month's figures, its contacts counted by the database (`repository.month_facts`)."""
+        """One month's figures, its contacts counted by the database (`repository.month_facts`)
+        as the criteria table says (`criteria.counting_contacts`)."""
         with cyclic_gc_paused():
             with self._db.read() as session:
                 definition = definition_in_force(_definitions(session), month)
                 rule = MonthRule.of(month, definition)
                 clients = repository.month_facts(
-                    session,
-                    rule.first_day,
-                    rule.last_day,
-                    window_from=rule.window_first,
-                    joint_from=rule.looked_back_to,
-                    written_contacts_count=definition.written_contacts_count,
-                    team=team,
+                    session, rule.first_day, rule.last_day, rule.contacts, team=team
                 )
             figures = month_figures_of(clients, month, definition, team)
             del clients  # freed while the collector is paused (see `_judge`)
@@ -173,22 +168,22 @@ class FiguresService:
         chart: ChartKind | str | None = None,
         leading_gaps: bool = True,
     ) -> Overview:
-        """Month M and the month before with every client, and the series of the `chart_months`
-        months ending at M: what `month` (twice) and `series` give, from one load of the data.
-        Without `leading_gaps`, the series starts at its first month with anybody to count (a new
+        """Month M and the month before with every client (`month()`), and the series of the
+        `chart_months` months ending at M (`series()`). Without `leading_gaps`, the series starts at its first month with anybody to count (a new
         log should not open its chart with a year of gaps)."""
         if chart_months < 1:
             raise DomainError("A series covers at least one month.")
         first = month.plus(-(chart_months - 1))
         _check_range(first, month)
         previous = month.previous()
-        counts, figures = self._judge(min(first, previous), month, team, full=(previous, month))
-        shown = [c for c in counts if c.month >= first]
+        shown, _ = self._judge(first, month, team)
         if not leading_gaps:
             with_data = [i for i, c in enumerate(shown) if c.mutual_clients or c.excluded_clients]
             if with_data:
                 shown = shown[with_data[0] :]
-        return Overview(figures[month], figures[previous], self._series(shown, team, chart))
+        return Overview(
+            self._month(month, team), self._month(previous, team), self._series(shown, team, chart)
+        )
 
     def _judge(
         self, first: Month, last: Month, team: str | None, full: Collection[Month] = ()
@@ -204,8 +199,7 @@ class FiguresService:
                     session,
                     first.first_day,
                     last.last_day,
-                    _contacts_from(first, in_force),
-                    written_contacts_count=any(d.written_contacts_count for d in in_force),
+                    criteria.counting_contacts(list(zip(months, in_force, strict=True))),
                     team=team,
                 )
             counts, figures = months_judged(clients, months, in_force, team, full=full)
@@ -232,30 +226,32 @@ class FiguresService:
 
     def to_do(self, month: Month, care_coordinator: str | None = None) -> ToDo:
         """What is left to do in month M (for one care coordinator, or everyone): the mutual
-        clients not yet jointly worked, and every joint appointment marked did-not-attend within
-        the joint-contact window ending on the last day of M with no counting joint appointment
-        or care plan review on or after it (only the latest such appointment per client)."""
-        versions, histories = self._load(month, month)
-        definition = definition_in_force(versions, month)
-        figures = month_figures(histories, month, definition)
-        by_ref = {h.client.client_ref: h for h in histories}
+        clients not yet jointly worked (as `month()` judges them), and every joint appointment
+        or care plan review marked did-not-attend within the joint-contact window ending on the
+        last day of M with no counting one on or after it (only the latest such per client)."""
+        figures = self.month(month)
         mine = [
             c for c in figures.clients if care_coordinator is None or c.care_coordinator == care_coordinator
         ]
-        first = window_start(month.last_day, definition.joint_contact_window_days)
+        definition = figures.definition
+        rule = MonthRule.of(month, definition)
+        joint_kinds, first = criteria.last_contact_kinds(), rule.window_first
         missed: list[MissedAppointment] = []
+        with self._db.read() as session:
+            histories = repository.histories(session, month.first_day, month.last_day, first)
+        by_ref = {h.client.client_ref: h for h in histories}
         for c in mine:
             contacts = [x for x in by_ref[c.client_ref].contacts if x.date <= month.last_day]
             misses = [
                 x
                 for x in contacts
-                if x.kind in JOINT_KINDS and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
+                if x.kind in joint_kinds and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
             ]
             if not misses:
                 continue
             latest = max(misses, key=lambda x: x.date)
             followed_up = any(
-                x.kind in JOINT_KINDS and x.date >= latest.date and is_counting(x, definition)
+                x.kind in joint_kinds and x.date >= latest.date and criteria.is_counting(x, definition)
                 for x in contacts
             )
             if not followed_up:
@@ -280,25 +276,7 @@ class FiguresService:
         with self._db.read() as session:
             return _definitions(session)
 
-    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
-        """Every contact of the clients, not only those that count: the to-do list follows up
-        missed appointments."""
-        with self._db.read() as session:
-            versions = _definitions(session)
-            in_force = [definition_in_force(versions, m) for m in month_range(first, last)]
-            histories = repository.histories(
-                session, first.first_day, last.last_day, _contacts_from(first, in_force)
-            )
-        return versions, histories
-
 
 def _definitions(session) -> list[Definition]:  # type: ignore[no-untyped-def]
     """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
     return repository.definitions(session) or [Definition()]
-
-
-def _contacts_from(first: Month, in_force: list[Definition]) -> date:
-    """The first day any month from `first` on reads contacts from: the widest joint-contact
-    window ending on `first`'s last day, or `first`'s first day when every window is shorter."""
-    widest = max(d.joint_contact_window_days for d in in_force)
-    return min(window_start(first.last_day, widest), first.first_day)
