@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
 import pytest
 
 from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
@@ -36,6 +39,7 @@ def liaison(contacts, month, definition):
 
 def named_workers(episodes, on):
     return None not in criteria.named_workers_on(episodes, on)
+
 
 # --- consent ---------------------------------------------------------------------------------
 
@@ -212,16 +216,10 @@ def test_email_and_letter_count_only_when_written_contacts_count(
 ):
     contact = a_contact("2026-03-10", K.LIAISON, mode)
     assert liaison([contact], MARCH, DEFAULT) is counts_by_default
-    assert (
-        liaison([contact], MARCH, Definition(written_contacts_count=True))
-        is counts_when_written_count
-    )
+    assert liaison([contact], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
     joint = a_contact("2026-03-10", K.CARE_PLAN_REVIEW, mode)
     assert joint_contact([joint], MARCH, DEFAULT) is counts_by_default
-    assert (
-        joint_contact([joint], MARCH, Definition(written_contacts_count=True))
-        is counts_when_written_count
-    )
+    assert joint_contact([joint], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
 
 
 def test_a_missed_joint_appointment_stays_in_the_log_but_does_not_make_the_client_jointly_worked():
@@ -298,3 +296,72 @@ def test_the_last_joint_contact_is_the_last_in_the_window_not_before_it():
     assert evaluate(a_history(contacts=[first_of_march]), MARCH, short).last_joint_contact == day(
         "2026-03-01"
     )
+
+
+# --- the criteria table ------------------------------------------------------------------------
+
+
+def test_the_table_declares_spec_s_criteria_in_order_each_with_its_definition_flag():
+    assert [r.name for r in criteria.CRITERIA] == list(Criterion)
+    for rule in criteria.CRITERIA:
+        assert rule.flag == rule.name.value
+        assert all(hasattr(DEFAULT, name) for name in (rule.flag, *rule.parameters))
+        assert rule.label and rule.why_not
+    assert criteria.enabled(Definition(consent=False, liaison=False)) == (
+        Criterion.NAMED_WORKERS,
+        Criterion.JOINT_CONTACT,
+    )
+
+
+class MadeUp(StrEnum):
+    INFORMATION_SHARED = "information_shared"
+
+
+@dataclass(frozen=True, slots=True)
+class WithInformationShared(Definition):
+    """A definition with a made-up fifth criterion: information shared this month."""
+
+    information_shared: bool = True
+    information_shared_min: int = 1
+
+
+@pytest.fixture
+def information_shared(monkeypatch):
+    """The made-up criterion added to the table: the whole of adding a criterion counted from
+    contacts, bar the migration and the dialog's field."""
+    rule = criteria.CriterionRule(
+        MadeUp.INFORMATION_SHARED,
+        "information_shared",
+        ("information_shared_min",),
+        "Information shared",
+        "no information shared this month",
+        criteria.ContactCount(frozenset({K.INFORMATION_SHARED}), "information_shared_min"),
+    )
+    monkeypatch.setattr(criteria, "CRITERIA", (*criteria.CRITERIA, rule))
+    return WithInformationShared()
+
+
+def test_a_made_up_criterion_added_to_the_table_is_judged_and_named(information_shared):
+    worked = [a_contact("2026-03-10")]  # jointly worked by SPEC §2's four criteria
+    result = evaluate(a_history(contacts=worked), MARCH, information_shared)
+    assert result.failed_criteria == (MadeUp.INFORMATION_SHARED,)
+    assert result.missing() == ("no information shared this month",)
+    assert not result.jointly_worked
+    shared = a_contact("2026-03-11", K.INFORMATION_SHARED, M.EMAIL)  # written: does not count
+    assert evaluate(a_history(contacts=[*worked, shared]), MARCH, information_shared).failed_criteria
+    shared = a_contact("2026-03-11", K.INFORMATION_SHARED, M.TELEPHONE)
+    assert evaluate(a_history(contacts=[*worked, shared]), MARCH, information_shared).jointly_worked
+    off = replace(information_shared, information_shared=False)
+    assert evaluate(a_history(contacts=worked), MARCH, off).jointly_worked
+
+
+def test_the_contact_form_and_the_figures_choose_the_same_speaking_episode():
+    """Of two named episodes of one side started the same day, the last recorded speaks for it,
+    in `judged` (the figures) and in `named_workers_on` (the contact form) alike."""
+    episodes = [mh("2025-01-01", worker="Dee"), mh("2025-01-01", worker="Ann"), sm("2025-01-01")]
+    result = evaluate(a_history(episodes=episodes, contacts=[a_contact("2026-03-10")]), MARCH, DEFAULT)
+    assert result.care_coordinator == "Ann"
+    assert criteria.named_workers_on(episodes, MARCH.last_day) == ("Ann", "Kim")
+    # A named episode speaks before a later-started unnamed one.
+    episodes = [mh("2025-01-01", worker="Dee"), mh("2026-01-01", worker=" "), sm("2025-01-01")]
+    assert criteria.named_workers_on(episodes, MARCH.last_day) == ("Dee", "Kim")

@@ -345,7 +345,7 @@ class MonthFigures:
         counts: Counter[Criterion] = Counter()
         for c in self.clients:
             counts.update(c.failed_criteria)
-        order = list(Criterion)
+        order = [r.name for r in criteria.table()]
         return sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
 
     def breakdown(self, key: Callable[[ClientMonth], Iterable[str | None]]) -> list[GroupFigures]:

@@ -1,23 +1,23 @@
-"""Pure: one client judged month after month, and the figures of many months at once. The same
-judgement as `figures.evaluate` (SPEC §1, §2), with the work that does not depend on the month
-done once per client instead of once per client and month.
+"""Pure: the counts of many months at once (a chart's series), judged as `figures.judged` judges
+each client (SPEC §1, §2), with the work that does not depend on the month done once per client
+instead of once per client and month.
 
 A trust's 24-month chart judges tens of thousands of clients in each of 24 months. Here the
 mutual days of the whole range are worked out once per client and each month takes its slice of
-them; the dates of the client's counting contacts are sorted once, and each month's counts are two
-binary searches.
+them; the dates of the client's counting contacts are sorted once (one list for each criterion
+the criteria table counts from contacts), and each month's counts are two binary searches.
 
 A chart needs only each month's counts, not every client's `ClientMonth`: `judge_counts` says of
-each month only whether the client is counted, excluded, mutual or jointly worked, and
-`months_judged` builds full `MonthFigures` only for the months asked for in full (a report's month
-and the month before) and `MonthCounts` for the rest. tests/rules/test_timeline.py checks on random
-data that every month comes out exactly as `evaluate` gives it, by both paths.
+each month only whether the client is counted, excluded, mutual or jointly worked, reading the
+enabled criteria from `MonthRule.checks` (the criteria table). A month with its clients is read
+one way only, `services.figures.FiguresService.month()`. tests/rules/test_timeline.py checks on
+random data that every month's counts come out exactly as `evaluate` gives them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import IntEnum
 
@@ -34,13 +34,10 @@ from ddcase.rules.figures import (
     CONSENT,
     COUNT,
     NAMED,
-    ClientMonth,
     MonthCounts,
-    MonthFigures,
     MonthRule,
-    judged,
 )
-from ddcase.rules.mutual import Interval, clipped_intervals, intersect
+from ddcase.rules.mutual import clipped_intervals, intersect
 
 
 class _Tallied:
@@ -96,75 +93,6 @@ _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
 _NEVER = date.max  # the end of an open episode
 
 
-def judge_months(
-    facts: ClientFacts, months: Sequence[Month], definitions: Sequence[Definition]
-) -> list[ClientMonth | None]:
-    """For each month M (judged by the matching definition), what `evaluate` gives for the
-    history the facts were read from: None when the client has no mutual day in M."""
-    return judge_rules(facts, [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)])
-
-
-def _mutual_runs(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[Interval]:
-    """The client's merged mutual runs over all the rules' months (empty when none)."""
-    episodes = facts.episodes
-    mh = [e for e in episodes if e.service is Service.MENTAL_HEALTH]
-    sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
-    if not rules or not mh or not sm:
-        return []
-    first = min(r.first_day for r in rules)
-    last = max(r.last_day for r in rules)
-    return intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
-
-
-def _month_runs(mutual: Sequence[Interval], rule: MonthRule) -> list[Interval]:
-    """The month's mutual days: the parts of the runs within it."""
-    month_first, month_last = rule.first_day, rule.last_day
-    return [
-        (max(start, month_first), min(end, month_last))
-        for start, end in mutual
-        if start <= month_last and end >= month_first
-    ]
-
-
-def judge_rules(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[ClientMonth | None]:
-    """`judge_months` with each month's rule worked out beforehand (once for every client)."""
-    results: list[ClientMonth | None] = [None] * len(rules)
-    mutual = _mutual_runs(facts, rules)
-    if mutual:
-        counting = _CountingDates(facts.contacts, _Tallied())
-        for i, rule in enumerate(rules):
-            intervals = _month_runs(mutual, rule)
-            if intervals:
-                results[i] = _judged(facts, rule, intervals, counting)
-    return results
-
-
-def _judged(
-    facts: ClientFacts, rule: MonthRule, intervals: Sequence[Interval], counting: _CountingDates
-) -> ClientMonth:
-    month_last = rule.last_day
-    dates = counting.dates(rule.definition.written_contacts_count)
-    joint = dates[counting.tallied.latest]
-    up_to_month_end = bisect_right(joint, month_last)
-    return judged(
-        facts.client_ref,
-        facts.initials,
-        facts.consent_to_share_on,
-        facts.episodes,
-        rule,
-        intervals,
-        counts=tuple(
-            bisect_right(found, month_last) - bisect_left(found, tally.first)
-            for found, tally in zip(dates, rule.contacts.tallies, strict=True)
-        ),
-        last_joint=(
-            joint[up_to_month_end - 1]
-            if up_to_month_end and joint[up_to_month_end - 1] >= rule.looked_back_to
-            else None
-        ),
-    )
-
-
 def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | None = None) -> list[Counted]:
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
@@ -181,13 +109,10 @@ class _CountPlan:
     declares them (consent and named workers as flags; each criterion counted from contacts as
     its tally, the first day it counts from and the number it needs)."""
 
-    def __init__(self, rules: Sequence[MonthRule], whole: Collection[int] = ()) -> None:
-        """`whole`: the indexes of the rules whose months are judged in full (a `ClientMonth`)."""
+    def __init__(self, rules: Sequence[MonthRule]) -> None:
         self.rules = rules
         self.tallied = _Tallied()
-        self.rows: list[
-            tuple[int, date, date, int, bool, bool, tuple[tuple[int, date, int], ...], bool, bool]
-        ] = []
+        self.rows: list[tuple[int, date, date, int, bool, bool, tuple[tuple[int, date, int], ...], bool]] = []
         self.lasts: list[date] = []
         if not rules:
             return
@@ -212,21 +137,12 @@ class _CountPlan:
                         (index, tallies[index].first, needed) for how, index, needed in checks if how == COUNT
                     ),
                     any(how == NAMED for how, _, _ in checks),
-                    i in whole,
                 )
             )
 
-    def count(
-        self,
-        facts: ClientFacts,
-        team: str | None,
-        found: Callable[[int, Counted], object],
-        judged_in_full: Callable[[int, ClientMonth], object] | None = None,
-    ) -> None:
+    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
         """Call found(rule's index, verdict) for each month in which the client counts (for
-        `team`, when given); nothing for the months it does not. For the months judged in full,
-        call judged_in_full(rule's index, the ClientMonth) instead, for every month with a
-        mutual day (as `judge_rules` gives it: the caller applies the team's test)."""
+        `team`, when given); nothing for the months it does not."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -254,17 +170,9 @@ class _CountPlan:
         dates: list[list[date]] = []
         for k in range(bisect_left(self.lasts, span_first), len(rows)):
             i, month_first, month_last, min_overlap, written_count, need_consent, contact_checks, \
-                need_named, in_full = rows[k]  # fmt: skip
+                need_named = rows[k]  # fmt: skip
             if month_first > span_last:
                 break
-            if in_full:
-                rule = self.rules[i]
-                intervals = _month_runs(mutual, rule)
-                if intervals and judged_in_full is not None:
-                    if counting is None:
-                        counting = _CountingDates(facts.contacts, self.tallied)
-                    judged_in_full(i, _judged(facts, rule, intervals, counting))
-                continue
             # The month's mutual days: their number, the last of them and whether the team's
             # episode is open on one of them.
             days = 0
@@ -331,68 +239,29 @@ def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tupl
     return mh, sm
 
 
-def months_figures(
-    clients: Iterable[ClientFacts],
-    months: Sequence[Month],
-    definitions: Sequence[Definition],
-    team: str | None = None,
-) -> list[MonthFigures]:
-    """`month_figures` for each month M (judged by the matching definition), optionally for one
-    team, judging each client once for all the months."""
-    _, figures = months_judged(clients, months, definitions, team, full=months)
-    return [f for f in figures if f is not None]
-
-
 def months_counts(
     clients: Iterable[ClientFacts],
     months: Sequence[Month],
     definitions: Sequence[Definition],
     team: str | None = None,
 ) -> list[MonthCounts]:
-    """`month_figures(...).counts()` for each month M, without making any `ClientMonth`."""
-    counts, _ = months_judged(clients, months, definitions, team)
-    return counts
-
-
-def months_judged(
-    clients: Iterable[ClientFacts],
-    months: Sequence[Month],
-    definitions: Sequence[Definition],
-    team: str | None = None,
-    full: Collection[Month] = (),
-) -> tuple[list[MonthCounts], list[MonthFigures | None]]:
-    """The counts of every month M (judged by the matching definition), optionally for one team,
-    and the full `MonthFigures` (every client) of the months in `full` (None for the others),
-    judging each client once for all the months."""
+    """`month_figures(...).counts()` for each month M (judged by the matching definition),
+    optionally for one team, judging each client once for all the months and making no
+    `ClientMonth`."""
     rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
-    in_full = [i for i, m in enumerate(months) if m in full]
-    lean = [i for i, m in enumerate(months) if m not in full]
-    mutual: list[list[ClientMonth]] = [[] for _ in months]
-    excluded: list[list[ClientMonth]] = [[] for _ in months]
     tally = [[0, 0, 0, 0] for _ in months]
-    plan = _CountPlan(rules, whole=set(in_full))
+    plan = _CountPlan(rules)
 
     def add(i: int, verdict: Counted) -> None:
         tally[i][verdict] += 1
 
-    def keep(i: int, result: ClientMonth) -> None:
-        if team is None or team in result.teams:
-            (mutual[i] if result.excluded is None else excluded[i]).append(result)
-
     for facts in clients:
         if team is not None and not any(e.team == team for e in facts.episodes):
             continue  # SPEC §1: a client counts for a team only through an episode of that team
-        plan.count(facts, team, add, keep)
-    counts: list[MonthCounts | None] = [None] * len(months)
-    figures: list[MonthFigures | None] = [None] * len(months)
-    for i in in_full:
-        these, others = mutual[i], excluded[i]
-        these.sort(key=lambda c: c.client_ref)
-        others.sort(key=lambda c: c.client_ref)
-        month_figures = MonthFigures(months[i], team, definitions[i], tuple(these), tuple(others))
-        figures[i] = month_figures
-        counts[i] = month_figures.counts()
-    for i in lean:
-        _, n_excluded, n_mutual, n_worked = tally[i]
-        counts[i] = MonthCounts(months[i], team, definitions[i], n_mutual + n_worked, n_worked, n_excluded)
-    return [c for c in counts if c is not None], figures
+        plan.count(facts, team, add)
+    return [
+        MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
+        for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
+            months, definitions, tally, strict=True
+        )
+    ]

@@ -9,7 +9,6 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,7 +36,7 @@ from ddcase.rules.figures import (
     evaluate,
     month_figures_of,
 )
-from ddcase.rules.timeline import months_judged
+from ddcase.rules.timeline import months_counts
 
 __all__ = [
     "ClientMonth",
@@ -82,7 +81,7 @@ class Series:
 @dataclass(frozen=True, slots=True)
 class Overview:
     """What the dashboard and the team-meeting report show of month M: its figure and the
-    previous month's with every client, and the series ending at M, from one load."""
+    previous month's with every client (each as `month()` reads it), and the series ending at M."""
 
     current: MonthFigures
     previous: MonthFigures
@@ -142,14 +141,13 @@ class FiguresService:
                     session, rule.first_day, rule.last_day, rule.contacts, team=team
                 )
             figures = month_figures_of(clients, month, definition, team)
-            del clients  # freed while the collector is paused (see `_judge`)
+            del clients  # freed while the collector is paused (see `_counts`)
         return figures
 
     def counts(self, first: Month, last: Month, team: str | None = None) -> list[MonthCounts]:
         """The figures for every month from first to last as counts only (no clients)."""
         _check_range(first, last)
-        counts, _ = self._judge(first, last, team)
-        return counts
+        return self._counts(first, last, team)
 
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
@@ -176,7 +174,7 @@ class FiguresService:
         first = month.plus(-(chart_months - 1))
         _check_range(first, month)
         previous = month.previous()
-        shown, _ = self._judge(first, month, team)
+        shown = self._counts(first, month, team)
         if not leading_gaps:
             with_data = [i for i, c in enumerate(shown) if c.mutual_clients or c.excluded_clients]
             if with_data:
@@ -185,11 +183,9 @@ class FiguresService:
             self._month(month, team), self._month(previous, team), self._series(shown, team, chart)
         )
 
-    def _judge(
-        self, first: Month, last: Month, team: str | None, full: Collection[Month] = ()
-    ) -> tuple[list[MonthCounts], dict[Month, MonthFigures]]:
-        """Every month's counts from first to last, and the months in `full` with every client,
-        loading the data once (for one team, only the clients who can count for it)."""
+    def _counts(self, first: Month, last: Month, team: str | None) -> list[MonthCounts]:
+        """Every month's counts from first to last, loading the data once (for one team, only
+        the clients who can count for it)."""
         months = list(month_range(first, last))
         with cyclic_gc_paused():
             with self._db.read() as session:
@@ -202,11 +198,11 @@ class FiguresService:
                     criteria.counting_contacts(list(zip(months, in_force, strict=True))),
                     team=team,
                 )
-            counts, figures = months_judged(clients, months, in_force, team, full=full)
+            counts = months_counts(clients, months, in_force, team)
             # Freed while the collector is paused: otherwise its first pass afterwards walks
             # every fact still alive.
             del clients
-        return counts, {f.month: f for f in figures if f is not None}
+        return counts
 
     def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:
         first, last = counts[0].month, counts[-1].month
