@@ -357,7 +357,7 @@ def test_a_made_up_criterion_added_to_the_table_is_judged_and_named(information_
 
 def test_the_contact_form_and_the_figures_choose_the_same_speaking_episode():
     """Of two named episodes of one side started the same day, the last recorded speaks for it,
-    in `judged` (the figures) and in `named_workers_on` (the contact form) alike."""
+    in the figures (`judged`) and the contact form (`named_workers_on`) alike: one choice, `speakers`."""
     episodes = [mh("2025-01-01", worker="Dee"), mh("2025-01-01", worker="Ann"), sm("2025-01-01")]
     result = evaluate(a_history(episodes=episodes, contacts=[a_contact("2026-03-10")]), MARCH, DEFAULT)
     assert result.care_coordinator == "Ann"

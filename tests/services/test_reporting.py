@@ -142,9 +142,7 @@ def test_reasons_counts_match_failed_criteria_in_figures_json(printed, capsys):
     flat = " ".join(text.split())
     for name, count in counts.items():
         criterion = Criterion(name)
-        assert (
-            f"{why_not(criterion).capitalize()} {count} {percent_text(100 * count / not_worked)}" in flat
-        )
+        assert f"{why_not(criterion).capitalize()} {count} {percent_text(100 * count / not_worked)}" in flat
     assert f"{not_worked} mutual clients were not jointly worked" in flat
 
 

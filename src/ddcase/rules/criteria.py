@@ -212,41 +212,36 @@ def names_a_worker(episode: Episode | EpisodeFact) -> bool:
     return bool(episode.worker and episode.worker.strip())
 
 
-def speaking_key(episode: Episode | EpisodeFact) -> tuple[bool, date]:
-    """How the episode that speaks for a side is chosen among those open on a day: the largest
-    key, a named one first, then the latest started; of equal keys, the last recorded."""
-    return (bool(episode.worker and episode.worker.strip()), episode.start_date)
-
-
-def speaking_episodes(
+def speakers(
     episodes: Iterable[Episode | EpisodeFact], day: date
-) -> tuple[Episode | EpisodeFact | None, Episode | EpisodeFact | None]:
-    """The mental_health and substance_misuse episodes that speak for their sides on `day`
-    (`episodes` in the order they were recorded): of those open on the day, the one with the
-    largest `speaking_key`, of equals the last recorded; None for a side with none open. Its
-    worker, when named, is the care coordinator or key worker: the one the figures name and the
-    contact form fills in. `figures.judged` makes the same choice inline (it is run for every
-    client of a trust), and tests/rules/test_criteria.py checks that the two agree."""
+) -> tuple[str | None, str | None, str | None]:
+    """(care coordinator, key worker, provider) on `day`, from the episode that speaks for each
+    side (`episodes` in the order they were recorded): of those open on the day, a named one
+    first, then the latest started; of equals, the last recorded. The worker is None when that
+    episode names nobody; the provider is the substance_misuse episode's organisation (None when
+    none is open). The one choice of the named worker: the figures (`figures.judged`) and the
+    contact form (`services.casework.current_workers`) both make it here."""
     mh: Episode | EpisodeFact | None = None
     sm: Episode | EpisodeFact | None = None
     mh_key: tuple[bool, date] | None = None
     sm_key: tuple[bool, date] | None = None
     for e in episodes:
         if e.start_date <= day and (e.end_date is None or day <= e.end_date):
-            key = speaking_key(e)
+            worker = e.worker
+            key = (bool(worker and worker.strip()), e.start_date)
             if e.service is Service.MENTAL_HEALTH:
                 if mh_key is None or key >= mh_key:
                     mh, mh_key = e, key
             elif sm_key is None or key >= sm_key:
                 sm, sm_key = e, key
-    return mh, sm
+    return (
+        mh.worker if mh is not None and mh_key is not None and mh_key[0] else None,
+        sm.worker if sm is not None and sm_key is not None and sm_key[0] else None,
+        sm.organisation if sm is not None else None,
+    )
 
 
 def named_workers_on(episodes: Iterable[Episode | EpisodeFact], day: date) -> tuple[str | None, str | None]:
-    """(care coordinator, key worker) on `day`: the speaking episodes' workers, None where a
-    side's speaking episode names nobody or none is open."""
-    mh, sm = speaking_episodes(episodes, day)
-    return (
-        mh.worker if mh is not None and names_a_worker(mh) else None,
-        sm.worker if sm is not None and names_a_worker(sm) else None,
-    )
+    """(care coordinator, key worker) on `day`, as `speakers` chooses them."""
+    coordinator, key_worker, _ = speakers(episodes, day)
+    return coordinator, key_worker

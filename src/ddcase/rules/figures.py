@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, ge
 from typing import NamedTuple
 
 from ddcase.domain import (
@@ -146,8 +146,11 @@ class MonthRule:
     #: the tallies a ClientMonth shows: joint contacts in the window, liaison in the month
     joint_index: int
     liaison_index: int
-    #: The criteria as a ClientMonth holds them, for each outcome of the checks: made once per
-    #: month and shared by every client with that outcome.
+    #: for each tally, the number its criterion needs
+    needed: tuple[int, ...]
+    #: The criteria as a ClientMonth holds them, for each outcome (named workers, consent, then
+    #: each tally's count against what it needs): made once per month and shared by every client
+    #: with that outcome.
     held_for: dict[tuple[bool, ...], tuple[tuple[Criterion, bool], ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -169,7 +172,11 @@ class MonthRule:
     def held(self, outcome: tuple[bool, ...]) -> tuple[tuple[Criterion, bool], ...]:
         found = self.held_for.get(outcome)
         if found is None:
-            found = self.held_for[outcome] = tuple(zip(self.enabled, outcome, strict=True))
+            at = {NAMED: 0, CONSENT: 1}
+            found = self.held_for[outcome] = tuple(
+                (name, outcome[at[how]] if how in at else outcome[2 + index])
+                for name, (how, index, _) in zip(self.enabled, self.checks, strict=True)
+            )
         return found
 
     @classmethod
@@ -200,6 +207,7 @@ class MonthRule:
             tuple(checks),
             counted.index(Criterion.JOINT_CONTACT),
             counted.index(Criterion.LIAISON),
+            tuple(how.needed(definition) for _, how in criteria.contact_counts()),
         )
 
 
@@ -223,7 +231,7 @@ def judged(
     `evaluate`, `month_figures_of` and `rules.timeline` alike.
 
     On the last mutual day, the episode of each side that speaks for it is chosen by
-    `criteria.speaking_episodes`; its worker is the care coordinator or key worker, and
+    `criteria.speakers`; its worker is the care coordinator or key worker, and
     named_workers holds when both sides have one. Each enabled criterion is tested as the
     criteria table declares it (`MonthRule.checks`).
     """
@@ -248,21 +256,15 @@ def judged(
             and (single or overlaps(e, intervals))
         ):
             teams.add(team)
-    mh, sm = criteria.speaking_episodes(episodes, last_mutual_day)
-    coordinator = mh.worker if mh is not None and criteria.names_a_worker(mh) else None
-    key_worker = sm.worker if sm is not None and criteria.names_a_worker(sm) else None
-    provider = sm.organisation if sm is not None else None
+    coordinator, key_worker, provider = criteria.speakers(episodes, last_mutual_day)
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
     held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
         held = rule.held(
-            tuple(
-                (coordinator is not None and key_worker is not None)
-                if how == NAMED
-                else (consent_to_share_on is not None and consent_to_share_on <= rule.last_day)
-                if how == CONSENT
-                else counts[index] >= needed
-                for how, index, needed in rule.checks
+            (
+                coordinator is not None and key_worker is not None,
+                consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
+                *map(ge, counts, rule.needed),
             )
         )
     joint_count, liaison_count = counts[rule.joint_index], counts[rule.liaison_index]

@@ -46,11 +46,7 @@ class _Tallied:
 
     def __init__(self) -> None:
         counted = criteria.contact_counts()
-        self.size = len(counted)
-        self.of_kind: dict[ContactKind, tuple[int, ...]] = {
-            kind: tuple(i for i, (_, how) in enumerate(counted) if kind in how.kinds) for kind in ContactKind
-        }
-        self.of_kind = {kind: found for kind, found in self.of_kind.items() if found}
+        self.kinds: list[frozenset[ContactKind]] = [how.kinds for _, how in counted]
         self.latest = [r.name for r, _ in counted].index(criteria.LAST_CONTACT_OF)
 
 
@@ -66,16 +62,18 @@ class _CountingDates:
     def dates(self, written_count: bool) -> list[list[date]]:
         found = self._dates.get(written_count)
         if found is None:
-            found = [[] for _ in range(self.tallied.size)]
-            of_kind = self.tallied.of_kind.get
             outcomes, written = criteria.COUNTING_OUTCOMES, criteria.WRITTEN_MODES
-            for day, kind, mode, outcome in self._contacts:
-                tallies = of_kind(kind)
-                if tallies and outcome in outcomes and (written_count or mode not in written):
-                    for i in tallies:
-                        found[i].append(day)
-            for dates in found:
-                dates.sort()
+            # Comprehensions, not one loop appending to each list: this runs for every client
+            # of a trust's chart.
+            if written_count:
+                counting = [(day, kind) for day, kind, _, outcome in self._contacts if outcome in outcomes]
+            else:
+                counting = [
+                    (day, kind)
+                    for day, kind, mode, outcome in self._contacts
+                    if outcome in outcomes and mode not in written
+                ]
+            found = [sorted([day for day, kind in counting if kind in kinds]) for kinds in self.tallied.kinds]
             self._dates[written_count] = found
         return found
 
@@ -230,7 +228,7 @@ class _CountPlan:
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
     """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
     named_workers holds on a day when each side has one open (as `judged` finds it: a named
-    episode open on the day is always preferred to an unnamed one, `criteria.speaking_key`)."""
+    episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
     mh: list[tuple[date, date]] = []
     sm: list[tuple[date, date]] = []
     for e in facts.episodes:

@@ -3,7 +3,7 @@
 A month's figure with its clients is read one way: `FiguresService.month()`, the database
 counting each client's contacts (`repository.month_facts`) and `rules.figures.month_figures_of`
 judging them. The caseload, `ddcase figures`, the dashboard and the PDF (through `overview()`,
-which calls it for the month and the month before) and the to-do all read it. A series needs
+which reads the month and the month before that way, in one go) and the to-do all read it. A series needs
 only each month's counts: `counts()` judges every month of it from one read
 (`rules.timeline`)."""
 
@@ -123,25 +123,34 @@ class FiguresService:
 
     def month(self, month: Month, team: str | None = None) -> MonthFigures:
         """The figure for month M (optionally one team), with every mutual and excluded client."""
-        return self.months(month, month, team)[0]
+        return self._months([month], team)[0]
 
     def months(self, first: Month, last: Month, team: str | None = None) -> list[MonthFigures]:
-        """The figures for every month from first to last, with every client: `month()` each."""
+        """The figures for every month from first to last, with every client, as `month()`
+        gives each."""
         _check_range(first, last)
-        return [self._month(m, team) for m in month_range(first, last)]
+        return self._months(list(month_range(first, last)), team)
 
-    def _month(self, month: Month, team: str | None) -> MonthFigures:
-        """One month's figures, its contacts counted by the database (`repository.month_facts`)
-        as the criteria table says (`criteria.counting_contacts`)."""
+    def _months(self, months: list[Month], team: str | None) -> list[MonthFigures]:
+        """The months' figures, read in one go, each client's contacts counted by the database
+        (`repository.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
+        read of a month's figure with its clients."""
         with cyclic_gc_paused():
             with self._db.read() as session:
-                definition = definition_in_force(_definitions(session), month)
-                rule = MonthRule.of(month, definition)
-                clients = repository.month_facts(
-                    session, rule.first_day, rule.last_day, rule.contacts, team=team
+                versions = _definitions(session)
+                rules = [MonthRule.of(m, definition_in_force(versions, m)) for m in months]
+                facts = repository.month_facts(
+                    session,
+                    min(r.first_day for r in rules),
+                    max(r.last_day for r in rules),
+                    [r.contacts for r in rules],
+                    team=team,
                 )
-            figures = month_figures_of(clients, month, definition, team)
-            del clients  # freed while the collector is paused (see `_counts`)
+            figures = [
+                month_figures_of(clients, rule.month, rule.definition, team)
+                for clients, rule in zip(facts, rules, strict=True)
+            ]
+            del facts  # freed while the collector is paused (see `_counts`)
         return figures
 
     def counts(self, first: Month, last: Month, team: str | None = None) -> list[MonthCounts]:
@@ -166,22 +175,25 @@ class FiguresService:
         chart: ChartKind | str | None = None,
         leading_gaps: bool = True,
     ) -> Overview:
-        """Month M and the month before with every client (`month()`), and the series of the
-        `chart_months` months ending at M (`series()`). Without `leading_gaps`, the series starts at its first month with anybody to count (a new
+        """Month M and the month before with every client (as `month()` reads them, in one go),
+        and the series of the `chart_months` months ending at M (as `series()` gives it; its last
+        two months are those two months' counts). Without `leading_gaps`, the series starts at its first month with anybody to count (a new
         log should not open its chart with a year of gaps)."""
         if chart_months < 1:
             raise DomainError("A series covers at least one month.")
         first = month.plus(-(chart_months - 1))
         _check_range(first, month)
         previous = month.previous()
-        shown = self._counts(first, month, team)
+        before, now = self._months([previous, month], team)
+        # The series' last two months are those two months' counts; the rest read as counts.
+        earlier = previous.previous()
+        shown = self._counts(first, earlier, team) if first <= earlier else []
+        shown += [f.counts() for f in (before, now) if f.month >= first]
         if not leading_gaps:
             with_data = [i for i, c in enumerate(shown) if c.mutual_clients or c.excluded_clients]
             if with_data:
                 shown = shown[with_data[0] :]
-        return Overview(
-            self._month(month, team), self._month(previous, team), self._series(shown, team, chart)
-        )
+        return Overview(now, before, self._series(shown, team, chart))
 
     def _counts(self, first: Month, last: Month, team: str | None) -> list[MonthCounts]:
         """Every month's counts from first to last, loading the data once (for one team, only

@@ -524,7 +524,7 @@ def figure_facts(
         return []
     contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in read.both}
     # The same day, kind and mode recur across a trust's clients: one ContactFact for each.
-    facts_of: dict[tuple[Any, str, str], ContactFact] = {}
+    facts_of: dict[tuple[Any, ...], ContactFact] = {}
     fact_of = facts_of.get
     days = read.days
     # One counting outcome (attended, SPEC §1) is not read back from every row.
@@ -532,19 +532,17 @@ def figure_facts(
     columns = [ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode]
     if outcome is None:
         columns.append(ContactRow.outcome)
-    for client_id, day, kind, mode, *read_outcome in _driver_rows(
-        read.connection, select(*columns).where(*read.counting(counting))
-    ):
-        found = contacts.get(client_id)
+    for row in _driver_rows(read.connection, select(*columns).where(*read.counting([counting]))):
+        found = contacts.get(row[0])
         if found is not None:  # a client open to both services
-            key = (day, kind, mode, *read_outcome)
-            fact = fact_of(key)  # type: ignore[arg-type]
+            key = row[1:]  # day, kind, mode (and outcome, when read)
+            fact = fact_of(key)
             if fact is None:
-                fact = facts_of[key] = ContactFact(  # type: ignore[index]
-                    days[day],  # type: ignore[arg-type]
-                    _KINDS[kind],
-                    _MODES[mode],
-                    outcome or _OUTCOMES[read_outcome[0]],
+                fact = facts_of[key] = ContactFact(
+                    days[row[1]],  # type: ignore[arg-type]
+                    _KINDS[row[2]],
+                    _MODES[row[3]],
+                    outcome or _OUTCOMES[row[4]],
                 )
             found.append(fact)
     return [
@@ -557,59 +555,75 @@ def month_facts(
     session: Session,
     first: date,
     last: date,
-    counting: CountingContacts,
+    countings: Sequence[CountingContacts],
     *,
     team: str | None = None,
-) -> list[ClientMonthFacts]:
-    """`figure_facts` for one month (first..last), with each client's counting contacts counted
-    by the database rather than listed (`ContactCounts`): how many fall in each of `counting`'s
-    tallies (one for each criterion counted from contacts: the joint-contact window's joint
-    appointments and care plan reviews, the month's liaison, ...) and the last date in its
-    `latest` tally (the last joint contact). A month's figure needs only these, and a trust's
-    month has tens of thousands of counting contacts: counted in SQL, one row comes back per
-    client instead of one per contact.
+) -> list[list[ClientMonthFacts]]:
+    """`figure_facts` for some months (within first..last), each month's counting contacts
+    counted by the database rather than listed (`ContactCounts`): for each month's
+    `CountingContacts`, how many of a client's contacts fall in each of its tallies (one for each
+    criterion counted from contacts: the joint-contact window's joint appointments and care plan
+    reviews, the month's liaison, ...) and the last date in its `latest` tally (the last joint
+    contact). A month's figure needs only these, and a trust's month has tens of thousands of
+    counting contacts: counted in SQL, one row comes back per client instead of one per contact.
+    Several months (the dashboard's month and the month before) share one read.
 
-    Clients with no counting contact come with zero counts."""
+    One list for each of `countings`, of every client open to both services in first..last;
+    clients with no counting contact come with zero counts."""
     read = _EpisodeFacts(session, first, last, team)
     if not read.both:
-        return []
-    chosen = _Chosen(counting)
+        return [[] for _ in countings]
+    chosen = _Chosen(countings)
     days = read.days
-    counted: dict[int, ContactCounts] = {}
-    for client_id, *tallies, last_joint in _driver_rows(
+    columns = []
+    for counting in countings:
+        columns += [
+            func.sum(case((chosen.within(tally, counting), 1), else_=0)) for tally in counting.tallies
+        ]
+        columns.append(func.max(case((chosen.within(counting.latest, counting), ContactRow.date))))
+    rows = _driver_rows(
         read.connection,
-        select(
-            ContactRow.client_id,
-            *(func.sum(case((chosen.within(tally), 1), else_=0)) for tally in counting.tallies),
-            func.max(case((chosen.within(counting.latest), ContactRow.date))),
-        )
-        .where(*read.counting(counting))
+        select(ContactRow.client_id, *columns)
+        .where(*read.counting(countings))
         .group_by(ContactRow.client_id),
-    ):
-        counted[client_id] = ContactCounts(tuple(tallies), days[last_joint])
-    none = ContactCounts((0,) * len(counting.tallies), None)
-    return [
-        ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
-        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
-    ]
+    )
+    clients = list(read.clients_open_to_both())
+    found: list[list[ClientMonthFacts]] = []
+    at = 1
+    for counting in countings:
+        n = len(counting.tallies)
+        counted = {row[0]: ContactCounts(row[at : at + n], days[row[at + n]]) for row in rows}
+        none = ContactCounts((0,) * n, None)
+        found.append(
+            [
+                ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
+                for client_id, ref, initials, consent, episodes in clients
+            ]
+        )
+        at += n + 1
+    return found
 
 
 class _Chosen:
-    """The SQL that chooses the contacts a `CountingContacts` says count: the kinds of every
+    """The SQL that chooses the contacts some `CountingContacts` say count: the kinds of every
     tally, each from the first day any tally counts it, and within one of them the test of a
     tally (leaving out what the choice already says, so that SQLite does no needless work)."""
 
-    def __init__(self, counting: CountingContacts) -> None:
-        tallies = (*counting.tallies, counting.latest)
+    def __init__(self, countings: Sequence[CountingContacts]) -> None:
         since: dict[str, date] = {}
-        for tally in tallies:
-            for kind in tally.kinds:
-                since[kind.value] = min(since.get(kind.value, tally.first), tally.first)
+        self.last = date.min
+        self.outcomes: frozenset[Outcome] = frozenset()
+        self.modes: frozenset[ContactMode] = frozenset()
+        for counting in countings:
+            for tally in (*counting.tallies, counting.latest):
+                for kind in tally.kinds:
+                    since[kind.value] = min(since.get(kind.value, tally.first), tally.first)
+                self.last = max(self.last, tally.last)
+            self.outcomes |= counting.outcomes
+            self.modes |= counting.modes
         self.kinds = frozenset(since)
         self.first = min(since.values(), default=date.max)
         self.since = since
-        self.last = max(t.last for t in tallies)
-        self.counting = counting
 
     def conditions(self) -> list[ColumnElement[bool]]:
         by_day: dict[date, list[str]] = defaultdict(list)
@@ -621,18 +635,25 @@ class _Chosen:
             else and_(ContactRow.kind.in_(names), ContactRow.date >= day)
             for day, names in sorted(by_day.items())
         ]
-        outcomes = sorted(o.value for o in self.counting.outcomes)
-        others = sorted(m.value for m in ContactMode if m not in self.counting.modes)
         return [
             ContactRow.date >= self.first,
             ContactRow.date <= self.last,
-            ContactRow.outcome == outcomes[0] if len(outcomes) == 1 else ContactRow.outcome.in_(outcomes),
+            self._outcome(self.outcomes),
             kinds[0] if len(kinds) == 1 else or_(*kinds),
-            *((ContactRow.mode.not_in(others),) if others else ()),
+            *((self._mode(self.modes),) if self.modes != frozenset(ContactMode) else ()),
         ]
 
-    def within(self, tally: ContactTally) -> ColumnElement[bool]:
-        """Of the chosen contacts, those in `tally`."""
+    @staticmethod
+    def _outcome(outcomes: frozenset[Outcome]) -> ColumnElement[bool]:
+        values = sorted(o.value for o in outcomes)
+        return ContactRow.outcome == values[0] if len(values) == 1 else ContactRow.outcome.in_(values)
+
+    @staticmethod
+    def _mode(modes: frozenset[ContactMode]) -> ColumnElement[bool]:
+        return ContactRow.mode.not_in(sorted(m.value for m in ContactMode if m not in modes))
+
+    def within(self, tally: ContactTally, counting: CountingContacts) -> ColumnElement[bool]:
+        """Of the chosen contacts, those in `tally` of `counting`."""
         parts: list[ColumnElement[bool]] = []
         names = {k.value for k in tally.kinds}
         if not names >= self.kinds:
@@ -641,6 +662,10 @@ class _Chosen:
             parts.append(ContactRow.date >= tally.first)
         if tally.last < self.last:
             parts.append(ContactRow.date <= tally.last)
+        if counting.outcomes != self.outcomes:
+            parts.append(self._outcome(counting.outcomes))
+        if counting.modes != self.modes:
+            parts.append(self._mode(counting.modes))
         return and_(*parts) if len(parts) > 1 else parts[0] if parts else ContactRow.id.is_not(None)
 
 
@@ -718,9 +743,10 @@ class _EpisodeFacts:
             ref, initials, consent = self.clients[client_id]
             yield client_id, ref, initials, consent, tuple(self.episodes[client_id])
 
-    def counting(self, counting: CountingContacts) -> list[ColumnElement[bool]]:
-        """The contacts `counting` says can count (of the clients of the team, when given)."""
-        conditions = _Chosen(counting).conditions()
+    def counting(self, countings: Sequence[CountingContacts]) -> list[ColumnElement[bool]]:
+        """The contacts any of `countings` says can count (of the clients of the team, when
+        given)."""
+        conditions = _Chosen(countings).conditions()
         if self.in_team is not None:
             conditions.append(ContactRow.client_id.in_(self.in_team))
         return conditions
