@@ -10,7 +10,7 @@ import pytest
 
 from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
 from ddcase.rules import criteria
-from ddcase.rules.figures import evaluate
+from ddcase.rules.figures import MonthRule, evaluate
 from tests.rules.builders import DEFAULT, a_client, a_contact, a_history, a_liaison, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")
@@ -307,9 +307,11 @@ def test_the_table_declares_spec_s_criteria_in_order_each_with_its_definition_fl
         assert rule.flag == rule.name.value
         assert all(hasattr(DEFAULT, name) for name in (rule.flag, *rule.parameters))
         assert rule.label and rule.why_not
-    assert criteria.enabled(Definition(consent=False, liaison=False)) == (
-        Criterion.NAMED_WORKERS,
-        Criterion.JOINT_CONTACT,
+    some = Definition(consent=False, liaison=False)
+    assert (
+        MonthRule.of(MARCH, some).enabled
+        == some.enabled()
+        == (Criterion.NAMED_WORKERS, Criterion.JOINT_CONTACT)
     )
 
 

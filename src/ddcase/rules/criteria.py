@@ -153,11 +153,6 @@ def why_not(name: str) -> str:
     return rule_of(name).why_not
 
 
-def enabled(definition: Definition) -> tuple[Criterion, ...]:
-    """The criteria `definition` enables, in SPEC order."""
-    return tuple(r.name for r in table() if getattr(definition, r.flag))
-
-
 def counted_modes(definition: Definition) -> frozenset[ContactMode]:
     """SPEC §1: the modes of a counting contact under `definition`."""
     return frozenset(ContactMode) if definition.written_contacts_count else _SPOKEN_MODES

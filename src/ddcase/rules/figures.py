@@ -135,8 +135,6 @@ class MonthRule:
     definition: Definition
     first_day: date
     last_day: date
-    #: the criteria table as it stood when the rule was made (`criteria.table()`)
-    table: tuple[criteria.CriterionRule, ...]
     #: the contacts that count for M, one tally per criterion counted from contacts
     contacts: CountingContacts
     enabled: tuple[Criterion, ...]
@@ -181,11 +179,10 @@ class MonthRule:
 
     @classmethod
     def of(cls, month: Month, definition: Definition) -> MonthRule:
-        table = criteria.table()
         counted = [r.name for r, _ in criteria.contact_counts()]
         checks = []
         enabled = []
-        for rule in table:
+        for rule in criteria.table():
             if not getattr(definition, rule.flag):
                 continue
             enabled.append(rule.name)
@@ -201,7 +198,6 @@ class MonthRule:
             definition,
             month.first_day,
             month.last_day,
-            table,
             criteria.counting_contacts([(month, definition)]),
             tuple(enabled),
             tuple(checks),
