@@ -46,7 +46,11 @@ class _Tallied:
 
     def __init__(self) -> None:
         counted = criteria.contact_counts()
-        self.kinds: list[frozenset[ContactKind]] = [how.kinds for _, how in counted]
+        # Tuples, not sets: a member is found by identity in C, where a set would hash each enum
+        # member in Python (`Enum.__hash__`), for every contact of a trust's chart.
+        self.kinds: list[tuple[ContactKind, ...]] = [tuple(how.kinds) for _, how in counted]
+        self.outcomes = tuple(criteria.COUNTING_OUTCOMES)
+        self.written = tuple(criteria.WRITTEN_MODES)
         self.latest = [r.name for r, _ in counted].index(criteria.LAST_CONTACT_OF)
 
 
@@ -62,7 +66,7 @@ class _CountingDates:
     def dates(self, written_count: bool) -> list[list[date]]:
         found = self._dates.get(written_count)
         if found is None:
-            outcomes, written = criteria.COUNTING_OUTCOMES, criteria.WRITTEN_MODES
+            outcomes, written = self.tallied.outcomes, self.tallied.written
             # Comprehensions, not one loop appending to each list: this runs for every client
             # of a trust's chart.
             if written_count:
@@ -206,13 +210,13 @@ class _CountPlan:
                         counting = _CountingDates(facts.contacts, self.tallied)
                     dates = counting.dates(written_count)
                     written = written_count
-                short = False
                 for index, since, needed in contact_checks:
                     tally = dates[index]
                     if bisect_right(tally, month_last) - bisect_left(tally, since) < needed:
-                        short = True
                         break
-                if short:
+                else:
+                    index = -1
+                if index >= 0:  # a criterion counted from contacts does not hold
                     found(i, _MUTUAL)
                     continue
             if need_named:
@@ -232,7 +236,7 @@ def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tupl
     mh: list[tuple[date, date]] = []
     sm: list[tuple[date, date]] = []
     for e in facts.episodes:
-        if criteria.names_a_worker(e):
+        if e.worker and e.worker.strip():  # criteria.names_a_worker, inline: run for every client
             (mh if e.service is Service.MENTAL_HEALTH else sm).append((e.start_date, e.end_date or _NEVER))
     return mh, sm
 
