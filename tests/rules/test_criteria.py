@@ -1,18 +1,45 @@
-"""The four criteria of the operational definition (SPEC §2), one function each, and which
-contacts count (SPEC §1 "counting contact")."""
+"""The criteria of the operational definition (SPEC §2), as the criteria table declares them and
+`evaluate` judges them, and which contacts count (SPEC §1 "counting contact")."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import pytest
 
 from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
 from ddcase.rules import criteria
-from ddcase.rules.figures import evaluate
+from ddcase.rules.figures import MonthRule, evaluate
 from tests.rules.builders import DEFAULT, a_client, a_contact, a_history, a_liaison, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")
 K = ContactKind
 M = ContactMode
+ALWAYS_OPEN = [mh("2020-01-01"), sm("2020-01-01")]
+
+
+def holds(criterion, month, definition=DEFAULT, *, contacts=(), consent_on="2020-01-01"):
+    """Whether `criterion` holds in `month` for a client open to both services throughout."""
+    history = a_history(a_client(consent_on=consent_on), ALWAYS_OPEN, contacts)
+    return evaluate(history, month, definition).holds(criterion)
+
+
+def consent(consent_on, month):
+    return holds(Criterion.CONSENT, month, consent_on=consent_on)
+
+
+def joint_contact(contacts, month, definition):
+    return holds(Criterion.JOINT_CONTACT, month, definition, contacts=contacts)
+
+
+def liaison(contacts, month, definition):
+    return holds(Criterion.LIAISON, month, definition, contacts=contacts)
+
+
+def named_workers(episodes, on):
+    return None not in criteria.named_workers_on(episodes, on)
+
 
 # --- consent ---------------------------------------------------------------------------------
 
@@ -29,7 +56,7 @@ M = ContactMode
     ],
 )
 def test_consent_on_or_before_the_last_day_of_the_month(consent_on, holds):
-    assert criteria.consent(day(consent_on) if consent_on else None, MARCH) is holds
+    assert consent(day(consent_on) if consent_on else None, MARCH) is holds
 
 
 def test_consent_after_month_end_fails():
@@ -40,8 +67,8 @@ def test_consent_after_month_end_fails():
 
 
 def test_consent_recorded_in_february_of_a_leap_year_holds_for_february():
-    assert criteria.consent(day("2024-02-29"), a_month("2024-02"))
-    assert not criteria.consent(day("2024-03-01"), a_month("2024-02"))
+    assert consent(day("2024-02-29"), a_month("2024-02"))
+    assert not consent(day("2024-03-01"), a_month("2024-02"))
 
 
 # --- joint_contact: the 90-day window ----------------------------------------------------------
@@ -74,7 +101,7 @@ def test_consent_recorded_in_february_of_a_leap_year_holds_for_february():
     ],
 )
 def test_joint_contact_within_the_90_days_ending_on_the_last_day_of_the_month(month, contact_on, counts):
-    assert criteria.joint_contact([a_contact(contact_on)], a_month(month), DEFAULT) is counts
+    assert joint_contact([a_contact(contact_on)], a_month(month), DEFAULT) is counts
 
 
 @pytest.mark.parametrize(
@@ -90,12 +117,12 @@ def test_joint_contact_within_the_90_days_ending_on_the_last_day_of_the_month(mo
 )
 def test_the_window_length_is_a_parameter(window, contact_on, counts):
     definition = Definition(joint_contact_window_days=window)
-    assert criteria.joint_contact([a_contact(contact_on)], MARCH, definition) is counts
+    assert joint_contact([a_contact(contact_on)], MARCH, definition) is counts
 
 
 def test_no_contacts_fails_joint_contact_and_liaison():
-    assert not criteria.joint_contact([], MARCH, DEFAULT)
-    assert not criteria.liaison([], MARCH, DEFAULT)
+    assert not joint_contact([], MARCH, DEFAULT)
+    assert not liaison([], MARCH, DEFAULT)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +137,7 @@ def test_no_contacts_fails_joint_contact_and_liaison():
 )
 def test_joint_contacts_min_two_needs_two(dates, holds):
     definition = Definition(joint_contacts_min=2)
-    assert criteria.joint_contact([a_contact(d) for d in dates], MARCH, definition) is holds
+    assert joint_contact([a_contact(d) for d in dates], MARCH, definition) is holds
 
 
 # --- liaison: within M -------------------------------------------------------------------------
@@ -127,18 +154,18 @@ def test_joint_contacts_min_two_needs_two(dates, holds):
     ],
 )
 def test_liaison_only_within_the_month(contact_on, counts):
-    assert criteria.liaison([a_liaison(contact_on)], MARCH, DEFAULT) is counts
+    assert liaison([a_liaison(contact_on)], MARCH, DEFAULT) is counts
 
 
 def test_liaison_on_the_29th_of_february_counts_in_a_leap_february():
-    assert criteria.liaison([a_liaison("2024-02-29")], a_month("2024-02"), DEFAULT)
-    assert not criteria.liaison([a_liaison("2024-02-29")], a_month("2024-03"), DEFAULT)
+    assert liaison([a_liaison("2024-02-29")], a_month("2024-02"), DEFAULT)
+    assert not liaison([a_liaison("2024-02-29")], a_month("2024-03"), DEFAULT)
 
 
 def test_liaison_contacts_min_two_needs_two():
     definition = Definition(liaison_contacts_min=2)
-    assert not criteria.liaison([a_liaison("2026-03-05")], MARCH, definition)
-    assert criteria.liaison([a_liaison("2026-03-05"), a_contact("2026-03-20")], MARCH, definition)
+    assert not liaison([a_liaison("2026-03-05")], MARCH, definition)
+    assert liaison([a_liaison("2026-03-05"), a_contact("2026-03-20")], MARCH, definition)
 
 
 # --- which contacts count ----------------------------------------------------------------------
@@ -158,8 +185,8 @@ def test_liaison_contacts_min_two_needs_two():
 def test_which_kinds_count_for_which_criterion(kind, for_joint_contact, for_liaison, written_contacts_count):
     definition = Definition(written_contacts_count=written_contacts_count)
     contact = a_contact("2026-03-10", kind, M.MEETING)
-    assert criteria.joint_contact([contact], MARCH, definition) is for_joint_contact
-    assert criteria.liaison([contact], MARCH, definition) is for_liaison
+    assert joint_contact([contact], MARCH, definition) is for_joint_contact
+    assert liaison([contact], MARCH, definition) is for_liaison
 
 
 @pytest.mark.parametrize("kind", list(K))
@@ -169,8 +196,8 @@ def test_missed_and_cancelled_contacts_never_count(kind, mode, outcome):
     definition = Definition(written_contacts_count=True)
     contact = a_contact("2026-03-10", kind, mode, outcome)
     assert not criteria.is_counting(contact, definition)
-    assert not criteria.joint_contact([contact], MARCH, definition)
-    assert not criteria.liaison([contact], MARCH, definition)
+    assert not joint_contact([contact], MARCH, definition)
+    assert not liaison([contact], MARCH, definition)
 
 
 @pytest.mark.parametrize(
@@ -188,17 +215,11 @@ def test_email_and_letter_count_only_when_written_contacts_count(
     mode, counts_by_default, counts_when_written_count
 ):
     contact = a_contact("2026-03-10", K.LIAISON, mode)
-    assert criteria.liaison([contact], MARCH, DEFAULT) is counts_by_default
-    assert (
-        criteria.liaison([contact], MARCH, Definition(written_contacts_count=True))
-        is counts_when_written_count
-    )
+    assert liaison([contact], MARCH, DEFAULT) is counts_by_default
+    assert liaison([contact], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
     joint = a_contact("2026-03-10", K.CARE_PLAN_REVIEW, mode)
-    assert criteria.joint_contact([joint], MARCH, DEFAULT) is counts_by_default
-    assert (
-        criteria.joint_contact([joint], MARCH, Definition(written_contacts_count=True))
-        is counts_when_written_count
-    )
+    assert joint_contact([joint], MARCH, DEFAULT) is counts_by_default
+    assert joint_contact([joint], MARCH, Definition(written_contacts_count=True)) is counts_when_written_count
 
 
 def test_a_missed_joint_appointment_stays_in_the_log_but_does_not_make_the_client_jointly_worked():
@@ -215,8 +236,8 @@ def test_a_missed_joint_appointment_stays_in_the_log_but_does_not_make_the_clien
 def test_information_shared_by_letter_never_counts_even_when_written_contacts_count():
     letter = a_contact("2026-03-10", K.INFORMATION_SHARED, M.LETTER)
     for definition in (DEFAULT, Definition(written_contacts_count=True)):
-        assert not criteria.joint_contact([letter], MARCH, definition)
-        assert not criteria.liaison([letter], MARCH, definition)
+        assert not joint_contact([letter], MARCH, definition)
+        assert not liaison([letter], MARCH, definition)
 
 
 def test_a_joint_appointment_counts_for_both_joint_contact_and_liaison():
@@ -258,7 +279,7 @@ def test_counts_report_what_was_seen_in_the_window_and_the_month():
     ],
 )
 def test_named_workers_on_the_day(episodes, on, holds):
-    assert criteria.named_workers(episodes, day(on)) is holds
+    assert named_workers(episodes, day(on)) is holds
 
 
 def test_the_last_joint_contact_is_the_last_in_the_window_not_before_it():
@@ -275,3 +296,74 @@ def test_the_last_joint_contact_is_the_last_in_the_window_not_before_it():
     assert evaluate(a_history(contacts=[first_of_march]), MARCH, short).last_joint_contact == day(
         "2026-03-01"
     )
+
+
+# --- the criteria table ------------------------------------------------------------------------
+
+
+def test_the_table_declares_spec_s_criteria_in_order_each_with_its_definition_flag():
+    assert [r.name for r in criteria.CRITERIA] == list(Criterion)
+    for rule in criteria.CRITERIA:
+        assert rule.flag == rule.name.value
+        assert all(hasattr(DEFAULT, name) for name in (rule.flag, *rule.parameters))
+        assert rule.label and rule.why_not
+    some = Definition(consent=False, liaison=False)
+    assert (
+        MonthRule.of(MARCH, some).enabled
+        == some.enabled()
+        == (Criterion.NAMED_WORKERS, Criterion.JOINT_CONTACT)
+    )
+
+
+class MadeUp(StrEnum):
+    INFORMATION_SHARED = "information_shared"
+
+
+@dataclass(frozen=True, slots=True)
+class WithInformationShared(Definition):
+    """A definition with a made-up fifth criterion: information shared this month."""
+
+    information_shared: bool = True
+    information_shared_min: int = 1
+
+
+@pytest.fixture
+def information_shared(monkeypatch):
+    """The made-up criterion added to the table: the whole of adding a criterion counted from
+    contacts, bar the migration and the dialog's field."""
+    rule = criteria.CriterionRule(
+        MadeUp.INFORMATION_SHARED,
+        "information_shared",
+        ("information_shared_min",),
+        "Information shared",
+        "no information shared this month",
+        criteria.ContactCount(frozenset({K.INFORMATION_SHARED}), "information_shared_min"),
+    )
+    monkeypatch.setattr(criteria, "CRITERIA", (*criteria.CRITERIA, rule))
+    return WithInformationShared()
+
+
+def test_a_made_up_criterion_added_to_the_table_is_judged_and_named(information_shared):
+    worked = [a_contact("2026-03-10")]  # jointly worked by SPEC §2's four criteria
+    result = evaluate(a_history(contacts=worked), MARCH, information_shared)
+    assert result.failed_criteria == (MadeUp.INFORMATION_SHARED,)
+    assert result.missing() == ("no information shared this month",)
+    assert not result.jointly_worked
+    shared = a_contact("2026-03-11", K.INFORMATION_SHARED, M.EMAIL)  # written: does not count
+    assert evaluate(a_history(contacts=[*worked, shared]), MARCH, information_shared).failed_criteria
+    shared = a_contact("2026-03-11", K.INFORMATION_SHARED, M.TELEPHONE)
+    assert evaluate(a_history(contacts=[*worked, shared]), MARCH, information_shared).jointly_worked
+    off = replace(information_shared, information_shared=False)
+    assert evaluate(a_history(contacts=worked), MARCH, off).jointly_worked
+
+
+def test_the_contact_form_and_the_figures_choose_the_same_speaking_episode():
+    """Of two named episodes of one side started the same day, the last recorded speaks for it,
+    in the figures (`judged`) and the contact form (`named_workers_on`) alike: one choice, `speakers`."""
+    episodes = [mh("2025-01-01", worker="Dee"), mh("2025-01-01", worker="Ann"), sm("2025-01-01")]
+    result = evaluate(a_history(episodes=episodes, contacts=[a_contact("2026-03-10")]), MARCH, DEFAULT)
+    assert result.care_coordinator == "Ann"
+    assert criteria.named_workers_on(episodes, MARCH.last_day) == ("Ann", "Kim")
+    # A named episode speaks before a later-started unnamed one.
+    episodes = [mh("2025-01-01", worker="Dee"), mh("2026-01-01", worker=" "), sm("2025-01-01")]
+    assert criteria.named_workers_on(episodes, MARCH.last_day) == ("Dee", "Kim")

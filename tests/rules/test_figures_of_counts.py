@@ -40,9 +40,9 @@ def counted(history: ClientHistory, month: Month, definition: Definition) -> Cli
         client.consent_to_share_on,
         tuple(EpisodeFact.of(e) for e in history.episodes),
         ContactCounts(
-            joint_in_window=sum(1 for day in joint if day >= window_first),
-            liaison_in_month=sum(
-                1 for c in counts if c.kind in LIAISON and month.first_day <= c.date <= month.last_day
+            tallies=(  # SPEC §2's criteria counted from contacts: joint_contact, liaison
+                sum(1 for day in joint if day >= window_first),
+                sum(1 for c in counts if c.kind in LIAISON and month.first_day <= c.date <= month.last_day),
             ),
             last_joint=max(joint, default=None),
         ),

@@ -22,6 +22,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.domain.format import percent_text
+from ddcase.rules import criteria
 from ddcase.rules.figures import ClientHistory, evaluate, month_figures
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -181,19 +182,28 @@ def histories_for(draw, month: Month, ref: str = "C001") -> ClientHistory:
     return ClientHistory(client=client, episodes=tuple(episodes), contacts=tuple(contacts))
 
 
-definitions = st.builds(
-    Definition,
-    version=st.integers(1, 5),
-    named_workers=st.booleans(),
-    consent=st.booleans(),
-    joint_contact=st.booleans(),
-    liaison=st.booleans(),
-    joint_contacts_min=st.integers(1, 2),
-    joint_contact_window_days=st.sampled_from([1, 7, 30, 31, 60, 89, 90, 91, 120]),
-    liaison_contacts_min=st.integers(1, 2),
-    min_overlap_days=st.integers(1, 31) | st.just(14),
-    written_contacts_count=st.booleans(),
-)
+#: A strategy for each parameter of a criterion (the criteria table's `parameters`): a criterion
+#: added to the table needs its parameters' here, or the generators fail loudly.
+PARAMETERS = {
+    "joint_contacts_min": st.integers(1, 2),
+    "joint_contact_window_days": st.sampled_from([1, 7, 30, 31, 60, 89, 90, 91, 120]),
+    "liaison_contacts_min": st.integers(1, 2),
+}
+
+
+def definitions_of(definition: type[Definition] = Definition) -> st.SearchStrategy[Definition]:
+    """Random definitions: every criterion of the criteria table on or off, with its parameters."""
+    return st.builds(
+        definition,
+        version=st.integers(1, 5),
+        min_overlap_days=st.integers(1, 31) | st.just(14),
+        written_contacts_count=st.booleans(),
+        **{rule.flag: st.booleans() for rule in criteria.table()},
+        **{name: PARAMETERS[name] for rule in criteria.table() for name in rule.parameters},
+    )
+
+
+definitions = definitions_of()
 
 
 @st.composite

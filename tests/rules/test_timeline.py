@@ -25,10 +25,7 @@ from ddcase.rules.figures import MonthRule, evaluate, month_figures
 from ddcase.rules.timeline import (
     Counted,
     judge_counts,
-    judge_months,
     months_counts,
-    months_figures,
-    months_judged,
 )
 from tests.rules import builders as b
 from tests.rules.test_properties import TEAMS, definitions, episodes_for
@@ -92,25 +89,8 @@ def many_clients(draw):
     return histories, months, versions
 
 
-@TIMELINE_SETTINGS
-@given(one_client())
-def test_each_month_is_judged_exactly_as_evaluate_judges_it(case):
-    history, months, versions = case
-    expected = [evaluate(history, m, d) for m, d in zip(months, versions, strict=True)]
-    assert judge_months(ClientFacts.of(history), months, versions) == expected
-
-
-@MANY_CLIENTS_SETTINGS
-@given(many_clients(), st.sampled_from([None, *TEAMS[1:]]))
-def test_the_figures_of_many_months_are_each_months_figures(case, team):
-    histories, months, versions = case
-    expected = [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
-    facts = [ClientFacts.of(h) for h in histories]
-    assert months_figures(facts, months, versions, team) == expected
-
-
-def test_no_months_no_figures():
-    assert months_figures([], [], []) == []
+def test_no_months_no_counts():
+    assert months_counts([], [], []) == []
 
 
 def counted(result, team) -> Counted:
@@ -132,17 +112,12 @@ def test_the_counts_only_judgement_agrees_with_evaluate(case, team):
 
 
 @MANY_CLIENTS_SETTINGS
-@given(many_clients(), st.sampled_from([None, *TEAMS[1:]]), st.data())
-def test_counts_only_months_equal_the_full_months_counts(case, team, data):
+@given(many_clients(), st.sampled_from([None, *TEAMS[1:]]))
+def test_counts_only_months_equal_the_full_months_counts(case, team):
     histories, months, versions = case
     expected = [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
     facts = [ClientFacts.of(h) for h in histories]
     assert months_counts(facts, months, versions, team) == [f.counts() for f in expected]
-    # Some months in full, the rest as counts: each as month_figures gives it.
-    full = data.draw(st.sets(st.sampled_from(months)))
-    counts, figures = months_judged(facts, months, versions, team, full=full)
-    assert counts == [f.counts() for f in expected]
-    assert figures == [f if f.month in full else None for f in expected]
 
 
 def test_counts_by_hand():

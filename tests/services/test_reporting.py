@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from ddcase.domain import Criterion, DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.rules.charts import month_text
+from ddcase.rules.criteria import why_not
 from ddcase.services.reporting import default_file_name
 from tests.reports.helpers import OCT, cli_json, fill_demo, pages_text, services_for
 
@@ -141,9 +142,7 @@ def test_reasons_counts_match_failed_criteria_in_figures_json(printed, capsys):
     flat = " ".join(text.split())
     for name, count in counts.items():
         criterion = Criterion(name)
-        assert (
-            f"{criterion.missing_text.capitalize()} {count} {percent_text(100 * count / not_worked)}" in flat
-        )
+        assert f"{why_not(criterion).capitalize()} {count} {percent_text(100 * count / not_worked)}" in flat
     assert f"{not_worked} mutual clients were not jointly worked" in flat
 
 

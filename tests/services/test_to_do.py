@@ -65,3 +65,16 @@ def test_the_contact_form_prefills_the_workers_open_on_the_day(log):
     assert workers["RT1"] == ("Ann", "Bob")
     assert workers["RT5"] == (None, None)
     assert log.current_workers(date(2026, 5, 1))["RT3"] == ("Dee", None)
+
+
+def test_the_contact_form_and_the_figures_name_the_same_worker_of_two_started_the_same_day(log, figures):
+    """Two open, named mental_health episodes (of two organisations) starting on one day: the figures' care coordinator
+    is the last recorded (SPEC §2's named_workers reads the episode that speaks for the side), and
+    the contact form fills in the same person."""
+    log.save_client(Client("RT6", "EF", consent_to_share_on=date(2026, 1, 1)))
+    log.save_episode(Episode("RT6", MH, "NELFT", date(2026, 3, 1), team="North", worker="Dee"))
+    log.save_episode(Episode("RT6", MH, "ELFT", date(2026, 3, 1), team="North", worker="Ann"))
+    log.save_episode(Episode("RT6", SM, "CGL", date(2026, 6, 1), worker="Bob"))
+    named = {c.client_ref: c.care_coordinator for c in figures.month(OCT).clients}
+    assert named["RT6"] == "Ann"
+    assert log.current_workers(OCT.last_day)["RT6"] == ("Ann", "Bob")

@@ -2,7 +2,6 @@
 
 from ddcase.domain.enums import (
     JOINT_KINDS,
-    LIAISON_KINDS,
     ContactKind,
     ContactMode,
     Criterion,
@@ -32,6 +31,8 @@ from ddcase.domain.values import (
     Contact,
     ContactCounts,
     ContactFact,
+    ContactTally,
+    CountingContacts,
     Definition,
     Episode,
     EpisodeFact,
@@ -42,7 +43,6 @@ from ddcase.domain.values import (
 
 __all__ = [
     "JOINT_KINDS",
-    "LIAISON_KINDS",
     "Annotation",
     "AuditEntry",
     "Client",
@@ -53,6 +53,8 @@ __all__ = [
     "Contact",
     "ContactCounts",
     "ContactFact",
+    "ContactTally",
+    "CountingContacts",
     "EpisodeFact",
     "ContactKind",
     "ContactMode",

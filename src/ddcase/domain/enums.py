@@ -86,38 +86,19 @@ class Outcome(StrEnum):
 
 
 class Criterion(StrEnum):
-    """The criteria of the operational definition, in the order of SPEC §2's table."""
+    """The names of the criteria of the operational definition, in the order of SPEC §2's table.
+    Each is declared, with its label, "why not" text and how it counts, in `rules/criteria.py`."""
 
     NAMED_WORKERS = "named_workers"
     CONSENT = "consent"
     JOINT_CONTACT = "joint_contact"
     LIAISON = "liaison"
 
-    @property
-    def label(self) -> str:
-        return {
-            "named_workers": "Named workers",
-            "consent": "Consent to share",
-            "joint_contact": "Joint contact",
-            "liaison": "Liaison this month",
-        }[self.value]
-
-    @property
-    def missing_text(self) -> str:
-        """What a coordinator reads when this criterion does not hold."""
-        return {
-            "named_workers": "no named care coordinator or key worker",
-            "consent": "no consent to share recorded",
-            "joint_contact": "no joint appointment or care plan review in the window",
-            "liaison": "no liaison this month",
-        }[self.value]
-
 
 class ExclusionReason(StrEnum):
     SHORT_OVERLAP = "short_overlap"
 
 
-#: Kinds that satisfy the joint_contact criterion (SPEC §2).
+#: The joint kinds (SPEC §1): joint appointments and care plan reviews. What each criterion
+#: counts is declared in `rules/criteria.py`.
 JOINT_KINDS = frozenset({ContactKind.JOINT_APPOINTMENT, ContactKind.CARE_PLAN_REVIEW})
-#: Kinds that satisfy the liaison criterion (SPEC §2).
-LIAISON_KINDS = frozenset({ContactKind.JOINT_APPOINTMENT, ContactKind.CARE_PLAN_REVIEW, ContactKind.LIAISON})

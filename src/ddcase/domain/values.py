@@ -214,14 +214,35 @@ class ClientFacts(NamedTuple):
         )
 
 
-class ContactCounts(NamedTuple):
-    """A client's counting contacts (SPEC §1) as month M's judgement reads them: the joint
-    appointments and care plan reviews in the joint-contact window ending on M's last day, the
-    liaison of every kind in M, and the date of the last joint appointment or care plan review
-    from the earlier of the window's first day and M's first day (None when there is none)."""
+class ContactTally(NamedTuple):
+    """Contacts of `kinds` dated `first`..`last`: one criterion's contacts, as storage counts them."""
 
-    joint_in_window: int
-    liaison_in_month: int
+    kinds: frozenset[ContactKind]
+    first: date
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
+class CountingContacts:
+    """Which contacts count for the figures of a month (or a range of months) under the
+    definition in force (SPEC §1, §2), as `rules.criteria.counting_contacts` works it out from
+    the criteria table: of `outcomes` and `modes`, one tally for each criterion counted from
+    contacts (in table order), and `latest`, whose last date is the client's last joint contact.
+    Storage reads or counts the contacts it says, without restating the rule."""
+
+    outcomes: frozenset[Outcome]
+    modes: frozenset[ContactMode]
+    tallies: tuple[ContactTally, ...]
+    latest: ContactTally
+
+
+class ContactCounts(NamedTuple):
+    """A client's counting contacts (SPEC §1) as month M's judgement reads them: how many fall in
+    each tally of the month's `CountingContacts` (in table order: the joint appointments and care
+    plan reviews in the joint-contact window, the liaison of every kind in M, ...), and the date
+    of the last in its `latest` tally (None when there is none)."""
+
+    tallies: tuple[int, ...]
     last_joint: date | None
 
 

@@ -45,6 +45,7 @@ from ddcase.rules.charts import (
     month_spans,
     month_text,
 )
+from ddcase.rules.criteria import why_not
 from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -662,7 +663,7 @@ def _reasons(content: ReportContent) -> list[Flowable]:
     for criterion, count in reasons:
         rows.append(
             [
-                _p(_e(criterion.missing_text.capitalize()), "cell"),
+                _p(_e(why_not(criterion).capitalize()), "cell"),
                 str(count),
                 percent_text(percentage(count, not_worked)),
             ]

@@ -11,6 +11,7 @@ from reportlab.lib.utils import simpleSplit
 from ddcase.domain import Criterion
 from ddcase.domain.format import percent_text
 from ddcase.reports import styles
+from ddcase.rules.criteria import label
 
 
 def pareto_chart(
@@ -102,7 +103,7 @@ def pareto_chart(
                 fillColor=styles.WHITE if inside else styles.INK,
             )
         )
-        for row, text in enumerate(simpleSplit(criterion.label, font, 6.6, slot - 4)):
+        for row, text in enumerate(simpleSplit(label(criterion), font, 6.6, slot - 4)):
             d.add(
                 String(
                     cx,

@@ -12,14 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import product
-from operator import attrgetter
+from operator import attrgetter, ge
 from typing import NamedTuple
 
 from ddcase.domain import (
-    JOINT_KINDS,
     ClientHistory,
     ClientMonthFacts,
+    CountingContacts,
     Criterion,
     Definition,
     Episode,
@@ -27,12 +26,9 @@ from ddcase.domain import (
     ExclusionReason,
     Month,
     Service,
-    window_start,
 )
 from ddcase.rules import criteria
 from ddcase.rules.mutual import Interval, clipped_intervals, intersect, mutual_intervals, overlaps
-
-_HELD_ORDER = (Criterion.NAMED_WORKERS, Criterion.CONSENT, Criterion.JOINT_CONTACT, Criterion.LIAISON)
 
 
 class ClientMonth(NamedTuple):
@@ -87,7 +83,7 @@ class ClientMonth(NamedTuple):
                     "no named care coordinator" if self.care_coordinator is None else "no named key worker"
                 )
             else:
-                texts.append(criterion.missing_text)
+                texts.append(criteria.why_not(criterion))
         return tuple(texts)
 
     def holds(self, criterion: Criterion) -> bool | None:
@@ -108,18 +104,10 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
     intervals = mutual_intervals(episodes, month)
     if not intervals:
         return None
-    contacts = history.contacts
     rule = MonthRule.of(month, definition)
-    last_joint = max(
-        (
-            c.date
-            for c in contacts
-            if c.kind in JOINT_KINDS
-            and rule.looked_back_to <= c.date <= month.last_day
-            and criteria.is_counting(c, definition)
-        ),
-        default=None,
-    )
+    counting = [c for c in history.contacts if criteria.is_counting(c, definition)]
+    last = rule.last_day
+    latest = rule.contacts.latest
     return judged(
         history.client.client_ref,
         history.client.initials,
@@ -127,53 +115,100 @@ def evaluate(history: ClientHistory, month: Month, definition: Definition) -> Cl
         episodes,
         rule,
         intervals,
-        joint_count=criteria.joint_contacts_in_window(contacts, month, definition),
-        liaison_count=criteria.liaison_contacts_in_month(contacts, month, definition),
-        last_joint=last_joint,
+        counts=tuple(
+            sum(1 for c in counting if c.kind in tally.kinds and tally.first <= c.date <= last)
+            for tally in rule.contacts.tallies
+        ),
+        last_joint=max(
+            (c.date for c in counting if c.kind in latest.kinds and latest.first <= c.date <= last),
+            default=None,
+        ),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class MonthRule:
     """Month M and the definition in force for it, with what judging each client reads of them
-    (worked out once per month, not once per client)."""
+    and of the criteria table (worked out once per month, not once per client)."""
 
     month: Month
     definition: Definition
     first_day: date
     last_day: date
-    window_first: date
+    #: the contacts that count for M, one tally per criterion counted from contacts
+    contacts: CountingContacts
     enabled: tuple[Criterion, ...]
-    # The criteria as a ClientMonth holds them, for each outcome of (named_workers, consent,
-    # joint_contact, liaison): made once per month and shared by every client with that outcome.
-    held_for: dict[tuple[bool, bool, bool, bool], tuple[tuple[Criterion, bool], ...]] = field(
+    #: for each enabled criterion, how `judged` tests it: (NAMED, 0, 0), (CONSENT, 0, 0) or
+    #: (COUNT, the index of its tally, the number needed)
+    checks: tuple[tuple[int, int, int], ...]
+    #: the tallies a ClientMonth shows: joint contacts in the window, liaison in the month
+    joint_index: int
+    liaison_index: int
+    #: for each tally, the number its criterion needs
+    needed: tuple[int, ...]
+    #: The criteria as a ClientMonth holds them, for each outcome (named workers, consent, then
+    #: each tally's count against what it needs): made once per month and shared by every client
+    #: with that outcome.
+    held_for: dict[tuple[bool, ...], tuple[tuple[Criterion, bool], ...]] = field(
         init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
-        table = {}
-        for outcome in product((False, True), repeat=4):
-            holds = dict(zip(_HELD_ORDER, outcome, strict=True))
-            table[outcome] = tuple((c, holds[c]) for c in self.enabled)
-        object.__setattr__(self, "held_for", table)
+        object.__setattr__(self, "held_for", {})
+
+    @property
+    def window_first(self) -> date:
+        """The first day of the joint-contact window ending on the last day of M."""
+        return self.contacts.tallies[self.joint_index].first
 
     @property
     def looked_back_to(self) -> date:
         """The first day the month's judgement reads contacts from: the joint-contact window's,
         or the month's when the window is shorter."""
-        return min(self.window_first, self.first_day)
+        return self.contacts.latest.first
+
+    def held(self, outcome: tuple[bool, ...]) -> tuple[tuple[Criterion, bool], ...]:
+        found = self.held_for.get(outcome)
+        if found is None:
+            at = {NAMED: 0, CONSENT: 1}
+            found = self.held_for[outcome] = tuple(
+                (name, outcome[at[how]] if how in at else outcome[2 + index])
+                for name, (how, index, _) in zip(self.enabled, self.checks, strict=True)
+            )
+        return found
 
     @classmethod
     def of(cls, month: Month, definition: Definition) -> MonthRule:
-        last_day = month.last_day
+        counted = [r.name for r, _ in criteria.contact_counts()]
+        checks = []
+        enabled = []
+        for rule in criteria.table():
+            if not getattr(definition, rule.flag):
+                continue
+            enabled.append(rule.name)
+            how = rule.counted
+            if isinstance(how, criteria.NamedWorkers):
+                checks.append((NAMED, 0, 0))
+            elif isinstance(how, criteria.ConsentRecorded):
+                checks.append((CONSENT, 0, 0))
+            else:
+                checks.append((COUNT, counted.index(rule.name), how.needed(definition)))
         return cls(
             month,
             definition,
             month.first_day,
-            last_day,
-            window_start(last_day, definition.joint_contact_window_days),
-            definition.enabled(),
+            month.last_day,
+            criteria.counting_contacts([(month, definition)]),
+            tuple(enabled),
+            tuple(checks),
+            counted.index(Criterion.JOINT_CONTACT),
+            counted.index(Criterion.LIAISON),
+            tuple(how.needed(definition) for _, how in criteria.contact_counts()),
         )
+
+
+#: How `judged` tests a criterion (`MonthRule.checks`).
+NAMED, CONSENT, COUNT = 0, 1, 2
 
 
 def judged(
@@ -184,16 +219,17 @@ def judged(
     rule: MonthRule,
     intervals: Sequence[Interval],
     *,
-    joint_count: int,
-    liaison_count: int,
+    counts: Sequence[int],
     last_joint: date | None,
 ) -> ClientMonth:
-    """The client's month from its mutual days (`intervals`, not empty) and its contact counts:
-    the one place a ClientMonth is made, for `evaluate` and `rules.timeline` alike.
+    """The client's month from its mutual days (`intervals`, not empty) and its contact counts
+    (one for each tally of `rule.contacts`): the one place a ClientMonth is made, for
+    `evaluate`, `month_figures_of` and `rules.timeline` alike.
 
-    On the last mutual day, the episode of each side that speaks for it is the latest-started
-    open one, a named one first (of equals, the last recorded); its worker is the care
-    coordinator or key worker, and named_workers holds when both sides have one.
+    On the last mutual day, the episode of each side that speaks for it is chosen by
+    `criteria.speakers`; its worker is the care coordinator or key worker, and
+    named_workers holds when both sides have one. Each enabled criterion is tested as the
+    criteria table declares it (`MonthRule.checks`).
     """
     definition = rule.definition
     days = 0
@@ -201,48 +237,33 @@ def judged(
         days += (end - start).days + 1
     last_mutual_day = intervals[-1][1]
     teams: set[str] = set()
-    mh: Episode | None = None
-    sm: Episode | None = None
-    mh_key: tuple[bool, date] | None = None
-    sm_key: tuple[bool, date] | None = None
     first_mutual_day = intervals[0][0]
     single = len(intervals) == 1
     for e in episodes:
-        start, end = e.start_date, e.end_date
-        is_mh = e.service is Service.MENTAL_HEALTH
         team = e.team
         if (
-            is_mh
-            and team
+            team
+            and e.service is Service.MENTAL_HEALTH
             and team not in teams
             # Open on some mutual day: within the first..last mutual day, which is exact for
             # a single run of mutual days.
-            and start <= last_mutual_day
-            and (end is None or end >= first_mutual_day)
+            and e.start_date <= last_mutual_day
+            and (e.end_date is None or e.end_date >= first_mutual_day)
             and (single or overlaps(e, intervals))
         ):
             teams.add(team)
-        if start <= last_mutual_day and (end is None or last_mutual_day <= end):
-            key = (bool(e.worker and e.worker.strip()), start)
-            if is_mh:
-                if mh_key is None or key >= mh_key:
-                    mh, mh_key = e, key
-            elif sm_key is None or key >= sm_key:
-                sm, sm_key = e, key
-    coordinator = mh.worker if mh is not None and mh_key is not None and mh_key[0] else None
-    key_worker = sm.worker if sm is not None and sm_key is not None and sm_key[0] else None
-    provider = sm.organisation if sm is not None else None
+    coordinator, key_worker, provider = criteria.speakers(episodes, last_mutual_day)
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
     held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
-        held = rule.held_for[
+        held = rule.held(
             (
                 coordinator is not None and key_worker is not None,
                 consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
-                joint_count >= definition.joint_contacts_min,
-                liaison_count >= definition.liaison_contacts_min,
+                *map(ge, counts, rule.needed),
             )
-        ]
+        )
+    joint_count, liaison_count = counts[rule.joint_index], counts[rule.liaison_index]
     return ClientMonth(
         client_ref,
         initials,
@@ -322,7 +343,7 @@ class MonthFigures:
         counts: Counter[Criterion] = Counter()
         for c in self.clients:
             counts.update(c.failed_criteria)
-        order = list(Criterion)
+        order = [r.name for r in criteria.table()]
         return sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
 
     def breakdown(self, key: Callable[[ClientMonth], Iterable[str | None]]) -> list[GroupFigures]:
@@ -433,7 +454,7 @@ def month_figures_of(
             intervals = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
             if not intervals:
                 continue
-        joint_count, liaison_count, last_joint = counts
+        tallies, last_joint = counts
         result = judged(
             client_ref,
             initials,
@@ -441,8 +462,7 @@ def month_figures_of(
             episodes,
             rule,
             intervals,
-            joint_count=joint_count,
-            liaison_count=liaison_count,
+            counts=tallies,
             last_joint=last_joint,
         )
         if team is not None and team not in result.teams:

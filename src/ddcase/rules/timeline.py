@@ -1,70 +1,84 @@
-"""Pure: one client judged month after month, and the figures of many months at once. The same
-judgement as `figures.evaluate` (SPEC §1, §2), with the work that does not depend on the month
-done once per client instead of once per client and month.
+"""Pure: the counts of many months at once (a chart's series), judged as `figures.judged` judges
+each client (SPEC §1, §2), with the work that does not depend on the month done once per client
+instead of once per client and month.
 
 A trust's 24-month chart judges tens of thousands of clients in each of 24 months. Here the
 mutual days of the whole range are worked out once per client and each month takes its slice of
-them; the dates of the client's counting contacts are sorted once, and each month's counts are two
-binary searches.
+them; the dates of the client's counting contacts are sorted once (one list for each criterion
+the criteria table counts from contacts), and each month's counts are two binary searches.
 
 A chart needs only each month's counts, not every client's `ClientMonth`: `judge_counts` says of
-each month only whether the client is counted, excluded, mutual or jointly worked, and
-`months_judged` builds full `MonthFigures` only for the months asked for in full (a report's month
-and the month before) and `MonthCounts` for the rest. tests/rules/test_timeline.py checks on random
-data that every month comes out exactly as `evaluate` gives it, by both paths.
+each month only whether the client is counted, excluded, mutual or jointly worked, reading the
+enabled criteria from `MonthRule.checks` (the criteria table). A month with its clients is read
+one way only, `services.figures.FiguresService.month()`. tests/rules/test_timeline.py checks on
+random data that every month's counts come out exactly as `evaluate` gives them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import IntEnum
 
 from ddcase.domain import (
-    JOINT_KINDS,
-    LIAISON_KINDS,
     ClientFacts,
     ContactFact,
-    ContactMode,
-    Criterion,
+    ContactKind,
     Definition,
     Month,
-    Outcome,
     Service,
 )
-from ddcase.rules.figures import ClientMonth, MonthCounts, MonthFigures, MonthRule, judged
-from ddcase.rules.mutual import Interval, clipped_intervals, intersect
+from ddcase.rules import criteria
+from ddcase.rules.figures import (
+    CONSENT,
+    COUNT,
+    NAMED,
+    MonthCounts,
+    MonthRule,
+)
+from ddcase.rules.mutual import clipped_intervals, intersect
 
-_WRITTEN_MODES = frozenset(m for m in ContactMode if m.is_written)
+
+class _Tallied:
+    """Which of the criteria table's contact tallies each kind of contact falls in (SPEC §2), and
+    the one whose dates give the last joint contact: read from the table once for all clients."""
+
+    def __init__(self) -> None:
+        counted = criteria.contact_counts()
+        # Tuples, not sets: a member is found by identity in C, where a set would hash each enum
+        # member in Python (`Enum.__hash__`), for every contact of a trust's chart.
+        self.kinds: list[tuple[ContactKind, ...]] = [tuple(how.kinds) for _, how in counted]
+        self.outcomes = tuple(criteria.COUNTING_OUTCOMES)
+        self.written = tuple(criteria.WRITTEN_MODES)
+        self.latest = [r.name for r, _ in counted].index(criteria.LAST_CONTACT_OF)
 
 
 class _CountingDates:
-    """The sorted dates of a client's counting contacts (SPEC §1), joint kinds and liaison kinds,
-    worked out once for each reading of `written_contacts_count`."""
+    """The sorted dates of a client's counting contacts (SPEC §1), one list for each tally of
+    the criteria table, worked out once for each reading of `written_contacts_count`."""
 
-    def __init__(self, contacts: Sequence[ContactFact]) -> None:
+    def __init__(self, contacts: Sequence[ContactFact], tallied: _Tallied) -> None:
         self._contacts = contacts
-        self._dates: dict[bool, tuple[list[date], list[date]]] = {}
+        self.tallied = tallied
+        self._dates: dict[bool, list[list[date]]] = {}
 
-    def dates(self, written_count: bool) -> tuple[list[date], list[date]]:
+    def dates(self, written_count: bool) -> list[list[date]]:
         found = self._dates.get(written_count)
         if found is None:
-            joint: list[date] = []
-            liaison: list[date] = []
-            attended = Outcome.ATTENDED
-            for day, kind, mode, outcome in self._contacts:
-                if (
-                    outcome is attended
-                    and kind in LIAISON_KINDS
-                    and (written_count or mode not in _WRITTEN_MODES)
-                ):
-                    liaison.append(day)
-                    if kind in JOINT_KINDS:
-                        joint.append(day)
-            joint.sort()
-            liaison.sort()
-            found = self._dates[written_count] = (joint, liaison)
+            outcomes, written = self.tallied.outcomes, self.tallied.written
+            # Comprehensions, not one loop appending to each list: this runs for every client
+            # of a trust's chart.
+            if written_count:
+                counting = [(day, kind) for day, kind, _, outcome in self._contacts if outcome in outcomes]
+            else:
+                counting = [
+                    (day, kind)
+                    for day, kind, mode, outcome in self._contacts
+                    if outcome in outcomes and mode not in written
+                ]
+            found = [sorted([day for day, kind in counting if kind in kinds]) for kinds in self.tallied.kinds]
+            self._dates[written_count] = found
         return found
 
 
@@ -81,72 +95,6 @@ _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
 _NEVER = date.max  # the end of an open episode
 
 
-def judge_months(
-    facts: ClientFacts, months: Sequence[Month], definitions: Sequence[Definition]
-) -> list[ClientMonth | None]:
-    """For each month M (judged by the matching definition), what `evaluate` gives for the
-    history the facts were read from: None when the client has no mutual day in M."""
-    return judge_rules(facts, [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)])
-
-
-def _mutual_runs(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[Interval]:
-    """The client's merged mutual runs over all the rules' months (empty when none)."""
-    episodes = facts.episodes
-    mh = [e for e in episodes if e.service is Service.MENTAL_HEALTH]
-    sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
-    if not rules or not mh or not sm:
-        return []
-    first = min(r.first_day for r in rules)
-    last = max(r.last_day for r in rules)
-    return intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
-
-
-def _month_runs(mutual: Sequence[Interval], rule: MonthRule) -> list[Interval]:
-    """The month's mutual days: the parts of the runs within it."""
-    month_first, month_last = rule.first_day, rule.last_day
-    return [
-        (max(start, month_first), min(end, month_last))
-        for start, end in mutual
-        if start <= month_last and end >= month_first
-    ]
-
-
-def judge_rules(facts: ClientFacts, rules: Sequence[MonthRule]) -> list[ClientMonth | None]:
-    """`judge_months` with each month's rule worked out beforehand (once for every client)."""
-    results: list[ClientMonth | None] = [None] * len(rules)
-    mutual = _mutual_runs(facts, rules)
-    if mutual:
-        counting = _CountingDates(facts.contacts)
-        for i, rule in enumerate(rules):
-            intervals = _month_runs(mutual, rule)
-            if intervals:
-                results[i] = _judged(facts, rule, intervals, counting)
-    return results
-
-
-def _judged(
-    facts: ClientFacts, rule: MonthRule, intervals: Sequence[Interval], counting: _CountingDates
-) -> ClientMonth:
-    month_first, month_last = rule.first_day, rule.last_day
-    joint, liaison = counting.dates(rule.definition.written_contacts_count)
-    up_to_month_end = bisect_right(joint, month_last)
-    return judged(
-        facts.client_ref,
-        facts.initials,
-        facts.consent_to_share_on,
-        facts.episodes,
-        rule,
-        intervals,
-        joint_count=up_to_month_end - bisect_left(joint, rule.window_first),
-        liaison_count=bisect_right(liaison, month_last) - bisect_left(liaison, month_first),
-        last_joint=(
-            joint[up_to_month_end - 1]
-            if up_to_month_end and joint[up_to_month_end - 1] >= rule.looked_back_to
-            else None
-        ),
-    )
-
-
 def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | None = None) -> list[Counted]:
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
@@ -159,12 +107,14 @@ def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | Non
 
 class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
-    the months in date order with their days, window and the enabled criteria as flags."""
+    the months in date order with their days and the enabled criteria as the criteria table
+    declares them (consent and named workers as flags; each criterion counted from contacts as
+    its tally, the first day it counts from and the number it needs)."""
 
-    def __init__(self, rules: Sequence[MonthRule], whole: Collection[int] = ()) -> None:
-        """`whole`: the indexes of the rules whose months are judged in full (a `ClientMonth`)."""
+    def __init__(self, rules: Sequence[MonthRule]) -> None:
         self.rules = rules
-        self.rows: list[tuple[int, date, date, date, int, bool, bool, int, int, bool, bool]] = []
+        self.tallied = _Tallied()
+        self.rows: list[tuple[int, date, date, int, bool, bool, tuple[tuple[int, date, int], ...], bool]] = []
         self.lasts: list[date] = []
         if not rules:
             return
@@ -175,34 +125,26 @@ class _CountPlan:
         for i in order:
             rule = rules[i]
             d = rule.definition
-            enabled = rule.enabled
+            checks = rule.checks
+            tallies = rule.contacts.tallies
             self.rows.append(
                 (
                     i,
                     rule.first_day,
                     rule.last_day,
-                    rule.window_first,
                     d.min_overlap_days,
                     d.written_contacts_count,
-                    Criterion.CONSENT in enabled,
-                    d.joint_contacts_min if Criterion.JOINT_CONTACT in enabled else 0,
-                    d.liaison_contacts_min if Criterion.LIAISON in enabled else 0,
-                    Criterion.NAMED_WORKERS in enabled,
-                    i in whole,
+                    any(how == CONSENT for how, _, _ in checks),
+                    tuple(
+                        (index, tallies[index].first, needed) for how, index, needed in checks if how == COUNT
+                    ),
+                    any(how == NAMED for how, _, _ in checks),
                 )
             )
 
-    def count(
-        self,
-        facts: ClientFacts,
-        team: str | None,
-        found: Callable[[int, Counted], object],
-        judged_in_full: Callable[[int, ClientMonth], object] | None = None,
-    ) -> None:
+    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
         """Call found(rule's index, verdict) for each month in which the client counts (for
-        `team`, when given); nothing for the months it does not. For the months judged in full,
-        call judged_in_full(rule's index, the ClientMonth) instead, for every month with a
-        mutual day (as `judge_rules` gives it: the caller applies the team's test)."""
+        `team`, when given); nothing for the months it does not."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -227,21 +169,12 @@ class _CountPlan:
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
         counting: _CountingDates | None = None
         written: bool | None = None
-        joint: list[date] = []
-        liaison: list[date] = []
+        dates: list[list[date]] = []
         for k in range(bisect_left(self.lasts, span_first), len(rows)):
-            i, month_first, month_last, window_first, min_overlap, written_count, need_consent, \
-                joint_min, liaison_min, need_named, in_full = rows[k]  # fmt: skip
+            i, month_first, month_last, min_overlap, written_count, need_consent, contact_checks, \
+                need_named = rows[k]  # fmt: skip
             if month_first > span_last:
                 break
-            if in_full:
-                rule = self.rules[i]
-                intervals = _month_runs(mutual, rule)
-                if intervals and judged_in_full is not None:
-                    if counting is None:
-                        counting = _CountingDates(facts.contacts)
-                    judged_in_full(i, _judged(facts, rule, intervals, counting))
-                continue
             # The month's mutual days: their number, the last of them and whether the team's
             # episode is open on one of them.
             days = 0
@@ -271,20 +204,19 @@ class _CountPlan:
             if need_consent and (consent is None or consent > month_last):
                 found(i, _MUTUAL)
                 continue
-            if joint_min or liaison_min:
+            if contact_checks:
                 if written_count is not written:
                     if counting is None:
-                        counting = _CountingDates(facts.contacts)
-                    joint, liaison = counting.dates(written_count)
+                        counting = _CountingDates(facts.contacts, self.tallied)
+                    dates = counting.dates(written_count)
                     written = written_count
-                if joint_min and (
-                    bisect_right(joint, month_last) - bisect_left(joint, window_first) < joint_min
-                ):
-                    found(i, _MUTUAL)
-                    continue
-                if liaison_min and (
-                    bisect_right(liaison, month_last) - bisect_left(liaison, month_first) < liaison_min
-                ):
+                for index, since, needed in contact_checks:
+                    tally = dates[index]
+                    if bisect_right(tally, month_last) - bisect_left(tally, since) < needed:
+                        break
+                else:
+                    index = -1
+                if index >= 0:  # a criterion counted from contacts does not hold
                     found(i, _MUTUAL)
                     continue
             if need_named:
@@ -300,25 +232,13 @@ class _CountPlan:
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
     """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
     named_workers holds on a day when each side has one open (as `judged` finds it: a named
-    episode open on the day is always preferred to an unnamed one)."""
+    episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
     mh: list[tuple[date, date]] = []
     sm: list[tuple[date, date]] = []
     for e in facts.episodes:
-        if e.worker and e.worker.strip():
+        if e.worker and e.worker.strip():  # criteria.names_a_worker, inline: run for every client
             (mh if e.service is Service.MENTAL_HEALTH else sm).append((e.start_date, e.end_date or _NEVER))
     return mh, sm
-
-
-def months_figures(
-    clients: Iterable[ClientFacts],
-    months: Sequence[Month],
-    definitions: Sequence[Definition],
-    team: str | None = None,
-) -> list[MonthFigures]:
-    """`month_figures` for each month M (judged by the matching definition), optionally for one
-    team, judging each client once for all the months."""
-    _, figures = months_judged(clients, months, definitions, team, full=months)
-    return [f for f in figures if f is not None]
 
 
 def months_counts(
@@ -327,50 +247,23 @@ def months_counts(
     definitions: Sequence[Definition],
     team: str | None = None,
 ) -> list[MonthCounts]:
-    """`month_figures(...).counts()` for each month M, without making any `ClientMonth`."""
-    counts, _ = months_judged(clients, months, definitions, team)
-    return counts
-
-
-def months_judged(
-    clients: Iterable[ClientFacts],
-    months: Sequence[Month],
-    definitions: Sequence[Definition],
-    team: str | None = None,
-    full: Collection[Month] = (),
-) -> tuple[list[MonthCounts], list[MonthFigures | None]]:
-    """The counts of every month M (judged by the matching definition), optionally for one team,
-    and the full `MonthFigures` (every client) of the months in `full` (None for the others),
-    judging each client once for all the months."""
+    """`month_figures(...).counts()` for each month M (judged by the matching definition),
+    optionally for one team, judging each client once for all the months and making no
+    `ClientMonth`."""
     rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
-    in_full = [i for i, m in enumerate(months) if m in full]
-    lean = [i for i, m in enumerate(months) if m not in full]
-    mutual: list[list[ClientMonth]] = [[] for _ in months]
-    excluded: list[list[ClientMonth]] = [[] for _ in months]
     tally = [[0, 0, 0, 0] for _ in months]
-    plan = _CountPlan(rules, whole=set(in_full))
+    plan = _CountPlan(rules)
 
     def add(i: int, verdict: Counted) -> None:
         tally[i][verdict] += 1
 
-    def keep(i: int, result: ClientMonth) -> None:
-        if team is None or team in result.teams:
-            (mutual[i] if result.excluded is None else excluded[i]).append(result)
-
     for facts in clients:
         if team is not None and not any(e.team == team for e in facts.episodes):
             continue  # SPEC §1: a client counts for a team only through an episode of that team
-        plan.count(facts, team, add, keep)
-    counts: list[MonthCounts | None] = [None] * len(months)
-    figures: list[MonthFigures | None] = [None] * len(months)
-    for i in in_full:
-        these, others = mutual[i], excluded[i]
-        these.sort(key=lambda c: c.client_ref)
-        others.sort(key=lambda c: c.client_ref)
-        month_figures = MonthFigures(months[i], team, definitions[i], tuple(these), tuple(others))
-        figures[i] = month_figures
-        counts[i] = month_figures.counts()
-    for i in lean:
-        _, n_excluded, n_mutual, n_worked = tally[i]
-        counts[i] = MonthCounts(months[i], team, definitions[i], n_mutual + n_worked, n_worked, n_excluded)
-    return [c for c in counts if c is not None], figures
+        plan.count(facts, team, add)
+    return [
+        MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
+        for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
+            months, definitions, tally, strict=True
+        )
+    ]

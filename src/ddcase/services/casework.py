@@ -27,6 +27,7 @@ from ddcase.domain import (
     Worker,
 )
 from ddcase.domain.validation import check_client, check_contact, check_episode, check_worker
+from ddcase.rules.criteria import named_workers_on
 from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
@@ -86,26 +87,18 @@ class CaseworkService:
             return repository.contacts_for(session, row.id)
 
     def current_workers(self, day: date) -> dict[str, tuple[str | None, str | None]]:
-        """Each client's named workers on `day`: (care coordinator, key worker) from the
-        latest-started open episode of each side, a named one first; None where none is open.
+        """Each client's named workers on `day`: (care coordinator, key worker), chosen as the
+        figures choose them (`rules.criteria.named_workers_on`); None where a side has none.
         The contact form prefills both workers from it."""
         with self._db.read() as session:
             episodes = repository.all_episodes(session)
-        found: dict[str, dict[Service, tuple[bool, date, str | None]]] = {}
-        for e in episodes:
-            if not e.is_open_on(day):
-                continue
-            sides = found.setdefault(e.client_ref, {})
-            key = (e.worker is not None, e.start_date, e.worker)
-            if e.service not in sides or key[:2] > sides[e.service][:2]:
-                sides[e.service] = key
-        return {
-            ref: (
-                sides[Service.MENTAL_HEALTH][2] if Service.MENTAL_HEALTH in sides else None,
-                sides[Service.SUBSTANCE_MISUSE][2] if Service.SUBSTANCE_MISUSE in sides else None,
-            )
-            for ref, sides in found.items()
-        }
+        by_client: dict[str, list[Episode]] = {}
+        # In the order they were recorded, as the figures read them: of two equal choices, the
+        # last recorded speaks for its side.
+        for e in sorted(episodes, key=lambda e: e.id or 0):
+            if e.is_open_on(day):
+                by_client.setdefault(e.client_ref, []).append(e)
+        return {ref: named_workers_on(found, day) for ref, found in by_client.items()}
 
     def counts(self) -> dict[str, int]:
         """How many of each record the log holds."""

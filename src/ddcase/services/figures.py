@@ -1,14 +1,18 @@
 """The monthly figures (SPEC §2) and their series, for every screen, report and command.
-`ddcase figures` and the dashboard both call `FiguresService.month()`."""
+
+A month's figure with its clients is read one way: `FiguresService.month()`, the database
+counting each client's contacts (`repository.month_facts`) and `rules.figures.month_figures_of`
+judging them. The caseload, `ddcase figures`, the dashboard and the PDF (through `overview()`,
+which reads the month and the month before that way, in one go) and the to-do all read it. A series needs
+only each month's counts: `counts()` judges every month of it from one read
+(`rules.timeline`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 from ddcase.domain import (
-    JOINT_KINDS,
     Annotation,
     ClientHistory,
     Contact,
@@ -19,8 +23,8 @@ from ddcase.domain import (
     Outcome,
     definition_in_force,
     month_range,
-    window_start,
 )
+from ddcase.rules import criteria
 from ddcase.rules.charts import (
     ChartKind,
     MonthAnalysis,
@@ -29,7 +33,7 @@ from ddcase.rules.charts import (
     analyse_series,
     last_two_ended,
 )
-from ddcase.rules.criteria import is_counting
+from ddcase.rules.criteria import why_not
 from ddcase.rules.figures import (
     ClientMonth,
     GroupFigures,
@@ -37,10 +41,9 @@ from ddcase.rules.figures import (
     MonthFigures,
     MonthRule,
     evaluate,
-    month_figures,
     month_figures_of,
 )
-from ddcase.rules.timeline import months_judged
+from ddcase.rules.timeline import months_counts
 
 __all__ = [
     "ClientMonth",
@@ -52,6 +55,7 @@ __all__ = [
     "Overview",
     "Series",
     "ToDo",
+    "why_not",
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import repository
@@ -89,7 +93,7 @@ class Series:
 @dataclass(frozen=True, slots=True)
 class Overview:
     """What the dashboard and the team-meeting report show of month M: its figure and the
-    previous month's with every client, and the series ending at M, from one load."""
+    previous month's with every client (each as `month()` reads it), and the series ending at M."""
 
     current: MonthFigures
     previous: MonthFigures
@@ -143,42 +147,40 @@ class FiguresService:
 
     def month(self, month: Month, team: str | None = None) -> MonthFigures:
         """The figure for month M (optionally one team), with every mutual and excluded client."""
-        return self.months(month, month, team)[0]
+        return self._months([month], team)[0]
 
     def months(self, first: Month, last: Month, team: str | None = None) -> list[MonthFigures]:
-        """The figures for every month from first to last, with every client, loading the data
-        once."""
+        """The figures for every month from first to last, with every client, as `month()`
+        gives each."""
         _check_range(first, last)
-        if first == last:
-            return [self._month(first, team)]
-        months = list(month_range(first, last))
-        _, figures = self._judge(first, last, team, full=months)
-        return [figures[m] for m in months]
+        return self._months(list(month_range(first, last)), team)
 
-    def _month(self, month: Month, team: str | None) -> MonthFigures:
-        """One month's figures, its contacts counted by the database (`repository.month_facts`)."""
+    def _months(self, months: list[Month], team: str | None) -> list[MonthFigures]:
+        """The months' figures, read in one go, each client's contacts counted by the database
+        (`repository.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
+        read of a month's figure with its clients."""
         with cyclic_gc_paused():
             with self._db.read() as session:
-                definition = definition_in_force(_definitions(session), month)
-                rule = MonthRule.of(month, definition)
-                clients = repository.month_facts(
+                versions = _definitions(session)
+                rules = [MonthRule.of(m, definition_in_force(versions, m)) for m in months]
+                facts = repository.month_facts(
                     session,
-                    rule.first_day,
-                    rule.last_day,
-                    window_from=rule.window_first,
-                    joint_from=rule.looked_back_to,
-                    written_contacts_count=definition.written_contacts_count,
+                    min(r.first_day for r in rules),
+                    max(r.last_day for r in rules),
+                    [r.contacts for r in rules],
                     team=team,
                 )
-            figures = month_figures_of(clients, month, definition, team)
-            del clients  # freed while the collector is paused (see `_judge`)
+            figures = [
+                month_figures_of(clients, rule.month, rule.definition, team)
+                for clients, rule in zip(facts, rules, strict=True)
+            ]
+            del facts  # freed while the collector is paused (see `_counts`)
         return figures
 
     def counts(self, first: Month, last: Month, team: str | None = None) -> list[MonthCounts]:
         """The figures for every month from first to last as counts only (no clients)."""
         _check_range(first, last)
-        counts, _ = self._judge(first, last, team)
-        return counts
+        return self._counts(first, last, team)
 
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
@@ -197,28 +199,29 @@ class FiguresService:
         chart: ChartKind | str | None = None,
         leading_gaps: bool = True,
     ) -> Overview:
-        """Month M and the month before with every client, and the series of the `chart_months`
-        months ending at M: what `month` (twice) and `series` give, from one load of the data.
-        Without `leading_gaps`, the series starts at its first month with anybody to count (a new
+        """Month M and the month before with every client (as `month()` reads them, in one go),
+        and the series of the `chart_months` months ending at M (as `series()` gives it; its last
+        two months are those two months' counts). Without `leading_gaps`, the series starts at its first month with anybody to count (a new
         log should not open its chart with a year of gaps)."""
         if chart_months < 1:
             raise DomainError("A series covers at least one month.")
         first = month.plus(-(chart_months - 1))
         _check_range(first, month)
         previous = month.previous()
-        counts, figures = self._judge(min(first, previous), month, team, full=(previous, month))
-        shown = [c for c in counts if c.month >= first]
+        before, now = self._months([previous, month], team)
+        # The series' last two months are those two months' counts; the rest read as counts.
+        earlier = previous.previous()
+        shown = self._counts(first, earlier, team) if first <= earlier else []
+        shown += [f.counts() for f in (before, now) if f.month >= first]
         if not leading_gaps:
             with_data = [i for i, c in enumerate(shown) if c.mutual_clients or c.excluded_clients]
             if with_data:
                 shown = shown[with_data[0] :]
-        return Overview(figures[month], figures[previous], self._series(shown, team, chart))
+        return Overview(now, before, self._series(shown, team, chart))
 
-    def _judge(
-        self, first: Month, last: Month, team: str | None, full: Collection[Month] = ()
-    ) -> tuple[list[MonthCounts], dict[Month, MonthFigures]]:
-        """Every month's counts from first to last, and the months in `full` with every client,
-        loading the data once (for one team, only the clients who can count for it)."""
+    def _counts(self, first: Month, last: Month, team: str | None) -> list[MonthCounts]:
+        """Every month's counts from first to last, loading the data once (for one team, only
+        the clients who can count for it)."""
         months = list(month_range(first, last))
         with cyclic_gc_paused():
             with self._db.read() as session:
@@ -228,15 +231,14 @@ class FiguresService:
                     session,
                     first.first_day,
                     last.last_day,
-                    _contacts_from(first, in_force),
-                    written_contacts_count=any(d.written_contacts_count for d in in_force),
+                    criteria.counting_contacts(list(zip(months, in_force, strict=True))),
                     team=team,
                 )
-            counts, figures = months_judged(clients, months, in_force, team, full=full)
+            counts = months_counts(clients, months, in_force, team)
             # Freed while the collector is paused: otherwise its first pass afterwards walks
             # every fact still alive.
             del clients
-        return counts, {f.month: f for f in figures if f is not None}
+        return counts
 
     def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:
         first, last = counts[0].month, counts[-1].month
@@ -264,30 +266,32 @@ class FiguresService:
 
     def to_do(self, month: Month, care_coordinator: str | None = None) -> ToDo:
         """What is left to do in month M (for one care coordinator, or everyone): the mutual
-        clients not yet jointly worked, and every joint appointment marked did-not-attend within
-        the joint-contact window ending on the last day of M with no counting joint appointment
-        or care plan review on or after it (only the latest such appointment per client)."""
-        versions, histories = self._load(month, month)
-        definition = definition_in_force(versions, month)
-        figures = month_figures(histories, month, definition)
-        by_ref = {h.client.client_ref: h for h in histories}
+        clients not yet jointly worked (as `month()` judges them), and every joint appointment
+        or care plan review marked did-not-attend within the joint-contact window ending on the
+        last day of M with no counting one on or after it (only the latest such per client)."""
+        figures = self.month(month)
         mine = [
             c for c in figures.clients if care_coordinator is None or c.care_coordinator == care_coordinator
         ]
-        first = window_start(month.last_day, definition.joint_contact_window_days)
+        definition = figures.definition
+        rule = MonthRule.of(month, definition)
+        joint_kinds, first = criteria.last_contact_kinds(), rule.window_first
         missed: list[MissedAppointment] = []
+        with self._db.read() as session:
+            histories = repository.histories(session, month.first_day, month.last_day, first)
+        by_ref = {h.client.client_ref: h for h in histories}
         for c in mine:
             contacts = [x for x in by_ref[c.client_ref].contacts if x.date <= month.last_day]
             misses = [
                 x
                 for x in contacts
-                if x.kind in JOINT_KINDS and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
+                if x.kind in joint_kinds and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
             ]
             if not misses:
                 continue
             latest = max(misses, key=lambda x: x.date)
             followed_up = any(
-                x.kind in JOINT_KINDS and x.date >= latest.date and is_counting(x, definition)
+                x.kind in joint_kinds and x.date >= latest.date and criteria.is_counting(x, definition)
                 for x in contacts
             )
             if not followed_up:
@@ -312,25 +316,7 @@ class FiguresService:
         with self._db.read() as session:
             return _definitions(session)
 
-    def _load(self, first: Month, last: Month) -> tuple[list[Definition], list[ClientHistory]]:
-        """Every contact of the clients, not only those that count: the to-do list follows up
-        missed appointments."""
-        with self._db.read() as session:
-            versions = _definitions(session)
-            in_force = [definition_in_force(versions, m) for m in month_range(first, last)]
-            histories = repository.histories(
-                session, first.first_day, last.last_day, _contacts_from(first, in_force)
-            )
-        return versions, histories
-
 
 def _definitions(session) -> list[Definition]:  # type: ignore[no-untyped-def]
     """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
     return repository.definitions(session) or [Definition()]
-
-
-def _contacts_from(first: Month, in_force: list[Definition]) -> date:
-    """The first day any month from `first` on reads contacts from: the widest joint-contact
-    window ending on `first`'s last day, or `first`'s first day when every window is shorter."""
-    widest = max(d.joint_contact_window_days for d in in_force)
-    return min(window_start(first.last_day, widest), first.first_day)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ddcase.domain.format import figure_text, percent_text
+from ddcase.rules.criteria import why_not
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.figures import Series
 
@@ -45,7 +46,7 @@ def month_text(figures: MonthFigures, *, so_far: str | None = None) -> str:
     reasons = figures.reasons()
     if reasons:
         lines.append("Not jointly worked because of:")
-        lines += [f"  {criterion.missing_text}: {count}" for criterion, count in reasons]
+        lines += [f"  {why_not(criterion)}: {count}" for criterion, count in reasons]
     if figures.excluded:
         lines.append(
             f"Excluded (fewer than {figures.definition.min_overlap_days} mutual days): {len(figures.excluded)}"

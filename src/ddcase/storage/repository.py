@@ -16,8 +16,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from ddcase.domain import (
-    JOINT_KINDS,
-    LIAISON_KINDS,
     Annotation,
     Client,
     ClientFacts,
@@ -28,6 +26,8 @@ from ddcase.domain import (
     ContactFact,
     ContactKind,
     ContactMode,
+    ContactTally,
+    CountingContacts,
     Definition,
     Episode,
     EpisodeFact,
@@ -476,9 +476,6 @@ def histories(
     ]
 
 
-_WRITTEN_MODES = [m.value for m in ContactMode if m.is_written]
-
-
 class _Days(dict):  # type: ignore[type-arg]
     """A date for each value the driver gives: ISO text on SQLite (parsed once per distinct day,
     not once per row), a date already on PostgreSQL, None for no date."""
@@ -505,19 +502,15 @@ def figure_facts(
     session: Session,
     first: date,
     last: date,
-    contacts_from: date,
+    counting: CountingContacts,
     *,
-    written_contacts_count: bool,
     team: str | None = None,
 ) -> list[ClientFacts]:
     """What the monthly figures need of every client with a mental_health and a substance_misuse
     episode both overlapping first..last: `histories`, lighter. Only the columns the rules read,
     as tuples rather than ORM rows (names looked up in small dictionaries rather than joined per
-    row), and only the contacts that can count in some month of first..last (SPEC §1: attended,
-    of a kind some criterion counts, and not written unless `written_contacts_count`): joint
-    appointments and care plan reviews from `contacts_from` (the joint-contact window of the first
-    month) to `last`, and liaison from `first` (a liaison counts only in its own month). Episodes
-    come in the order they were recorded.
+    row), and only the contacts `counting` says can count in some month of first..last (the
+    rules work it out from the criteria table). Episodes come in the order they were recorded.
 
     With `team`, only the clients with an episode of that team overlapping first..last (SPEC §1:
     the only ones who can count for it), chosen in SQL; their every episode and counting contact
@@ -531,22 +524,26 @@ def figure_facts(
         return []
     contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in read.both}
     # The same day, kind and mode recur across a trust's clients: one ContactFact for each.
-    facts_of: dict[tuple[Any, str, str], ContactFact] = {}
+    facts_of: dict[tuple[Any, ...], ContactFact] = {}
     fact_of = facts_of.get
     days = read.days
-    attended = Outcome.ATTENDED
-    for client_id, day, kind, mode in _driver_rows(
-        read.connection,
-        select(ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode).where(
-            *read.counting(contacts_from, written_contacts_count)
-        ),
-    ):
-        found = contacts.get(client_id)
+    # One counting outcome (attended, SPEC §1) is not read back from every row.
+    (outcome,) = counting.outcomes if len(counting.outcomes) == 1 else (None,)
+    columns = [ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode]
+    if outcome is None:
+        columns.append(ContactRow.outcome)
+    for row in _driver_rows(read.connection, select(*columns).where(*read.counting([counting]))):
+        found = contacts.get(row[0])
         if found is not None:  # a client open to both services
-            key = (day, kind, mode)
+            key = row[1:]  # day, kind, mode (and outcome, when read)
             fact = fact_of(key)
             if fact is None:
-                fact = facts_of[key] = ContactFact(days[day], _KINDS[kind], _MODES[mode], attended)  # type: ignore[arg-type]
+                fact = facts_of[key] = ContactFact(
+                    days[row[1]],  # type: ignore[arg-type]
+                    _KINDS[row[2]],
+                    _MODES[row[3]],
+                    outcome or _OUTCOMES[row[4]],
+                )
             found.append(fact)
     return [
         ClientFacts(ref, initials, consent, episodes, tuple(contacts[client_id]))
@@ -558,48 +555,118 @@ def month_facts(
     session: Session,
     first: date,
     last: date,
+    countings: Sequence[CountingContacts],
     *,
-    window_from: date,
-    joint_from: date,
-    written_contacts_count: bool,
     team: str | None = None,
-) -> list[ClientMonthFacts]:
-    """`figure_facts` for one month (first..last), with each client's counting contacts counted
-    by the database rather than listed (`ContactCounts`): the joint appointments and care plan
-    reviews from `window_from` (the joint-contact window's first day), the liaison of every kind
-    in the month, and the last joint appointment or care plan review from `joint_from` (the
-    earlier of the window's and the month's first day). A month's figure needs only these, and a
-    trust's month has tens of thousands of counting contacts: counted in SQL, one row comes back
-    per client instead of one per contact.
+) -> list[list[ClientMonthFacts]]:
+    """`figure_facts` for some months (within first..last), each month's counting contacts
+    counted by the database rather than listed (`ContactCounts`): for each month's
+    `CountingContacts`, how many of a client's contacts fall in each of its tallies (one for each
+    criterion counted from contacts: the joint-contact window's joint appointments and care plan
+    reviews, the month's liaison, ...) and the last date in its `latest` tally (the last joint
+    contact). A month's figure needs only these, and a trust's month has tens of thousands of
+    counting contacts: counted in SQL, one row comes back per client instead of one per contact.
+    Several months (the dashboard's month and the month before) share one read.
 
-    Clients with no counting contact come with zero counts."""
+    One list for each of `countings`, of every client open to both services in first..last;
+    clients with no counting contact come with zero counts."""
     read = _EpisodeFacts(session, first, last, team)
     if not read.both:
-        return []
-    joint = ContactRow.kind.in_(_JOINT_KIND_VALUES)
+        return [[] for _ in countings]
+    chosen = _Chosen(countings)
     days = read.days
-    counted: dict[int, ContactCounts] = {}
-    for client_id, in_window, in_month, last_joint in _driver_rows(
+    columns = []
+    for counting in countings:
+        columns += [
+            func.sum(case((chosen.within(tally, counting), 1), else_=0)) for tally in counting.tallies
+        ]
+        columns.append(func.max(case((chosen.within(counting.latest, counting), ContactRow.date))))
+    rows = _driver_rows(
         read.connection,
-        select(
-            ContactRow.client_id,
-            func.sum(case((and_(joint, ContactRow.date >= window_from), 1), else_=0)),
-            func.sum(case((ContactRow.date >= first, 1), else_=0)),
-            func.max(case((joint, ContactRow.date))),
-        )
-        .where(*read.counting(joint_from, written_contacts_count))
+        select(ContactRow.client_id, *columns)
+        .where(*read.counting(countings))
         .group_by(ContactRow.client_id),
-    ):
-        counted[client_id] = ContactCounts(in_window, in_month, days[last_joint])
-    none = ContactCounts(0, 0, None)
-    return [
-        ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
-        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
-    ]
+    )
+    clients = list(read.clients_open_to_both())
+    found: list[list[ClientMonthFacts]] = []
+    at = 1
+    for counting in countings:
+        n = len(counting.tallies)
+        counted = {row[0]: ContactCounts(row[at : at + n], days[row[at + n]]) for row in rows}
+        none = ContactCounts((0,) * n, None)
+        found.append(
+            [
+                ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
+                for client_id, ref, initials, consent, episodes in clients
+            ]
+        )
+        at += n + 1
+    return found
 
 
-_JOINT_KIND_VALUES = sorted(k.value for k in JOINT_KINDS)
-_LIAISON_ONLY_KIND_VALUES = sorted(k.value for k in LIAISON_KINDS - JOINT_KINDS)
+class _Chosen:
+    """The SQL that chooses the contacts some `CountingContacts` say count: the kinds of every
+    tally, each from the first day any tally counts it, and within one of them the test of a
+    tally (leaving out what the choice already says, so that SQLite does no needless work)."""
+
+    def __init__(self, countings: Sequence[CountingContacts]) -> None:
+        since: dict[str, date] = {}
+        self.last = date.min
+        self.outcomes: frozenset[Outcome] = frozenset()
+        self.modes: frozenset[ContactMode] = frozenset()
+        for counting in countings:
+            for tally in (*counting.tallies, counting.latest):
+                for kind in tally.kinds:
+                    since[kind.value] = min(since.get(kind.value, tally.first), tally.first)
+                self.last = max(self.last, tally.last)
+            self.outcomes |= counting.outcomes
+            self.modes |= counting.modes
+        self.kinds = frozenset(since)
+        self.first = min(since.values(), default=date.max)
+        self.since = since
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        by_day: dict[date, list[str]] = defaultdict(list)
+        for kind, day in sorted(self.since.items()):
+            by_day[day].append(kind)
+        kinds = [
+            ContactRow.kind.in_(names)
+            if day <= self.first
+            else and_(ContactRow.kind.in_(names), ContactRow.date >= day)
+            for day, names in sorted(by_day.items())
+        ]
+        return [
+            ContactRow.date >= self.first,
+            ContactRow.date <= self.last,
+            self._outcome(self.outcomes),
+            kinds[0] if len(kinds) == 1 else or_(*kinds),
+            *((self._mode(self.modes),) if self.modes != frozenset(ContactMode) else ()),
+        ]
+
+    @staticmethod
+    def _outcome(outcomes: frozenset[Outcome]) -> ColumnElement[bool]:
+        values = sorted(o.value for o in outcomes)
+        return ContactRow.outcome == values[0] if len(values) == 1 else ContactRow.outcome.in_(values)
+
+    @staticmethod
+    def _mode(modes: frozenset[ContactMode]) -> ColumnElement[bool]:
+        return ContactRow.mode.not_in(sorted(m.value for m in ContactMode if m not in modes))
+
+    def within(self, tally: ContactTally, counting: CountingContacts) -> ColumnElement[bool]:
+        """Of the chosen contacts, those in `tally` of `counting`."""
+        parts: list[ColumnElement[bool]] = []
+        names = {k.value for k in tally.kinds}
+        if not names >= self.kinds:
+            parts.append(ContactRow.kind.in_(sorted(names)))
+        if any(self.since[k] < tally.first for k in names):
+            parts.append(ContactRow.date >= tally.first)
+        if tally.last < self.last:
+            parts.append(ContactRow.date <= tally.last)
+        if counting.outcomes != self.outcomes:
+            parts.append(self._outcome(counting.outcomes))
+        if counting.modes != self.modes:
+            parts.append(self._mode(counting.modes))
+        return and_(*parts) if len(parts) > 1 else parts[0] if parts else ContactRow.id.is_not(None)
 
 
 class _EpisodeFacts:
@@ -676,20 +743,10 @@ class _EpisodeFacts:
             ref, initials, consent = self.clients[client_id]
             yield client_id, ref, initials, consent, tuple(self.episodes[client_id])
 
-    def counting(self, contacts_from: date, written_contacts_count: bool) -> list[ColumnElement[bool]]:
-        """The contacts that can count in some month of first..last (SPEC §1): attended, not
-        written unless `written_contacts_count`; joint appointments and care plan reviews from
-        `contacts_from`, liaison from `first` (it counts only in its own month)."""
-        conditions = [
-            ContactRow.date >= contacts_from,
-            ContactRow.date <= self.last,
-            ContactRow.outcome == Outcome.ATTENDED.value,
-            or_(
-                ContactRow.kind.in_(_JOINT_KIND_VALUES),
-                and_(ContactRow.kind.in_(_LIAISON_ONLY_KIND_VALUES), ContactRow.date >= self.first),
-            ),
-            *(() if written_contacts_count else (ContactRow.mode.not_in(_WRITTEN_MODES),)),
-        ]
+    def counting(self, countings: Sequence[CountingContacts]) -> list[ColumnElement[bool]]:
+        """The contacts any of `countings` says can count (of the clients of the team, when
+        given)."""
+        conditions = _Chosen(countings).conditions()
         if self.in_team is not None:
             conditions.append(ContactRow.client_id.in_(self.in_team))
         return conditions

@@ -7,7 +7,7 @@ from typing import Any
 
 from ddcase.domain import Criterion
 from ddcase.domain.format import percent_text
-from ddcase.services.figures import GroupFigures
+from ddcase.services.figures import GroupFigures, why_not
 from ddcase.ui.models.base import ValueTableModel
 
 
@@ -64,7 +64,7 @@ class ReasonTableModel(ValueTableModel):
     def display(self, value: tuple[Criterion, int], column: Any) -> str:
         criterion, count = value
         if column == self.Column.REASON:
-            text = criterion.missing_text
+            text = why_not(criterion)
             return text[:1].upper() + text[1:]
         return str(count)
 
