@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ddcase.domain import DomainError, Month
+from ddcase.rules.charts import MonthlyPoint, analyse_series
 from ddcase.rules.control_charts import (
     ControlChart,
     Method,
@@ -30,6 +31,7 @@ from ddcase.rules.mdc import (
     Variation,
     Zone,
     assurance_icon,
+    read_p_chart,
     read_part,
     shift_points,
     trend_points,
@@ -473,6 +475,15 @@ def test_precedence_and_direction_of_labels() -> None:
         read_part([1], [], Better.HIGHER)
 
 
+def test_the_peak_between_two_trends_takes_the_direction_of_the_step_after_it() -> None:
+    values = [*range(7), *range(5, -1, -1)]
+    zones = [Zone((v > 3) - (v < 3), False, False) for v in values]
+    readings = read_part(values, zones, Better.HIGHER)
+    assert [r.label for r in readings] == ["7 Point Trend (Increasing)"] * 6 + ["7 Point Trend (Decreasing)"] * 7
+    assert readings[6].rules == (MdcRule.TREND,)
+    assert readings[6].variation is Variation.CONCERN
+
+
 def test_variation_needs_two_points_in_the_latest_part() -> None:
     single = analyse_xmr(monthly([5]))
     assert single.variation is None and single.assurance(3) is None
@@ -494,6 +505,21 @@ def test_gaps_break_moving_ranges_and_are_not_read() -> None:
     assert chart.parts[0].average_moving_range == Fraction(3, 2)
     assert chart.months[2].reading is None and chart.months[2].value is None
     assert chart.parts[0].points == 4
+
+
+def test_a_moving_range_of_exactly_3_267_times_the_mean_is_screened_out() -> None:
+    # Ten moving ranges of 1 and one of x, with x = 3.267 × (10 + x) / 11 exactly.
+    x = Fraction(32670, 7733)
+    assert x == Fraction(3267, 1000) * (10 + x) / 11
+    values = [Fraction(i % 2) for i in range(11)] + [x]
+    limits = xmr_limits(values)
+    assert limits is not None
+    assert limits.screened_out == (x,)
+    assert limits.average_moving_range == 1
+    # A hair below the screening line, it stays.
+    values[-1] = x - Fraction(1, 10**9)
+    kept = xmr_limits(values)
+    assert kept is not None and kept.screened_out == ()
 
 
 def test_all_equal_values_close_the_limits_on_the_mean() -> None:
@@ -526,3 +552,50 @@ def test_c_chart_reading_of_a_fall_when_lower_is_better() -> None:
     assert chart.variation is Variation.IMPROVEMENT
     assert chart.assurance(35) is Assurance.PASS
     assert chart.assurance(1) is Assurance.FAIL
+
+
+# ---------------------------------------------------------------------------------------------
+# The MDC reading on the p chart of SPEC §5
+
+
+def test_v15_p_chart_reading_agrees_with_its_float_limits() -> None:
+    counts = read_csv("synthetic_jointly_worked_monthly.csv")
+    expected = read_csv("synthetic_jointly_worked_monthly_expected.csv")
+    points = [
+        MonthlyPoint(Month.parse(r["month"][:7]), int(r["jointly_worked"]), int(r["mutual_clients"])) for r in counts
+    ]
+    analysis = analyse_series(points, new_part_months=[Month(2023, 4)], chart="p")
+    reading = read_p_chart(analysis, Better.HIGHER)
+    for month, zone_, row, count in zip(analysis.months, reading.zones, expected, counts, strict=True):
+        assert zone_ is not None
+        p = int(count["jointly_worked"]) / int(count["mutual_clients"])
+        centre, upper = float(row["p_part12_cl"]), float(row["p_part12_ucl"])
+        sigma = (upper - centre) / 3
+        assert month.upper_limit == pytest.approx(upper, **EXACT)
+        assert row["p_part12_sigma_signal"] == "FALSE" and not zone_.outside
+        assert zone_.close is (abs(p - centre) > 2 * sigma)
+        assert zone_.side == (p > centre) - (p < centre)
+    # Every month is read within its own part; the last part has no special cause at its end.
+    assert all(r is not None for r in reading.readings)
+    assert reading.variation is Variation.COMMON_CAUSE
+    assert reading.assurance(0.60, "higher") is Assurance.HIT_AND_MISS
+    assert reading.assurance(0.95, "higher") is Assurance.FAIL
+    assert reading.assurance(None, "higher") is None
+
+
+def test_p_chart_reading_at_its_exact_limits() -> None:
+    # Eleven months at exactly 1/2 of 100 then one more: p-bar moves, so fix a baseline of 11.
+    base = [MonthlyPoint(Month(2024, m), 50, 100) for m in range(1, 12)]
+    for numerator, outside, close in ((65, False, True), (66, True, False), (60, False, False), (61, False, True)):
+        analysis = analyse_series([*base, MonthlyPoint(Month(2024, 12), numerator, 100)], chart="p",
+                                  baseline_months=11)
+        reading = read_p_chart(analysis, Better.HIGHER)
+        assert reading.zones[-1] == Zone(1, outside, close), numerator
+    # The month in progress is left out of the reading and the icons.
+    analysis = analyse_series([*base, MonthlyPoint(Month(2024, 12), 66, 100)], chart="p", baseline_months=11)
+    reading = read_p_chart(analysis, "higher", provisional_months={Month(2024, 12)})
+    assert reading.readings[-1] is None and reading.zones[-1] is None
+    assert reading.variation is Variation.COMMON_CAUSE
+    # A run chart part has no limits, so no MDC reading.
+    run = read_p_chart(analyse_series(base, chart="run"), Better.HIGHER)
+    assert run.readings == (None,) * 11 and run.variation is None and run.assurance(0.5, "higher") is None

@@ -13,10 +13,13 @@ progress) are left out by the caller, exactly as they are left out of the limits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+
+from ddcase.domain import Month
+from ddcase.rules.charts import SeriesAnalysis
 
 Number = Fraction | int | float
 
@@ -257,3 +260,78 @@ def assurance_icon(
     if target < Fraction(lower):
         return Assurance.PASS if Better(better) is Better.HIGHER else Assurance.FAIL
     return Assurance.HIT_AND_MISS
+
+
+# ---------------------------------------------------------------------------------------------
+# The reading of the p chart (SPEC §5's chart of a proportion)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartReading:
+    """The MDC reading of a chart given by `charts.analyse_series`: one entry per month of the
+    analysis (None for a gap, a provisional month, or a month of a run-chart part, which has no
+    limits), and the two icons."""
+
+    readings: tuple[PointReading | None, ...]
+    zones: tuple[Zone | None, ...]
+    variation: Variation | None
+    latest_limits: tuple[float, float] | None
+
+    def assurance(self, aim: Number | None, better: Better | str) -> Assurance | None:
+        """The assurance icon from the latest point's limits (None without an aim or icons)."""
+        if self.variation is None or self.latest_limits is None:
+            return None
+        return assurance_icon(aim, self.latest_limits[0], self.latest_limits[1], better)
+
+
+def read_p_chart(
+    analysis: SeriesAnalysis, better: Better | str, provisional_months: Collection[Month] = ()
+) -> ChartReading:
+    """The MDC rules on the p chart's own centre line and limits, part by part: a month is
+    outside when strictly beyond p̄ ± 3σ_i, close when strictly beyond p̄ ± 2σ_i, decided exactly
+    (σ_i² = p̄(1 - p̄)/n_i). Gaps and provisional months are left out (a month is provisional when
+    listed in `provisional_months` or flagged `provisional` by the analysis)."""
+    months = analysis.months
+    counted = [
+        month.proportion is not None
+        and month.centre_exact is not None
+        and month.lower_limit is not None
+        and month.month not in provisional_months
+        and not getattr(month, "provisional", False)
+        for month in months
+    ]
+    readings: list[PointReading | None] = [None] * len(months)
+    zones: list[Zone | None] = [None] * len(months)
+    for part in analysis.parts:
+        indices = [i for i, month in enumerate(months) if month.part == part.part and counted[i]]
+        part_zones = []
+        for i in indices:
+            month = months[i]
+            assert month.proportion is not None and month.centre_exact is not None
+            centre = month.centre_exact
+            variance = centre * (1 - centre) / month.mutual_clients
+            part_zones.append(zone_from_squares(month.proportion - centre, variance))
+        part_values = [months[i].proportion or Fraction(0) for i in indices]
+        for i, point_zone, reading in zip(
+            indices, part_zones, read_part(part_values, part_zones, better), strict=True
+        ):
+            zones[i], readings[i] = point_zone, reading
+    latest = next(
+        (
+            i
+            for i in reversed(range(len(months)))
+            if months[i].proportion is not None
+            and months[i].month not in provisional_months
+            and not getattr(months[i], "provisional", False)
+        ),
+        None,
+    )
+    variation: Variation | None = None
+    limits: tuple[float, float] | None = None
+    if latest is not None and readings[latest] is not None:
+        latest_part = [r for i, r in enumerate(readings) if r is not None and months[i].part == months[latest].part]
+        variation = variation_icon(latest_part)
+        lower, upper = months[latest].lower_limit, months[latest].upper_limit
+        assert lower is not None and upper is not None
+        limits = (lower, upper)
+    return ChartReading(readings=tuple(readings), zones=tuple(zones), variation=variation, latest_limits=limits)
