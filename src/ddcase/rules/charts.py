@@ -20,6 +20,7 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import groupby
 from operator import itemgetter
+from typing import Protocol, TypeVar
 
 from ddcase.domain import DomainError, Month
 from ddcase.domain.marks import PointKind
@@ -463,11 +464,31 @@ def _chart_kind(chart: ChartKind | str | None) -> ChartKind | None:
         raise DomainError(f"Unknown chart kind {chart!r}: use 'run' or 'p'.") from None
 
 
+class Dated(Protocol):
+    """A point of any monthly chart: its month and the definition version it was counted under."""
+
+    @property
+    def month(self) -> Month: ...
+
+    @property
+    def definition_version(self) -> int: ...
+
+
+DatedPoint = TypeVar("DatedPoint", bound=Dated)
+
+
+def split_into_parts(
+    points: Sequence[DatedPoint], new_part_months: Iterable[Month]
+) -> list[list[DatedPoint]]:
+    """SPEC §5: the parts of any monthly chart (see `analyse_series`); `points` is not empty."""
+    return _split_into_parts(points, new_part_months)
+
+
 def _split_into_parts(
-    points: Sequence[MonthlyPoint], new_part_months: Iterable[Month]
-) -> list[list[MonthlyPoint]]:
+    points: Sequence[DatedPoint], new_part_months: Iterable[Month]
+) -> list[list[DatedPoint]]:
     declared = sorted(set(new_part_months))
-    parts: list[list[MonthlyPoint]] = [[points[0]]]
+    parts: list[list[DatedPoint]] = [[points[0]]]
     for previous, point in zip(points, points[1:], strict=False):
         version_changed = point.definition_version != previous.definition_version
         change_declared = any(previous.month < month <= point.month for month in declared)
