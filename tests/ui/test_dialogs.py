@@ -102,6 +102,7 @@ def test_the_worker_dialog_checks_the_email_address(qtbot):
 def test_the_definition_dialog_needs_a_criterion_and_previews_the_words(qtbot):
     dialog = DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 6))
     qtbot.addWidget(dialog)
+    dialog.agreed_in_edit.setText("team meeting 3 Dec")
     dialog.window_spin.setValue(60)
     assert "in the last 60 days" in dialog.preview_label.text()
     for check in (

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ddcase.domain import (
@@ -156,6 +156,14 @@ class FiguresService:
         counts, _ = self._judge(first, last, team)
         return counts
 
+    def counts_if(self, first: Month, last: Month, definition: Definition) -> list[MonthCounts]:
+        """`counts` for every team, as they would be if `definition` judged every month from
+        first to last: a proposed definition's figures, nothing saved (the definition dialog's
+        "before and after")."""
+        _check_range(first, last)
+        counts, _ = self._judge(first, last, None, assumed=[replace(definition, first_month=None)])
+        return counts
+
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
     ) -> Series:
@@ -191,14 +199,19 @@ class FiguresService:
         return Overview(figures[month], figures[previous], self._series(shown, team, chart))
 
     def _judge(
-        self, first: Month, last: Month, team: str | None, full: Collection[Month] = ()
+        self,
+        first: Month,
+        last: Month,
+        team: str | None,
+        full: Collection[Month] = (),
+        assumed: list[Definition] | None = None,
     ) -> tuple[list[MonthCounts], dict[Month, MonthFigures]]:
         """Every month's counts from first to last, and the months in `full` with every client,
         loading the data once (for one team, only the clients who can count for it)."""
         months = list(month_range(first, last))
         with cyclic_gc_paused():
             with self._db.read() as session:
-                versions = _definitions(session)
+                versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
                 clients = repository.figure_facts(
                     session,
