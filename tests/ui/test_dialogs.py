@@ -51,7 +51,7 @@ def test_the_contact_dialog_waits_for_a_client_then_prefills_both_workers(qtbot)
     assert not dialog.ok_button.isEnabled()
     assert "choose a client" in dialog.problem_label.text()
     assert dialog.reminder_label.text() == EPR_REMINDER
-    qtbot.keyClicks(dialog.client_edit, "RT100001")
+    qtbot.keyClicks(dialog.client_picker, "RT100001")
     assert dialog.ok_button.isEnabled()
     draft = dialog.draft()
     assert (draft.client_ref, draft.date, draft.kind) == ("RT100001", TODAY, ContactKind.JOINT_APPOINTMENT)

@@ -193,8 +193,9 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.log_contact_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.new_client_action = self._action(
-            self.tr("New &client..."), self._on_new_client_triggered, "Ctrl+Shift+N", self.tr("Add a client")
-        )
+            self.tr("New mutual &client..."), self._on_new_client_triggered, "Ctrl+Shift+N",
+            self.tr("Add a client with their consent and an episode in each service, in one form"),
+        )  # fmt: skip
         self.new_worker_action = self._action(
             self.tr("New &worker..."),
             self._on_new_worker_triggered,
@@ -605,12 +606,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_new_client_triggered(self) -> None:
-        client = self.casework_actions.add_client(self)
-        if client is not None:
+        saved = self.casework_actions.add_mutual_client(self)
+        if saved is not None:
+            client, episodes = saved
             self.tabs.setCurrentWidget(self.caseload_page)
             self.caseload_page.select_client(client.client_ref)
             self.statusBar().showMessage(
-                self.tr("%1 added. Add the episodes in both services next.").replace("%1", client.client_ref),
+                self.tr("%1 added with %2 episode(s).")
+                .replace("%1", client.client_ref)
+                .replace("%2", str(len(episodes))),
                 8000,
             )
 

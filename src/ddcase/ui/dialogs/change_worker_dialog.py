@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ddcase.domain import Episode, Worker
 from ddcase.ui.dialogs.form import FormDialog, calendar_date, calendar_input
 from ddcase.ui.text import date_text
+from ddcase.ui.widgets.picker import Picker, worker_choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +34,22 @@ class ChangeWorkerDialog(FormDialog):
         )
         explain.setWordWrap(True)
         self.form.addRow(explain)
-        self.worker_combo = QComboBox()
-        self.worker_combo.addItem(self.tr("(unallocated)"), None)
-        for worker in sorted(
-            (w for w in workers if w.service is episode.service), key=lambda w: w.name.lower()
-        ):
-            if worker.name != episode.worker:
-                self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
-        if self.worker_combo.count() > 1:
-            self.worker_combo.setCurrentIndex(1)
+        self.worker_combo = Picker(self.tr("New worker"), self.tr("(unallocated)"))
+        choices = worker_choices(workers, episode.service, leave_out=episode.worker)
+        self.worker_combo.set_choices(choices)
+        if choices:
+            self.worker_combo.select(choices[0][1])
         self.date_edit = calendar_input(self.tr("New worker from"), today, today)
         self.add_row(self.tr("&New worker:"), self.worker_combo)
         self.add_row(self.tr("&From:"), self.date_edit)
         self.date_edit.dateChanged.connect(self.revalidate)
-        self.worker_combo.currentIndexChanged.connect(self.revalidate)
+        self.worker_combo.value_changed.connect(self.revalidate)
         self.revalidate()
 
     def problems(self) -> list[str]:
+        problem = self.worker_combo.problem()
+        if problem:
+            return [self.tr("New worker: %1").replace("%1", problem)]
         day = calendar_date(self.date_edit)
         if day <= self._episode.start_date:
             return [self.tr("From: the new worker must start after the episode began")]
@@ -58,7 +58,8 @@ class ChangeWorkerDialog(FormDialog):
         return []
 
     def draft(self) -> WorkerChange:
-        return WorkerChange(self.worker_combo.currentData(), calendar_date(self.date_edit))
+        name = self.worker_combo.value()
+        return WorkerChange(name if isinstance(name, str) else None, calendar_date(self.date_edit))
 
     @classmethod
     def ask(

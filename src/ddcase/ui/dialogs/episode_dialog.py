@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from ddcase.domain import Episode, Service, Worker
 from ddcase.domain.validation import check_episode
 from ddcase.ui.dialogs.form import FormDialog, date_input, optional_date, problem_text
+from ddcase.ui.widgets.picker import Picker, worker_choices
 
 
 class EpisodeDialog(FormDialog):
@@ -39,7 +40,7 @@ class EpisodeDialog(FormDialog):
         self.team_combo = QComboBox()
         self.team_combo.setEditable(True)
         self.team_combo.addItems([""] + teams)
-        self.worker_combo = QComboBox()
+        self.worker_combo = Picker(self.tr("Named worker"), self.tr("(unallocated)"))
         self.start_edit = date_input(self.tr("Start date"))
         self.end_edit = date_input(self.tr("End date"))
         self.end_edit.setPlaceholderText(self.tr("DD/MM/YYYY, blank while open"))
@@ -57,7 +58,7 @@ class EpisodeDialog(FormDialog):
         if episode is not None:
             self.organisation_combo.setCurrentText(episode.organisation)
             self.team_combo.setCurrentText(episode.team or "")
-            self.worker_combo.setCurrentIndex(max(0, self.worker_combo.findData(episode.worker)))
+            self.worker_combo.select(episode.worker)
             self.start_edit.setText(episode.start_date.strftime("%d/%m/%Y"))
             if episode.end_date:
                 self.end_edit.setText(episode.end_date.strftime("%d/%m/%Y"))
@@ -67,6 +68,7 @@ class EpisodeDialog(FormDialog):
         self.organisation_combo.currentTextChanged.connect(self.revalidate)
         self.start_edit.textChanged.connect(self.revalidate)
         self.end_edit.textChanged.connect(self.revalidate)
+        self.worker_combo.value_changed.connect(self.revalidate)
         self.revalidate()
 
     def _service(self) -> Service:
@@ -77,16 +79,15 @@ class EpisodeDialog(FormDialog):
         service = self._service()
         self.organisation_combo.clear()
         self.organisation_combo.addItems(self._organisations.get(service, []))
-        self.worker_combo.clear()
-        self.worker_combo.addItem(self.tr("(unallocated)"), None)
-        for worker in sorted(
-            (w for w in self._workers if w.service is service), key=lambda w: w.name.lower()
-        ):
-            self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
+        self.worker_combo.set_choices(worker_choices(self._workers, service))
         self.team_combo.setEnabled(service is Service.MENTAL_HEALTH)
         if service is not Service.MENTAL_HEALTH:
             self.team_combo.setCurrentText("")
         self.revalidate()
+
+    def _worker(self) -> str | None:
+        name = self.worker_combo.value()
+        return name if isinstance(name, str) else None
 
     def problems(self) -> list[str]:
         for label, edit in ((self.tr("Start date"), self.start_edit), (self.tr("End date"), self.end_edit)):
@@ -96,6 +97,9 @@ class EpisodeDialog(FormDialog):
                 return [f"{label}: {error}"]
         if optional_date(self.start_edit.text()) is None:
             return [self.tr("Start date: required")]
+        problem = self.worker_combo.problem()
+        if problem:
+            return [self.tr("Named worker: %1").replace("%1", problem)]
         return [problem_text(p) for p in check_episode(self.draft(), self._today)]
 
     def draft(self) -> Episode:
@@ -108,7 +112,7 @@ class EpisodeDialog(FormDialog):
             start_date=start,
             end_date=optional_date(self.end_edit.text()),
             team=self.team_combo.currentText().strip() or None,
-            worker=self.worker_combo.currentData(),
+            worker=self._worker(),
         )
         if self._original is not None:
             episode = replace(episode, id=self._original.id, version=self._original.version)
