@@ -92,6 +92,13 @@ class Modal:
         assert not self.steps, f"{len(self.steps)} steps never ran: no such window appeared"
 
 
+def back_to(window: QWidget, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The window gets the focus back after a modal window closes, as a desktop gives it (the
+    offscreen platform does not)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+
+
 def freeze_today(services, day: date) -> None:  # type: ignore[no-untyped-def]
     """Every service reads today through the one context (services/base.py)."""
     services.context.today = lambda: day

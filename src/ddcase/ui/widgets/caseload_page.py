@@ -235,7 +235,11 @@ class CaseloadPage(QWidget):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-                self._move_selection(-1 if key == Qt.Key.Key_Up else 1)
+                if not self._search_moved:  # after typing, the list is entered at its first match
+                    self.table_view.clearSelection()
+                    self._move_selection(0)
+                else:
+                    self._move_selection(-1 if key == Qt.Key.Key_Up else 1)
                 self._search_moved = True
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
