@@ -162,3 +162,31 @@ def test_a_version_not_yet_in_force_is_withdrawn_from_the_definition_page(
     assert "Withdraw version 2" in message_boxes.of("question")[0][1]
     assert [v.version for v in services.definitions.versions()] == [1]
     assert page.withdraw_button.isHidden()
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 31)])
+def test_the_first_month_offered_is_next_month_on_days_that_bite(
+    small_team, services, settings, qtbot, message_boxes, today
+):
+    from ddcase.ui.main_window import MainWindow
+
+    freeze_today(services, today)
+    window = MainWindow(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.wait_for_background_work()
+    window.tabs.setCurrentWidget(window.definition_page)
+    keys = Keyboard()
+    offered: list[Month | None] = []
+
+    def look_then_enter(dialog) -> None:  # type: ignore[no-untyped-def]
+        offered.append(dialog.month_combo.current_month())
+        assert dialog.rejudge_label.isHidden()
+        keys.press(Qt.Key.Key_Return)  # the same as version 1, with nowhere said: refused
+        keys.press(Qt.Key.Key_Escape)
+
+    open_the_dialog(window, qtbot, [(DefinitionDialog, look_then_enter)])
+    assert offered == [Month.of(today).next()]
+    assert len(services.definitions.versions()) == 1
+    window.wait_for_background_work()
+    window.close()
