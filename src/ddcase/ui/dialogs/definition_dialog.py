@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMessageBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from ddcase.domain import Definition, Month
 from ddcase.domain.validation import MAX_LENGTH, check_definition
@@ -172,6 +173,15 @@ class DefinitionDialog(FormDialog):
         super().accept()
 
     def _confirmed(self, months: list[Rejudged]) -> bool:
+        box, confirm = self.confirm_box(months)
+        box.exec()
+        chosen = box.clickedButton() is confirm
+        box.deleteLater()
+        return chosen
+
+    def confirm_box(self, months: list[Rejudged]) -> tuple[QMessageBox, QPushButton]:
+        """The question OK asks when the first month has begun: each month judged again, with
+        its figure before and after; "Go back" is the default (Enter) and Escape."""
         lines = []
         for month in months:
             b, a = month.before, month.after
@@ -197,13 +207,18 @@ class DefinitionDialog(FormDialog):
             .replace("%2", str(len(months)))
             .replace("%3", str(changed))
         )
+        # One line a month, never wrapped mid-figure (a message box's text column is narrow).
         box.setInformativeText(
-            "\n".join(lines)
-            + "\n\n"
-            + self.tr(
-                "A report already printed keeps its figures; the next one of these months says "
-                "what was revised."
+            "<p style='white-space:pre'>"
+            + "<br>".join(html.escape(line) for line in lines)
+            + "</p><p>"
+            + html.escape(
+                self.tr(
+                    "A report already printed keeps its figures; the next one of these months "
+                    "says what was revised."
+                )
             )
+            + "</p>"
         )
         go_back = box.addButton(self.tr("Go back"), QMessageBox.ButtonRole.RejectRole)
         confirm = box.addButton(
@@ -212,10 +227,7 @@ class DefinitionDialog(FormDialog):
         )
         box.setDefaultButton(go_back)
         box.setEscapeButton(go_back)
-        box.exec()
-        chosen = box.clickedButton() is confirm
-        box.deleteLater()
-        return chosen
+        return box, confirm
 
     def draft(self) -> DefinitionDraft:
         definition = Definition(

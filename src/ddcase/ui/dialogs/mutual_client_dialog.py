@@ -119,7 +119,7 @@ class MutualClientDialog(ClientDialog):
             fields.organisation_combo.currentTextChanged.connect(self.revalidate)
             fields.worker_picker.value_changed.connect(self.revalidate)
             fields.start_edit.textChanged.connect(self.revalidate)
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(880)
         self.revalidate()
         self.reference_edit.setFocus()
 
