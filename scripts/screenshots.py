@@ -89,6 +89,7 @@ def main(out: Path) -> int:
         window.tabs.setCurrentWidget(window.workers_page)
         shoot(window, "05-workers.png")
         window.tabs.setCurrentWidget(window.definition_page)
+        app.processEvents()  # the wrapped words take their height once laid out
         shoot(window, "06-definition.png")
 
         dialog = ContactDialog(

@@ -38,6 +38,8 @@ def _editable_combo(names: list[str], accessible_name: str) -> QComboBox:
     combo = QComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(18)
     combo.addItems(names)
     combo.setAccessibleName(accessible_name)
     return combo

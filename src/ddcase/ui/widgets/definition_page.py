@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from ddcase.domain import Definition, DomainError, Month
@@ -80,6 +81,7 @@ class DefinitionPage(QWidget):
         self.words_label.setText(current.plain_words())
         self.model.set_rows(versions)
         self.history_view.resizeRowsToContents()
+        self._fit_labels()
         pending = self._pending()
         self.withdraw_button.setVisible(pending is not None)
         if pending is not None and pending.first_month is not None:
@@ -88,6 +90,16 @@ class DefinitionPage(QWidget):
                 .replace("%1", str(pending.version))
                 .replace("%2", pending.first_month.label())
             )
+
+    def _fit_labels(self) -> None:
+        """Wrapped labels get the height their text needs at their width: a layout above a
+        stretching table otherwise squeezes them to a line, clipping the definition's words."""
+        for label in (self.words_label, self.counting_label):
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_labels)  # once the labels have their new width
 
     def _pending(self) -> Definition | None:
         """The latest version when it is not yet in force (its first month is still to come)."""

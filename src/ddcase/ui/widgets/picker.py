@@ -7,7 +7,7 @@ from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QSizePolicy, QWidget
 
 from ddcase.domain import Service, Worker
 
@@ -31,6 +31,10 @@ class Picker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setAccessibleName(accessible_name)
         self.setMaxVisibleItems(15)
+        # Sized by a typical name, not the longest in the list, so a form's labels keep their room.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(18)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._model = QStringListModel(self)
         self.setModel(self._model)
         completer = QCompleter(self._model, self)
@@ -65,6 +69,7 @@ class Picker(QComboBox):
         self.setEditText(label)
         if label in self._labels:
             self.setCurrentIndex(self._labels.index(label))
+        self.lineEdit().setCursorPosition(0)  # a long name shows from its start
 
     def _match(self) -> str | None:
         """The label of the one choice the text names, or None."""
