@@ -22,14 +22,16 @@ def main(out: Path) -> int:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ddcase.domain import Annotation, MeasureSettings, Month
+    from ddcase.domain import Annotation, MeasureSettings, Month, Service
     from ddcase.services.backup import make_backup
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
     from ddcase.storage.database import Database, make_engine
     from ddcase.storage.migrations import migrate
     from ddcase.ui.dialogs.contact_dialog import ContactDialog
+    from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
+    from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
     from ddcase.ui.main_window import MainWindow
     from ddcase.ui.models.mutual_client_model import StatusFilter
@@ -87,6 +89,7 @@ def main(out: Path) -> int:
         window.tabs.setCurrentWidget(window.workers_page)
         shoot(window, "05-workers.png")
         window.tabs.setCurrentWidget(window.definition_page)
+        app.processEvents()  # the wrapped words take their height once laid out
         shoot(window, "06-definition.png")
 
         dialog = ContactDialog(
@@ -99,6 +102,38 @@ def main(out: Path) -> int:
         )
         dialog.show()
         shoot(dialog, "07-log-contact.png")
+        dialog.close()
+
+        casework = services.casework
+        dialog = MutualClientDialog(
+            window,
+            today=TODAY,
+            existing_refs={c.client_ref for c in casework.clients()},
+            workers=casework.workers(),
+            organisations={side: casework.organisations(side) for side in Service},
+            teams=casework.teams(),
+        )
+        dialog.show()
+        shoot(dialog, "12-new-mutual-client.png")
+        dialog.close()
+
+        definitions = services.definitions
+        dialog = DefinitionDialog(
+            window,
+            current=definitions.latest(),
+            first=now.plus(-24),
+            last=now.plus(12),
+            month=now.plus(-1),
+            this_month=now,
+        )
+        dialog.liaison_min_spin.setValue(2)
+        dialog.agreed_in_edit.setText("team meeting 3 Dec")
+        dialog.show()
+        shoot(dialog, "13-agree-definition.png")
+        box, _ = dialog.confirm_box(definitions.rejudged(dialog.draft().definition, now.plus(-1)))
+        box.show()
+        shoot(box, "14-rejudge-months.png")
+        box.close()
         dialog.close()
 
         db_path = Path(folder) / "demo.sqlite3"

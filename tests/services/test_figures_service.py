@@ -96,7 +96,7 @@ def test_a_new_definition_changes_later_months_only(log, figures, definitions):
 
 
 def test_a_new_definition_must_start_after_the_latest(definitions):
-    definitions.agree(Definition(), Month(2026, 5))
+    definitions.agree(Definition(liaison=False), Month(2026, 5))
     with pytest.raises(ValidationError, match="must be after May 2026"):
         definitions.agree(Definition(), Month(2026, 4))
     assert [d.version for d in definitions.versions()] == [1, 2]

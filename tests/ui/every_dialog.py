@@ -41,6 +41,7 @@ def blank_record_dialogs() -> list[QDialog]:
     from ddcase.ui.dialogs.client_dialog import ClientDialog
     from ddcase.ui.dialogs.contact_dialog import ContactDialog
     from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
+    from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog
     from ddcase.ui.dialogs.note_dialog import NoteDialog
     from ddcase.ui.dialogs.worker_dialog import WorkerDialog
 
@@ -55,6 +56,14 @@ def blank_record_dialogs() -> list[QDialog]:
         ChangeWorkerDialog(None, episode=episode, workers=WORKERS, today=TODAY),
         WorkerDialog(None, organisations=ORGANISATIONS, taken=set()),
         NoteDialog(None, first=Month(2026, 1), last=Month(2026, 12), month=Month(2026, 12), team=None),
+        MutualClientDialog(
+            None,
+            today=TODAY,
+            existing_refs={"RT1"},
+            workers=WORKERS,
+            organisations=ORGANISATIONS,
+            teams=["North"],
+        ),
     ]
 
 

@@ -35,21 +35,27 @@ def _first_field(seen: list[str]) -> None:
     )
 
 
-def test_new_client_opens_on_the_reference_and_takes_typing(small_team, today, window, qtbot):
+def test_new_mutual_client_opens_on_the_reference_and_takes_typing(small_team, today, window, qtbot):
+    """The form opens on Reference; with the workers not yet chosen, Enter saves nothing."""
     seen: list[str] = []
+    typed: list[tuple[str, str]] = []
 
     def drive(dialog) -> None:  # type: ignore[no-untyped-def]
         _first_field(seen)
         type_text("RT200001")
         press(Qt.Key.Key_Tab)
         type_text("zz")
+        typed.append((dialog.reference_edit.text(), dialog.initials_edit.text()))
         press(Qt.Key.Key_Return)
+        assert dialog.isVisible()
+        press(Qt.Key.Key_Escape)
 
     _active(window, qtbot)
     in_modal(qtbot, lambda: press(Qt.Key.Key_N, CTRL_SHIFT), drive)
     window.wait_for_background_work()
     assert seen == ["Reference"]
-    assert small_team.casework.client("RT200001").initials == "ZZ"
+    assert typed == [("RT200001", "zz")]  # upper-cased when saved
+    assert "RT200001" not in {c.client_ref for c in small_team.casework.clients()}
 
 
 def test_add_worker_opens_on_the_name_and_takes_typing(small_team, today, window, qtbot):
@@ -166,4 +172,4 @@ def test_enter_saves_no_new_record_as_it_opens(qtbot):
         )
         dialog.close()
     assert accepted == dict.fromkeys(accepted, False)
-    assert len(accepted) == 6
+    assert len(accepted) == 7

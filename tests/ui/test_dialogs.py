@@ -51,7 +51,7 @@ def test_the_contact_dialog_waits_for_a_client_then_prefills_both_workers(qtbot)
     assert not dialog.ok_button.isEnabled()
     assert "choose a client" in dialog.problem_label.text()
     assert dialog.reminder_label.text() == EPR_REMINDER
-    qtbot.keyClicks(dialog.client_edit, "RT100001")
+    qtbot.keyClicks(dialog.client_picker, "RT100001")
     assert dialog.ok_button.isEnabled()
     draft = dialog.draft()
     assert (draft.client_ref, draft.date, draft.kind) == ("RT100001", TODAY, ContactKind.JOINT_APPOINTMENT)
@@ -102,6 +102,7 @@ def test_the_worker_dialog_checks_the_email_address(qtbot):
 def test_the_definition_dialog_needs_a_criterion_and_previews_the_words(qtbot):
     dialog = DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 6))
     qtbot.addWidget(dialog)
+    dialog.agreed_in_edit.setText("team meeting 3 Dec")
     dialog.window_spin.setValue(60)
     assert "in the last 60 days" in dialog.preview_label.text()
     for check in (

@@ -17,7 +17,7 @@ from ddcase.cli import open_services
 from ddcase.domain import Client, Criterion, Month
 from ddcase.services.figures import ClientMonth
 from ddcase.ui.app import open_session
-from ddcase.ui.dialogs.client_dialog import ClientDialog
+from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog, MutualClientDraft
 from ddcase.ui.main_window import MainWindow
 from ddcase.ui.models.mutual_client_model import (
     ClientFilterProxy,
@@ -70,7 +70,11 @@ def test_a_client_added_while_the_caseload_loads_is_not_hidden_by_the_older_load
         return data
 
     monkeypatch.setattr(CaseloadPage, "load", held_load)
-    monkeypatch.setattr(ClientDialog, "ask", classmethod(lambda cls, parent, **kw: Client("RT100009", "LM")))
+    monkeypatch.setattr(
+        MutualClientDialog,
+        "ask_mutual",
+        classmethod(lambda cls, parent, **kw: MutualClientDraft(Client("RT100009", "LM"), [])),
+    )
     window = MainWindow(small_team, settings)
     qtbot.addWidget(window)
     window.show()

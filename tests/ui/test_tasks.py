@@ -12,9 +12,9 @@ from tests.ui.helpers import dashboard_loaded, show_dashboard
 
 from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Month, Role, Service
 from ddcase.domain.format import figure_text
-from ddcase.ui.dialogs.client_dialog import ClientDialog
 from ddcase.ui.dialogs.contact_dialog import ContactDialog
 from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
+from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog, MutualClientDraft
 from ddcase.ui.main_window import MainWindow
 from ddcase.ui.models.mutual_client_model import StatusFilter
 
@@ -60,10 +60,12 @@ def test_adding_a_client_with_episodes_then_logging_contacts_turns_the_status_to
     small_team, window, monkeypatch
 ):
     monkeypatch.setattr(
-        ClientDialog,
-        "ask",
+        MutualClientDialog,
+        "ask_mutual",
         classmethod(
-            lambda cls, parent, **kw: Client("RT100009", "LM", consent_to_share_on=date(2026, 10, 1))
+            lambda cls, parent, **kw: MutualClientDraft(
+                Client("RT100009", "LM", consent_to_share_on=date(2026, 10, 1)), []
+            )
         ),
     )
     window.new_client_action.trigger()

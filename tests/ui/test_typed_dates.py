@@ -122,4 +122,6 @@ def test_every_date_in_every_dialog_is_the_one_date_field(qtbot, tmp_path):
                     edit.accessibleName(),
                 )
                 date_fields += 1
-    assert date_fields == 7  # contact; birth, consent; start, end; change of worker; purge
+    # contact; birth, consent; start, end; change of worker; purge; the new mutual client form:
+    # birth, consent and a start date in each service
+    assert date_fields == 11

@@ -26,6 +26,7 @@ MAX_LENGTH = {
     "email": 254,
     "phone": 30,
     "note": 500,
+    "agreed_in": 200,
     "text": 500,
 }
 MAX_DURATION_MINUTES = 24 * 60
@@ -229,4 +230,5 @@ def check_definition(definition: Definition) -> list[FieldProblem]:
     if not 1 <= definition.liaison_contacts_min <= 50:
         problems.append(FieldProblem("liaison_contacts_min", "between 1 and 50 contacts"))
     _check_text(problems, "note", definition.note)
+    _check_text(problems, "agreed_in", definition.agreed_in)
     return problems

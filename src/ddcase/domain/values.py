@@ -115,10 +115,17 @@ class Definition:
     written_contacts_count: bool = False
     agreed_on: date | None = None
     note: str | None = None
+    #: when and where the team agreed it, in their words ("team meeting 3 Dec")
+    agreed_in: str | None = None
 
     def enabled(self) -> tuple[Criterion, ...]:
         """The enabled criteria, in SPEC order."""
         return tuple(c for c in Criterion if getattr(self, c.value))
+
+    def rules(self) -> tuple[object, ...]:
+        """What decides a figure: the criteria and parameters, not the version's number, first
+        month, note or when and where it was agreed."""
+        return tuple(getattr(self, name) for name in RULE_FIELDS)
 
     def with_parameters(self, **changes: object) -> Definition:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -145,6 +152,20 @@ class Definition:
             f"Jointly worked when {criteria}{written}. Mutual clients are open to both services "
             f"for at least {self.min_overlap_days} days of the month."
         )
+
+
+#: The fields of a Definition that decide a figure (SPEC §2).
+RULE_FIELDS = (
+    "named_workers",
+    "consent",
+    "joint_contact",
+    "liaison",
+    "joint_contacts_min",
+    "joint_contact_window_days",
+    "liaison_contacts_min",
+    "min_overlap_days",
+    "written_contacts_count",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,37 +194,53 @@ class CaseworkService:
     # ------------------------------------------------------------------ clients
 
     def save_client(self, client: Client) -> Client:
+        with self._db.write() as session:
+            return self._save_client(session, client)
+
+    def add_mutual_client(self, client: Client, episodes: list[Episode]) -> tuple[Client, list[Episode]]:
+        """A new client with their episodes (one in each service, usually), saved together in
+        one transaction with the usual audit entries: all of it, or nothing."""
+        if client.id is not None:
+            raise DomainError("A mutual client is added once; edit the client and episodes apart.")
+        if len({e.service for e in episodes}) != len(episodes):
+            raise DomainError("One new episode in each service at most.")
+        with self._db.write() as session:
+            saved = self._save_client(session, client)
+            added = [
+                self._save_episode(session, replace(e, client_ref=saved.client_ref, id=None))
+                for e in episodes
+            ]
+            return saved, added
+
+    def _save_client(self, session: Session, client: Client) -> Client:
         client = replace(
             client, client_ref=client.client_ref.strip(), initials=client.initials.strip().upper()
         )
         _raise_if(check_client(client, self._context.today()))
-        with self._db.write() as session:
-            clash = repository.client_row(session, client.client_ref)
-            if clash is not None and clash.id != client.id:
-                raise ValidationError(
-                    [FieldProblem("client_ref", f"{client.client_ref} is already in the log")]
-                )
-            if client.id is None:
-                row = ClientRow(client_ref=client.client_ref, initials=client.initials)
-                before = None
-            else:
-                row = self._get(session, ClientRow, client.id, "This client")
-                check_version(row, client.version, f"The client {row.client_ref}")
-                before = as_record(repository.client_value(row))
-            repository.apply_client(row, client)
-            self._stamp(row)
-            session.add(row)
-            session.flush()
-            saved = repository.client_value(row)
-            self._audit(
-                session,
-                "create" if before is None else "update",
-                "client",
-                saved.client_ref,
-                before,
-                as_record(saved),
-            )
-            return saved
+        clash = repository.client_row(session, client.client_ref)
+        if clash is not None and clash.id != client.id:
+            raise ValidationError([FieldProblem("client_ref", f"{client.client_ref} is already in the log")])
+        if client.id is None:
+            row = ClientRow(client_ref=client.client_ref, initials=client.initials)
+            before = None
+        else:
+            row = self._get(session, ClientRow, client.id, "This client")
+            check_version(row, client.version, f"The client {row.client_ref}")
+            before = as_record(repository.client_value(row))
+        repository.apply_client(row, client)
+        self._stamp(row)
+        session.add(row)
+        session.flush()
+        saved = repository.client_value(row)
+        self._audit(
+            session,
+            "create" if before is None else "update",
+            "client",
+            saved.client_ref,
+            before,
+            as_record(saved),
+        )
+        return saved
 
     def delete_client(self, client: Client) -> None:
         """Delete a client with all their episodes and contacts."""
@@ -243,6 +259,10 @@ class CaseworkService:
 
     def save_episode(self, episode: Episode) -> Episode:
         """Add or update an episode. The worker must be in the directory, on the episode's side."""
+        with self._db.write() as session:
+            return self._save_episode(session, episode)
+
+    def _save_episode(self, session: Session, episode: Episode) -> Episode:
         episode = replace(
             episode,
             organisation=episode.organisation.strip(),
@@ -250,71 +270,70 @@ class CaseworkService:
             worker=(episode.worker or "").strip() or None,
         )
         _raise_if(check_episode(episode, self._context.today()))
-        with self._db.write() as session:
-            client = self._client_row(session, episode.client_ref)
-            worker_id = None
-            if episode.worker:
-                worker = repository.worker_row(session, episode.service, episode.worker)
-                if worker is None:
-                    raise ValidationError(
-                        [
-                            FieldProblem(
-                                "worker", f"no {episode.service.label.lower()} worker called {episode.worker}"
-                            )
-                        ]
-                    )
-                worker_id = worker.id
-            org_id = repository.organisation_id(session, episode.organisation, episode.service)
-            clash = session.scalars(
-                select(EpisodeRow).where(
-                    EpisodeRow.client_id == client.id,
-                    EpisodeRow.service == episode.service.value,
-                    EpisodeRow.organisation_id == org_id,
-                    EpisodeRow.start_date == episode.start_date,
-                )
-            ).first()
-            if clash is not None and clash.id != episode.id:
+        client = self._client_row(session, episode.client_ref)
+        worker_id = None
+        if episode.worker:
+            worker = repository.worker_row(session, episode.service, episode.worker)
+            if worker is None:
                 raise ValidationError(
                     [
                         FieldProblem(
-                            "start_date",
-                            "this client already has an episode with that service starting that day",
+                            "worker", f"no {episode.service.label.lower()} worker called {episode.worker}"
                         )
                     ]
                 )
-            if episode.id is None:
-                row = EpisodeRow(
-                    client_id=client.id,
-                    service=episode.service.value,
-                    organisation_id=org_id,
-                    start_date=episode.start_date,
-                )
-                before = None
-            else:
-                row = self._get(session, EpisodeRow, episode.id, "This episode")
-                check_version(row, episode.version, "The episode")
-                before = as_record(self._episode_of(session, row))
-            assert client.id is not None
-            row.client_id = client.id
-            row.service = episode.service.value
-            row.organisation_id = org_id
-            row.team = episode.team if episode.service is Service.MENTAL_HEALTH else episode.team
-            row.worker_id = worker_id
-            row.start_date = episode.start_date
-            row.end_date = episode.end_date
-            self._stamp(row)
-            session.add(row)
-            session.flush()
-            saved = self._episode_of(session, row)
-            self._audit(
-                session,
-                "create" if before is None else "update",
-                "episode",
-                episode.client_ref,
-                before,
-                as_record(saved),
+            worker_id = worker.id
+        org_id = repository.organisation_id(session, episode.organisation, episode.service)
+        clash = session.scalars(
+            select(EpisodeRow).where(
+                EpisodeRow.client_id == client.id,
+                EpisodeRow.service == episode.service.value,
+                EpisodeRow.organisation_id == org_id,
+                EpisodeRow.start_date == episode.start_date,
             )
-            return saved
+        ).first()
+        if clash is not None and clash.id != episode.id:
+            raise ValidationError(
+                [
+                    FieldProblem(
+                        "start_date",
+                        "this client already has an episode with that service starting that day",
+                    )
+                ]
+            )
+        if episode.id is None:
+            row = EpisodeRow(
+                client_id=client.id,
+                service=episode.service.value,
+                organisation_id=org_id,
+                start_date=episode.start_date,
+            )
+            before = None
+        else:
+            row = self._get(session, EpisodeRow, episode.id, "This episode")
+            check_version(row, episode.version, "The episode")
+            before = as_record(self._episode_of(session, row))
+        assert client.id is not None
+        row.client_id = client.id
+        row.service = episode.service.value
+        row.organisation_id = org_id
+        row.team = episode.team if episode.service is Service.MENTAL_HEALTH else episode.team
+        row.worker_id = worker_id
+        row.start_date = episode.start_date
+        row.end_date = episode.end_date
+        self._stamp(row)
+        session.add(row)
+        session.flush()
+        saved = self._episode_of(session, row)
+        self._audit(
+            session,
+            "create" if before is None else "update",
+            "episode",
+            episode.client_ref,
+            before,
+            as_record(saved),
+        )
+        return saved
 
     def change_worker(
         self, episode: Episode, new_worker: str | None, from_date: date

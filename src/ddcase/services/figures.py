@@ -9,7 +9,7 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ddcase.domain import (
@@ -182,6 +182,13 @@ class FiguresService:
         _check_range(first, last)
         return self._counts(first, last, team)
 
+    def counts_if(self, first: Month, last: Month, definition: Definition) -> list[MonthCounts]:
+        """`counts` for every team, as they would be if `definition` judged every month from
+        first to last: a proposed definition's figures, nothing saved (the definition dialog's
+        "before and after")."""
+        _check_range(first, last)
+        return self._counts(first, last, None, assumed=[replace(definition, first_month=None)])
+
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
     ) -> Series:
@@ -219,13 +226,15 @@ class FiguresService:
                 shown = shown[with_data[0] :]
         return Overview(now, before, self._series(shown, team, chart))
 
-    def _counts(self, first: Month, last: Month, team: str | None) -> list[MonthCounts]:
+    def _counts(
+        self, first: Month, last: Month, team: str | None, assumed: list[Definition] | None = None
+    ) -> list[MonthCounts]:
         """Every month's counts from first to last, loading the data once (for one team, only
-        the clients who can count for it)."""
+        the clients who can count for it); judged by the `assumed` definitions when given."""
         months = list(month_range(first, last))
         with cyclic_gc_paused():
             with self._db.read() as session:
-                versions = _definitions(session)
+                versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
                 clients = repository.figure_facts(
                     session,

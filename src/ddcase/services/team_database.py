@@ -10,7 +10,7 @@ summary counts the records whose details differ so that someone can look at them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -19,9 +19,6 @@ from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
 from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, repository, team_roles
 from ddcase.storage.tables import AnnotationRow, AuditEventRow, ContactRow, MeasureSettingsRow, SettingRow
-
-# What a definition version decides; its note and date agreed do not change a figure.
-_RULE_FIELDS = tuple(f.name for f in fields(Definition) if f.name not in ("agreed_on", "note"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +279,8 @@ class TeamDatabaseService:
         database takes the log's later versions (moving a whole team). Otherwise: refuse."""
 
         def rules(d: Definition) -> tuple[Any, ...]:
-            return tuple(getattr(d, name) for name in _RULE_FIELDS)
+            # What a version decides; its note and when and where it was agreed change no figure.
+            return (d.version, d.first_month, *d.rules())
 
         team_rules, log_rules = [rules(d) for d in team], [rules(d) for d in log]
         if team_rules == log_rules:

@@ -778,6 +778,7 @@ def definition_value(row: DefinitionRow) -> Definition:
         written_contacts_count=row.written_contacts_count,
         agreed_on=row.agreed_on,
         note=row.note,
+        agreed_in=row.agreed_in,
     )
 
 
@@ -802,6 +803,7 @@ def definition_row(definition: Definition) -> DefinitionRow:
         written_contacts_count=definition.written_contacts_count,
         agreed_on=definition.agreed_on,
         note=definition.note,
+        agreed_in=definition.agreed_in,
     )
 
 

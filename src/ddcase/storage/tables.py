@@ -164,6 +164,7 @@ class DefinitionRow(SQLModel, table=True):
     written_contacts_count: bool = False
     agreed_on: dt.date | None = None
     note: str | None = Field(default=None, max_length=500)
+    agreed_in: str | None = Field(default=None, max_length=200)  # revision 0007
     version: int = Field(default=1, sa_column=_definition_version)
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)

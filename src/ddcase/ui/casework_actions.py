@@ -16,6 +16,7 @@ from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
 from ddcase.ui.dialogs.client_dialog import ClientDialog
 from ddcase.ui.dialogs.contact_dialog import ContactDialog
 from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
+from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog
 from ddcase.ui.dialogs.worker_dialog import WorkerDialog
 from ddcase.ui.text import date_text
 
@@ -73,7 +74,9 @@ class CaseworkActions(QObject):
             clients = self._casework.clients()
             if not clients:
                 QMessageBox.information(
-                    parent, self.tr("No clients yet"), self.tr("Add a client first (File > New client).")
+                    parent,
+                    self.tr("No clients yet"),
+                    self.tr("Add a client first (File > New mutual client)."),
                 )
                 return None
             return ContactDialog.ask(
@@ -128,15 +131,22 @@ class CaseworkActions(QObject):
 
     # ------------------------------------------------------------------ clients and episodes
 
-    def add_client(self, parent: QWidget) -> Client | None:
+    def add_mutual_client(self, parent: QWidget) -> tuple[Client, list[Episode]] | None:
+        """One form for a new client, their consent and an episode in each service, saved in
+        one transaction."""
         return self._ask_then_save(
             parent,
             self.tr("Client not saved"),
-            lambda: ClientDialog.ask(
-                parent, today=self._today(), existing_refs={c.client_ref for c in self._casework.clients()}
+            lambda: MutualClientDialog.ask_mutual(
+                parent,
+                today=self._today(),
+                existing_refs={c.client_ref for c in self._casework.clients()},
+                workers=self._casework.workers(),
+                organisations=self._organisations(),
+                teams=self._casework.teams(),
             ),
-            self._casework.save_client,
-            _client_ref,
+            lambda draft: self._casework.add_mutual_client(draft.client, draft.episodes),
+            lambda saved: saved[0].client_ref,
         )
 
     def edit_client(self, parent: QWidget, client: Client) -> Client | None:

@@ -1,4 +1,4 @@
-"""File > Log contact..., New client..., New worker...: the menu's casework, handed to
+"""File > Log contact..., New mutual client..., New worker...: the menu's casework, handed to
 `CaseworkActions` (ui/casework_actions.py, the same tasks the pages' buttons call) with the
 client in view."""
 
@@ -26,8 +26,8 @@ class CaseworkMenu(QObject):
         )  # fmt: skip
         self.log_contact_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.new_client_action = make_action(
-            window, self.tr("New &client..."), self._on_new_client_triggered, "Ctrl+Shift+N",
-            self.tr("Add a client"),
+            window, self.tr("New mutual &client..."), self._on_new_client_triggered, "Ctrl+Shift+N",
+            self.tr("Add a client with their consent and an episode in each service, in one form"),
         )  # fmt: skip
         self.new_worker_action = make_action(
             window,
@@ -52,12 +52,15 @@ class CaseworkMenu(QObject):
     @Slot()
     def _on_new_client_triggered(self) -> None:
         window = self._window
-        client = window.casework_actions.add_client(window)
-        if client is not None:
+        saved = window.casework_actions.add_mutual_client(window)
+        if saved is not None:
+            client, episodes = saved
             window.tabs.setCurrentWidget(window.caseload_page)
             window.caseload_page.select_client(client.client_ref)
             window.statusBar().showMessage(
-                self.tr("%1 added. Add the episodes in both services next.").replace("%1", client.client_ref),
+                self.tr("%1 added with %2 episode(s).")
+                .replace("%1", client.client_ref)
+                .replace("%2", str(len(episodes))),
                 8000,
             )
 

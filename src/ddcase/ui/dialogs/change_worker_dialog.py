@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ddcase.domain import Episode, Worker
 from ddcase.ui.dialogs.form import FormDialog
 from ddcase.ui.text import date_text
 from ddcase.ui.widgets.date_field import DateField
+from ddcase.ui.widgets.picker import Picker, worker_choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,25 +35,21 @@ class ChangeWorkerDialog(FormDialog):
         )
         explain.setWordWrap(True)
         self.form.addRow(explain)
-        self.worker_combo = QComboBox()
+        self.worker_combo = Picker(self.tr("New worker"), self.tr("(unallocated)"), opens_blank=True)
         self.worker_combo.setPlaceholderText(self.tr("Choose the new worker, or (unallocated)"))
-        self.worker_combo.addItem(self.tr("(unallocated)"), None)
-        for worker in sorted(
-            (w for w in workers if w.service is episode.service), key=lambda w: w.name.lower()
-        ):
-            if worker.name != episode.worker:
-                self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
-        self.worker_combo.setCurrentIndex(-1)  # chosen, never taken as it opened (issue 12)
+        self.worker_combo.lineEdit().setPlaceholderText(self.tr("Choose the new worker, or (unallocated)"))
+        self.worker_combo.set_choices(worker_choices(workers, episode.service, leave_out=episode.worker))
         self.date_edit = DateField(self.tr("New worker from"), today=today, value=today)
         self.add_row(self.tr("&New worker:"), self.worker_combo)
         self.add_row(self.tr("&From:"), self.date_edit)
         self.setMinimumWidth(480)
-        self.worker_combo.currentIndexChanged.connect(self.revalidate)
+        self.worker_combo.value_changed.connect(self.revalidate)
         self.revalidate()
 
     def problems(self) -> list[str]:
-        if self.worker_combo.currentIndex() < 0:
-            return [self.tr("New worker: choose the new worker, or (unallocated)")]
+        problem = self.worker_combo.problem()
+        if problem:
+            return [self.tr("New worker: %1").replace("%1", problem)]
         day = self.date_edit.date()
         assert day is not None
         if day <= self._episode.start_date:
@@ -64,7 +61,8 @@ class ChangeWorkerDialog(FormDialog):
     def draft(self) -> WorkerChange:
         day = self.date_edit.date()
         assert day is not None, "draft() is read only once the date is acceptable"
-        return WorkerChange(self.worker_combo.currentData(), day)
+        name = self.worker_combo.value()
+        return WorkerChange(name if isinstance(name, str) else None, day)
 
     @classmethod
     def ask(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -29,6 +28,7 @@ from ddcase.domain import (
 from ddcase.domain.validation import MAX_LENGTH, check_contact
 from ddcase.ui.dialogs.form import FormDialog, problem_text
 from ddcase.ui.widgets.date_field import DateField
+from ddcase.ui.widgets.picker import Picker, worker_picker
 
 EPR_REMINDER = "Do not write clinical notes here: the EPR is the record."
 
@@ -37,15 +37,6 @@ CurrentWorkers = dict[str, tuple[str | None, str | None]]
 
 def client_label(client: Client) -> str:
     return f"{client.client_ref}  {client.initials}"
-
-
-def _worker_combo(workers: list[Worker], service: Service, name: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem("(none)", None)
-    for worker in sorted((w for w in workers if w.service is service), key=lambda w: w.name.lower()):
-        combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
-    combo.setAccessibleName(name)
-    return combo
 
 
 def _enum_combo(values: list, name: str) -> QComboBox:  # type: ignore[type-arg]
@@ -73,20 +64,16 @@ class ContactDialog(FormDialog):
         self._original = contact
         self._current_workers = current_workers
         self._refs = {c.client_ref: c for c in clients}
-        self._labels = {client_label(c): c.client_ref for c in clients}
 
-        self.client_edit = QLineEdit()
-        self.client_edit.setPlaceholderText(self.tr("Type a reference or initials"))
-        completer = QCompleter(sorted(self._labels), self.client_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.client_edit.setCompleter(completer)
+        self.client_picker = Picker(self.tr("Client"))
+        self.client_picker.set_choices([(client_label(c), c.client_ref) for c in clients])
+        self.client_picker.lineEdit().setPlaceholderText(self.tr("Type a reference or initials"))
         self.date_edit = DateField(self.tr("Date"), today=today, value=contact.date if contact else today)
         self.kind_combo = _enum_combo(list(ContactKind), self.tr("Kind"))
         self.mode_combo = _enum_combo(list(ContactMode), self.tr("Mode"))
         self.outcome_combo = _enum_combo(list(Outcome), self.tr("Outcome"))
-        self.mh_worker_combo = _worker_combo(workers, Service.MENTAL_HEALTH, self.tr("Mental health worker"))
-        self.sm_worker_combo = _worker_combo(
+        self.mh_worker_combo = worker_picker(workers, Service.MENTAL_HEALTH, self.tr("Mental health worker"))
+        self.sm_worker_combo = worker_picker(
             workers, Service.SUBSTANCE_MISUSE, self.tr("Substance misuse worker")
         )
         self.client_present_check = QCheckBox(self.tr("The client took part"))
@@ -105,7 +92,7 @@ class ContactDialog(FormDialog):
         self.counting_label.setWordWrap(True)
         self.counting_label.setStyleSheet("color: #555;")
 
-        self.add_row(self.tr("&Client:"), self.client_edit)
+        self.add_row(self.tr("&Client:"), self.client_picker)
         self.add_row(self.tr("&Date:"), self.date_edit)
         self.add_row(self.tr("&Kind:"), self.kind_combo)
         self.add_row(self.tr("&Mode:"), self.mode_combo)
@@ -126,10 +113,12 @@ class ContactDialog(FormDialog):
             self.client_present_check.setChecked(True)
             client = self._refs.get(client_ref or "")
             if client is not None:
-                self.client_edit.setText(client_label(client))
+                self.client_picker.select(client.client_ref)
                 self._prefill_workers(client.client_ref)
 
-        self.client_edit.textChanged.connect(self._on_client_edit_text_changed)
+        self.client_picker.value_changed.connect(self._on_client_picker_value_changed)
+        self.mh_worker_combo.value_changed.connect(self.revalidate)
+        self.sm_worker_combo.value_changed.connect(self.revalidate)
         for combo in (self.kind_combo, self.mode_combo, self.outcome_combo):
             combo.currentIndexChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
@@ -137,10 +126,11 @@ class ContactDialog(FormDialog):
         self.revalidate()
         if contact is None and client_ref in self._refs:
             self.kind_combo.setFocus()
+        elif contact is None:
+            self.client_picker.setFocus()  # no client chosen: ask for one first
 
     def _load(self, contact: Contact) -> None:
-        client = self._refs.get(contact.client_ref)
-        self.client_edit.setText(client_label(client) if client else contact.client_ref)
+        self.client_picker.select(contact.client_ref)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(contact.kind.value))
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(contact.mode.value))
         self.outcome_combo.setCurrentIndex(self.outcome_combo.findData(contact.outcome.value))
@@ -151,9 +141,8 @@ class ContactDialog(FormDialog):
         self.note_edit.setText(contact.note or "")
 
     @staticmethod
-    def _select(combo: QComboBox, name: str | None) -> None:
-        index = combo.findData(name) if name else 0
-        combo.setCurrentIndex(max(0, index))
+    def _select(picker: Picker, name: str | None) -> None:
+        picker.select(name)
 
     def _prefill_workers(self, client_ref: str) -> None:
         mh, sm = self._current_workers.get(client_ref, (None, None))
@@ -161,18 +150,20 @@ class ContactDialog(FormDialog):
         self._select(self.sm_worker_combo, sm)
 
     def _client_ref(self) -> str | None:
-        text = self.client_edit.text().strip()
-        if text in self._labels:
-            return self._labels[text]
-        first = text.split()[0] if text else ""
-        return first if first in self._refs else None
+        ref = self.client_picker.value()
+        return ref if isinstance(ref, str) else None
 
-    @Slot(str)
-    def _on_client_edit_text_changed(self, _text: str) -> None:
+    @Slot()
+    def _on_client_picker_value_changed(self) -> None:
         ref = self._client_ref()
         if ref is not None and self._original is None:
             self._prefill_workers(ref)
         self.revalidate()
+
+    @staticmethod
+    def _worker(picker: Picker) -> str | None:
+        name = picker.value()
+        return name if isinstance(name, str) else None
 
     @Slot()
     def _on_kind_combo_changed(self) -> None:
@@ -183,6 +174,13 @@ class ContactDialog(FormDialog):
     def problems(self) -> list[str]:
         if self._client_ref() is None:
             return [self.tr("Client: choose a client from the list (type a reference or initials)")]
+        for label, picker in (
+            (self.tr("Mental health worker"), self.mh_worker_combo),
+            (self.tr("Substance misuse worker"), self.sm_worker_combo),
+        ):
+            problem = picker.problem()
+            if problem:
+                return [f"{label}: {problem}"]
         return [problem_text(p) for p in check_contact(self.draft(), self._today)]
 
     def revalidate(self) -> None:
@@ -209,13 +207,13 @@ class ContactDialog(FormDialog):
         day = self.date_edit.date()
         assert day is not None, "draft() is read only once the date is acceptable"
         contact = Contact(
-            client_ref=self._client_ref() or self.client_edit.text().strip(),
+            client_ref=self._client_ref() or self.client_picker.currentText().strip(),
             date=day,
             kind=ContactKind(self.kind_combo.currentData()),
             mode=ContactMode(self.mode_combo.currentData()),
             outcome=Outcome(self.outcome_combo.currentData()),
-            mh_worker=self.mh_worker_combo.currentData(),
-            sm_worker=self.sm_worker_combo.currentData(),
+            mh_worker=self._worker(self.mh_worker_combo),
+            sm_worker=self._worker(self.sm_worker_combo),
             client_present=self.client_present_check.isChecked(),
             duration_minutes=duration or None,
             note=self.note_edit.text().strip() or None,

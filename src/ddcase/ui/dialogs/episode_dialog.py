@@ -12,6 +12,7 @@ from ddcase.domain import Episode, Service, Worker
 from ddcase.domain.validation import check_episode
 from ddcase.ui.dialogs.form import FormDialog, problem_text
 from ddcase.ui.widgets.date_field import DateField
+from ddcase.ui.widgets.picker import Picker, worker_choices
 
 
 class EpisodeDialog(FormDialog):
@@ -40,8 +41,11 @@ class EpisodeDialog(FormDialog):
         self.team_combo = QComboBox()
         self.team_combo.setEditable(True)
         self.team_combo.addItems([""] + teams)
-        self.worker_combo = QComboBox()
-        self.worker_combo.setPlaceholderText(self.tr("Choose the worker, or (unallocated)"))
+        # A new episode's worker is chosen, never taken as the form opened (issue 12).
+        self.worker_combo = Picker(
+            self.tr("Named worker"), self.tr("(unallocated)"), opens_blank=episode is None
+        )
+        self.worker_combo.lineEdit().setPlaceholderText(self.tr("Choose the worker, or (unallocated)"))
         self.start_edit = DateField(
             self.tr("Start date"), today=today, value=episode.start_date if episode else today
         )
@@ -66,11 +70,11 @@ class EpisodeDialog(FormDialog):
         if episode is not None:
             self.organisation_combo.setCurrentText(episode.organisation)
             self.team_combo.setCurrentText(episode.team or "")
-            self.worker_combo.setCurrentIndex(max(0, self.worker_combo.findData(episode.worker)))
+            self.worker_combo.select(episode.worker)
         self.service_combo.currentIndexChanged.connect(self._on_service_combo_changed)
         self.organisation_combo.currentTextChanged.connect(self.revalidate)
         self.team_combo.currentTextChanged.connect(self.revalidate)
-        self.worker_combo.currentIndexChanged.connect(self.revalidate)
+        self.worker_combo.value_changed.connect(self.revalidate)
         self.revalidate()
 
     def _service(self) -> Service:
@@ -81,27 +85,25 @@ class EpisodeDialog(FormDialog):
         service = self._service()
         self.organisation_combo.clear()
         self.organisation_combo.addItems(self._organisations.get(service, []))
-        self.worker_combo.clear()
-        self.worker_combo.addItem(self.tr("(unallocated)"), None)
-        for worker in sorted(
-            (w for w in self._workers if w.service is service), key=lambda w: w.name.lower()
-        ):
-            self.worker_combo.addItem(f"{worker.name} ({worker.organisation})", worker.name)
-        if self._original is None:
-            self.worker_combo.setCurrentIndex(-1)
+        self.worker_combo.set_choices(worker_choices(self._workers, service))
         self.team_combo.setEnabled(service is Service.MENTAL_HEALTH)
         if service is not Service.MENTAL_HEALTH:
             self.team_combo.setCurrentText("")
         self.revalidate()
 
+    def _worker(self) -> str | None:
+        name = self.worker_combo.value()
+        return name if isinstance(name, str) else None
+
     def problems(self) -> list[str]:
         if self._original is None:
-            # A new episode's team and worker are chosen, not left as they opened, so Enter
-            # alone never saves an episode with neither (issue 12).
+            # A new episode's team is chosen, not left as it opened, so Enter alone never saves
+            # an episode with no team (issue 12).
             if self._service() is Service.MENTAL_HEALTH and not self.team_combo.currentText().strip():
                 return [self.tr("Team (CMHT): type or choose the team")]
-            if self.worker_combo.currentIndex() < 0:
-                return [self.tr("Named worker: choose the worker, or (unallocated)")]
+        problem = self.worker_combo.problem()
+        if problem:
+            return [self.tr("Named worker: %1").replace("%1", problem)]
         return [problem_text(p) for p in check_episode(self.draft(), self._today)]
 
     def draft(self) -> Episode:
@@ -114,7 +116,7 @@ class EpisodeDialog(FormDialog):
             start_date=start,
             end_date=self.end_edit.date(),
             team=self.team_combo.currentText().strip() or None,
-            worker=self.worker_combo.currentData(),
+            worker=self._worker(),
         )
         if self._original is not None:
             episode = replace(episode, id=self._original.id, version=self._original.version)

@@ -24,7 +24,7 @@ class DefinitionTableModel(ValueTableModel):
         Column.VERSION: "Version",
         Column.FROM: "In force from",
         Column.DEFINITION: "Definition",
-        Column.AGREED_ON: "Agreed on",
+        Column.AGREED_ON: "Agreed",
         Column.NOTE: "Note",
     }
     NUMERIC = frozenset({Column.VERSION})
@@ -38,7 +38,8 @@ class DefinitionTableModel(ValueTableModel):
         if column == c.DEFINITION:
             return value.plain_words()
         if column == c.AGREED_ON:
-            return date_text(value.agreed_on)
+            where = f", {value.agreed_in}" if value.agreed_in else ""
+            return date_text(value.agreed_on) + where
         return value.note or ""
 
     def sort_key(self, value: Definition, column: Any) -> Any:

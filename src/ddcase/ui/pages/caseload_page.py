@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelection, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -55,6 +56,7 @@ class CaseloadPage(Page):
         super().__init__(services, parent)
         self._loads = LatestLoad(self._show, self._on_load_failed, self._set_loading)
         self._rows_by_ref: tuple[int, dict[str, int]] = (-1, {})
+        self._search_moved = False  # Up or Down in the search box chose a row since the last typing
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search reference, initials or worker (Ctrl+F)"))
@@ -142,6 +144,7 @@ class CaseloadPage(Page):
         layout.addWidget(self.splitter)
 
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.installEventFilter(self)
         self.team_combo.currentIndexChanged.connect(self._on_filters_changed)
         self.coordinator_combo.currentIndexChanged.connect(self._on_filters_changed)
         self.status_combo.currentIndexChanged.connect(self._on_filters_changed)
@@ -242,12 +245,47 @@ class CaseloadPage(Page):
             self.panel.show_client(client_ref, self._month)
         return True
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the search box, Up and Down move the selection in the list, and Enter opens the
+        chosen client (the first shown if none is): the client panel, ready for Ctrl+N."""
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                if not self._search_moved:  # after typing, the list is entered at its first match
+                    self.table_view.clearSelection()
+                    self._move_selection(0)
+                else:
+                    self._move_selection(-1 if key == Qt.Key.Key_Up else 1)
+                self._search_moved = True
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
+                if not self._search_moved:
+                    self.table_view.clearSelection()  # the first match, not the client shown before
+                self._move_selection(0)
+                self.table_view.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_selection(self, step: int) -> None:
+        """Select the row `step` rows from the selected one (the first row when none is shown)."""
+        rows = self.proxy.rowCount()
+        if not rows:
+            return
+        selected = self.table_view.selectionModel().selectedRows()
+        row = min(max(selected[0].row() + step, 0), rows - 1) if selected else 0
+        index = self.proxy.index(row, 0)
+        self.table_view.selectRow(row)
+        self.table_view.setCurrentIndex(index)
+        self.table_view.scrollTo(index)
+
     def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
     @Slot(str)
     def _on_search_edit_text_changed(self, text: str) -> None:
+        self._search_moved = False
         self.proxy.set_search(text)
 
     @Slot()

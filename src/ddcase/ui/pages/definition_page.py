@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import Definition, DomainError, Month
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
 from ddcase.ui.models.definition_model import DefinitionTableModel
@@ -38,6 +39,9 @@ class DefinitionPage(Page):
         self.counting_label.setWordWrap(True)
         self.counting_label.setStyleSheet("color: #555;")
         self.agree_button = QPushButton(self.tr("&Agree a new definition from month..."))
+        self.withdraw_button = QPushButton()
+        self.withdraw_button.setToolTip(self.tr("A version not yet in force can be withdrawn"))
+        self.withdraw_button.hide()
         top = QGroupBox(self.tr("The definition in force"))
         top_layout = QVBoxLayout(top)
         top_layout.addWidget(self.heading_label)
@@ -45,6 +49,7 @@ class DefinitionPage(Page):
         top_layout.addWidget(self.counting_label)
         row = QHBoxLayout()
         row.addWidget(self.agree_button)
+        row.addWidget(self.withdraw_button)
         row.addStretch(1)
         top_layout.addLayout(row)
         self.model = DefinitionTableModel(self)
@@ -63,6 +68,7 @@ class DefinitionPage(Page):
         layout.addWidget(top)
         layout.addWidget(history, 1)
         self.agree_button.clicked.connect(self._on_agree_button_clicked)
+        self.withdraw_button.clicked.connect(self._on_withdraw_button_clicked)
 
     def title(self) -> str:
         return self.tr("Defi&nition")
@@ -77,28 +83,92 @@ class DefinitionPage(Page):
         self.words_label.setText(current.plain_words())
         self.model.set_rows(versions)
         self.history_view.resizeRowsToContents()
+        self._fit_labels()
+        pending = self._pending()
+        self.withdraw_button.setVisible(pending is not None)
+        if pending is not None and pending.first_month is not None:
+            self.withdraw_button.setText(
+                self.tr("W&ithdraw version %1 (from %2)...")
+                .replace("%1", str(pending.version))
+                .replace("%2", pending.first_month.label())
+            )
+
+    def _fit_labels(self) -> None:
+        """Wrapped labels get the height their text needs at their width: a layout above a
+        stretching table otherwise squeezes them to a line, clipping the definition's words."""
+        for label in (self.words_label, self.counting_label):
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_labels)  # once the labels have their new width
+
+    def _pending(self) -> Definition | None:
+        """The latest version when it is not yet in force (its first month is still to come)."""
+        definitions = self._services.definitions
+        latest = definitions.latest()
+        if latest.first_month is None or latest.first_month <= definitions.this_month():
+            return None
+        return latest
 
     @Slot()
     def _on_agree_button_clicked(self) -> None:
-        today_month = Month.of(self._services.context.today())
-        versions = self._services.definitions.versions()
-        latest = max((v.first_month for v in versions if v.first_month), default=None)
-        first = latest.next() if latest else today_month.plus(-24)
+        """The form starts from the latest version, in force from next month: a month that has
+        begun is there to choose, and the dialog then shows what it changes and asks."""
+        definitions = self._services.definitions
+        this_month = definitions.this_month()
+        latest = definitions.latest()
+        first = this_month.plus(-24)
+        if latest.first_month is not None:
+            first = max(first, latest.first_month.next())
         draft = DefinitionDialog.ask(
             self,
-            current=self._services.definitions.in_force(today_month),
+            current=latest,
             first=first,
-            last=max(first, today_month.plus(12)),
+            last=max(first, this_month.plus(12)),
+            month=max(first, this_month.next()),
+            this_month=this_month,
+            rejudged=lambda d: definitions.rejudged(d.definition, d.first_month),
         )
         if draft is None:
             return
         try:
-            self._services.definitions.agree(draft.definition, draft.first_month)
+            definitions.agree(draft.definition, draft.first_month)
         except DomainError as error:
             QMessageBox.warning(self, self.tr("Definition not agreed"), str(error))
             return
-        self.refresh(self._month or today_month)
+        self.refresh(self._month or this_month)
         self.definition_agreed.emit()
         self.window().statusBar().showMessage(  # type: ignore[attr-defined]
             self.tr("Definition agreed from %1.").replace("%1", draft.first_month.label()), 6000
+        )
+
+    @Slot()
+    def _on_withdraw_button_clicked(self) -> None:
+        pending = self._pending()
+        if pending is None or pending.first_month is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Withdraw a definition"),
+            self.tr(
+                "Withdraw version %1, agreed to start in %2? It has judged no month yet. The audit "
+                "trail keeps what it said."
+            )
+            .replace("%1", str(pending.version))
+            .replace("%2", pending.first_month.label()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._services.definitions.withdraw(pending)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Definition not withdrawn"), str(error))
+            return
+        self.refresh(self._month or self._services.definitions.this_month())
+        self.definition_agreed.emit()
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+            self.tr("Version %1 withdrawn.").replace("%1", str(pending.version)), 6000
         )
