@@ -317,7 +317,7 @@ class CaseworkService:
         row.client_id = client.id
         row.service = episode.service.value
         row.organisation_id = org_id
-        row.team = episode.team if episode.service is Service.MENTAL_HEALTH else episode.team
+        row.team = episode.team
         row.worker_id = worker_id
         row.start_date = episode.start_date
         row.end_date = episode.end_date
