@@ -1,5 +1,6 @@
-"""Driving the app as a person does: keystrokes to whatever has the focus, counted, including
-inside modal dialogs (which block the test until they close, so their steps run from a timer)."""
+"""Driving the app as a person does: keystrokes to whatever has the focus (counted by `Keyboard`,
+or sent by the plain functions), including inside modal dialogs, which block the test until they
+close, so their steps run from a timer (`Modal` for a chain of windows, `in_modal` for one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,21 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QWidget
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def type_text(text: str) -> None:
+    QTest.keyClicks(focused(), text)
+
+
+def press(key: Qt.Key, modifier: Qt.KeyboardModifier | None = None) -> None:
+    QTest.keyClick(focused(), key, modifier or Qt.KeyboardModifier.NoModifier)
 
 
 class Keyboard:
@@ -19,16 +34,14 @@ class Keyboard:
         self.count = 0
 
     def focused(self) -> QWidget:
-        widget = QApplication.focusWidget()
-        assert widget is not None, "nothing has the keyboard focus"
-        return widget
+        return focused()
 
     def type(self, text: str) -> None:
-        QTest.keyClicks(self.focused(), text)
+        type_text(text)
         self.count += len(text)
 
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-        QTest.keyClick(self.focused(), key, modifiers)
+        press(key, modifiers)
         self.count += 1
 
     def alt(self, letter: str) -> None:
@@ -90,6 +103,44 @@ class Modal:
         if self.errors:
             raise self.errors[0]
         assert not self.steps, f"{len(self.steps)} steps never ran: no such window appeared"
+
+
+def ok_button(dialog: QDialog):  # type: ignore[no-untyped-def]
+    box = dialog.findChild(QDialogButtonBox)
+    return box.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def shown_texts(dialog: QDialog) -> list[str]:
+    return [label.text() for label in dialog.findChildren(QLabel) if label.isVisible() and label.text()]
+
+
+def in_modal(qtbot, open_it: Callable[[], object], drive: Callable[[QDialog], None]) -> None:  # type: ignore[no-untyped-def]
+    """Call `open_it` (which shows a modal dialog and waits), and meanwhile `drive(dialog)` from
+    the dialog's own event loop once it is shown and active. Whatever `drive` leaves open is
+    cancelled, so a failing test fails instead of hanging; its exception is raised here."""
+    errors: list[BaseException] = []
+    seen: list[QDialog] = []
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog) or dialog in seen:
+            QTimer.singleShot(10, step)
+            return
+        seen.append(dialog)
+        try:
+            qtbot.waitUntil(lambda: dialog.isActiveWindow() and QApplication.focusWidget() is not None)
+            drive(dialog)
+        except BaseException as error:  # noqa: BLE001 - handed back to the test below
+            errors.append(error)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, step)
+    open_it()
+    if errors:
+        raise errors[0]
+    assert seen, "no dialog was shown"
 
 
 def back_to(window: QWidget, qtbot) -> None:  # type: ignore[no-untyped-def]

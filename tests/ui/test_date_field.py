@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
-from tests.ui.keyboard import focused, press, type_text
+from tests.ui.keys import focused, press, type_text
 
 from ddcase.ui.widgets.date_field import DateField
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 from tests.ui.every_dialog import blank_record_dialogs, every_dialog
 from tests.ui.helpers import show_dashboard
-from tests.ui.keyboard import focused, freeze_today, in_modal, press, type_text
+from tests.ui.keys import focused, freeze_today, in_modal, press, type_text
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from tests.ui.every_dialog import every_dialog
-from tests.ui.keyboard import focused, freeze_today, in_modal, ok_button, press, shown_texts, type_text
+from tests.ui.keys import focused, freeze_today, in_modal, ok_button, press, shown_texts, type_text
 
 ALT, CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
 
