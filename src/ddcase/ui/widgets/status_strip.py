@@ -84,8 +84,16 @@ class StatusStrip(QWidget):
             label = QRect(cell.left(), cell.bottom() + 2, cell.width(), line)
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, month.short_label()[:3])
             if number == 0 or month.month == 1:
-                painter.drawText(label.translated(0, line), Qt.AlignmentFlag.AlignCenter, str(month.year))
+                painter.drawText(label.translated(0, line), Qt.AlignmentFlag.AlignCenter, self._year_text(month, cell))
         painter.end()
+
+    def _year_text(self, month: Month, cell: QRect) -> str:
+        """The year under a cell: in full where it fits, else as '25 (a narrow window would print
+        two adjacent years over each other: December and January)."""
+        full = str(month.year)
+        if self.fontMetrics().horizontalAdvance(full) <= cell.width():
+            return full
+        return f"\u2019{month.year % 100:02d}"
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
