@@ -108,3 +108,14 @@ def test_the_history_says_when_a_purge_removed_an_entrys_values():
         4, at, "ann", None, "update", "client", "RT1", before={"initials": "AB"}, after={"initials": "CD"}
     )
     assert change_lines(kept) == ["Initials: AB → CD"]
+
+
+def test_an_elided_cell_shows_its_whole_text_on_hover():
+    """At 1024x700 the dashboard's reasons are cut ("No joint appointment or care plan revi..."):
+    every table gives the whole text as the cell's tooltip, unless the model says more there."""
+    model = ReasonTableModel()
+    model.set_rows([(Criterion.JOINT_CONTACT, 32)])
+    reason = model.data(model.index(0, ReasonTableModel.Column.REASON), Qt.ItemDataRole.ToolTipRole)
+    assert reason == model.data(model.index(0, ReasonTableModel.Column.REASON))
+    assert reason.startswith("No joint appointment or care plan review")
+    assert model.data(model.index(0, ReasonTableModel.Column.CLIENTS), Qt.ItemDataRole.ToolTipRole) == "32"

@@ -84,7 +84,13 @@ class ValueTableModel(QAbstractTableModel):
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.decorate(value, column, role)
+        decorated = self.decorate(value, column, role)
+        if decorated is None and role == Qt.ItemDataRole.ToolTipRole:
+            # A narrow window elides long cells ("No joint appointment or care plan revi..."):
+            # the whole text is always a hover away, in every table.
+            shown = self.display(value, column)
+            return shown if isinstance(shown, str) and shown else None
+        return decorated
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
