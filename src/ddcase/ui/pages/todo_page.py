@@ -45,7 +45,7 @@ class ToDoPage(Page):
             stretch=ToDoTableModel.Column.MISSING,
             parent=self,
         )
-        fit_columns(self.table_view, {0: 10, 1: 6, 2: 16, 3: 16, 5: 12})
+        fit_columns(self.table_view, {0: 11, 1: 10, 2: 6, 3: 16, 4: 16, 5: 14, 6: 20})
         self.open_button = QPushButton(self.tr("O&pen client"))
         self.log_contact_button = QPushButton(self.tr("&Log contact..."))
         clients_box = QGroupBox(self.tr("Mutual clients not yet jointly worked this month"))
@@ -64,7 +64,7 @@ class ToDoPage(Page):
             stretch=MissedAppointmentTableModel.Column.NOTE,
             parent=self,
         )
-        fit_columns(self.missed_view, {0: 12, 1: 10, 2: 6, 3: 17, 4: 16, 5: 16})
+        fit_columns(self.missed_view, {0: 12, 1: 10, 2: 6, 3: 17, 4: 10, 5: 16, 6: 16, 7: 14, 8: 20})
         missed_box = QGroupBox(self.tr("Missed joint appointments needing a follow-up"))
         QVBoxLayout(missed_box).addWidget(self.missed_view)
 
@@ -105,17 +105,16 @@ class ToDoPage(Page):
     def refresh(self, month: Month) -> None:
         self._month = month
         self._fill_coordinators()
-        todo = self._services.figures.to_do(month, self.coordinator_combo.currentData())
-        self.model.set_due(todo.due)
-        self.model.set_rows(todo.clients)
-        self.missed_model.set_rows(todo.missed)
-        count = len(todo.clients)
+        todo = self._services.figures.to_do(month, coordinator=self.coordinator_combo.currentData())
+        self.model.set_list(todo.not_yet, todo)
+        self.missed_model.set_list(todo.missed_appointments, todo)
+        count = len(todo.not_yet)
         noun = self.tr("client") if count == 1 else self.tr("clients")
         self.summary_label.setText(
             self.tr("%1 %2 to work jointly by %3")
             .replace("%1", str(count))
             .replace("%2", noun)
-            .replace("%3", date_text(todo.due))
+            .replace("%3", date_text(month.last_day))
         )
 
     def current_client_ref(self) -> str | None:
@@ -130,7 +129,7 @@ class ToDoPage(Page):
     @Slot(QModelIndex)
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         value = index.siblingAtColumn(0).data(VALUE_ROLE)
-        ref = getattr(value, "client_ref", None) or value.contact.client_ref
+        ref = value.client_ref
         self.client_activated.emit(ref)
 
     @Slot()
