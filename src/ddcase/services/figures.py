@@ -314,6 +314,10 @@ class FiguresService:
                 session, month.first_day, month.last_day, since, max(coming.last_day, today)
             )
             directory = {(w.service, w.name): w for w in repository.workers(session)}
+        if coordinator is not None and (Service.MENTAL_HEALTH, coordinator) not in directory:
+            raise DomainError(
+                f"There is no care coordinator called {coordinator!r} in the workers directory."
+            )
         by_ref = {h.client.client_ref: h for h in histories}
         return ToDo(work_list(figures, by_ref, in_force, coordinator), directory)
 
