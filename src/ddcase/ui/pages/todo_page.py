@@ -133,6 +133,7 @@ class ToDoPage(Page):
         for view in (self.table_view, self.at_risk_view, self.missed_view):
             view.doubleClicked.connect(self._on_view_double_clicked)
             view.selectionModel().currentRowChanged.connect(self._on_any_current_row_changed)
+            view.selectionModel().selectionChanged.connect(self._on_any_selection_changed)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.log_contact_button.clicked.connect(self._on_log_contact_button_clicked)
         self.follow_up_button.clicked.connect(self._on_follow_up_button_clicked)
@@ -241,6 +242,9 @@ class ToDoPage(Page):
         for view in (self.table_view, self.at_risk_view, self.missed_view):
             if view.model() is current.model():
                 self._last_view = view
+
+    @Slot()
+    def _on_any_selection_changed(self) -> None:
         self._enable_missed_buttons()
 
     @Slot(QModelIndex)
