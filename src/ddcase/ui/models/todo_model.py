@@ -75,8 +75,8 @@ class ToDoTableModel(_WorkListModel):
         Column.INITIALS: "Initials",
         Column.CARE_COORDINATOR: "Care coordinator",
         Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Key worker's phone",
-        Column.EMAIL: "Key worker's email",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
         Column.MISSING: "What is missing",
     }
 
@@ -111,8 +111,8 @@ class AtRiskTableModel(_WorkListModel):
         Column.INITIALS: "Initials",
         Column.CARE_COORDINATOR: "Care coordinator",
         Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Key worker's phone",
-        Column.EMAIL: "Key worker's email",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
         Column.WHAT: "What to do",
     }
 
@@ -154,8 +154,8 @@ class MissedAppointmentTableModel(_WorkListModel):
         Column.FOLLOWED_UP: "Followed up",
         Column.CARE_COORDINATOR: "Care coordinator",
         Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Key worker's phone",
-        Column.EMAIL: "Key worker's email",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
         Column.NOTE: "Note",
     }
 

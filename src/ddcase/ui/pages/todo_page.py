@@ -75,7 +75,7 @@ class ToDoPage(Page):
             stretch=ToDoTableModel.Column.MISSING,
             parent=self,
         )
-        fit_columns(self.table_view, {0: 11, 1: 10, 2: 6, 3: 16, 4: 16, 5: 14, 6: 20})
+        fit_columns(self.table_view, {0: 13, 1: 10, 2: 6, 3: 16, 4: 16, 5: 15, 6: 28})
         self.open_button = QPushButton(self.tr("O&pen client"))
         self.log_contact_button = QPushButton(self.tr("&Log contact..."))
         self.clients_box = QGroupBox(self.tr("Not yet jointly worked this month"))
@@ -94,7 +94,7 @@ class ToDoPage(Page):
             stretch=AtRiskTableModel.Column.WHAT,
             parent=self,
         )
-        fit_columns(self.at_risk_view, {0: 11, 1: 10, 2: 6, 3: 16, 4: 16, 5: 14, 6: 20})
+        fit_columns(self.at_risk_view, {0: 13, 1: 10, 2: 6, 3: 16, 4: 16, 5: 15, 6: 28})
         self.at_risk_box = QGroupBox(self.tr("At risk next month"))
         QVBoxLayout(self.at_risk_box).addWidget(self.at_risk_view)
 
@@ -105,7 +105,7 @@ class ToDoPage(Page):
             stretch=MissedAppointmentTableModel.Column.NOTE,
             parent=self,
         )
-        fit_columns(self.missed_view, {0: 12, 1: 10, 2: 6, 3: 17, 4: 10, 5: 16, 6: 16, 7: 14, 8: 20})
+        fit_columns(self.missed_view, {0: 13, 1: 10, 2: 6, 3: 17, 4: 11, 5: 16, 6: 16, 7: 15, 8: 28})
         self.follow_up_button = QPushButton(self.tr("Log the follow-&up..."))
         self.rebook_button = QPushButton(self.tr("Re&book..."))
         self.follow_up_button.setToolTip(
