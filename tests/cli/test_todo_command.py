@@ -134,7 +134,7 @@ def test_todo_text_ranks_by_the_due_day_and_gives_the_key_workers_phone_and_emai
         "  by 24 Oct 2026  RT2  Ann Smith / Bo Lee (07700 900123, bo@cgl.org.uk): joint contact, liaison this month",
         "  by 31 Oct 2026  RT4  Dee Khan / Kay Obi: consent to share, joint contact, liaison this month",
         "At risk next month: 1",
-        "  RT9  last joint contact 20 Aug 2026: book one by 30 Nov 2026  (Bo Lee (07700 900123, bo@cgl.org.uk))",
+        "  RT9  Last joint contact 20 Aug 2026: book one by 30 Nov 2026  (Bo Lee (07700 900123, bo@cgl.org.uk))",
         "Missed joint appointments: 2",
         "  2 Oct 2026  RT3  followed up  (Kay Obi)",
         "  9 Oct 2026  RT2  to follow up  (Bo Lee (07700 900123, bo@cgl.org.uk))",

@@ -198,3 +198,27 @@ def test_a_missed_appointment_is_not_followed_up_by_another_miss_or_an_email():
         ("C001", date(2027, 2, 1), False),
         ("C001", date(2027, 2, 8), False),
     ]
+
+
+def test_with_joint_contact_judged_from_next_month_only_a_client_with_none_needs_one():
+    """December judged without joint_contact, January with it: a client with a liaison call only
+    is jointly worked now and at risk, with no joint contact on record."""
+    dec = a_month("2026-12")
+    history = a_jointly_worked_history(dec, contacts=[a_liaison("2026-12-01")])
+    result = the_list("2026-12", [history], definition=Definition(joint_contact=False))
+    assert result.not_yet == ()
+    [risk] = result.at_risk_next_month
+    assert (risk.needs, risk.by, risk.last_joint) == (JC, date(2027, 1, 31), None)
+    assert risk.advice() == "No joint contact on record: book one by 31 Jan 2027"
+
+
+def test_the_advice_names_the_last_joint_contact_and_the_day_to_book_by():
+    [risk] = the_list(
+        "2026-12",
+        [
+            a_jointly_worked_history(
+                a_month("2026-12"), contacts=[a_contact("2026-10-14"), a_liaison("2026-12-01")]
+            )
+        ],
+    ).at_risk_next_month
+    assert risk.advice() == "Last joint contact 14 Oct 2026: book one by 31 Jan 2027"

@@ -3,11 +3,10 @@ other QI tools. Numbers come straight from the figures service; nothing is recom
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ddcase.domain import Worker
-from ddcase.domain.format import figure_text, percent_text
+from ddcase.domain.format import day_text, figure_text, percent_text
 from ddcase.rules.criteria import label, why_not
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.figures import Series, ToDo
@@ -171,10 +170,6 @@ def todo_json(todo: ToDo) -> dict[str, Any]:
     }
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def _reach(worker: Worker | None) -> str:
     """' (07700 900123, bob@cgl.org.uk)': how to reach the key worker, if the directory says."""
     ways = [w for w in (worker.phone, worker.email) if w] if worker is not None else []
@@ -190,26 +185,21 @@ def todo_text(todo: ToDo) -> str:
     for n in todo.not_yet:
         client = n.client
         lines.append(
-            f"  by {_day(n.due)}  {n.client_ref}  {client.care_coordinator or '(none named)'}"
+            f"  by {day_text(n.due)}  {n.client_ref}  {client.care_coordinator or '(none named)'}"
             f" / {client.key_worker or '(none named)'}{_reach(todo.key_worker(client))}: "
             + ", ".join(label(c).lower() for c in n.missing)
         )
     lines.append(f"At risk next month: {len(todo.at_risk_next_month)}")
     for r in todo.at_risk_next_month:
-        last = (
-            "no joint contact on record"
-            if r.last_joint is None
-            else f"last joint contact {_day(r.last_joint)}"
-        )
         lines.append(
-            f"  {r.client_ref}  {last}: book one by {_day(r.by)}"
+            f"  {r.client_ref}  {r.advice()}"
             f"  ({r.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(r.client))})"
         )
     lines.append(f"Missed joint appointments: {len(todo.missed_appointments)}")
     for m in todo.missed_appointments:
         done = "followed up" if m.followed_up else "to follow up"
         lines.append(
-            f"  {_day(m.date)}  {m.client_ref}  {done}"
+            f"  {day_text(m.date)}  {m.client_ref}  {done}"
             f"  ({m.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(m.client))})"
         )
     return "\n".join(lines) + "\n"

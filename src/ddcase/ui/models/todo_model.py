@@ -120,17 +120,9 @@ class AtRiskTableModel(_WorkListModel):
         if column == self.Column.BY:
             return date_text(value.by)
         if column == self.Column.WHAT:
-            return at_risk_text(value)
+            return value.advice()
         text = self.worker_text(value, column.name)
         return "" if text is None else text
-
-
-def at_risk_text(value: AtRisk) -> str:
-    """'Last joint contact 14 Sep 2026: book one by 31 Jan 2027'."""
-    book = f"book one by {date_text(value.by)}"
-    if value.last_joint is None:
-        return f"No joint contact on record: {book}"
-    return f"Last joint contact {date_text(value.last_joint)}: {book}"
 
 
 class MissedAppointmentTableModel(_WorkListModel):
