@@ -31,7 +31,7 @@ EXIT_USAGE = 2
 
 #: Commands that only read the database and print: they run alongside the opening check
 #: (storage/opening.py) and print once it has passed. Every other command waits for it first.
-READ_ONLY_COMMANDS = frozenset({"figures", "series"})
+READ_ONLY_COMMANDS = frozenset({"figures", "series", "todo"})
 
 
 class UsageError(Exception):
@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
     figures.add_argument("--team", metavar="NAME")
     figures.add_argument("--json", action="store_true", help="print JSON (SPEC section 4)")
+
+    todo = commands.add_parser("todo", parents=[common], help="the month's work list (SPEC section 6)")
+    todo.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
+    todo.add_argument("--team", metavar="NAME")
+    todo.add_argument("--coordinator", metavar="NAME", help="one care coordinator's clients")
+    todo.add_argument("--json", action="store_true", help="print JSON (SPEC section 6)")
 
     series = commands.add_parser(
         "series", parents=[common], help="the monthly figures over a range, with the chart analysis"
@@ -410,6 +416,18 @@ def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _todo(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.output import todo_json, todo_text
+
+    todo = app.figures.to_do(args.month, args.team, args.coordinator)
+    if args.json:
+        out.write(json.dumps(todo_json(todo)))
+        out.write("\n")
+    else:
+        out.write(todo_text(todo))
+    return EXIT_OK
+
+
 def _series(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     from ddcase.services.output import series_csv, series_json, series_text
 
@@ -545,6 +563,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "export": _export,
     "figures": _figures,
     "series": _series,
+    "todo": _todo,
     "report": _report,
     "check": _check,
     "backup": _backup,

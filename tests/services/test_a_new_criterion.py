@@ -44,4 +44,4 @@ def test_a_made_up_criterion_counts_on_every_path(casework, figures, information
     overview = figures.overview(OCT, 2)
     assert overview.current == month
     assert overview.series.months[-1] == month.counts()
-    assert [c.client_ref for c in figures.to_do(OCT).clients] == ["RT1"]
+    assert [c.client_ref for c in figures.to_do(OCT).not_yet] == ["RT1"]

@@ -28,34 +28,96 @@ JA, F2F = ContactKind.JOINT_APPOINTMENT, ContactMode.FACE_TO_FACE
 
 @pytest.fixture
 def log(casework):
-    """RT1 (Ann) jointly worked; RT2 (Ann) missed a joint appointment on 9 Oct, not followed up;
-    RT3 (Dee) missed one on 2 Oct and had one on 20 Oct; RT4 (Dee) no contacts at all."""
-    for name, org, side in (("Ann", "ELFT", MH), ("Bob", "CGL", SM), ("Dee", "ELFT", MH)):
-        casework.save_worker(Worker(name, org, side, Role.OTHER))
-    for ref, worker in (("RT1", "Ann"), ("RT2", "Ann"), ("RT3", "Dee"), ("RT4", "Dee")):
+    """October 2026 (today is 22 Nov 2026: November is next month).
+    - RT1 (Ann, Bob): a joint appointment on 5 Oct: jointly worked, and still in November's
+      window (2 Sep .. 30 Nov).
+    - RT2 (Ann, Bob): missed a joint appointment on 9 Oct, not followed up; the drug and alcohol
+      episode ends on 24 Oct, so what is missing is due by then.
+    - RT3 (Dee, Kay): missed one on 2 Oct, had one on 20 Oct: jointly worked, followed up.
+    - RT4 (Dee, Kay, team South): no contacts at all.
+    - RT9 (Ann, Bob): a joint appointment on 20 Aug (in October's window, 3 Aug .. 31 Oct, not in
+      November's) and a liaison call on 10 Oct: jointly worked, at risk in November."""
+    casework.save_worker(Worker("Ann", "ELFT", MH, Role.CARE_COORDINATOR, "ann@elft.nhs.uk", "020 7946 0001"))
+    casework.save_worker(Worker("Bob", "CGL", SM, Role.KEY_WORKER, "bob@cgl.org.uk", "07700 900123"))
+    casework.save_worker(Worker("Dee", "ELFT", MH, Role.CARE_COORDINATOR))
+    casework.save_worker(Worker("Kay", "CGL", SM, Role.KEY_WORKER))
+    for ref, worker, key_worker, team, sm_end in (
+        ("RT1", "Ann", "Bob", "North", None),
+        ("RT2", "Ann", "Bob", "North", date(2026, 10, 24)),
+        ("RT3", "Dee", "Kay", "North", None),
+        ("RT4", "Dee", "Kay", "South", None),
+        ("RT9", "Ann", "Bob", "North", None),
+    ):
         casework.save_client(Client(ref, "AB", consent_to_share_on=date(2026, 1, 1)))
-        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team="North", worker=worker))
-        casework.save_episode(Episode(ref, SM, "CGL", date(2026, 6, 1), worker="Bob"))
+        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team=team, worker=worker))
+        casework.save_episode(Episode(ref, SM, "CGL", date(2026, 6, 1), sm_end, worker=key_worker))
     casework.save_contact(Contact("RT1", date(2026, 10, 5), JA, F2F))
     casework.save_contact(Contact("RT2", date(2026, 10, 9), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
     casework.save_contact(Contact("RT3", date(2026, 10, 2), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
     casework.save_contact(Contact("RT3", date(2026, 10, 20), JA, F2F))
+    casework.save_contact(Contact("RT9", date(2026, 8, 20), JA, F2F))
+    casework.save_contact(Contact("RT9", date(2026, 10, 10), ContactKind.LIAISON, ContactMode.TELEPHONE))
     return casework
 
 
-def test_the_to_do_list_holds_the_coordinators_clients_not_jointly_worked(log, figures):
-    todo = figures.to_do(OCT, "Ann")
-    assert todo.due == date(2026, 10, 31)
-    assert [(c.client_ref, c.failed_criteria) for c in todo.clients] == [
-        ("RT2", (Criterion.JOINT_CONTACT, Criterion.LIAISON))
-    ]
+def lists(todo):
+    return (
+        [(n.client_ref, n.missing, n.due) for n in todo.not_yet],
+        [(r.client_ref, r.needs, r.by, r.last_joint) for r in todo.at_risk_next_month],
+        [(m.client_ref, m.date, m.followed_up) for m in todo.missed_appointments],
+    )
 
 
-def test_a_missed_joint_appointment_needs_a_follow_up_until_one_is_attended(log, figures):
-    everyone = figures.to_do(OCT)
-    assert [c.client_ref for c in everyone.clients] == ["RT2", "RT4"]
-    assert [(m.contact.client_ref, m.contact.date) for m in everyone.missed] == [("RT2", date(2026, 10, 9))]
-    assert everyone.missed[0].care_coordinator == "Ann"
+BOTH = (Criterion.JOINT_CONTACT, Criterion.LIAISON)
+AT_RISK = ("RT9", Criterion.JOINT_CONTACT, date(2026, 11, 30), date(2026, 8, 20))
+
+
+def test_everyones_list_ranks_by_the_last_mutual_day(log, figures):
+    assert lists(figures.to_do(OCT)) == (
+        [("RT2", BOTH, date(2026, 10, 24)), ("RT4", BOTH, date(2026, 10, 31))],
+        [AT_RISK],
+        [("RT3", date(2026, 10, 2), True), ("RT2", date(2026, 10, 9), False)],
+    )
+
+
+def test_a_coordinators_list_and_a_teams_list(log, figures):
+    mine = figures.to_do(OCT, coordinator="Ann")
+    assert mine.coordinator == "Ann"
+    assert lists(mine) == (
+        [("RT2", BOTH, date(2026, 10, 24))],
+        [AT_RISK],
+        [("RT2", date(2026, 10, 9), False)],
+    )
+    south = figures.to_do(OCT, team="South")
+    assert south.team == "South"
+    assert lists(south) == ([("RT4", BOTH, date(2026, 10, 31))], [], [])
+    assert lists(figures.to_do(OCT, team="South", coordinator="Ann")) == ([], [], [])
+
+
+def test_the_other_services_worker_is_reached_from_the_list(log, figures):
+    todo = figures.to_do(OCT)
+    bob = todo.key_worker(todo.not_yet[0].client)
+    assert (bob.name, bob.phone, bob.email) == ("Bob", "07700 900123", "bob@cgl.org.uk")
+    kay = todo.key_worker(todo.not_yet[1].client)
+    assert (kay.name, kay.phone, kay.email) == ("Kay", None, None)
+    assert todo.care_coordinator(todo.not_yet[0].client).phone == "020 7946 0001"
+
+
+def test_contacts_recorded_next_month_book_the_at_risk_and_follow_up_the_missed(log, figures):
+    log.save_contact(Contact("RT9", date(2026, 11, 10), ContactKind.CARE_PLAN_REVIEW, ContactMode.MEETING))
+    log.save_contact(Contact("RT2", date(2026, 11, 3), ContactKind.LIAISON, ContactMode.TELEPHONE))
+    _, at_risk, missed = lists(figures.to_do(OCT))
+    assert at_risk == []
+    assert missed == [("RT3", date(2026, 10, 2), True), ("RT2", date(2026, 10, 9), True)]
+
+
+def test_next_months_definition_judges_next_month(log, figures, monkeypatch):
+    from ddcase.domain import Definition
+    from ddcase.services import figures as figures_service
+
+    longer = Definition(version=2, first_month=Month(2026, 11), joint_contact_window_days=120)
+    monkeypatch.setattr(figures_service, "_definitions", lambda session: [Definition(), longer])
+    assert lists(figures.to_do(OCT))[1] == []
 
 
 def test_the_contact_form_prefills_the_workers_open_on_the_day(log):

@@ -20,7 +20,7 @@ from ddcase.ui.models.mutual_client_model import (
     StatusFilter,
     caseload,
 )
-from ddcase.ui.models.todo_model import MissedAppointmentTableModel, ToDoTableModel
+from ddcase.ui.models.todo_model import AtRiskTableModel, MissedAppointmentTableModel, ToDoTableModel
 from ddcase.ui.models.worker_model import WorkerTableModel
 
 NOV = Month(2026, 11)
@@ -38,8 +38,9 @@ def test_every_table_model_passes_the_model_tester(small_team, qtmodeltester):
         ContactTableModel(): services.casework.contacts("RT100001"),
         EpisodeTableModel(): services.casework.episodes("RT100001"),
         WorkerTableModel(): services.casework.workers(),
-        ToDoTableModel(): todo.clients,
-        MissedAppointmentTableModel(): todo.missed,
+        ToDoTableModel(): todo.not_yet,
+        AtRiskTableModel(): todo.at_risk_next_month,
+        MissedAppointmentTableModel(): todo.missed_appointments,
         GroupFiguresTableModel("Care coordinator"): figures.by_care_coordinator(),
         ReasonTableModel(): figures.reasons(),
         DefinitionTableModel(): services.definitions.versions(),

@@ -178,8 +178,8 @@ def test_the_to_do_list_is_the_coordinators_clients_and_missed_appointments(smal
     window.tabs.setCurrentWidget(window.todo_page)
     page = window.todo_page
     assert [c.client_ref for c in page.model.rows()] == ["RT100002", "RT100003", "RT100004"]
-    assert [m.contact.client_ref for m in page.missed_model.rows()] == ["RT100004"]
-    assert page.summary_label.text() == "3 clients to work jointly by 30 Nov 2026"
+    assert [m.client_ref for m in page.missed_model.rows()] == ["RT100004"]
+    assert page.summary_label.text() == "3 clients to work jointly, the first by 30 Nov 2026"
     page.coordinator_combo.setCurrentIndex(page.coordinator_combo.findData("Ann Smith"))
     assert [c.client_ref for c in page.model.rows()] == ["RT100002"]
     assert page.missed_model.rowCount() == 0

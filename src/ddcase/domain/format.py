@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+
+def day_text(day: date) -> str:
+    """'9 Oct 2026': a date as screens, reports and the command line's text show it."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def whole_percent(value: float | None) -> int | None:

@@ -9,18 +9,18 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 
 from ddcase.domain import (
     Annotation,
     ClientHistory,
-    Contact,
     Definition,
     DomainError,
     MeasureSettings,
     Month,
-    Outcome,
+    Service,
+    Worker,
     definition_in_force,
     month_range,
 )
@@ -44,16 +44,19 @@ from ddcase.rules.figures import (
     month_figures_of,
 )
 from ddcase.rules.timeline import months_counts
+from ddcase.rules.todo import AtRisk, MissedJoint, NotYet, WorkList, work_list
 
 __all__ = [
     "ClientMonth",
     "FiguresService",
     "GroupFigures",
-    "MissedAppointment",
     "MonthCounts",
     "MonthFigures",
     "Overview",
     "Series",
+    "AtRisk",
+    "MissedJoint",
+    "NotYet",
     "ToDo",
     "why_not",
 ]
@@ -101,27 +104,46 @@ class Overview:
 
 
 @dataclass(frozen=True, slots=True)
-class MissedAppointment:
-    """A joint appointment or care plan review the client did not attend, with no counting joint
-    contact since: a prompt to follow up (SPEC §1), not joint work."""
-
-    contact: Contact
-    initials: str
-    care_coordinator: str | None
-    key_worker: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ToDo:
-    """A care coordinator's list for month M: the mutual clients not yet jointly worked (what is
-    missing is each client's `failed_criteria`), due by the last day of M, and the missed joint
-    appointments still waiting for a follow-up."""
+    """SPEC §6: the work list of month M (for a team, a care coordinator, or everyone), with the
+    directory's entry for each client's workers, so the other service's worker can be reached
+    (phone, email) from the list."""
 
-    month: Month
-    care_coordinator: str | None
-    due: date
-    clients: tuple[ClientMonth, ...]
-    missed: tuple[MissedAppointment, ...]
+    work: WorkList
+    #: (side, name) -> the directory's worker
+    directory: Mapping[tuple[Service, str], Worker]
+
+    @property
+    def month(self) -> Month:
+        return self.work.month
+
+    @property
+    def team(self) -> str | None:
+        return self.work.team
+
+    @property
+    def coordinator(self) -> str | None:
+        return self.work.coordinator
+
+    @property
+    def not_yet(self) -> tuple[NotYet, ...]:
+        return self.work.not_yet
+
+    @property
+    def at_risk_next_month(self) -> tuple[AtRisk, ...]:
+        return self.work.at_risk_next_month
+
+    @property
+    def missed_appointments(self) -> tuple[MissedJoint, ...]:
+        return self.work.missed_appointments
+
+    def key_worker(self, client: ClientMonth) -> Worker | None:
+        """The client's key worker (the other service's, for a care coordinator's list), as the
+        directory holds them; None when none is named."""
+        return self.directory.get((Service.SUBSTANCE_MISUSE, client.key_worker or ""))
+
+    def care_coordinator(self, client: ClientMonth) -> Worker | None:
+        return self.directory.get((Service.MENTAL_HEALTH, client.care_coordinator or ""))
 
 
 class FiguresService:
@@ -273,46 +295,31 @@ class FiguresService:
         )
         return Series(first, last, team, tuple(counts), analysis, notes, settings)
 
-    def to_do(self, month: Month, care_coordinator: str | None = None) -> ToDo:
-        """What is left to do in month M (for one care coordinator, or everyone): the mutual
-        clients not yet jointly worked (as `month()` judges them), and every joint appointment
-        or care plan review marked did-not-attend within the joint-contact window ending on the
-        last day of M with no counting one on or after it (only the latest such per client)."""
-        figures = self.month(month)
-        mine = [
-            c for c in figures.clients if care_coordinator is None or c.care_coordinator == care_coordinator
-        ]
-        definition = figures.definition
-        rule = MonthRule.of(month, definition)
-        joint_kinds, first = criteria.last_contact_kinds(), rule.window_first
-        missed: list[MissedAppointment] = []
+    def to_do(self, month: Month, team: str | None = None, coordinator: str | None = None) -> ToDo:
+        """SPEC §6 `ddcase todo`: month M's work list (`rules.todo.work_list`) for a team, a care
+        coordinator or everyone, from M's figures as `month()` reads them and each mutual
+        client's history: its contacts from the earlier of M's and next month's joint-contact
+        windows (or M's first day) to the later of next month's last day and today (a follow-up
+        recorded since counts)."""
+        figures = self.month(month, team)
+        coming = month.next()
+        today = self._context.today()
         with self._db.read() as session:
-            histories = repository.histories(session, month.first_day, month.last_day, first)
-        by_ref = {h.client.client_ref: h for h in histories}
-        for c in mine:
-            contacts = [x for x in by_ref[c.client_ref].contacts if x.date <= month.last_day]
-            misses = [
-                x
-                for x in contacts
-                if x.kind in joint_kinds and x.outcome is Outcome.DID_NOT_ATTEND and x.date >= first
-            ]
-            if not misses:
-                continue
-            latest = max(misses, key=lambda x: x.date)
-            followed_up = any(
-                x.kind in joint_kinds and x.date >= latest.date and criteria.is_counting(x, definition)
-                for x in contacts
+            in_force = definition_in_force(_definitions(session), coming)
+            since = min(
+                MonthRule.of(month, figures.definition).looked_back_to,
+                MonthRule.of(coming, in_force).looked_back_to,
             )
-            if not followed_up:
-                missed.append(MissedAppointment(latest, c.initials, c.care_coordinator, c.key_worker))
-        missed.sort(key=lambda m: (m.contact.date, m.contact.client_ref))
-        return ToDo(
-            month=month,
-            care_coordinator=care_coordinator,
-            due=month.last_day,
-            clients=tuple(c for c in mine if not c.jointly_worked),
-            missed=tuple(missed),
-        )
+            histories = repository.histories(
+                session, month.first_day, month.last_day, since, max(coming.last_day, today)
+            )
+            directory = {(w.service, w.name): w for w in repository.workers(session)}
+        if coordinator is not None and (Service.MENTAL_HEALTH, coordinator) not in directory:
+            raise DomainError(
+                f"There is no care coordinator called {coordinator!r} in the workers directory."
+            )
+        by_ref = {h.client.client_ref: h for h in histories}
+        return ToDo(work_list(figures, by_ref, in_force, coordinator), directory)
 
     def client_months(
         self, history: ClientHistory, first: Month, last: Month

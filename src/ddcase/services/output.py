@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ddcase.domain.format import figure_text, percent_text
-from ddcase.rules.criteria import why_not
+from ddcase.domain import Worker
+from ddcase.domain.format import day_text, figure_text, percent_text
+from ddcase.rules.criteria import label, why_not
 from ddcase.rules.figures import MonthFigures
-from ddcase.services.figures import Series
+from ddcase.services.figures import Series, ToDo
 
 
 def month_json(figures: MonthFigures, *, provisional: bool = False) -> dict[str, Any]:
@@ -135,3 +136,70 @@ def series_text(series: Series) -> str:
 
 
 __all__ = ["month_json", "month_text", "percent_text", "series_csv", "series_json", "series_text"]
+
+
+def todo_json(todo: ToDo) -> dict[str, Any]:
+    """SPEC §6 `todo --json`."""
+    return {
+        "month": str(todo.month),
+        "team": todo.team,
+        "coordinator": todo.coordinator,
+        "not_yet": [
+            {
+                "client_ref": n.client_ref,
+                "care_coordinator": n.client.care_coordinator,
+                "key_worker": n.client.key_worker,
+                "missing": [str(c) for c in n.missing],
+                "due": n.due.isoformat(),
+            }
+            for n in todo.not_yet
+        ],
+        "at_risk_next_month": [
+            {
+                "client_ref": r.client_ref,
+                "needs": str(r.needs),
+                "by": r.by.isoformat(),
+                "last_joint": None if r.last_joint is None else r.last_joint.isoformat(),
+            }
+            for r in todo.at_risk_next_month
+        ],
+        "missed_appointments": [
+            {"client_ref": m.client_ref, "date": m.date.isoformat(), "followed_up": m.followed_up}
+            for m in todo.missed_appointments
+        ],
+    }
+
+
+def _reach(worker: Worker | None) -> str:
+    """' (07700 900123, bob@cgl.org.uk)': how to reach the key worker, if the directory says."""
+    ways = [w for w in (worker.phone, worker.email) if w] if worker is not None else []
+    return f" ({', '.join(ways)})" if ways else ""
+
+
+def todo_text(todo: ToDo) -> str:
+    """The work list for a terminal: what is missing by the day it is due, who is at risk next
+    month, and the missed joint appointments, each with the key worker and how to reach them."""
+    scope = ", ".join(s for s in (todo.team, todo.coordinator) if s) or "all teams"
+    lines = [f"To do, {todo.month.label()}, {scope}"]
+    lines.append(f"Not yet jointly worked: {len(todo.not_yet)}")
+    for n in todo.not_yet:
+        client = n.client
+        lines.append(
+            f"  by {day_text(n.due)}  {n.client_ref}  {client.care_coordinator or '(none named)'}"
+            f" / {client.key_worker or '(none named)'}{_reach(todo.key_worker(client))}: "
+            + ", ".join(label(c).lower() for c in n.missing)
+        )
+    lines.append(f"At risk next month: {len(todo.at_risk_next_month)}")
+    for r in todo.at_risk_next_month:
+        lines.append(
+            f"  {r.client_ref}  {r.advice()}"
+            f"  ({r.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(r.client))})"
+        )
+    lines.append(f"Missed joint appointments: {len(todo.missed_appointments)}")
+    for m in todo.missed_appointments:
+        done = "followed up" if m.followed_up else "to follow up"
+        lines.append(
+            f"  {day_text(m.date)}  {m.client_ref}  {done}"
+            f"  ({m.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(m.client))})"
+        )
+    return "\n".join(lines) + "\n"

@@ -371,10 +371,12 @@ def histories(
     first: date,
     last: date,
     contacts_from: date,
+    contacts_to: date | None = None,
 ) -> list[ClientHistory]:
     """Every client with a mental_health and a substance_misuse episode both overlapping
-    first..last, with all their episodes and their contacts from `contacts_from` to `last`
-    (the to-do list follows up missed appointments; the figures use the lighter `figure_facts`).
+    first..last, with all their episodes and their contacts from `contacts_from` to
+    `contacts_to` (by default `last`): the to-do list looks ahead to next month and follows up
+    missed appointments; the figures use the lighter `figure_facts`.
 
     Set-based: three queries whatever the number of clients. Rows are read as plain columns,
     not ORM objects (a trust's month is tens of thousands of contacts), and in a fixed order, so
@@ -446,7 +448,7 @@ def histories(
         .where(
             ContactRow.client_id.in_(candidates),
             ContactRow.date >= contacts_from,
-            ContactRow.date <= last,
+            ContactRow.date <= (last if contacts_to is None else contacts_to),
         )
         .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
     )

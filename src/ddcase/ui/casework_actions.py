@@ -10,7 +10,8 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ddcase.domain import Client, Contact, DomainError, Episode, Service, Worker
+from ddcase.domain import Client, Contact, ContactKind, ContactMode, DomainError, Episode, Service, Worker
+from ddcase.services.figures import MissedJoint
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
 from ddcase.ui.dialogs.client_dialog import ClientDialog
@@ -90,6 +91,37 @@ class CaseworkActions(QObject):
 
         return self._ask_then_save(
             parent, self.tr("Contact not saved"), ask, self._casework.save_contact, _client_ref
+        )
+
+    def log_follow_up(self, parent: QWidget, missed: MissedJoint) -> Contact | None:
+        """Log the follow-up of a missed joint appointment: the contact form filled in with a
+        telephone liaison today, between the same workers, saying what it follows up."""
+        client, was = missed.client, missed.contact
+        follow_up = Contact(
+            was.client_ref,
+            self._today(),
+            ContactKind.LIAISON,
+            ContactMode.TELEPHONE,
+            mh_worker=was.mh_worker or client.care_coordinator,
+            sm_worker=was.sm_worker or client.key_worker,
+            client_present=False,
+            note=self.tr("Follow-up of the %1 missed on %2")
+            .replace("%1", was.kind.label.lower())
+            .replace("%2", date_text(was.date)),
+        )
+        return self._ask_then_save(
+            parent,
+            self.tr("Contact not saved"),
+            lambda: ContactDialog.ask(
+                parent,
+                clients=self._casework.clients(),
+                workers=self._casework.workers(),
+                current_workers={},
+                today=self._today(),
+                contact=follow_up,
+            ),
+            self._casework.save_contact,
+            _client_ref,
         )
 
     def edit_contact(self, parent: QWidget, contact: Contact) -> Contact | None:

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.caseload_page.panel.log_contact_requested.connect(self.casework_menu.log_contact_for)
         self.todo_page.log_contact_requested.connect(self.casework_menu.log_contact_for)
         self.todo_page.client_activated.connect(self._on_client_activated)
+        self.todo_page.follow_up_requested.connect(self.casework_menu.log_follow_up)
         self.dashboard_page.print_requested.connect(self.transfer.print_summary)
         self.dashboard_page.month_chosen.connect(self._on_chart_month_chosen)
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ddcase.domain.format import day_text
 from ddcase.services.figures import ClientMonth
 
 
 def date_text(day: date | None) -> str:
     """'9 Oct 2026'; an empty string for no date."""
-    if day is None:
-        return ""
-    return f"{day.day} {day:%b %Y}"
+    return "" if day is None else day_text(day)
 
 
 def missing_text(client: ClientMonth) -> str:

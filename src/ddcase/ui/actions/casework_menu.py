@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence
 from ddcase.ui.actions import make_action
 
 if TYPE_CHECKING:
+    from ddcase.services.figures import MissedJoint
     from ddcase.ui.main_window import MainWindow
 
 
@@ -43,6 +44,11 @@ class CaseworkMenu(QObject):
         if window.stack.currentWidget() is not window.tabs:
             return
         window.casework_actions.log_contact(window, window.current_client_ref())
+
+    @Slot(object)
+    def log_follow_up(self, missed: MissedJoint) -> None:
+        """To do's Log the follow-up...: a contact for the missed joint appointment's client."""
+        self._window.casework_actions.log_follow_up(self._window, missed)
 
     @Slot(str)
     def log_contact_for(self, client_ref: str) -> None:

@@ -59,7 +59,9 @@ class ContactDialog(FormDialog):
         contact: Contact | None = None,
         client_ref: str | None = None,
     ) -> None:
-        super().__init__(parent, self.tr("Edit contact") if contact else self.tr("Log a contact"))
+        # A contact without an id is a new one filled in beforehand (a follow-up from the to-do).
+        editing = contact is not None and contact.id is not None
+        super().__init__(parent, self.tr("Edit contact") if editing else self.tr("Log a contact"))
         self._today = today
         self._original = contact
         self._current_workers = current_workers

@@ -1,93 +1,175 @@
-"""The to-do list: clients not yet jointly worked this month, and missed joint appointments."""
+"""The to-do lists (SPEC §6): clients not yet jointly worked with the day each is due by, clients
+at risk next month, and missed joint appointments; each beside the other service's worker (the
+key worker) with their phone and email."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
-from ddcase.services.figures import ClientMonth, MissedAppointment
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from ddcase.domain import Worker
+from ddcase.services.figures import AtRisk, ClientMonth, MissedJoint, NotYet, ToDo
 from ddcase.ui.models.base import ValueTableModel
 from ddcase.ui.text import date_text, missing_text
 
+Reach = Callable[[ClientMonth], Worker | None]
+NONE_NAMED = "(none named)"
 
-class ToDoTableModel(ValueTableModel):
+
+def _nobody(_client: ClientMonth) -> Worker | None:
+    return None
+
+
+class _WorkListModel(ValueTableModel):
+    """What the three lists share: the client, its workers and how to reach the key worker."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._reach: Reach = _nobody
+
+    def set_list(self, rows: Iterable[Any], todo: ToDo) -> None:
+        """The rows, with the directory that gives each key worker's phone and email."""
+        self._reach = todo.key_worker
+        self.set_rows(rows)
+
+    def key_worker(self, value: Any) -> Worker | None:
+        return self._reach(value.client)
+
+    def worker_text(self, value: Any, column: str) -> str | None:
+        """The shared columns' text, None for a column of the subclass's own."""
+        client: ClientMonth = value.client
+        if column == "REFERENCE":
+            return client.client_ref
+        if column == "INITIALS":
+            return client.initials
+        if column == "CARE_COORDINATOR":
+            return client.care_coordinator or NONE_NAMED
+        if column == "KEY_WORKER":
+            return client.key_worker or NONE_NAMED
+        if column in ("PHONE", "EMAIL"):
+            worker = self.key_worker(value)
+            if worker is None:
+                return ""
+            return (worker.phone if column == "PHONE" else worker.email) or ""
+        return None
+
+
+class ToDoTableModel(_WorkListModel):
     class Column(IntEnum):
-        REFERENCE = 0
-        INITIALS = 1
-        CARE_COORDINATOR = 2
-        KEY_WORKER = 3
-        MISSING = 4
-        DUE = 5
+        DUE = 0
+        REFERENCE = 1
+        INITIALS = 2
+        CARE_COORDINATOR = 3
+        KEY_WORKER = 4
+        PHONE = 5
+        EMAIL = 6
+        MISSING = 7
 
     HEADERS = {
+        Column.DUE: "Due by",
         Column.REFERENCE: "Reference",
         Column.INITIALS: "Initials",
         Column.CARE_COORDINATOR: "Care coordinator",
         Column.KEY_WORKER: "Key worker",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
         Column.MISSING: "What is missing",
-        Column.DUE: "Due by",
     }
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._due: date | None = None
+    def display(self, value: NotYet, column: Any) -> str:
+        if column == self.Column.DUE:
+            return date_text(value.due)
+        if column == self.Column.MISSING:
+            return missing_text(value.client)
+        text = self.worker_text(value, column.name)
+        return "" if text is None else text
 
-    def set_due(self, due: date) -> None:
-        self._due = due
-
-    def display(self, value: ClientMonth, column: Any) -> str:
-        c = self.Column
-        if column == c.REFERENCE:
-            return value.client_ref
-        if column == c.INITIALS:
-            return value.initials
-        if column == c.CARE_COORDINATOR:
-            return value.care_coordinator or "(none named)"
-        if column == c.KEY_WORKER:
-            return value.key_worker or "(none named)"
-        if column == c.MISSING:
-            return missing_text(value)
-        return date_text(self._due)
+    def sort_key(self, value: NotYet, column: Any) -> Any:
+        if column == self.Column.DUE:
+            return (value.due.isoformat(), value.client_ref)
+        return self.display(value, column).lower()
 
 
-class MissedAppointmentTableModel(ValueTableModel):
+class AtRiskTableModel(_WorkListModel):
+    class Column(IntEnum):
+        BY = 0
+        REFERENCE = 1
+        INITIALS = 2
+        CARE_COORDINATOR = 3
+        KEY_WORKER = 4
+        PHONE = 5
+        EMAIL = 6
+        WHAT = 7
+
+    HEADERS = {
+        Column.BY: "Book by",
+        Column.REFERENCE: "Reference",
+        Column.INITIALS: "Initials",
+        Column.CARE_COORDINATOR: "Care coordinator",
+        Column.KEY_WORKER: "Key worker",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
+        Column.WHAT: "What to do",
+    }
+
+    def display(self, value: AtRisk, column: Any) -> str:
+        if column == self.Column.BY:
+            return date_text(value.by)
+        if column == self.Column.WHAT:
+            return value.advice()
+        text = self.worker_text(value, column.name)
+        return "" if text is None else text
+
+
+class MissedAppointmentTableModel(_WorkListModel):
     class Column(IntEnum):
         DATE = 0
         REFERENCE = 1
         INITIALS = 2
         KIND = 3
-        CARE_COORDINATOR = 4
-        KEY_WORKER = 5
-        NOTE = 6
+        FOLLOWED_UP = 4
+        CARE_COORDINATOR = 5
+        KEY_WORKER = 6
+        PHONE = 7
+        EMAIL = 8
+        NOTE = 9
 
     HEADERS = {
         Column.DATE: "Missed on",
         Column.REFERENCE: "Reference",
         Column.INITIALS: "Initials",
         Column.KIND: "Kind",
+        Column.FOLLOWED_UP: "Followed up",
         Column.CARE_COORDINATOR: "Care coordinator",
         Column.KEY_WORKER: "Key worker",
+        Column.PHONE: "Phone",
+        Column.EMAIL: "Email",
         Column.NOTE: "Note",
     }
 
-    def display(self, value: MissedAppointment, column: Any) -> str:
+    def display(self, value: MissedJoint, column: Any) -> str:
         c = self.Column
         if column == c.DATE:
-            return date_text(value.contact.date)
-        if column == c.REFERENCE:
-            return value.contact.client_ref
-        if column == c.INITIALS:
-            return value.initials
+            return date_text(value.date)
         if column == c.KIND:
             return value.contact.kind.label
-        if column == c.CARE_COORDINATOR:
-            return value.care_coordinator or "(none named)"
-        if column == c.KEY_WORKER:
-            return value.key_worker or "(none named)"
-        return value.contact.note or ""
+        if column == c.FOLLOWED_UP:
+            return "Yes" if value.followed_up else "Not yet"
+        if column == c.NOTE:
+            return value.contact.note or ""
+        text = self.worker_text(value, column.name)
+        return "" if text is None else text
 
-    def sort_key(self, value: MissedAppointment, column: Any) -> Any:
+    def sort_key(self, value: MissedJoint, column: Any) -> Any:
         if column == self.Column.DATE:
-            return value.contact.date.isoformat()
+            return (value.date.isoformat(), value.client_ref)
         return self.display(value, column).lower()
+
+    def decorate(self, value: MissedJoint, column: Any, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and value.followed_up:
+            return QColor("#555555")  # done: shown quieter than those still to follow up
+        return None
