@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from ddcase.services.base import Context
-from ddcase.storage import audit
+from ddcase.storage import audit, shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,10 @@ class MaintenanceService:
                 version = session.execute(text("SHOW server_version")).scalar()
                 who = session.execute(text("SELECT current_user")).scalar()
                 db_ok, db_message = True, f"server reachable: PostgreSQL {version}, connected as {who}"
+            different = shape.problems(session.connection())
+            if different:
+                db_ok = False
+                db_message += "; the schema differs from this version's: " + "; ".join(different[:6])
             chain = audit.verify(session)
             guarded = audit.append_only_guard(session)
         if chain.intact:
