@@ -229,6 +229,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
+    from ddcase.services.trail import with_keeper
     from ddcase.storage.database import (
         Database,
         database_url,
@@ -259,6 +260,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
             migrate(engine)
             user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
         database = Database(engine) if check is None else CheckedDatabase(engine, check)
+        with_keeper(database)  # the trail's key and witness, outside the database (issue 14)
         services = Services.build(Context(database, user=user))
         services.backup.after_start_up(before, daily=daily_backup)  # owner-only file, the day's backup
     except BaseException:

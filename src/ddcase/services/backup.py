@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
+from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
 from ddcase.storage.database import Database, StorageError, engine_key, engine_path, make_engine
@@ -471,9 +472,10 @@ def restore(
     from ddcase.storage.migrations import migrate
 
     engine = make_engine(f"sqlite:///{db_path}", key=target_key)
+    keeper = keeper_for_file(db_path)
     try:
         migrate(engine)  # a backup from an older version is brought up to date
-        with Database(engine).write() as session:
+        with Database(engine, keeper).write() as session:
             audit.append(
                 session,
                 action="restore",
@@ -487,8 +489,17 @@ def restore(
                 app_user=user,
             )
             chain = audit.verify(session)
+            restored_head = audit.head(session)
     finally:
         engine.dispose()
+    # A restore shortens the trail on purpose: the witness starts again from the restored
+    # trail's head, and keeps a note of what it had seen before.
+    old = keeper.witness()
+    if restored_head is not None:
+        note = f"{now.isoformat(timespec='seconds')}: restored from {source.name}"
+        if old is not None:
+            note += f" (#{old.seq} had been seen on {old.seen_at[:10]})"
+        keeper.saw(*restored_head, at=now, note=note)
     protect(db_path)
     log.info("database restored from a backup")
     return RestoreResult(source, aside, safety, chain.entries, chain.intact)

@@ -60,6 +60,13 @@ class TrailKeeper:
         self.location = location
         self._keys: dict[str, TrailKey | None] = {}
         self._signing: TrailKey | None = None
+        self._moves_witness = True
+
+    def signing_only(self) -> TrailKeeper:
+        """This keeper for a copy that may yet be thrown away: it signs, but moves no witness."""
+        keeper = TrailKeeper(self.folder, self.location)
+        keeper._moves_witness = False
+        return keeper
 
     # ------------------------------------------------------------------ keys
 
@@ -127,6 +134,8 @@ class TrailKeeper:
     def saw(self, seq: int, hash_: str, at: datetime, *, note: str | None = None) -> None:
         """Remember `seq` (with its hash) as the newest entry seen. Best effort: a witness that
         cannot be written leaves the old one, which is only ever older, never wrong."""
+        if not self._moves_witness:
+            return
         old = self.witness()
         history = old.history if old is not None else ()
         if note is not None:
