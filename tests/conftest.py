@@ -18,9 +18,12 @@ must break them says why: `@pytest.mark.without_windows_rules("why")`.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +35,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # none at all (keyring's "fail" backend), and each test in this process gets an empty one in memory.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ.pop("DDCASE_KEY_FILE", None)
+# Nor its config folder (the audit trail's keys and witness, storage/witness.py): one of the run's
+# own, for this process and every process the tests start.
+os.environ["DDCASE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ddcase-test-config-")
+atexit.register(shutil.rmtree, os.environ["DDCASE_CONFIG_DIR"], ignore_errors=True)
 
 TODAY = date(2026, 11, 22)
 TEMPLATE = "ddcase_template"

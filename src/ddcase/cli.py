@@ -235,6 +235,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
     from ddcase.services.registry import Services
+    from ddcase.services.trail import with_keeper
     from ddcase.storage.database import (
         Database,
         database_url,
@@ -251,6 +252,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
     key = None
     check = None
     if path is not None:
+        refuse_missing_folder(db_argument, path)
         from ddcase.services.encryption import key_for
 
         key = key_for(path)  # None for a plain file; an encrypted one needs its key at hand
@@ -264,12 +266,32 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
             migrate(engine)
             user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
         database = Database(engine) if check is None else CheckedDatabase(engine, check)
+        with_keeper(database)  # the trail's key and witness, outside the database (issue 14)
         services = Services.build(Context(database, user=user))
         services.backup.after_start_up(before, daily=daily_backup)  # owner-only file, the day's backup
     except BaseException:
         engine.dispose()
         raise
     return services
+
+
+def refuse_missing_folder(db_argument: str | None, path: Path) -> None:
+    """`--db` (or DDCASE_DB) names a file in a folder that exists: a mistyped path never
+    creates folders and a new empty log. Only the default log's own folder is made."""
+    import os
+
+    from ddcase.paths import DB_ENV
+    from ddcase.storage.location import refuse_unsafe_place
+
+    refuse_unsafe_place(path)  # a network folder is named as such, whether or not it exists
+    if path.is_dir():
+        raise DomainError(f"{path} is a folder: give --db the database file inside it.")
+    if not (db_argument or os.environ.get(DB_ENV)) or path.parent.is_dir():
+        return
+    raise DomainError(
+        f"The folder {path.parent} does not exist, so there is no log at {path}; ddcase has "
+        "created nothing. Check the path, or create the folder first for a new log."
+    )
 
 
 def _local_now():  # type: ignore[no-untyped-def]
@@ -517,6 +539,7 @@ def _require_sqlite_file(db_argument: str | None) -> Path:
     path = sqlite_path(database_url(resolve_db(db_argument)))
     if path is None:
         raise BackupNotAvailable(SERVER_MESSAGE)
+    refuse_missing_folder(db_argument, path)
     return path
 
 

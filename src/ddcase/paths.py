@@ -18,6 +18,20 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+#: Where this computer keeps what a log must not hold itself (the audit trail's keys and witness).
+CONFIG_ENV = "DDCASE_CONFIG_DIR"
+
+
+def config_dir() -> Path:
+    """The user's config folder for ddcase (platformdirs), or DDCASE_CONFIG_DIR."""
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
 def log_dir() -> Path:
     from platformdirs import user_log_dir
 

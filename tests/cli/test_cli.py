@@ -225,12 +225,20 @@ def test_check_reports_an_intact_database(capsys, demo_db):
     assert code == 0 and "Database: intact" in out and "Audit trail: intact" in out
 
 
+GUARD_UPDATE = (
+    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+)
+
+
 def test_check_finds_a_tampered_audit_entry(capsys, demo_db):
     if demo_db.startswith("postgresql"):  # a superuser can switch the guard off
         execute_raw(demo_db, "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
-    else:  # someone holding the file can drop the guard
+    else:  # someone holding the file can drop the guard (and put it back afterwards)
         execute_raw(demo_db, "DROP TRIGGER audit_event_no_update")
     execute_raw(demo_db, "UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1")
+    if not demo_db.startswith("postgresql"):
+        execute_raw(demo_db, GUARD_UPDATE)
     code, out, _ = run(capsys, "check", "--db", demo_db)
     assert code == 1 and "entry 1 was altered" in out
 

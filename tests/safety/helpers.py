@@ -56,6 +56,7 @@ def add_clients(app, refs: list[str], *, with_history: bool = False) -> None:  #
 
 
 def make_db(path: Path, refs: list[str], **kwargs: bool) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)  # --db never creates folders (issue 14)
     app = open_app(path)
     try:
         add_clients(app, refs, **kwargs)

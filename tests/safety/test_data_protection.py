@@ -17,7 +17,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.domain import Month
-from tests.safety.helpers import execute, make_db
+from tests.safety.helpers import make_db
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Unix permissions (Windows relies on the profile)")
@@ -42,9 +42,18 @@ def demo_db(demo_template, tmp_path, capsys) -> Path:
     return path
 
 
-def _run_ddcase(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
-    """ddcase as a user starts it, with its log folder under `home`."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_STATE_HOME": str(home / "state"), "HOME": str(home)}
+def _run_ddcase(
+    args: list[str], home: Path, *, python_path: tuple[Path, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """ddcase as a user starts it, with its log folder (and its default data folder) under `home`."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(p) for p in (SRC, *python_path)),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "share"),
+        "HOME": str(home),
+    }
+    env.pop("DDCASE_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "ddcase", *args],
         capture_output=True,
@@ -56,9 +65,11 @@ def _run_ddcase(args: list[str], home: Path) -> subprocess.CompletedProcess[str]
 
 
 def test_database_backups_exports_and_logs_are_owner_only(tmp_path):
-    db = tmp_path / "data" / "case.sqlite3"
-    done = _run_ddcase(["figures", "--db", str(db), "--month", "2026-10"], tmp_path)
+    # The default log's folder is made by ddcase (a folder named with --db must exist already).
+    db = tmp_path / "share" / "ddcase" / "ddcase.sqlite3"
+    done = _run_ddcase(["figures", "--month", "2026-10"], tmp_path)
     assert done.returncode == 0, done.stderr
+    assert db.exists()
     make_db(db, ["P1"], with_history=True)
     done = _run_ddcase(["export", "--db", str(db), "--client", "P1", str(tmp_path / "sar")], tmp_path)
     assert done.returncode == 0, done.stderr
@@ -73,16 +84,32 @@ def test_database_backups_exports_and_logs_are_owner_only(tmp_path):
     assert logs and all(_mode(p) == 0o600 and _mode(p.parent) == 0o700 for p in logs)
 
 
+FAULT = """
+import contextlib
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+@event.listens_for(Engine, "connect")
+def _fault(dbapi_connection, _record):
+    with contextlib.suppress(Exception):
+        dbapi_connection.execute(
+            "CREATE TEMP TRIGGER IF NOT EXISTS fault BEFORE INSERT ON main.client "
+            "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        )
+"""
+
+
 def test_the_log_never_holds_client_identifiers_even_after_an_error(tmp_path):
     from ddcase.services.demo_data import generate
 
     db = tmp_path / "case.sqlite3"
     make_db(db, [])
-    # A fault the app does not expect, in the middle of writing client records.
-    execute(
-        db, "CREATE TRIGGER fault BEFORE INSERT ON client BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
-    )
-    done = _run_ddcase(["demo", "--db", str(db), "--seed", "1"], tmp_path)
+    # A fault the app does not expect, in the middle of writing client records: a TEMP trigger
+    # on every connection (one in the file would be refused as not ddcase's, storage/shape.py).
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
+    done = _run_ddcase(["demo", "--db", str(db), "--seed", "1"], tmp_path, python_path=(inject,))
     assert done.returncode == 1 and "details are in" in done.stderr and "Traceback" not in done.stderr
     log_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "state").rglob("*.log*"))
     assert "injected fault" in log_text  # the error was logged...

@@ -383,6 +383,12 @@ def test_a_log_with_a_broken_audit_trail_is_not_copied(team_db, tmp_path, capsys
     with engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_event_no_update"))  # someone holding the file
         conn.execute(text("UPDATE audit_event SET app_user = 'someone else' WHERE seq = 1"))
+        conn.execute(  # ...and puts the guard back
+            text(
+                "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+            )
+        )
     engine.dispose()
     capsys.readouterr()
     assert main(["migrate-to", team_db, "--db", laptop]) == 2

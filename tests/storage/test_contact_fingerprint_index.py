@@ -104,7 +104,15 @@ def test_a_database_with_contacts_migrates_to_the_index_and_back(tmp_path, db_ta
         upgrade_to(engine, "0005")
         assert fingerprint_uniqueness(engine) == (["uq_contact_fingerprint"], [])
         folder = realistic_folder(tmp_path / "in", clients=20, contacts=80)
+        # Today's import writes today's audit entries: give the old table their column (0008)
+        # for the import, and take it away again.
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE audit_event ADD COLUMN chain VARCHAR(40)")
+            connection.exec_driver_sql("ALTER TABLE audit_event ADD COLUMN signature VARCHAR(64)")
         first = TransferService(make_context(engine)).import_folder(folder)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE audit_event DROP COLUMN chain")
+            connection.exec_driver_sql("ALTER TABLE audit_event DROP COLUMN signature")
         assert first.contacts.created > 50
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(ROWS).all()
@@ -132,7 +140,13 @@ def test_a_database_with_contacts_migrates_to_the_index_and_back(tmp_path, db_ta
                 "INSERT INTO contact (client_id, date, kind, mode, outcome, fingerprint, version) "
                 "SELECT client_id, date, kind, mode, outcome, fingerprint, version FROM contact WHERE id = 1"
             )
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE audit_event ADD COLUMN chain VARCHAR(40)")
+            connection.exec_driver_sql("ALTER TABLE audit_event ADD COLUMN signature VARCHAR(64)")
         again = TransferService(make_context(engine)).import_folder(folder)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE audit_event DROP COLUMN chain")
+            connection.exec_driver_sql("ALTER TABLE audit_event DROP COLUMN signature")
         assert again.contacts == FileCounts(unchanged=first.contacts.created)
 
         downgrade_to(engine, "0005")

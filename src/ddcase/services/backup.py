@@ -31,7 +31,8 @@ from sqlalchemy import Engine
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
-from ddcase.storage import audit, cipher
+from ddcase.services.trail import keeper_for_file
+from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
 from ddcase.storage.database import Database, StorageError, engine_key, engine_path, make_engine
 from ddcase.storage.files import (
@@ -56,6 +57,7 @@ from ddcase.storage.files import (
     unlocks,
 )
 from ddcase.storage.location import refuse_unsafe_place
+from ddcase.storage.opening import recorded_size
 from ddcase.storage.schema import is_current
 
 log = logging.getLogger(__name__)
@@ -164,12 +166,15 @@ def verify_backup(path: Path, key: DatabaseKey | None = None) -> str:
     engine = read_only_engine(path, key)
     try:
         todo = plan(engine)
+        if todo.current is None:
+            raise BackupError(f"{path.name} is an empty database, not a ddcase backup.")
+        found = shape.engine_problems(engine)
     except SchemaError as error:
         raise BackupError(f"{path.name}: {error}") from error
     finally:
         engine.dispose()
-    if todo.current is None:
-        raise BackupError(f"{path.name} is an empty database, not a ddcase backup.")
+    if found:
+        raise BackupError(shape.shape_message(path.name, found))
     return todo.current
 
 
@@ -277,10 +282,12 @@ def make_backup(
     return BackupFile(target, now.replace(tzinfo=None, microsecond=0), kind, target.stat().st_size)
 
 
-def rotate(db_path: Path) -> list[Path]:
+def rotate(db_path: Path, key: DatabaseKey | None = None) -> list[Path]:
     """Keep the newest daily/manual backup of each of the last 7 days and of each of the last 4
     ISO weeks, and the last 4 pre-migration and pre-restore backups; delete the rest (and any
-    partial copy left by a crash). Returns what was deleted."""
+    partial copy left by a crash). Never the last backup that held records: when none of those
+    kept holds a client (a log emptied and used afresh for weeks), the newest that does is kept
+    too. Returns what was deleted."""
     backups = list_backups(db_path)
     keep: set[Path] = set()
     days: set[object] = set()
@@ -297,6 +304,11 @@ def rotate(db_path: Path) -> list[Path]:
     for kind in OTHER_KINDS:
         keep.update(b.path for b in [b for b in backups if b.kind == kind][:KEEP_OTHER])
     removed = [b.path for b in backups if b.path not in keep]
+    if removed and not any(_holds_records(b.path, key) for b in backups if b.path in keep):
+        for path in removed:  # newest first
+            if _holds_records(path, key):
+                removed.remove(path)
+                break
     folder = backups_folder(db_path)
     if folder.is_dir():
         now = datetime.now().timestamp()
@@ -304,6 +316,53 @@ def rotate(db_path: Path) -> list[Path]:
     for path in removed:
         remove_file(path)
     return removed
+
+
+def _holds_records(path: Path, key: DatabaseKey | None) -> bool:
+    """Whether a backup holds at least one client; a backup that cannot be read counts as one
+    that does (rotation keeps what it cannot judge)."""
+    try:
+        conn = connect_read_only(path, key_for_file(path, key))
+        try:
+            return conn.execute("SELECT count(*) FROM client").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except (DomainError, *database_errors()):
+        return True
+
+
+class EmptiedDatabaseError(StorageError):
+    """The log is 0 bytes long, though it held records: it was emptied, not made new."""
+
+
+def refuse_emptied(db_path: Path, key: DatabaseKey | None = None) -> None:
+    """A log of 0 bytes whose stamp says it held data, or with backups beside it, was emptied
+    (a sync tool, a failed copy): it is refused, never taken as a new empty log, and the newest
+    verified backup is named."""
+    try:
+        if not db_path.is_file() or db_path.stat().st_size != 0:
+            return
+    except OSError:
+        return
+    held = recorded_size(db_path)
+    backups = list_backups(db_path)
+    if not held and not backups:
+        return  # an empty file made on purpose for a new log
+    why = (
+        f"it held {held // 1024} KiB when ddcase last closed it"
+        if held
+        else f"backups of it are in {backups_folder(db_path)}"
+    )
+    newest = newest_verified(db_path, key)
+    if newest is not None:
+        way = f'Restore the newest verified backup with:\n  ddcase restore "{newest.path}"'
+    else:
+        way = "No verified backup was found; keep the file and ask IT to look for a copy."
+    raise EmptiedDatabaseError(
+        f"The database file {db_path} is empty (0 bytes), but {why}: something emptied it (a "
+        "sync tool, a failed copy). ddcase has not taken it as a new log and has changed "
+        f"nothing. {way}"
+    )
 
 
 def daily_backup(db_path: Path, now: datetime, key: DatabaseKey | None = None) -> BackupFile | None:
@@ -315,7 +374,7 @@ def daily_backup(db_path: Path, now: datetime, key: DatabaseKey | None = None) -
     if any(b.kind in ROTATED_KINDS and b.made_at.date() == today for b in list_backups(db_path)):
         return None
     backup = make_backup(db_path, kind="daily", now=now, key=key)
-    rotate(db_path)
+    rotate(db_path, key)
     return backup
 
 
@@ -339,7 +398,7 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
             f"ddcase needs to upgrade this database but could not back it up first, "
             f"so nothing was changed: {error}"
         ) from error
-    rotate(path)
+    rotate(path, engine_key(engine))
     return backup
 
 
@@ -347,6 +406,7 @@ def check_before_opening(db_path: Path, key: DatabaseKey | None = None) -> Openi
     """inspect_file, and for a damaged file the way forward: the newest verified backup. A file
     unchanged since ddcase last closed it cleanly gets its check started in the background
     (storage/opening.py); the caller makes writes and output wait for it."""
+    refuse_emptied(db_path, key)
     try:
         check = inspect_file(db_path, key, unchanged_may_wait=True)
     except DamagedDatabaseError as error:
@@ -412,9 +472,10 @@ def restore(
     from ddcase.storage.migrations import migrate
 
     engine = make_engine(f"sqlite:///{db_path}", key=target_key)
+    keeper = keeper_for_file(db_path)
     try:
         migrate(engine)  # a backup from an older version is brought up to date
-        with Database(engine).write() as session:
+        with Database(engine, keeper).write() as session:
             audit.append(
                 session,
                 action="restore",
@@ -428,8 +489,17 @@ def restore(
                 app_user=user,
             )
             chain = audit.verify(session)
+            restored_head = audit.head(session)
     finally:
         engine.dispose()
+    # A restore shortens the trail on purpose: the witness starts again from the restored
+    # trail's head, and keeps a note of what it had seen before.
+    old = keeper.witness()
+    if restored_head is not None:
+        note = f"{now.isoformat(timespec='seconds')}: restored from {source.name}"
+        if old is not None:
+            note += f" (#{old.seq} had been seen on {old.seen_at[:10]})"
+        keeper.saw(*restored_head, at=now, note=note)
     protect(db_path)
     log.info("database restored from a backup")
     return RestoreResult(source, aside, safety, chain.entries, chain.intact)
@@ -555,7 +625,7 @@ class BackupService:
         )
         self._record(made)
         if to is None:
-            rotate(path)
+            rotate(path, self._db.key)
         return made
 
     def daily(self) -> BackupFile | None:

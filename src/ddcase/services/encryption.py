@@ -41,6 +41,7 @@ from ddcase.services.backup import (
     verify_backup,
 )
 from ddcase.services.base import Context
+from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
 from ddcase.storage.database import Database, make_engine
@@ -372,7 +373,7 @@ def encrypt_database(
                 counts = _export(db_path, temp, key)
                 _same_rows(temp, key, counts)
                 _step("exported")
-                entries, intact = _record(temp, key, backup, recovery_file, use_keystore, user, now)
+                entries, intact = _record(db_path, temp, key, backup, recovery_file, use_keystore, user, now)
                 _step("recorded")
                 counts = _verify_copy(temp, key, counts)
                 _settle(temp, key)
@@ -537,6 +538,7 @@ def _verify_copy(temp: Path, key: DatabaseKey, counts: dict[str, int]) -> dict[s
 
 
 def _record(
+    db_path: Path,
     temp: Path,
     key: DatabaseKey,
     backup: BackupFile,
@@ -548,7 +550,10 @@ def _record(
     """The audit entry for the encryption, in the encrypted copy itself (no key in it)."""
     engine = make_engine(f"sqlite:///{temp}", key=key)
     try:
-        db = Database(engine)
+        # The copy becomes the log at its path: its entry is signed with the log's key. The
+        # witness is left where it is (the copy may yet be thrown away); it moves on at the
+        # next save, as the trail is then longer than what it saw.
+        db = Database(engine, keeper_for_file(db_path).signing_only())
         with db.write() as session:
             audit.append(
                 session,

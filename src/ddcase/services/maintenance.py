@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from ddcase.services import trail
 from ddcase.services.base import Context
-from ddcase.storage import audit
+from ddcase.storage import audit, shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,33 @@ class MaintenanceService:
                 version = session.execute(text("SHOW server_version")).scalar()
                 who = session.execute(text("SELECT current_user")).scalar()
                 db_ok, db_message = True, f"server reachable: PostgreSQL {version}, connected as {who}"
+            different = shape.problems(session.connection())
+            if different:
+                db_ok = False
+                db_message += "; the schema differs from this version's: " + "; ".join(different[:6])
             chain = audit.verify(session)
             guarded = audit.append_only_guard(session)
+            keeper = self._db.trail
+            witness = None if keeper is None else keeper.witness()
+            witnessed = trail.witness_problem(session, witness)
+            head = audit.head(session)
         if chain.intact:
             audit_message = f"{chain.entries} entries, chain unbroken"
         else:
             audit_message = f"{chain.problem}; the first bad entry is seq {chain.first_bad_seq}"
+        if chain.unchecked:
+            audit_message += (
+                f"; {chain.unchecked} entries are signed with a key that is not on this computer "
+                f"(key {chain.missing_key}), so their signatures could not be checked here"
+            )
+        if witnessed is not None:
+            audit_message += f"; {witnessed}"
+        elif keeper is not None and head is not None:
+            if witness is None:
+                audit_message += f"; first seen on this computer at #{head[0]}"
+            if chain.intact and (witness is None or head[0] > witness.seq):
+                keeper.saw(*head, at=self._context.now())
         if not guarded:
             audit_message += "; the database's append-only guard on the trail is missing"
-        return CheckReport(db_ok, db_message, chain.intact and guarded, audit_message)
+        ok = chain.intact and guarded and witnessed is None
+        return CheckReport(db_ok, db_message, ok, audit_message)

@@ -21,7 +21,8 @@ from sqlalchemy import func, select, text
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
-from ddcase.storage import audit, repository
+from ddcase.storage import audit, repository, team_roles
+from ddcase.storage.database import PermissionDeniedError
 from ddcase.storage.tables import AuditEventRow, ClientRow, ContactRow, EpisodeRow
 
 PURGED_INITIALS = "XX"
@@ -59,6 +60,11 @@ class RetentionService:
         purged: list[str] = []
         with self._db.write() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
+            if not sqlite and not team_roles.may_purge(session.connection()):
+                raise PermissionDeniedError(
+                    "Only a manager may purge on this team database (the database itself allows "
+                    "no one else to); nothing was changed."
+                )
             if sqlite:
                 # Overwrite what is deleted or replaced with zeros, so the removed values do not
                 # linger in the file's free space.

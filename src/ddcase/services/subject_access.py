@@ -33,12 +33,13 @@ class SubjectAccessSummary:
     episodes: int
     contacts: int
     audit_entries: int
+    audit_head: str = ""  # "#1234 3f9a0c1d2e4b": the trail's newest entry, this export's own
 
     def __str__(self) -> str:
         return (
             f"Everything held about the client was written to {self.folder}: the client record, "
             f"{self.episodes} episodes, {self.contacts} contacts and {self.audit_entries} audit "
-            f"entries ({', '.join(FILES)})."
+            f"entries ({', '.join(FILES)})." + (f" Audit head: {self.audit_head}." if self.audit_head else "")
         )
 
 
@@ -141,7 +142,7 @@ class SubjectAccessService:
                     os.fsync(file.fileno())
                 protect(path)
             with self._db.write() as session:
-                audit.append(
+                recorded = audit.append(
                     session,
                     action="export",
                     entity="client",
@@ -159,7 +160,8 @@ class SubjectAccessService:
             for path in written:
                 remove_file(path)
             raise
-        return SubjectAccessSummary(folder, len(episodes), len(contacts), len(trail))
+        head = f"#{recorded.seq} {recorded.hash[:12]}"
+        return SubjectAccessSummary(folder, len(episodes), len(contacts), len(trail), head)
 
 
 def _columns(records: list[dict[str, Any]], first: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Iterable
@@ -42,6 +43,46 @@ def _entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
+#: `chain` of an entry whose hash PostgreSQL computed itself (revision 0008's trigger).
+SERVER = "server"
+#: `chain` of an entry signed with a trail key kept outside the file: "hmac:<key id>".
+HMAC_PREFIX = "hmac:"
+
+
+def _framed(value: str | None) -> str:
+    """A value in the server's payload: its length, a colon and itself; '-' for NULL."""
+    return "-" if value is None else f"{len(value)}:{value}"
+
+
+def server_hash(row: AuditEventRow) -> str:
+    """What revision 0008's trigger computes on PostgreSQL: SHA-256 of prev_hash and every field
+    framed by its length (the same text in Python and in PL/pgSQL, no JSON rules to agree on)."""
+    parts = (
+        str(row.seq), row.at_utc, row.os_user, row.app_user, row.action, row.entity,
+        row.entity_key, row.before_json, row.after_json, row.values_sha256, row.chain,
+    )  # fmt: skip
+    payload = row.prev_hash + "".join(_framed(part) for part in parts)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def server_values_digest(salt: str, before_json: str | None, after_json: str | None) -> str:
+    """The digest of a server entry's values, as the audit_value trigger checks it."""
+    payload = salt + _framed(before_json) + _framed(after_json)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _row_values_digest(row: AuditEventRow, salt: str, before: str | None, after: str | None) -> str:
+    if row.chain == SERVER:
+        return server_values_digest(salt, before, after)
+    return values_digest(salt, before, after)
+
+
+def key_id_of(row: AuditEventRow | None) -> str | None:
+    if row is None or row.chain is None or not row.chain.startswith(HMAC_PREFIX):
+        return None
+    return row.chain[len(HMAC_PREFIX) :]
+
+
 def _fields(row: AuditEventRow) -> dict[str, Any]:
     fields = {
         "seq": row.seq,
@@ -56,6 +97,8 @@ def _fields(row: AuditEventRow) -> dict[str, Any]:
     }
     if row.values_sha256 is not None:  # entries from revision 0004 on; older ones hash as they were
         fields["values_sha256"] = row.values_sha256
+    if row.chain is not None:  # signed entries (revision 0008) say with which key
+        fields["chain"] = row.chain
     return fields
 
 
@@ -78,8 +121,14 @@ def append(
     app_user: str | None = None,
     at: datetime | None = None,
 ) -> AuditEventRow:
-    """Add one entry at the end of the chain, inside the caller's write transaction."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Add one entry at the end of the chain, inside the caller's write transaction.
+
+    On PostgreSQL the server computes the entry's number and hashes itself (revision 0008's
+    trigger; computed here the same way, so the row in hand agrees). On SQLite the entry is
+    signed with the log's trail key when the session's database has a keeper
+    (storage/witness.py), and its head is handed to the keeper once the transaction commits."""
+    server = session.get_bind().dialect.name == "postgresql"
+    if server:
         # Two writers must not both read the same chain end (seq would clash).
         session.execute(text("SELECT pg_advisory_xact_lock(7461001)"))
     last_row = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).first()
@@ -87,11 +136,17 @@ def append(
     prev_hash = GENESIS if last_row is None else last_row.hash
     before_json = None if before is None else canonical_json(before)
     after_json = None if after is None else canonical_json(after)
+    keeper = session.info.get(KEEPER)
+    signing = None if server or keeper is None else keeper.signing_key(key_id_of(last_row))
+    chain = SERVER if server else (None if signing is None else HMAC_PREFIX + signing.key_id)
     value = None
     if before_json is not None or after_json is not None:
         value = AuditValueRow(
             seq=seq, salt=secrets.token_hex(16), before_json=before_json, after_json=after_json
         )
+    digest = None
+    if value is not None:
+        digest = (server_values_digest if server else values_digest)(value.salt, before_json, after_json)
     row = AuditEventRow(
         seq=seq,
         at_utc=(at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -104,15 +159,60 @@ def append(
         after_json=None,
         prev_hash=prev_hash,
         hash="",
-        values_sha256=None if value is None else values_digest(value.salt, before_json, after_json),
+        values_sha256=digest,
+        chain=chain,
     )
-    row.hash = _entry_hash(prev_hash, _fields(row))
+    if server:
+        row.hash = server_hash(row)
+    else:
+        # The plain chain stays checkable anywhere; the signature, only with the key.
+        row.hash = _entry_hash(prev_hash, _fields(row))
+        if signing is not None:
+            row.signature = signing.sign(row.hash)
+    if keeper is not None:
+        _note_head(session, keeper, last_row, row)
     session.add(row)
     session.flush()
     if value is not None:
         session.add(value)
         session.flush()
     return row
+
+
+#: session.info's key for the database's TrailKeeper (set by Database for its sessions).
+KEEPER = "ddcase_trail_keeper"
+#: session.info's key for the head to hand the keeper once the transaction commits.
+HEAD = "ddcase_trail_head"
+
+
+def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, row: AuditEventRow) -> None:
+    """The new head goes to the witness after commit, but only when the trail still holds the
+    entry the witness saw: a trail shortened or rewritten behind ddcase's back keeps its old
+    witness, so `ddcase check` still says so after the next save."""
+    witness = keeper.witness()
+    if witness is not None:
+        if last_row is None or last_row.seq < witness.seq:
+            session.info[HEAD] = None
+            return
+        seen = last_row.hash if last_row.seq == witness.seq else hash_at(session, witness.seq)
+        if seen != witness.hash:
+            session.info[HEAD] = None
+            return
+    if HEAD in session.info and session.info[HEAD] is None:
+        return  # an earlier entry of this transaction found the trail changed
+    session.info[HEAD] = (row.seq, row.hash)
+
+
+def hash_at(session: Session, seq: int) -> str | None:
+    return session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == seq))
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """The trail's newest entry: (seq, hash), or None when it is empty."""
+    row = session.execute(
+        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,19 +288,29 @@ class ChainReport:
     entries: int
     first_bad_seq: int | None
     problem: str | None
+    unchecked: int = 0  # signed entries whose key is not on this computer
+    missing_key: str | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_bad_seq is None
 
 
-def verify(session: Session) -> ChainReport:
+def verify(session: Session, keeper: Any = None) -> ChainReport:
     """Walk the chain in seq order; name the first entry that was edited, deleted or reordered,
-    whose values were altered, or whose values were removed without a redaction naming it."""
+    whose values were altered, or whose values were removed without a redaction naming it.
+    Signed entries are checked with their key (from `keeper`, or the session's database's);
+    once an entry is signed or computed by the server, every later one must be too (a trail
+    rewritten with plain hashes from some entry on is named there)."""
+    if keeper is None:
+        keeper = session.info.get(KEEPER)
     redacted = _redacted_entries(session)
     expected_prev = GENESIS
     expected_seq = 1
     count = 0
+    unchecked = 0
+    missing_key = None
+    guarded_from: int | None = None
     query = (
         select(AuditEventRow, AuditValueRow)
         .outerjoin(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
@@ -212,15 +322,43 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(count, expected_seq, f"entry {expected_seq} is missing")
         if row.prev_hash != expected_prev:
             return ChainReport(count, row.seq, f"entry {row.seq} does not follow entry {row.seq - 1}")
-        if _entry_hash(row.prev_hash, _fields(row)) != row.hash:
-            return ChainReport(count, row.seq, f"entry {row.seq} was altered (hash mismatch)")
+        if row.chain is None:
+            if guarded_from is not None:
+                return ChainReport(
+                    count,
+                    row.seq,
+                    f"entry {row.seq} is not signed though entry {guarded_from} and those after it "
+                    "were: the trail was rewritten from here",
+                )
+            if _entry_hash(row.prev_hash, _fields(row)) != row.hash:
+                return ChainReport(count, row.seq, f"entry {row.seq} was altered (hash mismatch)")
+        elif row.chain == SERVER:
+            guarded_from = guarded_from or row.seq
+            if server_hash(row) != row.hash:
+                return ChainReport(count, row.seq, f"entry {row.seq} was altered (hash mismatch)")
+        elif row.chain.startswith(HMAC_PREFIX):
+            guarded_from = guarded_from or row.seq
+            if _entry_hash(row.prev_hash, _fields(row)) != row.hash:
+                return ChainReport(count, row.seq, f"entry {row.seq} was altered (hash mismatch)")
+            key = None if keeper is None else keeper.key(row.chain[len(HMAC_PREFIX) :])
+            if key is None:
+                unchecked += 1
+                missing_key = row.chain[len(HMAC_PREFIX) :]
+            elif row.signature is None or not hmac.compare_digest(key.sign(row.hash), row.signature):
+                return ChainReport(
+                    count, row.seq, f"entry {row.seq} was altered (its signature does not match)"
+                )
+        else:
+            return ChainReport(count, row.seq, f"entry {row.seq} names an unknown kind of chain")
         if row.values_sha256 is not None:
             if value is None:
                 if row.seq not in redacted:
                     return ChainReport(
                         count, row.seq, f"the values of entry {row.seq} were removed without a redaction"
                     )
-            elif values_digest(value.salt, value.before_json, value.after_json) != row.values_sha256:
+            elif (
+                _row_values_digest(row, value.salt, value.before_json, value.after_json) != row.values_sha256
+            ):
                 return ChainReport(count, row.seq, f"the values of entry {row.seq} were altered")
         elif value is not None:
             return ChainReport(count, row.seq, f"entry {row.seq} has values it did not record")
@@ -233,7 +371,7 @@ def verify(session: Session) -> ChainReport:
     )
     if stray is not None:
         return ChainReport(count, stray, f"values are stored for entry {stray}, which is not in the trail")
-    return ChainReport(count, None, None)
+    return ChainReport(count, None, None, unchecked, missing_key)
 
 
 def _redacted_entries(session: Session) -> set[int]:
@@ -242,6 +380,7 @@ def _redacted_entries(session: Session) -> set[int]:
     query = (
         select(
             AuditEventRow.values_sha256,
+            AuditEventRow.chain,
             AuditValueRow.salt,
             AuditValueRow.before_json,
             AuditValueRow.after_json,
@@ -249,8 +388,9 @@ def _redacted_entries(session: Session) -> set[int]:
         .join(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
         .where(AuditEventRow.action == REDACT)
     )
-    for digest, salt, before_json, after_json in session.execute(query):
-        if digest != values_digest(salt, before_json, after_json):
+    for digest, chain, salt, before_json, after_json in session.execute(query):
+        compute = server_values_digest if chain == SERVER else values_digest
+        if digest != compute(salt, before_json, after_json):
             continue  # an altered redaction entry redacts nothing; verify names it as altered
         try:
             listed = json.loads(after_json or "{}").get("entries", [])
@@ -266,7 +406,7 @@ def count(session: Session) -> int:
 
 GUARD_TRIGGERS = {
     "sqlite": {"audit_event_no_update", "audit_event_no_delete"},
-    "postgresql": {"audit_event_append_only"},
+    "postgresql": {"audit_event_append_only", "ddcase_audit_chain"},
 }
 
 

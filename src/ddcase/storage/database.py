@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,9 +220,12 @@ class Database:
     """Sessions for the service layer: `read()` for queries, `write()` for one transaction that
     commits when the block ends and rolls back on any error."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, trail: Any = None) -> None:
         self.engine = engine
         self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+        # The audit trail's keeper (storage/witness.TrailKeeper): its key and witness live
+        # outside the database; None (tests, tools) keeps the trail unsigned and unwitnessed.
+        self.trail = trail
 
     @property
     def url(self) -> str:
@@ -246,16 +250,25 @@ class Database:
     def path(self) -> Path | None:
         return engine_path(self.engine)
 
+    def _info(self) -> dict[str, Any]:
+        return {} if self.trail is None else {"ddcase_trail_keeper": self.trail}
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+        with translate_errors(), Session(self.engine, expire_on_commit=False, info=self._info()) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with translate_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+        with (
+            translate_errors(),
+            Session(self._write_engine, expire_on_commit=False, info=self._info()) as session,
+        ):
             with session.begin():
                 yield session
+            head = session.info.get("ddcase_trail_head")
+            if head is not None and self.trail is not None:  # committed: the witness moves on
+                self.trail.saw(*head, at=datetime.now(UTC))
 
     def dispose(self) -> None:
         self.engine.dispose()

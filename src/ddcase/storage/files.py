@@ -36,6 +36,7 @@ from ddcase.storage.opening import (
     write_stamp,
 )
 from ddcase.storage.schema import is_current
+from ddcase.storage.shape import refuse_if_changed
 
 SIDE_FILES = ("-wal", "-shm")
 ON_WINDOWS = sys.platform == "win32"
@@ -174,6 +175,8 @@ def inspect_file(
             from ddcase.storage.migrations import plan
 
             plan(engine)
+        # A file is what its revision says it is: no table, column, index or trigger missing.
+        refuse_if_changed(engine, f"The database file {path}")
     finally:
         engine.dispose()
     if later:

@@ -135,6 +135,16 @@ def stamp_matches(db_path: Path) -> bool:
     return state is not None and asdict(state) == recorded
 
 
+def recorded_size(db_path: Path) -> int | None:
+    """The size the stamp recorded (what the file held when ddcase last left it), or None."""
+    try:
+        recorded = json.loads(stamp_path(db_path).read_text(encoding="utf-8"))
+        size = recorded.get("size") if isinstance(recorded, dict) else None
+    except (OSError, ValueError):
+        return None
+    return size if isinstance(size, int) else None
+
+
 def forget_stamp(db_path: Path) -> None:
     with contextlib.suppress(OSError):
         stamp_path(db_path).unlink()

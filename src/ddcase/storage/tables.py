@@ -248,6 +248,11 @@ class AuditEventRow(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     values_sha256: str | None = Field(default=None, max_length=64)
+    # Revision 0008: how the hash was made. NULL: SHA-256 by the app (as before); "hmac:<key id>":
+    # signed with a key kept outside the file (storage/witness.py); "server": by PostgreSQL.
+    chain: str | None = Field(default=None, max_length=40)
+    # Revision 0008: HMAC-SHA-256 of `hash` with the trail key `chain` names (SQLite).
+    signature: str | None = Field(default=None, max_length=64)
 
 
 class AuditValueRow(SQLModel, table=True):

@@ -4,7 +4,8 @@ Three group roles, each a member of the one below, so grants add up:
 - ddcase_readonly: connect, read everything (figures, reports, `ddcase check`), and append to
   the audit trail and the report snapshots, since every export and print is recorded;
 - ddcase_coordinator: also record and edit workers, clients, episodes and contacts;
-- ddcase_manager: also agree definition versions and change chart notes, aims and team settings.
+- ddcase_manager: also agree definition versions, change chart notes, aims and team settings, and
+  purge (only a manager may set client.purged_on; coordinators may update the other columns).
 Nobody but the owner may UPDATE, DELETE or TRUNCATE audit_event, and an audit entry must name
 the role that writes it, so every change is attributable to a person.
 People log in as their own role, a member of one group role.
@@ -75,7 +76,16 @@ def grant_roles(conn: Connection) -> list[str]:
         f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q[READONLY]}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q[READONLY]}",
         *(f"GRANT INSERT ON {table} TO {q[READONLY]}" for table in APPEND_ONLY_TABLES),
-        *(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {q[COORDINATOR]}" for table in CASEWORK_TABLES),
+        *(
+            f"GRANT INSERT, UPDATE, DELETE ON {table} TO {q[COORDINATOR]}"
+            for table in CASEWORK_TABLES
+            if table != "client"
+        ),
+        # A purge (setting purged_on) is a manager's alone (issue 14): coordinators may update
+        # every other column of a client.
+        f"GRANT INSERT, DELETE ON client TO {q[COORDINATOR]}",
+        f"GRANT UPDATE ({', '.join(_coordinator_client_columns())}) ON client TO {q[COORDINATOR]}",
+        f"GRANT UPDATE ON client TO {q[MANAGER]}",
         f"GRANT INSERT ON organisation TO {q[COORDINATOR]}",
         *(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {q[MANAGER]}" for table in MANAGER_TABLES),
         # A purge removes the anonymised clients' values from the trail (revision 0004).
@@ -102,6 +112,21 @@ def grant_roles(conn: Connection) -> list[str]:
     for statement in statements:
         conn.execute(text(statement))
     return created
+
+
+def _coordinator_client_columns() -> list[str]:
+    from ddcase.storage.tables import ClientRow
+
+    return [column.name for column in ClientRow.__table__.columns if column.name not in PURGE_COLUMNS]  # type: ignore[attr-defined]
+
+
+#: The columns only a purge sets, and so only managers may change.
+PURGE_COLUMNS = frozenset({"purged_on"})
+
+
+def may_purge(conn: Connection) -> bool:
+    """Whether the person connected may purge (PostgreSQL: UPDATE of client.purged_on)."""
+    return bool(conn.execute(text("SELECT has_column_privilege('client', 'purged_on', 'UPDATE')")).scalar())
 
 
 def add_login(conn: Connection, name: str, role: str, password_verifier: str | None) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from sqlmodel import Session
@@ -47,7 +48,7 @@ def export_folder(context: Context, folder: Path) -> ExportSummary:
             episodes=len(tables[EPISODES]),
             contacts=len(tables[CONTACTS]),
         )
-        audit.append(
+        recorded = audit.append(
             session,
             action="export",
             entity="export",
@@ -56,7 +57,7 @@ def export_folder(context: Context, folder: Path) -> ExportSummary:
             app_user=context.user,
             at=context.now(),
         )
-    return summary
+    return replace(summary, audit_head=f"#{recorded.seq} {recorded.hash[:12]}")
 
 
 def _export_tables(session: Session) -> dict[str, list[list[str]]]:

@@ -67,6 +67,7 @@ class ExportSummary:
     episodes: int
     contacts: int
     files: tuple[str, ...] = FILES
+    audit_head: str = ""  # "#1234 3f9a0c1d2e4b": the trail's newest entry, this export's own
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -81,4 +82,5 @@ class ExportSummary:
         return (
             f"Exported to {self.folder}: {self.workers} workers, {self.clients} clients, "
             f"{self.episodes} episodes, {self.contacts} contacts."
+            + (f" Audit head: {self.audit_head}." if self.audit_head else "")
         )
