@@ -1,4 +1,4 @@
-"""Where ddcase keeps things: the platformdirs data and log folders, `--db` / DDCASE_DB, and the
+"""Where ddcase keeps things: the platformdirs data, config and log folders, `--db` / DDCASE_DB, and the
 resources folder (always reached through here, so a frozen build finds it too)."""
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Per computer user settings that are not the log's (who "I" am in each log)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:

@@ -75,6 +75,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+    from ddcase.ui.dialogs.who_am_i_dialog import WhoAmIDialog
 
     entries: list[AuditEntry] = []
     dialogs = [
@@ -88,6 +89,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         PrintDialog(
             None, first=Month(2025, 1), last=Month(2026, 12), month=Month(2026, 11), today=TODAY, team=None
         ),
+        WhoAmIDialog(None, workers=WORKERS, current=None),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
     assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"
