@@ -13,7 +13,9 @@ from ddcase.services.who_am_i import WhoAmIService, describe
 def test_starting_a_log_adds_you_as_a_worker_and_the_providers_as_organisations(context, casework):
     team = TeamService(context)
     me = team.start(
-        TeamSettings("North CMHT", "Carla Turner", "care_coordinator", ("ResoLUTiONs", "Total Wellbeing Luton"))
+        TeamSettings(
+            "North CMHT", "Carla Turner", "care_coordinator", ("ResoLUTiONs", "Total Wellbeing Luton")
+        )
     )
     assert me == casework.workers()[0]
     assert (me.name, me.organisation, me.service, me.role) == (
