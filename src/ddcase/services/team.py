@@ -202,6 +202,17 @@ class TeamService:
             key=lambda e: (e.client_ref, e.start_date),
         )
 
+    def caseloads(self) -> dict[tuple[Service, str], list[Episode]]:
+        """Every named worker's episodes, by (side, name), by client reference: what Move
+        caseload... offers, narrowed there to those open on the day chosen."""
+        with self._db.read() as session:
+            episodes = repository.all_episodes(session)
+        found: dict[tuple[Service, str], list[Episode]] = {}
+        for e in sorted(episodes, key=lambda e: (e.client_ref, e.start_date)):
+            if e.worker:
+                found.setdefault((e.service, e.worker), []).append(e)
+        return found
+
     def move_caseload(
         self,
         leaver: Worker,

@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.welcome_page.demo_requested.connect(self.transfer.open_demo)
         self.welcome_page.new_team_requested.connect(self.transfer.start_team)
+        self.workers_page.mark_left_requested.connect(self.team.mark_left)
+        self.workers_page.move_caseload_requested.connect(self.team.move_caseload)
 
     def services(self) -> Services:
         return self._services
@@ -190,6 +192,8 @@ class MainWindow(QMainWindow):
             self.subject_access_action,
             self.purge_action,
             self.team.this_is_me_action,
+            self.team.mark_left_action,
+            self.team.move_caseload_action,
             *self.page_actions,
         ]
 
@@ -209,7 +213,8 @@ class MainWindow(QMainWindow):
             self.previous_month_action, self.next_month_action, self.find_action, self.refresh_action,
         )  # fmt: skip
         self.tools_menu = self._menu(
-            self.tr("T&ools"), self.team.this_is_me_action, None,
+            self.tr("T&ools"), self.team.this_is_me_action, self.team.mark_left_action,
+            self.team.move_caseload_action, None,
             self.subject_access_action, None, self.purge_action,
         )  # fmt: skip
         self.tools_menu.setToolTipsVisible(True)

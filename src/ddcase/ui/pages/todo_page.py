@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ddcase.domain import Month, Service
+from ddcase.domain import Month, Service, available_workers
 from ddcase.services.registry import Services
 from ddcase.ui.models.base import VALUE_ROLE
 from ddcase.ui.models.todo_model import MissedAppointmentTableModel, ToDoTableModel
@@ -90,9 +90,10 @@ class ToDoPage(Page):
         self.coordinator_combo.blockSignals(True)
         self.coordinator_combo.clear()
         self.coordinator_combo.addItem(self.tr("Everyone"), None)
-        for worker in sorted(
-            self._services.casework.workers(Service.MENTAL_HEALTH), key=lambda w: w.name.lower()
-        ):
+        workers = self._services.casework.workers(Service.MENTAL_HEALTH)
+        if self._month is not None:  # a leaver is offered for the months they were still here
+            workers = available_workers(workers, self._month.first_day, [keep])
+        for worker in sorted(workers, key=lambda w: w.name.lower()):
             self.coordinator_combo.addItem(worker.name, worker.name)
         self.coordinator_combo.setCurrentIndex(max(0, self.coordinator_combo.findData(keep)) if keep else 0)
         if default and self.coordinator_combo.findData(default) >= 0:
