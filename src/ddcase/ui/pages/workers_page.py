@@ -33,7 +33,7 @@ class WorkersPage(Page):
         self.table_view, self.proxy = make_table(
             self.model, self.tr("Workers directory"), proxy=proxy, parent=self
         )
-        fit_columns(self.table_view, {0: 20, 1: 36, 2: 18, 3: 17, 4: 15})
+        fit_columns(self.table_view, {0: 20, 1: 36, 2: 18, 3: 17, 4: 15, 5: 30})
         self.table_view.sortByColumn(WorkerTableModel.Column.NAME, Qt.SortOrder.AscendingOrder)
         self.add_button = QPushButton(self.tr("&Add worker..."))
         self.edit_button = QPushButton(self.tr("&Edit worker..."))
