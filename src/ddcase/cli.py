@@ -571,7 +571,7 @@ def _purge(app: Services, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _worker_left(app: Services, args: argparse.Namespace, out: TextIO) -> int:
-    from ddcase.services.team import day_text
+    from ddcase.domain.format import short_date_text as day_text
 
     worker = app.team.worker_named(args.name, Service(args.service) if args.service else None)
     saved = app.team.mark_left(worker, None if args.still_here else args.on)

@@ -21,7 +21,7 @@ from ddcase.domain import (
     ValidationError,
     Worker,
 )
-from ddcase.domain.dates import MONTH_NAMES
+from ddcase.domain.format import short_date_text as day_text
 from ddcase.domain.validation import check_worker
 from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
@@ -353,8 +353,3 @@ class MovedCaseload:
             f"{self.leaver}'s caseload moved to {self.to} from {day_text(self.from_date)}: "
             f"{len(self.client_refs)} {clients}, {self.episodes} episode(s).\n"
         )
-
-
-def day_text(day: date) -> str:
-    """'1 Dec 2026', whatever the machine's locale."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"

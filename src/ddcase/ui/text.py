@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ddcase.domain.format import short_date_text
 from ddcase.services.figures import ClientMonth
 
 
@@ -11,7 +12,7 @@ def date_text(day: date | None) -> str:
     """'9 Oct 2026'; an empty string for no date."""
     if day is None:
         return ""
-    return f"{day.day} {day:%b %Y}"
+    return short_date_text(day)
 
 
 def missing_text(client: ClientMonth) -> str:

@@ -11,12 +11,12 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from ddcase.domain import DomainError, Service, Worker, available_workers
-from ddcase.services.team import day_text
 from ddcase.services.who_am_i import describe
 from ddcase.ui.actions import make_action
 from ddcase.ui.dialogs.leaver_dialog import LeaverDialog, worker_key
 from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
 from ddcase.ui.dialogs.who_am_i_dialog import WhoAmIDialog
+from ddcase.ui.text import date_text
 
 if TYPE_CHECKING:
     from ddcase.ui.main_window import MainWindow
@@ -130,7 +130,7 @@ class TeamActions(QObject):
         window.statusBar().showMessage(
             self.tr("%1 marked as left on %2.")
             .replace("%1", saved.name)
-            .replace("%2", day_text(saved.left_on)),
+            .replace("%2", date_text(saved.left_on)),
             8000,
         )
         if not open_now:
