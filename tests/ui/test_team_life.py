@@ -50,7 +50,8 @@ def test_the_welcome_page_puts_you_and_the_providers_in_the_directory_and_says_w
     assert [w.name for w in window.workers_page.model.rows()] == ["Carla Turner"]
     assert services.casework.organisations(SM) == ["ResoLUTiONs", "Total Wellbeing Luton"]
     assert window.team.me_label.text() == "You: Carla Turner, care coordinator, North CMHT"
-    assert window.team.who_am_i is not None and window.team.who_am_i.name == "Carla Turner"
+    me = window.who_am_i()
+    assert me is not None and (me.name, me.service) == ("Carla Turner", MH)
 
     # Remembered for this computer user, outside the log: a new window over the log says it again.
     remembered = json.loads((paths.config_dir() / "who_am_i.json").read_text(encoding="utf-8"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import DomainError, Month, Worker
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
@@ -133,6 +133,11 @@ class MainWindow(QMainWindow):
 
     def services(self) -> Services:
         return self._services
+
+    def who_am_i(self) -> Worker | None:
+        """The worker the person at this computer said they are in this log (Tools > This is
+        me...), else None: whose list To do opens on (ui/actions/team.py)."""
+        return self.team.who_am_i
 
     def replace_services(self, services: Services) -> None:
         """Rebuild every page over new services (after a restore), keeping the page viewed."""
