@@ -40,6 +40,10 @@ def main(out: Path) -> int:
     app = QApplication(sys.argv[:1])
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        import ddcase.paths
+
+        # Who "I" am is remembered in the user's config folder: not the real one for pictures.
+        ddcase.paths.config_dir = lambda: Path(folder) / "config"  # type: ignore[assignment]
         engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
         migrate(engine)
         services = Services.build(
@@ -163,9 +167,44 @@ def main(out: Path) -> int:
         dialog.show()
         shoot(dialog, "09-history.png")
         dialog.close()
+        people_who_leave(services, window, shoot)
         window.close()
         services.close()
     return 0
+
+
+def people_who_leave(services, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: who "I" am in the status bar, a worker marked as left, and Move caseload."""
+    from ddcase.domain import Service, available_workers
+    from ddcase.ui.dialogs.leaver_dialog import LeaverDialog
+    from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
+
+    team = services.team
+    coordinators = services.casework.workers(Service.MENTAL_HEALTH)
+    caseloads = team.caseloads()
+    leaver = max(coordinators, key=lambda w: len(team.open_caseload(w, TODAY)))
+    me = next(w for w in coordinators if w.name != leaver.name)
+    window.team.remember(me)
+    dialog = LeaverDialog(window, workers=services.casework.workers(), today=TODAY, worker=leaver)
+    dialog.show()
+    shoot(dialog, "15-mark-as-left.png")
+    dialog.close()
+    leaver = team.mark_left(leaver, TODAY)
+    window.mark_all_stale()
+    window.tabs.setCurrentWidget(window.workers_page)
+    shoot(window, "16-workers-with-a-leaver.png")
+    dialog = MoveCaseloadDialog(
+        window,
+        workers=available_workers(services.casework.workers(), TODAY, [leaver]),
+        caseloads={f"{side.value}\t{name}": found for (side, name), found in caseloads.items()},
+        today=TODAY,
+        leaver=leaver,
+    )
+    dialog.to_picker.select(me.name)
+    dialog.clients_list.item(1).setCheckState(dialog.clients_list.item(1).checkState().Unchecked)
+    dialog.show()
+    shoot(dialog, "17-move-caseload.png")
+    dialog.close()
 
 
 if __name__ == "__main__":

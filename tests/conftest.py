@@ -41,6 +41,17 @@ os.environ["DDCASE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ddcase-test-config-")
 atexit.register(shutil.rmtree, os.environ["DDCASE_CONFIG_DIR"], ignore_errors=True)
 
 TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may read or write the settings of the person running the tests (who "I" am)."""
+    import ddcase.paths
+
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setattr(ddcase.paths, "config_dir", lambda: folder)
+
+
 TEMPLATE = "ddcase_template"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ddcase import __version__
-from ddcase.domain import DomainError, Month
+from ddcase.domain import DomainError, Month, Service
 
 if TYPE_CHECKING:
     from ddcase.services.registry import Services
@@ -160,6 +160,37 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", parents=[common], help="anonymise clients whose last episode ended before a date"
     )
     purge.add_argument("--before", type=_date, required=True, metavar="YYYY-MM-DD")
+
+    sides = [side.value for side in Service]
+    left = commands.add_parser(
+        "worker-left",
+        parents=[common],
+        help="mark a worker as left on a date: kept for the history and figures, no longer offered",
+    )
+    left.add_argument("name", metavar="NAME", help="the worker's name, as in the directory")
+    when = left.add_mutually_exclusive_group(required=True)
+    when.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the day they left")
+    when.add_argument("--still-here", action="store_true", help="undo: they have not left")
+    left.add_argument("--service", choices=sides, help="when the name is on both sides")
+    caseload = commands.add_parser(
+        "move-caseload",
+        parents=[common],
+        help="end a worker's open episodes and open the same with another worker from a date",
+    )
+    caseload.add_argument("--leaver", required=True, metavar="NAME", help="whose caseload moves")
+    caseload.add_argument("--to", required=True, metavar="NAME", help="the new worker, same side")
+    caseload.add_argument(
+        "--from",
+        dest="from_date",
+        type=_date,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the new worker's first day (the leaver's episodes end the day before)",
+    )
+    caseload.add_argument(
+        "--client", action="append", metavar="REF", help="only this client (repeat for more; default: all)"
+    )
+    caseload.add_argument("--service", choices=sides, help="when the leaver's name is on both sides")
 
     move = commands.add_parser(
         "migrate-to",
@@ -580,6 +611,36 @@ def _purge(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _worker_left(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.domain.format import short_date_text
+
+    worker = app.team.worker_named(args.name, Service(args.service) if args.service else None)
+    saved = app.team.mark_left(worker, None if args.still_here else args.on)
+    if saved.left_on is None:
+        print(f"{saved.name} is in the team again, offered in every picker.", file=out)
+    else:
+        print(
+            f"{saved.name} marked as left on {short_date_text(saved.left_on)}: kept for the history and "
+            "the figures, no longer offered from that day.",
+            file=out,
+        )
+        caseload = app.team.open_caseload(saved, saved.left_on)
+        if caseload:
+            print(
+                f"{saved.name} still has {len(caseload)} open episode(s): move them with "
+                f"ddcase move-caseload --leaver '{saved.name}' --to NAME --from YYYY-MM-DD.",
+                file=out,
+            )
+    return EXIT_OK
+
+
+def _move_caseload(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    leaver = app.team.worker_named(args.leaver, Service(args.service) if args.service else None)
+    moved = app.team.move_caseload(leaver, args.to, args.from_date, args.client)
+    out.write(moved.text())
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
@@ -597,4 +658,6 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "encrypt": _encrypt,
     "export-key": _export_key,
     "import-key": _import_key,
+    "worker-left": _worker_left,
+    "move-caseload": _move_caseload,
 }

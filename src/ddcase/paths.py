@@ -1,4 +1,4 @@
-"""Where ddcase keeps things: the platformdirs data and log folders, `--db` / DDCASE_DB, and the
+"""Where ddcase keeps things: the platformdirs data, config and log folders, `--db` / DDCASE_DB, and the
 resources folder (always reached through here, so a frozen build finds it too)."""
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ CONFIG_ENV = "DDCASE_CONFIG_DIR"
 
 
 def config_dir() -> Path:
-    """The user's config folder for ddcase (platformdirs), or DDCASE_CONFIG_DIR."""
+    """The user's config folder for ddcase (platformdirs), or DDCASE_CONFIG_DIR: what is this
+    computer user's and not the log's (who "I" am in each log, the trail's keys and witness)."""
     from_env = os.environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env)

@@ -108,7 +108,9 @@ def test_an_end_before_the_start_is_refused(team):
 
 def test_a_worker_named_on_records_cannot_be_deleted(team):
     ann = next(w for w in team.workers(MH) if w.name == "Ann Smith")
-    with pytest.raises(DomainError, match="cannot be deleted"):
+    why = "Ann Smith is named on 1 record: mark them as left instead"
+    assert team.why_not_delete(ann).startswith(why)
+    with pytest.raises(DomainError, match=why):
         team.delete_worker(ann)
 
 

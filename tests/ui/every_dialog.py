@@ -72,9 +72,12 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+    from ddcase.ui.dialogs.leaver_dialog import LeaverDialog
+    from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
+    from ddcase.ui.dialogs.who_am_i_dialog import WhoAmIDialog
 
     entries: list[AuditEntry] = []
     dialogs = [
@@ -87,6 +90,16 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         RestoreDialog(None, backups=[], folder=tmp_path),
         PrintDialog(
             None, first=Month(2025, 1), last=Month(2026, 12), month=Month(2026, 11), today=TODAY, team=None
+        ),
+        WhoAmIDialog(None, workers=WORKERS, current=None),
+        LeaverDialog(None, workers=WORKERS, today=TODAY),
+        MoveCaseloadDialog(
+            None,
+            workers=WORKERS,
+            caseloads={
+                "mental_health\tAnn Smith": [Episode("RT1", Service.MENTAL_HEALTH, "ELFT", date(2026, 1, 1))]
+            },
+            today=TODAY,
         ),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}

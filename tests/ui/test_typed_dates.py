@@ -123,5 +123,5 @@ def test_every_date_in_every_dialog_is_the_one_date_field(qtbot, tmp_path):
                 )
                 date_fields += 1
     # contact; birth, consent; start, end; change of worker; purge; the new mutual client form:
-    # birth, consent and a start date in each service
-    assert date_fields == 11
+    # birth, consent and a start date in each service; a leaver's last day; a caseload's move
+    assert date_fields == 13

@@ -38,11 +38,13 @@ from ddcase.domain.values import (
     EpisodeFact,
     MeasureSettings,
     Worker,
+    available_workers,
     definition_in_force,
 )
 
 __all__ = [
     "JOINT_KINDS",
+    "available_workers",
     "Annotation",
     "AuditEntry",
     "Client",

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ddcase.domain.dates import MONTH_NAMES
 
-def day_text(day: date) -> str:
-    """'9 Oct 2026': a date as screens, reports and the command line's text show it."""
-    return f"{day.day} {day:%b %Y}"
+
+def short_date_text(day: date) -> str:
+    """'9 Oct 2026', in English whatever the machine's locale: the screens, the messages and
+    the command line write a day so."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
 
 
 def whole_percent(value: float | None) -> int | None:

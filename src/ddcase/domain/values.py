@@ -6,6 +6,7 @@ Workers are named by (service, name), unique within a side; clients by `client_r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import NamedTuple
@@ -32,6 +33,22 @@ class Worker:
     phone: str | None = None
     id: int | None = None
     version: int = 0
+    #: The day the worker left the team: no longer offered from that day on, but kept, with
+    #: every record naming them, for the history and the figures (revision 0009).
+    left_on: date | None = None
+
+    def is_available_on(self, day: date) -> bool:
+        """Still in the team on `day`: not yet left by then."""
+        return self.left_on is None or day < self.left_on
+
+
+def available_workers(
+    workers: Iterable[Worker], day: date, keep: Iterable[Worker | str | None] = ()
+) -> list[Worker]:
+    """The workers a picker offers on `day`: those who have not left by then, and any of `keep`
+    (a worker, or a name) that a record being edited already names, so editing never drops one."""
+    kept = {k if isinstance(k, str) else k.name for k in keep if k}
+    return [w for w in workers if w.is_available_on(day) or w.name in kept]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ddcase.domain import ClientHistory, Contact, Criterion, Definition, Month, Outcome
-from ddcase.domain.format import day_text
+from ddcase.domain.format import short_date_text
 from ddcase.rules import criteria
 from ddcase.rules.figures import ClientMonth, MonthFigures
 from ddcase.rules.mutual import mutual_intervals
@@ -58,10 +58,10 @@ class AtRisk:
 
     def advice(self) -> str:
         """'Last joint contact 14 Sep 2026: book one by 31 Jan 2027'."""
-        book = f"book one by {day_text(self.by)}"
+        book = f"book one by {short_date_text(self.by)}"
         if self.last_joint is None:
             return f"No joint contact on record: {book}"
-        return f"Last joint contact {day_text(self.last_joint)}: {book}"
+        return f"Last joint contact {short_date_text(self.last_joint)}: {book}"
 
 
 @dataclass(frozen=True, slots=True)

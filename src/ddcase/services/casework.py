@@ -164,30 +164,45 @@ class CaseworkService:
             )
             return saved
 
+    def why_not_delete(self, worker: Worker) -> str | None:
+        """Why the worker cannot be deleted (they are named on records), or None when they can:
+        said before asking, so nobody confirms a delete that is then refused."""
+        with self._db.read() as session:
+            assert worker.id is not None
+            return self._why_not_delete(session, worker.name, worker.id)
+
+    @staticmethod
+    def _why_not_delete(session: Session, name: str, worker_id: int) -> str | None:
+        used = (
+            session.scalar(
+                select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == worker_id)
+            )
+            or 0
+        )
+        used += (
+            session.scalar(
+                select(func.count())
+                .select_from(ContactRow)
+                .where((ContactRow.mh_worker_id == worker_id) | (ContactRow.sm_worker_id == worker_id))
+            )
+            or 0
+        )
+        if not used:
+            return None
+        records = "record" if used == 1 else "records"
+        return (
+            f"{name} is named on {used} {records}: mark them as left instead "
+            "(Workers > Mark as left...), which keeps the history and the figures."
+        )
+
     def delete_worker(self, worker: Worker) -> None:
         with self._db.write() as session:
             assert worker.id is not None
             row = self._get(session, WorkerRow, worker.id, "This worker")
             check_version(row, worker.version, f"The worker {row.name}")
-            used = (
-                session.scalar(
-                    select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == row.id)
-                )
-                or 0
-            )
-            used += (
-                session.scalar(
-                    select(func.count())
-                    .select_from(ContactRow)
-                    .where((ContactRow.mh_worker_id == row.id) | (ContactRow.sm_worker_id == row.id))
-                )
-                or 0
-            )
-            if used:
-                raise DomainError(
-                    f"{row.name} is named on {used} episodes or contacts, so cannot be deleted. "
-                    "Edit those records first."
-                )
+            why_not = self._why_not_delete(session, row.name, worker.id)
+            if why_not:
+                raise DomainError(why_not)
             session.delete(row)
             self._audit(session, "delete", "worker", worker.name, as_record(worker), None)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ddcase.domain import Worker
-from ddcase.domain.format import day_text, figure_text, percent_text
+from ddcase.domain.format import figure_text, percent_text, short_date_text
 from ddcase.rules.criteria import label, why_not
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.figures import Series, ToDo
@@ -185,7 +185,7 @@ def todo_text(todo: ToDo) -> str:
     for n in todo.not_yet:
         client = n.client
         lines.append(
-            f"  by {day_text(n.due)}  {n.client_ref}  {client.care_coordinator or '(none named)'}"
+            f"  by {short_date_text(n.due)}  {n.client_ref}  {client.care_coordinator or '(none named)'}"
             f" / {client.key_worker or '(none named)'}{_reach(todo.key_worker(client))}: "
             + ", ".join(label(c).lower() for c in n.missing)
         )
@@ -199,7 +199,7 @@ def todo_text(todo: ToDo) -> str:
     for m in todo.missed_appointments:
         done = "followed up" if m.followed_up else "to follow up"
         lines.append(
-            f"  {day_text(m.date)}  {m.client_ref}  {done}"
+            f"  {short_date_text(m.date)}  {m.client_ref}  {done}"
             f"  ({m.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(m.client))})"
         )
     return "\n".join(lines) + "\n"

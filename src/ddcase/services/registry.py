@@ -55,6 +55,12 @@ class Services:
         return DemoService(self.context)
 
     @property
+    def who_am_i(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.who_am_i import WhoAmIService
+
+        return WhoAmIService(self.context)
+
+    @property
     def team_database(self):  # type: ignore[no-untyped-def]  # imported lazily: PostgreSQL only
         from ddcase.services.team_database import TeamDatabaseService
 

@@ -1,11 +1,31 @@
-"""Team-wide settings of the log: the team's name, who keeps it, and whether it is the demo."""
+"""The team: the log's settings (its name, who keeps it, whether it is the demo), starting a new
+log, and its people's comings and goings (a worker who leaves, their caseload moved)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-from ddcase.services.base import Context
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ddcase.domain import (
+    DomainError,
+    Episode,
+    FieldProblem,
+    NotFoundError,
+    Role,
+    Service,
+    ValidationError,
+    Worker,
+)
+from ddcase.domain.format import short_date_text
+from ddcase.domain.validation import check_worker
+from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
+from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,24 +55,79 @@ class TeamService:
 
     def save(self, settings: TeamSettings) -> TeamSettings:
         with self._db.write() as session:
-            for key, value in (
-                ("team_name", settings.team_name or ""),
-                ("owner_name", settings.owner_name or ""),
-                ("owner_role", settings.owner_role or ""),
-                ("providers", "\n".join(settings.providers)),
-                ("is_demo", "yes" if settings.is_demo else "no"),
-            ):
-                repository.set_setting(session, key, value)
+            self._save(session, settings)
+        return self.settings()
+
+    def start(self, settings: TeamSettings) -> Worker | None:
+        """A new team log from the welcome page, in one transaction: the settings, each
+        substance misuse provider as an organisation of that side, and the person starting it
+        as a worker with their role. A key worker is on the substance misuse side, of the first
+        provider; anyone else is on the mental health side, of the team (docs/decisions.md).
+        Returns that worker (None when no name was given)."""
+        owner = self._owner(settings)
+        with self._db.write() as session:
+            self._save(session, settings)
+            for provider in settings.providers:
+                repository.organisation_id(session, provider, Service.SUBSTANCE_MISUSE)
+            if owner is None:
+                return None
+            org_id = repository.organisation_id(session, owner.organisation, owner.service)
+            row = repository.worker_row(session, owner.service, owner.name)
+            if row is None:
+                row = WorkerRow(name=owner.name, organisation_id=org_id, service=owner.service.value)
+            row.role = owner.role.value if owner.role else None
+            row.updated_at = self._context.now()
+            row.updated_by = self._context.user or audit.os_user()
+            session.add(row)
+            session.flush()
+            saved = repository.worker_value(row, owner.organisation)
             audit.append(
                 session,
-                action="update",
-                entity="team_settings",
-                key=None,
-                after={"team_name": settings.team_name, "owner_name": settings.owner_name},
+                action="create",
+                entity="worker",
+                key=saved.name,
+                after=as_record(saved),
                 app_user=self._context.user,
                 at=self._context.now(),
             )
-        return self.settings()
+            return saved
+
+    @staticmethod
+    def _owner(settings: TeamSettings) -> Worker | None:
+        name = (settings.owner_name or "").strip()
+        if not name:
+            return None
+        role = Role(settings.owner_role) if settings.owner_role else None
+        if role is Role.KEY_WORKER:
+            service = Service.SUBSTANCE_MISUSE
+            organisation = settings.providers[0] if settings.providers else (settings.team_name or "")
+        else:
+            service = Service.MENTAL_HEALTH
+            organisation = settings.team_name or ""
+        worker = Worker(name, organisation.strip(), service, role)
+        problems = check_worker(worker)
+        if problems:
+            raise ValidationError(problems)
+        return worker
+
+    def _save(self, session: Session, settings: TeamSettings) -> None:
+        for key, value in (
+            ("team_name", settings.team_name or ""),
+            ("owner_name", settings.owner_name or ""),
+            ("owner_role", settings.owner_role or ""),
+            ("providers", "\n".join(settings.providers)),
+            ("is_demo", "yes" if settings.is_demo else "no"),
+        ):
+            repository.set_setting(session, key, value)
+        audit.append(
+            session,
+            action="update",
+            entity="team_settings",
+            key=None,
+            after={"team_name": settings.team_name, "owner_name": settings.owner_name},
+            app_user=self._context.user,
+            at=self._context.now(),
+        )
 
     def is_new(self) -> bool:
         """No clients, no workers and no settings yet: the first run."""
@@ -62,3 +137,219 @@ class TeamService:
                 and not repository.clients(session)
                 and not repository.workers(session)
             )
+
+    # ------------------------------------------------------------------ people who leave
+
+    def worker_named(self, name: str, service: Service | None = None) -> Worker:
+        """The worker called `name` (on `service`, when the name is on both sides)."""
+        with self._db.read() as session:
+            found = [
+                w
+                for w in repository.workers(session)
+                if w.name == name.strip() and (service is None or w.service is service)
+            ]
+        if not found:
+            raise NotFoundError(f"No worker called {name.strip()} in the directory.")
+        if len(found) > 1:
+            raise DomainError(
+                f"There is a {found[0].name} on each side: say which with --service "
+                "mental_health or substance_misuse."
+            )
+        return found[0]
+
+    def mark_left(self, worker: Worker, left_on: date | None) -> Worker:
+        """Mark a worker as having left on `left_on` (None: back in the team). They are kept,
+        with every record naming them, for the history and the figures; the pickers no longer
+        offer them from that day on."""
+        with self._db.write() as session:
+            assert worker.id is not None
+            row = session.get(WorkerRow, worker.id)
+            if row is None:
+                raise NotFoundError("This worker was deleted by someone else; nothing was saved.")
+            check_version(row, worker.version, f"The worker {row.name}")
+            organisation = worker.organisation
+            before = as_record(repository.worker_value(row, organisation))
+            row.left_on = left_on
+            row.updated_at = self._context.now()
+            row.updated_by = self._context.user or audit.os_user()
+            session.add(row)
+            session.flush()
+            saved = repository.worker_value(row, organisation)
+            audit.append(
+                session,
+                action="update",
+                entity="worker",
+                key=saved.name,
+                before=before,
+                after=as_record(saved),
+                app_user=self._context.user,
+                at=self._context.now(),
+            )
+            return saved
+
+    def open_caseload(self, worker: Worker, on: date) -> list[Episode]:
+        """The worker's episodes still open on `on` (or starting later), by client reference."""
+        with self._db.read() as session:
+            episodes = repository.all_episodes(session)
+        return sorted(
+            (
+                e
+                for e in episodes
+                if e.worker == worker.name
+                and e.service is worker.service
+                and (e.end_date is None or e.end_date >= on)
+            ),
+            key=lambda e: (e.client_ref, e.start_date),
+        )
+
+    def caseloads(self) -> dict[tuple[Service, str], list[Episode]]:
+        """Every named worker's episodes, by (side, name), by client reference: what Move
+        caseload... offers, narrowed there to those open on the day chosen."""
+        with self._db.read() as session:
+            episodes = repository.all_episodes(session)
+        found: dict[tuple[Service, str], list[Episode]] = {}
+        for e in sorted(episodes, key=lambda e: (e.client_ref, e.start_date)):
+            if e.worker:
+                found.setdefault((e.service, e.worker), []).append(e)
+        return found
+
+    def move_caseload(
+        self,
+        leaver: Worker,
+        to: str,
+        from_date: date,
+        client_refs: Collection[str] | None = None,
+    ) -> MovedCaseload:
+        """Move a worker's open episodes (all, or those of `client_refs`) to the worker `to`
+        from `from_date`. SPEC §1: a change of worker is a new episode, so each episode open on
+        the day before ends then and the same episode (service, organisation, team, planned end)
+        starts on `from_date` with the new worker; one that starts on `from_date` or later only
+        changes its worker. One transaction and one audit entry; the figures of the months
+        before `from_date` cannot move, as no day before it changes."""
+        if from_date > self._context.today():
+            raise ValidationError([FieldProblem("start_date", "the new worker cannot start in the future")])
+        with self._db.write() as session:
+            leaver_row = repository.worker_row(session, leaver.service, leaver.name)
+            if leaver_row is None:
+                raise NotFoundError(f"No worker called {leaver.name} in the directory.")
+            to_row = repository.worker_row(session, leaver.service, to.strip())
+            side = leaver.service.label.lower()
+            if to_row is None:
+                raise ValidationError([FieldProblem("worker", f"no {side} worker called {to.strip()}")])
+            if to_row.id == leaver_row.id:
+                raise ValidationError([FieldProblem("worker", "choose someone other than the leaver")])
+            if to_row.left_on is not None and to_row.left_on <= from_date:
+                raise ValidationError(
+                    [FieldProblem("worker", f"{to_row.name} left on {short_date_text(to_row.left_on)}")]
+                )
+            rows = list(
+                session.scalars(
+                    select(EpisodeRow)
+                    .where(
+                        EpisodeRow.worker_id == leaver_row.id,
+                        (EpisodeRow.end_date.is_(None)) | (EpisodeRow.end_date >= from_date),  # type: ignore[union-attr,operator]
+                    )
+                    .order_by(EpisodeRow.id)
+                )
+            )
+            refs: dict[int, str] = dict(
+                session.execute(  # type: ignore[arg-type]
+                    select(ClientRow.id, ClientRow.client_ref).where(
+                        ClientRow.id.in_({row.client_id for row in rows})  # type: ignore[union-attr]
+                    )
+                ).all()
+            )
+            if client_refs is not None:
+                wanted = {r.strip() for r in client_refs}
+                unknown = sorted(wanted - set(refs.values()))
+                if unknown:
+                    raise DomainError(
+                        f"{leaver.name} has no open episode on {short_date_text(from_date)} for "
+                        f"{', '.join(unknown)}; nothing was moved."
+                    )
+                rows = [row for row in rows if refs[row.client_id] in wanted]
+            if not rows:
+                raise DomainError(
+                    f"{leaver.name} has no open episodes on {short_date_text(from_date)}; nothing was moved."
+                )
+            moved: list[dict[str, Any]] = []
+            now, who = self._context.now(), self._context.user or audit.os_user()
+            for row in rows:
+                record = {
+                    "client_ref": refs[row.client_id],
+                    "start_date": row.start_date.isoformat(),
+                    "end_date": row.end_date.isoformat() if row.end_date else None,
+                }
+                if row.start_date >= from_date:
+                    row.worker_id = to_row.id
+                    record["changed"] = "worker"
+                else:
+                    self._refuse_clash(session, row, from_date, refs[row.client_id])
+                    session.add(
+                        EpisodeRow(
+                            client_id=row.client_id,
+                            service=row.service,
+                            organisation_id=row.organisation_id,
+                            team=row.team,
+                            worker_id=to_row.id,
+                            start_date=from_date,
+                            end_date=row.end_date,
+                            updated_at=now,
+                            updated_by=who,
+                        )
+                    )
+                    row.end_date = from_date - timedelta(days=1)
+                    record["changed"] = "ended and reopened"
+                row.updated_at, row.updated_by = now, who
+                session.add(row)
+                moved.append(record)
+            session.flush()
+            audit.append(
+                session,
+                action="move",
+                entity="caseload",
+                key=leaver.name,
+                before={"worker": leaver.name, "service": leaver.service.value, "episodes": moved},
+                after={"worker": to_row.name, "from": from_date.isoformat()},
+                app_user=self._context.user,
+                at=now,
+            )
+            return MovedCaseload(
+                leaver=leaver.name,
+                to=to_row.name,
+                from_date=from_date,
+                client_refs=tuple(sorted({str(m["client_ref"]) for m in moved})),
+                episodes=len(moved),
+            )
+
+    @staticmethod
+    def _refuse_clash(session: Session, row: EpisodeRow, from_date: date, client_ref: str) -> None:
+        clash = session.scalars(
+            select(EpisodeRow.id).where(
+                EpisodeRow.client_id == row.client_id,
+                EpisodeRow.service == row.service,
+                EpisodeRow.organisation_id == row.organisation_id,
+                EpisodeRow.start_date == from_date,
+            )
+        ).first()
+        if clash is not None:
+            raise DomainError(
+                f"{client_ref} already has an episode with that service starting on "
+                f"{short_date_text(from_date)}; nothing was moved."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class MovedCaseload:
+    leaver: str
+    to: str
+    from_date: date
+    client_refs: tuple[str, ...]
+    episodes: int
+
+    def text(self) -> str:
+        clients = "client" if len(self.client_refs) == 1 else "clients"
+        return (
+            f"{self.leaver}'s caseload moved to {self.to} from {short_date_text(self.from_date)}: "
+            f"{len(self.client_refs)} {clients}, {self.episodes} episode(s).\n"
+        )

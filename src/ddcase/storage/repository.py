@@ -93,6 +93,7 @@ def worker_value(row: WorkerRow, organisation: str) -> Worker:
         phone=row.phone,
         id=row.id,
         version=row.version,
+        left_on=row.left_on,
     )
 
 
@@ -944,6 +945,7 @@ def insert_new(
                     "role": w.role.value if w.role else None,
                     "email": w.email,
                     "phone": w.phone,
+                    "left_on": w.left_on,
                     "version": 1,
                     **stamp,
                 }

@@ -48,6 +48,7 @@ class WorkerRow(SQLModel, table=True):
     role: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=30)
+    left_on: dt.date | None = None  # revision 0009
     version: int = Field(default=1, sa_column=_worker_version)
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)

@@ -10,7 +10,17 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ddcase.domain import Client, Contact, ContactKind, ContactMode, DomainError, Episode, Service, Worker
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    DomainError,
+    Episode,
+    Service,
+    Worker,
+    available_workers,
+)
 from ddcase.services.figures import MissedJoint
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
@@ -40,6 +50,11 @@ class CaseworkActions(QObject):
 
     def _today(self):  # type: ignore[no-untyped-def]
         return self._services.context.today()
+
+    def _pickable(self, *keep: str | None) -> list[Worker]:
+        """The workers a form's pickers offer: those who have not left by today, and any of
+        `keep` the record being edited already names (so editing it never drops one)."""
+        return available_workers(self._casework.workers(), self._today(), keep)
 
     def _organisations(self) -> dict[Service, list[str]]:
         return {service: self._casework.organisations(service) for service in Service}
@@ -83,7 +98,7 @@ class CaseworkActions(QObject):
             return ContactDialog.ask(
                 parent,
                 clients=clients,
-                workers=self._casework.workers(),
+                workers=self._pickable(),
                 current_workers=self._casework.current_workers(self._today()),
                 today=self._today(),
                 client_ref=client_ref,
@@ -131,7 +146,7 @@ class CaseworkActions(QObject):
             lambda: ContactDialog.ask(
                 parent,
                 clients=self._casework.clients(),
-                workers=self._casework.workers(),
+                workers=self._pickable(contact.mh_worker, contact.sm_worker),
                 current_workers={},
                 today=self._today(),
                 contact=contact,
@@ -173,7 +188,7 @@ class CaseworkActions(QObject):
                 parent,
                 today=self._today(),
                 existing_refs={c.client_ref for c in self._casework.clients()},
-                workers=self._casework.workers(),
+                workers=self._pickable(),
                 organisations=self._organisations(),
                 teams=self._casework.teams(),
             ),
@@ -205,7 +220,7 @@ class CaseworkActions(QObject):
                 parent,
                 client_ref=client_ref,
                 today=self._today(),
-                workers=self._casework.workers(),
+                workers=self._pickable(episode.worker if episode else None),
                 organisations=self._organisations(),
                 teams=self._casework.teams(),
                 episode=episode,
@@ -217,7 +232,7 @@ class CaseworkActions(QObject):
     def change_worker(self, parent: QWidget, episode: Episode) -> bool:
         try:
             change = ChangeWorkerDialog.ask(
-                parent, episode=episode, workers=self._casework.workers(), today=self._today()
+                parent, episode=episode, workers=self._pickable(), today=self._today()
             )
             if change is None:
                 return False
@@ -245,6 +260,15 @@ class CaseworkActions(QObject):
         )
 
     def delete_worker(self, parent: QWidget, worker: Worker) -> bool:
+        """Says why a worker named on records cannot be deleted before asking anything."""
+        try:
+            why_not = self._casework.why_not_delete(worker)
+        except DomainError as error:
+            self._warn(parent, self.tr("Worker not deleted"), error)
+            return False
+        if why_not:
+            QMessageBox.information(parent, self.tr("Worker not deleted"), why_not)
+            return False
         answer = QMessageBox.question(
             parent,
             self.tr("Delete worker"),

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import DomainError, Month, Worker
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.casework_menu import CaseworkMenu
 from ddcase.ui.actions.records import RecordsActions
+from ddcase.ui.actions.team import TeamActions
 from ddcase.ui.actions.transfer import TransferActions
 from ddcase.ui.actions.view import ViewActions
 from ddcase.ui.casework_actions import CaseworkActions
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.view = ViewActions(self)
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
+        self.team = TeamActions(self)
         self.last_backup_label = self.records.last_backup_label
         self._build_pages()
         self._build_actions()
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.records.checking_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.last_backup_label)
+        self.statusBar().addPermanentWidget(self.team.me_label)
         self.statusBar().addPermanentWidget(self.team_label)
         self.month_combo.currentIndexChanged.connect(self._on_month_combo_changed)
 
@@ -126,9 +129,16 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.welcome_page.demo_requested.connect(self.transfer.open_demo)
         self.welcome_page.new_team_requested.connect(self.transfer.start_team)
+        self.workers_page.mark_left_requested.connect(self.team.mark_left)
+        self.workers_page.move_caseload_requested.connect(self.team.move_caseload)
 
     def services(self) -> Services:
         return self._services
+
+    def who_am_i(self) -> Worker | None:
+        """The worker the person at this computer said they are in this log (Tools > This is
+        me...), else None: whose list To do opens on (ui/actions/team.py)."""
+        return self.team.who_am_i
 
     def replace_services(self, services: Services) -> None:
         """Rebuild every page over new services (after a restore), keeping the page viewed."""
@@ -187,6 +197,9 @@ class MainWindow(QMainWindow):
             self.next_month_action,
             self.subject_access_action,
             self.purge_action,
+            self.team.this_is_me_action,
+            self.team.mark_left_action,
+            self.team.move_caseload_action,
             *self.page_actions,
         ]
 
@@ -205,7 +218,11 @@ class MainWindow(QMainWindow):
             *self.page_actions, None,
             self.previous_month_action, self.next_month_action, self.find_action, self.refresh_action,
         )  # fmt: skip
-        self.tools_menu = self._menu(self.tr("T&ools"), self.subject_access_action, None, self.purge_action)
+        self.tools_menu = self._menu(
+            self.tr("T&ools"), self.team.this_is_me_action, self.team.mark_left_action,
+            self.team.move_caseload_action, None,
+            self.subject_access_action, None, self.purge_action,
+        )  # fmt: skip
         self.tools_menu.setToolTipsVisible(True)
         self._menu(self.tr("&Help"), self.about_action)
 
@@ -285,6 +302,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
             self.setWindowTitle(self.tr("ddcase: welcome"))
             self.team_label.setText("")
+            self.team.me_label.setText("")
             return
         self.stack.setCurrentWidget(self.tabs)
         for action in self._data_actions:
@@ -295,7 +313,7 @@ class MainWindow(QMainWindow):
             title += self.tr(" (demo: nobody in it is real)")
         self.setWindowTitle(f"ddcase: {title}")
         self.team_label.setText(settings.team_name or "")
-        self.todo_page.set_default_coordinator(settings.owner_name)
+        self.team.refresh_who_am_i()
         self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
         self._refresh_current(background=background)
 

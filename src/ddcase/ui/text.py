@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ddcase.domain.format import day_text
+from ddcase.domain.format import short_date_text
 from ddcase.services.figures import ClientMonth
 
 
 def date_text(day: date | None) -> str:
     """'9 Oct 2026'; an empty string for no date."""
-    return "" if day is None else day_text(day)
+    return "" if day is None else short_date_text(day)
 
 
 def missing_text(client: ClientMonth) -> str:

@@ -54,14 +54,19 @@ class TransferActions(QObject):
     def start_team(self, settings: TeamSettings) -> None:
         window = self._window
         try:
-            window.services().team.save(settings)
+            me = window.services().team.start(settings)
         except DomainError as error:
             QMessageBox.warning(window, self.tr("Team log not started"), str(error))
             return
+        try:
+            window.team.remember(me)
+        except OSError as error:  # the log is started; only "who I am" was not remembered
+            QMessageBox.warning(window, self.tr("Not remembered"), str(error))
         window.start()
         window.tabs.setCurrentWidget(window.workers_page)
         window.statusBar().showMessage(
-            self.tr("Team log started. Add the workers of both services, then your clients."), 10000
+            self.tr("Team log started, with you in the directory. Add the other workers, then your clients."),
+            10000,
         )
 
     @Slot()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import Month, Service
+from ddcase.domain import Month, Service, available_workers
 from ddcase.domain.format import figure_text
 from ddcase.services.registry import Services
 from ddcase.ui.casework_actions import CaseworkActions
@@ -163,7 +163,13 @@ class CaseloadPage(Page):
         """Read the month's caseload from the services: no widgets, so any thread may call it."""
         figures = self._services.figures.month(month)
         entries = caseload(self._services.casework.clients(), [*figures.clients, *figures.excluded])
-        coordinators = sorted(w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH))
+        # A leaver is offered for the months they were still in the team (issue 15).
+        coordinators = sorted(
+            w.name
+            for w in available_workers(
+                self._services.casework.workers(Service.MENTAL_HEALTH), month.first_day
+            )
+        )
         headline = f"{month.label()}: " + figure_text(
             figures.jointly_worked, figures.mutual_clients, figures.percentage
         )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import Month, Service
+from ddcase.domain import Month, Service, available_workers
 from ddcase.services.figures import MissedJoint, ToDo
 from ddcase.services.registry import Services
 from ddcase.ui.models.base import VALUE_ROLE
@@ -151,10 +151,6 @@ class ToDoPage(Page):
         if self._month is not None:
             self.refresh(self._month)
 
-    def set_default_coordinator(self, name: str | None) -> None:
-        """The older name of `set_whose_list`."""
-        self.set_whose_list(name)
-
     def _fill_choices(self) -> None:
         team = self.team_combo.currentData()
         keep = self.coordinator_combo.currentData()
@@ -168,9 +164,10 @@ class ToDoPage(Page):
         self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(team)) if team else 0)
         self.team_combo.blockSignals(False)
 
-        names = sorted(
-            (w.name for w in self._services.casework.workers(Service.MENTAL_HEALTH)), key=str.lower
-        )
+        workers = self._services.casework.workers(Service.MENTAL_HEALTH)
+        if self._month is not None:  # a leaver is offered for the months they were still here
+            workers = available_workers(workers, self._month.first_day, [keep, self._own])
+        names = sorted((w.name for w in workers), key=str.lower)
         own = self._own if self._own in names else None
         self.coordinator_combo.blockSignals(True)
         self.coordinator_combo.clear()
