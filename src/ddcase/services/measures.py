@@ -19,7 +19,7 @@ from typing import Any
 from ddcase.domain import DomainError, Month, definition_in_force
 from ddcase.rules import criteria
 from ddcase.rules.mdc import Better
-from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit, measure_entry
+from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit, measure_entry, rule_words
 from ddcase.services.base import Context
 from ddcase.services.figures import FiguresService
 from ddcase.storage import repository
@@ -107,29 +107,21 @@ def log_measures(
     return found
 
 
+def manual_measures(
+    context: Context, first: Month, last: Month, team: str | None
+) -> list[tuple[Measure, list[MeasureMonth]]]:
+    """The measures a team enters by hand (`manual:SLUG`), defined for this team (or for the
+    whole service when team is None), with their values from first to last."""
+    from ddcase.services.manual_measures import ManualMeasuresService
+
+    return ManualMeasuresService(context).measures(first, last, team)
+
+
 SOURCES: list[MeasureSource] = [
     log_measures,
+    manual_measures,
 ]
 """The registry of sources, read in order (the order of the table)."""
-
-
-RULE_WORDS = {
-    "outside_limits": "a point outside the limits",
-    "shift": "7 in a row on one side of the centre",
-    "trend": "7 rising or falling",
-    "two_of_three": "2 of 3 beyond 2 sigma on one side",
-}
-
-
-def rule_words(entry: dict[str, Any]) -> str:
-    """The rule that fired at the month, in words ("common cause" when none, "too few points"
-    when the chart cannot be read yet)."""
-    signals = entry["mdc_signals"]
-    if signals:
-        return "; ".join(RULE_WORDS[s] for s in signals)
-    if entry["variation"] is None:
-        return "too few points"
-    return "no special cause this month"
 
 
 @dataclass(frozen=True, slots=True)
