@@ -187,6 +187,20 @@ RULE_WORDS = {
     "two_of_three": "2 of 3 beyond 2 sigma on one side",
 }
 
+RULE_SHORT = {
+    "outside_limits": "outside limits",
+    "shift": "shift (7 one side)",
+    "trend": "trend (7 up or down)",
+    "two_of_three": "2 of 3 near a limit",
+}
+
+VARIATION_SHORT = {
+    None: "too few points",
+    "common_cause": "common cause",
+    "special_cause_improvement": "improving",
+    "special_cause_concern": "concerning",
+}
+
 VARIATION_WORDS = {
     None: "too few points",
     "common_cause": "common cause",
@@ -202,12 +216,12 @@ ASSURANCE_WORDS = {
 }
 
 
-def rule_words(entry: dict[str, Any]) -> str:
+def rule_words(entry: dict[str, Any], *, short: bool = False) -> str:
     """The MDC rules the month's point takes part in, in words; "none" when it takes part in
     none (a gap, the month in progress or too few points say so)."""
     signals = entry["mdc_signals"]
     if signals:
-        return "; ".join(RULE_WORDS[s] for s in signals)
+        return "; ".join((RULE_SHORT if short else RULE_WORDS)[s] for s in signals)
     if entry["value"] is None:
         return "no value this month"
     if entry["provisional"]:
@@ -223,12 +237,12 @@ def number_text(value: float) -> str:
 
 
 def value_text(entry: dict[str, Any]) -> str:
-    """The month's value as shown: '60% (82 of 137)', '5', '4.2'; a dash for no value."""
+    """The month's value as shown: '60% (82/137)', '5', '4.2'; a dash for no value."""
     value = entry["value"]
     if value is None:
         return "–"
     if entry["unit"] == Unit.PROPORTION.value:
-        return f"{percent_text(100 * value)} ({entry['numerator']} of {entry['denominator']})"
+        return f"{percent_text(100 * value)} ({entry['numerator']}/{entry['denominator']})"
     return number_text(value)
 
 

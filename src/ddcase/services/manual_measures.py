@@ -281,6 +281,12 @@ class ManualMeasuresService:
         rows, problems = self._read_csv(path, measure.unit)
         if problems:
             raise ImportRejected(problems)
+        created, updated, unchanged = self.store_values(slug, rows)
+        return ValuesImported(path.name, slug, created, updated, unchanged)
+
+    def store_values(self, slug: str, rows: list[ManualValue]) -> tuple[int, int, int]:
+        """Store checked values in one transaction, each month audited: (created, updated,
+        unchanged)."""
         created = updated = unchanged = 0
         with self._db.write() as session:
             row = store.measure_row(session, slug)
@@ -288,6 +294,9 @@ class ManualMeasuresService:
                 raise NotFoundError(f"No measure entered by hand is called {slug!r}.")
             stored = store.value_rows(session, row.id)
             for value in rows:
+                problems = value_problems(row.unit, value)
+                if problems:
+                    raise ValidationError(problems)
                 existing = stored.get(str(value.month))
                 if existing is not None and store.month_value(existing) == value:
                     unchanged += 1
@@ -297,7 +306,7 @@ class ManualMeasuresService:
                 else:
                     updated += 1
                 self._write(session, row.id, slug, value, existing)
-        return ValuesImported(path.name, slug, created, updated, unchanged)
+        return created, updated, unchanged
 
     # ------------------------------------------------------------------ helpers
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from ddcase.domain import DomainError, Month, definition_in_force
 from ddcase.rules import criteria
+from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series
+from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit, measure_entry, rule_words
 from ddcase.services.base import Context
@@ -124,6 +126,31 @@ SOURCES: list[MeasureSource] = [
 """The registry of sources, read in order (the order of the table)."""
 
 
+MeasureChart = SeriesAnalysis | ControlChart
+
+
+def chart_of(
+    measure: Measure,
+    series: tuple[MeasureMonth, ...],
+    new_part_months: tuple[Month, ...] = (),
+    baseline_months: int | None = None,
+) -> MeasureChart:
+    if measure.unit is Unit.PROPORTION:
+        points = [
+            MonthlyPoint(m.month, m.numerator or 0, m.denominator or 0, m.definition_version, m.provisional)
+            for m in series
+        ]
+        return analyse_series(points, new_part_months=new_part_months, baseline_months=baseline_months)
+    values = [ValuePoint(m.month, m.value, m.definition_version, m.provisional) for m in series]
+    if measure.unit is Unit.COUNT:
+        return analyse_c(
+            values, better=measure.better, new_part_months=new_part_months, baseline_months=baseline_months
+        )
+    return analyse_xmr(
+        values, better=measure.better, new_part_months=new_part_months, baseline_months=baseline_months
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class MeasureReading:
     """One measure: what it is, its months as charted, and its SPEC §6 entry for the month."""
@@ -138,6 +165,14 @@ class MeasureReading:
 
     def rule_text(self) -> str:
         return rule_words(self.entry)
+
+    def chart(
+        self, new_part_months: tuple[Month, ...] = (), baseline_months: int | None = None
+    ) -> MeasureChart:
+        """The measure's chart as drawn (issue 16 item 3): a proportion on the main chart of
+        SPEC §5 (run chart below 12 points in a part, p chart from 12), a count on a c chart, a
+        value on an XmR chart; with the same parts and baseline as its reading."""
+        return chart_of(self.measure, self.series, new_part_months, baseline_months)
 
 
 @dataclass(frozen=True, slots=True)
