@@ -25,6 +25,7 @@ from ddcase.domain import (
     Service,
     Worker,
 )
+from ddcase.domain.measures import ManualMeasure
 
 TODAY = date(2026, 12, 5)
 WORKERS = [
@@ -72,6 +73,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
+    from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
@@ -82,6 +84,15 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 3)),
         AimDialog(None, settings=MeasureSettings(), first=Month(2026, 1), last=Month(2027, 3)),
         PurgeDialog(None, today=TODAY),
+        MeasureValuesDialog(
+            None,
+            month=Month(2026, 11),
+            measures=[
+                ManualMeasure("trained", "Staff trained", unit="proportion"),
+                ManualMeasure("satisfaction", "Satisfaction (mean, 1-5)", unit="value"),
+            ],
+            values={},
+        ),
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
         RestoreDialog(None, backups=[], folder=tmp_path),
