@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlmodel import Session
+
 from ddcase.domain import (
     DomainError,
     FieldProblem,
@@ -159,7 +161,9 @@ class ManualMeasuresService:
                     raise ValidationError(
                         [FieldProblem("slug", f"there is already a measure called {draft.slug}")]
                     )
-                row = ManualMeasureRow(slug=draft.slug)
+                row = ManualMeasureRow(
+                    slug=draft.slug, name=draft.name, type=draft.type, unit=draft.unit, better=draft.better
+                )
             else:
                 found = session.get(ManualMeasureRow, draft.id)
                 if found is None:
@@ -316,8 +320,13 @@ class ManualMeasuresService:
             raise ValidationError([FieldProblem("month", f"{month} is in the future")])
 
     def _write(
-        self, session, measure_id: int, slug: str, value: ManualValue, existing: ManualMeasureValueRow | None
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        session: Session,
+        measure_id: int,
+        slug: str,
+        value: ManualValue,
+        existing: ManualMeasureValueRow | None,
+    ) -> None:
         before = store.month_value(existing) if existing is not None else None
         row = existing or ManualMeasureValueRow(measure_id=measure_id, month=str(value.month))
         row.numerator, row.denominator, row.value = value.numerator, value.denominator, value.value
