@@ -38,6 +38,20 @@ def test_ctrl_6_shows_the_family_with_its_readings(small_team, window, qtbot, qt
     assert row[2].startswith(
         f"{round(100 * expected['value'])}% ({expected['numerator']}/{expected['denominator']})"
     )
+    # The chosen measure's chart is drawn below the table; Down chooses the next one.
+    assert page.chart.title() == "Mutual clients jointly worked"
+    qtbot.keyClick(page.table_view, Qt.Key.Key_Down)
+    assert page.chart.title() == "Named workers (mutual clients)"
+    qtbot.keyClick(page.table_view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert page.chart.title() == "Staff trained"
+    # A copy of the chart on its own, to look at (grabbing inside the window re-lays it out).
+    from ddcase.ui.widgets.measure_chart import MeasureChart
+
+    alone = MeasureChart()
+    qtbot.addWidget(alone)
+    alone.set_chart(page.chart.title(), page.chart._points, aim=80.0, percent=True)
+    alone.resize(640, 240)
+    assert alone.grab().save(str(tmp_path / "measure_chart.png"))
 
 
 def test_a_months_values_are_typed_into_the_grid(small_team, window, qtbot, tmp_path):

@@ -253,7 +253,8 @@ class ControlChartDrawing:
         d.add(Line(self.x0, self.y0, self.x1, self.y0, strokeColor=styles.MUTED, strokeWidth=0.8))
         for index, month in enumerate(self.months):
             step = max(1, -(-len(self.months) // 12))
-            if index % step == 0 or index == len(self.months) - 1:
+            last = len(self.months) - 1
+            if index % step == 0 if index != last else (last % step == 0 or last % step >= step / 2 + 1):
                 d.add(
                     self._text(
                         self.x(index),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series
 from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
@@ -149,6 +150,57 @@ def chart_of(
     return analyse_xmr(
         values, better=measure.better, new_part_months=new_part_months, baseline_months=baseline_months
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    """One month of a measure's chart as a screen draws it: its value (a proportion as a
+    percentage), its part's lines, and its mark (`domain.marks`). `value` None is a gap."""
+
+    month: Month
+    value: float | None
+    centre: float | None
+    lower: float | None
+    upper: float | None
+    part: int
+    kind: PointKind
+
+
+def chart_points(chart: MeasureChart) -> list[ChartPoint]:
+    """The months of a measure's chart, whatever its kind, in one shape for drawing."""
+    if isinstance(chart, SeriesAnalysis):
+
+        def percent(value: float | None) -> float | None:
+            return None if value is None else 100 * value
+
+        return [
+            ChartPoint(
+                m.month,
+                percent(float(m.proportion)) if m.proportion is not None and m.mutual_clients else None,
+                percent(m.centre),
+                percent(m.lower_limit),
+                percent(m.upper_limit),
+                m.part,
+                PointKind.PROVISIONAL if m.provisional else m.kind,
+            )
+            for m in chart.months
+        ]
+    return [
+        ChartPoint(
+            m.month,
+            float(m.value) if m.value is not None else None,
+            m.centre,
+            m.lower_limit,
+            m.upper_limit,
+            m.part,
+            PointKind.PROVISIONAL
+            if m.provisional
+            else PointKind(m.reading.variation.value)
+            if m.reading is not None
+            else PointKind.COMMON,
+        )
+        for m in chart.months
+    ]
 
 
 @dataclass(frozen=True, slots=True)
