@@ -19,10 +19,32 @@ from typing import Any
 from ddcase.domain import DomainError, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
-from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series
+from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
 from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
 from ddcase.rules.mdc import Better
-from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit, measure_entry, rule_words
+from ddcase.rules.measures import (
+    ASSURANCE_WORDS,
+    VARIATION_WORDS,
+    Measure,
+    MeasureMonth,
+    MeasureType,
+    Unit,
+    aim_text,
+    measure_entry,
+    number_text,
+    rule_words,
+    value_text,
+)
+
+# The words of an entry, for the screens (ui/ reads rules through the services).
+__all__ = [
+    "ASSURANCE_WORDS",
+    "VARIATION_WORDS",
+    "aim_text",
+    "month_text",
+    "number_text",
+    "value_text",
+]
 from ddcase.services.base import Context
 from ddcase.services.figures import FiguresService
 from ddcase.storage import repository

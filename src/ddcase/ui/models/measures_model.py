@@ -6,8 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from ddcase.rules.measures import ASSURANCE_WORDS, VARIATION_WORDS, aim_text, value_text
-from ddcase.services.measures import MeasureReading
+from ddcase.services.measures import ASSURANCE_WORDS, VARIATION_WORDS, MeasureReading, aim_text, value_text
 from ddcase.ui.models.base import ValueTableModel
 
 

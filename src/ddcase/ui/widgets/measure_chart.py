@@ -10,9 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ddcase.domain.marks import CENTRE_LINE, DATA_LINE, LIMIT_LINE, MARKS
-from ddcase.rules.charts import month_text
-from ddcase.rules.measures import number_text
-from ddcase.services.measures import ChartPoint
+from ddcase.services.measures import ChartPoint, month_text, number_text
 from ddcase.ui.widgets.run_chart import AIM, draw_mark
 
 
