@@ -31,7 +31,7 @@ EXIT_USAGE = 2
 
 #: Commands that only read the database and print: they run alongside the opening check
 #: (storage/opening.py) and print once it has passed. Every other command waits for it first.
-READ_ONLY_COMMANDS = frozenset({"figures", "series", "todo"})
+READ_ONLY_COMMANDS = frozenset({"figures", "series", "todo", "measures"})
 
 
 class UsageError(Exception):
@@ -143,6 +143,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="leave out the follow-up list (the only part that names clients, by reference and initials)",
     )
+
+    measures = commands.add_parser(
+        "measures",
+        parents=[common],
+        help="every measure of the family for a month, read the Making Data Count way",
+    )
+    measures.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
+    measures.add_argument("--team", metavar="NAME")
+    measures.add_argument("--json", action="store_true", help="print JSON (SPEC section 6)")
+
+    define = commands.add_parser(
+        "measure-define", parents=[common], help="define (or change) a measure entered by hand"
+    )
+    define.add_argument("slug", metavar="SLUG", help="its short name: the measure's key is manual:SLUG")
+    define.add_argument("--name", required=True, help="what is measured, as the table and charts say it")
+    define.add_argument("--type", dest="kind", choices=["outcome", "process", "balancing"], default="process")
+    define.add_argument("--unit", choices=["proportion", "count", "value"], required=True)
+    define.add_argument("--better", choices=["higher", "lower"], default="higher")
+    define.add_argument("--aim", type=float, help="the aim, in the unit (a proportion as 0..1, 0.8 for 80%%)")
+    define.add_argument("--aim-by", type=_month, metavar="YYYY-MM", help="when the aim is to be met")
+    define.add_argument("--owner", help="who looks after the measure")
+    define.add_argument("--source", dest="data_source", help="where the numbers come from")
+    define.add_argument("--team", metavar="NAME", help="the team it belongs to (default: the whole service)")
+
+    measure_import = commands.add_parser(
+        "measure-import",
+        parents=[common],
+        help="import a measure's monthly values from a CSV (month,numerator,denominator or month,value; all or nothing)",
+    )
+    measure_import.add_argument("slug", metavar="SLUG")
+    measure_import.add_argument("file", type=Path, metavar="FILE.csv")
 
     commands.add_parser("check", parents=[common], help="check the database and the audit trail")
 
@@ -501,6 +532,53 @@ def _report(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _measures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.services.output import measures_text
+
+    table = app.measures.table(args.month, args.team)
+    if args.json:
+        out.write(json.dumps(table.json()))
+        out.write("\n")
+    else:
+        out.write(measures_text(table))
+    return EXIT_OK
+
+
+def _measure_define(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import replace
+
+    from ddcase.domain.measures import ManualMeasure
+
+    draft = ManualMeasure(
+        slug=args.slug,
+        name=args.name,
+        type=args.kind,
+        unit=args.unit,
+        better=args.better,
+        aim=args.aim,
+        aim_by=args.aim_by,
+        owner=args.owner,
+        data_source=args.data_source,
+        team=args.team,
+    )
+    existing = next(
+        (m for m in app.manual_measures.definitions(every_team=True) if m.slug == args.slug), None
+    )
+    if existing is not None:
+        draft = replace(draft, id=existing.id, version=existing.version)
+    saved = app.manual_measures.define(draft)
+    verb = "Changed" if existing is not None else "Defined"
+    print(
+        f"{verb} {saved.key}: {saved.name} ({saved.type}, {saved.unit}, {saved.better} is better).", file=out
+    )
+    return EXIT_OK
+
+
+def _measure_import(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    print(app.manual_measures.import_values(args.slug, args.file), file=out)
+    return EXIT_OK
+
+
 def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     report = app.maintenance.check()
     out.write(report.text())
@@ -649,6 +727,9 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "series": _series,
     "todo": _todo,
     "report": _report,
+    "measures": _measures,
+    "measure-define": _measure_define,
+    "measure-import": _measure_import,
     "check": _check,
     "backup": _backup,
     "restore": lambda app, args, out: _restore(args, out),

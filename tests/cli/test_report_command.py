@@ -44,7 +44,7 @@ def test_report_writes_the_pdf_with_the_figures_of_figures_json(capsys, demo_db,
     headline = figure_text(data["jointly_worked"], data["mutual_clients"], data["percentage"])
     assert f"Wrote {out}" in stdout and headline in stdout
     pages = pages_text(out)
-    assert headline in pages[0] and "Follow-up list" in "\n".join(pages)
+    assert headline in "\n".join(pages[:2]) and "Follow-up list" in "\n".join(pages)
 
 
 def test_no_client_list_leaves_the_list_out(capsys, demo_db, tmp_path):
@@ -71,7 +71,7 @@ def test_a_team_report(capsys, demo_db, tmp_path):
         "--out",
         str(out),
     )
-    assert code == 0 and "Luton North CMHT" in pages_text(out)[0]
+    assert code == 0 and "Luton North CMHT" in "\n".join(pages_text(out)[:2])
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,9 @@ def read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def monthly(values: Sequence[object], start: Month = START, provisional_last: bool = False) -> list[ValuePoint]:
+def monthly(
+    values: Sequence[object], start: Month = START, provisional_last: bool = False
+) -> list[ValuePoint]:
     points = []
     month = start
     for index, value in enumerate(values):
@@ -148,7 +150,9 @@ def test_v10_an_outlier_of_10_screened_and_unscreened() -> None:
     plain = analyse_xmr(monthly(values), screen=False).parts[0]
     for part, screen in ((screened, True), (plain, False)):
         mean, lower, upper = independent_xmr(values, screen)
-        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx((mean, lower, upper), **EXACT)
+        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx(
+            (mean, lower, upper), **EXACT
+        )
     assert screened.centre == pytest.approx(0.6694159, abs=1e-7)
     assert (screened.lower_limit, screened.upper_limit) == pytest.approx((-2.383666, 3.722497), abs=1e-6)
     assert (plain.lower_limit, plain.upper_limit) == pytest.approx((-4.596625, 5.935457), abs=1e-6)
@@ -163,9 +167,15 @@ def test_v10_rebased_at_the_eleventh_point_gives_two_short_groups() -> None:
     assert first.trial and second.trial
     for part, chunk in ((first, values[:10]), (second, values[10:])):
         mean, lower, upper = independent_xmr(chunk)
-        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx((mean, lower, upper), **EXACT)
-    assert (first.centre, first.lower_limit, first.upper_limit) == pytest.approx((0.0746, -2.60, 2.75), abs=0.005)
-    assert (second.centre, second.lower_limit, second.upper_limit) == pytest.approx((0.209, -3.28, 3.70), abs=0.005)
+        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx(
+            (mean, lower, upper), **EXACT
+        )
+    assert (first.centre, first.lower_limit, first.upper_limit) == pytest.approx(
+        (0.0746, -2.60, 2.75), abs=0.005
+    )
+    assert (second.centre, second.lower_limit, second.upper_limit) == pytest.approx(
+        (0.209, -3.28, 3.70), abs=0.005
+    )
 
 
 def test_v10_fixed_after_12_points() -> None:
@@ -189,7 +199,9 @@ def synthetic() -> tuple[list[ValuePoint], list[dict[str, str]]]:
     counts = read_csv("synthetic_jointly_worked_monthly.csv")
     expected = read_csv("synthetic_jointly_worked_monthly_expected.csv")
     points = [
-        ValuePoint(Month.parse(row["month"][:7]), Fraction(int(row["jointly_worked"]), int(row["mutual_clients"])))
+        ValuePoint(
+            Month.parse(row["month"][:7]), Fraction(int(row["jointly_worked"]), int(row["mutual_clients"]))
+        )
         for row in counts
     ]
     return points, expected
@@ -275,8 +287,15 @@ def test_v11_two_in_three() -> None:
     for close in ((1, 0, 1), (0, 1, 1), (1, 1, 0)):
         flagged = two_of_three_points(close_zones(close, [1, 1, 1]))
         assert flagged == [bool(c) for c in close]
-    assert two_of_three_points(close_zones((0, 0, 1, 0, 1, 0, 0), [1] * 7)) == [False, False, True, False, True,
-                                                                                 False, False]
+    assert two_of_three_points(close_zones((0, 0, 1, 0, 1, 0, 0), [1] * 7)) == [
+        False,
+        False,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
     for sides in ((1, 1, -1), (1, -1, 1), (-1, 1, 1)):
         assert not any(two_of_three_points(close_zones((1, 1, 1), sides)))
     assert two_of_three_points(close_zones((1, 0, 0, 1, 1), [1] * 5)) == [False, False, False, True, True]
@@ -358,7 +377,9 @@ def test_v1_qicharts2_i_chart() -> None:
         values = [float(row[column]) for row in rows]
         chart = analyse_xmr(monthly(values), method=Method.QICHARTS2)
         part = chart.parts[0]
-        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx((centre, lower, upper), abs=1e-7)
+        assert (part.centre, part.lower_limit, part.upper_limit) == pytest.approx(
+            (centre, lower, upper), abs=1e-7
+        )
         breaches = [i for i, m in enumerate(chart.months) if m.zone is not None and m.zone.outside]
         assert breaches == outside, column
 
@@ -479,7 +500,9 @@ def test_the_peak_between_two_trends_takes_the_direction_of_the_step_after_it() 
     values = [*range(7), *range(5, -1, -1)]
     zones = [Zone((v > 3) - (v < 3), False, False) for v in values]
     readings = read_part(values, zones, Better.HIGHER)
-    assert [r.label for r in readings] == ["7 Point Trend (Increasing)"] * 6 + ["7 Point Trend (Decreasing)"] * 7
+    assert [r.label for r in readings] == ["7 Point Trend (Increasing)"] * 6 + [
+        "7 Point Trend (Decreasing)"
+    ] * 7
     assert readings[6].rules == (MdcRule.TREND,)
     assert readings[6].variation is Variation.CONCERN
 
@@ -562,7 +585,8 @@ def test_v15_p_chart_reading_agrees_with_its_float_limits() -> None:
     counts = read_csv("synthetic_jointly_worked_monthly.csv")
     expected = read_csv("synthetic_jointly_worked_monthly_expected.csv")
     points = [
-        MonthlyPoint(Month.parse(r["month"][:7]), int(r["jointly_worked"]), int(r["mutual_clients"])) for r in counts
+        MonthlyPoint(Month.parse(r["month"][:7]), int(r["jointly_worked"]), int(r["mutual_clients"]))
+        for r in counts
     ]
     analysis = analyse_series(points, new_part_months=[Month(2023, 4)], chart="p")
     reading = read_p_chart(analysis, Better.HIGHER)
@@ -586,9 +610,15 @@ def test_v15_p_chart_reading_agrees_with_its_float_limits() -> None:
 def test_p_chart_reading_at_its_exact_limits() -> None:
     # Eleven months at exactly 1/2 of 100 then one more: p-bar moves, so fix a baseline of 11.
     base = [MonthlyPoint(Month(2024, m), 50, 100) for m in range(1, 12)]
-    for numerator, outside, close in ((65, False, True), (66, True, False), (60, False, False), (61, False, True)):
-        analysis = analyse_series([*base, MonthlyPoint(Month(2024, 12), numerator, 100)], chart="p",
-                                  baseline_months=11)
+    for numerator, outside, close in (
+        (65, False, True),
+        (66, True, False),
+        (60, False, False),
+        (61, False, True),
+    ):
+        analysis = analyse_series(
+            [*base, MonthlyPoint(Month(2024, 12), numerator, 100)], chart="p", baseline_months=11
+        )
         reading = read_p_chart(analysis, Better.HIGHER)
         assert reading.zones[-1] == Zone(1, outside, close), numerator
     # The month in progress is left out of the reading and the icons.

@@ -35,13 +35,33 @@ def proportion_series() -> list[MeasureMonth]:
 def test_a_proportion_month_outside_its_limits() -> None:
     entry = measure_entry(JOINT, proportion_series(), Month(2025, 12))
     assert list(entry) == [
-        "key", "name", "type", "unit", "numerator", "denominator", "value", "provisional", "better", "aim",
-        "variation", "assurance", "mdc_signals",
+        "key",
+        "name",
+        "type",
+        "unit",
+        "numerator",
+        "denominator",
+        "value",
+        "provisional",
+        "better",
+        "aim",
+        "variation",
+        "assurance",
+        "mdc_signals",
     ]
     assert entry == {
-        "key": "jointly_worked", "name": "Mutual clients jointly worked", "type": "outcome",
-        "unit": "proportion", "numerator": 70, "denominator": 100, "value": 0.7, "provisional": False,
-        "better": "higher", "aim": 0.75, "variation": "special_cause_improvement", "assurance": "fail",
+        "key": "jointly_worked",
+        "name": "Mutual clients jointly worked",
+        "type": "outcome",
+        "unit": "proportion",
+        "numerator": 70,
+        "denominator": 100,
+        "value": 0.7,
+        "provisional": False,
+        "better": "higher",
+        "aim": 0.75,
+        "variation": "special_cause_improvement",
+        "assurance": "fail",
         "mdc_signals": ["outside_limits"],
     }
     assert 31 / 60 + 3 * math.sqrt(899) / 600 == pytest.approx(0.66658, abs=1e-5)
@@ -60,7 +80,12 @@ def test_an_earlier_month_is_read_on_the_chart_as_it_stood() -> None:
 def test_the_provisional_month_is_shown_but_not_read() -> None:
     series = [*proportion_series(), MeasureMonth(Month(2026, 1), 1, 20, provisional=True)]
     entry = measure_entry(JOINT, series, Month(2026, 1))
-    assert (entry["numerator"], entry["denominator"], entry["value"], entry["provisional"]) == (1, 20, 0.05, True)
+    assert (entry["numerator"], entry["denominator"], entry["value"], entry["provisional"]) == (
+        1,
+        20,
+        0.05,
+        True,
+    )
     assert entry["mdc_signals"] == []
     # The icons are those of the latest ended month, December.
     assert entry["variation"] == "special_cause_improvement"
@@ -119,5 +144,8 @@ def test_measures_refuse_nonsense() -> None:
     with pytest.raises(DomainError, match="needs a name"):
         Measure("k", " ", "outcome", "value", "higher")  # type: ignore[arg-type]
     with pytest.raises(DomainError, match="in order"):
-        measure_entry(SCORE, [MeasureMonth(Month(2025, 2), value=1), MeasureMonth(Month(2025, 1), value=2)],
-                      Month(2025, 3))
+        measure_entry(
+            SCORE,
+            [MeasureMonth(Month(2025, 2), value=1), MeasureMonth(Month(2025, 1), value=2)],
+            Month(2025, 3),
+        )

@@ -286,6 +286,12 @@ def figures_json(target: str, month: str, capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+def measures_json(target: str, month: str, capsys) -> dict:
+    capsys.readouterr()
+    assert main(["measures", "--db", target, "--month", month, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
 def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp_path, capsys):
     laptop = laptop_log(tmp_path, seed=2)
     capsys.readouterr()
@@ -294,6 +300,7 @@ def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp
     assert "Copied into the team database" in first and "300 clients" in first
     for month in ("2026-10", "2025-12"):
         assert figures_json(laptop, month, capsys) == figures_json(team_db, month, capsys)
+        assert measures_json(laptop, month, capsys) == measures_json(team_db, month, capsys)
     assert main(["migrate-to", team_db, "--db", laptop]) == 0
     assert "Nothing to copy" in capsys.readouterr().out
     team = open_services(team_db)

@@ -25,6 +25,7 @@ from ddcase.domain import (
     Service,
     Worker,
 )
+from ddcase.domain.measures import ManualMeasure
 
 TODAY = date(2026, 12, 5)
 WORKERS = [
@@ -73,6 +74,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
     from ddcase.ui.dialogs.leaver_dialog import LeaverDialog
+    from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
     from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
@@ -85,6 +87,15 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 3)),
         AimDialog(None, settings=MeasureSettings(), first=Month(2026, 1), last=Month(2027, 3)),
         PurgeDialog(None, today=TODAY),
+        MeasureValuesDialog(
+            None,
+            month=Month(2026, 11),
+            measures=[
+                ManualMeasure("trained", "Staff trained", unit="proportion"),
+                ManualMeasure("satisfaction", "Satisfaction (mean, 1-5)", unit="value"),
+            ],
+            values={},
+        ),
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
         RestoreDialog(None, backups=[], folder=tmp_path),

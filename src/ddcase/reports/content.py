@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
+from ddcase.rules.control_charts import ControlChart
 from ddcase.rules.figures import MonthFigures, percentage
 
 
@@ -46,6 +48,24 @@ class Revision:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """One row of the family's summary table (issue 16): a measure for a team ("All teams" for
+    the whole service), as its SPEC §6 entry says it."""
+
+    team: str
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChart:
+    """One measure's chart for the report: its entry and its analysis (a p/run chart's
+    `SeriesAnalysis` for a proportion, an XmR or c `ControlChart` otherwise)."""
+
+    entry: dict[str, Any]
+    analysis: SeriesAnalysis | ControlChart
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContent:
     """Everything the monthly report prints, gathered by ReportingService from the same service
     calls as `ddcase figures` and `ddcase series`."""
@@ -67,6 +87,10 @@ class ReportContent:
     is_demo: bool = False
     so_far: str | None = None
     """'so far: 5 of 31 days' when the month is in progress: its figure is provisional."""
+    measure_rows: tuple[MeasureRow, ...] = ()
+    """The family's summary table (the first page when there is one)."""
+    measure_charts: tuple[MeasureChart, ...] = ()
+    """One chart per measure of the family other than the jointly-worked one (the main chart)."""
 
     @property
     def scope(self) -> str:

@@ -34,6 +34,7 @@ from ddcase.domain import Month
 from ddcase.domain.format import change_text, percent_text
 from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
+from ddcase.reports.measures_pages import measure_charts, summary_page
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
@@ -146,8 +147,23 @@ def _wrapped(text: str, width: float) -> str:
 def _story(content: ReportContent) -> list[Flowable]:
     story: list[Flowable] = []
     story += _header(content)
+    if content.measure_rows:
+        # The meeting opens on the family of measures (issue 16): its summary table is page 1.
+        story += summary_page(content.measure_rows, content.month.label(), content.scope)
+        story.append(PageBreak())
     story += _headline(content)
     story += _chart_section(content)
+    if content.measure_charts:
+        story.append(_p("Each measure of the family", "heading"))
+        story.append(
+            _p(
+                "The jointly-worked measure's chart is above; each other measure follows on its own chart "
+                "(proportions on a p or run chart, values on an XmR chart, counts on a c chart), with the "
+                "same parts, baseline and notes.",
+                "small",
+            )
+        )
+        story += measure_charts(content.measure_charts, content.annotations, FRAME_WIDTH)
     # Can the figure be trusted? Data quality sits with the chart; the breakdowns follow.
     story += _completeness(content)
     story += _excluded(content)

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.format import percent_text
 from ddcase.rules.charts import MonthlyPoint, analyse_series
 from ddcase.rules.control_charts import ValuePoint, analyse_c, analyse_xmr
 from ddcase.rules.mdc import Assurance, Better, Variation, read_p_chart
@@ -58,9 +59,13 @@ class Measure:
                 object.__setattr__(self, field, kind(value))
             except ValueError:
                 choices = ", ".join(member.value for member in kind)
-                raise DomainError(f"The measure {self.key}: {field} must be one of {choices}, not {value!r}.") from None
+                raise DomainError(
+                    f"The measure {self.key}: {field} must be one of {choices}, not {value!r}."
+                ) from None
         if self.aim is not None and self.unit is Unit.PROPORTION and not 0 <= Fraction(self.aim) <= 1:
-            raise DomainError(f"The measure {self.key}: an aim for a proportion is between 0 and 1, not {self.aim}.")
+            raise DomainError(
+                f"The measure {self.key}: an aim for a proportion is between 0 and 1, not {self.aim}."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,9 @@ def measure_entry(
     months = [row for row in series if row.month <= month]
     for earlier, later in zip(months, months[1:], strict=False):
         if not earlier.month < later.month:
-            raise DomainError(f"The months must be in order without repeats: {later.month} follows {earlier.month}.")
+            raise DomainError(
+                f"The months must be in order without repeats: {later.month} follows {earlier.month}."
+            )
     row = next((r for r in months if r.month == month), None)
 
     signals: tuple[str, ...] = ()
@@ -122,15 +129,21 @@ def measure_entry(
         variation = reading.variation
         assurance = reading.assurance(measure.aim, measure.better)
     else:
-        value_points = [
-            ValuePoint(r.month, r.value, r.definition_version, r.provisional) for r in months
-        ]
+        value_points = [ValuePoint(r.month, r.value, r.definition_version, r.provisional) for r in months]
         if measure.unit is Unit.COUNT:
-            chart = analyse_c(value_points, better=measure.better, new_part_months=new_part_months,
-                              baseline_months=baseline_months)
+            chart = analyse_c(
+                value_points,
+                better=measure.better,
+                new_part_months=new_part_months,
+                baseline_months=baseline_months,
+            )
         else:
-            chart = analyse_xmr(value_points, better=measure.better, new_part_months=new_part_months,
-                                baseline_months=baseline_months)
+            chart = analyse_xmr(
+                value_points,
+                better=measure.better,
+                new_part_months=new_part_months,
+                baseline_months=baseline_months,
+            )
         signals = next((m.mdc_signals for m in chart.months if m.month == month), ())
         variation = chart.variation
         assurance = chart.assurance(measure.aim)
@@ -162,3 +175,81 @@ def measure_entry(
         "assurance": assurance.value if assurance is not None else None,
         "mdc_signals": list(signals),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# An entry in words: the one home of how the table, the Measures page and the PDF say it
+
+RULE_WORDS = {
+    "outside_limits": "a point outside the limits",
+    "shift": "7 in a row on one side of the centre",
+    "trend": "7 rising or falling",
+    "two_of_three": "2 of 3 beyond 2 sigma on one side",
+}
+
+RULE_SHORT = {
+    "outside_limits": "outside limits",
+    "shift": "shift (7 one side)",
+    "trend": "trend (7 up or down)",
+    "two_of_three": "2 of 3 near a limit",
+}
+
+VARIATION_SHORT = {
+    None: "too few points",
+    "common_cause": "common cause",
+    "special_cause_improvement": "improving",
+    "special_cause_concern": "concerning",
+}
+
+VARIATION_WORDS = {
+    None: "too few points",
+    "common_cause": "common cause",
+    "special_cause_improvement": "special cause: improving",
+    "special_cause_concern": "special cause: concerning",
+}
+
+ASSURANCE_WORDS = {
+    None: "no aim",
+    "pass": "consistently passing",
+    "fail": "consistently failing",
+    "hit_and_miss": "hit and miss",
+}
+
+
+def rule_words(entry: dict[str, Any], *, short: bool = False) -> str:
+    """The MDC rules the month's point takes part in, in words; "none" when it takes part in
+    none (a gap, the month in progress or too few points say so)."""
+    signals = entry["mdc_signals"]
+    if signals:
+        return "; ".join((RULE_SHORT if short else RULE_WORDS)[s] for s in signals)
+    if entry["value"] is None:
+        return "no value this month"
+    if entry["provisional"]:
+        return "month in progress (not read)"
+    if entry["variation"] is None:
+        return "too few points"
+    return "none"
+
+
+def number_text(value: float) -> str:
+    """A count or value as a person writes it: 5, 4.25 (at most two decimals)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def value_text(entry: dict[str, Any]) -> str:
+    """The month's value as shown: '60% (82/137)', '5', '4.2'; a dash for no value."""
+    value = entry["value"]
+    if value is None:
+        return "–"
+    if entry["unit"] == Unit.PROPORTION.value:
+        return f"{percent_text(100 * value)} ({entry['numerator']}/{entry['denominator']})"
+    return number_text(value)
+
+
+def aim_text(entry: dict[str, Any]) -> str:
+    aim = entry["aim"]
+    if aim is None:
+        return "–"
+    if entry["unit"] == Unit.PROPORTION.value:
+        return f"{number_text(100 * aim)}%"
+    return number_text(aim)

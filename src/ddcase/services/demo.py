@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
-from ddcase.services.demo_data import generate
+from ddcase.services.demo_data import demo_measures, generate
 from ddcase.storage import audit, repository
 
 
@@ -63,4 +63,14 @@ class DemoService:
                 app_user=self._context.user,
                 at=self._context.now(),
             )
+        self._add_measures(seed)
         return summary
+
+    def _add_measures(self, seed: int) -> None:
+        """The demo team's measures entered by hand (issue 16), each change audited."""
+        from ddcase.services.manual_measures import ManualMeasuresService
+
+        manual = ManualMeasuresService(self._context)
+        for measure, values in demo_measures(seed, self._context.today()):
+            manual.define(measure)
+            manual.store_values(measure.slug, values)

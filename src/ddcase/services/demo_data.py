@@ -29,6 +29,7 @@ from ddcase.domain import (
     Service,
     Worker,
 )
+from ddcase.domain.measures import ManualMeasure, ManualValue
 
 T = TypeVar("T")
 
@@ -685,3 +686,50 @@ def _other(rng: random.Random, ref: str, day: date, mh: str | None, sm: str | No
         duration_minutes=rng.choice((30, 45, 60)),
         note=rng.choice(_NOTES[ContactKind.OTHER]),
     )
+
+
+# --- measures entered by hand (issue 16) ---------------------------------------------------------
+
+
+def demo_measures(
+    seed: int, today: date, *, months: int = 24
+) -> list[tuple[ManualMeasure, list[ManualValue]]]:
+    """Two measures a team would enter by hand, for every ended month of the demo period:
+    service users' satisfaction with joint care (the mean of a 1-5 survey, rising after the
+    change idea) and the % of CMHT care coordinators trained in dual diagnosis (15 of them, more
+    trained each quarter). Their own random numbers, so the log's data does not move."""
+    rng = random.Random(f"measures-{seed}")
+    current = Month.of(today)
+    first = current.plus(-(months - 1))
+    change = first.plus(max(1, months // 2))
+    satisfaction = ManualMeasure(
+        "satisfaction",
+        "Service users' satisfaction with joint care (mean, 1-5)",
+        type="outcome",
+        unit="value",
+        better="higher",
+        aim=4.0,
+        aim_by=current.plus(6),
+        owner="Team manager",
+        data_source="Monthly survey of mutual clients seen jointly",
+    )
+    trained = ManualMeasure(
+        "staff-trained",
+        "CMHT care coordinators trained in dual diagnosis",
+        type="process",
+        unit="proportion",
+        better="higher",
+        aim=0.8,
+        aim_by=current.plus(3),
+        owner="Dual diagnosis lead",
+        data_source="Training records",
+    )
+    scores: list[ManualValue] = []
+    training: list[ManualValue] = []
+    for i in range(months - 1):  # every ended month; the month in progress has no survey yet
+        month = first.plus(i)
+        after = max(0, month.index - change.index)
+        mean = 3.2 + min(after, 8) * 0.07 + rng.gauss(0.0, 0.12)
+        scores.append(ManualValue(month, value=round(min(5.0, max(1.0, mean)), 2)))
+        training.append(ManualValue(month, min(15, 2 + i // 3 + (2 if month >= change else 0)), 15))
+    return [(satisfaction, scores), (trained, training)]

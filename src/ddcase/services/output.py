@@ -3,13 +3,16 @@ other QI tools. Numbers come straight from the figures service; nothing is recom
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddcase.domain import Worker
 from ddcase.domain.format import figure_text, percent_text, short_date_text
 from ddcase.rules.criteria import label, why_not
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.figures import Series, ToDo
+
+if TYPE_CHECKING:
+    from ddcase.services.measures import MeasuresTable
 
 
 def month_json(figures: MonthFigures, *, provisional: bool = False) -> dict[str, Any]:
@@ -201,5 +204,20 @@ def todo_text(todo: ToDo) -> str:
         lines.append(
             f"  {short_date_text(m.date)}  {m.client_ref}  {done}"
             f"  ({m.client.key_worker or 'no key worker named'}{_reach(todo.key_worker(m.client))})"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def measures_text(table: MeasuresTable) -> str:
+    """`ddcase measures` for a terminal: one block per measure, as the summary table says it."""
+    from ddcase.rules.measures import ASSURANCE_WORDS, VARIATION_WORDS, aim_text, value_text
+
+    lines = [f"Measures for {table.month.label()}, {table.team or 'all teams'}:"]
+    for reading in table.readings:
+        e = reading.entry
+        lines.append(f"- {e['name']} [{e['key']}, {e['type']}]")
+        lines.append(
+            f"    {value_text(e)}{' (provisional)' if e['provisional'] else ''}; aim {aim_text(e)}; "
+            f"{VARIATION_WORDS[e['variation']]}; {ASSURANCE_WORDS[e['assurance']]}; rule: {reading.rule_text()}"
         )
     return "\n".join(lines) + "\n"

@@ -49,6 +49,18 @@ class Services:
         return ReportingService(self.context)
 
     @property
+    def measures(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.measures import MeasuresService
+
+        return MeasuresService(self.context)
+
+    @property
+    def manual_measures(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.manual_measures import ManualMeasuresService
+
+        return ManualMeasuresService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 

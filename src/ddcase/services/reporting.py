@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ddcase.domain import DomainError, Month
-from ddcase.reports.content import ReportContent, Revision
+from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
@@ -129,6 +129,7 @@ class ReportingService:
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
+        rows, charts = self.measures(month, team)
         return ReportContent(
             month=month,
             team=team,
@@ -146,7 +147,39 @@ class ReportingService:
             client_list=client_list,
             is_demo=settings.is_demo,
             so_far=self._figures.so_far_text(month),
+            measure_rows=rows,
+            measure_charts=charts,
         )
+
+    def measures(
+        self, month: Month, team: str | None
+    ) -> tuple[tuple[MeasureRow, ...], tuple[MeasureChart, ...]]:
+        """The family's summary rows (measures × teams: for the whole service, each measure for
+        all teams and then for each team) and one chart per measure other than the jointly-worked
+        one, for the report's scope; the same tables as `ddcase measures [--team T]`."""
+        from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
+
+        service = MeasuresService(self._context)
+        table = service.table(month, team)
+        tables = [(team or "All teams", table)]
+        if team is None:
+            tables += [(name, service.table(month, name)) for name in self._figures.teams()]
+        keys: list[str] = []
+        for _, each in tables:
+            keys += [r.key for r in each.readings if r.key not in keys]
+        rows = tuple(
+            MeasureRow(label, reading.entry)
+            for key in keys
+            for label, each in tables
+            for reading in each.readings
+            if reading.key == key
+        )
+        charts = tuple(
+            MeasureChart(r.entry, r.chart(table.new_part_months, table.baseline_months))
+            for r in table.readings
+            if r.key != JOINTLY_WORKED
+        )
+        return rows, charts
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""

@@ -18,7 +18,16 @@ from sqlalchemy import select
 from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
 from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, repository, team_roles
-from ddcase.storage.tables import AnnotationRow, AuditEventRow, ContactRow, MeasureSettingsRow, SettingRow
+from ddcase.storage import manual_measures as manual_store
+from ddcase.storage.tables import (
+    AnnotationRow,
+    AuditEventRow,
+    ContactRow,
+    ManualMeasureRow,
+    ManualMeasureValueRow,
+    MeasureSettingsRow,
+    SettingRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +194,10 @@ class TeamDatabaseService:
                 "definitions": repository.definitions(session),
                 "annotations": repository.all_annotations(session),
                 "measures": list(session.scalars(select(MeasureSettingsRow))),
+                "manual_measures": [
+                    (m, manual_store.values(session, m.id) if m.id is not None else [])
+                    for m in manual_store.measures(session, every_team=True)
+                ],
                 "settings": repository.settings(session),
                 "is_demo": repository.settings(session).get("is_demo") == "yes",
                 "audit_head": None if last is None else {"seq": last.seq, "hash": last.hash},
@@ -251,6 +264,7 @@ class TeamDatabaseService:
                     **stamp,
                 )
             )
+        manual = self._copy_manual_measures(session, log["manual_measures"], stamp)
         known_settings = repository.settings(session)
         settings = {k: v for k, v in log["settings"].items() if k not in known_settings}
         for key, value in settings.items():
@@ -264,11 +278,55 @@ class TeamDatabaseService:
             episodes=len(episodes),
             contacts=len(contacts),
             definitions=len(definitions),
-            notes=len(notes) + len(measures),
+            notes=len(notes) + len(measures) + manual,
             settings=len(settings),
             already_there=total - len(workers) - len(clients) - len(episodes) - len(contacts),
             clients_differing=differing,
         )
+
+    @staticmethod
+    def _copy_manual_measures(session: Any, measures: list[Any], stamp: dict[str, Any]) -> int:
+        """The measures entered by hand (issue 16): a measure the team lacks is added with its
+        values; of one it has (the same slug and unit), the months it lacks. Returns how many
+        measures and months were added."""
+        added = 0
+        for measure, values in measures:
+            row = manual_store.measure_row(session, measure.slug)
+            if row is None:
+                row = ManualMeasureRow(
+                    slug=measure.slug,
+                    name=measure.name,
+                    type=measure.type,
+                    unit=measure.unit,
+                    better=measure.better,
+                    aim=measure.aim,
+                    aim_by=str(measure.aim_by) if measure.aim_by else None,
+                    owner=measure.owner,
+                    data_source=measure.data_source,
+                    team=measure.team or "",
+                    **stamp,
+                )
+                session.add(row)
+                session.flush()
+                added += 1
+            elif row.unit != measure.unit:
+                continue
+            known = manual_store.value_rows(session, row.id)
+            for value in values:
+                if str(value.month) in known:
+                    continue
+                session.add(
+                    ManualMeasureValueRow(
+                        measure_id=row.id,
+                        month=str(value.month),
+                        numerator=value.numerator,
+                        denominator=value.denominator,
+                        value=value.value,
+                        **stamp,
+                    )
+                )
+                added += 1
+        return added
 
     @staticmethod
     def _definitions_to_add(

@@ -314,6 +314,8 @@ _TABLE_ACTIONS = {
     "definition_version": "change the operational definition",
     "annotation": "change the chart notes",
     "measure_settings": "change the team's aim and baseline",
+    "manual_measure": "define the measures entered by hand",
+    "manual_measure_value": "enter the values of a measure",
     "setting": "change the team settings",
     "client": "record or edit clients",
     "episode": "record or edit episodes",

@@ -267,3 +267,42 @@ class AuditValueRow(SQLModel, table=True):
     salt: str = Field(max_length=32)
     before_json: str | None = None
     after_json: str | None = None
+
+
+_manual_measure_version = _version_column()
+
+
+class ManualMeasureRow(SQLModel, table=True):
+    """A measure a team enters by hand (issue 16); `team` '' = the whole service."""
+
+    __tablename__ = "manual_measure"
+    __mapper_args__ = {"version_id_col": _manual_measure_version}
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=120)
+    type: str = Field(max_length=20)
+    unit: str = Field(max_length=20)
+    better: str = Field(max_length=10)
+    aim: float | None = None
+    aim_by: str | None = Field(default=None, max_length=7)
+    owner: str | None = Field(default=None, max_length=80)
+    data_source: str | None = Field(default=None, max_length=200)
+    team: str = Field(default="", max_length=80)
+    version: int = Field(default=1, sa_column=_manual_measure_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+class ManualMeasureValueRow(SQLModel, table=True):
+    """One month's value of a measure entered by hand."""
+
+    __tablename__ = "manual_measure_value"
+    __table_args__ = (UniqueConstraint("measure_id", "month", name="uq_manual_measure_value_month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="manual_measure.id", index=True)
+    month: str = Field(max_length=7)
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)

@@ -21,7 +21,14 @@ READONLY, COORDINATOR, MANAGER = "ddcase_readonly", "ddcase_coordinator", "ddcas
 GROUP_ROLES = {"readonly": READONLY, "coordinator": COORDINATOR, "manager": MANAGER}
 
 CASEWORK_TABLES = ("worker", "client", "episode", "contact")
-MANAGER_TABLES = ("definition_version", "annotation", "measure_settings", "setting")
+MANAGER_TABLES = (
+    "definition_version",
+    "annotation",
+    "measure_settings",
+    "setting",
+    "manual_measure",
+    "manual_measure_value",
+)
 APPEND_ONLY_TABLES = ("audit_event", "audit_value", "report_snapshot")
 
 _LOGIN_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")

@@ -33,6 +33,7 @@ from ddcase.ui.casework_actions import CaseworkActions
 from ddcase.ui.pages.caseload_page import CaseloadPage
 from ddcase.ui.pages.dashboard_page import DashboardPage
 from ddcase.ui.pages.definition_page import DefinitionPage
+from ddcase.ui.pages.measures_page import MeasuresPage
 from ddcase.ui.pages.page import Page
 from ddcase.ui.pages.todo_page import ToDoPage
 from ddcase.ui.pages.welcome_page import WelcomePage
@@ -103,10 +104,12 @@ class MainWindow(QMainWindow):
         self.dashboard_page = DashboardPage(services)
         self.workers_page = WorkersPage(services, self.casework_actions)
         self.definition_page = DefinitionPage(services)
+        self.measures_page = MeasuresPage(services)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         pages: list[Page] = [
-            self.caseload_page, self.todo_page, self.dashboard_page, self.workers_page, self.definition_page
+            self.caseload_page, self.todo_page, self.dashboard_page, self.workers_page, self.definition_page,
+            self.measures_page,
         ]  # fmt: skip
         for page in pages:
             self.tabs.addTab(page, page.title())

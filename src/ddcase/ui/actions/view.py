@@ -1,4 +1,4 @@
-"""View > the pages (Ctrl+1 to Ctrl+5), Previous and Next month, Find client, Refresh; and
+"""View > the pages (Ctrl+1 to Ctrl+6), Previous and Next month, Find client, Refresh; and
 Help > About ddcase."""
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class ViewActions(QObject):
                 self.tr("Dashboard"),
                 self.tr("Workers"),
                 self.tr("Definition"),
+                self.tr("Measures"),
             )
         ):
             action = make_action(

@@ -1,0 +1,301 @@
+"""The family of measures (issue 16, SPEC §6 `ddcase measures`): every measure of a team, read
+the Making Data Count way, for the command, the Measures page and the meeting PDF.
+
+A measure comes from a *source*: a function `(context, first, last, team)` giving measures with
+their monthly series from first to last (for one team, or the whole service when team is None).
+`SOURCES` is the registry, a plain list read in order: adding a source is one line. The built-in
+ones give the jointly-worked measure and one process measure per enabled criterion of the
+definition in force (`log_measures`), and the measures a team enters by hand (`manual_measures`).
+`MeasuresService.table` charts each series up to the month asked (`rules.measures.measure_entry`)
+with the team's parts and baseline, as the main chart has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain.marks import PointKind
+from ddcase.rules import criteria
+from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
+from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
+from ddcase.rules.mdc import Better
+from ddcase.rules.measures import (
+    ASSURANCE_WORDS,
+    VARIATION_WORDS,
+    Measure,
+    MeasureMonth,
+    MeasureType,
+    Unit,
+    aim_text,
+    measure_entry,
+    number_text,
+    rule_words,
+    value_text,
+)
+
+# The words of an entry, for the screens (ui/ reads rules through the services).
+__all__ = [
+    "ASSURANCE_WORDS",
+    "VARIATION_WORDS",
+    "aim_text",
+    "month_text",
+    "number_text",
+    "value_text",
+]
+from ddcase.services.base import Context
+from ddcase.services.figures import FiguresService
+from ddcase.storage import repository
+
+MeasureSource = Callable[[Context, Month, Month, str | None], list[tuple[Measure, list[MeasureMonth]]]]
+"""A source of measures: (context, first month, last month, team or None) -> each measure with
+its months from first to last (a month left out, or with no counts, is a gap)."""
+
+CHART_MONTHS = 24
+"""Each measure is charted over up to the 24 months ending at the month asked, as the main chart."""
+
+JOINTLY_WORKED = "jointly_worked"
+
+
+def criterion_key(name: str) -> str:
+    """SPEC §6: `criterion:NAME`."""
+    return f"criterion:{name}"
+
+
+def log_measures(
+    context: Context, first: Month, last: Month, team: str | None
+) -> list[tuple[Measure, list[MeasureMonth]]]:
+    """The measures the log gives for free, from one read of the months' figures (each month
+    judged by the definition in force for it, SPEC §2):
+
+    - `jointly_worked`: jointly worked / mutual clients, with the team's aim;
+    - `criterion:NAME` for each criterion enabled by the definition in force at `last`: the mutual
+      clients for whom it holds / the mutual clients. A month whose definition does not use the
+      criterion is a gap; every month keeps its definition version, so the parts follow the
+      versions exactly as the main chart's do.
+    """
+    figures = FiguresService(context)
+    months = figures.months(first, last, team)
+    with context.db.read() as session:
+        settings = repository.measure_settings(session, team)
+        versions = repository.definitions(session)
+    today = context.today()
+    aim = settings.aim_percentage / 100 if settings.aim_percentage is not None else None
+    main = Measure(
+        JOINTLY_WORKED,
+        "Mutual clients jointly worked",
+        MeasureType.OUTCOME,
+        Unit.PROPORTION,
+        Better.HIGHER,
+        aim,
+    )
+    found: list[tuple[Measure, list[MeasureMonth]]] = [
+        (
+            main,
+            [
+                MeasureMonth(
+                    f.month,
+                    f.jointly_worked,
+                    f.mutual_clients,
+                    None,
+                    f.month.is_provisional(today),
+                    f.definition_version,
+                )
+                for f in months
+            ],
+        )
+    ]
+    in_force = definition_in_force(versions, last) if versions else months[-1].definition
+    for rule in criteria.table():
+        if rule.name not in in_force.enabled():
+            continue
+        measure = Measure(
+            criterion_key(rule.name),
+            f"{rule.label} (mutual clients)",
+            MeasureType.PROCESS,
+            Unit.PROPORTION,
+            Better.HIGHER,
+        )
+        series = []
+        for f in months:
+            provisional = f.month.is_provisional(today)
+            if rule.name not in f.definition.enabled():
+                series.append(MeasureMonth(f.month, None, None, None, provisional, f.definition_version))
+                continue
+            held = sum(1 for c in f.clients if c.holds(rule.name))
+            series.append(
+                MeasureMonth(f.month, held, f.mutual_clients, None, provisional, f.definition_version)
+            )
+        found.append((measure, series))
+    return found
+
+
+def manual_measures(
+    context: Context, first: Month, last: Month, team: str | None
+) -> list[tuple[Measure, list[MeasureMonth]]]:
+    """The measures a team enters by hand (`manual:SLUG`), defined for this team (or for the
+    whole service when team is None), with their values from first to last."""
+    from ddcase.services.manual_measures import ManualMeasuresService
+
+    return ManualMeasuresService(context).measures(first, last, team)
+
+
+SOURCES: list[MeasureSource] = [
+    log_measures,
+    manual_measures,
+]
+"""The registry of sources, read in order (the order of the table)."""
+
+
+MeasureChart = SeriesAnalysis | ControlChart
+
+
+def chart_of(
+    measure: Measure,
+    series: tuple[MeasureMonth, ...],
+    new_part_months: tuple[Month, ...] = (),
+    baseline_months: int | None = None,
+) -> MeasureChart:
+    if measure.unit is Unit.PROPORTION:
+        points = [
+            MonthlyPoint(m.month, m.numerator or 0, m.denominator or 0, m.definition_version, m.provisional)
+            for m in series
+        ]
+        return analyse_series(points, new_part_months=new_part_months, baseline_months=baseline_months)
+    values = [ValuePoint(m.month, m.value, m.definition_version, m.provisional) for m in series]
+    if measure.unit is Unit.COUNT:
+        return analyse_c(
+            values, better=measure.better, new_part_months=new_part_months, baseline_months=baseline_months
+        )
+    return analyse_xmr(
+        values, better=measure.better, new_part_months=new_part_months, baseline_months=baseline_months
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    """One month of a measure's chart as a screen draws it: its value (a proportion as a
+    percentage), its part's lines, and its mark (`domain.marks`). `value` None is a gap."""
+
+    month: Month
+    value: float | None
+    centre: float | None
+    lower: float | None
+    upper: float | None
+    part: int
+    kind: PointKind
+
+
+def chart_points(chart: MeasureChart) -> list[ChartPoint]:
+    """The months of a measure's chart, whatever its kind, in one shape for drawing."""
+    if isinstance(chart, SeriesAnalysis):
+
+        def percent(value: float | None) -> float | None:
+            return None if value is None else 100 * value
+
+        return [
+            ChartPoint(
+                m.month,
+                percent(float(m.proportion)) if m.proportion is not None and m.mutual_clients else None,
+                percent(m.centre),
+                percent(m.lower_limit),
+                percent(m.upper_limit),
+                m.part,
+                PointKind.PROVISIONAL if m.provisional else m.kind,
+            )
+            for m in chart.months
+        ]
+    return [
+        ChartPoint(
+            m.month,
+            float(m.value) if m.value is not None else None,
+            m.centre,
+            m.lower_limit,
+            m.upper_limit,
+            m.part,
+            PointKind.PROVISIONAL
+            if m.provisional
+            else PointKind(m.reading.variation.value)
+            if m.reading is not None
+            else PointKind.COMMON,
+        )
+        for m in chart.months
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureReading:
+    """One measure: what it is, its months as charted, and its SPEC §6 entry for the month."""
+
+    measure: Measure
+    series: tuple[MeasureMonth, ...]
+    entry: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return self.measure.key
+
+    def rule_text(self) -> str:
+        return rule_words(self.entry)
+
+    def chart(
+        self, new_part_months: tuple[Month, ...] = (), baseline_months: int | None = None
+    ) -> MeasureChart:
+        """The measure's chart as drawn (issue 16 item 3): a proportion on the main chart of
+        SPEC §5 (run chart below 12 points in a part, p chart from 12), a count on a c chart, a
+        value on an XmR chart; with the same parts and baseline as its reading."""
+        return chart_of(self.measure, self.series, new_part_months, baseline_months)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuresTable:
+    """Every measure of the family for a month and team, with what their charts need."""
+
+    month: Month
+    team: str | None
+    readings: tuple[MeasureReading, ...]
+    new_part_months: tuple[Month, ...]
+    baseline_months: int | None
+
+    def json(self) -> dict[str, Any]:
+        """SPEC §6 `measures --json`."""
+        return {
+            "month": str(self.month),
+            "team": self.team,
+            "measures": [reading.entry for reading in self.readings],
+        }
+
+
+class MeasuresService:
+    def __init__(self, context: Context, sources: list[MeasureSource] | None = None) -> None:
+        self._context = context
+        self._sources = SOURCES if sources is None else sources
+
+    def table(self, month: Month, team: str | None = None) -> MeasuresTable:
+        """SPEC §6: every measure of the family for month M (optionally one team), each read on
+        its chart of the months up to M, with the team's new parts and baseline."""
+        if team is not None and team not in FiguresService(self._context).teams():
+            raise DomainError(f"No team called {team!r} in the log.")
+        first = month.plus(-(CHART_MONTHS - 1))
+        with self._context.db.read() as session:
+            notes = repository.annotations(session, team)
+            settings = repository.measure_settings(session, team)
+        new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
+        readings = []
+        for source in self._sources:
+            for measure, series in source(self._context, first, month, team):
+                entry = measure_entry(
+                    measure,
+                    series,
+                    month,
+                    new_part_months=new_parts,
+                    baseline_months=settings.baseline_months,
+                )
+                readings.append(MeasureReading(measure, tuple(series), entry))
+        keys = [r.key for r in readings]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            raise DomainError(f"Two measures share the key {', '.join(repeated)}.")
+        return MeasuresTable(month, team, tuple(readings), new_parts, settings.baseline_months)

@@ -1,0 +1,124 @@
+"""Measures: the family of measures for the month viewed (issue 16, SPEC §6 `ddcase measures`),
+for all teams or one, with the Making Data Count readings; and the month's values of the measures
+entered by hand, typed into a small grid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from ddcase.domain import DomainError, Month
+from ddcase.services.measures import MeasuresTable, chart_points
+from ddcase.services.registry import Services
+from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
+from ddcase.ui.models.base import VALUE_ROLE
+from ddcase.ui.models.measures_model import MeasuresTableModel
+from ddcase.ui.pages.page import Page
+from ddcase.ui.widgets.measure_chart import MeasureChart
+from ddcase.ui.widgets.tables import fit_columns, make_table
+
+
+class MeasuresPage(Page):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self._table: MeasuresTable | None = None
+        self.team_combo = QComboBox()
+        self.team_combo.setAccessibleName(self.tr("Team"))
+        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        caption = QLabel(self.tr("Te&am:"))
+        caption.setBuddy(self.team_combo)
+        self.summary_label = QLabel()
+        self.enter_button = QPushButton(self.tr("&Enter this month's values..."))
+        top = QHBoxLayout()
+        top.addWidget(caption)
+        top.addWidget(self.team_combo)
+        top.addSpacing(16)
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(self.enter_button)
+
+        self.model = MeasuresTableModel(self)
+        self.table_view, _ = make_table(
+            self.model, self.tr("The family of measures"), stretch=MeasuresTableModel.Column.RULE, parent=self
+        )
+        fit_columns(self.table_view, {0: 40, 1: 9, 2: 16, 3: 6, 4: 24, 5: 20})
+        legend = QLabel(
+            self.tr(
+                "Read the Making Data Count way. The jointly-worked figure's own verdict stays the Anhøj "
+                "runs analysis on the Dashboard."
+            )
+        )
+        self.chart = MeasureChart(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table_view, 1)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(legend)
+
+        self.team_combo.currentIndexChanged.connect(self._on_team_combo_changed)
+        self.enter_button.clicked.connect(self._on_enter_button_clicked)
+        self.table_view.selectionModel().currentRowChanged.connect(self._on_table_view_current_changed)
+
+    def title(self) -> str:
+        return self.tr("Meas&ures")
+
+    def team(self) -> str | None:
+        return self.team_combo.currentData()
+
+    def _fill_teams(self) -> None:
+        keep = self.team_combo.currentData()
+        self.team_combo.blockSignals(True)
+        self.team_combo.clear()
+        self.team_combo.addItem(self.tr("All teams"), None)
+        for name in self._services.figures.teams():
+            self.team_combo.addItem(name, name)
+        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(keep)) if keep else 0)
+        self.team_combo.blockSignals(False)
+
+    def refresh(self, month: Month) -> None:
+        self._month = month
+        self._fill_teams()
+        table = self._services.measures.table(month, self.team())
+        self._table = table
+        chosen = self.chart.title()
+        self.model.set_rows(table.readings)
+        row = next((i for i, r in enumerate(table.readings) if r.entry["name"] == chosen), 0)
+        if table.readings:
+            self.table_view.selectRow(row)
+        count = len(table.readings)
+        self.summary_label.setText(
+            self.tr("%1 measures, %2").replace("%1", str(count)).replace("%2", month.label())
+        )
+
+    @Slot(QModelIndex)
+    def _on_table_view_current_changed(self, current: QModelIndex) -> None:
+        # The current row, not the selection: Qt moves the current row before it selects it.
+        reading = current.siblingAtColumn(0).data(VALUE_ROLE) if current.isValid() else None
+        if reading is None or self._table is None:
+            return
+        e = reading.entry
+        chart = reading.chart(self._table.new_part_months, self._table.baseline_months)
+        percent = e["unit"] == "proportion"
+        aim = e["aim"] * 100 if percent and e["aim"] is not None else e["aim"]
+        self.chart.set_chart(str(e["name"]), chart_points(chart), aim=aim, percent=percent)
+
+    @Slot()
+    def _on_team_combo_changed(self) -> None:
+        if self._month is not None:
+            self.refresh(self._month)
+
+    @Slot()
+    def _on_enter_button_clicked(self) -> None:
+        if self._month is None:
+            return
+        manual = self._services.manual_measures
+        measures = manual.definitions(self.team())
+        values = {m.slug: v for m in measures for v in manual.values(m.slug) if v.month == self._month}
+        changes = MeasureValuesDialog.ask(self, month=self._month, measures=measures, values=values)
+        if not changes:
+            return
+        try:
+            for slug, value in changes:
+                manual.set_value(slug, value)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Values not saved"), str(error))
+        self.refresh(self._month)

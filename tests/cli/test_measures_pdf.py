@@ -1,0 +1,89 @@
+"""The meeting PDF opens on the family of measures (issue 16): its first page, parsed back with
+pypdf, gives every measure × team of `ddcase measures --json` (and `--team T`) in order, with the
+same counts, aims and MDC readings; each measure's chart follows."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+from ddcase.domain import Month
+from ddcase.rules.measures import ASSURANCE_WORDS, VARIATION_SHORT, aim_text, value_text
+from tests.cli.test_cli import demo_db as demo_db  # noqa: F401  (a fixture)
+from tests.cli.test_cli import demo_template as demo_template  # noqa: F401  (a fixture)
+from tests.cli.test_cli import run
+from tests.reports.helpers import pages_text
+
+TEAMS = ["Luton Central CMHT", "Luton North CMHT", "Luton South CMHT"]
+
+
+def measures_json(capsys, db: str, month: str, team: str | None = None) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(
+        capsys, "measures", "--db", db, "--month", month, "--json", *(["--team", team] if team else [])
+    )
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_the_first_page_is_the_summary_of_measures_json(capsys, demo_db, tmp_path):
+    month = str(Month.of(date.today()).previous())
+    out = tmp_path / "meeting.pdf"
+    code, _, err = run(capsys, "report", "--db", demo_db, "--month", month, "--out", str(out))
+    assert code == 0, err
+    pages = pages_text(out)
+    first = pages[0]
+    whole = json.loads(json.dumps(measures_json(capsys, demo_db, month)))
+    per_team = {team: measures_json(capsys, demo_db, month, team) for team in TEAMS}
+
+    # The demo's family: the jointly-worked figure, its four criteria and two measures entered by hand.
+    keys = [e["key"] for e in whole["measures"]]
+    assert len(keys) >= 6
+    assert keys == [
+        "jointly_worked",
+        "criterion:named_workers",
+        "criterion:consent",
+        "criterion:joint_contact",
+        "criterion:liaison",
+        "manual:staff-trained",
+        "manual:satisfaction",
+    ]
+    # Rows in order: each measure for all teams, then for each team that has it.
+    expected_rows = []
+    for entry in whole["measures"]:
+        expected_rows.append(entry)
+        for team in TEAMS:
+            expected_rows += [e for e in per_team[team]["measures"] if e["key"] == entry["key"]]
+    proportions = [value_text(e) for e in expected_rows if e["unit"] == "proportion"]
+    assert re.findall(r"\d+% \(\d+/\d+\)", first) == proportions
+    flat = " ".join(first.split())
+    for entry in expected_rows:
+        assert value_text(entry) in flat
+        assert entry["key"] in flat
+    variation = "|".join(re.escape(w) for w in VARIATION_SHORT.values())
+    table = flat.split("Rule that fired", 1)[1]
+    found = re.findall(variation, table)
+    assert found == [VARIATION_SHORT[e["variation"]] for e in expected_rows]
+    satisfaction = whole["measures"][-1]
+    assert aim_text(satisfaction) == "4" and ASSURANCE_WORDS[satisfaction["assurance"]] in flat
+
+    # One chart per measure follows (the jointly-worked one is the main chart).
+    rest = " ".join(" ".join(pages[1:]).split())
+    for entry in whole["measures"][1:]:
+        assert f"{entry['key']} · {entry['type']} · {entry['unit']}" in rest
+    assert "XmR chart" in rest and "manual:staff-trained · process · proportion" in rest
+
+
+def test_a_team_report_opens_on_that_teams_measures(capsys, demo_db, tmp_path):
+    month = str(Month.of(date.today()).previous())
+    out = tmp_path / "north.pdf"
+    code, _, err = run(
+        capsys, "report", "--db", demo_db, "--month", month, "--team", TEAMS[1], "--out", str(out)
+    )
+    assert code == 0, err
+    first = pages_text(out)[0]
+    team = measures_json(capsys, demo_db, month, TEAMS[1])
+    assert re.findall(r"\d+% \(\d+/\d+\)", first) == [
+        value_text(e) for e in team["measures"] if e["unit"] == "proportion"
+    ]
+    assert "manual:satisfaction" not in first  # the whole service's measure, not this team's

@@ -1,0 +1,140 @@
+"""The family of measures (SPEC §6 `measures`): the jointly-worked measure and one process measure
+per enabled criterion, from the log, checked against counts worked out by hand; the registry of
+sources."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ddcase.domain import (
+    Client,
+    Contact,
+    ContactKind,
+    ContactMode,
+    Definition,
+    Episode,
+    Month,
+    Outcome,
+    Role,
+    Service,
+    Worker,
+)
+from ddcase.rules.mdc import Better
+from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
+from ddcase.services import measures as measures_module
+from ddcase.services.measures import MeasuresService
+
+MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
+SEP, OCT = Month(2026, 9), Month(2026, 10)
+JA, LI, F2F = ContactKind.JOINT_APPOINTMENT, ContactKind.LIAISON, ContactMode.FACE_TO_FACE
+
+
+@pytest.fixture
+def log(casework):
+    """Four mutual clients of team North from June 2026, all with named workers.
+    RT1: consent, joint appointment 5 Oct (so liaison in Oct too).
+    RT2: consent, a joint appointment 9 Oct not attended.
+    RT3: no consent, a liaison call 20 Sep and a joint appointment 20 Oct.
+    RT4: no consent, no contacts; and in September no key worker (Bob named from 1 Oct)."""
+    for name, org, side in (("Ann", "ELFT", MH), ("Bob", "CGL", SM)):
+        casework.save_worker(Worker(name, org, side, Role.OTHER))
+    for ref, consent in (("RT1", date(2026, 1, 1)), ("RT2", date(2026, 1, 1)), ("RT3", None), ("RT4", None)):
+        casework.save_client(Client(ref, "AB", consent_to_share_on=consent))
+        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team="North", worker="Ann"))
+    for ref in ("RT1", "RT2", "RT3"):
+        casework.save_episode(Episode(ref, SM, "CGL", date(2026, 6, 1), worker="Bob"))
+    casework.save_episode(Episode("RT4", SM, "CGL", date(2026, 6, 1), date(2026, 9, 30)))
+    casework.save_episode(Episode("RT4", SM, "CGL", date(2026, 10, 1), worker="Bob"))
+    casework.save_contact(Contact("RT1", date(2026, 10, 5), JA, F2F))
+    casework.save_contact(Contact("RT2", date(2026, 10, 9), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
+    casework.save_contact(Contact("RT3", date(2026, 9, 20), LI, ContactMode.TELEPHONE))
+    casework.save_contact(Contact("RT3", date(2026, 10, 20), JA, F2F))
+    return casework
+
+
+def counts(table, key):  # type: ignore[no-untyped-def]
+    entry = next(e for e in table.json()["measures"] if e["key"] == key)
+    return entry["numerator"], entry["denominator"]
+
+
+def test_each_enabled_criterion_is_a_process_measure_counted_as_worked_by_hand(log, context):
+    table = MeasuresService(context).table(OCT)
+    keys = [e["key"] for e in table.json()["measures"]]
+    assert keys[:5] == [
+        "jointly_worked",
+        "criterion:named_workers",
+        "criterion:consent",
+        "criterion:joint_contact",
+        "criterion:liaison",
+    ]
+    assert counts(table, "jointly_worked") == (1, 4)  # RT1 only (RT3 lacks consent)
+    assert counts(table, "criterion:named_workers") == (4, 4)
+    assert counts(table, "criterion:consent") == (2, 4)
+    assert counts(table, "criterion:joint_contact") == (2, 4)  # RT1, RT3; RT2's was missed
+    assert counts(table, "criterion:liaison") == (2, 4)
+    entry = table.json()["measures"][1]
+    assert entry["type"] == "process" and entry["unit"] == "proportion" and entry["better"] == "higher"
+    assert entry["value"] == 1.0 and entry["aim"] is None and entry["provisional"] is False
+
+
+def test_september_has_its_own_counts(log, context):
+    table = MeasuresService(context).table(SEP, "North")
+    assert table.team == "North"
+    assert counts(table, "jointly_worked") == (0, 4)
+    assert counts(table, "criterion:named_workers") == (3, 4)  # RT4 has no key worker
+    assert counts(table, "criterion:joint_contact") == (0, 4)
+    assert counts(table, "criterion:liaison") == (1, 4)  # RT3's call
+
+
+def test_the_criteria_follow_the_definition_in_force(log, context, definitions):
+    """Liaison dropped from October: October's family has no liaison measure, September's keeps
+    it; consent dropped in October and taken back in November leaves October a gap on its chart,
+    in a part of its own (a new definition version)."""
+    definitions.agree(Definition(liaison=False, consent=False), OCT)
+    definitions.agree(Definition(liaison=False), Month(2026, 11))
+    service = MeasuresService(context)
+    october = [e["key"] for e in service.table(OCT).json()["measures"]]
+    assert "criterion:liaison" not in october and "criterion:consent" not in october
+    assert "criterion:liaison" in [e["key"] for e in service.table(SEP).json()["measures"]]
+    november = service.table(Month(2026, 11))
+    consent = next(r for r in november.readings if r.key == "criterion:consent")
+    by_month = {m.month: m for m in consent.series}
+    assert (by_month[SEP].numerator, by_month[SEP].denominator) == (2, 4)
+    assert (by_month[OCT].numerator, by_month[OCT].denominator) == (None, None)
+    assert [by_month[m].definition_version for m in (SEP, OCT, Month(2026, 11))] == [1, 2, 3]
+    # November is the month in progress on the tests' today (22 Nov 2026)
+    assert counts(november, "criterion:consent") == (2, 4)
+    assert next(e for e in november.json()["measures"] if e["key"] == "criterion:consent")["provisional"]
+
+
+def test_the_team_aim_is_the_jointly_worked_measures_aim(log, context):
+    from ddcase.domain import MeasureSettings
+    from ddcase.services.notes import NotesService
+
+    NotesService(context).save_measure_settings(MeasureSettings(aim_percentage=75.0))
+    entry = MeasuresService(context).table(OCT).json()["measures"][0]
+    assert entry["aim"] == 0.75
+
+
+def test_a_source_is_one_line_in_the_registry(log, context, monkeypatch):
+    def beds(ctx, first, last, team):  # type: ignore[no-untyped-def]
+        measure = Measure("manual:beds", "Beds", MeasureType.BALANCING, Unit.COUNT, Better.LOWER)
+        return [(measure, [MeasureMonth(SEP, value=3), MeasureMonth(OCT, value=5)])]
+
+    monkeypatch.setattr(measures_module, "SOURCES", [*measures_module.SOURCES, beds])
+    entry = MeasuresService(context).table(OCT).json()["measures"][-1]
+    assert (entry["key"], entry["numerator"], entry["value"], entry["unit"]) == (
+        "manual:beds",
+        5,
+        5.0,
+        "count",
+    )
+
+
+def test_an_unknown_team_is_refused(log, context):
+    from ddcase.domain import DomainError
+
+    with pytest.raises(DomainError, match="No team called 'Nowhere'"):
+        MeasuresService(context).table(OCT, "Nowhere")
