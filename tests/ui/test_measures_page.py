@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from tests.ui.keyboard import in_modal, ok_button, press, shown_texts, type_text
+from tests.ui.keys import in_modal, ok_button, press, shown_texts, type_text
 
 from ddcase.domain.measures import ManualMeasure
 
