@@ -55,7 +55,8 @@ def test_the_welcome_page_puts_you_and_the_providers_in_the_directory_and_says_w
 
     # Remembered for this computer user, outside the log: a new window over the log says it again.
     remembered = json.loads((paths.config_dir() / "who_am_i.json").read_text(encoding="utf-8"))
-    assert remembered["logs"][services.context.db.url] == {"service": "mental_health", "name": "Carla Turner"}
+    log = str(services.context.db.path.resolve())
+    assert remembered["logs"][log] == {"service": "mental_health", "name": "Carla Turner"}
     window.tabs.setCurrentWidget(window.todo_page)
     assert window.todo_page.coordinator_combo.currentData() == "Carla Turner"
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from ddcase.domain import (
@@ -25,7 +24,7 @@ from ddcase.domain.format import short_date_text
 from ddcase.domain.validation import check_worker
 from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
-from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
+from ddcase.storage.tables import EpisodeRow, WorkerRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,79 +229,24 @@ class TeamService:
             raise ValidationError([FieldProblem("start_date", "the new worker cannot start in the future")])
         with self._db.write() as session:
             leaver_row = repository.worker_row(session, leaver.service, leaver.name)
-            if leaver_row is None:
+            if leaver_row is None or leaver_row.id is None:
                 raise NotFoundError(f"No worker called {leaver.name} in the directory.")
-            to_row = repository.worker_row(session, leaver.service, to.strip())
-            side = leaver.service.label.lower()
-            if to_row is None:
-                raise ValidationError([FieldProblem("worker", f"no {side} worker called {to.strip()}")])
-            if to_row.id == leaver_row.id:
-                raise ValidationError([FieldProblem("worker", "choose someone other than the leaver")])
-            if to_row.left_on is not None and to_row.left_on <= from_date:
-                raise ValidationError(
-                    [FieldProblem("worker", f"{to_row.name} left on {short_date_text(to_row.left_on)}")]
-                )
-            rows = list(
-                session.scalars(
-                    select(EpisodeRow)
-                    .where(
-                        EpisodeRow.worker_id == leaver_row.id,
-                        (EpisodeRow.end_date.is_(None)) | (EpisodeRow.end_date >= from_date),  # type: ignore[union-attr,operator]
-                    )
-                    .order_by(EpisodeRow.id)
-                )
-            )
-            refs: dict[int, str] = dict(
-                session.execute(  # type: ignore[arg-type]
-                    select(ClientRow.id, ClientRow.client_ref).where(
-                        ClientRow.id.in_({row.client_id for row in rows})  # type: ignore[union-attr]
-                    )
-                ).all()
-            )
+            to_row = self._new_worker_row(session, leaver, to, from_date)
+            found = repository.caseload_rows(session, leaver_row.id, from_date)
             if client_refs is not None:
                 wanted = {r.strip() for r in client_refs}
-                unknown = sorted(wanted - set(refs.values()))
+                unknown = sorted(wanted - {ref for _row, ref in found})
                 if unknown:
                     raise DomainError(
                         f"{leaver.name} has no open episode on {short_date_text(from_date)} for "
                         f"{', '.join(unknown)}; nothing was moved."
                     )
-                rows = [row for row in rows if refs[row.client_id] in wanted]
-            if not rows:
+                found = [(row, ref) for row, ref in found if ref in wanted]
+            if not found:
                 raise DomainError(
                     f"{leaver.name} has no open episodes on {short_date_text(from_date)}; nothing was moved."
                 )
-            moved: list[dict[str, Any]] = []
-            now, who = self._context.now(), self._context.user or audit.os_user()
-            for row in rows:
-                record = {
-                    "client_ref": refs[row.client_id],
-                    "start_date": row.start_date.isoformat(),
-                    "end_date": row.end_date.isoformat() if row.end_date else None,
-                }
-                if row.start_date >= from_date:
-                    row.worker_id = to_row.id
-                    record["changed"] = "worker"
-                else:
-                    self._refuse_clash(session, row, from_date, refs[row.client_id])
-                    session.add(
-                        EpisodeRow(
-                            client_id=row.client_id,
-                            service=row.service,
-                            organisation_id=row.organisation_id,
-                            team=row.team,
-                            worker_id=to_row.id,
-                            start_date=from_date,
-                            end_date=row.end_date,
-                            updated_at=now,
-                            updated_by=who,
-                        )
-                    )
-                    row.end_date = from_date - timedelta(days=1)
-                    record["changed"] = "ended and reopened"
-                row.updated_at, row.updated_by = now, who
-                session.add(row)
-                moved.append(record)
+            moved = [self._move_episode(session, row, ref, to_row, from_date) for row, ref in found]
             session.flush()
             audit.append(
                 session,
@@ -312,31 +256,69 @@ class TeamService:
                 before={"worker": leaver.name, "service": leaver.service.value, "episodes": moved},
                 after={"worker": to_row.name, "from": from_date.isoformat()},
                 app_user=self._context.user,
-                at=now,
+                at=self._context.now(),
             )
             return MovedCaseload(
                 leaver=leaver.name,
                 to=to_row.name,
                 from_date=from_date,
-                client_refs=tuple(sorted({str(m["client_ref"]) for m in moved})),
+                client_refs=tuple(sorted({ref for _row, ref in found})),
                 episodes=len(moved),
             )
 
     @staticmethod
-    def _refuse_clash(session: Session, row: EpisodeRow, from_date: date, client_ref: str) -> None:
-        clash = session.scalars(
-            select(EpisodeRow.id).where(
-                EpisodeRow.client_id == row.client_id,
-                EpisodeRow.service == row.service,
-                EpisodeRow.organisation_id == row.organisation_id,
-                EpisodeRow.start_date == from_date,
+    def _new_worker_row(session: Session, leaver: Worker, to: str, from_date: date) -> WorkerRow:
+        """The worker a caseload moves to: on the leaver's side, someone else, still here."""
+        to_row = repository.worker_row(session, leaver.service, to.strip())
+        side = leaver.service.label.lower()
+        if to_row is None:
+            raise ValidationError([FieldProblem("worker", f"no {side} worker called {to.strip()}")])
+        if to_row.name == leaver.name:
+            raise ValidationError([FieldProblem("worker", "choose someone other than the leaver")])
+        if to_row.left_on is not None and to_row.left_on <= from_date:
+            raise ValidationError(
+                [FieldProblem("worker", f"{to_row.name} left on {short_date_text(to_row.left_on)}")]
             )
-        ).first()
-        if clash is not None:
-            raise DomainError(
-                f"{client_ref} already has an episode with that service starting on "
-                f"{short_date_text(from_date)}; nothing was moved."
+        return to_row
+
+    def _move_episode(
+        self, session: Session, row: EpisodeRow, client_ref: str, to: WorkerRow, from_date: date
+    ) -> dict[str, Any]:
+        """One episode of a caseload to the worker `to` from `from_date` (SPEC §1); what was
+        moved, for the audit entry."""
+        record: dict[str, Any] = {
+            "client_ref": client_ref,
+            "start_date": row.start_date.isoformat(),
+            "end_date": row.end_date.isoformat() if row.end_date else None,
+        }
+        now, who = self._context.now(), self._context.user or audit.os_user()
+        if row.start_date >= from_date:  # not begun with the leaver before the day: only its worker
+            row.worker_id = to.id
+            record["changed"] = "worker"
+        else:
+            if repository.episode_starts_on(session, row, from_date):
+                raise DomainError(
+                    f"{client_ref} already has an episode with that service starting on "
+                    f"{short_date_text(from_date)}; nothing was moved."
+                )
+            session.add(
+                EpisodeRow(
+                    client_id=row.client_id,
+                    service=row.service,
+                    organisation_id=row.organisation_id,
+                    team=row.team,
+                    worker_id=to.id,
+                    start_date=from_date,
+                    end_date=row.end_date,
+                    updated_at=now,
+                    updated_by=who,
+                )
             )
+            row.end_date = from_date - timedelta(days=1)
+            record["changed"] = "ended and reopened"
+        row.updated_at, row.updated_by = now, who
+        session.add(row)
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 user config folder (`who_am_i.json`), never in the log itself, so that two people sharing a log
 each see their own name and their own to-do list.
 
-The file maps a log (its database URL, without any password) to a worker of its directory, by
+The file maps a log (its file's full path, or a server database's URL without any password) to a worker of its directory, by
 side and name (names are unique within a side, SPEC §3)."""
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ class WhoAmIService:
         return (self._folder or paths.config_dir()) / FILE_NAME
 
     def _log(self) -> str:
-        return self._context.db.url
+        """The log, named the same however it was given (a relative path, a URL)."""
+        db = self._context.db
+        path = db.path if db.is_sqlite else None
+        return str(path.resolve()) if path is not None else db.url
 
     def _read(self) -> dict[str, Any]:
         try:

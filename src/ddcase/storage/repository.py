@@ -124,6 +124,37 @@ def worker_row(session: Session, service: Service, name: str) -> WorkerRow | Non
     ).first()
 
 
+def caseload_rows(session: Session, worker_id: int, day: date) -> list[tuple[EpisodeRow, str]]:
+    """A worker's episodes open on `day` or starting later, each with its client's reference,
+    in the order they were recorded."""
+    query = (
+        select(EpisodeRow, ClientRow.client_ref)
+        .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
+        .where(
+            EpisodeRow.worker_id == worker_id,
+            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= day),  # type: ignore[union-attr,operator]
+        )
+        .order_by(EpisodeRow.id)  # type: ignore[arg-type]
+    )
+    return [(row, ref) for row, ref in session.execute(query)]
+
+
+def episode_starts_on(session: Session, like: EpisodeRow, day: date) -> bool:
+    """Whether the client has an episode with the same side and organisation as `like` starting
+    on `day` (an episode is unique by client, side, organisation and start)."""
+    return (
+        session.scalars(
+            select(EpisodeRow.id).where(
+                EpisodeRow.client_id == like.client_id,
+                EpisodeRow.service == like.service,
+                EpisodeRow.organisation_id == like.organisation_id,
+                EpisodeRow.start_date == day,
+            )
+        ).first()
+        is not None
+    )
+
+
 # ---------------------------------------------------------------- clients
 
 
