@@ -188,7 +188,12 @@ HEAD = "ddcase_trail_head"
 def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, row: AuditEventRow) -> None:
     """The new head goes to the witness after commit, but only when the trail still holds the
     entry the witness saw: a trail shortened or rewritten behind ddcase's back keeps its old
-    witness, so `ddcase check` still says so after the next save."""
+    witness, so `ddcase check` still says so after the next save. The trail is compared with
+    the witness once per transaction (an import writes an entry per record it changes)."""
+    if HEAD in session.info:
+        if session.info[HEAD] is not None:
+            session.info[HEAD] = (row.seq, row.hash)
+        return  # None: an earlier entry of this transaction found the trail changed
     witness = keeper.witness()
     if witness is not None:
         if last_row is None or last_row.seq < witness.seq:
@@ -198,8 +203,6 @@ def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, ro
         if seen != witness.hash:
             session.info[HEAD] = None
             return
-    if HEAD in session.info and session.info[HEAD] is None:
-        return  # an earlier entry of this transaction found the trail changed
     session.info[HEAD] = (row.seq, row.hash)
 
 
