@@ -275,7 +275,8 @@ def test_a_redaction_that_names_an_entry_is_needed_for_its_values_to_be_missing(
         add_clients(app, ["R1"], with_history=True)
     finally:
         app.close()
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path) as conn:  # a connection of ddcase's (revision 0008's triggers)
+        conn.create_function("ddcase_session", 0, lambda: 1)
         conn.execute("UPDATE episode SET end_date = '2024-06-30'")
     assert main(["purge", "--db", str(path), "--before", "2025-01-01"]) == 0
     capsys.readouterr()

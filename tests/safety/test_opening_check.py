@@ -156,6 +156,7 @@ def test_a_crash_leaves_a_wal_and_the_next_opening_checks_in_full(db):
         "import os, sqlite3, sys\n"
         "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
         "conn.execute('PRAGMA journal_mode=WAL')\n"
+        "conn.create_function('ddcase_session', 0, lambda: 1)  # as ddcase's connections have\n"
         "conn.execute(\"UPDATE client SET initials = 'QQ' WHERE client_ref = 'G1'\")\n"
         "os._exit(0)  # no close: the -wal stays, as after a crash\n"
     )

@@ -34,7 +34,14 @@ from ddcase.services.base import Context
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
-from ddcase.storage.database import Database, StorageError, engine_key, engine_path, make_engine
+from ddcase.storage.database import (
+    Database,
+    StorageError,
+    engine_key,
+    engine_path,
+    make_engine,
+    mark_as_ddcase,
+)
 from ddcase.storage.files import (
     SIDE_FILES,
     DamagedDatabaseError,
@@ -232,6 +239,7 @@ def export_encrypted(source: Path, target: Path, key: DatabaseKey) -> None:
     sqlcipher_export (schema, rows, triggers) through a read-only connection to the source.
     The header's user_version and application_id are carried over too."""
     conn = cipher.connect(read_only_uri(source), None, uri=True)
+    mark_as_ddcase(conn)  # the copy's rows go in through ddcase's own connection (revision 0008)
     try:
         conn.execute(
             "ATTACH DATABASE ? AS encrypted KEY ?", (f"{target.resolve().as_uri()}?mode=rwc", key.pragma)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import text
 
 from ddcase.services import trail
-from ddcase.services.base import Context
+from ddcase.services.base import Context, local_time_text
 from ddcase.storage import audit, shape
 
 
@@ -17,15 +18,18 @@ class CheckReport:
     database_message: str
     audit_ok: bool
     audit_message: str
+    outside: str = "none"  # changes the server recorded as made outside ddcase (issue 14)
+    outside_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.database_ok and self.audit_ok
+        return self.database_ok and self.audit_ok and self.outside_count == 0
 
     def text(self) -> str:
         return (
             f"Database: {'intact' if self.database_ok else 'DAMAGED'} ({self.database_message})\n"
             f"Audit trail: {'intact' if self.audit_ok else 'BROKEN'} ({self.audit_message})\n"
+            f"Changes outside ddcase: {self.outside}\n"
         )
 
 
@@ -61,11 +65,21 @@ class MaintenanceService:
                 db_ok = False
                 db_message += "; the schema differs from this version's: " + "; ".join(different[:6])
             chain = audit.verify(session)
-            guarded = audit.append_only_guard(session)
+            missing = audit.missing_guards(session)
             keeper = self._db.trail
             witness = None if keeper is None else keeper.witness()
             witnessed = trail.witness_problem(session, witness)
             head = audit.head(session)
+            outside_count, latest = audit.outside_changes(session)
+        outside = "none"
+        if latest is not None:
+            what = latest.entity if latest.entity_key is None else f"{latest.entity} of {latest.entity_key}"
+            when = local_time_text(datetime.fromisoformat(latest.at_utc))
+            changes = "1 change" if outside_count == 1 else f"{outside_count} changes"
+            outside = (
+                f"{changes} made outside ddcase (the latest: {what} by {latest.app_user} on {when}); "
+                "each is in the audit trail with the values before and after"
+            )
         if chain.intact:
             audit_message = f"{chain.entries} entries, chain unbroken"
         else:
@@ -82,7 +96,7 @@ class MaintenanceService:
                 audit_message += f"; first seen on this computer at #{head[0]}"
             if chain.intact and (witness is None or head[0] > witness.seq):
                 keeper.saw(*head, at=self._context.now())
-        if not guarded:
-            audit_message += "; the database's append-only guard on the trail is missing"
-        ok = chain.intact and guarded and witnessed is None
-        return CheckReport(db_ok, db_message, ok, audit_message)
+        if missing:
+            audit_message += f"; the database's guard is missing or switched off: {', '.join(missing)}"
+        ok = chain.intact and not missing and witnessed is None
+        return CheckReport(db_ok, db_message, ok, audit_message, outside, outside_count)

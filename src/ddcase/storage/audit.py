@@ -188,7 +188,12 @@ HEAD = "ddcase_trail_head"
 def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, row: AuditEventRow) -> None:
     """The new head goes to the witness after commit, but only when the trail still holds the
     entry the witness saw: a trail shortened or rewritten behind ddcase's back keeps its old
-    witness, so `ddcase check` still says so after the next save."""
+    witness, so `ddcase check` still says so after the next save. The trail is compared with
+    the witness once per transaction (an import writes an entry per record it changes)."""
+    if HEAD in session.info:
+        if session.info[HEAD] is not None:
+            session.info[HEAD] = (row.seq, row.hash)
+        return  # None: an earlier entry of this transaction found the trail changed
     witness = keeper.witness()
     if witness is not None:
         if last_row is None or last_row.seq < witness.seq:
@@ -198,8 +203,6 @@ def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, ro
         if seen != witness.hash:
             session.info[HEAD] = None
             return
-    if HEAD in session.info and session.info[HEAD] is None:
-        return  # an earlier entry of this transaction found the trail changed
     session.info[HEAD] = (row.seq, row.hash)
 
 
@@ -406,23 +409,50 @@ def count(session: Session) -> int:
 
 GUARD_TRIGGERS = {
     "sqlite": {"audit_event_no_update", "audit_event_no_delete"},
-    "postgresql": {"audit_event_append_only", "ddcase_audit_chain"},
+    "postgresql": {
+        "audit_event_append_only",
+        "ddcase_audit_chain",
+        "ddcase_audit_value_check",
+        "definition_version_kept",
+        *(f"{table}_outside_change" for table in ("client", "episode", "contact", "definition_version")),
+    },
 }
 
+#: The action of an entry the server wrote for a change made outside ddcase (revision 0008).
+OUTSIDE = "outside"
 
-def append_only_guard(session: Session) -> bool:
-    """Whether the triggers that refuse UPDATE and DELETE on the trail are in place (migration
-    0002); a batch rebuild of the table or someone holding the file could have dropped them."""
+
+def outside_changes(session: Session) -> tuple[int, AuditEventRow | None]:
+    """How many changes the server recorded as made outside ddcase, and the latest."""
+    number = session.scalar(
+        select(func.count()).select_from(AuditEventRow).where(AuditEventRow.action == OUTSIDE)
+    )
+    latest = session.scalars(
+        select(AuditEventRow)
+        .where(AuditEventRow.action == OUTSIDE)
+        .order_by(AuditEventRow.seq.desc())
+        .limit(1)
+    ).first()
+    return number or 0, latest
+
+
+def missing_guards(session: Session) -> list[str]:
+    """The database's guard triggers that are missing or switched off: those that refuse UPDATE
+    and DELETE on the trail (migration 0002), and on PostgreSQL revision 0008's (the server's
+    chain, the values check, definition versions kept, changes outside ddcase recorded). A batch
+    rebuild of a table or someone holding the file could have dropped them."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
     elif dialect == "postgresql":
         # A trigger switched off (ALTER TABLE ... DISABLE TRIGGER) guards nothing either.
-        query = (
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
-            "AND NOT tgisinternal AND tgenabled <> 'D'"
-        )
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
     else:
-        return True
+        return []
     names = {row[0] for row in session.execute(text(query))}
-    return GUARD_TRIGGERS[dialect] <= names
+    return sorted(GUARD_TRIGGERS[dialect] - names)
+
+
+def append_only_guard(session: Session) -> bool:
+    """Whether every guard trigger is in place (`missing_guards` finds none)."""
+    return not missing_guards(session)

@@ -177,6 +177,23 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, mode=0o700, exist_ok=True)
 
 
+#: The SQL function only ddcase's own connections to a log file have: revision 0008's triggers
+#: refuse a change to a client, episode, contact or definition version on any other connection.
+SESSION_FUNCTION = "ddcase_session"
+
+
+def mark_as_ddcase(dbapi_connection: Any) -> None:
+    """Give an SQLite connection (sqlite3 or sqlcipher3) ddcase's session function."""
+    try:
+        dbapi_connection.create_function(SESSION_FUNCTION, 0, _one, deterministic=True)
+    except (TypeError, NotImplementedError):  # an SQLite too old for deterministic functions
+        dbapi_connection.create_function(SESSION_FUNCTION, 0, _one)
+
+
+def _one() -> int:
+    return 1
+
+
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -184,6 +201,7 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = F
         # DDL transactional (a failed migration then rolls back whole). sqlcipher3 refuses the
         # `autocommit=` argument, so this is the way for both drivers.
         dbapi_connection.isolation_level = None
+        mark_as_ddcase(dbapi_connection)
         cursor = dbapi_connection.cursor()
         if encrypted:  # already keyed by the dialect; nothing has been read yet
             cursor.execute("PRAGMA cipher_log_level = NONE")

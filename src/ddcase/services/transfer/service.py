@@ -97,8 +97,9 @@ class TransferService:
                 # audit entry's time and user, so the entry's counts can be traced to the rows.
                 now = self._context.now()
                 stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
+                changes: list[bulk_load.RecordChange] = []
                 if not problems:
-                    self._apply(session, plan, stamp)
+                    changes = self._apply(session, plan, stamp)
                 del parsed  # the plan holds what is new or changed
                 contacts = FileCounts()
                 if CONTACTS in paths:
@@ -116,6 +117,17 @@ class TransferService:
                     files=tuple(paths),
                     ignored=ignored,
                 )
+                for change in changes:  # each record changed, with its values before and after
+                    audit.append(
+                        session,
+                        action="update",
+                        entity=change.entity,
+                        key=change.key,
+                        before=change.before,
+                        after=change.after,
+                        app_user=self._context.user,
+                        at=now,
+                    )
                 audit.append(
                     session,
                     action="import",
@@ -171,9 +183,10 @@ class TransferService:
         return paths, ignored
 
     @staticmethod
-    def _apply(session: Session, plan: Plan, stamp: dict[str, object]) -> None:
-        """Write the plan of workers, clients and episodes (storage's bulk load)."""
-        bulk_load.write_records(
+    def _apply(session: Session, plan: Plan, stamp: dict[str, object]) -> list[bulk_load.RecordChange]:
+        """Write the plan of workers, clients and episodes (storage's bulk load); returns each
+        changed record's values before and after."""
+        return bulk_load.write_records(
             session,
             new_workers=plan.new_workers,
             new_clients=plan.new_clients,
