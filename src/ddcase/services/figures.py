@@ -189,6 +189,36 @@ class FiguresService:
         _check_range(first, last)
         return self._counts(first, last, None, assumed=[replace(definition, first_month=None)])
 
+    def counts_by(
+        self, first: Month, last: Month, team: str | None, version_sets: list[list[Definition]]
+    ) -> list[list[MonthCounts]]:
+        """`counts` as they would be if each of `version_sets` were the agreed definition
+        versions (each month judged by the one in force for it), from one read of the data: the
+        family's process measures count each criterion as a definition with that criterion alone
+        (services/measures.py). The sets must count the same contacts (the same windows and
+        written-contacts setting in each month), as such variants of one history do."""
+        _check_range(first, last)
+        months = list(month_range(first, last))
+        in_force = [[definition_in_force(versions, m) for m in months] for versions in version_sets]
+        if not in_force:
+            return []
+        with cyclic_gc_paused():
+            with self._db.read() as session:
+                clients = repository.figure_facts(
+                    session,
+                    first.first_day,
+                    last.last_day,
+                    criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
+                    team=team,
+                )
+            counts = [months_counts(clients, months, each, team) for each in in_force]
+            del clients
+        return counts
+
+    def versions(self) -> list[Definition]:
+        """The agreed definition versions (the default one when none is recorded)."""
+        return self._versions()
+
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
     ) -> Series:

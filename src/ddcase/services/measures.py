@@ -13,10 +13,10 @@ with the team's parts and baseline, as the main chart has them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain import Definition, DomainError, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -67,20 +67,26 @@ def criterion_key(name: str) -> str:
 def log_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
-    """The measures the log gives for free, from one read of the months' figures (each month
-    judged by the definition in force for it, SPEC §2):
+    """The measures the log gives for free, each month judged by the definition in force for it
+    (SPEC §2), from the fast counts of a series (`FiguresService.counts`):
 
     - `jointly_worked`: jointly worked / mutual clients, with the team's aim;
     - `criterion:NAME` for each criterion enabled by the definition in force at `last`: the mutual
-      clients for whom it holds / the mutual clients. A month whose definition does not use the
-      criterion is a gap; every month keeps its definition version, so the parts follow the
-      versions exactly as the main chart's do.
+      clients for whom it holds / the mutual clients, counted as the clients "jointly worked" by
+      each version with that criterion alone enabled (the same mutual clients: the overlap and
+      every parameter stay). A month whose version does not use the criterion is a gap; every
+      month keeps its definition version, so the parts follow the versions as on the main chart.
     """
     figures = FiguresService(context)
-    months = figures.months(first, last, team)
+    versions = figures.versions()
+    in_force = definition_in_force(versions, last)
+    shown = [rule for rule in criteria.table() if rule.name in in_force.enabled()]
+    # One read of the data: the figure itself, then each criterion as a definition of its own.
+    main_counts, *counted = figures.counts_by(
+        first, last, team, [versions, *([_with_criterion_alone(v, r.flag) for v in versions] for r in shown)]
+    )
     with context.db.read() as session:
         settings = repository.measure_settings(session, team)
-        versions = repository.definitions(session)
     today = context.today()
     aim = settings.aim_percentage / 100 if settings.aim_percentage is not None else None
     main = Measure(
@@ -96,21 +102,18 @@ def log_measures(
             main,
             [
                 MeasureMonth(
-                    f.month,
-                    f.jointly_worked,
-                    f.mutual_clients,
+                    c.month,
+                    c.jointly_worked,
+                    c.mutual_clients,
                     None,
-                    f.month.is_provisional(today),
-                    f.definition_version,
+                    c.month.is_provisional(today),
+                    c.definition_version,
                 )
-                for f in months
+                for c in main_counts
             ],
         )
     ]
-    in_force = definition_in_force(versions, last) if versions else months[-1].definition
-    for rule in criteria.table():
-        if rule.name not in in_force.enabled():
-            continue
+    for rule, held in zip(shown, counted, strict=True):
         measure = Measure(
             criterion_key(rule.name),
             f"{rule.label} (mutual clients)",
@@ -119,17 +122,23 @@ def log_measures(
             Better.HIGHER,
         )
         series = []
-        for f in months:
-            provisional = f.month.is_provisional(today)
-            if rule.name not in f.definition.enabled():
-                series.append(MeasureMonth(f.month, None, None, None, provisional, f.definition_version))
+        for c, h in zip(main_counts, held, strict=True):
+            provisional = c.month.is_provisional(today)
+            if rule.name not in c.definition.enabled():
+                series.append(MeasureMonth(c.month, None, None, None, provisional, c.definition_version))
                 continue
-            held = sum(1 for c in f.clients if c.holds(rule.name))
             series.append(
-                MeasureMonth(f.month, held, f.mutual_clients, None, provisional, f.definition_version)
+                MeasureMonth(
+                    c.month, h.jointly_worked, c.mutual_clients, None, provisional, c.definition_version
+                )
             )
         found.append((measure, series))
     return found
+
+
+def _with_criterion_alone(definition: Definition, flag: str) -> Definition:
+    """The definition with every criterion but `flag` switched off (its parameters kept)."""
+    return replace(definition, **{r.flag: (r.flag == flag) for r in criteria.table()})
 
 
 def manual_measures(
