@@ -161,10 +161,12 @@ class ReportingService:
         from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
 
         service = MeasuresService(self._context)
-        table = service.table(month, team)
-        tables = [(team or "All teams", table)]
+        teams: list[str | None] = [team]
         if team is None:
-            tables += [(name, service.table(month, name)) for name in self._figures.teams()]
+            teams += self._figures.teams()
+        read = service.tables(month, teams)  # the log's measures of every team from one read
+        table = read[0]
+        tables = [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
         keys: list[str] = []
         for _, each in tables:
             keys += [r.key for r in each.readings if r.key not in keys]
@@ -181,13 +183,13 @@ class ReportingService:
             if r.key != JOINTLY_WORKED
         )
         # Teams side by side (issue 16 item 7): each team's jointly-worked chart, for all teams.
-        teams = tuple(
+        side_by_side = tuple(
             (label, MeasureChart(r.entry, r.chart(each.new_part_months, each.baseline_months)))
             for label, each in tables[1:]
             for r in each.readings
             if r.key == JOINTLY_WORKED
         )
-        return rows, charts, teams
+        return rows, charts, side_by_side
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""
