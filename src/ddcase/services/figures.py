@@ -220,7 +220,11 @@ class FiguresService:
                     if team is None
                     else [f for f in clients if any(e.team == team for e in f.episodes)]
                 )
-                counts.append([months_counts(of_team, months, each, team) for each in in_force])
+                # Every set in one counting pass: each client's mutual days are worked out once.
+                flat = months_counts(
+                    of_team, months * len(in_force), [d for each in in_force for d in each], team
+                )
+                counts.append([flat[k : k + len(months)] for k in range(0, len(flat), len(months))])
                 del of_team
             del clients
         return counts
