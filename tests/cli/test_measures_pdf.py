@@ -73,6 +73,12 @@ def test_the_first_page_is_the_summary_of_measures_json(capsys, demo_db, tmp_pat
         assert f"{entry['key']} · {entry['type']} · {entry['unit']}" in rest
     assert "XmR chart" in rest and "manual:staff-trained · process · proportion" in rest
 
+    # Teams side by side: each team's jointly-worked chart with its figure, as --team gives it.
+    assert "Teams side by side" in rest
+    for team in TEAMS:
+        entry = per_team[team]["measures"][0]
+        assert f"{team}: {value_text(entry)}" in rest
+
 
 def test_a_team_report_opens_on_that_teams_measures(capsys, demo_db, tmp_path):
     month = str(Month.of(date.today()).previous())
@@ -87,3 +93,4 @@ def test_a_team_report_opens_on_that_teams_measures(capsys, demo_db, tmp_path):
         value_text(e) for e in team["measures"] if e["unit"] == "proportion"
     ]
     assert "manual:satisfaction" not in first  # the whole service's measure, not this team's
+    assert "Teams side by side" not in " ".join(pages_text(out))

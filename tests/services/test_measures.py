@@ -13,6 +13,7 @@ from ddcase.domain import (
     Contact,
     ContactKind,
     ContactMode,
+    Criterion,
     Definition,
     Episode,
     Month,
@@ -138,3 +139,31 @@ def test_an_unknown_team_is_refused(log, context):
 
     with pytest.raises(DomainError, match="No team called 'Nowhere'"):
         MeasuresService(context).table(OCT, "Nowhere")
+
+
+def test_the_fast_counts_agree_with_each_clients_judgement_month_by_month(context, definitions):
+    """The process measures come from the fast counts of a series (each criterion as a definition
+    with it alone); every month's numerator equals the count of the month's judged clients for
+    whom the criterion holds, across a change of definition (consent dropped, a 30-day window)."""
+    from ddcase.services.demo import DemoService
+    from ddcase.services.figures import FiguresService
+    from ddcase.services.measures import log_measures
+
+    DemoService(context).fill(seed=4)
+    definitions.agree(Definition(consent=False, joint_contact_window_days=30), Month(2026, 6))
+    first, last = Month(2026, 1), Month(2026, 10)
+    for team in (None, "Luton North CMHT"):
+        judged = {f.month: f for f in FiguresService(context).months(first, last, team)}
+        for measure, series in log_measures(context, first, last, team)[1:]:
+            name = Criterion(measure.key.removeprefix("criterion:"))
+            for row in series:
+                figures = judged[row.month]
+                if name not in figures.definition.enabled():
+                    assert (row.numerator, row.denominator) == (None, None)
+                    continue
+                held = sum(1 for c in figures.clients if c.holds(name))
+                assert (row.numerator, row.denominator) == (held, figures.mutual_clients), (
+                    team,
+                    name,
+                    row.month,
+                )

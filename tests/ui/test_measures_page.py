@@ -87,3 +87,21 @@ def test_a_months_values_are_typed_into_the_grid(small_team, window, qtbot, tmp_
     texts = {r.key: window.measures_page.model.display(r, 2) for r in window.measures_page.model.rows()}
     assert texts["manual:trained"].startswith("60% (9/15)")
     assert texts["manual:satisfaction"].startswith("4.25")
+
+
+def test_teams_side_by_side_share_one_scale(small_team, window, qtbot):
+    manual = small_team.manual_measures
+    manual.define(ManualMeasure("trained", "Staff trained", unit="proportion"))
+    open_measures(window, qtbot)
+    page = window.measures_page
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.side_by_side_check.isChecked(), timeout=3000)
+    shown = [c for c in page.team_charts if c.isVisibleTo(page)]
+    assert [c.title() for c in shown] == [
+        "Luton North CMHT: Mutual clients jointly worked",
+        "Luton South CMHT: Mutual clients jointly worked",
+    ]
+    assert not page.chart.isVisibleTo(page)
+    assert len({c.value_range() for c in shown}) == 1
+    qtbot.keyClick(page.table_view, Qt.Key.Key_Down)
+    assert [c.title() for c in shown][0] == "Luton North CMHT: Named workers (mutual clients)"

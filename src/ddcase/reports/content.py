@@ -91,6 +91,8 @@ class ReportContent:
     """The family's summary table (the first page when there is one)."""
     measure_charts: tuple[MeasureChart, ...] = ()
     """One chart per measure of the family other than the jointly-worked one (the main chart)."""
+    team_charts: tuple[tuple[str, MeasureChart], ...] = ()
+    """For all teams: each team's jointly-worked chart, side by side on the same scale."""
 
     @property
     def scope(self) -> str:

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ddcase.domain import Annotation
 from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE, PointKind
@@ -204,6 +204,25 @@ def measure_charts(
                 "small",
             )
         )
+    return out
+
+
+def teams_side_by_side(charts: Sequence[tuple[str, MeasureChart]], width: float) -> list[Flowable]:
+    """Each team's jointly-worked chart, short and one above the other, on the same 0-100% scale
+    and the same months, so a manager of several teams sees at a glance which one moved."""
+    out: list[Flowable] = [
+        _p("Teams side by side", "heading"),
+        _p(
+            "Mutual clients jointly worked, each team on its own chart: the same 0-100% scale and the "
+            "same months, one above the other.",
+            "small",
+        ),
+    ]
+    for team, chart in charts:
+        if not isinstance(chart.analysis, SeriesAnalysis) or not chart.analysis.months:
+            continue
+        caption = _p(f"<b>{_e(team)}</b>: {_e(value_text(chart.entry))}", "body")
+        out.append(KeepTogether([caption, RunChart(chart.analysis, width=width, height=150).drawing()]))
     return out
 
 

@@ -34,7 +34,7 @@ from ddcase.domain import Month
 from ddcase.domain.format import change_text, percent_text
 from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
-from ddcase.reports.measures_pages import measure_charts, summary_page
+from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
@@ -164,6 +164,8 @@ def _story(content: ReportContent) -> list[Flowable]:
             )
         )
         story += measure_charts(content.measure_charts, content.annotations, FRAME_WIDTH)
+    if content.team_charts:
+        story += teams_side_by_side(content.team_charts, FRAME_WIDTH)
     # Can the figure be trusted? Data quality sits with the chart; the breakdowns follow.
     story += _completeness(content)
     story += _excluded(content)

@@ -211,6 +211,50 @@ class FiguresService:
         _check_range(first, last)
         return self._counts(first, last, None, assumed=[replace(definition, first_month=None)])
 
+    def counts_by(
+        self, first: Month, last: Month, teams: list[str | None], version_sets: list[list[Definition]]
+    ) -> list[list[list[MonthCounts]]]:
+        """`counts` as they would be if each of `version_sets` were the agreed definition
+        versions (each month judged by the one in force for it), from one read of the data: the
+        family's process measures count each criterion as a definition with that criterion alone
+        (services/measures.py). The sets must count the same contacts (the same windows and
+        written-contacts setting in each month), as such variants of one history do. One list per
+        team of `teams` (None: all teams), each with one list of counts per set."""
+        _check_range(first, last)
+        months = list(month_range(first, last))
+        in_force = [[definition_in_force(versions, m) for m in months] for versions in version_sets]
+        if not in_force or not teams:
+            return [[] for _ in teams]
+        with cyclic_gc_paused():
+            with self._db.read() as session:
+                clients = repository.figure_facts(
+                    session,
+                    first.first_day,
+                    last.last_day,
+                    criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
+                    team=teams[0] if len(teams) == 1 else None,
+                )
+            counts = []
+            for team in teams:
+                # A team's clients found once for all the sets (SPEC §1: through an episode of it).
+                of_team = (
+                    clients
+                    if team is None
+                    else [f for f in clients if any(e.team == team for e in f.episodes)]
+                )
+                # Every set in one counting pass: each client's mutual days are worked out once.
+                flat = months_counts(
+                    of_team, months * len(in_force), [d for each in in_force for d in each], team
+                )
+                counts.append([flat[k : k + len(months)] for k in range(0, len(flat), len(months))])
+                del of_team
+            del clients
+        return counts
+
+    def versions(self) -> list[Definition]:
+        """The agreed definition versions (the default one when none is recorded)."""
+        return self._versions()
+
     def series(
         self, first: Month, last: Month, team: str | None = None, chart: ChartKind | str | None = None
     ) -> Series:

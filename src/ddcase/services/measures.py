@@ -13,10 +13,10 @@ with the team's parts and baseline, as the main chart has them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain import Definition, DomainError, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -67,69 +67,87 @@ def criterion_key(name: str) -> str:
 def log_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
-    """The measures the log gives for free, from one read of the months' figures (each month
-    judged by the definition in force for it, SPEC §2):
+    """The measures the log gives for free, each month judged by the definition in force for it
+    (SPEC §2), from the fast counts of a series (`FiguresService.counts_by`):
 
     - `jointly_worked`: jointly worked / mutual clients, with the team's aim;
     - `criterion:NAME` for each criterion enabled by the definition in force at `last`: the mutual
-      clients for whom it holds / the mutual clients. A month whose definition does not use the
-      criterion is a gap; every month keeps its definition version, so the parts follow the
-      versions exactly as the main chart's do.
+      clients for whom it holds / the mutual clients, counted as the clients "jointly worked" by
+      each version with that criterion alone enabled (the same mutual clients: the overlap and
+      every parameter stay). A month whose version does not use the criterion is a gap; every
+      month keeps its definition version, so the parts follow the versions as on the main chart.
     """
+    return log_measures_of_teams(context, first, last, [team])[0]
+
+
+def log_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`log_measures` for each of `teams`, from one read of the data."""
     figures = FiguresService(context)
-    months = figures.months(first, last, team)
+    versions = figures.versions()
+    in_force = definition_in_force(versions, last)
+    shown = [rule for rule in criteria.table() if rule.name in in_force.enabled()]
+    sets = [versions, *([_with_criterion_alone(v, r.flag) for v in versions] for r in shown)]
     with context.db.read() as session:
-        settings = repository.measure_settings(session, team)
-        versions = repository.definitions(session)
+        aims = [repository.measure_settings(session, team).aim_percentage for team in teams]
     today = context.today()
-    aim = settings.aim_percentage / 100 if settings.aim_percentage is not None else None
-    main = Measure(
-        JOINTLY_WORKED,
-        "Mutual clients jointly worked",
-        MeasureType.OUTCOME,
-        Unit.PROPORTION,
-        Better.HIGHER,
-        aim,
-    )
-    found: list[tuple[Measure, list[MeasureMonth]]] = [
-        (
-            main,
-            [
-                MeasureMonth(
-                    f.month,
-                    f.jointly_worked,
-                    f.mutual_clients,
-                    None,
-                    f.month.is_provisional(today),
-                    f.definition_version,
-                )
-                for f in months
-            ],
-        )
-    ]
-    in_force = definition_in_force(versions, last) if versions else months[-1].definition
-    for rule in criteria.table():
-        if rule.name not in in_force.enabled():
-            continue
-        measure = Measure(
-            criterion_key(rule.name),
-            f"{rule.label} (mutual clients)",
-            MeasureType.PROCESS,
+    found_by_team = []
+    for (main_counts, *counted), aim_percentage in zip(
+        figures.counts_by(first, last, teams, sets), aims, strict=True
+    ):
+        aim = aim_percentage / 100 if aim_percentage is not None else None
+        main = Measure(
+            JOINTLY_WORKED,
+            "Mutual clients jointly worked",
+            MeasureType.OUTCOME,
             Unit.PROPORTION,
             Better.HIGHER,
+            aim,
         )
-        series = []
-        for f in months:
-            provisional = f.month.is_provisional(today)
-            if rule.name not in f.definition.enabled():
-                series.append(MeasureMonth(f.month, None, None, None, provisional, f.definition_version))
-                continue
-            held = sum(1 for c in f.clients if c.holds(rule.name))
-            series.append(
-                MeasureMonth(f.month, held, f.mutual_clients, None, provisional, f.definition_version)
+        found: list[tuple[Measure, list[MeasureMonth]]] = [
+            (
+                main,
+                [
+                    MeasureMonth(
+                        c.month,
+                        c.jointly_worked,
+                        c.mutual_clients,
+                        None,
+                        c.month.is_provisional(today),
+                        c.definition_version,
+                    )
+                    for c in main_counts
+                ],
             )
-        found.append((measure, series))
-    return found
+        ]
+        for rule, held in zip(shown, counted, strict=True):
+            measure = Measure(
+                criterion_key(rule.name),
+                f"{rule.label} (mutual clients)",
+                MeasureType.PROCESS,
+                Unit.PROPORTION,
+                Better.HIGHER,
+            )
+            series = []
+            for c, h in zip(main_counts, held, strict=True):
+                provisional = c.month.is_provisional(today)
+                if rule.name not in c.definition.enabled():
+                    series.append(MeasureMonth(c.month, None, None, None, provisional, c.definition_version))
+                    continue
+                series.append(
+                    MeasureMonth(
+                        c.month, h.jointly_worked, c.mutual_clients, None, provisional, c.definition_version
+                    )
+                )
+            found.append((measure, series))
+        found_by_team.append(found)
+    return found_by_team
+
+
+def _with_criterion_alone(definition: Definition, flag: str) -> Definition:
+    """The definition with every criterion but `flag` switched off (its parameters kept)."""
+    return replace(definition, **{r.flag: (r.flag == flag) for r in criteria.table()})
 
 
 def manual_measures(
@@ -276,16 +294,34 @@ class MeasuresService:
     def table(self, month: Month, team: str | None = None) -> MeasuresTable:
         """SPEC §6: every measure of the family for month M (optionally one team), each read on
         its chart of the months up to M, with the team's new parts and baseline."""
-        if team is not None and team not in FiguresService(self._context).teams():
-            raise DomainError(f"No team called {team!r} in the log.")
+        return self.tables(month, [team])[0]
+
+    def tables(self, month: Month, teams: list[str | None]) -> list[MeasuresTable]:
+        """`table` for each of `teams`, the log's measures of all of them from one read."""
+        known = FiguresService(self._context).teams()
+        for team in teams:
+            if team is not None and team not in known:
+                raise DomainError(f"No team called {team!r} in the log.")
         first = month.plus(-(CHART_MONTHS - 1))
+        from_log = (
+            log_measures_of_teams(self._context, first, month, teams) if log_measures in self._sources else []
+        )
+        return [
+            self._table(month, first, team, from_log[index] if from_log else [])
+            for index, team in enumerate(teams)
+        ]
+
+    def _table(
+        self, month: Month, first: Month, team: str | None, from_log: list[tuple[Measure, list[MeasureMonth]]]
+    ) -> MeasuresTable:
         with self._context.db.read() as session:
             notes = repository.annotations(session, team)
             settings = repository.measure_settings(session, team)
         new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
         readings = []
         for source in self._sources:
-            for measure, series in source(self._context, first, month, team):
+            found = from_log if source is log_measures else source(self._context, first, month, team)
+            for measure, series in found:
                 entry = measure_entry(
                     measure,
                     series,

@@ -129,7 +129,7 @@ class ReportingService:
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
-        rows, charts = self.measures(month, team)
+        rows, charts, teams = self.measures(month, team)
         return ReportContent(
             month=month,
             team=team,
@@ -149,21 +149,24 @@ class ReportingService:
             so_far=self._figures.so_far_text(month),
             measure_rows=rows,
             measure_charts=charts,
+            team_charts=teams,
         )
 
     def measures(
         self, month: Month, team: str | None
-    ) -> tuple[tuple[MeasureRow, ...], tuple[MeasureChart, ...]]:
+    ) -> tuple[tuple[MeasureRow, ...], tuple[MeasureChart, ...], tuple[tuple[str, MeasureChart], ...]]:
         """The family's summary rows (measures × teams: for the whole service, each measure for
         all teams and then for each team) and one chart per measure other than the jointly-worked
         one, for the report's scope; the same tables as `ddcase measures [--team T]`."""
         from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
 
         service = MeasuresService(self._context)
-        table = service.table(month, team)
-        tables = [(team or "All teams", table)]
+        teams: list[str | None] = [team]
         if team is None:
-            tables += [(name, service.table(month, name)) for name in self._figures.teams()]
+            teams += self._figures.teams()
+        read = service.tables(month, teams)  # the log's measures of every team from one read
+        table = read[0]
+        tables = [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
         keys: list[str] = []
         for _, each in tables:
             keys += [r.key for r in each.readings if r.key not in keys]
@@ -179,7 +182,14 @@ class ReportingService:
             for r in table.readings
             if r.key != JOINTLY_WORKED
         )
-        return rows, charts
+        # Teams side by side (issue 16 item 7): each team's jointly-worked chart, for all teams.
+        side_by_side = tuple(
+            (label, MeasureChart(r.entry, r.chart(each.new_part_months, each.baseline_months)))
+            for label, each in tables[1:]
+            for r in each.readings
+            if r.key == JOINTLY_WORKED
+        )
+        return rows, charts, side_by_side
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""

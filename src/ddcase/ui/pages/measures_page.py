@@ -5,7 +5,17 @@ entered by hand, typed into a small grid."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ddcase.domain import DomainError, Month
 from ddcase.services.measures import MeasuresTable, chart_points
@@ -28,12 +38,17 @@ class MeasuresPage(Page):
         caption = QLabel(self.tr("Te&am:"))
         caption.setBuddy(self.team_combo)
         self.summary_label = QLabel()
+        self.side_by_side_check = QCheckBox(self.tr("Teams &side by side"))
+        self.side_by_side_check.setToolTip(
+            self.tr("One small chart per team for the measure chosen, all on the same scale")
+        )
         self.enter_button = QPushButton(self.tr("&Enter this month's values..."))
         top = QHBoxLayout()
         top.addWidget(caption)
         top.addWidget(self.team_combo)
         top.addSpacing(16)
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.side_by_side_check)
         top.addWidget(self.enter_button)
 
         self.model = MeasuresTableModel(self)
@@ -48,14 +63,22 @@ class MeasuresPage(Page):
             )
         )
         self.chart = MeasureChart(self)
+        #: teams side by side: one chart per team, made when asked for
+        self.team_charts: list[MeasureChart] = []
+        self._teams_box = QWidget(self)
+        self._teams_layout = QGridLayout(self._teams_box)
+        self._teams_layout.setContentsMargins(0, 0, 0, 0)
+        self._teams_box.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table_view, 1)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self._teams_box, 1)
         layout.addWidget(legend)
 
         self.team_combo.currentIndexChanged.connect(self._on_team_combo_changed)
         self.enter_button.clicked.connect(self._on_enter_button_clicked)
+        self.side_by_side_check.toggled.connect(self._on_side_by_side_check_toggled)
         self.table_view.selectionModel().currentRowChanged.connect(self._on_table_view_current_changed)
 
     def title(self) -> str:
@@ -100,6 +123,50 @@ class MeasuresPage(Page):
         percent = e["unit"] == "proportion"
         aim = e["aim"] * 100 if percent and e["aim"] is not None else e["aim"]
         self.chart.set_chart(str(e["name"]), chart_points(chart), aim=aim, percent=percent)
+        if self.side_by_side_check.isChecked():
+            self._show_teams(reading.key)
+
+    @Slot()
+    def _on_side_by_side_check_toggled(self) -> None:
+        on = self.side_by_side_check.isChecked()
+        self.chart.setVisible(not on)
+        self._teams_box.setVisible(on)
+        reading = self.table_view.currentIndex().siblingAtColumn(0).data(VALUE_ROLE)
+        if on and reading is not None:
+            self._show_teams(reading.key)
+
+    def _show_teams(self, key: str) -> None:
+        """One chart per team for the measure `key`, all on one scale (issue 16 item 7)."""
+        if self._month is None:
+            return
+        teams = self._services.figures.teams()
+        tables = self._services.measures.tables(self._month, list(teams))
+        shown = []
+        for team, table in zip(teams, tables, strict=True):
+            reading = next((r for r in table.readings if r.key == key), None)
+            if reading is None:
+                continue
+            e = reading.entry
+            points = chart_points(reading.chart(table.new_part_months, table.baseline_months))
+            percent = e["unit"] == "proportion"
+            aim = e["aim"] * 100 if percent and e["aim"] is not None else e["aim"]
+            shown.append((f"{team}: {e['name']}", points, aim, percent))
+        while len(self.team_charts) < len(shown):
+            chart = MeasureChart(self._teams_box)
+            self.team_charts.append(chart)
+            index = len(self.team_charts) - 1
+            self._teams_layout.addWidget(chart, index // 2, index % 2)
+        for chart in self.team_charts[len(shown) :]:
+            chart.setVisible(False)
+        # The same scale for every team: the widest of their own.
+        ranges = []
+        for chart, (title, points, aim, percent) in zip(self.team_charts, shown, strict=False):
+            chart.set_chart(title, points, aim=aim, percent=percent)
+            ranges.append(chart.value_range())
+        common = (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else None
+        for chart, (title, points, aim, percent) in zip(self.team_charts, shown, strict=False):
+            chart.set_chart(title, points, aim=aim, percent=percent, value_range=common)
+            chart.setVisible(True)
 
     @Slot()
     def _on_team_combo_changed(self) -> None:

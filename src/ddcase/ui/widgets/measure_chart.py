@@ -21,11 +21,22 @@ class MeasureChart(QWidget):
         self._title = ""
         self._aim: float | None = None
         self._percent = False
+        self._fixed_range: tuple[float, float] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Chart of the measure chosen"))
 
-    def set_chart(self, title: str, points: list[ChartPoint], *, aim: float | None, percent: bool) -> None:
+    def set_chart(
+        self,
+        title: str,
+        points: list[ChartPoint],
+        *,
+        aim: float | None,
+        percent: bool,
+        value_range: tuple[float, float] | None = None,
+    ) -> None:
+        """`value_range` fixes the scale (teams side by side share one)."""
         self._title, self._points, self._aim, self._percent = title, points, aim, percent
+        self._fixed_range = value_range
         self.setAccessibleDescription(title)
         self.update()
 
@@ -38,7 +49,13 @@ class MeasureChart(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(240, 120)
 
+    def value_range(self) -> tuple[float, float]:
+        """The scale drawn: 0-100% for a proportion, else the values' own (or the one given)."""
+        return self._range()
+
     def _range(self) -> tuple[float, float]:
+        if self._fixed_range is not None:
+            return self._fixed_range
         if self._percent:
             return 0.0, 100.0
         numbers = [v for p in self._points for v in (p.value, p.centre, p.lower, p.upper) if v is not None]
