@@ -45,11 +45,10 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(autouse=True)
 def _own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may read or write the settings of the person running the tests (who "I" am)."""
-    import ddcase.paths
-
-    folder = tmp_path_factory.mktemp("config")
-    monkeypatch.setattr(ddcase.paths, "config_dir", lambda: folder)
+    """No test may read or write the settings of the person running the tests (who "I" am, the
+    trail's keys and witness): each test has its own config folder, named the way the app reads
+    it (DDCASE_CONFIG_DIR), so a test may still name another one ("another computer")."""
+    monkeypatch.setenv("DDCASE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
 TEMPLATE = "ddcase_template"
