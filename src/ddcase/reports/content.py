@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month
 from ddcase.domain.format import figure_text, percent_text
+from ddcase.domain.times import day_text, uk_date
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.figures import MonthFigures, percentage
@@ -41,7 +42,7 @@ class Revision:
             f"{self.month.label()}: revised from {percent_text(before)} "
             f"({self.printed_jointly_worked} of {self.printed_mutual_clients}) to {percent_text(after)} "
             f"({self.jointly_worked} of {self.mutual_clients}){version} since the report of "
-            f"{self.printed_at.strftime('%d %b %Y').lstrip('0')}; records were added or changed since."
+            f"{day_text(uk_date(self.printed_at, naive='utc'))}; records were added or changed since."
         )
 
 

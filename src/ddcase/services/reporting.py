@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.times import in_uk
 from ddcase.reports.content import ReportContent, Revision
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
@@ -133,7 +134,7 @@ class ReportingService:
             month=month,
             team=team,
             service_name=settings.team_name,
-            produced_at=now.astimezone(),
+            produced_at=in_uk(now, naive="utc"),
             produced_by=self._context.user,
             current=current,
             previous=previous,
