@@ -7,7 +7,6 @@ import re
 import shutil
 import stat
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -246,8 +245,12 @@ def test_the_file_is_private_and_written_whole(services, tmp_path):
 
 
 def test_the_default_file_name_carries_no_client_identifier():
-    assert default_file_name(OCT, None) == "ddcase-summary-2026-10-all-teams.pdf"
-    assert default_file_name(OCT, "Luton North CMHT") == "ddcase-summary-2026-10-luton-north-cmht.pdf"
+    assert default_file_name(OCT, None) == "ddcase all teams 2026-10.pdf"
+    assert default_file_name(OCT, "Luton North CMHT") == "ddcase Luton North CMHT 2026-10.pdf"
+    assert (
+        default_file_name(OCT, 'A/B: "C" <D>?', what="chart", suffix=".png")
+        == "ddcase A B C D chart 2026-10.png"
+    )
 
 
 def test_two_runs_give_identical_bytes(services, tmp_path):

@@ -70,18 +70,11 @@ def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_write
 
 
 def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
-    small_team, window, qtbot, tmp_path, monkeypatch
+    small_team, window, qtbot, documents, opened
 ):
     from pypdf import PdfReader
 
-    out = tmp_path / "meeting.pdf"
-    suggested = []
-
-    def save_as(parent, caption, name, *args, **kwargs):
-        suggested.append(name)
-        return str(out), "PDF files (*.pdf)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    out = documents / "ddcase all teams 2026-11.pdf"
     show_dashboard(window, qtbot)
     assert window.dashboard_page.headline_label.text().endswith("jointly worked (25%), so far: 22 of 30 days")
     assert window.print_action.isEnabled()
@@ -97,7 +90,7 @@ def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
     QTimer.singleShot(0, choose_the_month_in_progress)
     window.print_action.trigger()
     wait_idle(window, qtbot)
-    assert suggested == ["ddcase-summary-2026-11-all-teams.pdf"]
+    assert [p.name for p in documents.iterdir()] == [out.name] and opened == [str(out)]
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     figures = small_team.figures.month(Month(2026, 11))
     assert figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage) in text

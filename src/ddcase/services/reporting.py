@@ -64,14 +64,30 @@ class ReportSummary:
         return "\n".join(lines) + "\n"
 
 
-def default_file_name(month: Month, team: str | None) -> str:
-    """'ddcase-summary-2026-10-all-teams.pdf': the month and team, never a client identifier."""
-    slug = re.sub(r"[^a-z0-9]+", "-", (team or "all teams").lower()).strip("-") or "team"
-    return f"ddcase-summary-{month}-{slug}.pdf"
+def default_file_name(month: Month, team: str | None, *, what: str = "", suffix: str = ".pdf") -> str:
+    """'ddcase North CMHT 2026-11.pdf': the team (or the log's service, or "all teams"), what the
+    file is, and the month; never a client identifier (team names are not identifiers). Characters
+    no file system takes are left out."""
+    words = " ".join(part for part in ("ddcase", team or "all teams", what, str(month)) if part)
+    words = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', " ", words)
+    words = " ".join(words.split())[:120].rstrip(" .")
+    return f"{words}{suffix}"
+
+
+def free_file(folder: Path, name: str) -> Path:
+    """`folder/name`, or 'name (2)', 'name (3)'... when a file of that name is there: a summary
+    printed again never replaces the one printed before (nothing lost)."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return target
 
 
 class ReportingService:
-    default_file_name = staticmethod(default_file_name)
+    free_file = staticmethod(free_file)
 
     def __init__(self, context: Context) -> None:
         self._context = context
@@ -81,6 +97,11 @@ class ReportingService:
         self._team = TeamService(context)
         self._definitions = DefinitionService(context)
         self._casework = CaseworkService(context)
+
+    def file_name(self, month: Month, team: str | None, *, what: str = "", suffix: str = ".pdf") -> str:
+        """The name a saved summary, chart or series is offered: the team shown, else the log's
+        team name (its settings), else "all teams" (`default_file_name`)."""
+        return default_file_name(month, team or self._team.settings().team_name, what=what, suffix=suffix)
 
     # ------------------------------------------------------------------ the report
 

@@ -129,6 +129,10 @@ class MainWindow(QMainWindow):
     def services(self) -> Services:
         return self._services
 
+    def settings(self) -> QSettings:
+        """The app's remembered choices (window layout, month viewed, print options, recent logs)."""
+        return self._settings
+
     def replace_services(self, services: Services) -> None:
         """Rebuild every page over new services (after a restore), keeping the page viewed."""
         page = self.tabs.currentIndex()
