@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from tests.ui.helpers import show_dashboard
 
 from ddcase.domain import Month
 from ddcase.ui.dialogs.print_dialog import PrintDialog
@@ -148,3 +149,49 @@ def test_change_saves_where_the_user_types(small_team, window, qtbot, documents,
     assert target.exists() and list(documents.iterdir()) == []
     assert "Joint working summary: October 2026" in pdf_text(target)
     assert opened == [str(target)]
+
+
+def click_and_save(window, qtbot, button) -> None:
+    """Click the button; in Qt's own file dialog that opens on Documents, Enter keeps the name."""
+    when_focused(lambda _dialog, field: QTest.keyClick(field, Qt.Key.Key_Return), kind=QFileDialog)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_dashboard_saves_its_chart_as_png_for_slides(small_team, window, qtbot, documents):
+    from PySide6.QtGui import QImage
+
+    show_dashboard(window, qtbot)
+    page = window.dashboard_page
+    click_and_save(window, qtbot, page.chart_button)
+    saved = documents / "ddcase all teams chart 2026-11.png"
+    assert [p.name for p in documents.iterdir()] == [saved.name]
+    image = QImage(str(saved))
+    assert (image.width(), image.height()) == (2 * page.chart.width(), 2 * page.chart.height())
+    assert window.statusBar().currentMessage() == f"Saved {saved}"
+    # Not a blank picture: the chart's line and points are drawn on it.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 5
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_dashboard_saves_its_series_exactly_as_series_csv(
+    small_team, window, qtbot, documents, capsys, tmp_path
+):
+    from ddcase.cli import main
+
+    show_dashboard(window, qtbot)
+    page = window.dashboard_page
+    click_and_save(window, qtbot, page.csv_button)
+    saved = documents / "ddcase all teams series 2026-11.csv"
+    assert [p.name for p in documents.iterdir()] == [saved.name]
+    # The chart's 24 months, December 2024 to November 2026.
+    capsys.readouterr()
+    db = str(tmp_path / "test.sqlite3")
+    assert main(["--db", db, "series", "--from", "2024-12", "--to", "2026-11", "--csv"]) == 0
+    expected = capsys.readouterr().out
+    assert saved.read_text(encoding="utf-8") == expected
+    lines = expected.splitlines()
+    assert lines[0] == "month,mutual_clients,jointly_worked,percentage" and len(lines) == 25
+    # Hand-worked: in November 2026, 4 mutual clients, 1 jointly worked (RT100001), 25%.
+    assert lines[-1] == "2026-11,4,1,25.0"

@@ -103,6 +103,17 @@ class ReportingService:
         team name (its settings), else "all teams" (`default_file_name`)."""
         return default_file_name(month, team or self._team.settings().team_name, what=what, suffix=suffix)
 
+    def series_csv(self, first: Month, last: Month, team: str | None, out: Path) -> Path:
+        """`ddcase series --first F --last L [--team T] --csv` written to `out` (the dashboard's
+        "Save series as CSV...", for Life QI and other QI tools): the same call, the same columns."""
+        from ddcase.services.output import series_csv
+
+        self._check_team(team)
+        self._check_folder(Path(out))
+        text = series_csv(self._figures.series(first, last, team))
+        _write_privately(Path(out), text.encode("utf-8"))
+        return Path(out)
+
     # ------------------------------------------------------------------ the report
 
     def monthly_report(

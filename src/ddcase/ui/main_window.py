@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self.todo_page.client_activated.connect(self._on_client_activated)
         self.dashboard_page.print_requested.connect(self.transfer.print_summary)
         self.dashboard_page.month_chosen.connect(self._on_chart_month_chosen)
+        self.dashboard_page.saved.connect(
+            lambda path: self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 10000)
+        )
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.welcome_page.demo_requested.connect(self.transfer.open_demo)
