@@ -1,4 +1,4 @@
-"""The slow work runs off the GUI thread: the demo team, import and export."""
+"""The slow work runs off the GUI thread: import, export and print (the demo team: test_logs.py)."""
 
 from __future__ import annotations
 
@@ -24,25 +24,6 @@ def export(window, qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def
     window.export_action.trigger()
     wait_idle(window, qtbot)
     return folder
-
-
-def test_opening_the_demo_team_fills_the_log_in_the_background(services, window, qtbot):
-    page = window.welcome_page
-    assert page.demo_button.isEnabled()
-    page.demo_button.click()
-    assert window.busy_bar.isVisibleTo(window)
-    wait_idle(window, qtbot)
-    assert window.stack.currentWidget() is window.tabs
-    assert "demo" in window.windowTitle()
-    assert window.caseload_page.proxy.rowCount() > 50
-    show_dashboard(window, qtbot)
-    figures = services.figures.month(Month(2026, 11))
-    # Today is 22 November: the month in progress, its figure so far.
-    assert (
-        window.dashboard_page.headline_label.text()
-        == figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage)
-        + ", so far: 22 of 30 days"
-    )
 
 
 def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_writes_nothing(

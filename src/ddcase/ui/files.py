@@ -27,6 +27,7 @@ def file_dialog(
     name_filter: str,
     *,
     save: bool,
+    replace: bool = True,
 ) -> QFileDialog:
     """Qt's own file dialog (DontUseNativeDialog): the same on every desktop, and driven in the
     tests by typing the file name and pressing Enter."""
@@ -35,6 +36,7 @@ def file_dialog(
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, not replace)
         suffix = Path(str(start)).suffix.lstrip(".")
         if suffix:
             dialog.setDefaultSuffix(suffix)
@@ -45,11 +47,18 @@ def file_dialog(
 
 
 def choose_file(
-    parent: QWidget | None, caption: str, start: Path | str, name_filter: str, *, save: bool
+    parent: QWidget | None,
+    caption: str,
+    start: Path | str,
+    name_filter: str,
+    *,
+    save: bool,
+    replace: bool = True,
 ) -> Path | None:
     """Ask for a file (to save, or an existing one to open): its path, or None when cancelled.
-    `start` is a folder, or a file whose name is offered."""
-    dialog = file_dialog(parent, caption, start, name_filter, save=save)
+    `start` is a folder, or a file whose name is offered. Without `replace`, the dialog does not
+    offer to replace a file (the caller refuses an existing one itself)."""
+    dialog = file_dialog(parent, caption, start, name_filter, save=save, replace=replace)
     try:
         if dialog.exec() != QFileDialog.DialogCode.Accepted:
             return None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,7 @@ from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.casework_menu import CaseworkMenu
+from ddcase.ui.actions.logs import LogActions
 from ddcase.ui.actions.records import RecordsActions
 from ddcase.ui.actions.transfer import TransferActions
 from ddcase.ui.actions.view import ViewActions
@@ -38,6 +40,7 @@ from ddcase.ui.pages.welcome_page import WelcomePage
 from ddcase.ui.pages.workers_page import WorkersPage
 from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork, wait_cursor
+from ddcase.ui.widgets.demo_banner import DemoBanner
 from ddcase.ui.widgets.month_combo import MONTHS_OFFERED, MonthCombo
 
 
@@ -67,6 +70,7 @@ class MainWindow(QMainWindow):
         self.view = ViewActions(self)
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
+        self.logs = LogActions(self, self.work, session)
         self.last_backup_label = self.records.last_backup_label
         self._build_pages()
         self._build_actions()
@@ -112,7 +116,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
         self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self.stack)  # Qt deletes the previous one
+        self.demo_banner = DemoBanner()
+        self.demo_banner.leave_button.clicked.connect(self.logs.leave_demo)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.demo_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
         self.dashboard_page.use_pool(self._pool)
@@ -126,7 +138,7 @@ class MainWindow(QMainWindow):
         )
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.welcome_page.demo_requested.connect(self.transfer.open_demo)
+        self.welcome_page.demo_requested.connect(self.logs.try_demo)
         self.welcome_page.new_team_requested.connect(self.transfer.start_team)
 
     def services(self) -> Services:
@@ -199,6 +211,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.file_menu = self._menu(
             self.tr("&File"),
+            self.logs.new_log_action, self.logs.open_log_action,
+        )  # fmt: skip
+        self.file_menu.addMenu(self.logs.recent_menu)
+        self._add_to_menu(
+            self.file_menu,
+            self.logs.leave_demo_action, None,
             self.log_contact_action, self.new_client_action, self.new_worker_action, None,
             self.import_action, self.export_action, None,
             self.print_action, None,
@@ -217,7 +235,10 @@ class MainWindow(QMainWindow):
 
     def _menu(self, title: str, *actions: QAction | None) -> QMenu:
         """A menu of the menu bar with `actions` in order, a separator for each None."""
-        menu = self.menuBar().addMenu(title)
+        return self._add_to_menu(self.menuBar().addMenu(title), *actions)
+
+    @staticmethod
+    def _add_to_menu(menu: QMenu, *actions: QAction | None) -> QMenu:
         for action in actions:
             if action is None:
                 menu.addSeparator()
@@ -285,6 +306,7 @@ class MainWindow(QMainWindow):
         except DomainError as error:
             QMessageBox.warning(self, self.tr("ddcase"), str(error))
             new = False
+        self._show_demo_state(new)
         if new:
             self.stack.setCurrentWidget(self.welcome_page)
             for action in self._data_actions:
@@ -304,6 +326,21 @@ class MainWindow(QMainWindow):
         self.todo_page.set_default_coordinator(settings.owner_name)
         self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
         self._refresh_current(background=background)
+
+    def _show_demo_state(self, new: bool) -> None:
+        """The DEMO banner while the demo's own file (or a log filled with the demo) is open;
+        Leave the demo while it is its own file."""
+        in_demo_file = self.logs.in_demo()
+        is_demo = False
+        if not new:
+            try:
+                is_demo = self._services.team.settings().is_demo
+            except DomainError:
+                is_demo = False
+        self.demo_banner.setVisible(in_demo_file or is_demo)
+        self.demo_banner.leave_button.setVisible(in_demo_file)
+        self.logs.leave_demo_action.setVisible(in_demo_file)
+        self.logs.leave_demo_action.setEnabled(in_demo_file and not self.is_busy())
 
     def _refresh_current(self, *, background: bool = False) -> None:
         page = cast(Page, self.tabs.currentWidget())
@@ -335,6 +372,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         self.transfer.set_busy(busy)
         self.records.set_busy(busy)
+        self.logs.set_busy(busy)
+        if not busy:
+            self.logs.leave_demo_action.setEnabled(self.logs.in_demo())
         self.welcome_page.set_busy(busy)
 
     def is_busy(self) -> bool:

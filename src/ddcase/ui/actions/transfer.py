@@ -65,17 +65,6 @@ class TransferActions(QObject):
             self.tr("Team log started. Add the workers of both services, then your clients."), 10000
         )
 
-    @Slot()
-    def open_demo(self) -> None:
-        demo = self._window.services().demo
-        self._work.run(self.tr("Building the demo team..."), lambda: demo.fill(seed=1), self._on_demo_filled)
-
-    def _on_demo_filled(self, summary: Any) -> None:
-        window = self._window
-        window.start()
-        window.tabs.setCurrentWidget(window.caseload_page)
-        window.statusBar().showMessage(self.tr("The demo team is ready: nobody in it is real."), 8000)
-
     # ------------------------------------------------------------------ import, export, print
 
     @Slot()
