@@ -70,6 +70,7 @@ def blank_record_dialogs() -> list[QDialog]:
 def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.aim_dialog import AimDialog
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+    from ddcase.ui.dialogs.help_dialog import GettingStartedDialog, ShortcutsDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
@@ -88,6 +89,8 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         PrintDialog(
             None, first=Month(2025, 1), last=Month(2026, 12), month=Month(2026, 11), today=TODAY, team=None
         ),
+        GettingStartedDialog(None),
+        ShortcutsDialog(None, [("File", "Print summary", "Ctrl+P")]),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
     assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"

@@ -26,6 +26,7 @@ from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.casework_menu import CaseworkMenu
+from ddcase.ui.actions.help import HelpActions
 from ddcase.ui.actions.logs import LogActions
 from ddcase.ui.actions.records import RecordsActions
 from ddcase.ui.actions.transfer import TransferActions
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
         self.logs = LogActions(self, self.work, session)
+        self.help = HelpActions(self)
         self.last_backup_label = self.records.last_backup_label
         self._build_pages()
         self._build_actions()
@@ -231,7 +233,13 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.tools_menu = self._menu(self.tr("T&ools"), self.subject_access_action, None, self.purge_action)
         self.tools_menu.setToolTipsVisible(True)
-        self._menu(self.tr("&Help"), self.about_action)
+        self.help_menu = self._menu(
+            self.tr("&Help"),
+            self.help.getting_started_action, self.help.shortcuts_action, None,
+            self.help.open_folder_action, self.help.open_backups_action, None,
+            self.about_action,
+        )  # fmt: skip
+        self.help_menu.setToolTipsVisible(True)
 
     def _menu(self, title: str, *actions: QAction | None) -> QMenu:
         """A menu of the menu bar with `actions` in order, a separator for each None."""
@@ -307,6 +315,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("ddcase"), str(error))
             new = False
         self._show_demo_state(new)
+        self.help.show_state()
         if new:
             self.stack.setCurrentWidget(self.welcome_page)
             for action in self._data_actions:
