@@ -58,7 +58,7 @@ class PrintDialog(FormDialog):
         self.add_row(self.tr("&Month:"), self.month_combo)
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
-        self.path_label.setAccessibleName(self.tr("Saved as"))
+        self.path_label.setAccessibleName(self.tr("Save as"))
         self.change_button = QPushButton(self.tr("C&hange..."))
         self.change_button.setAccessibleName(self.tr("Save it somewhere else"))
         where = QWidget()
@@ -66,7 +66,8 @@ class PrintDialog(FormDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.path_label, 1)
         row.addWidget(self.change_button)
-        self.form.addRow(self.tr("Saved as:"), where)
+        self.form.addRow(self.tr("Save as:"), where)
+        self.setMinimumWidth(560)
         self.leave_out_check = QCheckBox(
             self.tr("Leave out the &follow-up list (the clients not jointly worked)")
         )
