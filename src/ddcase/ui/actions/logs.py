@@ -118,6 +118,7 @@ class LogActions(QObject):
         opened = open_session(str(path), session.opener, staying=True)
         if opened is None:
             return False
+        window.wait_for_background_work()  # a page still reading the old log finishes first
         session.adopt(opened)
         if not self.in_demo():
             self._came_from = None
