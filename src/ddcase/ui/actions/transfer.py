@@ -1,6 +1,6 @@
-"""File > Import folder..., Export folder..., Print summary..., and the welcome page's two ways
-into an empty log (the demo team, or a new team log): records in and out of the log, the slow
-work done in the window's pool."""
+"""File > Import folder..., Export folder..., Print summary... (the meeting pack), and the welcome
+page's new team log: records in and out of the log, the slow work done in the window's pool. (The
+welcome page's demo opens a file of its own: `logs`.)"""
 
 from __future__ import annotations
 
