@@ -7,7 +7,6 @@ import re
 import shutil
 import stat
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -230,8 +229,8 @@ def test_the_header_says_team_month_definition_and_when(printed):
     flat = " ".join("\n".join(pages[:2]).split())
     assert "Joint working summary: October 2026" in flat and "All teams" in flat
     assert "Definition version 1" in flat and "Jointly worked when both services name a worker" in flat
-    produced = datetime(2026, 11, 22, 10, 42, tzinfo=UTC).astimezone()
-    assert f"Produced 22 Nov 2026 at {produced:%H:%M}" in flat
+    # UK time with its zone named, whatever the machine's zone (the context's now is 10:42 UTC).
+    assert "Produced 22 Nov 2026 at 10:42 GMT" in flat
     assert "1 Jan 2026: PDSA 1" in flat and "Aim 75%" in flat
 
 
@@ -246,8 +245,12 @@ def test_the_file_is_private_and_written_whole(services, tmp_path):
 
 
 def test_the_default_file_name_carries_no_client_identifier():
-    assert default_file_name(OCT, None) == "ddcase-summary-2026-10-all-teams.pdf"
-    assert default_file_name(OCT, "Luton North CMHT") == "ddcase-summary-2026-10-luton-north-cmht.pdf"
+    assert default_file_name(OCT, None) == "ddcase all teams 2026-10.pdf"
+    assert default_file_name(OCT, "Luton North CMHT") == "ddcase Luton North CMHT 2026-10.pdf"
+    assert (
+        default_file_name(OCT, 'A/B: "C" <D>?', what="chart", suffix=".png")
+        == "ddcase A B C D chart 2026-10.png"
+    )
 
 
 def test_two_runs_give_identical_bytes(services, tmp_path):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QWidget
@@ -183,7 +184,8 @@ class BackgroundWork(QObject):
 
         def on_succeeded(result: Any) -> None:
             self._quiet_tasks.discard(task)
-            succeeded(result)
+            if shiboken6.isValid(self._window):  # a check that ends after its window has gone
+                succeeded(result)
 
         def on_failed(error: Exception) -> None:
             self._quiet_tasks.discard(task)
