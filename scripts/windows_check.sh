@@ -29,13 +29,16 @@ fi
 . scripts/windows_common.sh
 win_apt_install wine wine64 mingw-w64 osslsigncode
 
-[ -x .venv/bin/python ] || bash scripts/setup.sh >/dev/null
-pip=(.venv/bin/python -m pip)
 work=$root/build/windows
 rm -rf "$work"
-mkdir -p "$work"
 log=$work/log
 mkdir -p "$log"
+# pip from the project's own environment (scripts/setup.sh makes it on a clean machine).
+if [ ! -x .venv/bin/python ] && ! bash scripts/setup.sh >"$log/setup.log" 2>&1; then
+  tail -20 "$log/setup.log" >&2
+  exit 1
+fi
+pip=(.venv/bin/python -m pip)
 
 passed=0
 failed=0
