@@ -6,7 +6,7 @@
 # code page (cp1252). Runs the command line (demo, figures, report, backup, restore, check, export,
 # import), the desktop app's offscreen smoke start, and the test suite's non-PostgreSQL part
 # (or a subset: below). Everything is fetched from PyPI when this script runs, never when ddcase
-# runs. Prints one line per check, the suite's own counts, and "N passed, N failed".
+# runs. Prints one line per check, the suite's own counts, and "windows: N passed, N failed".
 #
 # Usage: bash scripts/windows_check.sh [--no-tests] [PYTEST_ARGS...]
 #   PYTEST_ARGS: what to give pytest under Wine (default: the subset in WINE_TESTS below).
@@ -15,6 +15,7 @@
 # installed here when run as root. Wine's own gaps that fail tests are listed, with reasons, in
 # packaging/windows/wine-known-failures.txt (deselected, and counted in the output).
 set -euo pipefail
+exec </dev/null  # Wine's programs read nothing; a closed or terminal stdin upsets some
 cd "$(dirname "$0")/.."
 root=$PWD
 started=$SECONDS
@@ -210,5 +211,5 @@ fi
 
 win_prefix_done
 echo "windows_check: $((SECONDS - started)) s"
-echo "$passed passed, $failed failed"
+echo "windows: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,7 +3,7 @@
 # in a throwaway WINEPREFIX, silently, as IT would: an install over an earlier Inno Setup install
 # (found by its uninstall key, upgraded in place), the files, the Start-menu shortcut and the
 # uninstall entry; an upgrade; a silent uninstall that keeps the user's data; /PURGE that does not;
-# and /ALLUSERS into Program Files. Prints one line per check and "N passed, N failed".
+# and /ALLUSERS into Program Files. Prints one line per check and "installer: N passed, N failed".
 #
 # Usage: bash scripts/windows_installer_check.sh [BUNDLE_DIR]
 #   BUNDLE_DIR: the one-folder Windows app to install (dist/ddcase from PyInstaller on Windows).
@@ -11,6 +11,7 @@
 #   packaging/windows/stubs/standin.c that print the version, and a file in _internal\.
 # Needs (Debian): nsis, wine, wine64, mingw-w64 (installed here when run as root).
 set -euo pipefail
+exec </dev/null  # Wine's programs read nothing; a closed or terminal stdin upsets some
 cd "$(dirname "$0")/.."
 root=$PWD
 started=$SECONDS
@@ -144,5 +145,5 @@ check "/ALLUSERS uninstall removes the folder and the entry" eval "test ! -e '$p
 
 win_prefix_done
 echo "windows_installer_check: $((SECONDS - started)) s"
-echo "$passed passed, $failed failed"
+echo "installer: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
