@@ -91,7 +91,9 @@ def test_the_package_and_pyproject_give_the_same_version():
 
 WINDOWS = ROOT / "packaging" / "windows"
 # The Inno Setup installer's AppId (0.1.0): its uninstall key is how an earlier install is found.
-INNO_UNINSTALL_KEY = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\{E7D5322A-0F08-4E0D-8A2D-98F9EA1F9143}_is1"
+INNO_UNINSTALL_KEY = (
+    r"Software\Microsoft\Windows\CurrentVersion\Uninstall\{E7D5322A-0F08-4E0D-8A2D-98F9EA1F9143}_is1"
+)
 
 
 def test_the_windows_installer_is_per_user_64_bit_and_finds_the_earlier_install():
@@ -111,9 +113,17 @@ def test_the_windows_installer_builds_with_the_version(tmp_path):
     for name in ("ddcase.exe", "ddcase-cli.exe", "_internal/python311.dll"):
         (bundle / name).write_bytes(b"MZ stand-in")
     result = subprocess.run(
-        ["makensis", "-V2", "-DVERSION=1.2.3", f"-DBUNDLE_DIR={bundle}", f"-DOUT_DIR={tmp_path}",
-         str(WINDOWS / "ddcase.nsi")],
-        capture_output=True, text=True, encoding="utf-8",
+        [
+            "makensis",
+            "-V2",
+            "-DVERSION=1.2.3",
+            f"-DBUNDLE_DIR={bundle}",
+            f"-DOUT_DIR={tmp_path}",
+            str(WINDOWS / "ddcase.nsi"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     setup = (tmp_path / "ddcase-1.2.3-setup.exe").read_bytes()
