@@ -57,6 +57,11 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, value, tb)
         return
+    if threading.current_thread() is not threading.main_thread():
+        # A pool thread's (PySide hands errors in QRunnable.run here): widgets belong to the GUI
+        # thread alone, and a message box built here would hang the app. Logged only.
+        log.error("unexpected error off the GUI thread", exc_info=(kind, value, tb))
+        return
     if isinstance(value, DomainError):
         QMessageBox.warning(None, _tr("ddcase"), str(value))
         return
@@ -364,6 +369,9 @@ def run(
                 return EXIT_NOT_SHOWN
             QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
         code = app.exec()
+        # Work started after the window closed (a load a late signal began) ends here, while
+        # the window and its tasks still exist, not in the interpreter's teardown.
+        window.work.pool.waitForDone()
         # Closing the last window also posts a Quit event: left in the queue, it would run after
         # this loop has ended and leave the application refusing every later event loop (the
         # in-process tests run the app more than once).

@@ -42,9 +42,17 @@ class Task(QRunnable):
         except Exception as error:  # reported to the GUI thread; never lost in the pool
             if not isinstance(error, DomainError):
                 log.exception("background task failed")
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
             return
-        self.signals.succeeded.emit(result)
+        self._tell(self.signals.succeeded, result)
+
+    def _tell(self, signal: Any, value: object) -> None:
+        """Emit, unless what was to hear it has gone (the window closed while this ran: its
+        signals were deleted with it); the work itself has finished either way."""
+        try:
+            signal.emit(value)
+        except RuntimeError as error:  # "Signal source has been deleted"
+            log.info("a background task finished; no one is left to hear it (%s)", error)
 
 
 class LatestLoad:
