@@ -70,6 +70,7 @@ def blank_record_dialogs() -> list[QDialog]:
 def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.aim_dialog import AimDialog
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+    from ddcase.ui.dialogs.discharge_dialog import DischargeDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
@@ -82,6 +83,9 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         DefinitionDialog(None, current=Definition(), first=Month(2026, 12), last=Month(2027, 3)),
         AimDialog(None, settings=MeasureSettings(), first=Month(2026, 1), last=Month(2027, 3)),
         PurgeDialog(None, today=TODAY),
+        DischargeDialog(
+            None, client_ref="RT1", service=Service.SUBSTANCE_MISUSE, end_date=TODAY, other_worker="Ann Smith"
+        ),
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
         RestoreDialog(None, backups=[], folder=tmp_path),

@@ -49,6 +49,12 @@ class Services:
         return ReportingService(self.context)
 
     @property
+    def discharges(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.discharges import DischargeService
+
+        return DischargeService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 

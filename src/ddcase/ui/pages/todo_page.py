@@ -12,6 +12,7 @@ from ddcase.ui.models.base import VALUE_ROLE
 from ddcase.ui.models.todo_model import MissedAppointmentTableModel, ToDoTableModel
 from ddcase.ui.pages.page import Page
 from ddcase.ui.text import date_text
+from ddcase.ui.widgets.flagged_discharges import FlaggedDischargesBox
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
 
@@ -72,6 +73,8 @@ class ToDoPage(Page):
         layout.addLayout(top)
         layout.addWidget(clients_box, 3)
         layout.addWidget(missed_box, 1)
+        self.discharges_box = FlaggedDischargesBox(services, self)  # issue 17
+        layout.addWidget(self.discharges_box, 1)
 
         self.coordinator_combo.currentIndexChanged.connect(self._on_coordinator_combo_changed)
         self.table_view.doubleClicked.connect(self._on_view_double_clicked)
@@ -109,6 +112,7 @@ class ToDoPage(Page):
         self.model.set_due(todo.due)
         self.model.set_rows(todo.clients)
         self.missed_model.set_rows(todo.missed)
+        self.discharges_box.refresh(month, self.coordinator_combo.currentData())
         count = len(todo.clients)
         noun = self.tr("client") if count == 1 else self.tr("clients")
         self.summary_label.setText(
