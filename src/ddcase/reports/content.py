@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month
 from ddcase.domain.format import figure_text, percent_text
+from ddcase.reports.joint_safety import SafetySummary
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.figures import MonthFigures, percentage
@@ -67,6 +68,8 @@ class ReportContent:
     is_demo: bool = False
     so_far: str | None = None
     """'so far: 5 of 31 days' when the month is in progress: its figure is provisional."""
+    safety: SafetySummary | None = None
+    """Issue 17: the month's discharges without the other service and caseload audit results."""
 
     @property
     def scope(self) -> str:

@@ -246,9 +246,7 @@ class ControlChart:
 
     def latest(self) -> ChartMonth | None:
         """The latest month that counts (not a gap, not provisional)."""
-        return next(
-            (m for m in reversed(self.months) if m.value is not None and not m.provisional), None
-        )
+        return next((m for m in reversed(self.months) if m.value is not None and not m.provisional), None)
 
     @property
     def variation(self) -> Variation | None:
@@ -280,8 +278,9 @@ def analyse_xmr(
     screen: bool = True,
 ) -> ControlChart:
     """The XmR chart of a value measure, part by part, with its MDC reading."""
-    return _analyse(points, ControlChartKind.XMR, Better(better), new_part_months, baseline_months,
-                    Method(method), screen)
+    return _analyse(
+        points, ControlChartKind.XMR, Better(better), new_part_months, baseline_months, Method(method), screen
+    )
 
 
 def analyse_c(
@@ -294,9 +293,12 @@ def analyse_c(
     """The c chart of a count measure, part by part, with its MDC reading."""
     for point in points:
         if point.value is not None and (Fraction(point.value) < 0 or Fraction(point.value).denominator != 1):
-            raise DomainError(f"{point.month}: a count must be a whole number of 0 or more, not {point.value}.")
-    return _analyse(points, ControlChartKind.C, Better(better), new_part_months, baseline_months,
-                    Method.MDC, True)
+            raise DomainError(
+                f"{point.month}: a count must be a whole number of 0 or more, not {point.value}."
+            )
+    return _analyse(
+        points, ControlChartKind.C, Better(better), new_part_months, baseline_months, Method.MDC, True
+    )
 
 
 def _validate(points: Sequence[ValuePoint], baseline_months: int | None) -> None:
@@ -373,8 +375,16 @@ def _analyse_part(
         for point in counted:
             assert point.value is not None
             if kind is ControlChartKind.XMR:
-                zones.append(zone_between(point.value, lines.centre, lines.lower, lines.upper,
-                                          lines.near_lower, lines.near_upper))
+                zones.append(
+                    zone_between(
+                        point.value,
+                        lines.centre,
+                        lines.lower,
+                        lines.upper,
+                        lines.near_lower,
+                        lines.near_upper,
+                    )
+                )
             else:
                 zones.append(zone_from_squares(_exact(point.value) - lines.centre, lines.centre))
     readings = (

@@ -96,8 +96,9 @@ def zone_from_squares(difference: Fraction, variance: Fraction) -> Zone:
     return Zone(side=side, outside=outside, close=not outside and square > 4 * variance)
 
 
-def zone_between(value: Number, centre: Number, lower: Number, upper: Number,
-                 near_lower: Number, near_upper: Number) -> Zone:
+def zone_between(
+    value: Number, centre: Number, lower: Number, upper: Number, near_lower: Number, near_upper: Number
+) -> Zone:
     """The zone of a point against explicit lines (XmR): strict comparisons, as NHSRplotthedots."""
     exact = Fraction(value)
     difference = exact - Fraction(centre)
@@ -191,7 +192,9 @@ def _trend_directions(values: Sequence[Fraction], in_trend: Sequence[bool]) -> l
     return directions
 
 
-def read_part(values: Sequence[Number], zones: Sequence[Zone], better: Better | str) -> tuple[PointReading, ...]:
+def read_part(
+    values: Sequence[Number], zones: Sequence[Zone], better: Better | str
+) -> tuple[PointReading, ...]:
     """The MDC reading of one part's points, in month order (gaps and provisional months left out
     by the caller). Rules are applied within the part only."""
     if len(values) != len(zones):
@@ -230,7 +233,11 @@ def read_part(values: Sequence[Number], zones: Sequence[Zone], better: Better | 
             label, direction = "Common Cause", 0
         oriented = direction * direction_of_better
         variation = (
-            Variation.IMPROVEMENT if oriented > 0 else Variation.CONCERN if oriented < 0 else Variation.COMMON_CAUSE
+            Variation.IMPROVEMENT
+            if oriented > 0
+            else Variation.CONCERN
+            if oriented < 0
+            else Variation.COMMON_CAUSE
         )
         readings.append(PointReading(rules=rules, label=label, direction=direction, variation=variation))
     return tuple(readings)
@@ -329,9 +336,13 @@ def read_p_chart(
     variation: Variation | None = None
     limits: tuple[float, float] | None = None
     if latest is not None and readings[latest] is not None:
-        latest_part = [r for i, r in enumerate(readings) if r is not None and months[i].part == months[latest].part]
+        latest_part = [
+            r for i, r in enumerate(readings) if r is not None and months[i].part == months[latest].part
+        ]
         variation = variation_icon(latest_part)
         lower, upper = months[latest].lower_limit, months[latest].upper_limit
         assert lower is not None and upper is not None
         limits = (lower, upper)
-    return ChartReading(readings=tuple(readings), zones=tuple(zones), variation=variation, latest_limits=limits)
+    return ChartReading(
+        readings=tuple(readings), zones=tuple(zones), variation=variation, latest_limits=limits
+    )

@@ -58,9 +58,13 @@ class Measure:
                 object.__setattr__(self, field, kind(value))
             except ValueError:
                 choices = ", ".join(member.value for member in kind)
-                raise DomainError(f"The measure {self.key}: {field} must be one of {choices}, not {value!r}.") from None
+                raise DomainError(
+                    f"The measure {self.key}: {field} must be one of {choices}, not {value!r}."
+                ) from None
         if self.aim is not None and self.unit is Unit.PROPORTION and not 0 <= Fraction(self.aim) <= 1:
-            raise DomainError(f"The measure {self.key}: an aim for a proportion is between 0 and 1, not {self.aim}.")
+            raise DomainError(
+                f"The measure {self.key}: an aim for a proportion is between 0 and 1, not {self.aim}."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,9 @@ def measure_entry(
     months = [row for row in series if row.month <= month]
     for earlier, later in zip(months, months[1:], strict=False):
         if not earlier.month < later.month:
-            raise DomainError(f"The months must be in order without repeats: {later.month} follows {earlier.month}.")
+            raise DomainError(
+                f"The months must be in order without repeats: {later.month} follows {earlier.month}."
+            )
     row = next((r for r in months if r.month == month), None)
 
     signals: tuple[str, ...] = ()
@@ -122,15 +128,21 @@ def measure_entry(
         variation = reading.variation
         assurance = reading.assurance(measure.aim, measure.better)
     else:
-        value_points = [
-            ValuePoint(r.month, r.value, r.definition_version, r.provisional) for r in months
-        ]
+        value_points = [ValuePoint(r.month, r.value, r.definition_version, r.provisional) for r in months]
         if measure.unit is Unit.COUNT:
-            chart = analyse_c(value_points, better=measure.better, new_part_months=new_part_months,
-                              baseline_months=baseline_months)
+            chart = analyse_c(
+                value_points,
+                better=measure.better,
+                new_part_months=new_part_months,
+                baseline_months=baseline_months,
+            )
         else:
-            chart = analyse_xmr(value_points, better=measure.better, new_part_months=new_part_months,
-                                baseline_months=baseline_months)
+            chart = analyse_xmr(
+                value_points,
+                better=measure.better,
+                new_part_months=new_part_months,
+                baseline_months=baseline_months,
+            )
         signals = next((m.mdc_signals for m in chart.months if m.month == month), ())
         variation = chart.variation
         assurance = chart.assurance(measure.aim)

@@ -284,7 +284,9 @@ class CaseworkService:
             client = self._client_row(session, episode.client_ref)
             assert client.id is not None
             episodes = [
-                e for e in repository.episodes_for(session, client.id) if episode.id is None or e.id != episode.id
+                e
+                for e in repository.episodes_for(session, client.id)
+                if episode.id is None or e.id != episode.id
             ]
             contacts = repository.contacts_for(session, client.id)
             definitions = repository.definitions(session)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ddcase.domain import DomainError, Month
 from ddcase.reports.content import ReportContent, Revision
+from ddcase.reports.joint_safety import FlaggedDischargeLine, SafetySummary
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
@@ -146,6 +147,26 @@ class ReportingService:
             client_list=client_list,
             is_demo=settings.is_demo,
             so_far=self._figures.so_far_text(month),
+            safety=self.safety(month, team),
+        )
+
+    def safety(self, month: Month, team: str | None) -> SafetySummary:
+        """Issue 17's part of the report: the month's guarded discharges, the flagged ones, and
+        the caseload audit results."""
+        from ddcase.services.discharges import DischargeService
+
+        discharges = DischargeService(self._context).discharges(month, month, team)
+        flagged = tuple(
+            FlaggedDischargeLine(
+                d.client_ref, d.end_date, d.episode.service.label, d.episode.worker, d.other_worker
+            )
+            for d in discharges
+            if d.flagged
+        )
+        return SafetySummary(
+            discharges=len(discharges),
+            with_other_service=sum(d.involved for d in discharges),
+            flagged=flagged,
         )
 
     def completeness(self, figures: MonthFigures) -> Completeness:

@@ -1,0 +1,48 @@
+"""The meeting PDF's issue-17 section: the month's discharges while the other service was open,
+with the flagged ones listed, read back from the PDF with pypdf and checked by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from ddcase.domain import Client, Episode, Month, Role, Service, Worker
+from ddcase.services.reporting import ReportingService
+from tests.reports.helpers import pages_text
+
+MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
+
+
+def _discharge(casework, ref: str, end: date, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+    casework.save_client(Client(ref, "AB", consent_to_share_on=date(2026, 1, 1)))
+    casework.save_episode(Episode(ref, MH, "ELFT", date(2026, 1, 1), team="North CMHT", worker="Ann Smith"))
+    episode = casework.save_episode(Episode(ref, SM, "ResoLUTiONs", date(2026, 1, 1), worker="Bob Jones"))
+    casework.save_episode(replace(episode, end_date=end), discharge_reason=reason)
+
+
+def test_the_report_counts_the_discharges_and_lists_those_without_the_other_service(
+    casework, context, tmp_path
+):
+    casework.save_worker(Worker("Ann Smith", "ELFT", MH, Role.CARE_COORDINATOR))
+    casework.save_worker(Worker("Bob Jones", "ResoLUTiONs", SM, Role.KEY_WORKER))
+    _discharge(casework, "RT1", date(2026, 10, 1), "Agreed at the MDT")
+    _discharge(casework, "RT2", date(2026, 10, 31), None)
+    _discharge(casework, "RT3", date(2026, 9, 30), None)  # September's: not in October's report
+    out = tmp_path / "report.pdf"
+    ReportingService(context).monthly_report(Month(2026, 10), None, out)
+    text = _section(out)
+    assert "1 of 2 discharges (50%) involved the other service" in text
+    assert "1 was made without it" in text
+    assert "31 Oct 2026 RT2 Substance misuse Bob Jones Ann Smith" in text
+    assert "RT3" not in text and "RT1 " not in text
+
+    ReportingService(context).monthly_report(Month(2026, 10), None, out, client_list=False)
+    text = _section(out)
+    assert "1 of 2 discharges (50%)" in text and "RT2" not in text
+
+
+def _section(pdf) -> str:  # type: ignore[no-untyped-def]
+    """The text of the discharges section, the last of the report (up to the page furniture)."""
+    text = " ".join(" ".join(pages_text(pdf)).split())
+    start = text.index("Discharges while the other service was open")
+    return text[start : text.index("OFFICIAL-SENSITIVE", start)]
