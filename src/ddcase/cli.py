@@ -189,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the key given with --key-file in this computer's keystore (e.g. after moving the file)",
     )
 
+    from ddcase import cli_audit
+
+    cli_audit.add_parser(commands, common, _month)  # issue 17: `ddcase audit ...`
+
     setup = commands.add_parser(
         "team-setup",
         parents=[common],
@@ -539,6 +543,12 @@ def _purge(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _audit(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.cli_audit import run
+
+    return run(app, args, out)
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
@@ -555,4 +565,5 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "encrypt": _encrypt,
     "export-key": _export_key,
     "import-key": _import_key,
+    "audit": _audit,
 }

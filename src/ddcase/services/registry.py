@@ -55,6 +55,12 @@ class Services:
         return DischargeService(self.context)
 
     @property
+    def audits(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.audits import AuditService
+
+        return AuditService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 
