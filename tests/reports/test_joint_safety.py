@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from ddcase.domain import Client, Episode, Month, Role, Service, Worker
+from ddcase.domain.format import percent_text
 from ddcase.services.reporting import ReportingService
 from tests.reports.helpers import pages_text
 
@@ -41,8 +42,37 @@ def test_the_report_counts_the_discharges_and_lists_those_without_the_other_serv
     assert "1 of 2 discharges (50%)" in text and "RT2" not in text
 
 
-def _section(pdf) -> str:  # type: ignore[no-untyped-def]
-    """The text of the discharges section, the last of the report (up to the page furniture)."""
+def _section(pdf, heading: str = "Discharges while the other service was open") -> str:  # type: ignore[no-untyped-def]
+    """The text from `heading` (of the report's last sections) up to the page furniture."""
     text = " ".join(" ".join(pages_text(pdf)).split())
-    start = text.index("Discharges while the other service was open")
+    start = text.index(heading)
     return text[start : text.index("OFFICIAL-SENSITIVE", start)]
+
+
+def test_the_demo_team_has_its_audit_and_a_flagged_discharge_in_the_meeting_pdf(tmp_path):
+    """Issue 17's done: the demo team shows a caseload audit with two questions over six months
+    and a flagged discharge, both in the meeting PDF; the audit's numbers counted independently."""
+    from ddcase.domain.audits import Answer
+    from tests.reports.helpers import services_for
+
+    services = services_for(tmp_path / "demo.sqlite3")
+    try:
+        services.demo.fill(seed=1)
+        [found] = services.audits.audits()
+        assert len(found.questions) == 2
+        rounds = services.audits.rounds(found.slug)
+        assert len(rounds) == 6
+        month = rounds[-1].month
+        flagged = services.discharges.flagged(month)
+        assert flagged, "the demo's last ended month has a discharge without the other service"
+        out = tmp_path / "report.pdf"
+        services.reporting.monthly_report(month, None, out)
+    finally:
+        services.close()
+    assert flagged[0].client_ref in _section(out)
+    text = _section(out, "Caseload audits")
+    for question in found.questions:
+        said = [c.answers.get(question.key) for c in rounds[-1].sample]
+        yes, no, na = said.count(Answer.YES), said.count(Answer.NO), said.count(Answer.NOT_APPLICABLE)
+        share = percent_text(100 * yes / (yes + no))
+        assert f"{question.text} {yes} {no} {na} {share}" in text

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ddcase.domain import DomainError, Month
 from ddcase.reports.content import ReportContent, Revision
-from ddcase.reports.joint_safety import FlaggedDischargeLine, SafetySummary
+from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
@@ -167,7 +167,29 @@ class ReportingService:
             discharges=len(discharges),
             with_other_service=sum(d.involved for d in discharges),
             flagged=flagged,
+            audits=self._audit_lines(month, team),
         )
+
+    def _audit_lines(self, month: Month, team: str | None) -> tuple[AuditResultLine, ...]:
+        from ddcase.domain.audits import Answer
+        from ddcase.services.audits import AuditService
+
+        service = AuditService(self._context)
+        lines = []
+        for found in service.audits(team):
+            for drawn in service.rounds(found.slug, month, month):
+                for question in found.questions:
+                    said = [case.answers.get(question.key) for case in drawn.sample]
+                    lines.append(
+                        AuditResultLine(
+                            found.name,
+                            question.text,
+                            said.count(Answer.YES),
+                            said.count(Answer.NO),
+                            said.count(Answer.NOT_APPLICABLE),
+                        )
+                    )
+        return tuple(lines)
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""

@@ -1,5 +1,6 @@
 """To do's list of discharges made without the other service (issue 17): shown to the other
-side's worker (the coordinator chosen on To do, or everyone), for the month shown."""
+side's worker (the coordinator chosen on To do, or everyone), for the month shown and the month
+before (a discharge on the 30th still needs following up in the first days of the next month)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class FlaggedDischargesBox(QGroupBox):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.setTitle(self.tr("Discharged without the other service"))
+        self.setTitle(self.tr("Discharged without the other service (this month and last)"))
         self.model = FlaggedDischargeTableModel(self)
         self.table_view, _ = make_table(
             self.model,
@@ -27,7 +28,9 @@ class FlaggedDischargesBox(QGroupBox):
         QVBoxLayout(self).addWidget(self.table_view)
 
     def refresh(self, month: Month, other_worker: str | None) -> None:
-        """The month's flagged discharges for `other_worker` (None: everyone's); hidden when none."""
-        rows = self._services.discharges.flagged(month, other_worker)
+        """The flagged discharges of `month` and the month before for `other_worker` (None:
+        everyone's); hidden when there are none."""
+        discharges = self._services.discharges
+        rows = discharges.flagged(month.previous(), other_worker) + discharges.flagged(month, other_worker)
         self.model.set_rows(rows)
         self.setVisible(bool(rows))
