@@ -3,6 +3,8 @@ with its caseload list, sample and answers."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -110,3 +112,16 @@ def cases_of_person(session: Session, client_ref: str) -> list[tuple[str, str, C
         .order_by(CaseloadAuditRow.slug, CaseloadAuditRoundRow.month)
     )
     return [(slug, month, row) for slug, month, row in rows]
+
+
+def cases_before(session: Session, first_day: date) -> list[CaseloadAuditCaseRow]:
+    """The caseload entries of the rounds of months that ended before `first_day`'s month."""
+    month = f"{first_day.year:04d}-{first_day.month:02d}"
+    return list(
+        session.scalars(
+            select(CaseloadAuditCaseRow)
+            .join(CaseloadAuditRoundRow, CaseloadAuditRoundRow.id == CaseloadAuditCaseRow.round_id)
+            .where(CaseloadAuditRoundRow.month < month)
+            .order_by(CaseloadAuditCaseRow.id)
+        )
+    )
