@@ -4,9 +4,11 @@ be drawn again), and records each sampled person's answers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ddcase.domain.errors import DomainError, FieldProblem, ValidationError
 from ddcase.domain.month import Month
 
 
@@ -69,3 +71,46 @@ class AuditRound:
     def answered(self) -> int:
         keys = {q.key for q in self.audit.questions}
         return sum(1 for case in self.sample if keys <= set(case.answers))
+
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_INITIALS = re.compile(r"^[A-Za-z]{1,6}$")
+_SPLIT = re.compile(r"[,\t;]+|\s+")
+
+
+def read_caseload(text: str) -> list[CaseloadEntry]:
+    """A pasted or imported caseload list: one person a line, reference then initials, separated
+    by a comma, tab, semicolon or spaces; a header line `client_ref,initials` and blank lines
+    are skipped. Every problem is reported (ValidationError, 'line N: ...'); nothing is half-read."""
+    entries: list[CaseloadEntry] = []
+    problems: list[FieldProblem] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = [p for p in _SPLIT.split(line.strip().lstrip("\ufeff")) if p]
+        if not parts or (number == 1 and parts[0].lower() == "client_ref"):
+            continue
+        if len(parts) != 2:
+            problems.append(FieldProblem("caseload", f"line {number}: give a reference and initials"))
+            continue
+        ref, initials = parts
+        if len(ref) > 20:
+            problems.append(FieldProblem("caseload", f"line {number}: the reference is over 20 characters"))
+        elif not _INITIALS.match(initials):
+            problems.append(FieldProblem("caseload", f"line {number}: initials are 1 to 6 letters"))
+        elif ref in seen:
+            problems.append(FieldProblem("caseload", f"line {number}: {ref} is already on line {seen[ref]}"))
+        else:
+            seen[ref] = number
+            entries.append(CaseloadEntry(ref, initials.upper()))
+    if problems:
+        raise ValidationError(problems)
+    if not entries:
+        raise DomainError("The caseload list is empty: paste one person a line, reference then initials.")
+    return entries
+
+
+def key_problem(key: str) -> str | None:
+    """A slug or question key: 1 to 40 lower-case letters, digits, '_' or '-', no spaces."""
+    if not _KEY.match(key):
+        return "use 1 to 40 lower-case letters, digits, '_' or '-' (no spaces)"
+    return None

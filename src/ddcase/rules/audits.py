@@ -1,16 +1,23 @@
-"""Caseload audits (issue 17): pure. The built-in questions, reading a pasted caseload list,
-drawing a reproducible sample, and each question's monthly measure (SPEC §6 `audit:SLUG:QUESTION`:
-numerator yes, denominator yes + no)."""
+"""Caseload audits (issue 17): pure. The built-in questions, drawing a reproducible sample, and
+each question's monthly measure (SPEC §6 `audit:SLUG:QUESTION`: numerator yes, denominator
+yes + no). Reading a pasted caseload list is `domain.audits.read_caseload`."""
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from ddcase.domain import DomainError, FieldProblem, Month, ValidationError
-from ddcase.domain.audits import Answer, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
+from ddcase.domain import DomainError, Month
+from ddcase.domain.audits import (
+    Answer,
+    AuditQuestion,
+    AuditRound,
+    CaseloadAudit,
+    CaseloadEntry,
+    key_problem,
+    read_caseload,
+)
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
 
@@ -19,48 +26,6 @@ BUILT_IN_QUESTIONS = (
     AuditQuestion("care_plan_substance_use", "Care plan addresses substance use"),
 )
 """Every audit starts with these two (NICE QS188 statement 1; the borough plans' follow-up audit)."""
-
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_INITIALS = re.compile(r"^[A-Za-z]{1,6}$")
-_SPLIT = re.compile(r"[,\t;]+|\s+")
-
-
-def key_problem(key: str) -> str | None:
-    """A slug or question key: 1 to 40 lower-case letters, digits, '_' or '-', no spaces."""
-    if not _KEY.match(key):
-        return "use 1 to 40 lower-case letters, digits, '_' or '-' (no spaces)"
-    return None
-
-
-def read_caseload(text: str) -> list[CaseloadEntry]:
-    """A pasted or imported caseload list: one person a line, reference then initials, separated
-    by a comma, tab, semicolon or spaces; a header line `client_ref,initials` and blank lines
-    are skipped. Every problem is reported (ValidationError, 'line N: ...'); nothing is half-read."""
-    entries: list[CaseloadEntry] = []
-    problems: list[FieldProblem] = []
-    seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = [p for p in _SPLIT.split(line.strip().lstrip("\ufeff")) if p]
-        if not parts or (number == 1 and parts[0].lower() == "client_ref"):
-            continue
-        if len(parts) != 2:
-            problems.append(FieldProblem("caseload", f"line {number}: give a reference and initials"))
-            continue
-        ref, initials = parts
-        if len(ref) > 20:
-            problems.append(FieldProblem("caseload", f"line {number}: the reference is over 20 characters"))
-        elif not _INITIALS.match(initials):
-            problems.append(FieldProblem("caseload", f"line {number}: initials are 1 to 6 letters"))
-        elif ref in seen:
-            problems.append(FieldProblem("caseload", f"line {number}: {ref} is already on line {seen[ref]}"))
-        else:
-            seen[ref] = number
-            entries.append(CaseloadEntry(ref, initials.upper()))
-    if problems:
-        raise ValidationError(problems)
-    if not entries:
-        raise DomainError("The caseload list is empty: paste one person a line, reference then initials.")
-    return entries
 
 
 def draw_sample(caseload: Sequence[CaseloadEntry], size: int, seed: int) -> list[CaseloadEntry]:
@@ -106,3 +71,6 @@ def measures(
             )
         out.append((measure, series))
     return out
+
+
+__all__ = ["BUILT_IN_QUESTIONS", "draw_sample", "key_problem", "measure_key", "measures", "read_caseload"]

@@ -24,6 +24,7 @@ from ddcase.domain import DomainError, Month
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
+from ddcase.ui.actions.audits import AuditActions
 from ddcase.ui.actions.casework_menu import CaseworkMenu
 from ddcase.ui.actions.records import RecordsActions
 from ddcase.ui.actions.transfer import TransferActions
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
         self.last_backup_label = self.records.last_backup_label
+        self.audit_actions = AuditActions(self)  # issue 17: Tools > caseload audits
         self._build_pages()
         self._build_actions()
         self._build_menus()
@@ -204,7 +206,14 @@ class MainWindow(QMainWindow):
             *self.page_actions, None,
             self.previous_month_action, self.next_month_action, self.find_action, self.refresh_action,
         )  # fmt: skip
-        self.tools_menu = self._menu(self.tr("T&ools"), self.subject_access_action, None, self.purge_action)
+        self.tools_menu = self._menu(
+            self.tr("T&ools"),
+            self.subject_access_action,
+            None,
+            self.purge_action,
+            None,
+            *self.audit_actions.actions(),
+        )
         self.tools_menu.setToolTipsVisible(True)
         self._menu(self.tr("&Help"), self.about_action)
 
