@@ -178,18 +178,53 @@ class AuditFiles:
             self._audit(session, "import", folder.name, summary)
         return summary
 
+    @staticmethod
+    def snapshot(session: Any) -> tuple[dict[str, Any], dict[tuple[str, Month], Any], dict[Any, Answer]]:
+        """Every audit, round and answer of the log, shaped as an import reads them (migrate-to)."""
+        audits: dict[str, Any] = {}
+        rounds: dict[tuple[str, Month], Any] = {}
+        answers: dict[Any, Answer] = {}
+        for found in caseload_audits.audits(session):
+            row = caseload_audits.audit_row(session, found.slug)
+            assert row is not None and row.id is not None
+            audits[found.slug] = (0, found.name, found.team, [(q.key, q.text) for q in found.questions])
+            for round_row in caseload_audits.rounds(session, row.id):
+                drawn = caseload_audits.round_value(session, found, row.id, round_row)
+                positions = {c.client_ref: c.position for c in drawn.sample}
+                rounds[(found.slug, drawn.month)] = (
+                    0,
+                    drawn.seed,
+                    drawn.sample_size,
+                    list(drawn.caseload),
+                    positions,
+                )
+                for case in drawn.sample:
+                    for key, value in case.answers.items():
+                        answers[(found.slug, drawn.month, case.client_ref, key)] = value
+        return audits, rounds, answers
+
+    def add_missing(
+        self, session: Any, snapshot: tuple[dict[str, Any], dict[Any, Any], dict[Any, Answer]]
+    ) -> None:
+        """Add what `snapshot` holds and the log lacks: audits, rounds, answers (what the log
+        already has is left as it is). Part of the caller's transaction."""
+        audits, rounds, answers = snapshot
+        self._write(session, audits, rounds, answers, only_missing=True)
+
     def _write(
         self,
         session: Any,
         audits: dict[str, Any],
         rounds: dict[tuple[str, Month], Any],
         answers: dict[Any, Answer],
+        *,
+        only_missing: bool = False,
     ) -> int:
         ids: dict[str, int] = {}
         question_ids: dict[tuple[str, str], int] = {}
         for slug, (_, name, team, questions) in audits.items():
             row = caseload_audits.audit_row(session, slug)
-            if row is None or (row.name, row.team) != (name, team):
+            if row is None or ((row.name, row.team) != (name, team) and not only_missing):
                 row = row or CaseloadAuditRow(slug=slug, name=name, team=team)
                 row.name, row.team = name, team
                 self._stamp(row)
@@ -233,9 +268,11 @@ class AuditFiles:
                 assert case.id is not None
                 case_ids[(slug, month, case.client_ref)] = case.id
         for (slug, month, ref, key), value in answers.items():
+            if (slug, month, ref) not in case_ids or (slug, key) not in question_ids:
+                continue  # migrate-to: the team's own round of that month holds other people
             case_id, question_id = case_ids[(slug, month, ref)], question_ids[(slug, key)]
             stored = caseload_audits.answer_rows(session, case_id).get(question_id)
-            if stored is not None and stored.answer == value.value:
+            if stored is not None and (stored.answer == value.value or only_missing):
                 continue
             if stored is None:
                 stored = CaseloadAuditAnswerRow(case_id=case_id, question_id=question_id, answer=value.value)

@@ -38,3 +38,8 @@ def clients_with_endings(session: Session, first: date, last: date) -> list[int]
             .order_by(EpisodeRow.client_id)
         )
     )
+
+
+def all_notes(session: Session) -> list[tuple[int, str | None]]:
+    """Every note: (episode id, reason)."""
+    return [(e, r) for e, r in session.execute(select(DischargeNoteRow.episode_id, DischargeNoteRow.reason))]
