@@ -108,3 +108,14 @@ def test_the_measure_counts_discharges_in_their_end_month_at_the_edges(team, con
     assert [(m.numerator, m.denominator) for m in north] == [(2, 2)]
     flagged = DischargeService(context).flagged(Month.parse("2026-10"))
     assert [d.client_ref for d in flagged] == ["RT4"]
+
+
+def test_deleting_an_ended_episode_or_its_client_takes_the_note_with_it(team, context):
+    episode = _mutual(team, "RT1")
+    ended = team.save_episode(replace(episode, end_date=date(2026, 10, 31)), discharge_reason="Told Ann")
+    team.delete_episode(ended)
+    assert DischargeService(context).discharges(Month.parse("2026-10"), Month.parse("2026-10")) == []
+    episode = _mutual(team, "RT2")
+    team.save_episode(replace(episode, end_date=date(2026, 10, 31)), discharge_reason="Told Ann")
+    team.delete_client(team.client("RT2"))
+    assert DischargeService(context).discharges(Month.parse("2026-10"), Month.parse("2026-10")) == []

@@ -271,14 +271,14 @@ class AuditFiles:
             if (slug, month, ref) not in case_ids or (slug, key) not in question_ids:
                 continue  # migrate-to: the team's own round of that month holds other people
             case_id, question_id = case_ids[(slug, month, ref)], question_ids[(slug, key)]
-            stored = caseload_audits.answer_rows(session, case_id).get(question_id)
-            if stored is not None and (stored.answer == value.value or only_missing):
+            given = caseload_audits.answer_rows(session, case_id).get(question_id)
+            if given is not None and (given.answer == value.value or only_missing):
                 continue
-            if stored is None:
-                stored = CaseloadAuditAnswerRow(case_id=case_id, question_id=question_id, answer=value.value)
-            stored.answer = value.value
-            self._stamp(stored)
-            session.add(stored)
+            if given is None:
+                given = CaseloadAuditAnswerRow(case_id=case_id, question_id=question_id, answer=value.value)
+            given.answer = value.value
+            self._stamp(given)
+            session.add(given)
         session.flush()
         return len(answers)
 
@@ -427,10 +427,10 @@ def _rounds(
             )
     found = {}
     for (slug, month), entries in grouped.items():
-        line, seed, size = entries[0][0], entries[0][1], entries[0][2]
+        line, first_seed, first_size = entries[0][0], entries[0][1], entries[0][2]
         refs: set[str] = set()
         for other_line, other_seed, other_size, entry, _ in entries:
-            if (other_seed, other_size) != (seed, size):
+            if (other_seed, other_size) != (first_seed, first_size):
                 problem(CASES, other_line, "seed", f"{slug} {month} has another seed or size on line {line}")
             if entry.client_ref in refs:
                 problem(
@@ -438,15 +438,21 @@ def _rounds(
                 )
             refs.add(entry.client_ref)
         caseload = [e[3] for e in entries]
-        drawn = draw_sample(caseload, size, seed)
+        drawn = draw_sample(caseload, first_size, first_seed)
         if {e.client_ref for e in drawn} != {e[3].client_ref for e in entries if e[4]}:
             problem(
                 CASES,
                 line,
                 "sampled",
-                f"{slug} {month}: not the sample that seed {seed} draws from this list",
+                f"{slug} {month}: not the sample that seed {first_seed} draws from this list",
             )
-        found[(slug, month)] = (line, seed, size, caseload, {e.client_ref: i for i, e in enumerate(drawn)})
+        found[(slug, month)] = (
+            line,
+            first_seed,
+            first_size,
+            caseload,
+            {e.client_ref: i for i, e in enumerate(drawn)},
+        )
     return found
 
 
