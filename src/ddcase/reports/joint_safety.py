@@ -69,6 +69,7 @@ def safety_sections(summary: SafetySummary | None, *, client_list: bool = True) 
         made.setStyle(
             TableStyle(
                 [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.INK),
                     ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]),
