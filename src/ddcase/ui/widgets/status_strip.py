@@ -84,7 +84,9 @@ class StatusStrip(QWidget):
             label = QRect(cell.left(), cell.bottom() + 2, cell.width(), line)
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, month.short_label()[:3])
             if number == 0 or month.month == 1:
-                painter.drawText(label.translated(0, line), Qt.AlignmentFlag.AlignCenter, self._year_text(month, cell))
+                painter.drawText(
+                    label.translated(0, line), Qt.AlignmentFlag.AlignCenter, self._year_text(month, cell)
+                )
         painter.end()
 
     def _year_text(self, month: Month, cell: QRect) -> str:
