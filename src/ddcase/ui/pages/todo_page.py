@@ -108,7 +108,7 @@ class ToDoPage(Page):
             parent=self,
         )
         fit_columns(self.missed_view, {0: 13, 1: 10, 2: 6, 3: 17, 4: 11, 5: 16, 6: 16, 7: 15, 8: 28})
-        self.follow_up_button = QPushButton(self.tr("Log the follow-&up..."))
+        self.follow_up_button = QPushButton(self.tr("Lo&g the follow-up..."))
         self.rebook_button = QPushButton(self.tr("Re&book..."))
         self.follow_up_button.setToolTip(
             self.tr("Log the call or message that followed up the missed appointment")
