@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 from tests.conftest import make_context
+from tests.reports.helpers import opening_text
 from tests.ui.helpers import show_dashboard
 
 from ddcase.domain import Month
@@ -132,7 +133,7 @@ def test_the_pdf_of_the_month_in_progress_says_provisional(demo, tmp_path):
 
     out = tmp_path / "december.pdf"
     summary = demo.reporting.monthly_report(DEC_2026, None, out)
-    text = "\n".join(page.extract_text() for page in PdfReader(out).pages[:2])
+    text = opening_text([page.extract_text() for page in PdfReader(out).pages])
     assert "Joint working summary: December 2026 (provisional)" in text
     assert "Provisional: " in text and "so far: 5 of 31 days" in text
     assert "Down" not in text.split("The monthly figure over time")[0]
@@ -140,7 +141,7 @@ def test_the_pdf_of_the_month_in_progress_says_provisional(demo, tmp_path):
     november = tmp_path / "november.pdf"
     demo.reporting.monthly_report(NOV_2026, None, november)
     assert (
-        "provisional" not in "\n".join(page.extract_text() for page in PdfReader(november).pages[:2]).lower()
+        "provisional" not in opening_text([page.extract_text() for page in PdfReader(november).pages]).lower()
     )
 
 
@@ -194,7 +195,7 @@ def test_print_summary_offers_the_last_complete_month(
     offered, suggested = _print_with_keyboard(demo_window, qtbot, monkeypatch, tmp_path)
     assert offered == [expected.label()]
     assert suggested == [f"ddcase-summary-{expected}-all-teams.pdf"]
-    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "summary.pdf").pages[:2])
+    text = opening_text([page.extract_text() for page in PdfReader(tmp_path / "summary.pdf").pages])
     assert f"Joint working summary: {expected.label()}" in text and "provisional" not in text.lower()
 
 
