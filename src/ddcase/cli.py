@@ -257,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the key given with --key-file in this computer's keystore (e.g. after moving the file)",
     )
 
+    from ddcase import cli_audit
+
+    cli_audit.add_parser(commands, common, _month)  # issue 17: `ddcase audit ...`
+
     setup = commands.add_parser(
         "team-setup",
         parents=[common],
@@ -719,6 +723,12 @@ def _move_caseload(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _audit(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from ddcase.cli_audit import run
+
+    return run(app, args, out)
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "demo": _demo,
     "import": _import,
@@ -741,4 +751,5 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "import-key": _import_key,
     "worker-left": _worker_left,
     "move-caseload": _move_caseload,
+    "audit": _audit,
 }

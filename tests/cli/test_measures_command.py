@@ -111,3 +111,80 @@ def test_an_unknown_slug_is_a_clear_error(capsys, demo_db, tmp_path):
     path.write_text("month,value\n", encoding="utf-8")
     code, _, err = run(capsys, "measure-import", "--db", demo_db, "nosuch", str(path))
     assert code == 2 and "No measure entered by hand is called 'nosuch'" in err
+
+
+def test_the_family_has_the_discharge_guard_and_each_audit_question(capsys, casework, db_url, tmp_path):
+    """Issue 17's measures in `ddcase measures --json` (SPEC §6), against hand-worked numbers."""
+    from dataclasses import replace
+
+    from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Role, Service, Worker
+
+    mh, sm = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
+    casework.save_worker(Worker("Ann Smith", "ELFT", mh, Role.CARE_COORDINATOR))
+    casework.save_worker(Worker("Bob Jones", "ResoLUTiONs", sm, Role.KEY_WORKER))
+    # Discharges of the substance misuse side while the CMHT is open. Hand-worked for October
+    # 2026: RT2 (1 Oct, a reason), RT3 (31 Oct, a call with Ann on 2 Oct, the 30th day back) and
+    # RT4 (31 Oct, a call on 1 Oct: too early) are guarded, RT2 and RT3 involved: 2 of 3. RT1
+    # ends on 30 Sep (September's); RT5's change of worker is no discharge. North has RT2, RT3.
+    for ref, end, reason, call in [
+        ("RT1", date(2026, 9, 30), None, None),
+        ("RT2", date(2026, 10, 1), "Phoned the CMHT duty worker", None),
+        ("RT3", date(2026, 10, 31), None, date(2026, 10, 2)),
+        ("RT4", date(2026, 10, 31), None, date(2026, 10, 1)),
+        ("RT5", date(2026, 10, 15), None, None),
+    ]:
+        casework.save_client(Client(ref, "AB", consent_to_share_on=date(2026, 1, 1)))
+        team = "South CMHT" if ref == "RT4" else "North CMHT"
+        casework.save_episode(Episode(ref, mh, "ELFT", date(2026, 1, 1), team=team, worker="Ann Smith"))
+        episode = casework.save_episode(Episode(ref, sm, "ResoLUTiONs", date(2026, 1, 1), worker="Bob Jones"))
+        if call:
+            casework.save_contact(
+                Contact(ref, call, ContactKind.LIAISON, ContactMode.TELEPHONE, mh_worker="Ann Smith")
+            )
+        casework.save_episode(replace(episode, end_date=end), discharge_reason=reason)
+        if ref == "RT5":
+            casework.save_episode(Episode(ref, sm, "ResoLUTiONs", date(2026, 10, 16), worker="Bob Jones"))
+
+    # A caseload audit of North's October: four people, all drawn, answered by hand.
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text("client_ref,initials\nRT1,AB\nRT2,AB\nRT3,AB\nRT9,CD\n", encoding="utf-8")
+    code, _, err = run(capsys, "audit", "define", "north", "--name", "North CMHT", "--team", "North CMHT",
+                       "--db", db_url)  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, "audit", "sample", "north", "--month", "2026-10", "--caseload", str(caseload),
+                       "--size", "4", "--seed", "7", "--db", db_url)  # fmt: skip
+    assert code == 0, err
+    # substance_use_asked: yes, yes, no, yes -> 3 of 4; care_plan_substance_use: no, n/a, yes and
+    # one not answered -> 1 of 2 (not applicable and unanswered count in neither).
+    for ref, asked, plan in [
+        ("RT1", "yes", "no"),
+        ("RT2", "yes", "na"),
+        ("RT3", "no", "yes"),
+        ("RT9", "yes", None),
+    ]:
+        answers = ["--answer", f"substance_use_asked={asked}"]
+        if plan:
+            answers += ["--answer", f"care_plan_substance_use={plan}"]
+        code, _, err = run(capsys, "audit", "answer", "north", "--month", "2026-10", "--client", ref, *answers,
+                           "--db", db_url)  # fmt: skip
+        assert code == 0, err
+
+    def family(*team: str) -> dict[str, dict]:  # type: ignore[type-arg]
+        code, out, err = run(capsys, "measures", "--db", db_url, "--month", "2026-10", "--json", *team)
+        assert code == 0, err
+        return {e["key"]: e for e in json.loads(out)["measures"]}
+
+    def counts(entry: dict) -> tuple:  # type: ignore[type-arg]
+        return entry["numerator"], entry["denominator"], entry["value"], entry["unit"], entry["provisional"]
+
+    whole = family()
+    assert list(whole["discharges_with_other_service"]) == SPEC_KEYS
+    assert counts(whole["discharges_with_other_service"]) == (2, 3, 2 / 3, "proportion", False)
+    assert counts(whole["audit:north:substance_use_asked"]) == (3, 4, 0.75, "proportion", False)
+    assert counts(whole["audit:north:care_plan_substance_use"]) == (1, 2, 0.5, "proportion", False)
+    north = family("--team", "North CMHT")
+    assert counts(north["discharges_with_other_service"]) == (2, 2, 1.0, "proportion", False)
+    assert counts(north["audit:north:substance_use_asked"]) == (3, 4, 0.75, "proportion", False)
+    south = family("--team", "South CMHT")
+    assert counts(south["discharges_with_other_service"]) == (0, 1, 0.0, "proportion", False)
+    assert not [key for key in south if key.startswith("audit:")]  # North's audit, not South's

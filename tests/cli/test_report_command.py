@@ -12,7 +12,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.domain.format import figure_text
-from tests.reports.helpers import fill_demo, pages_text
+from tests.reports.helpers import fill_demo, opening_text, pages_text
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -44,7 +44,7 @@ def test_report_writes_the_pdf_with_the_figures_of_figures_json(capsys, demo_db,
     headline = figure_text(data["jointly_worked"], data["mutual_clients"], data["percentage"])
     assert f"Wrote {out}" in stdout and headline in stdout
     pages = pages_text(out)
-    assert headline in "\n".join(pages[:2]) and "Follow-up list" in "\n".join(pages)
+    assert headline in opening_text(pages) and "Follow-up list" in "\n".join(pages)
 
 
 def test_no_client_list_leaves_the_list_out(capsys, demo_db, tmp_path):

@@ -51,6 +51,15 @@ def pages_text(pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
 
 
+def opening_text(pages: list[str]) -> str:
+    """The report's opening: the family's summary of measures (its pages repeat the header ending
+    "Rule that fired"; two pages once issue 17's measures are in) and the headline page after it."""
+    summary = 0
+    while summary < len(pages) and "Rule that fired" in pages[summary]:
+        summary += 1
+    return "\n".join(pages[: summary + 1])
+
+
 def cli_json(capsys, *args: str) -> dict:
     capsys.readouterr()
     assert main(list(args)) == 0

@@ -17,7 +17,7 @@ from ddcase.rules.charts import month_text
 from ddcase.rules.criteria import why_not
 from ddcase.services.reporting import default_file_name
 from tests.permissions import owner_mode
-from tests.reports.helpers import OCT, cli_json, fill_demo, pages_text, services_for
+from tests.reports.helpers import OCT, cli_json, fill_demo, opening_text, pages_text, services_for
 
 SEP = Month(2026, 9)
 
@@ -70,15 +70,15 @@ def test_the_headline_and_the_change_match_figures_json(printed, capsys):
     summary, pages, db = printed
     now, before = figures_json(capsys, db, OCT), figures_json(capsys, db, SEP)
     headline = figure_text(now["jointly_worked"], now["mutual_clients"], now["percentage"])
-    assert headline in "\n".join(pages[:2])
+    assert headline in opening_text(pages)
     assert (summary.jointly_worked, summary.mutual_clients) == (now["jointly_worked"], now["mutual_clients"])
     assert (
         f"({before['jointly_worked']} of {before['mutual_clients']} jointly worked, "
-        f"{percent_text(before['percentage'])})" in "\n".join(pages[:2])
+        f"{percent_text(before['percentage'])})" in opening_text(pages)
     )
     worked = now["jointly_worked"] - before["jointly_worked"]
     mutual = now["mutual_clients"] - before["mutual_clients"]
-    text = " ".join("\n".join(pages[:2]).split())
+    text = " ".join(opening_text(pages).split())
     assert f"{abs(worked)} {'more' if worked > 0 else 'fewer'} jointly worked" in text
     assert f"{abs(mutual)} {'more' if mutual > 0 else 'fewer'} mutual clients" in text
     assert f"Not counted: {len(now['excluded'])} clients" in text
@@ -182,7 +182,7 @@ def test_every_month_of_the_chart_matches_series_json(printed, capsys):
 def test_the_critical_values_match_series_json(printed, capsys):
     _, pages, db = printed
     (part,) = series_json(capsys, db)["parts"]
-    flat = " ".join("\n".join(pages[:2]).split())
+    flat = " ".join(opening_text(pages).split())
     assert (
         f"{part['useful_observations']} {part['longest_run']} (limit {part['longest_run_limit']}) "
         f"{part['crossings']} (limit {part['crossings_limit']}) {len(part['months_outside_limits'])} months"
@@ -226,7 +226,7 @@ def test_every_page_is_marked_and_numbered(printed):
 
 def test_the_header_says_team_month_definition_and_when(printed):
     _, pages, _ = printed
-    flat = " ".join("\n".join(pages[:2]).split())
+    flat = " ".join(opening_text(pages).split())
     assert "Joint working summary: October 2026" in flat and "All teams" in flat
     assert "Definition version 1" in flat and "Jointly worked when both services name a worker" in flat
     # UK time with its zone named, whatever the machine's zone (the context's now is 10:42 UTC).
@@ -305,7 +305,7 @@ def test_an_edit_after_a_report_is_shown_as_a_revision(services, tmp_path):
         figures.jointly_worked + 1,
     )
     services.reporting.monthly_report(OCT, None, tmp_path / "second.pdf")
-    flat = " ".join("\n".join(pages_text(tmp_path / "second.pdf")[:2]).split())
+    flat = " ".join(opening_text(pages_text(tmp_path / "second.pdf")).split())
     before = percent_text(100 * figures.jointly_worked / figures.mutual_clients)
     after = percent_text(100 * (figures.jointly_worked + 1) / figures.mutual_clients)
     assert (

@@ -306,6 +306,16 @@ def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp
     team = open_services(team_db)
     try:
         assert team.casework.counts()["clients"] == 300
+        # Issue 17: the caseload audit with every round and answer, once.
+        source = open_services(laptop)
+        try:
+            [audit_] = source.audits.audits()
+            assert team.audits.audits() == [replace(audit_, version=1)]
+            assert team.audits.rounds(audit_.slug) == [
+                replace(r, audit=replace(r.audit, version=1)) for r in source.audits.rounds(audit_.slug)
+            ]
+        finally:
+            source.close()
         with team.context.db.read() as session:
             moves = audit.entries(session, AuditEventRow.action == "migrate-to")
             assert audit.verify(session).intact

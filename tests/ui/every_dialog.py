@@ -69,8 +69,13 @@ def blank_record_dialogs() -> list[QDialog]:
 
 
 def every_dialog(tmp_path: Path) -> list[QDialog]:
+    from ddcase.domain.audits import AuditCase, AuditQuestion, AuditRound, CaseloadAudit
     from ddcase.ui.dialogs.aim_dialog import AimDialog
+    from ddcase.ui.dialogs.audit_answers_dialog import AuditAnswersDialog
+    from ddcase.ui.dialogs.audit_dialog import AuditDialog
+    from ddcase.ui.dialogs.audit_sample_dialog import AuditSampleDialog
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+    from ddcase.ui.dialogs.discharge_dialog import DischargeDialog
     from ddcase.ui.dialogs.help_dialog import GettingStartedDialog, ShortcutsDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
@@ -96,6 +101,23 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
                 ManualMeasure("satisfaction", "Satisfaction (mean, 1-5)", unit="value"),
             ],
             values={},
+        ),
+        AuditDialog(None, teams=["North"], taken=set(), built_in=["Asked about substance use"]),
+        AuditSampleDialog(None, audits=[("north", "North")], first=Month(2026, 1), month=Month(2026, 12)),
+        AuditAnswersDialog(
+            None,
+            round_=AuditRound(
+                CaseloadAudit("north", "North", (AuditQuestion("asked", "Asked"),)),
+                Month(2026, 11),
+                1,
+                1,
+                (),
+                (AuditCase("RT1", "AB", 0),),
+            ),
+            save=lambda ref, answers: None,
+        ),
+        DischargeDialog(
+            None, client_ref="RT1", service=Service.SUBSTANCE_MISUSE, end_date=TODAY, other_worker="Ann Smith"
         ),
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),

@@ -330,7 +330,13 @@ def test_the_new_actions_are_in_the_menus_with_keys_and_names(small_team, window
     file_texts = [a.text() for a in window.file_menu.actions()]
     assert "&Back up now" in file_texts and "&Restore from backup..." in file_texts
     tools = [a.text() for a in window.tools_menu.actions() if a.text()]
-    assert tools[-2:] == ["Export everything about &one client...", "P&urge old records..."]
+    assert tools[-5:] == [
+        "Export everything about &one client...",
+        "P&urge old records...",
+        "New caseload &audit...",  # issue 17
+        "&Draw an audit sample...",
+        "Record audit a&nswers...",
+    ]
     assert window.backup_action.shortcut().toString() == "Ctrl+Shift+B"
     assert window.caseload_page.panel.history_button.text() == "Histor&y..."
     dialog = PurgeDialog(window, today=date(2026, 11, 22))

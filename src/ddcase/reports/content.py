@@ -10,6 +10,7 @@ from typing import Any
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month
 from ddcase.domain.format import figure_text, percent_text, short_date_text
 from ddcase.domain.times import uk_date
+from ddcase.reports.joint_safety import SafetySummary
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.control_charts import ControlChart
@@ -94,6 +95,8 @@ class ReportContent:
     """One chart per measure of the family other than the jointly-worked one (the main chart)."""
     team_charts: tuple[tuple[str, MeasureChart], ...] = ()
     """For all teams: each team's jointly-worked chart, side by side on the same scale."""
+    safety: SafetySummary | None = None
+    """Issue 17: the month's discharges without the other service and caseload audit results."""
 
     @property
     def scope(self) -> str:

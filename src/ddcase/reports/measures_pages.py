@@ -165,11 +165,12 @@ def summary_page(rows: Sequence[MeasureRow], month_label: str, scope: str) -> li
 def measure_charts(
     charts: Sequence[MeasureChart], annotations: Sequence[Annotation], width: float
 ) -> list[Flowable]:
-    """One chart per measure, each with what it is and its MDC reading in words."""
+    """One chart per measure, each with what it is and its MDC reading in words, kept together
+    on one page (a reading alone at the top of a page says nothing)."""
     out: list[Flowable] = []
     for chart in charts:
         e = chart.entry
-        out.append(_p(_e(e["name"]), "heading"))
+        heading = _p(_e(e["name"]), "heading")
         if isinstance(chart.analysis, SeriesAnalysis):
             analysis = chart.analysis
             if not analysis.months:
@@ -187,23 +188,18 @@ def measure_charts(
             kind = "XmR chart" if control.kind is ControlChartKind.XMR else "c chart"
             drawing = ControlChartDrawing(control, aim=e["aim"], width=width, height=190).drawing()
             first, last = control.months[0].month, control.months[-1].month
-        out.append(
-            _p(
-                f"{_e(e['key'])} · {_e(e['type'])} · {_e(e['unit'])} · {_e(e['better'])} is better · {kind}, "
-                f"{_e(month_text(first))} to {_e(month_text(last))}",
-                "small",
-            )
+        what = _p(
+            f"{_e(e['key'])} · {_e(e['type'])} · {_e(e['unit'])} · {_e(e['better'])} is better · {kind}, "
+            f"{_e(month_text(first))} to {_e(month_text(last))}",
+            "small",
         )
-        out.append(Spacer(1, 2))
-        out.append(drawing)
-        out.append(
-            _p(
-                f"Latest: {_e(value_text(e))}; aim {_e(aim_text(e))}. Variation: "
-                f"{_e(VARIATION_WORDS[e['variation']])}; assurance: {_e(ASSURANCE_WORDS[e['assurance']])}; "
-                f"rule that fired: {_e(rule_words(e))}.",
-                "small",
-            )
+        reading = _p(
+            f"Latest: {_e(value_text(e))}; aim {_e(aim_text(e))}. Variation: "
+            f"{_e(VARIATION_WORDS[e['variation']])}; assurance: {_e(ASSURANCE_WORDS[e['assurance']])}; "
+            f"rule that fired: {_e(rule_words(e))}.",
+            "small",
         )
+        out.append(KeepTogether([heading, what, Spacer(1, 2), drawing, reading]))
     return out
 
 

@@ -35,6 +35,7 @@ from ddcase.domain.format import change_text, percent_text, short_date_text
 from ddcase.domain.times import date_time_text
 from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
+from ddcase.reports.joint_safety import safety_sections
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
@@ -176,6 +177,7 @@ def _story(content: ReportContent) -> list[Flowable]:
         story += _follow_up(content)
     story += _chart_data(content)
     story += _about(content)
+    story += safety_sections(content.safety, client_list=content.client_list)  # issue 17
     return _keep_headings(story)
 
 

@@ -28,9 +28,10 @@ from ddcase.domain import (
 )
 from ddcase.domain.validation import check_client, check_contact, check_episode, check_worker
 from ddcase.rules.criteria import named_workers_on
+from ddcase.rules.discharges import Discharge, guarded_discharge
 from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, repository
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+from ddcase.storage import audit, discharge_notes, repository
+from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, WorkerRow
 
 
 def _raise_if(problems: list[FieldProblem]) -> None:
@@ -272,10 +273,80 @@ class CaseworkService:
 
     # ------------------------------------------------------------------ episodes
 
-    def save_episode(self, episode: Episode) -> Episode:
-        """Add or update an episode. The worker must be in the directory, on the episode's side."""
+    def save_episode(self, episode: Episode, *, discharge_reason: str | None = None) -> Episode:
+        """Add or update an episode. The worker must be in the directory, on the episode's side.
+
+        Ending it while the other side is open is a guarded discharge (issue 17): what was said
+        is noted with it, in the same transaction and audited: `discharge_reason`, why the other
+        service counts as involved, or none (a discharge without the other service, flagged
+        unless a contact with its worker shows otherwise). Ask `discharge_check` first."""
         with self._db.write() as session:
-            return self._save_episode(session, episode)
+            ended_before = None
+            if episode.id is not None:
+                stored = session.get(EpisodeRow, episode.id)
+                ended_before = stored.end_date if stored is not None else None
+            saved = self._save_episode(session, episode)
+            self._note_discharge(session, saved, ended_before, discharge_reason)
+            return saved
+
+    def discharge_check(self, episode: Episode) -> Discharge | None:
+        """The guarded discharge saving `episode` would make (rules.discharges): None when it
+        is not one (still open, a change of worker, or the other side not open on the end day).
+        Its `contact` says whether a contact already shows the other service involved."""
+        if episode.end_date is None:
+            return None
+        with self._db.read() as session:
+            client = self._client_row(session, episode.client_ref)
+            assert client.id is not None
+            episodes = [
+                e
+                for e in repository.episodes_for(session, client.id)
+                if episode.id is None or e.id != episode.id
+            ]
+            contacts = repository.contacts_for(session, client.id)
+            definitions = repository.definitions(session)
+        return guarded_discharge(episode, [*episodes, episode], contacts, definitions)
+
+    def _note_discharge(
+        self, session: Session, saved: Episode, ended_before: date | None, reason: str | None
+    ) -> None:
+        reason = (reason or "").strip() or None
+        if saved.end_date is None or (saved.end_date == ended_before and reason is None):
+            return
+        client = self._client_row(session, saved.client_ref)
+        assert client.id is not None and saved.id is not None
+        discharge = guarded_discharge(
+            saved,
+            repository.episodes_for(session, client.id),
+            repository.contacts_for(session, client.id),
+            repository.definitions(session),
+            reason,
+        )
+        if discharge is None:
+            return
+        row = discharge_notes.note_row(session, saved.id)
+        before = None if row is None else {"reason": row.reason}
+        if row is None:
+            row = DischargeNoteRow(episode_id=saved.id, reason=reason)
+        elif reason is not None:
+            row.reason = reason
+        self._stamp(row)
+        session.add(row)
+        session.flush()
+        self._audit(
+            session,
+            "create" if before is None else "update",
+            "discharge",
+            saved.client_ref,
+            before,
+            {
+                "service": saved.service.value,
+                "end_date": saved.end_date.isoformat(),
+                "reason": row.reason,
+                "contact_date": discharge.contact.date.isoformat() if discharge.contact else None,
+                "other_service_involved": discharge.contact is not None or row.reason is not None,
+            },
+        )
 
     def _save_episode(self, session: Session, episode: Episode) -> Episode:
         episode = replace(
@@ -363,13 +434,18 @@ class CaseworkService:
             raise ValidationError([FieldProblem("start_date", "the episode had already ended by then")])
         new_episode = replace(episode, id=None, version=0, worker=new_worker, start_date=from_date)
         _raise_if(check_episode(new_episode, self._context.today()))
-        closed = self.save_episode(replace(episode, end_date=from_date - timedelta(days=1)))
+        # Not through save_episode: the old episode's end is no discharge, the next one opens.
+        closed = self._save_alone(replace(episode, end_date=from_date - timedelta(days=1)))
         try:
-            opened = self.save_episode(new_episode)
+            opened = self._save_alone(new_episode)
         except DomainError:
-            self.save_episode(replace(closed, end_date=episode.end_date))
+            self._save_alone(replace(closed, end_date=episode.end_date))
             raise
         return closed, opened
+
+    def _save_alone(self, episode: Episode) -> Episode:
+        with self._db.write() as session:
+            return self._save_episode(session, episode)
 
     def delete_episode(self, episode: Episode) -> None:
         with self._db.write() as session:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
-from ddcase.domain import DomainError
+from ddcase.domain import DomainError, Month, month_range
 from ddcase.services.base import Context
-from ddcase.services.demo_data import demo_measures, generate
+from ddcase.services.demo_data import DemoData, demo_measures, generate
 from ddcase.storage import audit, repository
 
 
@@ -64,7 +65,51 @@ class DemoService:
                 at=self._context.now(),
             )
         self._add_measures(seed)
+        self._caseload_audit(seed, data)
         return summary
+
+    def _caseload_audit(self, seed: int, data: DemoData) -> None:
+        """Issue 17: a caseload audit of the first CMHT over the six ended months, ten people a
+        month from the clients open to it at the month's end, answered better month by month."""
+        from ddcase.domain.audits import Answer, CaseloadEntry
+        from ddcase.services.audits import AuditService
+
+        teams = sorted({e.team for e in data.episodes if e.team})
+        if not teams:
+            return
+        team = teams[0]
+        initials = {c.client_ref: c.initials for c in data.clients}
+        audits = AuditService(self._context)
+        audits.define("cmht-caseload", f"{team} caseload audit", team)
+        rng = random.Random(seed)
+        last = Month.last_complete(self._context.today())
+        for step, month in enumerate(month_range(last.plus(-5), last)):
+            caseload = sorted(
+                {
+                    CaseloadEntry(e.client_ref, initials[e.client_ref])
+                    for e in data.episodes
+                    if e.team == team and e.is_open_on(month.last_day)
+                },
+                key=lambda entry: entry.client_ref,
+            )
+            if not caseload:
+                continue
+            drawn = audits.draw(
+                "cmht-caseload", month, caseload, 10, seed=(seed * 100_003 + month.index) % 2**31
+            )
+            for case in drawn.sample:
+                asked = rng.random() < 0.55 + 0.06 * step
+                answers = {
+                    "substance_use_asked": Answer.YES if asked else Answer.NO,
+                    "care_plan_substance_use": (
+                        Answer.NOT_APPLICABLE
+                        if rng.random() < 0.15
+                        else Answer.YES
+                        if asked and rng.random() < 0.5 + 0.05 * step
+                        else Answer.NO
+                    ),
+                }
+                audits.answer("cmht-caseload", month, case.client_ref, answers)
 
     def _add_measures(self, seed: int) -> None:
         """The demo team's measures entered by hand (issue 16), each change audited."""

@@ -5,7 +5,9 @@ A measure comes from a *source*: a function `(context, first, last, team)` givin
 their monthly series from first to last (for one team, or the whole service when team is None).
 `SOURCES` is the registry, a plain list read in order: adding a source is one line. The built-in
 ones give the jointly-worked measure and one process measure per enabled criterion of the
-definition in force (`log_measures`), and the measures a team enters by hand (`manual_measures`).
+definition in force (`log_measures`), the discharge guard's measure (`discharge_measures`) and
+each caseload audit question (`audit_measures`) of issue 17, and the measures a team enters by
+hand (`manual_measures`).
 `MeasuresService.table` charts each series up to the month asked (`rules.measures.measure_entry`)
 with the team's parts and baseline, as the main chart has them.
 """
@@ -160,8 +162,30 @@ def manual_measures(
     return ManualMeasuresService(context).measures(first, last, team)
 
 
+def audit_measures(
+    context: Context, first: Month, last: Month, team: str | None
+) -> list[tuple[Measure, list[MeasureMonth]]]:
+    """`audit:SLUG:QUESTION` (issue 17): each caseload audit question's yes of yes + no, by the
+    month of its round (`services.audits.audit_measures`)."""
+    from ddcase.services import audits
+
+    return audits.audit_measures(context, first, last, team)
+
+
+def discharge_measures(
+    context: Context, first: Month, last: Month, team: str | None
+) -> list[tuple[Measure, list[MeasureMonth]]]:
+    """`discharges_with_other_service` (issue 17): the month's discharges made while the other
+    side was open, and those with the other service involved (`services.discharges`)."""
+    from ddcase.services import discharges
+
+    return discharges.discharge_measures(context, first, last, team)
+
+
 SOURCES: list[MeasureSource] = [
     log_measures,
+    discharge_measures,
+    audit_measures,
     manual_measures,
 ]
 """The registry of sources, read in order (the order of the table)."""

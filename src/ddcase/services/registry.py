@@ -61,6 +61,18 @@ class Services:
         return ManualMeasuresService(self.context)
 
     @property
+    def discharges(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.discharges import DischargeService
+
+        return DischargeService(self.context)
+
+    @property
+    def audits(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.audits import AuditService
+
+        return AuditService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 

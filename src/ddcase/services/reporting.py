@@ -17,6 +17,7 @@ from pathlib import Path
 from ddcase.domain import DomainError, Month
 from ddcase.domain.times import in_uk
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
+from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
@@ -183,6 +184,7 @@ class ReportingService:
             measure_rows=rows,
             measure_charts=charts,
             team_charts=teams,
+            safety=self.safety(month, team),
         )
 
     def measures(
@@ -223,6 +225,47 @@ class ReportingService:
             if r.key == JOINTLY_WORKED
         )
         return rows, charts, side_by_side
+
+    def safety(self, month: Month, team: str | None) -> SafetySummary:
+        """Issue 17's part of the report: the month's guarded discharges, the flagged ones, and
+        the caseload audit results."""
+        from ddcase.services.discharges import DischargeService
+
+        discharges = DischargeService(self._context).discharges(month, month, team)
+        flagged = tuple(
+            FlaggedDischargeLine(
+                d.client_ref, d.end_date, d.episode.service.label, d.episode.worker, d.other_worker
+            )
+            for d in discharges
+            if d.flagged
+        )
+        return SafetySummary(
+            discharges=len(discharges),
+            with_other_service=sum(d.involved for d in discharges),
+            flagged=flagged,
+            audits=self._audit_lines(month, team),
+        )
+
+    def _audit_lines(self, month: Month, team: str | None) -> tuple[AuditResultLine, ...]:
+        from ddcase.domain.audits import Answer
+        from ddcase.services.audits import AuditService
+
+        service = AuditService(self._context)
+        lines = []
+        for found in service.audits(team):
+            for drawn in service.rounds(found.slug, month, month):
+                for question in found.questions:
+                    said = [case.answers.get(question.key) for case in drawn.sample]
+                    lines.append(
+                        AuditResultLine(
+                            found.name,
+                            question.text,
+                            said.count(Answer.YES),
+                            said.count(Answer.NO),
+                            said.count(Answer.NOT_APPLICABLE),
+                        )
+                    )
+        return tuple(lines)
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""

@@ -19,13 +19,14 @@ from datetime import date
 
 from sqlalchemy import func, select, text
 
-from ddcase.domain import DomainError
+from ddcase.domain import DomainError, Month
 from ddcase.services.base import Context
-from ddcase.storage import audit, repository, team_roles
+from ddcase.storage import audit, caseload_audits, discharge_notes, repository, team_roles
 from ddcase.storage.database import PermissionDeniedError
 from ddcase.storage.tables import AuditEventRow, ClientRow, ContactRow, EpisodeRow
 
 PURGED_INITIALS = "XX"
+REMOVED_REASON = "(removed when the client was anonymised)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,15 @@ class RetentionService:
                     row.fingerprint = self._fingerprint(session, row, contact)
                     self._stamp(row)
                     notes += 1
+                for _, _, case in caseload_audits.cases_of_person(session, client.client_ref):
+                    case.initials = PURGED_INITIALS  # issue 17: on a caseload audit's list
+                for episode_id, reason in discharge_notes.reasons(
+                    session, [e.id for e in repository.episodes_for(session, client.id) if e.id is not None]
+                ).items():
+                    note = discharge_notes.note_row(session, episode_id)
+                    if note is not None and reason is not None:
+                        note.reason = REMOVED_REASON  # still a reason given: the measure stands
+                        self._stamp(note)
                 client.initials = PURGED_INITIALS
                 client.nhs_number = None
                 client.date_of_birth = None
@@ -115,11 +125,42 @@ class RetentionService:
                 )
                 cleared += notes
                 purged.append(client.client_ref)
-        if sqlite and purged:
+            audited = self._anonymise_audit_lists(session, before)
+        if sqlite and (purged or audited):
             # ...nor in the write-ahead log: copy the pages into the file and empty the log.
             with self._db.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return PurgeSummary(before, tuple(purged), cleared)
+
+    def _anonymise_audit_lists(self, session, before: date) -> int:  # type: ignore[no-untyped-def]
+        """Issue 17: the people on caseload audit lists of months ended before `before` keep
+        their reference (the sample can still be checked) but lose their initials; the trail's
+        values about those who are not clients in the log are removed too."""
+        count = 0
+        for case in caseload_audits.cases_before(session, Month.of(before).first_day):
+            if case.initials == PURGED_INITIALS:
+                continue
+            case.initials = PURGED_INITIALS
+            count += 1
+            if repository.client_row(session, case.client_ref) is None:
+                earlier = session.scalars(
+                    select(AuditEventRow.seq).where(AuditEventRow.entity_key == case.client_ref)
+                ).all()
+                audit.redact(
+                    session, earlier, key=case.client_ref, reason="purge", app_user=self._context.user,
+                    at=self._context.now(),
+                )  # fmt: skip
+        if count:
+            audit.append(
+                session,
+                action="purge",
+                entity="caseload_audit_case",
+                key=None,
+                after={"before": before.isoformat(), "initials_removed": count},
+                app_user=self._context.user,
+                at=self._context.now(),
+            )
+        return count
 
     @staticmethod
     def _due_query(before: date):  # type: ignore[no-untyped-def]

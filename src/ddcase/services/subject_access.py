@@ -18,12 +18,19 @@ from typing import Any
 from ddcase.domain import NotFoundError
 from ddcase.services.audit_trail import entry_value
 from ddcase.services.base import Context, as_record
-from ddcase.storage import audit, repository
+from ddcase.storage import audit, caseload_audits, discharge_notes, repository
 from ddcase.storage.database import StorageError
 from ddcase.storage.files import make_private_folder, protect, remove_file
 from ddcase.storage.tables import AuditEventRow
 
-FILES = ("client.csv", "episodes.csv", "contacts.csv", "audit.csv", "subject-access.json")
+FILES = (
+    "client.csv",
+    "episodes.csv",
+    "contacts.csv",
+    "caseload_audits.csv",
+    "audit.csv",
+    "subject-access.json",
+)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -77,18 +84,28 @@ class SubjectAccessService:
             raise StorageError(f"{folder} already holds {', '.join(clashes)}; choose an empty folder.")
         with self._db.read() as session:
             row = repository.client_row(session, client_ref)
-            if row is None:
+            audited = _caseload_audit_records(session, client_ref)
+            if row is None and not audited:
                 raise NotFoundError(f"No client {client_ref} in the log.")
-            assert row.id is not None
-            history = repository.client_history(session, row.id)
             entries = [entry_value(e) for e in audit.entries(session, AuditEventRow.entity_key == client_ref)]
-            client = as_record(history.client) | {
-                "purged_on": row.purged_on.isoformat() if row.purged_on else None,
-                "is_demo": row.is_demo,
-            }
+            if row is None:  # on a caseload audit's list only (issue 17)
+                client: dict[str, Any] = {"client_ref": client_ref}
+                episodes: list[dict[str, Any]] = []
+                contacts: list[dict[str, Any]] = []
+            else:
+                assert row.id is not None
+                history = repository.client_history(session, row.id)
+                client = as_record(history.client) | {
+                    "purged_on": row.purged_on.isoformat() if row.purged_on else None,
+                    "is_demo": row.is_demo,
+                }
+                noted = discharge_notes.reasons(session, [e.id for e in history.episodes if e.id is not None])
+                episodes = [
+                    as_record(e) | {"discharge_reason": noted.get(e.id) if e.id is not None else None}
+                    for e in history.episodes
+                ]
+                contacts = [as_record(c) for c in history.contacts]
         client.pop("id", None)
-        episodes = [as_record(e) for e in history.episodes]
-        contacts = [as_record(c) for c in history.contacts]
         trail = [
             {
                 "seq": e.seq,
@@ -109,6 +126,7 @@ class SubjectAccessService:
             "client.csv": _csv([client], list(client)),
             "episodes.csv": _csv(episodes, _columns(episodes, "client_ref")),
             "contacts.csv": _csv(contacts, _columns(contacts, "client_ref")),
+            "caseload_audits.csv": _csv(audited, ["audit", "month", "initials", "sampled", "answers"]),
             "audit.csv": _csv(
                 trail,
                 [
@@ -124,7 +142,13 @@ class SubjectAccessService:
                 ],
             ),
             "subject-access.json": json.dumps(
-                {"client": client, "episodes": episodes, "contacts": contacts, "audit_trail": trail},
+                {
+                    "client": client,
+                    "episodes": episodes,
+                    "contacts": contacts,
+                    "caseload_audits": audited,
+                    "audit_trail": trail,
+                },
                 indent=2,
                 ensure_ascii=False,
             )
@@ -162,6 +186,34 @@ class SubjectAccessService:
             raise
         head = f"#{recorded.seq} {recorded.hash[:12]}"
         return SubjectAccessSummary(folder, len(episodes), len(contacts), len(trail), head)
+
+
+def _caseload_audit_records(session: Any, client_ref: str) -> list[dict[str, Any]]:
+    """Every caseload audit list the person is on (issue 17): the month, the initials given,
+    whether they were sampled, and their answers by question."""
+    out = []
+    for slug, month, case in caseload_audits.cases_of_person(session, client_ref):
+        assert case.id is not None
+        keys = {q.id: q.key for q in caseload_audits.question_rows(session, _audit_id_of(session, case))}
+        answers = {keys[q]: a.answer for q, a in caseload_audits.answer_rows(session, case.id).items()}
+        out.append(
+            {
+                "audit": slug,
+                "month": month,
+                "initials": case.initials,
+                "sampled": case.sample_position is not None,
+                "answers": answers,
+            }
+        )
+    return out
+
+
+def _audit_id_of(session: Any, case: Any) -> int:
+    from ddcase.storage.tables import CaseloadAuditRoundRow
+
+    found = session.get(CaseloadAuditRoundRow, case.round_id)
+    assert found is not None
+    return int(found.audit_id)
 
 
 def _columns(records: list[dict[str, Any]], first: str) -> list[str]:

@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy import select
 
 from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
+from ddcase.services.audit_files import AuditFiles
 from ddcase.services.base import Context, as_record
-from ddcase.storage import audit, repository, team_roles
+from ddcase.storage import audit, discharge_notes, repository, team_roles
 from ddcase.storage import manual_measures as manual_store
 from ddcase.storage.tables import (
     AnnotationRow,
     AuditEventRow,
     ContactRow,
+    DischargeNoteRow,
     ManualMeasureRow,
     ManualMeasureValueRow,
     MeasureSettingsRow,
@@ -201,6 +203,9 @@ class TeamDatabaseService:
                 "settings": repository.settings(session),
                 "is_demo": repository.settings(session).get("is_demo") == "yes",
                 "audit_head": None if last is None else {"seq": last.seq, "hash": last.hash},
+                # issue 17: the discharge reasons by episode, and the caseload audits
+                "discharge_notes": _notes_by_episode(session),
+                "caseload_audits": AuditFiles.snapshot(session),
             }
 
     def _copy(self, session: Any, log: dict[str, Any]) -> MoveSummary:
@@ -265,6 +270,7 @@ class TeamDatabaseService:
                 )
             )
         manual = self._copy_manual_measures(session, log["manual_measures"], stamp)
+        self._copy_issue_17(session, log)
         known_settings = repository.settings(session)
         settings = {k: v for k, v in log["settings"].items() if k not in known_settings}
         for key, value in settings.items():
@@ -283,6 +289,28 @@ class TeamDatabaseService:
             already_there=total - len(workers) - len(clients) - len(episodes) - len(contacts),
             clients_differing=differing,
         )
+
+    def _copy_issue_17(self, session: Any, log: dict[str, Any]) -> None:
+        """The discharge notes the team lacks (by episode: client, side, provider, start) and the
+        caseload audits, rounds and answers it lacks."""
+        session.flush()
+        ids = {
+            (e.client_ref, e.service, e.organisation, e.start_date): e.id
+            for e in repository.all_episodes(session)
+        }
+        noted = {episode_id for episode_id, _ in discharge_notes.all_notes(session)}
+        for key, reason in log["discharge_notes"].items():
+            episode_id = ids.get(key)
+            if episode_id is not None and episode_id not in noted:
+                session.add(
+                    DischargeNoteRow(
+                        episode_id=episode_id,
+                        reason=reason,
+                        updated_at=self._context.now(),
+                        updated_by=self._context.user or audit.os_user(),
+                    )
+                )
+        AuditFiles(self._context).add_missing(session, log["caseload_audits"])
 
     @staticmethod
     def _copy_manual_measures(session: Any, measures: list[Any], stamp: dict[str, Any]) -> int:
@@ -351,6 +379,15 @@ class TeamDatabaseService:
             "figures would change unnoticed. Agree the same definition in both first, or ask the "
             "team's manager (docs/team-database.md)."
         )
+
+
+def _notes_by_episode(session: Any) -> dict[tuple[Any, ...], str | None]:
+    episodes = {e.id: e for e in repository.all_episodes(session)}
+    return {
+        (e.client_ref, e.service, e.organisation, e.start_date): reason
+        for episode_id, reason in discharge_notes.all_notes(session)
+        if (e := episodes.get(episode_id)) is not None
+    }
 
 
 def _client_details(client: Any) -> dict[str, Any]:

@@ -306,3 +306,102 @@ class ManualMeasureValueRow(SQLModel, table=True):
     value: float | None = None
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)
+
+
+_discharge_version = _version_column()
+
+
+class DischargeNoteRow(SQLModel, table=True):
+    """What was said when an episode was ended while the other side was open (issue 17; revision
+    0011): the reason the other service counts as involved, or NULL when the discharge was made
+    without it (flagged unless a contact with the other side's worker shows otherwise)."""
+
+    __tablename__ = "discharge_note"
+    __mapper_args__ = {"version_id_col": _discharge_version}
+    id: int | None = Field(default=None, primary_key=True)
+    episode_id: int = Field(foreign_key="episode.id", unique=True, ondelete="CASCADE")
+    reason: str | None = Field(default=None, max_length=500)
+    version: int = Field(default=1, sa_column=_discharge_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+_caseload_audit_version = _version_column()
+
+
+class CaseloadAuditRow(SQLModel, table=True):
+    """A caseload audit a team defined (issue 17; revision 0011): its questions are
+    `caseload_audit_question`, each month's sample `caseload_audit_round`."""
+
+    __tablename__ = "caseload_audit"
+    __mapper_args__ = {"version_id_col": _caseload_audit_version}
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    team: str | None = Field(default=None, max_length=80)
+    version: int = Field(default=1, sa_column=_caseload_audit_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+class CaseloadAuditQuestionRow(SQLModel, table=True):
+    """A yes / no / not applicable question of an audit, in `position` order."""
+
+    __tablename__ = "caseload_audit_question"
+    __table_args__ = (UniqueConstraint("audit_id", "key", name="uq_caseload_audit_question_audit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="caseload_audit.id", ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    text: str = Field(max_length=300)
+    position: int
+
+
+_audit_round_version = _version_column()
+
+
+class CaseloadAuditRoundRow(SQLModel, table=True):
+    """One month's round of an audit: the caseload list it was drawn from (its cases), the
+    sample size asked for and the seed, so the sample can be drawn again and checked."""
+
+    __tablename__ = "caseload_audit_round"
+    __table_args__ = (UniqueConstraint("audit_id", "month", name="uq_caseload_audit_round_audit_id"),)
+    __mapper_args__ = {"version_id_col": _audit_round_version}
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="caseload_audit.id", ondelete="CASCADE")
+    month: str = Field(max_length=7)
+    seed: int
+    sample_size: int
+    version: int = Field(default=1, sa_column=_audit_round_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
+
+
+class CaseloadAuditCaseRow(SQLModel, table=True):
+    """A person on a round's caseload list (reference and initials only; not necessarily a
+    client in the log). `sample_position` is their place in the sample, NULL when not drawn."""
+
+    __tablename__ = "caseload_audit_case"
+    __table_args__ = (UniqueConstraint("round_id", "client_ref", name="uq_caseload_audit_case_round_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="caseload_audit_round.id", ondelete="CASCADE")
+    client_ref: str = Field(max_length=20, index=True)
+    initials: str = Field(max_length=6)
+    sample_position: int | None = None
+
+
+_audit_answer_version = _version_column()
+
+
+class CaseloadAuditAnswerRow(SQLModel, table=True):
+    """A sampled person's answer to one question: `yes`, `no` or `not_applicable`."""
+
+    __tablename__ = "caseload_audit_answer"
+    __table_args__ = (UniqueConstraint("case_id", "question_id", name="uq_caseload_audit_answer_case_id"),)
+    __mapper_args__ = {"version_id_col": _audit_answer_version}
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="caseload_audit_case.id", ondelete="CASCADE")
+    question_id: int = Field(foreign_key="caseload_audit_question.id", ondelete="CASCADE")
+    answer: str = Field(max_length=20)
+    version: int = Field(default=1, sa_column=_audit_answer_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)

@@ -20,7 +20,18 @@ from sqlalchemy import Connection, text
 READONLY, COORDINATOR, MANAGER = "ddcase_readonly", "ddcase_coordinator", "ddcase_manager"
 GROUP_ROLES = {"readonly": READONLY, "coordinator": COORDINATOR, "manager": MANAGER}
 
-CASEWORK_TABLES = ("worker", "client", "episode", "contact")
+CASEWORK_TABLES = (
+    "worker",
+    "client",
+    "episode",
+    "contact",
+    "discharge_note",
+    "caseload_audit",
+    "caseload_audit_question",
+    "caseload_audit_round",
+    "caseload_audit_case",
+    "caseload_audit_answer",
+)
 MANAGER_TABLES = (
     "definition_version",
     "annotation",

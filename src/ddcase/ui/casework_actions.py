@@ -26,6 +26,7 @@ from ddcase.services.registry import Services
 from ddcase.ui.dialogs.change_worker_dialog import ChangeWorkerDialog
 from ddcase.ui.dialogs.client_dialog import ClientDialog
 from ddcase.ui.dialogs.contact_dialog import ContactDialog
+from ddcase.ui.dialogs.discharge_dialog import DischargeDialog
 from ddcase.ui.dialogs.episode_dialog import EpisodeDialog
 from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog
 from ddcase.ui.dialogs.worker_dialog import WorkerDialog
@@ -33,6 +34,10 @@ from ddcase.ui.text import date_text
 
 D = TypeVar("D")  # a dialog's draft
 S = TypeVar("S")  # what the service saved
+
+
+class _Cancelled(Exception):
+    """A follow-up question was cancelled: nothing is saved and nothing is said."""
 
 
 def _client_ref(saved: Client | Contact | Episode) -> str:
@@ -77,6 +82,8 @@ class CaseworkActions(QObject):
             if draft is None:
                 return None
             saved = save(draft)
+        except _Cancelled:
+            return None
         except DomainError as error:
             self._warn(parent, failure, error)
             return None
@@ -225,9 +232,28 @@ class CaseworkActions(QObject):
                 teams=self._casework.teams(),
                 episode=episode,
             ),
-            self._casework.save_episode,
+            lambda draft: self._save_episode_asking(parent, draft),
             _client_ref,
         )
+
+    def _save_episode_asking(self, parent: QWidget, episode: Episode) -> Episode:
+        """Issue 17: ending an episode while the other side is open, with no recent contact with
+        the other side's worker, asks how that service was involved before saving. Cancelling
+        the question saves nothing."""
+        check = self._casework.discharge_check(episode)
+        reason = None
+        if check is not None and check.flagged and episode.end_date is not None:
+            answer = DischargeDialog.ask(
+                parent,
+                client_ref=episode.client_ref,
+                service=episode.service,
+                end_date=episode.end_date,
+                other_worker=check.other_worker,
+            )
+            if answer is None:
+                raise _Cancelled
+            reason = answer.reason
+        return self._casework.save_episode(episode, discharge_reason=reason)
 
     def change_worker(self, parent: QWidget, episode: Episode) -> bool:
         try:

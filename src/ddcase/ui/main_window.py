@@ -25,6 +25,7 @@ from ddcase.domain import DomainError, Month, Worker
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
+from ddcase.ui.actions.audits import AuditActions
 from ddcase.ui.actions.casework_menu import CaseworkMenu
 from ddcase.ui.actions.help import HelpActions
 from ddcase.ui.actions.logs import LogActions
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.logs = LogActions(self, self.work, session)
         self.help = HelpActions(self)
         self.last_backup_label = self.records.last_backup_label
+        self.audit_actions = AuditActions(self)  # issue 17: Tools > caseload audits
         self._build_pages()
         self._build_actions()
         self._build_menus()
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
             self.tr("T&ools"), self.team.this_is_me_action, self.team.mark_left_action,
             self.team.move_caseload_action, None,
             self.subject_access_action, None, self.purge_action,
+            None, *self.audit_actions.actions(),
         )  # fmt: skip
         self.tools_menu.setToolTipsVisible(True)
         self.help_menu = self._menu(

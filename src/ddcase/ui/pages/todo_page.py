@@ -1,7 +1,8 @@
 """To do (SPEC §6, `FiguresService.to_do`): the month's mutual clients not yet jointly worked,
 ranked by the day each is due; the clients at risk next month; the missed joint appointments, to
-follow up or rebook. Each row has the key worker (the other service's) with phone and email. A
-care coordinator opens it on their own list (`set_whose_list`); a manager chooses a team."""
+follow up or rebook; the discharges made without the other service (issue 17). Each row has the
+key worker (the other service's) with phone and email. A care coordinator opens it on their own
+list (`set_whose_list`); a manager chooses a team."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ddcase.ui.models.base import VALUE_ROLE
 from ddcase.ui.models.todo_model import AtRiskTableModel, MissedAppointmentTableModel, ToDoTableModel
 from ddcase.ui.pages.page import Page
 from ddcase.ui.text import date_text
+from ddcase.ui.widgets.flagged_discharges import FlaggedDischargesBox
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
 EVERYONE = "Everyone"
@@ -126,6 +128,8 @@ class ToDoPage(Page):
         layout.addWidget(self.clients_box, 3)
         layout.addWidget(self.at_risk_box, 2)
         layout.addWidget(self.missed_box, 2)
+        self.discharges_box = FlaggedDischargesBox(services, self)  # issue 17
+        layout.addWidget(self.discharges_box, 1)
 
         self._last_view: QTableView = self.table_view
         self.team_combo.currentIndexChanged.connect(self._on_filter_changed)
@@ -196,6 +200,9 @@ class ToDoPage(Page):
         self.model.set_list(todo.not_yet, todo)
         self.at_risk_model.set_list(todo.at_risk_next_month, todo)
         self.missed_model.set_list(todo.missed_appointments, todo)
+        self.discharges_box.refresh(  # issue 17
+            month, self.coordinator_combo.currentData(), self.team_combo.currentData()
+        )
         count = len(todo.not_yet)
         noun = self.tr("client") if count == 1 else self.tr("clients")
         text = self.tr("%1 %2 to work jointly").replace("%1", str(count)).replace("%2", noun)

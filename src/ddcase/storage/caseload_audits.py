@@ -1,0 +1,127 @@
+"""Caseload audits' rows <-> values (issue 17): an audit with its questions, a month's round
+with its caseload list, sample and answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ddcase.domain import Month
+from ddcase.domain.audits import Answer, AuditCase, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
+from ddcase.storage.tables import (
+    CaseloadAuditAnswerRow,
+    CaseloadAuditCaseRow,
+    CaseloadAuditQuestionRow,
+    CaseloadAuditRoundRow,
+    CaseloadAuditRow,
+)
+
+
+def audit_row(session: Session, slug: str) -> CaseloadAuditRow | None:
+    return session.scalars(select(CaseloadAuditRow).where(CaseloadAuditRow.slug == slug)).first()
+
+
+def question_rows(session: Session, audit_id: int) -> list[CaseloadAuditQuestionRow]:
+    return list(
+        session.scalars(
+            select(CaseloadAuditQuestionRow)
+            .where(CaseloadAuditQuestionRow.audit_id == audit_id)
+            .order_by(CaseloadAuditQuestionRow.position)
+        )
+    )
+
+
+def audit_value(session: Session, row: CaseloadAuditRow) -> CaseloadAudit:
+    assert row.id is not None
+    questions = tuple(AuditQuestion(q.key, q.text) for q in question_rows(session, row.id))
+    return CaseloadAudit(row.slug, row.name, questions, row.team, row.version)
+
+
+def audits(session: Session) -> list[CaseloadAudit]:
+    rows = session.scalars(select(CaseloadAuditRow).order_by(CaseloadAuditRow.slug))
+    return [audit_value(session, r) for r in rows]
+
+
+def round_row(session: Session, audit_id: int, month: Month) -> CaseloadAuditRoundRow | None:
+    return session.scalars(
+        select(CaseloadAuditRoundRow).where(
+            CaseloadAuditRoundRow.audit_id == audit_id, CaseloadAuditRoundRow.month == str(month)
+        )
+    ).first()
+
+
+def case_rows(session: Session, round_id: int) -> list[CaseloadAuditCaseRow]:
+    return list(
+        session.scalars(
+            select(CaseloadAuditCaseRow)
+            .where(CaseloadAuditCaseRow.round_id == round_id)
+            .order_by(CaseloadAuditCaseRow.client_ref)
+        )
+    )
+
+
+def answer_rows(session: Session, case_id: int) -> dict[int, CaseloadAuditAnswerRow]:
+    """A case's answers by question id."""
+    rows = session.scalars(select(CaseloadAuditAnswerRow).where(CaseloadAuditAnswerRow.case_id == case_id))
+    return {r.question_id: r for r in rows}
+
+
+def round_value(
+    session: Session, audit: CaseloadAudit, audit_id: int, row: CaseloadAuditRoundRow
+) -> AuditRound:
+    assert row.id is not None
+    keys = {q.id: q.key for q in question_rows(session, audit_id)}
+    cases = case_rows(session, row.id)
+    sample = []
+    for case in sorted(
+        (c for c in cases if c.sample_position is not None), key=lambda c: c.sample_position or 0
+    ):
+        assert case.id is not None and case.sample_position is not None
+        answers = {keys[q]: Answer(a.answer) for q, a in answer_rows(session, case.id).items()}
+        sample.append(AuditCase(case.client_ref, case.initials, case.sample_position, answers))
+    return AuditRound(
+        audit=audit,
+        month=Month.parse(row.month),
+        seed=row.seed,
+        sample_size=row.sample_size,
+        caseload=tuple(CaseloadEntry(c.client_ref, c.initials) for c in cases),
+        sample=tuple(sample),
+    )
+
+
+def rounds(
+    session: Session, audit_id: int, first: Month | None = None, last: Month | None = None
+) -> list[CaseloadAuditRoundRow]:
+    query = select(CaseloadAuditRoundRow).where(CaseloadAuditRoundRow.audit_id == audit_id)
+    if first is not None:
+        query = query.where(CaseloadAuditRoundRow.month >= str(first))
+    if last is not None:
+        query = query.where(CaseloadAuditRoundRow.month <= str(last))
+    return list(session.scalars(query.order_by(CaseloadAuditRoundRow.month)))
+
+
+def cases_of_person(session: Session, client_ref: str) -> list[tuple[str, str, CaseloadAuditCaseRow]]:
+    """Every caseload entry of a person: (audit slug, month, row), for subject access and purge."""
+    rows = session.execute(
+        select(CaseloadAuditRow.slug, CaseloadAuditRoundRow.month, CaseloadAuditCaseRow)
+        .join(CaseloadAuditRoundRow, CaseloadAuditRoundRow.id == CaseloadAuditCaseRow.round_id)
+        .join(CaseloadAuditRow, CaseloadAuditRow.id == CaseloadAuditRoundRow.audit_id)
+        .where(CaseloadAuditCaseRow.client_ref == client_ref)
+        .order_by(CaseloadAuditRow.slug, CaseloadAuditRoundRow.month)
+    )
+    return [(slug, month, row) for slug, month, row in rows]
+
+
+def cases_before(session: Session, first_day: date) -> list[CaseloadAuditCaseRow]:
+    """The caseload entries of the rounds of months that ended before `first_day`'s month."""
+    month = f"{first_day.year:04d}-{first_day.month:02d}"
+    return list(
+        session.scalars(
+            select(CaseloadAuditCaseRow)
+            .join(CaseloadAuditRoundRow, CaseloadAuditRoundRow.id == CaseloadAuditCaseRow.round_id)
+            .where(CaseloadAuditRoundRow.month < month)
+            .order_by(CaseloadAuditCaseRow.id)
+        )
+    )

@@ -1,0 +1,45 @@
+"""Reading and writing what was said when an episode was ended while the other side was open
+(`discharge_note`, issue 17), and finding the clients with an episode ending in a range."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
+
+
+def note_row(session: Session, episode_id: int) -> DischargeNoteRow | None:
+    return session.scalars(select(DischargeNoteRow).where(DischargeNoteRow.episode_id == episode_id)).first()
+
+
+def reasons(session: Session, episode_ids: Collection[int]) -> dict[int, str | None]:
+    """The reason noted for each of the episodes that has a note (None: ended without one)."""
+    if not episode_ids:
+        return {}
+    rows = session.execute(
+        select(DischargeNoteRow.episode_id, DischargeNoteRow.reason).where(
+            DischargeNoteRow.episode_id.in_(list(episode_ids))
+        )
+    )
+    return {episode_id: reason for episode_id, reason in rows}
+
+
+def clients_with_endings(session: Session, first: date, last: date) -> list[int]:
+    """The ids of the clients with an episode ending in `first`..`last`."""
+    return list(
+        session.scalars(
+            select(EpisodeRow.client_id)
+            .where(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
+            .distinct()
+            .order_by(EpisodeRow.client_id)
+        )
+    )
+
+
+def all_notes(session: Session) -> list[tuple[int, str | None]]:
+    """Every note: (episode id, reason)."""
+    return [(e, r) for e, r in session.execute(select(DischargeNoteRow.episode_id, DischargeNoteRow.reason))]
