@@ -51,6 +51,19 @@ def role_exists(conn: Connection, role: str) -> bool:
     return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is not None
 
 
+def may_create_roles(conn: Connection) -> bool:
+    """Whether the person connected may create and alter roles (CREATEROLE, or a superuser):
+    team-setup creates the group roles and --add-user the people's logins."""
+    row = conn.execute(
+        text("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    ).first()
+    return row is not None and bool(row[0] or row[1])
+
+
+def current_role(conn: Connection) -> str:
+    return str(conn.execute(text("SELECT current_user")).scalar_one())
+
+
 def _ensure_role(conn: Connection, role: str, member_of: str | None) -> bool:
     """Create a NOLOGIN group role unless it exists; True when created."""
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
