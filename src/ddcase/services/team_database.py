@@ -158,6 +158,14 @@ class TeamDatabaseService:
                 raise DomainError(
                     "The team database has no ddcase roles yet: run `ddcase team-setup` first."
                 ) from None
+            except PermissionError:
+                groups = ", ".join(team_roles.GROUP_ROLES.values())
+                raise DomainError(
+                    f"{name} is an existing PostgreSQL role that ddcase did not create (a superuser, "
+                    f"a role that can create roles, or not a member of {groups}), so it was left as "
+                    "it is: neither its password nor its memberships were changed. Choose another "
+                    "login name for this person."
+                ) from None
             audit.append(
                 session,
                 action="add-user" if created else "change-user",
