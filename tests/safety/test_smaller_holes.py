@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from ddcase.cli import main, open_services
 from ddcase.domain import DomainError
+from ddcase.services.backup import backups_folder
+from tests.safety.helpers import make_db, open_app
 from tests.services.test_team_database import add_person, team_db
 
 __all__ = ["team_db"]  # the fixture, used by name
@@ -97,3 +103,107 @@ def test_add_user_never_adopts_the_superuser_or_a_role_ddcase_did_not_create(tea
     finally:
         pg_admin.execute(f"DROP ROLE IF EXISTS {outsider}")
         pg_admin.execute(f"DROP ROLE IF EXISTS {superuser}")
+
+
+# ---------------------------------------------------------------------- partial copies of backups
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+# A backup killed while its copy is being written: the copy (`.partial`) and SQLite's journal
+# beside it (`.partial-journal`, a write under way) are left, both in plain text.
+KILLED_DURING_A_BACKUP = """
+import os, signal, sqlite3, sys
+import ddcase.services.backup as backup
+from ddcase.cli import main
+
+def killed(path, key=None):
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute("CREATE TABLE scratch (x)")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+backup.verify_backup = killed
+main(["backup", "--db", sys.argv[1]])
+"""
+
+
+def kill_a_backup(db: Path) -> list[Path]:
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_DURING_A_BACKUP, str(db)],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == -9, done.stderr
+    left = partial_copies(db)
+    assert {"partial", "partial-journal"} <= {p.name.rsplit(".", 1)[-1] for p in left}, left
+    return left
+
+
+def partial_copies(db: Path) -> list[Path]:
+    return sorted(p for p in backups_folder(db).glob("*") if ".partial" in p.name)
+
+
+@pytest.fixture
+def log_with_a_backup(tmp_path: Path) -> Path:
+    db = make_db(tmp_path / "case.sqlite3", ["A1", "A2"], with_history=True)
+    assert main(["backup", "--db", str(db)]) == 0
+    return db
+
+
+def test_a_killed_backups_partial_copy_and_journal_are_deleted_at_the_next_start(log_with_a_backup):
+    db = log_with_a_backup
+    kill_a_backup(db)
+    app = open_app(db)  # the next start, straight after the kill
+    app.close()
+    assert partial_copies(db) == []
+
+
+def test_rotation_and_purge_reach_partial_copies_left_while_the_app_is_open(log_with_a_backup):
+    db = log_with_a_backup
+    app = open_app(db)
+    try:
+        kill_a_backup(db)  # another ddcase, killed while this one is open
+        app.backup.backup()  # then rotated
+        assert partial_copies(db) == []
+        kill_a_backup(db)
+        app.retention.purge(date(2025, 1, 1))
+        assert partial_copies(db) == []
+    finally:
+        app.close()
+
+
+def test_a_failed_backup_leaves_no_partial_copy_or_journal(log_with_a_backup, monkeypatch, capsys):
+    import ddcase.services.backup as backup
+
+    real_copy = backup.copy_database
+
+    def copy_then_fail(source, target, key=None, *, source_key=None):  # type: ignore[no-untyped-def]
+        real_copy(source, target, key, source_key=source_key)
+        Path(f"{target}-journal").write_bytes(b"pages of the copy")  # a write cut short
+        raise backup.BackupError("The disk is full: the backup was not made.")
+
+    monkeypatch.setattr(backup, "copy_database", copy_then_fail)
+    db = log_with_a_backup
+    assert main(["backup", "--db", str(db)]) == 2
+    assert "disk is full" in capsys.readouterr().err
+    assert partial_copies(db) == []
+
+
+def test_a_backup_under_way_in_another_process_keeps_its_partial_copy(log_with_a_backup):
+    """The clean-up at start-up must not pull the copy from under a backup that is running."""
+    import ddcase.services.backup as backup
+
+    db = log_with_a_backup
+    folder = backups_folder(db)
+    target = folder / "case-20991231T235959-manual.sqlite3"
+    with backup.backup_under_way(target) as partial:
+        partial.write_bytes(b"a copy being written")
+        app = open_app(db)
+        app.close()
+        assert partial.exists()
+    app = open_app(db)
+    app.close()
+    assert partial_copies(db) == []
