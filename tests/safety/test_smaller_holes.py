@@ -207,3 +207,28 @@ def test_a_backup_under_way_in_another_process_keeps_its_partial_copy(log_with_a
     app = open_app(db)
     app.close()
     assert partial_copies(db) == []
+
+
+# ---------------------------------------------------------------------- --db naming a folder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["backup"],
+        ["restore", "x.sqlite3"],
+        ["figures", "--month", "2026-01"],
+        ["demo"],
+        ["import", "."],
+    ],
+)
+def test_db_naming_a_folder_is_refused_clearly_by_every_command(tmp_path, capsys, command):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    code = main([*command, "--db", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{folder} is a folder: give --db the database file inside it." in err
+    assert "unexpected" not in err
+    assert list(folder.iterdir()) == []
