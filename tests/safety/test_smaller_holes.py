@@ -15,7 +15,7 @@ from sqlalchemy import text
 from ddcase.cli import main, open_services
 from ddcase.domain import DomainError
 from ddcase.services.backup import backups_folder
-from tests.safety.helpers import make_db, open_app
+from tests.safety.helpers import damage, execute, make_db, open_app
 from tests.services.test_team_database import add_person, team_db
 
 __all__ = ["team_db"]  # the fixture, used by name
@@ -232,3 +232,32 @@ def test_db_naming_a_folder_is_refused_clearly_by_every_command(tmp_path, capsys
     assert f"{folder} is a folder: give --db the database file inside it." in err
     assert "unexpected" not in err
     assert list(folder.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- restore's messages
+
+
+@pytest.mark.parametrize("kind", ["random", "foreign", "empty", "newer", "damaged", "table missing"])
+def test_restore_names_the_users_file_never_its_temporary_copy(log_with_a_backup, tmp_path, capsys, kind):
+    db = log_with_a_backup
+    bad = tmp_path / "my backup.sqlite3"
+    if kind == "random":
+        bad.write_bytes(os.urandom(8192))
+    elif kind == "foreign":
+        execute(bad, "CREATE TABLE patients (id INTEGER PRIMARY KEY)")
+    elif kind == "empty":
+        execute(bad, "PRAGMA user_version = 0", "VACUUM")
+    else:
+        assert main(["backup", "--db", str(db), "--to", str(bad)]) == 0
+        if kind == "newer":
+            execute(bad, "UPDATE alembic_version SET version_num = '9999'")
+        elif kind == "damaged":
+            damage(bad)
+        else:
+            execute(bad, "PRAGMA foreign_keys = OFF", "DROP TABLE contact")
+    capsys.readouterr()
+    code = main(["restore", "--db", str(db), str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "my backup.sqlite3" in err, err
+    assert "restoring" not in err and f".{db.name}" not in err, err

@@ -164,30 +164,32 @@ def newest_verified(db_path: Path, key: DatabaseKey | None = None) -> BackupFile
     return None
 
 
-def verify_backup(path: Path, key: DatabaseKey | None = None) -> str:
+def verify_backup(path: Path, key: DatabaseKey | None = None, *, shown_as: str | None = None) -> str:
     """A backup is usable when it is an SQLite file that passes integrity_check and holds a
     ddcase database this version can open (not a newer one). Returns its schema revision.
-    An encrypted backup is read with `key` (a plain one ignores it)."""
+    An encrypted backup is read with `key` (a plain one ignores it). Messages name the file
+    `shown_as` (a restore checks its own copy of the user's file, but names the user's file)."""
+    name = shown_as or path.name
     if not path.is_file():
-        raise BackupError(f"There is no file {path}.")
+        raise BackupError(f"There is no file {shown_as or path}.")
     key = key_for_file(path, key)
     problems = integrity_check(path, key)
     if problems != ["ok"]:
-        raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
+        raise BackupError(f"{name} is damaged or is not a database ({'; '.join(problems[:3])}).")
     from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
 
     engine = read_only_engine(path, key)
     try:
         todo = plan(engine)
         if todo.current is None:
-            raise BackupError(f"{path.name} is an empty database, not a ddcase backup.")
+            raise BackupError(f"{name} is an empty database, not a ddcase backup.")
         found = shape.engine_problems(engine)
     except SchemaError as error:
-        raise BackupError(f"{path.name}: {error}") from error
+        raise BackupError(f"{name}: {error}") from error
     finally:
         engine.dispose()
     if found:
-        raise BackupError(shape.shape_message(path.name, found))
+        raise BackupError(shape.shape_message(name, found))
     return todo.current
 
 
@@ -515,7 +517,7 @@ def restore(
                 copy_database(source, temp, target_key, source_key=source_key)
             except BackupError as error:
                 raise BackupError(f"{source.name} cannot be restored: {error}") from error
-            verify_backup(temp, target_key)
+            verify_backup(temp, target_key, shown_as=source.name)
             safety, aside = _set_current_aside(db_path, stamp, now, key if current_encrypted else None)
             replace_file(temp, db_path)
             fsync_folder(folder)
