@@ -18,6 +18,7 @@ from ddcase.domain.validation import (
     check_worker,
     format_nhs_number,
     nhs_number_is_valid,
+    nhs_number_warnings,
     normalise_nhs_number,
     parse_date,
     text_problem,
@@ -390,3 +391,51 @@ def test_the_control_character_check_is_unicodes_cc_category_except_the_line_fee
     flagged = {ch for ch in map(chr, range(0x3000)) if text_problem("note", f"a{ch}b")}
     assert flagged == {ch for ch in controls if ord(ch) < 0x3000}
     assert max(map(ord, controls)) < 0x3000
+
+
+# ---------------------------------------------------------------------- NHS numbers to warn about
+
+
+def _with_check_digit(body: str) -> str:
+    check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11
+    assert check != 10, body
+    return body + str(0 if check == 11 else check)
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_a_number_of_ten_same_digits_passes_the_check_but_is_warned_about(digit):
+    number = digit * 10
+    assert nhs_number_is_valid(number) or number == "0000000000"  # Mod 11 cannot tell them
+    assert any("all ten digits are the same" in w for w in nhs_number_warnings(number, "RT1", {}))
+
+
+@pytest.mark.parametrize(
+    ("body", "warned"),
+    [
+        ("000123456", True),  # below Scotland's lowest CHI number
+        ("010123456", False),  # Scotland (CHI)
+        ("320123456", False),  # Northern Ireland
+        ("401023456", False),  # England, Wales, Isle of Man
+        ("512345678", True),
+        ("612345678", False),
+        ("812345678", True),
+        ("943476591", True),  # the public validators' example: valid, never issued
+        ("999464023", False),  # NHS Digital's test range: the demo's numbers
+    ],
+)
+def test_a_number_from_a_range_no_part_of_the_uk_issues_is_warned_about(body, warned):
+    number = _with_check_digit(body) if body != "943476591" else "9434765919"
+    found = nhs_number_warnings(number, "RT1", {})
+    assert bool(found) == warned, found
+    if warned:
+        assert f"starting {number[:3]}" in found[0]
+
+
+def test_a_number_already_recorded_for_another_client_is_warned_about():
+    number = _with_check_digit("401023456")
+    assert nhs_number_warnings(number, "RT2", {number: {"RT2"}}) == []  # the client's own number
+    (warning,) = nhs_number_warnings(number, "RT3", {number: {"RT2"}})
+    assert f"{format_nhs_number(number)} is already recorded for client RT2:" in warning
+    (warning,) = nhs_number_warnings(number, "RT3", {number: {"RT3", "RT4", "RT2"}})
+    assert "already recorded for client RT2 and 1 more" in warning
+    assert nhs_number_warnings(None, "RT3", {number: {"RT2"}}) == []

@@ -261,3 +261,37 @@ def test_restore_names_the_users_file_never_its_temporary_copy(log_with_a_backup
     assert code == 2, err
     assert "my backup.sqlite3" in err, err
     assert "restoring" not in err and f".{db.name}" not in err, err
+
+
+# ---------------------------------------------------------------------- NHS numbers to warn about
+
+A_NUMBER, ANOTHER = "401 023 4563", "612 345 6784"  # valid, from England's ranges
+
+
+def test_import_lists_duplicate_and_never_issued_nhs_numbers_as_warnings_and_imports_them(tmp_path, capsys):
+    from ddcase.domain.validation import normalise_nhs_number
+
+    assert normalise_nhs_number(A_NUMBER) and normalise_nhs_number(ANOTHER)
+    db = make_db(tmp_path / "case.sqlite3", [])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "clients.csv").write_text(
+        "client_ref,initials,nhs_number\n"
+        f"RT1,AB,{A_NUMBER}\n"
+        f"RT2,CD,{A_NUMBER}\n"
+        "RT3,EF,1111111111\n"
+        f"RT4,GH,{ANOTHER}\n",
+        encoding="utf-8",
+    )
+    code = main(["import", str(folder), "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "clients: 4 created" in out
+    assert "clients.csv:3: nhs_number: 401 023 4563 is already recorded for client RT1" in out
+    assert "clients.csv:4: nhs_number: all ten digits are the same" in out
+    assert "clients.csv:5" not in out and "clients.csv:2" not in out.split("already recorded")[0]
+    # The log now holds the duplicate: importing again says so again, about both records.
+    assert main(["import", str(folder), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "clients.csv:2: nhs_number: 401 023 4563 is already recorded for client RT2" in out
+    assert "clients.csv:3: nhs_number: 401 023 4563 is already recorded for client RT1" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from ddcase.domain.errors import FieldProblem
@@ -82,6 +83,47 @@ def normalise_nhs_number(text: str) -> str:
     if not nhs_number_is_valid(digits):
         raise ValueError("not a valid NHS number (the check digit does not match)")
     return digits
+
+
+#: The first three digits of NHS numbers in use (docs/decisions.md, "NHS numbers never issued"):
+#: Scotland's CHI (010-311) and Northern Ireland (320-399), with the 3xx England also uses;
+#: England, Wales and the Isle of Man (400-499, 600-799); and 999, the range NHS Digital keeps
+#: for test and training data (never a person's, but the demo and training logs use it).
+NHS_NUMBER_PREFIXES_IN_USE = ((10, 399), (400, 499), (600, 799), (999, 999))
+
+
+def nhs_number_warnings(
+    digits: str | None, client_ref: str, in_use: Mapping[str, Collection[str]]
+) -> list[str]:
+    """What to warn about in a valid NHS number, before it is saved (not an error: the user may
+    confirm): a number never issued to anyone (all ten digits the same, or a range no part of the
+    UK issues), and a number already recorded for another client (`in_use`: number -> the
+    client_refs holding it, `nhs_numbers_in_use`). The one home of the rule, for the client form, the import and the
+    command line."""
+    if not digits:
+        return []
+    warnings = []
+    if len(set(digits)) == 1:
+        warnings.append("all ten digits are the same: a placeholder, never issued to a person")
+    elif not any(low <= int(digits[:3]) <= high for low, high in NHS_NUMBER_PREFIXES_IN_USE):
+        warnings.append(f"no part of the UK issues NHS numbers starting {digits[:3]}: check it")
+    others = sorted(ref for ref in in_use.get(digits, ()) if ref != client_ref)
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        warnings.append(
+            f"{format_nhs_number(digits)} is already recorded for client {others[0]}{more}: one "
+            "person, one NHS number (check both records)"
+        )
+    return warnings
+
+
+def nhs_numbers_in_use(clients: Iterable[tuple[str | None, str]]) -> dict[str, set[str]]:
+    """(nhs_number, client_ref) pairs -> each number and the clients holding it."""
+    in_use: dict[str, set[str]] = {}
+    for number, ref in clients:
+        if number:
+            in_use.setdefault(number, set()).add(ref)
+    return in_use
 
 
 def format_nhs_number(digits: str) -> str:
