@@ -7,12 +7,12 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from tests.ui.keys import Keyboard, Modal
+from tests.ui.test_getting_to_a_client import a_window
 
 from ddcase.domain import Client
 from ddcase.ui.dialogs.client_dialog import ClientDialog
 from ddcase.ui.dialogs.mutual_client_dialog import MutualClientDialog
-from tests.ui.keys import Keyboard, Modal
-from tests.ui.test_getting_to_a_client import a_window
 
 TODAY = date(2026, 11, 22)
 HELD = "4010234563"  # valid, England's range
