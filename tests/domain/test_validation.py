@@ -382,14 +382,16 @@ def test_definition_parameters_have_sensible_bounds(changes, problem_fields):
 
 
 def test_the_control_character_check_is_unicodes_cc_category_except_the_line_feed():
+    """...and the characters that change how text is shown (issue 14), no others."""
     import sys
     import unicodedata
 
-    from ddcase.domain.validation import text_problem
+    from ddcase.domain.validation import HIDDEN_CHARACTERS, text_problem
 
     controls = {chr(n) for n in range(sys.maxunicode + 1) if unicodedata.category(chr(n)) == "Cc"} - {"\n"}
     flagged = {ch for ch in map(chr, range(0x3000)) if text_problem("note", f"a{ch}b")}
-    assert flagged == {ch for ch in controls if ord(ch) < 0x3000}
+    assert flagged == {ch for ch in controls if ord(ch) < 0x3000} | set(HIDDEN_CHARACTERS)
+    assert {unicodedata.category(ch) for ch in HIDDEN_CHARACTERS} == {"Cf"}
     assert max(map(ord, controls)) < 0x3000
 
 
@@ -439,3 +441,33 @@ def test_a_number_already_recorded_for_another_client_is_warned_about():
     (warning,) = nhs_number_warnings(number, "RT3", {number: {"RT3", "RT4", "RT2"}})
     assert "already recorded for client RT2 and 1 more" in warning
     assert nhs_number_warnings(None, "RT3", {number: {"RT2"}}) == []
+
+
+# ---------------------------------------------------------------------- invisible characters
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "\u061c",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        *"\u2066\u2067\u2068\u2069",
+    ],
+)
+def test_characters_that_change_how_text_is_shown_are_refused_and_named(hidden):
+    message = text_problem("note", f"seen{hidden} today")
+    assert message is not None
+    assert f"(U+{ord(hidden):04X}, " in message and "at position 5" in message
+
+
+@pytest.mark.parametrize(
+    "fine", ["Zoë O'Brien-Smith", "ناصر", "שלום", "Łódź", "emoji 🙂", "line one\nline two"]
+)
+def test_ordinary_text_in_any_script_is_accepted(fine):
+    assert text_problem("note", fine) is None

@@ -295,3 +295,110 @@ def test_import_lists_duplicate_and_never_issued_nhs_numbers_as_warnings_and_imp
     out = capsys.readouterr().out
     assert "clients.csv:2: nhs_number: 401 023 4563 is already recorded for client RT2" in out
     assert "clients.csv:3: nhs_number: 401 023 4563 is already recorded for client RT1" in out
+
+
+# ---------------------------------------------------------------------- invisible characters
+
+RLO = "\u202e"  # right-to-left override: "gnikool" would read "looking"
+
+
+@pytest.fixture
+def services(context):  # type: ignore[no-untyped-def]
+    from ddcase.services.registry import Services
+
+    return Services.build(context)
+
+
+def _refused(field: str, save) -> None:  # type: ignore[no-untyped-def]
+    from ddcase.domain import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        save()
+    assert f"{field}: contains an invisible character that changes how the text is shown (U+202E" in str(
+        caught.value
+    )
+
+
+def test_a_direction_override_is_refused_in_every_text_field_by_the_services(services):
+    from ddcase.domain import (
+        Annotation,
+        Client,
+        Contact,
+        ContactKind,
+        ContactMode,
+        Episode,
+        MeasureSettings,
+        Month,
+        Service,
+        Worker,
+    )
+    from ddcase.domain.measures import ManualMeasure
+
+    casework = services.casework
+    casework.save_worker(Worker("Ann Smith", "ELFT", Service.MENTAL_HEALTH))
+    casework.save_client(Client("RT1", "AB"))
+    for field in ("name", "organisation", "email", "phone"):
+        values = {"name": "Bo Li", "organisation": "ELFT", "email": None, "phone": None}
+        values[field] = f"x{RLO}y"
+        _refused(field, lambda v=values: casework.save_worker(Worker(service=Service.MENTAL_HEALTH, **v)))
+    _refused("client_ref", lambda: casework.save_client(Client(f"RT{RLO}2", "AB")))
+    _refused("initials", lambda: casework.save_client(Client("RT2", f"A{RLO}B")))
+    for field in ("organisation", "team", "worker"):
+        values = {"organisation": "ELFT", "team": None, "worker": None, field: f"x{RLO}y"}
+        _refused(
+            field,
+            lambda v=values: casework.save_episode(
+                Episode("RT1", Service.MENTAL_HEALTH, start_date=date(2026, 1, 5), **v)
+            ),
+        )
+    _refused(
+        "note",
+        lambda: casework.save_contact(
+            Contact("RT1", date(2026, 1, 5), ContactKind.LIAISON, ContactMode.TELEPHONE, note=f"rang {RLO}ti")
+        ),
+    )
+    definition = services.definitions.latest()
+    _refused(
+        "note", lambda: services.definitions.agree(replace_note(definition, f"new {RLO}rule"), Month(2027, 1))
+    )
+    _refused("text", lambda: services.notes.save_annotation(Annotation(Month(2026, 1), f"PDSA {RLO}1")))
+    _refused(
+        "team", lambda: services.notes.save_annotation(Annotation(Month(2026, 1), "PDSA 1", team=f"N{RLO}"))
+    )
+    _refused(
+        "aim_text", lambda: services.notes.save_measure_settings(MeasureSettings(aim_text=f"aim {RLO}x"))
+    )
+    for field in ("name", "owner", "data_source", "team"):
+        values = {"name": "Waits", "owner": None, "data_source": None, "team": None, field: f"x{RLO}y"}
+        _refused(field, lambda v=values: services.manual_measures.define(ManualMeasure("waits", **v)))
+
+
+def replace_note(definition, note: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(definition, note=note, joint_contacts_min=definition.joint_contacts_min + 1)
+
+
+def test_a_direction_override_in_an_import_is_refused_with_file_and_line(tmp_path, capsys):
+    db = make_db(tmp_path / "case.sqlite3", [])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "workers.csv").write_text(
+        f"name,organisation,service\nAnn Smith,ELFT,mental_health\nBo{RLO} Li,ELFT,mental_health\n",
+        encoding="utf-8",
+    )
+    (folder / "clients.csv").write_text("client_ref,initials\nRT1,AB\n", encoding="utf-8")
+    (folder / "contacts.csv").write_text(
+        f"client_ref,date,kind,mode,note\nRT1,2026-01-05,liaison,telephone,rang {RLO}ti\n", encoding="utf-8"
+    )
+    code = main(["import", str(folder), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert (
+        "workers.csv:3: name: contains an invisible character that changes how the text is shown (U+202E"
+        in err
+    )
+    assert (
+        "contacts.csv:2: note: contains an invisible character that changes how the text is shown (U+202E"
+        in err
+    )

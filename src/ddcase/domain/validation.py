@@ -136,8 +136,31 @@ def format_nhs_number(digits: str) -> str:
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+#: Invisible characters that change how text is shown, not what it says (issue 14, hole 8): the
+#: bidirectional embeddings, overrides and isolates, and the direction marks. A note holding
+#: U+202E reads backwards from there on: what a reader sees is not what is stored (the
+#: "Trojan Source" trick). Named so that the message can say which one was found.
+HIDDEN_CHARACTERS = {
+    "\u061c": "Arabic letter mark",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate",
+    "\u2068": "first strong isolate",
+    "\u2069": "pop directional isolate",
+}
+_HIDDEN_RE = re.compile(f"[{''.join(HIDDEN_CHARACTERS)}]")
+
+
 def text_problem(field: str, value: str | None, *, required: bool = False) -> str | None:
-    """The problem with a free-text value, or None: required, too long, control characters."""
+    """The problem with a free-text value, or None: required, too long, control characters, or
+    invisible characters that change how the text is shown (`HIDDEN_CHARACTERS`). The one rule
+    for every text field, called by the domain's checks, the services and the import."""
     if value is None or value.strip() == "":
         return "required" if required else None
     limit = MAX_LENGTH.get(field, MAX_LENGTH["text"])
@@ -145,6 +168,13 @@ def text_problem(field: str, value: str | None, *, required: bool = False) -> st
         return f"too long ({len(value)} characters; at most {limit})"
     if _CONTROL_RE.search(value):
         return "contains a control character"
+    if found := _HIDDEN_RE.search(value):
+        character = found.group()
+        return (
+            f"contains an invisible character that changes how the text is shown "
+            f"(U+{ord(character):04X}, {HIDDEN_CHARACTERS[character]}) at position {found.start() + 1}: "
+            "remove it"
+        )
     return None
 
 
