@@ -471,3 +471,11 @@ def test_characters_that_change_how_text_is_shown_are_refused_and_named(hidden):
 )
 def test_ordinary_text_in_any_script_is_accepted(fine):
     assert text_problem("note", fine) is None
+
+
+@pytest.mark.parametrize(
+    "field", ["client_ref", "initials", "name", "organisation", "team", "worker", "email", "phone"]
+)
+def test_a_line_break_is_refused_in_a_one_line_field(field):
+    assert text_problem(field, "Lu\nN") == "contains a line break: this field is one line"
+    assert text_problem("note", "Lu\nN") is None  # notes may run over several lines

@@ -136,6 +136,24 @@ def format_nhs_number(digits: str) -> str:
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+#: Fields of one line: a line break is refused in them (notes, chart notes and other longer
+#: texts may run over several lines).
+ONE_LINE_FIELDS = frozenset(
+    {
+        "client_ref",
+        "initials",
+        "name",
+        "organisation",
+        "team",
+        "worker",
+        "mh_worker",
+        "sm_worker",
+        "email",
+        "phone",
+        "owner",
+    }
+)
+
 #: Invisible characters that change how text is shown, not what it says (issue 14, hole 8): the
 #: bidirectional embeddings, overrides and isolates, and the direction marks. A note holding
 #: U+202E reads backwards from there on: what a reader sees is not what is stored (the
@@ -168,6 +186,8 @@ def text_problem(field: str, value: str | None, *, required: bool = False) -> st
         return f"too long ({len(value)} characters; at most {limit})"
     if _CONTROL_RE.search(value):
         return "contains a control character"
+    if "\n" in value and field in ONE_LINE_FIELDS:
+        return "contains a line break: this field is one line"
     if found := _HIDDEN_RE.search(value):
         character = found.group()
         return (
