@@ -712,10 +712,6 @@ class BackupService:
             return f"Today's backup was not made: {error}"
         return None
 
-    def remove_partial_copies(self) -> list[Path]:
-        """The partial copies killed backups left (a purge must reach them too)."""
-        return remove_partial_copies(self.folder) if self.available else []
-
     def restore(self, source: Path) -> RestoreResult:
         """File > Restore: closes this database's connections first; the caller reopens the
         services afterwards (the old ones must not be used again)."""
