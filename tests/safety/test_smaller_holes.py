@@ -121,7 +121,9 @@ def killed(path, key=None):
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("PRAGMA user_version = 7")
     conn.execute("CREATE TABLE scratch (x)")
-    os.kill(os.getpid(), signal.SIGKILL)
+    if hasattr(signal, "SIGKILL"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(137)  # Windows: ended at once, no clean-up runs, as TerminateProcess would
 
 backup.verify_backup = killed
 main(["backup", "--db", sys.argv[1]])
@@ -136,7 +138,7 @@ def kill_a_backup(db: Path) -> list[Path]:
         timeout=120,
         check=False,
     )
-    assert done.returncode == -9, done.stderr
+    assert done.returncode in (-9, 137), done.stderr
     left = partial_copies(db)
     assert {"partial", "partial-journal"} <= {p.name.rsplit(".", 1)[-1] for p in left}, left
     return left
