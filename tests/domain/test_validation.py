@@ -18,6 +18,7 @@ from ddcase.domain.validation import (
     check_worker,
     format_nhs_number,
     nhs_number_is_valid,
+    nhs_number_warnings,
     normalise_nhs_number,
     parse_date,
     text_problem,
@@ -381,12 +382,100 @@ def test_definition_parameters_have_sensible_bounds(changes, problem_fields):
 
 
 def test_the_control_character_check_is_unicodes_cc_category_except_the_line_feed():
+    """...and the characters that change how text is shown (issue 14), no others."""
     import sys
     import unicodedata
 
-    from ddcase.domain.validation import text_problem
+    from ddcase.domain.validation import HIDDEN_CHARACTERS, text_problem
 
     controls = {chr(n) for n in range(sys.maxunicode + 1) if unicodedata.category(chr(n)) == "Cc"} - {"\n"}
     flagged = {ch for ch in map(chr, range(0x3000)) if text_problem("note", f"a{ch}b")}
-    assert flagged == {ch for ch in controls if ord(ch) < 0x3000}
+    assert flagged == {ch for ch in controls if ord(ch) < 0x3000} | set(HIDDEN_CHARACTERS)
+    assert {unicodedata.category(ch) for ch in HIDDEN_CHARACTERS} == {"Cf"}
     assert max(map(ord, controls)) < 0x3000
+
+
+# ---------------------------------------------------------------------- NHS numbers to warn about
+
+
+def _with_check_digit(body: str) -> str:
+    check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11
+    assert check != 10, body
+    return body + str(0 if check == 11 else check)
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_a_number_of_ten_same_digits_passes_the_check_but_is_warned_about(digit):
+    number = digit * 10
+    assert nhs_number_is_valid(number) or number == "0000000000"  # Mod 11 cannot tell them
+    assert any("all ten digits are the same" in w for w in nhs_number_warnings(number, "RT1", {}))
+
+
+@pytest.mark.parametrize(
+    ("body", "warned"),
+    [
+        ("000123456", True),  # below Scotland's lowest CHI number
+        ("010123456", False),  # Scotland (CHI)
+        ("320123456", False),  # Northern Ireland
+        ("401023456", False),  # England, Wales, Isle of Man
+        ("512345678", True),
+        ("612345678", False),
+        ("812345678", True),
+        ("943476591", True),  # the public validators' example: valid, never issued
+        ("999464023", False),  # NHS Digital's test range: the demo's numbers
+    ],
+)
+def test_a_number_from_a_range_no_part_of_the_uk_issues_is_warned_about(body, warned):
+    number = _with_check_digit(body) if body != "943476591" else "9434765919"
+    found = nhs_number_warnings(number, "RT1", {})
+    assert bool(found) == warned, found
+    if warned:
+        assert f"starting {number[:3]}" in found[0]
+
+
+def test_a_number_already_recorded_for_another_client_is_warned_about():
+    number = _with_check_digit("401023456")
+    assert nhs_number_warnings(number, "RT2", {number: {"RT2"}}) == []  # the client's own number
+    (warning,) = nhs_number_warnings(number, "RT3", {number: {"RT2"}})
+    assert f"{format_nhs_number(number)} is already recorded for client RT2:" in warning
+    (warning,) = nhs_number_warnings(number, "RT3", {number: {"RT3", "RT4", "RT2"}})
+    assert "already recorded for client RT2 and 1 more" in warning
+    assert nhs_number_warnings(None, "RT3", {number: {"RT2"}}) == []
+
+
+# ---------------------------------------------------------------------- invisible characters
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "\u061c",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        *"\u2066\u2067\u2068\u2069",
+    ],
+)
+def test_characters_that_change_how_text_is_shown_are_refused_and_named(hidden):
+    message = text_problem("note", f"seen{hidden} today")
+    assert message is not None
+    assert f"(U+{ord(hidden):04X}, " in message and "at position 5" in message
+
+
+@pytest.mark.parametrize(
+    "fine", ["Zoë O'Brien-Smith", "ناصر", "שלום", "Łódź", "emoji 🙂", "line one\nline two"]
+)
+def test_ordinary_text_in_any_script_is_accepted(fine):
+    assert text_problem("note", fine) is None
+
+
+@pytest.mark.parametrize(
+    "field", ["client_ref", "initials", "name", "organisation", "team", "worker", "email", "phone"]
+)
+def test_a_line_break_is_refused_in_a_one_line_field(field):
+    assert text_problem(field, "Lu\nN") == "contains a line break: this field is one line"
+    assert text_problem("note", "Lu\nN") is None  # notes may run over several lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from ddcase.domain.errors import FieldProblem
@@ -84,6 +85,47 @@ def normalise_nhs_number(text: str) -> str:
     return digits
 
 
+#: The first three digits of NHS numbers in use (docs/decisions.md, "NHS numbers never issued"):
+#: Scotland's CHI (010-311) and Northern Ireland (320-399), with the 3xx England also uses;
+#: England, Wales and the Isle of Man (400-499, 600-799); and 999, the range NHS Digital keeps
+#: for test and training data (never a person's, but the demo and training logs use it).
+NHS_NUMBER_PREFIXES_IN_USE = ((10, 399), (400, 499), (600, 799), (999, 999))
+
+
+def nhs_number_warnings(
+    digits: str | None, client_ref: str, in_use: Mapping[str, Collection[str]]
+) -> list[str]:
+    """What to warn about in a valid NHS number, before it is saved (not an error: the user may
+    confirm): a number never issued to anyone (all ten digits the same, or a range no part of the
+    UK issues), and a number already recorded for another client (`in_use`: number -> the
+    client_refs holding it, `nhs_numbers_in_use`). The one home of the rule, for the client form, the import and the
+    command line."""
+    if not digits:
+        return []
+    warnings = []
+    if len(set(digits)) == 1:
+        warnings.append("all ten digits are the same: a placeholder, never issued to a person")
+    elif not any(low <= int(digits[:3]) <= high for low, high in NHS_NUMBER_PREFIXES_IN_USE):
+        warnings.append(f"no part of the UK issues NHS numbers starting {digits[:3]}: check it")
+    others = sorted(ref for ref in in_use.get(digits, ()) if ref != client_ref)
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        warnings.append(
+            f"{format_nhs_number(digits)} is already recorded for client {others[0]}{more}: one "
+            "person, one NHS number (check both records)"
+        )
+    return warnings
+
+
+def nhs_numbers_in_use(clients: Iterable[tuple[str | None, str]]) -> dict[str, set[str]]:
+    """(nhs_number, client_ref) pairs -> each number and the clients holding it."""
+    in_use: dict[str, set[str]] = {}
+    for number, ref in clients:
+        if number:
+            in_use.setdefault(number, set()).add(ref)
+    return in_use
+
+
 def format_nhs_number(digits: str) -> str:
     """'943 476 5919', as printed on NHS letters."""
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else digits
@@ -94,8 +136,49 @@ def format_nhs_number(digits: str) -> str:
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+#: Fields of one line: a line break is refused in them (notes, chart notes and other longer
+#: texts may run over several lines).
+ONE_LINE_FIELDS = frozenset(
+    {
+        "client_ref",
+        "initials",
+        "name",
+        "organisation",
+        "team",
+        "worker",
+        "mh_worker",
+        "sm_worker",
+        "email",
+        "phone",
+        "owner",
+    }
+)
+
+#: Invisible characters that change how text is shown, not what it says (issue 14, hole 8): the
+#: bidirectional embeddings, overrides and isolates, and the direction marks. A note holding
+#: U+202E reads backwards from there on: what a reader sees is not what is stored (the
+#: "Trojan Source" trick). Named so that the message can say which one was found.
+HIDDEN_CHARACTERS = {
+    "\u061c": "Arabic letter mark",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate",
+    "\u2068": "first strong isolate",
+    "\u2069": "pop directional isolate",
+}
+_HIDDEN_RE = re.compile(f"[{''.join(HIDDEN_CHARACTERS)}]")
+
+
 def text_problem(field: str, value: str | None, *, required: bool = False) -> str | None:
-    """The problem with a free-text value, or None: required, too long, control characters."""
+    """The problem with a free-text value, or None: required, too long, control characters, or
+    invisible characters that change how the text is shown (`HIDDEN_CHARACTERS`). The one rule
+    for every text field, called by the domain's checks, the services and the import."""
     if value is None or value.strip() == "":
         return "required" if required else None
     limit = MAX_LENGTH.get(field, MAX_LENGTH["text"])
@@ -103,6 +186,15 @@ def text_problem(field: str, value: str | None, *, required: bool = False) -> st
         return f"too long ({len(value)} characters; at most {limit})"
     if _CONTROL_RE.search(value):
         return "contains a control character"
+    if "\n" in value and field in ONE_LINE_FIELDS:
+        return "contains a line break: this field is one line"
+    if found := _HIDDEN_RE.search(value):
+        character = found.group()
+        return (
+            f"contains an invisible character that changes how the text is shown "
+            f"(U+{ord(character):04X}, {HIDDEN_CHARACTERS[character]}) at position {found.start() + 1}: "
+            "remove it"
+        )
     return None
 
 

@@ -17,12 +17,14 @@ backup encrypted.
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +53,8 @@ from ddcase.storage.files import (
     database_errors,
     fsync_file,
     fsync_folder,
+    held_elsewhere,
+    held_while_running,
     inspect_file,
     instance_lock,
     integrity_check,
@@ -77,7 +81,9 @@ ROTATED_KINDS = ("daily", "manual")
 OTHER_KINDS = ("pre-migration", "pre-restore", "pre-encryption")
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6})-(?P<kind>[a-z-]+?)(?:-(?P<n>\d+))?\.sqlite3$")
 _STAMP = "%Y%m%dT%H%M%S"
-_STALE_PARTIAL_SECONDS = 600
+#: What a backup under way writes beside its target: the copy, SQLite's files beside it, and a
+#: lock held while it runs. A backup killed (or failed) leaves them; they hold the log's records.
+_PARTIAL = re.compile(r"^(?P<target>.+)\.partial(?:-journal|-wal|-shm|-lock)?$")
 
 
 class BackupError(StorageError):
@@ -158,30 +164,32 @@ def newest_verified(db_path: Path, key: DatabaseKey | None = None) -> BackupFile
     return None
 
 
-def verify_backup(path: Path, key: DatabaseKey | None = None) -> str:
+def verify_backup(path: Path, key: DatabaseKey | None = None, *, shown_as: str | None = None) -> str:
     """A backup is usable when it is an SQLite file that passes integrity_check and holds a
     ddcase database this version can open (not a newer one). Returns its schema revision.
-    An encrypted backup is read with `key` (a plain one ignores it)."""
+    An encrypted backup is read with `key` (a plain one ignores it). Messages name the file
+    `shown_as` (a restore checks its own copy of the user's file, but names the user's file)."""
+    name = shown_as or path.name
     if not path.is_file():
-        raise BackupError(f"There is no file {path}.")
+        raise BackupError(f"There is no file {shown_as or path}.")
     key = key_for_file(path, key)
     problems = integrity_check(path, key)
     if problems != ["ok"]:
-        raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
+        raise BackupError(f"{name} is damaged or is not a database ({'; '.join(problems[:3])}).")
     from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
 
     engine = read_only_engine(path, key)
     try:
         todo = plan(engine)
         if todo.current is None:
-            raise BackupError(f"{path.name} is an empty database, not a ddcase backup.")
+            raise BackupError(f"{name} is an empty database, not a ddcase backup.")
         found = shape.engine_problems(engine)
     except SchemaError as error:
-        raise BackupError(f"{path.name}: {error}") from error
+        raise BackupError(f"{name}: {error}") from error
     finally:
         engine.dispose()
     if found:
-        raise BackupError(shape.shape_message(path.name, found))
+        raise BackupError(shape.shape_message(name, found))
     return todo.current
 
 
@@ -275,19 +283,61 @@ def make_backup(
         raise BackupError(f"{target} already exists; choose another name.")
     _check_free_space(db_path, target.parent)
     key = key_for_file(db_path, key)
-    partial = target.with_name(target.name + ".partial")
-    remove_file(partial)
     try:
-        copy_database(db_path, partial, key, source_key=key)
-        verify_backup(partial, key)
-        replace_file(partial, target)
-        fsync_folder(target.parent)
+        with backup_under_way(target) as partial:
+            copy_database(db_path, partial, key, source_key=key)
+            verify_backup(partial, key)
+            replace_file(partial, target)
+            fsync_folder(target.parent)
     except OSError as error:
         raise BackupError(_describe(error, "the backup was not made")) from error
-    finally:
-        remove_file(partial)
     log.info("backup made (%s, %d bytes)", kind, target.stat().st_size)
     return BackupFile(target, now.replace(tzinfo=None, microsecond=0), kind, target.stat().st_size)
+
+
+@contextmanager
+def backup_under_way(target: Path) -> Iterator[Path]:
+    """The copy for `target` is written to `<target>.partial` (SQLite's journal beside it is
+    `.partial-journal`) while `<target>.partial-lock` is held. Whatever happens, all of them are
+    gone at the end: a failed backup leaves no copy of the records behind. A killed one leaves
+    them to `remove_partial_copies`, which the next start-up, rotation and purge call."""
+    partial = target.with_name(target.name + ".partial")
+    lock = target.with_name(target.name + ".partial-lock")
+    if held_elsewhere(lock):
+        raise BackupError(f"Another backup to {target} is under way; try again when it has finished.")
+    _remove_partial_files(target)
+    try:
+        with held_while_running(lock):
+            try:
+                yield partial
+            finally:
+                _remove_partial_files(target, but_the_lock=True)
+    finally:
+        remove_file(lock)
+
+
+def _remove_partial_files(target: Path, *, but_the_lock: bool = False) -> None:
+    for suffix in (".partial", ".partial-journal", ".partial-wal", ".partial-shm"):
+        remove_file(target.with_name(target.name + suffix))
+    if not but_the_lock:
+        remove_file(target.with_name(target.name + ".partial-lock"))
+
+
+def remove_partial_copies(folder: Path) -> list[Path]:
+    """Delete the partial copies (and their journals) that killed backups left in `folder`,
+    but never those of a backup still under way in another process. Returns what was deleted."""
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.iterdir()):
+        found = _PARTIAL.match(path.name)
+        if found is None or held_elsewhere(folder / f"{found['target']}.partial-lock"):
+            continue
+        remove_file(path)
+        removed.append(path)
+    if removed:
+        log.info("removed %d partial backup files left by a backup that did not finish", len(removed))
+    return removed
 
 
 def rotate(db_path: Path, key: DatabaseKey | None = None) -> list[Path]:
@@ -317,13 +367,9 @@ def rotate(db_path: Path, key: DatabaseKey | None = None) -> list[Path]:
             if _holds_records(path, key):
                 removed.remove(path)
                 break
-    folder = backups_folder(db_path)
-    if folder.is_dir():
-        now = datetime.now().timestamp()
-        removed += [p for p in folder.glob("*.partial") if now - p.stat().st_mtime > _STALE_PARTIAL_SECONDS]
     for path in removed:
         remove_file(path)
-    return removed
+    return removed + remove_partial_copies(backups_folder(db_path))
 
 
 def _holds_records(path: Path, key: DatabaseKey | None) -> bool:
@@ -471,7 +517,7 @@ def restore(
                 copy_database(source, temp, target_key, source_key=source_key)
             except BackupError as error:
                 raise BackupError(f"{source.name} cannot be restored: {error}") from error
-            verify_backup(temp, target_key)
+            verify_backup(temp, target_key, shown_as=source.name)
             safety, aside = _set_current_aside(db_path, stamp, now, key if current_encrypted else None)
             replace_file(temp, db_path)
             fsync_folder(folder)
@@ -576,7 +622,7 @@ def _check_free_space(db_path: Path, folder: Path) -> None:
 def _free_name(folder: Path, base: str) -> Path:
     target = folder / f"{base}.sqlite3"
     n = 2
-    while target.exists() or Path(f"{target}.partial").exists():
+    while target.exists() or any(folder.glob(f"{glob.escape(target.name)}.partial*")):
         target = folder / f"{base}-{n}.sqlite3"
         n += 1
     return target
@@ -651,6 +697,10 @@ class BackupService:
         if not self.available:
             return None
         protect(self._path())
+        try:
+            remove_partial_copies(self.folder)  # what a killed backup left
+        except OSError as error:
+            log.warning("partial backup files could not be removed: %s", type(error).__name__)
         if pre_migration is not None:
             self._record(pre_migration)
         if not daily:

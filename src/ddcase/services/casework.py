@@ -26,7 +26,13 @@ from ddcase.domain import (
     ValidationError,
     Worker,
 )
-from ddcase.domain.validation import check_client, check_contact, check_episode, check_worker
+from ddcase.domain.validation import (
+    check_client,
+    check_contact,
+    check_episode,
+    check_worker,
+    nhs_numbers_in_use,
+)
 from ddcase.rules.criteria import named_workers_on
 from ddcase.rules.discharges import Discharge, guarded_discharge
 from ddcase.services.base import Context, as_record, check_version
@@ -63,6 +69,12 @@ class CaseworkService:
         """Every client by reference, or only those with the references given."""
         with self._db.read() as session:
             return repository.clients(session, refs)
+
+    def nhs_numbers_in_use(self) -> dict[str, set[str]]:
+        """Each NHS number in the log and the clients holding it, for the warning at entry
+        (`domain.validation.nhs_number_warnings`)."""
+        with self._db.read() as session:
+            return nhs_numbers_in_use(repository.nhs_numbers(session))
 
     def client(self, client_ref: str) -> Client:
         with self._db.read() as session:

@@ -223,6 +223,7 @@ class ManualMeasuresService:
             ("name", True, 120),
             ("owner", False, 80),
             ("data_source", False, 200),
+            ("team", False, 80),
         ):
             text = getattr(draft, field)
             message = text_problem(field, text, required=required)

@@ -24,9 +24,13 @@ class NotesService:
 
     def save_annotation(self, note: Annotation) -> Annotation:
         note = replace(note, text=note.text.strip(), team=(note.team or "").strip() or None)
-        message = text_problem("text", note.text, required=True)
-        if message:
-            raise ValidationError([FieldProblem("text", message)])
+        problems = [
+            FieldProblem(field, message)
+            for field, value, required in (("text", note.text, True), ("team", note.team, False))
+            if (message := text_problem(field, value, required=required))
+        ]
+        if problems:
+            raise ValidationError(problems)
         with self._db.write() as session:
             if note.id is None:
                 row = AnnotationRow(month=str(note.month), text=note.text)
@@ -90,6 +94,8 @@ class NotesService:
         message = text_problem("text", settings.aim_text)
         if message:
             problems.append(FieldProblem("aim_text", message))
+        if message := text_problem("team", settings.team):
+            problems.append(FieldProblem("team", message))
         if problems:
             raise ValidationError(problems)
         key = settings.team or ""

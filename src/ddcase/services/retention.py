@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import func, select, text
 
 from ddcase.domain import DomainError, Month
+from ddcase.services.backup import backups_folder, remove_partial_copies
 from ddcase.services.base import Context
 from ddcase.storage import audit, caseload_audits, discharge_notes, repository, team_roles
 from ddcase.storage.database import PermissionDeniedError
@@ -130,6 +131,9 @@ class RetentionService:
             # ...nor in the write-ahead log: copy the pages into the file and empty the log.
             with self._db.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self._db.path is not None:
+            # ...nor in partial copies a killed backup left (full copies age out by rotation).
+            remove_partial_copies(backups_folder(self._db.path))
         return PurgeSummary(before, tuple(purged), cleared)
 
     def _anonymise_audit_lists(self, session, before: date) -> int:  # type: ignore[no-untyped-def]

@@ -109,6 +109,18 @@ class TeamDatabaseService:
                 "not a log file."
             )
 
+    @staticmethod
+    def _require_createrole(conn: Any, what: str) -> None:
+        """An owner made without CREATEROLE cannot make roles: say so, and what to run."""
+        if team_roles.may_create_roles(conn):
+            return
+        owner = team_roles.current_role(conn)
+        raise DomainError(
+            f"{what} creates PostgreSQL roles, and {owner} lacks the CREATEROLE privilege, so no "
+            f"role was created or granted. Ask a PostgreSQL superuser to run: ALTER ROLE {owner} CREATEROLE; "
+            "then run this again (docs/team-database.md, section 2)."
+        )
+
     # ------------------------------------------------------------------ the administrator's side
 
     def setup(self) -> SetupSummary:
@@ -116,6 +128,7 @@ class TeamDatabaseService:
         group roles and renew their grants. Run it again after every upgrade."""
         self._require_postgresql("team-setup")
         with self._db.write() as session:
+            self._require_createrole(session.connection(), "team-setup")
             created = team_roles.grant_roles(session.connection())
             audit.append(
                 session,
@@ -139,12 +152,21 @@ class TeamDatabaseService:
             raise ValidationError([FieldProblem("role", "the role is coordinator, manager or readonly")])
         with self._db.write() as session:
             conn = session.connection()
+            self._require_createrole(conn, "Adding a user")
             verifier = None if password is None else team_roles.scram_verifier(conn, name, password)
             try:
                 created = team_roles.add_login(conn, name, role, verifier)
             except LookupError:
                 raise DomainError(
                     "The team database has no ddcase roles yet: run `ddcase team-setup` first."
+                ) from None
+            except PermissionError:
+                groups = ", ".join(team_roles.GROUP_ROLES.values())
+                raise DomainError(
+                    f"{name} is an existing PostgreSQL role that ddcase did not create (a superuser, "
+                    f"a role that can create roles, or not a member of {groups}), so it was left as "
+                    "it is: neither its password nor its memberships were changed. Choose another "
+                    "login name for this person."
                 ) from None
             audit.append(
                 session,

@@ -349,6 +349,39 @@ def lock_holder(db_path: Path) -> LockHolder | None:
         os.close(fd)
 
 
+@contextmanager
+def held_while_running(path: Path) -> Iterator[None]:
+    """Create `path` and hold its lock while the block runs (a name no one else uses). The
+    operating system frees the lock when the process ends, however it ends, so another process
+    can tell a job under way from one that was killed (`held_elsewhere`)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        locked = _try_lock(fd)
+        try:
+            yield
+        finally:
+            if locked:
+                _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def held_elsewhere(path: Path) -> bool:
+    """Whether a running process holds `path`'s lock (`held_while_running`); False when the
+    file is missing or its holder has ended."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        if _try_lock(fd):
+            _unlock(fd)
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
 def _write_at_start(fd: int, data: bytes) -> None:
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, data)

@@ -215,7 +215,16 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
 
 _REFS_AT_ONCE = 500
 
+
 #: A client's columns as plain rows (`_client_of`), in the order of Client's fields.
+def nhs_numbers(session: Session) -> list[tuple[str, str]]:
+    """(nhs_number, client_ref) of every client with an NHS number (the duplicate warning)."""
+    statement = select(ClientRow.nhs_number, ClientRow.client_ref).where(
+        ClientRow.nhs_number.is_not(None)  # type: ignore[union-attr]
+    )
+    return [(row[0], row[1]) for row in session.connection().execute(statement)]
+
+
 _CLIENT_COLUMNS = (
     ClientRow.client_ref,
     ClientRow.initials,

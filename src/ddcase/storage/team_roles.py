@@ -62,6 +62,19 @@ def role_exists(conn: Connection, role: str) -> bool:
     return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is not None
 
 
+def may_create_roles(conn: Connection) -> bool:
+    """Whether the person connected may create and alter roles (CREATEROLE, or a superuser):
+    team-setup creates the group roles and --add-user the people's logins."""
+    row = conn.execute(
+        text("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    ).first()
+    return row is not None and bool(row[0] or row[1])
+
+
+def current_role(conn: Connection) -> str:
+    return str(conn.execute(text("SELECT current_user")).scalar_one())
+
+
 def _ensure_role(conn: Connection, role: str, member_of: str | None) -> bool:
     """Create a NOLOGIN group role unless it exists; True when created."""
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
@@ -151,12 +164,15 @@ def add_login(conn: Connection, name: str, role: str, password_verifier: str | N
     """Create (or update) a person's login role as a member of exactly one ddcase group role.
     `password_verifier` is a SCRAM-SHA-256 verifier made on this computer, so the password
     itself never reaches the server or its logs; None for certificate or GSSAPI log-in.
-    Returns True when the login was created."""
+    Returns True when the login was created. Raises PermissionError, changing nothing, for an
+    existing role that is not a ddcase login (`is_ddcase_login`)."""
     group = GROUP_ROLES[role]
     if not role_exists(conn, group):
         raise LookupError(group)
     who = _quote(conn, name)
-    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first()
+    exists = role_exists(conn, name)
+    if exists and not is_ddcase_login(conn, name):
+        raise PermissionError(name)
     if not exists:
         conn.execute(text(f"CREATE ROLE {who} LOGIN"))
     if password_verifier is not None:
@@ -168,6 +184,21 @@ def add_login(conn: Connection, name: str, role: str, password_verifier: str | N
             conn.execute(text(f"REVOKE {_quote(conn, other)} FROM {who}"))
     conn.execute(text(f"GRANT {_quote(conn, group)} TO {who}"))
     return not exists
+
+
+def is_ddcase_login(conn: Connection, name: str) -> bool:
+    """Whether an existing role is one of ddcase's logins: a member of a ddcase group role, and
+    neither a superuser nor able to create roles. Any other role (the cluster's superuser, the
+    owner, someone's own login) is never adopted by --add-user, nor its password reset."""
+    row = conn.execute(
+        text(
+            "SELECT r.rolsuper OR r.rolcreaterole OR r.rolbypassrls, EXISTS (SELECT 1 FROM "
+            "pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid "
+            "AND g.rolname = ANY(:groups)) FROM pg_roles r WHERE r.rolname = :n"
+        ),
+        {"n": name, "groups": list(GROUP_ROLES.values())},
+    ).first()
+    return row is not None and not row[0] and bool(row[1])
 
 
 def scram_verifier(conn: Connection, name: str, password: str) -> str:

@@ -33,6 +33,9 @@ class ImportSummary:
     contacts: FileCounts
     files: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
+    #: FILE:LINE: column: message for what was imported but should be looked at (an NHS number
+    #: never issued, or one already recorded for another client).
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -56,6 +59,9 @@ class ImportSummary:
             lines.append("Nothing changed: the log already held all of it.")
         if self.ignored:
             lines.append(f"Ignored (not ddcase files): {', '.join(self.ignored)}")
+        if self.warnings:
+            lines.append(f"Imported, but look at these {len(self.warnings)} (warnings, not errors):")
+            lines.extend(f"  {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
 

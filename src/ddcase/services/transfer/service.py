@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from ddcase.domain import DomainError, ImportProblem
+from ddcase.domain import Client, DomainError, ImportProblem
+from ddcase.domain.validation import nhs_number_warnings, nhs_numbers_in_use
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.transfer import export
 from ddcase.services.transfer.cells import CLIENTS, CONTACTS, EPISODES, FILES, WORKERS
@@ -93,6 +94,7 @@ class TransferService:
                 if self._db.is_sqlite:
                     bulk_load.enlarge_sqlite_cache(session)
                 plan, known = resolve(session, parsed, problems)
+                warnings = _nhs_number_warnings(session, parsed.clients)
                 # One time for the whole import: every record it creates or changes carries the
                 # audit entry's time and user, so the entry's counts can be traced to the rows.
                 now = self._context.now()
@@ -116,6 +118,7 @@ class TransferService:
                     contacts=contacts,
                     files=tuple(paths),
                     ignored=ignored,
+                    warnings=warnings,
                 )
                 for change in changes:  # each record changed, with its values before and after
                     audit.append(
@@ -203,6 +206,19 @@ class TransferService:
         """SPEC §3: write the four files (UTF-8 without BOM, "\\n" line ends, SPEC column order,
         rows sorted), each atomically and readable by the owner only, with one audit entry."""
         return export.export_folder(self._context, Path(folder))
+
+
+def _nhs_number_warnings(session: Session, clients: list[tuple[int, Client]]) -> tuple[str, ...]:
+    """clients.csv's NHS numbers never issued, or already recorded for another client (in the log
+    or on an earlier line): warnings, as FILE:LINE: column: message, not errors."""
+    in_use = nhs_numbers_in_use(repository.nhs_numbers(session))
+    found = []
+    for line, client in clients:
+        for warning in nhs_number_warnings(client.nhs_number, client.client_ref, in_use):
+            found.append(f"{CLIENTS}:{line}: nhs_number: {warning}")
+        if client.nhs_number:
+            in_use.setdefault(client.nhs_number, set()).add(client.client_ref)
+    return tuple(found)
 
 
 def _size(path: Path) -> int:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ddcase.domain import Client, ReferralRoute
-from ddcase.domain.validation import MAX_LENGTH, check_client, format_nhs_number, normalise_nhs_number
+from ddcase.domain.validation import (
+    MAX_LENGTH,
+    check_client,
+    format_nhs_number,
+    nhs_number_warnings,
+    normalise_nhs_number,
+)
 from ddcase.ui.dialogs.form import FormDialog, problem_text
 from ddcase.ui.widgets.date_field import DateField
 
@@ -27,12 +35,19 @@ ETHNIC_CATEGORIES = {
 
 class ClientDialog(FormDialog):
     def __init__(
-        self, parent: QWidget | None, *, today: date, existing_refs: set[str], client: Client | None = None
+        self,
+        parent: QWidget | None,
+        *,
+        today: date,
+        existing_refs: set[str],
+        client: Client | None = None,
+        nhs_numbers_in_use: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         super().__init__(parent, self.tr("Edit client") if client else self.tr("New client"))
         self._today = today
         self._original = client
         self._taken = existing_refs - ({client.client_ref} if client else set())
+        self._nhs_numbers_in_use = nhs_numbers_in_use or {}
         self.reference_edit = QLineEdit()
         self.reference_edit.setMaxLength(MAX_LENGTH["client_ref"])
         self.reference_edit.setPlaceholderText(self.tr("The local record number, e.g. RT100123"))
@@ -53,6 +68,13 @@ class ClientDialog(FormDialog):
         self.add_row(self.tr("&Reference:"), self.reference_edit)
         self.add_row(self.tr("&Initials:"), self.initials_edit)
         self.add_row(self.tr("&NHS number:"), self.nhs_number_edit)
+        # A warning, not a problem: OK stays available, and saving asks first (issue 14).
+        self.nhs_warning_label = QLabel()
+        self.nhs_warning_label.setWordWrap(True)
+        self.nhs_warning_label.setStyleSheet("color: #8a5300;")
+        self.nhs_warning_label.setAccessibleName(self.tr("NHS number warning"))
+        self.nhs_warning_label.setVisible(False)
+        self.form.addRow("", self.nhs_warning_label)
         self.add_row(self.tr("Date of &birth:"), self.date_of_birth_edit)
         self.add_row(self.tr("&Consent to share recorded on:"), self.consent_edit)
         self.add_row(self.tr("&Ethnicity:"), self.ethnicity_combo)
@@ -74,7 +96,45 @@ class ClientDialog(FormDialog):
             self.nhs_number_edit,
         ):
             edit.textChanged.connect(self.revalidate)
+        self.reference_edit.textChanged.connect(self._on_nhs_number_edit_text_changed)
+        self.nhs_number_edit.textChanged.connect(self._on_nhs_number_edit_text_changed)
         self.revalidate()
+        self._on_nhs_number_edit_text_changed()
+
+    def nhs_number_warnings(self) -> list[str]:
+        """What to warn about in the NHS number typed (never issued, or another client's)."""
+        try:
+            digits = (
+                normalise_nhs_number(self.nhs_number_edit.text())
+                if self.nhs_number_edit.text().strip()
+                else None
+            )
+        except ValueError:
+            return []  # a problem, shown as one
+        return nhs_number_warnings(digits, self.reference_edit.text().strip(), self._nhs_numbers_in_use)
+
+    @Slot()
+    def _on_nhs_number_edit_text_changed(self) -> None:
+        warnings = self.nhs_number_warnings()
+        self.nhs_warning_label.setText("\n".join(self.tr("Check: %1").replace("%1", w) for w in warnings))
+        self.nhs_warning_label.setVisible(bool(warnings))
+        self._grow_to_fit()
+
+    def accept(self) -> None:
+        warnings = self.nhs_number_warnings()
+        if warnings and not self.current_problems():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Save with this NHS number?"),
+                "\n".join(warnings) + "\n\n" + self.tr("Save the client with this NHS number anyway?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.nhs_number_edit.setFocus()
+                self.nhs_number_edit.selectAll()
+                return
+        super().accept()
 
     def problems(self) -> list[str]:
         problems = []
@@ -109,9 +169,21 @@ class ClientDialog(FormDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, *, today: date, existing_refs: set[str], client: Client | None = None
+        cls,
+        parent: QWidget | None,
+        *,
+        today: date,
+        existing_refs: set[str],
+        client: Client | None = None,
+        nhs_numbers_in_use: Mapping[str, Collection[str]] | None = None,
     ) -> Client | None:
-        dialog = cls(parent, today=today, existing_refs=existing_refs, client=client)
+        dialog = cls(
+            parent,
+            today=today,
+            existing_refs=existing_refs,
+            client=client,
+            nhs_numbers_in_use=nhs_numbers_in_use,
+        )
         try:
             return dialog.draft() if dialog.exec() == cls.DialogCode.Accepted else None
         finally:

@@ -3,6 +3,7 @@ each service (SPEC §1), saved together. Editing keeps its separate dialogs."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,8 +57,11 @@ class MutualClientDialog(ClientDialog):
         workers: list[Worker],
         organisations: dict[Service, list[str]],
         teams: list[str],
+        nhs_numbers_in_use: Mapping[str, Collection[str]] | None = None,
     ) -> None:
-        super().__init__(parent, today=today, existing_refs=existing_refs)
+        super().__init__(
+            parent, today=today, existing_refs=existing_refs, nhs_numbers_in_use=nhs_numbers_in_use
+        )
         self.setWindowTitle(self.tr("New mutual client"))
 
         mh = QGroupBox(self.tr("Mental health episode (CMHT)"))
@@ -181,6 +185,7 @@ class MutualClientDialog(ClientDialog):
         workers: list[Worker],
         organisations: dict[Service, list[str]],
         teams: list[str],
+        nhs_numbers_in_use: Mapping[str, Collection[str]] | None = None,
     ) -> MutualClientDraft | None:
         dialog = cls(
             parent,
@@ -189,6 +194,7 @@ class MutualClientDialog(ClientDialog):
             workers=workers,
             organisations=organisations,
             teams=teams,
+            nhs_numbers_in_use=nhs_numbers_in_use,
         )
         try:
             return dialog.mutual_draft() if dialog.exec() == cls.DialogCode.Accepted else None
