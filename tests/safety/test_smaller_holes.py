@@ -373,6 +373,18 @@ def test_a_direction_override_is_refused_in_every_text_field_by_the_services(ser
     for field in ("name", "owner", "data_source", "team"):
         values = {"name": "Waits", "owner": None, "data_source": None, "team": None, field: f"x{RLO}y"}
         _refused(field, lambda v=values: services.manual_measures.define(ManualMeasure("waits", **v)))
+    # Caseload audits (issue 17): the audit's name, team and questions, and the pasted caseload.
+    from ddcase.domain.audits import AuditQuestion, read_caseload
+
+    _refused("name", lambda: services.audits.define("north", f"North {RLO}audit"))
+    _refused("team", lambda: services.audits.define("north", "North audit", team=f"N{RLO}"))
+    _refused(
+        "housing",
+        lambda: services.audits.define(
+            "north", "North audit", questions=[AuditQuestion("housing", f"Ho{RLO}use?")]
+        ),
+    )
+    _refused("line 1: reference", lambda: read_caseload(f"RT{RLO}1,AB\n"))
 
 
 def replace_note(definition, note: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from ddcase.domain.errors import DomainError, FieldProblem, ValidationError
 from ddcase.domain.month import Month
+from ddcase.domain.validation import text_problem
 
 
 class Answer(StrEnum):
@@ -95,6 +96,8 @@ def read_caseload(text: str) -> list[CaseloadEntry]:
         ref, initials = parts
         if len(ref) > 20:
             problems.append(FieldProblem("caseload", f"line {number}: the reference is over 20 characters"))
+        elif (problem := text_problem("client_ref", ref)) is not None:
+            problems.append(FieldProblem("caseload", f"line {number}: reference: {problem}"))
         elif not _INITIALS.match(initials):
             problems.append(FieldProblem("caseload", f"line {number}: initials are 1 to 6 letters"))
         elif ref in seen:

@@ -28,6 +28,8 @@ MAX_LENGTH = {
     "phone": 30,
     "note": 500,
     "agreed_in": 200,
+    "audit_name": 200,
+    "question": 300,
     "text": 500,
 }
 MAX_DURATION_MINUTES = 24 * 60
@@ -140,6 +142,8 @@ _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 #: texts may run over several lines).
 ONE_LINE_FIELDS = frozenset(
     {
+        "audit_name",
+        "question",
         "client_ref",
         "initials",
         "name",

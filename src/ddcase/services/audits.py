@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from ddcase.domain import DomainError, FieldProblem, Month, NotFoundError, ValidationError, month_range
 from ddcase.domain.audits import Answer, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
+from ddcase.domain.validation import text_problem
 from ddcase.rules.audits import BUILT_IN_QUESTIONS, draw_sample, key_problem, measures
 from ddcase.rules.measures import Measure, MeasureMonth
 from ddcase.services.base import Context
@@ -80,6 +81,10 @@ class AuditService:
             problems.append(FieldProblem("slug", problem))
         if not name or len(name) > 200:
             problems.append(FieldProblem("name", "give the audit a name (at most 200 characters)"))
+        elif (problem := text_problem("audit_name", name)) is not None:
+            problems.append(FieldProblem("name", problem))
+        if (problem := text_problem("team", team)) is not None:
+            problems.append(FieldProblem("team", problem))
         keys = [q.key for q in every]
         for q in every:
             if (problem := key_problem(q.key)) is not None:
@@ -88,6 +93,8 @@ class AuditService:
                 problems.append(FieldProblem("question", f"{q.key}: two questions have this key"))
             if not q.text or len(q.text) > 300:
                 problems.append(FieldProblem("question", f"{q.key}: the question is 1 to 300 characters"))
+            elif (problem := text_problem("question", q.text)) is not None:
+                problems.append(FieldProblem("question", f"{q.key}: {problem}"))
         if problems:
             raise ValidationError(list(dict.fromkeys(problems)))
         with self._db.write() as session:
