@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from ddcase.domain import Annotation, FieldProblem, Month, NotFoundError, ValidationError
+from ddcase.domain.format import short_date_text
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.rules import pdsa as rules
 from ddcase.services.base import Context, as_record, check_version
@@ -187,5 +189,44 @@ def _tidy(draft: PdsaCycle) -> PdsaCycle:
     )
 
 
-def start_month(cycle: PdsaCycle) -> Month:
-    return Month.of(cycle.start)
+def cycle_json(cycle: PdsaCycle) -> dict[str, Any]:
+    """A cycle as `ddcase pdsa ... --json` prints it (dates YYYY-MM-DD, null when not set)."""
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": cycle.id,
+        "team": cycle.team,
+        "title": cycle.title,
+        "plan": cycle.plan,
+        "prediction": cycle.prediction,
+        "owner": cycle.owner,
+        "start": cycle.start.isoformat(),
+        "end": day(cycle.end),
+        "measures": list(cycle.measures),
+        "study": cycle.study,
+        "act": cycle.act,
+        "open": cycle.is_open,
+        "closed_on": day(cycle.closed_on),
+    }
+
+
+def cycle_text(cycle: PdsaCycle) -> str:
+    """A cycle in a few lines, as `ddcase pdsa list` prints it."""
+    status = "open" if cycle.is_open else f"closed {short_date_text(cycle.closed_on)}"  # type: ignore[arg-type]
+    until = f" to {short_date_text(cycle.end)}" if cycle.end else ""
+    lines = [
+        f"#{cycle.id} {cycle.title} ({status}; {short_date_text(cycle.start)}{until}"
+        f"{'; ' + cycle.owner if cycle.owner else ''}{'; ' + cycle.team if cycle.team else ''})",
+        f"  Measures: {', '.join(cycle.measures)}",
+    ]
+    for label, text in (
+        ("Plan", cycle.plan),
+        ("Prediction", cycle.prediction),
+        ("Study", cycle.study),
+        ("Act", cycle.act),
+    ):
+        if text:
+            lines.append(f"  {label}: {text}")
+    return "\n".join(lines) + "\n"
