@@ -189,6 +189,12 @@ def _tidy(draft: PdsaCycle) -> PdsaCycle:
     )
 
 
+def problems(cycle: PdsaCycle, today: date) -> list[FieldProblem]:
+    """What is wrong with a cycle as typed (the forms check as the user types; the service
+    checks again, with the measures' keys, when it saves)."""
+    return rules.cycle_problems(cycle, today)
+
+
 def cycle_json(cycle: PdsaCycle) -> dict[str, Any]:
     """A cycle as `ddcase pdsa ... --json` prints it (dates YYYY-MM-DD, null when not set)."""
 
