@@ -119,3 +119,34 @@ def test_a_cycle_is_typed_linked_closed_and_drawn_on_its_charts(small_team, wind
     assert [m.text for m in chart.cycle_marks_shown()] == ["PDSA starts: Joint review slot in the huddle"]
     assert "PDSA cycle starts" in chart.legend_labels()
     assert chart.grab().save(str(tmp_path / "dashboard_chart.png"))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support", "Negative sizes")
+def test_the_dashboard_draws_the_cycles_and_opens_them_with_alt_y(small_team, window, qtbot):
+    from ddcase.domain.pdsa import PdsaCycle
+
+    small_team.pdsa.add(PdsaCycle("Consent at first contact", date(2026, 10, 2), ("criterion:consent",)))
+    small_team.pdsa.add(PdsaCycle("Huddle slot", date(2026, 8, 5), ("jointly_worked",), owner="Ann Smith"))
+    show_dashboard(window, qtbot)
+    chart = window.dashboard_page.chart
+    # Only the cycle linked to the jointly-worked measure is on its chart.
+    assert [(m.month, m.text) for m in chart.cycle_marks_shown()] == [
+        (Month(2026, 8), "PDSA starts: Huddle slot")
+    ]
+    window.dashboard_page.team_combo.setFocus()
+    keys = Keyboard()
+    seen: list[list[str]] = []
+
+    def look(dialog: PdsaCyclesDialog) -> None:
+        seen.append([c.title for c in dialog.cycles()])
+        seen.append([dialog.table.item(0, col).text() for col in range(dialog.table.columnCount())])
+        keys.press(Qt.Key.Key_Escape)
+
+    modal = Modal([(PdsaCyclesDialog, look)])
+    with qtbot.waitSignal(window.dashboard_page.cycles_button.clicked, timeout=5000):
+        keys.alt("y")
+    modal.done()
+    assert seen == [
+        ["Huddle slot", "Consent at first contact"],  # open ones by start
+        ["2", "Huddle slot", "5 Aug 2026", "", "jointly_worked", "open"],
+    ]
