@@ -104,10 +104,15 @@ class PdsaService:
 
     def known_keys(self, team: str | None = None) -> dict[str, str]:
         """The keys of the family of measures (SPEC §6) this month, with their names."""
-        from ddcase.services.measures import MeasuresService
+        from ddcase.services.measures import SOURCES
 
-        table = MeasuresService(self._context).table(Month.of(self._context.today()), team)
-        return {reading.key: reading.measure.name for reading in table.readings}
+        month = Month.of(self._context.today())
+        # Each source asked for this month alone: the keys and names, nothing charted.
+        return {
+            measure.key: measure.name
+            for source in SOURCES
+            for measure, _months in source(self._context, month, month, team)
+        }
 
     def _check(self, draft: PdsaCycle, before: PdsaCycle | None = None) -> None:
         problems = rules.cycle_problems(draft, self._context.today())
