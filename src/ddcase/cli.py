@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ddcase import __version__
 from ddcase.domain import DomainError, Month, Service
@@ -174,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     measure_import.add_argument("slug", metavar="SLUG")
     measure_import.add_argument("file", type=Path, metavar="FILE.csv")
+
+    _pdsa_parsers(commands, common)
 
     commands.add_parser("check", parents=[common], help="check the database and the audit trail")
 
@@ -583,6 +585,95 @@ def _measure_import(app: Services, args: argparse.Namespace, out: TextIO) -> int
     return EXIT_OK
 
 
+def _pdsa_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
+    """`ddcase pdsa list|add|update|close` (issue 16 item 6)."""
+    pdsa = commands.add_parser("pdsa", parents=[common], help="PDSA cycles linked to measures")
+    actions = pdsa.add_subparsers(dest="pdsa_action", metavar="ACTION", parser_class=_Parser, required=True)
+    listing = actions.add_parser("list", parents=[common], help="the cycles, by start date")
+    listing.add_argument("--team", metavar="NAME", help="a team's cycles and the whole service's")
+    listing.add_argument("--all-teams", action="store_true", help="every team's cycles")
+    listing.add_argument("--open", action="store_true", help="only the cycles not yet closed")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    def cycle_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+        parser.add_argument("--title", required=adding, help="what is being tried, in a line")
+        parser.add_argument("--start", type=_date, required=adding, metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--measure",
+            dest="measures",
+            action="append",
+            required=adding,
+            metavar="KEY",
+            help="a linked measure's key, as `ddcase measures --json` gives it (repeat for each)",
+        )
+        parser.add_argument("--plan", help="what will be done, by whom, where and when")
+        parser.add_argument("--prediction", help="what you expect to happen to the measures")
+        parser.add_argument("--owner", help="who leads the cycle")
+        parser.add_argument("--end", type=_date, metavar="YYYY-MM-DD", help="the planned end")
+        parser.add_argument(
+            "--team", metavar="NAME", help="the team it belongs to (default: the whole service)"
+        )
+        parser.add_argument("--json", action="store_true", help="print the cycle as JSON")
+
+    cycle_fields(actions.add_parser("add", parents=[common], help="start a cycle"), adding=True)
+    update = actions.add_parser("update", parents=[common], help="change a cycle (only the fields given)")
+    update.add_argument("id", type=int, metavar="NUMBER")
+    cycle_fields(update, adding=False)
+    update.add_argument("--study", help="what happened, against the prediction")
+    update.add_argument("--act", help="adopt, adapt or abandon, and what next")
+    close = actions.add_parser("close", parents=[common], help="close a cycle with its study and act notes")
+    close.add_argument("id", type=int, metavar="NUMBER")
+    close.add_argument("--study", help="what happened, against the prediction")
+    close.add_argument("--act", help="adopt, adapt or abandon, and what next")
+    close.add_argument("--on", dest="closed_on", type=_date, metavar="YYYY-MM-DD", help="default today")
+    close.add_argument("--json", action="store_true", help="print the cycle as JSON")
+
+
+def _pdsa(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import replace
+
+    from ddcase.domain.pdsa import PdsaCycle
+    from ddcase.rules.pdsa import parse_keys
+    from ddcase.services.pdsa import cycle_json, cycle_text
+
+    service = app.pdsa
+    if args.pdsa_action == "list":
+        cycles = service.cycles(args.team, every_team=args.all_teams, open_only=args.open)
+        if args.json:
+            out.write(json.dumps({"cycles": [cycle_json(c) for c in cycles]}) + "\n")
+        else:
+            out.write("".join(cycle_text(c) for c in cycles) or "No PDSA cycles.\n")
+        return EXIT_OK
+    if args.pdsa_action == "close":
+        current = service.get(args.id)
+        saved = service.close(
+            args.id, current.version, study=args.study, act=args.act, closed_on=args.closed_on
+        )
+        verb = "Closed"
+    else:
+        given = {
+            name: getattr(args, name)
+            for name in ("title", "start", "measures", "plan", "prediction", "owner", "end", "team")
+            if getattr(args, name) is not None
+        }
+        if "measures" in given:
+            given["measures"] = tuple(key for typed in given["measures"] for key in parse_keys(typed))
+        if args.pdsa_action == "add":
+            saved = service.add(PdsaCycle(**given))
+            verb = "Added"
+        else:
+            for name in ("study", "act"):
+                if getattr(args, name) is not None:
+                    given[name] = getattr(args, name)
+            saved = service.update(replace(service.get(args.id), **given))
+            verb = "Changed"
+    if args.json:
+        out.write(json.dumps(cycle_json(saved)) + "\n")
+    else:
+        out.write(f"{verb} PDSA cycle #{saved.id}.\n" + cycle_text(saved))
+    return EXIT_OK
+
+
 def _check(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     report = app.maintenance.check()
     out.write(report.text())
@@ -740,6 +831,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, TextIO], int]] = {
     "measures": _measures,
     "measure-define": _measure_define,
     "measure-import": _measure_import,
+    "pdsa": _pdsa,
     "check": _check,
     "backup": _backup,
     "restore": lambda app, args, out: _restore(args, out),

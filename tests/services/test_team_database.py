@@ -292,6 +292,12 @@ def measures_json(target: str, month: str, capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+def cycles_json(target: str, capsys) -> list[dict]:  # type: ignore[type-arg]
+    capsys.readouterr()
+    assert main(["pdsa", "list", "--db", target, "--all-teams", "--json"]) == 0
+    return [{k: v for k, v in c.items() if k != "id"} for c in json.loads(capsys.readouterr().out)["cycles"]]
+
+
 def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp_path, capsys):
     laptop = laptop_log(tmp_path, seed=2)
     capsys.readouterr()
@@ -301,6 +307,8 @@ def test_moving_a_team_copies_everything_once_and_the_figures_agree(team_db, tmp
     for month in ("2026-10", "2025-12"):
         assert figures_json(laptop, month, capsys) == figures_json(team_db, month, capsys)
         assert measures_json(laptop, month, capsys) == measures_json(team_db, month, capsys)
+    cycles = cycles_json(laptop, capsys)
+    assert len(cycles) == 2 and cycles_json(team_db, capsys) == cycles  # the PDSA cycles too
     assert main(["migrate-to", team_db, "--db", laptop]) == 0
     assert "Nothing to copy" in capsys.readouterr().out
     team = open_services(team_db)

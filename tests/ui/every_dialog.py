@@ -26,6 +26,7 @@ from ddcase.domain import (
     Worker,
 )
 from ddcase.domain.measures import ManualMeasure
+from ddcase.domain.pdsa import PdsaCycle
 
 TODAY = date(2026, 12, 5)
 WORKERS = [
@@ -33,6 +34,8 @@ WORKERS = [
     Worker("Dev Patel", "ELFT", Service.MENTAL_HEALTH, Role.CARE_COORDINATOR),
     Worker("Bob Jones", "ResoLUTiONs", Service.SUBSTANCE_MISUSE, Role.KEY_WORKER),
 ]
+PDSA_MEASURES = {"jointly_worked": "Mutual clients jointly worked", "criterion:consent": "Consent to share"}
+PDSA_CYCLE = PdsaCycle("Joint review slot", date(2026, 9, 14), ("jointly_worked",), id=1, version=1)
 ORGANISATIONS = {Service.MENTAL_HEALTH: ["ELFT"], Service.SUBSTANCE_MISUSE: ["ResoLUTiONs"]}
 
 
@@ -82,6 +85,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.leaver_dialog import LeaverDialog
     from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
     from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
+    from ddcase.ui.dialogs.pdsa_dialog import CycleDialog, PdsaCyclesDialog
     from ddcase.ui.dialogs.print_dialog import PrintDialog
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
@@ -137,6 +141,16 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         ),
         GettingStartedDialog(None),
         ShortcutsDialog(None, [("File", "Print summary", "Ctrl+P")]),
+        CycleDialog(None, today=TODAY, measures=PDSA_MEASURES, team=None),
+        CycleDialog(None, today=TODAY, measures=PDSA_MEASURES, team=None, cycle=PDSA_CYCLE, closing=True),
+        PdsaCyclesDialog(
+            None,
+            load=lambda: [PDSA_CYCLE],
+            save=lambda _action, cycle: cycle,
+            measures=PDSA_MEASURES,
+            today=TODAY,
+            team=None,
+        ),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
     assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"

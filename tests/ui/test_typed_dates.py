@@ -123,5 +123,6 @@ def test_every_date_in_every_dialog_is_the_one_date_field(qtbot, tmp_path):
                 )
                 date_fields += 1
     # contact; birth, consent; start, end; change of worker; purge; the new mutual client form:
-    # birth, consent and a start date in each service; a leaver's last day; a caseload's move
-    assert date_fields == 13
+    # birth, consent and a start date in each service; a leaver's last day; a caseload's move;
+    # a PDSA cycle's start and planned end, and (closing it) those and the day it closed
+    assert date_fields == 18

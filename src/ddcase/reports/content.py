@@ -15,6 +15,7 @@ from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.control_charts import ControlChart
 from ddcase.rules.figures import MonthFigures, percentage
+from ddcase.rules.pdsa import PredictionCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,8 @@ class MeasureChart:
 
     entry: dict[str, Any]
     analysis: SeriesAnalysis | ControlChart
+    marks: tuple[Annotation, ...] = ()
+    """The starts of the PDSA cycles linked to the measure (issue 16 item 6)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,10 @@ class ReportContent:
     """For all teams: each team's jointly-worked chart, side by side on the same scale."""
     safety: SafetySummary | None = None
     """Issue 17: the month's discharges without the other service and caseload audit results."""
+    cycle_marks: tuple[Annotation, ...] = ()
+    """The starts of the PDSA cycles linked to the jointly-worked measure (on the main chart)."""
+    pdsa_checks: tuple[PredictionCheck, ...] = ()
+    """Each open PDSA cycle's prediction beside what its measures' charts showed (issue 16)."""
 
     @property
     def scope(self) -> str:

@@ -20,11 +20,11 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ddcase.domain import Annotation
+from ddcase.domain import Annotation, Month
 from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE, PointKind
 from ddcase.reports import styles
 from ddcase.reports.content import MeasureChart, MeasureRow
-from ddcase.reports.run_chart import RunChart, chart_notes, point_marker
+from ddcase.reports.run_chart import ChartNote, RunChart, chart_notes, point_marker
 from ddcase.rules.charts import SeriesAnalysis, month_text
 from ddcase.rules.control_charts import ControlChart, ControlChartKind
 from ddcase.rules.mdc import Variation
@@ -177,16 +177,18 @@ def measure_charts(
                 continue
             kind = "p chart" if any(p.chart.value == "p" for p in analysis.parts) else "run chart"
             aim = 100 * e["aim"] if e["aim"] is not None else None
-            drawing = RunChart(
-                analysis, notes=chart_notes(analysis, annotations), aim=aim, width=width, height=200
-            ).drawing()
+            notes = chart_notes(analysis, [*annotations, *chart.marks])
+            drawing = RunChart(analysis, notes=notes, aim=aim, width=width, height=200).drawing()
             first, last = analysis.months[0].month, analysis.months[-1].month
         else:
             control = chart.analysis
             if not control.months:
                 continue
             kind = "XmR chart" if control.kind is ControlChartKind.XMR else "c chart"
-            drawing = ControlChartDrawing(control, aim=e["aim"], width=width, height=190).drawing()
+            notes = chart_notes(control, [*annotations, *chart.marks])
+            drawing = ControlChartDrawing(
+                control, aim=e["aim"], width=width, height=190, notes=notes
+            ).drawing()
             first, last = control.months[0].month, control.months[-1].month
         what = _p(
             f"{_e(e['key'])} · {_e(e['type'])} · {_e(e['unit'])} · {_e(e['better'])} is better · {kind}, "
@@ -199,7 +201,16 @@ def measure_charts(
             f"rule that fired: {_e(rule_words(e))}.",
             "small",
         )
-        out.append(KeepTogether([heading, what, Spacer(1, 2), drawing, reading]))
+        kept: list[Flowable] = [heading, what, Spacer(1, 2), drawing, reading]
+        if chart.marks and notes:  # its own numbering: the notes and the PDSA cycles' starts
+            kept.append(
+                _p(
+                    "Notes on this chart: "
+                    + "; ".join(f"<b>{n.number}</b> {_e(month_text(n.month))}: {_e(n.text)}" for n in notes),
+                    "small",
+                )
+            )
+        out.append(KeepTogether(kept))
     return out
 
 
@@ -229,8 +240,17 @@ class ControlChartDrawing:
 
     LEFT, RIGHT, TOP, BOTTOM = 36.0, 62.0, 12.0, 30.0
 
-    def __init__(self, chart: ControlChart, *, aim: float | None, width: float, height: float) -> None:
+    def __init__(
+        self,
+        chart: ControlChart,
+        *,
+        aim: float | None,
+        width: float,
+        height: float,
+        notes: Sequence[ChartNote] = (),
+    ) -> None:
         self.chart = chart
+        self.notes = list(notes)
         self.months = list(chart.months)
         self.aim = aim
         self.width, self.height = width, height
@@ -365,4 +385,30 @@ class ControlChartDrawing:
             else:
                 kind = PointKind(month.reading.variation.value)
             d.add(point_marker(self.x(index), self.y(float(month.value)), MARKS[kind]))
+        self._note_markers(d)
         return d
+
+    def _note_markers(self, d: Drawing) -> None:
+        """Each note's month (a PDSA cycle's start among them): a dotted line, its number on top."""
+        index = {m.month: i for i, m in enumerate(self.months)}
+        by_month: dict[Month, list[ChartNote]] = {}
+        for note in self.notes:
+            if note.month in index:
+                by_month.setdefault(note.month, []).append(note)
+        for month, notes in by_month.items():
+            x = self.x(index[month])
+            d.add(
+                Line(x, self.y0, x, self.y1, strokeColor=styles.NOTE, strokeWidth=0.7, strokeDashArray=[1, 2])
+            )
+            label = ",".join(str(n.number) for n in notes)
+            d.add(
+                String(
+                    x,
+                    self.y1 + 2,
+                    label,
+                    fontName=styles.bold(),
+                    fontSize=6.3,
+                    textAnchor="middle",
+                    fillColor=styles.NOTE,
+                )
+            )

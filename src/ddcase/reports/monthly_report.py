@@ -38,6 +38,7 @@ from ddcase.reports.content import ReportContent
 from ddcase.reports.joint_safety import safety_sections
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
+from ddcase.reports.pdsa_pages import open_cycles
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
     ChartKind,
@@ -168,6 +169,7 @@ def _story(content: ReportContent) -> list[Flowable]:
         story += measure_charts(content.measure_charts, content.annotations, FRAME_WIDTH)
     if content.team_charts:
         story += teams_side_by_side(content.team_charts, FRAME_WIDTH)
+    story += open_cycles(content.pdsa_checks)
     # Can the figure be trusted? Data quality sits with the chart; the breakdowns follow.
     story += _completeness(content)
     story += _excluded(content)
@@ -343,7 +345,7 @@ def _chart_section(content: ReportContent) -> list[Flowable]:
     analysis = content.analysis
     if not analysis.months:
         return []
-    notes = chart_notes(analysis, content.annotations)
+    notes = chart_notes(analysis, [*content.annotations, *content.cycle_marks])
     first, last = analysis.months[0].month, analysis.months[-1].month
     aim = content.settings.aim_percentage
     height = 255 if len(analysis.parts) > 1 else 240

@@ -24,6 +24,7 @@ from ddcase.domain.format import percent_text
 from ddcase.domain.marks import MARKS, Mark, PointKind, Shape
 from ddcase.reports import styles
 from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis
+from ddcase.rules.control_charts import ControlChart
 
 LEFT = 30.0
 RIGHT = 66.0
@@ -45,7 +46,9 @@ class ChartNote:
     new_part: bool
 
 
-def chart_notes(analysis: SeriesAnalysis, annotations: Sequence[Annotation]) -> list[ChartNote]:
+def chart_notes(
+    analysis: SeriesAnalysis | ControlChart, annotations: Sequence[Annotation]
+) -> list[ChartNote]:
     """The notes that fall within the chart's months, numbered in month order."""
     months = {m.month for m in analysis.months}
     shown = sorted((a for a in annotations if a.month in months), key=lambda a: (a.month, a.id or 0))

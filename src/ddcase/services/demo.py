@@ -66,6 +66,7 @@ class DemoService:
             )
         self._add_measures(seed)
         self._caseload_audit(seed, data)
+        self._add_cycles()
         return summary
 
     def _caseload_audit(self, seed: int, data: DemoData) -> None:
@@ -119,3 +120,46 @@ class DemoService:
         for measure, values in demo_measures(seed, self._context.today()):
             manual.define(measure)
             manual.store_values(measure.slug, values)
+
+    def _add_cycles(self) -> None:
+        """The demo team's two PDSA cycles (issue 16 item 6): one closed with its study and act,
+        one open, each start marked on its measures' charts."""
+        from datetime import timedelta
+
+        from ddcase.domain import Month
+        from ddcase.domain.pdsa import PdsaCycle
+        from ddcase.services.pdsa import PdsaService
+
+        pdsa = PdsaService(self._context)
+        this_month = Month.of(self._context.today())
+        consent_start = this_month.plus(-8).first_day + timedelta(days=6)
+        consent = pdsa.add(
+            PdsaCycle(
+                "Ask for consent to share at the first joint contact",
+                consent_start,
+                ("criterion:consent", "jointly_worked"),
+                plan="Key workers bring the consent form to every first joint appointment for a month.",
+                prediction="Consent recorded for 70% of mutual clients within two months.",
+                owner="Demo lead",
+                end=consent_start + timedelta(days=30),
+            )
+        )
+        pdsa.close(
+            consent.id or 0,
+            consent.version,
+            study="Consent rose from about half to most mutual clients; forms went missing twice.",
+            act="Adopt: the form is now part of the first joint appointment's checklist.",
+            closed_on=this_month.plus(-6).first_day,
+        )
+        huddle_start = this_month.plus(-3).first_day + timedelta(days=13)
+        pdsa.add(
+            PdsaCycle(
+                "Joint review slot in the weekly CMHT huddle",
+                huddle_start,
+                ("jointly_worked", "criterion:joint_contact"),
+                plan="A 15-minute slot each Tuesday to book joint contacts for the clients due one.",
+                prediction="Joint contact for 10 more percentage points of mutual clients in three months.",
+                owner="Demo lead",
+                end=huddle_start + timedelta(days=90),
+            )
+        )

@@ -73,6 +73,12 @@ class Services:
         return AuditService(self.context)
 
     @property
+    def pdsa(self):  # type: ignore[no-untyped-def]
+        from ddcase.services.pdsa import PdsaService
+
+        return PdsaService(self.context)
+
+    @property
     def demo(self):  # type: ignore[no-untyped-def]
         from ddcase.services.demo import DemoService
 

@@ -15,16 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.pdsa import PdsaCycle
 from ddcase.domain.times import in_uk
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
+from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthFigures
+from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
 from ddcase.services.figures import FiguresService, Series
 from ddcase.services.notes import NotesService
+from ddcase.services.pdsa import PdsaService
 from ddcase.services.team import TeamService
 from ddcase.storage import audit, repository
 from ddcase.storage.files import write_private
@@ -98,6 +102,7 @@ class ReportingService:
         self._team = TeamService(context)
         self._definitions = DefinitionService(context)
         self._casework = CaseworkService(context)
+        self._pdsa = PdsaService(context)
 
     def file_name(self, month: Month, team: str | None, *, what: str = "", suffix: str = ".pdf") -> str:
         """The name a saved summary, chart or series is offered: the team shown, else the log's
@@ -164,6 +169,8 @@ class ReportingService:
         settings = self._team.settings()
         now = self._context.now()
         rows, charts, teams = self.measures(month, team)
+        cycles = self._pdsa.cycles(team)
+        marks = tuple(cycle_marks(cycles, "jointly_worked"))
         return ReportContent(
             month=month,
             team=team,
@@ -174,6 +181,7 @@ class ReportingService:
             previous=previous,
             analysis=series.analysis,
             annotations=series.annotations,
+            cycle_marks=marks,
             settings=series.settings,
             definitions=tuple(self._definitions.versions()),
             completeness=self.completeness(current),
@@ -185,6 +193,7 @@ class ReportingService:
             measure_charts=charts,
             team_charts=teams,
             safety=self.safety(month, team),
+            pdsa_checks=self.pdsa_checks(month, team, cycles),
         )
 
     def measures(
@@ -212,8 +221,13 @@ class ReportingService:
             for reading in each.readings
             if reading.key == key
         )
+        cycles = self._pdsa.cycles(team)
         charts = tuple(
-            MeasureChart(r.entry, r.chart(table.new_part_months, table.baseline_months))
+            MeasureChart(
+                r.entry,
+                r.chart(table.new_part_months, table.baseline_months),
+                marks=tuple(cycle_marks(cycles, r.key)),
+            )
             for r in table.readings
             if r.key != JOINTLY_WORKED
         )
@@ -266,6 +280,43 @@ class ReportingService:
                         )
                     )
         return tuple(lines)
+
+    def pdsa_checks(
+        self, month: Month, team: str | None, cycles: list[PdsaCycle] | None = None
+    ) -> tuple[PredictionCheck, ...]:
+        """Each open PDSA cycle (started by the end of `month`) against each linked measure's
+        chart up to `month`: its value in the cycle's start month and in `month`, and the signal
+        read (the Anhøj runs signal of the latest part for the jointly-worked measure, beside the
+        MDC rules). The family is read only when a cycle is open."""
+        from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
+
+        cycles = self._pdsa.cycles(team) if cycles is None else cycles
+        started = [c for c in cycles if c.is_open and Month.of(c.start) <= month]
+        if not started:
+            return ()
+        table = MeasuresService(self._context).table(month, team)
+        readings = {r.key: r for r in table.readings}
+        checks = []
+        for cycle in started:
+            for key in cycle.measures:
+                reading = readings.get(key)
+                if reading is None:
+                    checks.append(
+                        PredictionCheck(
+                            cycle, key, key, Month.of(cycle.start), "not charted", month, "not charted", "–"
+                        )
+                    )
+                    continue
+                runs = False
+                if key == JOINTLY_WORKED:
+                    chart = reading.chart(table.new_part_months, table.baseline_months)
+                    runs = (
+                        isinstance(chart, SeriesAnalysis)
+                        and bool(chart.parts)
+                        and chart.parts[-1].runs_signal
+                    )
+                checks.append(prediction_check(cycle, month, reading.entry, reading.series, runs_signal=runs))
+        return tuple(checks)
 
     def completeness(self, figures: MonthFigures) -> Completeness:
         """How complete the records of the month's mutual clients are."""

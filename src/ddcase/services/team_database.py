@@ -20,6 +20,7 @@ from ddcase.services.audit_files import AuditFiles
 from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, discharge_notes, repository, team_roles
 from ddcase.storage import manual_measures as manual_store
+from ddcase.storage import pdsa as pdsa_store
 from ddcase.storage.tables import (
     AnnotationRow,
     AuditEventRow,
@@ -28,6 +29,7 @@ from ddcase.storage.tables import (
     ManualMeasureRow,
     ManualMeasureValueRow,
     MeasureSettingsRow,
+    PdsaCycleRow,
     SettingRow,
 )
 
@@ -222,6 +224,7 @@ class TeamDatabaseService:
                     (m, manual_store.values(session, m.id) if m.id is not None else [])
                     for m in manual_store.measures(session, every_team=True)
                 ],
+                "cycles": pdsa_store.cycles(session, every_team=True),
                 "settings": repository.settings(session),
                 "is_demo": repository.settings(session).get("is_demo") == "yes",
                 "audit_head": None if last is None else {"seq": last.seq, "hash": last.hash},
@@ -293,6 +296,13 @@ class TeamDatabaseService:
             )
         manual = self._copy_manual_measures(session, log["manual_measures"], stamp)
         self._copy_issue_17(session, log)
+        # PDSA cycles (issue 16 item 6): one the team lacks (by team, title and start) is added.
+        known_cycles = {(c.team, c.title, c.start) for c in pdsa_store.cycles(session, every_team=True)}
+        cycles = [c for c in log["cycles"] if (c.team, c.title, c.start) not in known_cycles]
+        for cycle in cycles:
+            row = PdsaCycleRow(title=cycle.title, start_on=cycle.start, measure_keys="", **stamp)
+            pdsa_store.fill_row(row, cycle)
+            session.add(row)
         known_settings = repository.settings(session)
         settings = {k: v for k, v in log["settings"].items() if k not in known_settings}
         for key, value in settings.items():
@@ -306,7 +316,7 @@ class TeamDatabaseService:
             episodes=len(episodes),
             contacts=len(contacts),
             definitions=len(definitions),
-            notes=len(notes) + len(measures) + manual,
+            notes=len(notes) + len(measures) + manual + len(cycles),
             settings=len(settings),
             already_there=total - len(workers) - len(clients) - len(episodes) - len(contacts),
             clients_differing=differing,

@@ -403,5 +403,29 @@ class CaseloadAuditAnswerRow(SQLModel, table=True):
     question_id: int = Field(foreign_key="caseload_audit_question.id", ondelete="CASCADE")
     answer: str = Field(max_length=20)
     version: int = Field(default=1, sa_column=_audit_answer_version)
+
+
+_pdsa_version = _version_column()
+
+
+class PdsaCycleRow(SQLModel, table=True):
+    """A PDSA cycle (issue 16 item 6); `team` '' = the whole service. `measure_keys` holds the
+    linked measures' keys (SPEC §6), one a line, in the order given."""
+
+    __tablename__ = "pdsa_cycle"
+    __mapper_args__ = {"version_id_col": _pdsa_version}
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(default="", max_length=80)
+    title: str = Field(max_length=120)
+    plan: str | None = Field(default=None, max_length=1000)
+    prediction: str | None = Field(default=None, max_length=1000)
+    owner: str | None = Field(default=None, max_length=80)
+    start_on: dt.date = Field(index=True)
+    end_on: dt.date | None = None
+    measure_keys: str = Field(max_length=1000)
+    study: str | None = Field(default=None, max_length=1000)
+    act: str | None = Field(default=None, max_length=1000)
+    closed_on: dt.date | None = None
+    version: int = Field(default=1, sa_column=_pdsa_version)
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)

@@ -39,6 +39,7 @@ MANAGER_TABLES = (
     "setting",
     "manual_measure",
     "manual_measure_value",
+    "pdsa_cycle",
 )
 APPEND_ONLY_TABLES = ("audit_event", "audit_value", "report_snapshot")
 

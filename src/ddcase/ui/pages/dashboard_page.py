@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import Annotation, DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.services.figures import MonthFigures, Overview, Series
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
+from ddcase.ui.dialogs.pdsa_dialog import show_cycles
 from ddcase.ui.files import choose_file, documents_folder
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
@@ -75,6 +76,7 @@ class DashboardData:
     teams: list[str]
     overview: Overview
     so_far: str | None = None  # 'so far: 5 of 31 days' for the month in progress
+    cycle_marks: tuple[Annotation, ...] = ()  # the PDSA cycles' starts on the chart
 
 
 class DashboardPage(Page):
@@ -153,8 +155,15 @@ class DashboardPage(Page):
         self.edit_note_button = QPushButton(self.tr("Ed&it note..."))
         self.delete_note_button = QPushButton(self.tr("De&lete note..."))
         self.aim_button = QPushButton(self.tr("Aim and &baseline..."))
+        self.cycles_button = QPushButton(self.tr("PDSA c&ycles..."))
         note_buttons = QHBoxLayout()
-        for button in (self.add_note_button, self.edit_note_button, self.delete_note_button, self.aim_button):
+        for button in (
+            self.add_note_button,
+            self.edit_note_button,
+            self.delete_note_button,
+            self.aim_button,
+            self.cycles_button,
+        ):
             note_buttons.addWidget(button)
         note_buttons.addStretch(1)
 
@@ -213,6 +222,7 @@ class DashboardPage(Page):
         self.edit_note_button.clicked.connect(self._on_edit_note_button_clicked)
         self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
         self.aim_button.clicked.connect(self._on_aim_button_clicked)
+        self.cycles_button.clicked.connect(self._on_cycles_button_clicked)
         self.print_button.clicked.connect(self.print_requested)
         self.chart_button.clicked.connect(self._on_chart_button_clicked)
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
@@ -240,7 +250,8 @@ class DashboardPage(Page):
             team = None  # a team with no episodes left: all teams, as the list will show
         # One load for the month, the one before and the chart.
         overview = figures.overview(month, span, team)
-        return DashboardData(month, team, teams, overview, figures.so_far_text(month))
+        marks = tuple(self._services.pdsa.marks("jointly_worked", team))
+        return DashboardData(month, team, teams, overview, figures.so_far_text(month), marks)
 
     def title(self) -> str:
         return self.tr("&Dashboard")
@@ -295,7 +306,7 @@ class DashboardPage(Page):
                 "%1 more not counted: open to both services for fewer than %2 days."
             ).replace("%1", str(excluded)).replace("%2", str(now.definition.min_overlap_days))
         self.scope_label.setText(scope)
-        self.chart.set_series(series, highlight=month)
+        self.chart.set_series(series, highlight=month, cycle_marks=data.cycle_marks)
         self.reading_label.setText(series.analysis.reading)
         self.notes_model.set_rows(series.annotations)
         self.coordinator_model.set_rows(now.by_care_coordinator())
@@ -430,3 +441,9 @@ class DashboardPage(Page):
             QMessageBox.warning(self, self.tr("Aim not saved"), str(error))
             return
         self.refresh(self._month)
+
+    @Slot()
+    def _on_cycles_button_clicked(self) -> None:
+        show_cycles(self, self._services, self.team())
+        if self._month is not None:
+            self.refresh(self._month)

@@ -21,6 +21,7 @@ from ddcase.domain import DomainError, Month
 from ddcase.services.measures import MeasuresTable, chart_points
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
+from ddcase.ui.dialogs.pdsa_dialog import show_cycles
 from ddcase.ui.models.base import VALUE_ROLE
 from ddcase.ui.models.measures_model import MeasuresTableModel
 from ddcase.ui.pages.page import Page
@@ -43,6 +44,7 @@ class MeasuresPage(Page):
             self.tr("One small chart per team for the measure chosen, all on the same scale")
         )
         self.enter_button = QPushButton(self.tr("&Enter this month's values..."))
+        self.cycles_button = QPushButton(self.tr("PDSA c&ycles..."))
         top = QHBoxLayout()
         top.addWidget(caption)
         top.addWidget(self.team_combo)
@@ -50,6 +52,7 @@ class MeasuresPage(Page):
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.side_by_side_check)
         top.addWidget(self.enter_button)
+        top.addWidget(self.cycles_button)
 
         self.model = MeasuresTableModel(self)
         self.table_view, _ = make_table(
@@ -78,6 +81,7 @@ class MeasuresPage(Page):
 
         self.team_combo.currentIndexChanged.connect(self._on_team_combo_changed)
         self.enter_button.clicked.connect(self._on_enter_button_clicked)
+        self.cycles_button.clicked.connect(self._on_cycles_button_clicked)
         self.side_by_side_check.toggled.connect(self._on_side_by_side_check_toggled)
         self.table_view.selectionModel().currentRowChanged.connect(self._on_table_view_current_changed)
 
@@ -122,7 +126,8 @@ class MeasuresPage(Page):
         chart = reading.chart(self._table.new_part_months, self._table.baseline_months)
         percent = e["unit"] == "proportion"
         aim = e["aim"] * 100 if percent and e["aim"] is not None else e["aim"]
-        self.chart.set_chart(str(e["name"]), chart_points(chart), aim=aim, percent=percent)
+        marks = self._services.pdsa.marks(reading.key, self.team())
+        self.chart.set_chart(str(e["name"]), chart_points(chart), aim=aim, percent=percent, cycle_marks=marks)
         if self.side_by_side_check.isChecked():
             self._show_teams(reading.key)
 
@@ -189,3 +194,9 @@ class MeasuresPage(Page):
         except DomainError as error:
             QMessageBox.warning(self, self.tr("Values not saved"), str(error))
         self.refresh(self._month)
+
+    @Slot()
+    def _on_cycles_button_clicked(self) -> None:
+        show_cycles(self, self._services, self.team())
+        if self._month is not None:
+            self.refresh(self._month)

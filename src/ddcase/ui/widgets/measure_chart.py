@@ -5,13 +5,16 @@ progress). A proportion is drawn in percent, a count or value as it is."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ddcase.domain import Annotation
 from ddcase.domain.marks import CENTRE_LINE, DATA_LINE, LIMIT_LINE, MARKS
 from ddcase.services.measures import ChartPoint, month_text, number_text
-from ddcase.ui.widgets.run_chart import AIM, draw_mark
+from ddcase.ui.widgets.run_chart import AIM, NOTE, draw_mark
 
 
 class MeasureChart(QWidget):
@@ -22,6 +25,7 @@ class MeasureChart(QWidget):
         self._aim: float | None = None
         self._percent = False
         self._fixed_range: tuple[float, float] | None = None
+        self._cycle_marks: list[Annotation] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Chart of the measure chosen"))
 
@@ -33,12 +37,22 @@ class MeasureChart(QWidget):
         aim: float | None,
         percent: bool,
         value_range: tuple[float, float] | None = None,
+        cycle_marks: Sequence[Annotation] = (),
     ) -> None:
-        """`value_range` fixes the scale (teams side by side share one)."""
+        """`value_range` fixes the scale (teams side by side share one); `cycle_marks` are the
+        starts of the PDSA cycles linked to the measure, each a "P" marker at its month."""
         self._title, self._points, self._aim, self._percent = title, points, aim, percent
         self._fixed_range = value_range
-        self.setAccessibleDescription(title)
+        self._cycle_marks = list(cycle_marks)
+        shown = self.cycle_marks_shown()
+        extra = "; ".join(f"{m.month.label()}: {m.text}" for m in shown)
+        self.setAccessibleDescription(f"{title}. {extra}." if shown else title)
         self.update()
+
+    def cycle_marks_shown(self) -> list[Annotation]:
+        """The PDSA cycles' starts that fall within the chart's months."""
+        months = {p.month for p in self._points}
+        return [m for m in self._cycle_marks if m.month in months]
 
     def title(self) -> str:
         return self._title
@@ -145,6 +159,17 @@ class MeasureChart(QWidget):
         for i, p in enumerate(self._points):
             if p.value is not None:
                 draw_mark(painter, QPointF(x_of(i), y_of(p.value)), 3.6, MARKS[p.kind], background)
+        index = {p.month: i for i, p in enumerate(self._points)}
+        for mark in self.cycle_marks_shown():  # a PDSA cycle's start: "P" on a square
+            x = x_of(index[mark.month])
+            painter.setPen(QPen(QColor(NOTE), 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(NOTE))
+            marker = QRectF(x - 7, plot.top() - 8, 14, 14)
+            painter.drawRect(marker)
+            painter.setPen(QColor("white"))
+            painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, "P")
         painter.setPen(text)
         every = max(1, -(-len(self._points) // 8))
         for i, p in enumerate(self._points):

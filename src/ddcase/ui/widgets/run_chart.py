@@ -9,6 +9,7 @@ emits `month_clicked`, which the window answers with that month's clients."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -29,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ddcase.domain import Month
+from ddcase.domain import Annotation, Month
 from ddcase.domain.format import percent_text
 from ddcase.domain.marks import CENTRE_LINE, DATA_LINE, LIMIT_LINE, MARKS, Mark, PointKind, Shape
 from ddcase.services.figures import MonthAnalysis, Series
@@ -70,16 +71,33 @@ class RunChart(QWidget):
         self._highlight: Month | None = None
         self._empty_text: str | None = None
         self._current: Month | None = None  # the point chosen with the keyboard
+        self._cycle_marks: list[Annotation] = []  # the PDSA cycles' starts (issue 16 item 6)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Run chart of the monthly figure"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Left/Right choose a point, Enter opens it
         self.setMouseTracking(True)  # the pointing hand over a point
 
-    def set_series(self, series: Series | None, highlight: Month | None = None) -> None:
+    def set_series(
+        self, series: Series | None, highlight: Month | None = None, cycle_marks: Sequence[Annotation] = ()
+    ) -> None:
+        """`cycle_marks`: the starts of the PDSA cycles linked to the measure, each drawn as a
+        "P" marker at its month (apart from the numbered notes)."""
         self._series = series
         self._highlight = highlight
-        self.setAccessibleDescription(series.analysis.reading if series else "")
+        self._cycle_marks = list(cycle_marks)
+        description = series.analysis.reading if series else ""
+        shown = self.cycle_marks_shown()
+        if shown:
+            description += " " + "; ".join(f"{m.month.label()}: {m.text}" for m in shown) + "."
+        self.setAccessibleDescription(description)
         self.update()
+
+    def cycle_marks_shown(self) -> list[Annotation]:
+        """The PDSA cycles' starts that fall within the chart's months."""
+        if self._series is None:
+            return []
+        months = {m.month for m in self._series.analysis.months}
+        return [m for m in self._cycle_marks if m.month in months]
 
     def set_empty_text(self, text: str | None) -> None:
         """What the chart says while it has no months to show (None: that there are none yet)."""
@@ -411,6 +429,18 @@ class RunChart(QWidget):
             painter.setPen(QColor("white"))
             painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, str(number))
 
+        # the PDSA cycles' starts: a "P" on a square, apart from the numbered notes
+        for mark in self.cycle_marks_shown():
+            x = x_of(index[mark.month]) + 3
+            painter.setPen(QPen(NOTE, 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, plot.top() + 8), QPointF(x, plot.bottom()))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(NOTE)
+            marker = QRectF(x - 7, plot.top() + 4, 14, 14)
+            painter.drawRect(marker)
+            painter.setPen(QColor("white"))
+            painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, "P")
+
         self._draw_legend(painter, plot, text)
         painter.end()
 
@@ -435,6 +465,8 @@ class RunChart(QWidget):
             items.append(("dashdot", AIM, self.tr("Aim")))
         if any(a.month in {m.month for m in analysis.months} for a in self._series.annotations):
             items.append(("note", NOTE, self.tr("Note")))
+        if self.cycle_marks_shown():
+            items.append(("cycle", NOTE, self.tr("PDSA cycle starts")))
         return items
 
     def _draw_legend(self, painter: QPainter, plot: QRectF, text: QColor) -> None:
@@ -451,6 +483,13 @@ class RunChart(QWidget):
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(colour)
                 painter.drawEllipse(QPointF(x + 8, y), 6, 6)
+            elif kind == "cycle":
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                marker = QRectF(x + 2, y - 6, 12, 12)
+                painter.drawRect(marker)
+                painter.setPen(QColor("white"))
+                painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, "P")
             else:
                 style = {
                     "line": Qt.PenStyle.SolidLine,

@@ -1,0 +1,44 @@
+"""Rows <-> values for PDSA cycles (issue 16 item 6), and their queries."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ddcase.domain.pdsa import PdsaCycle
+from ddcase.storage.tables import PdsaCycleRow
+
+
+def cycle_value(row: PdsaCycleRow) -> PdsaCycle:
+    return PdsaCycle(
+        title=row.title,
+        start=row.start_on,
+        measures=tuple(key for key in row.measure_keys.split("\n") if key),
+        plan=row.plan,
+        prediction=row.prediction,
+        owner=row.owner,
+        end=row.end_on,
+        study=row.study,
+        act=row.act,
+        team=row.team or None,
+        closed_on=row.closed_on,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def fill_row(row: PdsaCycleRow, cycle: PdsaCycle) -> None:
+    row.title, row.plan, row.prediction, row.owner = cycle.title, cycle.plan, cycle.prediction, cycle.owner
+    row.start_on, row.end_on = cycle.start, cycle.end
+    row.measure_keys = "\n".join(cycle.measures)
+    row.study, row.act, row.closed_on = cycle.study, cycle.act, cycle.closed_on
+    row.team = cycle.team or ""
+
+
+def cycles(session: Session, team: str | None = None, *, every_team: bool = False) -> list[PdsaCycle]:
+    """A team's cycles and those of the whole service (or, `every_team`, all of them), by start."""
+    query = select(PdsaCycleRow)
+    if not every_team:
+        query = query.where(PdsaCycleRow.team.in_(["", team or ""]))  # type: ignore[attr-defined]
+    return [
+        cycle_value(row) for row in session.scalars(query.order_by(PdsaCycleRow.start_on, PdsaCycleRow.id))
+    ]
