@@ -17,7 +17,7 @@ random data that every month's counts come out exactly as `evaluate` gives them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import IntEnum
 
@@ -99,10 +99,18 @@ def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | Non
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
-    results = [_NOT_COUNTED] * len(rules)
-    plan = _CountPlan(rules)
-    plan.count(facts, team, lambda i, verdict: results.__setitem__(i, verdict))
-    return results
+    tally = _new_tally(len(rules))
+    _CountPlan(rules).count(facts, None if team is not None else tally, {team: tally} if team else {})
+    # Each month the client counts in adds one to exactly one of its verdicts.
+    return [Counted(row.index(1)) if 1 in row else _NOT_COUNTED for row in tally]
+
+
+Tally = list[list[int]]
+"""For each month's rule, how many clients count as each `Counted` (indexed by its value)."""
+
+
+def _new_tally(months: int) -> Tally:
+    return [[0, 0, 0, 0] for _ in range(months)]
 
 
 class _CountPlan:
@@ -142,9 +150,12 @@ class _CountPlan:
                 )
             )
 
-    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
-        """Call found(rule's index, verdict) for each month in which the client counts (for
-        `team`, when given); nothing for the months it does not."""
+    def count(self, facts: ClientFacts, every_team: Tally | None, by_team: dict[str, Tally]) -> None:
+        """Add the client to the tally of each month in which they count: to `every_team` (the
+        figure for all teams), when given, and to `by_team[T]` for each team T they count for
+        in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
+        the month). How a client counts in a month does not depend on the team, so it is judged
+        once for all the tallies."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -152,13 +163,16 @@ class _CountPlan:
         sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
         if not mh or not sm:
             return
-        of_team: list[tuple[date, date]] = []
-        if team is not None:
-            # SPEC §1: a client counts for a team through a mental_health episode of that team
-            # open on a mutual day of the month.
-            of_team = [(e.start_date, e.end_date or _NEVER) for e in mh if team and e.team == team]
-            if not of_team:
-                return
+        # The spans of the client's mental_health episodes of each team asked for.
+        of_teams: list[tuple[Tally, list[tuple[date, date]]]] = []
+        if by_team:
+            spans: dict[str, list[tuple[date, date]]] = {}
+            for e in mh:
+                if e.team and e.team in by_team:
+                    spans.setdefault(e.team, []).append((e.start_date, e.end_date or _NEVER))
+            of_teams = [(by_team[t], each) for t, each in spans.items()]
+        if every_team is None and not of_teams:
+            return
         first, last = self.first, self.last
         mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
         if not mutual:
@@ -170,63 +184,73 @@ class _CountPlan:
         counting: _CountingDates | None = None
         written: bool | None = None
         dates: list[list[date]] = []
+        seen_first: date | None = None  # the month whose mutual days were last worked out
+        days = 0
+        last_mutual: date | None = None
+        tallies: list[Tally] = []
         for k in range(bisect_left(self.lasts, span_first), len(rows)):
             i, month_first, month_last, min_overlap, written_count, need_consent, contact_checks, \
                 need_named = rows[k]  # fmt: skip
             if month_first > span_last:
                 break
-            # The month's mutual days: their number, the last of them and whether the team's
-            # episode is open on one of them.
-            days = 0
-            last_mutual = None
-            in_team = not of_team
-            for start, end in mutual:
-                if start > month_last:
-                    break
-                if end < month_first:
-                    continue
-                if start < month_first:
-                    start = month_first
-                if end > month_last:
-                    end = month_last
-                days += (end - start).days + 1
-                last_mutual = end
-                if not in_team:
-                    for team_start, team_end in of_team:
-                        if team_start <= end and team_end >= start:
-                            in_team = True
-                            break
-            if last_mutual is None or not in_team:
+            if month_first != seen_first:
+                # The month's mutual days: their number, the last of them and the tallies the
+                # client goes to (the teams whose episode is open on one of them). Worked out
+                # once a month: several rules may judge the same month (a measure per criterion).
+                seen_first = month_first
+                days = 0
+                last_mutual = None
+                clipped = []
+                for start, end in mutual:
+                    if start > month_last:
+                        break
+                    if end < month_first:
+                        continue
+                    if start < month_first:
+                        start = month_first
+                    if end > month_last:
+                        end = month_last
+                    days += (end - start).days + 1
+                    last_mutual = end
+                    clipped.append((start, end))
+                tallies = [] if every_team is None or last_mutual is None else [every_team]
+                if last_mutual is not None:
+                    for tally, team_spans in of_teams:
+                        if any(
+                            team_start <= end and team_end >= start
+                            for start, end in clipped
+                            for team_start, team_end in team_spans
+                        ):
+                            tallies.append(tally)
+            if not tallies:
                 continue
             if days < min_overlap:
-                found(i, _EXCLUDED)
-                continue
-            if need_consent and (consent is None or consent > month_last):
-                found(i, _MUTUAL)
-                continue
-            if contact_checks:
-                if written_count is not written:
-                    if counting is None:
-                        counting = _CountingDates(facts.contacts, self.tallied)
-                    dates = counting.dates(written_count)
-                    written = written_count
-                for index, since, needed in contact_checks:
-                    tally = dates[index]
-                    if bisect_right(tally, month_last) - bisect_left(tally, since) < needed:
-                        break
-                else:
-                    index = -1
-                if index >= 0:  # a criterion counted from contacts does not hold
-                    found(i, _MUTUAL)
-                    continue
-            if need_named:
-                if named is None:
-                    named = _named_spans(facts)
-                day = last_mutual
-                if not (any(s <= day <= e for s, e in named[0]) and any(s <= day <= e for s, e in named[1])):
-                    found(i, _MUTUAL)
-                    continue
-            found(i, _JOINTLY_WORKED)
+                verdict = _EXCLUDED
+            elif need_consent and (consent is None or consent > month_last):
+                verdict = _MUTUAL
+            else:
+                verdict = _JOINTLY_WORKED
+                if contact_checks:
+                    if written_count is not written:
+                        if counting is None:
+                            counting = _CountingDates(facts.contacts, self.tallied)
+                        dates = counting.dates(written_count)
+                        written = written_count
+                    for index, since, needed in contact_checks:
+                        tally_dates = dates[index]
+                        if bisect_right(tally_dates, month_last) - bisect_left(tally_dates, since) < needed:
+                            verdict = _MUTUAL  # a criterion counted from contacts does not hold
+                            break
+                if verdict is _JOINTLY_WORKED and need_named:
+                    if named is None:
+                        named = _named_spans(facts)
+                    day = last_mutual
+                    if not (
+                        any(s <= day <= e for s, e in named[0]) and any(s <= day <= e for s, e in named[1])  # type: ignore[operator]
+                    ):
+                        verdict = _MUTUAL
+            for tally in tallies:
+                tally[i][verdict] += 1
 
 
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
@@ -250,20 +274,33 @@ def months_counts(
     """`month_figures(...).counts()` for each month M (judged by the matching definition),
     optionally for one team, judging each client once for all the months and making no
     `ClientMonth`."""
+    return months_counts_of_teams(clients, months, definitions, [team])[0]
+
+
+def months_counts_of_teams(
+    clients: Iterable[ClientFacts],
+    months: Sequence[Month],
+    definitions: Sequence[Definition],
+    teams: Sequence[str | None],
+) -> list[list[MonthCounts]]:
+    """`months_counts` for each of `teams` (None: all teams), in one pass over the clients: each
+    client is judged once a month for all the teams (the figure for all teams and their own
+    team's figure alike)."""
     rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
-    tally = [[0, 0, 0, 0] for _ in months]
+    every_team = _new_tally(len(months)) if None in teams else None
+    by_team = {team: _new_tally(len(months)) for team in teams if team}
     plan = _CountPlan(rules)
-
-    def add(i: int, verdict: Counted) -> None:
-        tally[i][verdict] += 1
-
     for facts in clients:
-        if team is not None and not any(e.team == team for e in facts.episodes):
-            continue  # SPEC §1: a client counts for a team only through an episode of that team
-        plan.count(facts, team, add)
-    return [
-        MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
-        for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
-            months, definitions, tally, strict=True
+        plan.count(facts, every_team, by_team)
+    found = []
+    for team in teams:
+        tally = every_team if team is None else by_team.get(team)
+        found.append(
+            [
+                MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
+                for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
+                    months, definitions, tally or _new_tally(len(months)), strict=True
+                )
+            ]
         )
-    ]
+    return found

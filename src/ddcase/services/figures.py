@@ -43,7 +43,7 @@ from ddcase.rules.figures import (
     evaluate,
     month_figures_of,
 )
-from ddcase.rules.timeline import months_counts
+from ddcase.rules.timeline import months_counts, months_counts_of_teams
 from ddcase.rules.todo import AtRisk, MissedJoint, NotYet, WorkList, work_list
 
 __all__ = [
@@ -234,20 +234,12 @@ class FiguresService:
                     criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
                     team=teams[0] if len(teams) == 1 else None,
                 )
-            counts = []
-            for team in teams:
-                # A team's clients found once for all the sets (SPEC §1: through an episode of it).
-                of_team = (
-                    clients
-                    if team is None
-                    else [f for f in clients if any(e.team == team for e in f.episodes)]
-                )
-                # Every set in one counting pass: each client's mutual days are worked out once.
-                flat = months_counts(
-                    of_team, months * len(in_force), [d for each in in_force for d in each], team
-                )
-                counts.append([flat[k : k + len(months)] for k in range(0, len(flat), len(months))])
-                del of_team
+            # Every team and every set in one counting pass: each client's mutual days are worked
+            # out once a month, and each client judged once for all the teams.
+            flat = months_counts_of_teams(
+                clients, months * len(in_force), [d for each in in_force for d in each], teams
+            )
+            counts = [[of[k : k + len(months)] for k in range(0, len(of), len(months))] for of in flat]
             del clients
         return counts
 
