@@ -21,7 +21,7 @@ from ddcase.rules.figures import MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
-from ddcase.services.figures import FiguresService, Series
+from ddcase.services.figures import FiguresService, Series, facts_shared
 from ddcase.services.notes import NotesService
 from ddcase.services.team import TeamService
 from ddcase.storage import audit, repository
@@ -125,11 +125,14 @@ class ReportingService:
         """Everything the report prints, from the same calls as `ddcase figures` and `series`."""
         # Up to the last 24 months ending at M: leading months with nobody to count are left
         # off (a new log should not open with a year of gaps). One load for all of it.
-        overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+        # The measures first: their read of the 24 months (every team's, for all teams) is kept
+        # for the chart's series, which reads the same months but the last two (`facts_shared`).
+        with facts_shared():
+            rows, charts, teams = self.measures(month, team)
+            overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
-        rows, charts, teams = self.measures(month, team)
         return ReportContent(
             month=month,
             team=team,
