@@ -387,6 +387,11 @@ def main(
     _private_files()
     log_file = setup_logging()
     if args.command is None:
+        # The database side first: once loaded, PySide6 reads the source of every module
+        # imported after it (its `__feature__` import hook); SQLAlchemy, SQLModel and the
+        # services are some 400 modules (issue 18: about 0.1 s of CPU on the way to the window).
+        import ddcase.services.registry  # noqa: F401
+        import ddcase.services.session_lock  # noqa: F401
         from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
 
         return run(args.db, open_services, daily_backup_after_showing=True)

@@ -26,6 +26,7 @@ from ddcase.rules.timeline import (
     Counted,
     judge_counts,
     months_counts,
+    months_counts_of_teams,
 )
 from tests.rules import builders as b
 from tests.rules.test_properties import TEAMS, definitions, episodes_for
@@ -118,6 +119,22 @@ def test_counts_only_months_equal_the_full_months_counts(case, team):
     expected = [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
     facts = [ClientFacts.of(h) for h in histories]
     assert months_counts(facts, months, versions, team) == [f.counts() for f in expected]
+
+
+@MANY_CLIENTS_SETTINGS
+@given(many_clients(), st.lists(st.sampled_from(TEAMS), max_size=4))
+def test_every_teams_counts_in_one_pass_equal_each_teams_own(case, teams):
+    """The one pass for several teams (the measures × teams summary) gives each team, and all
+    teams (None), what the month's figures give it alone; the months may repeat (a measure per
+    criterion judges the same month by several definitions)."""
+    histories, months, versions = case
+    months, versions = months * 2, versions + versions[::-1]
+    facts = [ClientFacts.of(h) for h in histories]
+    expected = [
+        [month_figures(histories, m, d, team).counts() for m, d in zip(months, versions, strict=True)]
+        for team in teams
+    ]
+    assert months_counts_of_teams(facts, months, versions, teams) == expected
 
 
 def test_counts_by_hand():

@@ -17,7 +17,7 @@ random data that every month's counts come out exactly as `evaluate` gives them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import IntEnum
 
@@ -99,52 +99,87 @@ def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | Non
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
-    results = [_NOT_COUNTED] * len(rules)
-    plan = _CountPlan(rules)
-    plan.count(facts, team, lambda i, verdict: results.__setitem__(i, verdict))
-    return results
+    tally = _new_tally(len(rules))
+    _CountPlan(rules).count(facts, None if team is not None else tally, {team: tally} if team else {})
+    # Each month the client counts in adds one to exactly one of its verdicts.
+    return [Counted(row.index(1)) if 1 in row else _NOT_COUNTED for row in tally]
+
+
+Tally = list[list[int]]
+"""For each month's rule, how many clients count as each `Counted` (indexed by its value)."""
+
+
+def _new_tally(months: int) -> Tally:
+    return [[0, 0, 0, 0] for _ in range(months)]
+
+
+_Check = tuple[int, int]
+"""A criterion counted from contacts, as a month's rule reads it: the month's slot of its count
+(`_Slot`) and the number it needs."""
+_Slot = tuple[bool, int, date]
+"""A count of a client's contacts that a month's rules read: whether written contacts count,
+the criteria table's tally and the first day it counts from (to the month's last day)."""
+_RuleRow = tuple[int, int, bool, tuple[_Check, ...], bool]
+"""A month's rule as counting reads it: its index, min_overlap_days, whether consent is needed,
+its criteria counted from contacts and whether named workers are needed."""
 
 
 class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
-    the months in date order with their days and the enabled criteria as the criteria table
-    declares them (consent and named workers as flags; each criterion counted from contacts as
-    its tally, the first day it counts from and the number it needs)."""
+    the months in date order with their days, each with its rules (several when the same month
+    is judged by several definitions, as the family of measures does) and the enabled criteria
+    as the criteria table declares them (consent and named workers as flags; each criterion
+    counted from contacts as a slot of the month's contact counts, shared by the month's rules,
+    and the number it needs)."""
 
     def __init__(self, rules: Sequence[MonthRule]) -> None:
         self.rules = rules
         self.tallied = _Tallied()
-        self.rows: list[tuple[int, date, date, int, bool, bool, tuple[tuple[int, date, int], ...], bool]] = []
+        self.months: list[tuple[date, date, tuple[_Slot, ...], tuple[_RuleRow, ...]]] = []
         self.lasts: list[date] = []
         if not rules:
             return
         self.first = min(r.first_day for r in rules)
         self.last = max(r.last_day for r in rules)
-        order = sorted(range(len(rules)), key=lambda i: rules[i].first_day)
-        self.lasts = [rules[i].last_day for i in order]
-        for i in order:
-            rule = rules[i]
-            d = rule.definition
-            checks = rule.checks
-            tallies = rule.contacts.tallies
-            self.rows.append(
-                (
-                    i,
-                    rule.first_day,
-                    rule.last_day,
-                    d.min_overlap_days,
-                    d.written_contacts_count,
-                    any(how == CONSENT for how, _, _ in checks),
-                    tuple(
-                        (index, tallies[index].first, needed) for how, index, needed in checks if how == COUNT
-                    ),
-                    any(how == NAMED for how, _, _ in checks),
+        by_month: dict[tuple[date, date], list[int]] = {}
+        for i in sorted(range(len(rules)), key=lambda i: rules[i].first_day):
+            by_month.setdefault((rules[i].first_day, rules[i].last_day), []).append(i)
+        for (month_first, month_last), indexes in by_month.items():
+            slots: dict[_Slot, int] = {}
+            rows: list[_RuleRow] = []
+            for i in indexes:
+                rule = rules[i]
+                d = rule.definition
+                checks = rule.checks
+                tallies = rule.contacts.tallies
+                rows.append(
+                    (
+                        i,
+                        d.min_overlap_days,
+                        any(how == CONSENT for how, _, _ in checks),
+                        tuple(
+                            (
+                                slots.setdefault(
+                                    (d.written_contacts_count, index, tallies[index].first), len(slots)
+                                ),
+                                needed,
+                            )
+                            for how, index, needed in checks
+                            if how == COUNT
+                        ),
+                        any(how == NAMED for how, _, _ in checks),
+                    )
                 )
-            )
+            self.months.append((month_first, month_last, tuple(slots), tuple(rows)))
+            self.lasts.append(month_last)
 
-    def count(self, facts: ClientFacts, team: str | None, found: Callable[[int, Counted], object]) -> None:
-        """Call found(rule's index, verdict) for each month in which the client counts (for
-        `team`, when given); nothing for the months it does not."""
+    def count(self, facts: ClientFacts, every_team: Tally | None, by_team: dict[str, Tally]) -> None:
+        """Add the client to the tally of each month in which they count: to `every_team` (the
+        figure for all teams), when given, and to `by_team[T]` for each team T they count for
+        in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
+        the month). How a client counts in a month does not depend on the team, so it is judged
+        once for all the tallies, and what a month's rules share (the mutual days, the contact
+        counts, the named workers) is worked out once for all of them."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -152,34 +187,34 @@ class _CountPlan:
         sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
         if not mh or not sm:
             return
-        of_team: list[tuple[date, date]] = []
-        if team is not None:
-            # SPEC §1: a client counts for a team through a mental_health episode of that team
-            # open on a mutual day of the month.
-            of_team = [(e.start_date, e.end_date or _NEVER) for e in mh if team and e.team == team]
-            if not of_team:
-                return
+        # The spans of the client's mental_health episodes of each team asked for.
+        of_teams: list[tuple[Tally, list[tuple[date, date]]]] = []
+        if by_team:
+            spans: dict[str, list[tuple[date, date]]] = {}
+            for e in mh:
+                if e.team and e.team in by_team:
+                    spans.setdefault(e.team, []).append((e.start_date, e.end_date or _NEVER))
+            of_teams = [(by_team[t], each) for t, each in spans.items()]
+        if every_team is None and not of_teams:
+            return
         first, last = self.first, self.last
         mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
         if not mutual:
             return
         span_first, span_last = mutual[0][0], mutual[-1][1]
-        rows = self.rows
+        months = self.months
         consent = facts.consent_to_share_on
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
         counting: _CountingDates | None = None
-        written: bool | None = None
-        dates: list[list[date]] = []
-        for k in range(bisect_left(self.lasts, span_first), len(rows)):
-            i, month_first, month_last, min_overlap, written_count, need_consent, contact_checks, \
-                need_named = rows[k]  # fmt: skip
+        for k in range(bisect_left(self.lasts, span_first), len(months)):
+            month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
                 break
-            # The month's mutual days: their number, the last of them and whether the team's
-            # episode is open on one of them.
+            # The month's mutual days: their number, the last of them and the tallies the
+            # client goes to (the teams whose episode is open on one of them).
             days = 0
             last_mutual = None
-            in_team = not of_team
+            clipped = []
             for start, end in mutual:
                 if start > month_last:
                     break
@@ -191,42 +226,53 @@ class _CountPlan:
                     end = month_last
                 days += (end - start).days + 1
                 last_mutual = end
-                if not in_team:
-                    for team_start, team_end in of_team:
-                        if team_start <= end and team_end >= start:
-                            in_team = True
-                            break
-            if last_mutual is None or not in_team:
+                clipped.append((start, end))
+            if last_mutual is None:
                 continue
-            if days < min_overlap:
-                found(i, _EXCLUDED)
+            tallies = [] if every_team is None else [every_team]
+            for tally, team_spans in of_teams:
+                if any(
+                    team_start <= end and team_end >= start
+                    for start, end in clipped
+                    for team_start, team_end in team_spans
+                ):
+                    tallies.append(tally)
+            if not tallies:
                 continue
-            if need_consent and (consent is None or consent > month_last):
-                found(i, _MUTUAL)
-                continue
-            if contact_checks:
-                if written_count is not written:
-                    if counting is None:
-                        counting = _CountingDates(facts.contacts, self.tallied)
-                    dates = counting.dates(written_count)
-                    written = written_count
-                for index, since, needed in contact_checks:
-                    tally = dates[index]
-                    if bisect_right(tally, month_last) - bisect_left(tally, since) < needed:
-                        break
+            consented = consent is not None and consent <= month_last
+            counts: list[int] | None = None  # each slot's count, worked out when first needed
+            named_ok: bool | None = None
+            for i, min_overlap, need_consent, contact_checks, need_named in rows:
+                if days < min_overlap:
+                    verdict = _EXCLUDED
+                elif need_consent and not consented:
+                    verdict = _MUTUAL
                 else:
-                    index = -1
-                if index >= 0:  # a criterion counted from contacts does not hold
-                    found(i, _MUTUAL)
-                    continue
-            if need_named:
-                if named is None:
-                    named = _named_spans(facts)
-                day = last_mutual
-                if not (any(s <= day <= e for s, e in named[0]) and any(s <= day <= e for s, e in named[1])):
-                    found(i, _MUTUAL)
-                    continue
-            found(i, _JOINTLY_WORKED)
+                    verdict = _JOINTLY_WORKED
+                    if contact_checks:
+                        if counts is None:
+                            if counting is None:
+                                counting = _CountingDates(facts.contacts, self.tallied)
+                            counts = []
+                            for written_count, index, since in slots:
+                                dates = counting.dates(written_count)[index]
+                                counts.append(bisect_right(dates, month_last) - bisect_left(dates, since))
+                        for slot, needed in contact_checks:
+                            if counts[slot] < needed:
+                                verdict = _MUTUAL  # a criterion counted from contacts does not hold
+                                break
+                    if verdict is _JOINTLY_WORKED and need_named:
+                        if named_ok is None:
+                            if named is None:
+                                named = _named_spans(facts)
+                            day = last_mutual
+                            named_ok = any(s <= day <= e for s, e in named[0]) and any(
+                                s <= day <= e for s, e in named[1]
+                            )
+                        if not named_ok:
+                            verdict = _MUTUAL
+                for tally in tallies:
+                    tally[i][verdict] += 1
 
 
 def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
@@ -250,20 +296,33 @@ def months_counts(
     """`month_figures(...).counts()` for each month M (judged by the matching definition),
     optionally for one team, judging each client once for all the months and making no
     `ClientMonth`."""
+    return months_counts_of_teams(clients, months, definitions, [team])[0]
+
+
+def months_counts_of_teams(
+    clients: Iterable[ClientFacts],
+    months: Sequence[Month],
+    definitions: Sequence[Definition],
+    teams: Sequence[str | None],
+) -> list[list[MonthCounts]]:
+    """`months_counts` for each of `teams` (None: all teams), in one pass over the clients: each
+    client is judged once a month for all the teams (the figure for all teams and their own
+    team's figure alike)."""
     rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
-    tally = [[0, 0, 0, 0] for _ in months]
+    every_team = _new_tally(len(months)) if None in teams else None
+    by_team = {team: _new_tally(len(months)) for team in teams if team}
     plan = _CountPlan(rules)
-
-    def add(i: int, verdict: Counted) -> None:
-        tally[i][verdict] += 1
-
     for facts in clients:
-        if team is not None and not any(e.team == team for e in facts.episodes):
-            continue  # SPEC §1: a client counts for a team only through an episode of that team
-        plan.count(facts, team, add)
-    return [
-        MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
-        for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
-            months, definitions, tally, strict=True
+        plan.count(facts, every_team, by_team)
+    found = []
+    for team in teams:
+        tally = every_team if team is None else by_team.get(team)
+        found.append(
+            [
+                MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
+                for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
+                    months, definitions, tally or _new_tally(len(months)), strict=True
+                )
+            ]
         )
-    ]
+    return found

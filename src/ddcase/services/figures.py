@@ -9,12 +9,18 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from datetime import date
 
 from ddcase.domain import (
     Annotation,
+    ClientFacts,
     ClientHistory,
+    ContactTally,
+    CountingContacts,
     Definition,
     DomainError,
     MeasureSettings,
@@ -43,7 +49,7 @@ from ddcase.rules.figures import (
     evaluate,
     month_figures_of,
 )
-from ddcase.rules.timeline import months_counts
+from ddcase.rules.timeline import months_counts, months_counts_of_teams
 from ddcase.rules.todo import AtRisk, MissedJoint, NotYet, WorkList, work_list
 
 __all__ = [
@@ -64,6 +70,64 @@ from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import repository
 
 MAX_SERIES_MONTHS = 120
+
+
+_Kept = tuple[date, date, CountingContacts, str | None, list[ClientFacts]]
+_kept_facts: ContextVar[list[_Kept] | None] = ContextVar("ddcase_kept_facts", default=None)
+
+
+@contextmanager
+def facts_shared() -> Iterator[None]:
+    """Within it, the facts the series read (`repository.figure_facts`) are kept, and a later
+    read that they cover (its months within theirs, the contacts it asks for among those read,
+    all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
+    reads the 24 months once for its chart and its measures × teams summary. The rules judge
+    each month from a client's episodes and contacts themselves, so facts read for more months,
+    contacts or teams give the same counts (tests/services/test_measures.py checks the report's
+    figures against the plain reads). For one call that does not write: nothing is kept after."""
+    token = _kept_facts.set([])
+    try:
+        yield
+    finally:
+        _kept_facts.reset(token)
+
+
+def _figure_facts(
+    session,
+    first: date,
+    last: date,
+    counting: CountingContacts,
+    team: str | None,  # type: ignore[no-untyped-def]
+) -> list[ClientFacts]:
+    kept = _kept_facts.get()
+    if kept is not None:
+        for kept_first, kept_last, kept_counting, kept_team, clients in kept:
+            if (
+                kept_first <= first
+                and kept_last >= last
+                and kept_team in (None, team)
+                and _covers(kept_counting, counting)
+            ):
+                return clients
+    clients = repository.figure_facts(session, first, last, counting, team=team)
+    if kept is not None:
+        kept.append((first, last, counting, team, clients))
+    return clients
+
+
+def _covers(kept: CountingContacts, asked: CountingContacts) -> bool:
+    """Whether the contacts `kept` chose include every contact `asked` chooses."""
+
+    def within(a: ContactTally, k: ContactTally) -> bool:
+        return set(a.kinds) <= set(k.kinds) and k.first <= a.first and k.last >= a.last
+
+    return (
+        asked.outcomes <= kept.outcomes
+        and asked.modes <= kept.modes
+        and len(asked.tallies) == len(kept.tallies)
+        and all(within(a, k) for a, k in zip(asked.tallies, kept.tallies, strict=True))
+        and within(asked.latest, kept.latest)
+    )
 
 
 def _check_range(first: Month, last: Month) -> None:
@@ -227,27 +291,19 @@ class FiguresService:
             return [[] for _ in teams]
         with cyclic_gc_paused():
             with self._db.read() as session:
-                clients = repository.figure_facts(
+                clients = _figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
                     criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
-                    team=teams[0] if len(teams) == 1 else None,
+                    teams[0] if len(teams) == 1 else None,
                 )
-            counts = []
-            for team in teams:
-                # A team's clients found once for all the sets (SPEC §1: through an episode of it).
-                of_team = (
-                    clients
-                    if team is None
-                    else [f for f in clients if any(e.team == team for e in f.episodes)]
-                )
-                # Every set in one counting pass: each client's mutual days are worked out once.
-                flat = months_counts(
-                    of_team, months * len(in_force), [d for each in in_force for d in each], team
-                )
-                counts.append([flat[k : k + len(months)] for k in range(0, len(flat), len(months))])
-                del of_team
+            # Every team and every set in one counting pass: each client's mutual days are worked
+            # out once a month, and each client judged once for all the teams.
+            flat = months_counts_of_teams(
+                clients, months * len(in_force), [d for each in in_force for d in each], teams
+            )
+            counts = [[of[k : k + len(months)] for k in range(0, len(of), len(months))] for of in flat]
             del clients
         return counts
 
@@ -302,12 +358,12 @@ class FiguresService:
             with self._db.read() as session:
                 versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
-                clients = repository.figure_facts(
+                clients = _figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
                     criteria.counting_contacts(list(zip(months, in_force, strict=True))),
-                    team=team,
+                    team,
                 )
             counts = months_counts(clients, months, in_force, team)
             # Freed while the collector is paused: otherwise its first pass afterwards walks

@@ -26,7 +26,7 @@ from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
-from ddcase.services.figures import FiguresService, Series
+from ddcase.services.figures import FiguresService, Series, facts_shared
 from ddcase.services.notes import NotesService
 from ddcase.services.pdsa import PdsaService
 from ddcase.services.team import TeamService
@@ -164,12 +164,17 @@ class ReportingService:
         """Everything the report prints, from the same calls as `ddcase figures` and `series`."""
         # Up to the last 24 months ending at M: leading months with nobody to count are left
         # off (a new log should not open with a year of gaps). One load for all of it.
-        overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+        # The measures first: their read of the 24 months (every team's, for all teams) is kept
+        # for the chart's series, which reads the same months but the last two (`facts_shared`).
+        # An open PDSA cycle's check reads the family again: the same kept read serves it.
+        cycles = self._pdsa.cycles(team)
+        with facts_shared():
+            rows, charts, teams = self.measures(month, team)
+            overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+            checks = self.pdsa_checks(month, team, cycles)
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
-        rows, charts, teams = self.measures(month, team)
-        cycles = self._pdsa.cycles(team)
         marks = tuple(cycle_marks(cycles, "jointly_worked"))
         return ReportContent(
             month=month,
@@ -193,7 +198,7 @@ class ReportingService:
             measure_charts=charts,
             team_charts=teams,
             safety=self.safety(month, team),
-            pdsa_checks=self.pdsa_checks(month, team, cycles),
+            pdsa_checks=checks,
         )
 
     def measures(
