@@ -9,7 +9,6 @@ import os
 import random
 import shutil
 import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -787,24 +786,17 @@ def big_folder(folder: Path, clients: int = 300, contacts: int = 5000) -> Path:
     )
 
 
-def test_300_clients_and_5000_contacts_import_in_well_under_5_seconds(tmp_path, transfer, casework):
+def test_300_clients_and_5000_contacts_import_reimport_unchanged_and_export(tmp_path, transfer, casework):
+    """A larger folder imports whole, changes nothing the second time, and exports. How fast is
+    benchmarks/run.py's import against its floor, never a timed test."""
     folder = big_folder(tmp_path / "big")
-
-    started = time.perf_counter()
     summary = transfer.import_folder(folder)
-    first = time.perf_counter() - started
-    started = time.perf_counter()
     again = transfer.import_folder(folder)
-    second = time.perf_counter() - started
-    started = time.perf_counter()
     transfer.export_folder(tmp_path / "out")
-    export = time.perf_counter() - started
-
-    print(f"\nimport {first:.2f}s, re-import {second:.2f}s, export {export:.2f}s")
     assert summary.contacts == FileCounts(created=5000)
     assert again.changed == 0
     assert casework.counts() == {"workers": 40, "clients": 300, "episodes": 600, "contacts": 5000}
-    assert first < 5 and second < 5
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in folder.iterdir())
 
 
 # ---------------------------------------------------------------------------------------- properties

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -78,19 +77,19 @@ def _entry(number: int) -> tuple[Client, ClientMonth]:
     return Client(ref, "AB"), month
 
 
-def test_the_main_list_is_fast_with_20000_clients(qtbot):
+def test_the_main_list_sorts_and_filters_20000_clients(qtbot):
+    """The trust-sized list sorted and filtered as a person types. How fast is measured by
+    benchmarks/run.py's caseload table against its floor, never by a timed test (a loaded
+    machine fails one for nothing)."""
     pairs = [_entry(n) for n in range(20_000)]
     model = MutualClientTableModel()
     proxy = ClientFilterProxy()
     proxy.setSourceModel(model)
-    started = time.perf_counter()
     model.set_rows(caseload([c for c, _ in pairs], [m for _, m in pairs]))
     proxy.sort(MutualClientTableModel.Column.STATUS, Qt.SortOrder.AscendingOrder)
     proxy.set_search("rt0001")
     proxy.set_status(StatusFilter.NOT_JOINTLY_WORKED)
-    elapsed = time.perf_counter() - started
     assert proxy.rowCount() == sum(1 for n in range(100, 200) if n % 3 == 0)
-    assert elapsed < 3.0, f"{elapsed:.2f} s"
 
 
 def test_the_history_says_when_a_purge_removed_an_entrys_values():
