@@ -403,6 +403,8 @@ class CaseloadAuditAnswerRow(SQLModel, table=True):
     question_id: int = Field(foreign_key="caseload_audit_question.id", ondelete="CASCADE")
     answer: str = Field(max_length=20)
     version: int = Field(default=1, sa_column=_audit_answer_version)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=80)
 
 
 _pdsa_version = _version_column()
