@@ -13,7 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -356,9 +356,7 @@ def refuse_missing_folder(db_argument: str | None, path: Path) -> None:
     )
 
 
-def _local_now():  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
+def _local_now() -> datetime:
     return datetime.now().astimezone()
 
 

@@ -44,8 +44,6 @@ from ddcase.storage.database import (
 )
 from ddcase.storage.files import (
     SIDE_FILES,
-    DamagedDatabaseError,
-    OpeningCheck,
     cannot_unlock,
     connect_read_only,
     database_errors,
@@ -64,8 +62,8 @@ from ddcase.storage.files import (
     unlocks,
 )
 from ddcase.storage.location import refuse_unsafe_place
-from ddcase.storage.opening import recorded_size
-from ddcase.storage.schema import is_current
+from ddcase.storage.opening import DamagedDatabaseError, OpeningCheck, recorded_size
+from ddcase.storage.schema import SchemaError, is_current
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +166,7 @@ def verify_backup(path: Path, key: DatabaseKey | None = None) -> str:
     problems = integrity_check(path, key)
     if problems != ["ok"]:
         raise BackupError(f"{path.name} is damaged or is not a database ({'; '.join(problems[:3])}).")
-    from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
+    from ddcase.storage.migrations import plan  # Alembic: loaded only when needed
 
     engine = read_only_engine(path, key)
     try:
@@ -226,7 +224,7 @@ def copy_database(
                 src.close()
         protect(target)
         fsync_file(target)
-    except (*database_errors(), sqlite3.Error, OSError) as error:
+    except database_errors(sqlite3.Error, OSError) as error:
         remove_file(target)
         raise BackupError(_describe(error, "the copy was not made")) from error
     except BaseException:
@@ -332,10 +330,11 @@ def _holds_records(path: Path, key: DatabaseKey | None) -> bool:
     try:
         conn = connect_read_only(path, key_for_file(path, key))
         try:
-            return conn.execute("SELECT count(*) FROM client").fetchone()[0] > 0
+            clients: int = conn.execute("SELECT count(*) FROM client").fetchone()[0]
+            return clients > 0
         finally:
             conn.close()
-    except (DomainError, *database_errors()):
+    except database_errors(DomainError):
         return True
 
 
@@ -657,7 +656,7 @@ class BackupService:
             return None
         try:
             self.daily()
-        except (DomainError, OSError, *database_errors()) as error:
+        except database_errors(DomainError, OSError) as error:
             log.warning("the daily backup was not made: %s", type(error).__name__)
             return f"Today's backup was not made: {error}"
         return None

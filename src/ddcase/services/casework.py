@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import (
     Client,
@@ -175,7 +175,7 @@ class CaseworkService:
     def _why_not_delete(session: Session, name: str, worker_id: int) -> str | None:
         used = (
             session.scalar(
-                select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == worker_id)
+                select(func.count()).select_from(EpisodeRow).where(col(EpisodeRow.worker_id) == worker_id)
             )
             or 0
         )
@@ -183,7 +183,7 @@ class CaseworkService:
             session.scalar(
                 select(func.count())
                 .select_from(ContactRow)
-                .where((ContactRow.mh_worker_id == worker_id) | (ContactRow.sm_worker_id == worker_id))
+                .where((col(ContactRow.mh_worker_id) == worker_id) | (col(ContactRow.sm_worker_id) == worker_id))
             )
             or 0
         )
@@ -264,7 +264,7 @@ class CaseworkService:
             check_version(row, client.version, f"The client {row.client_ref}")
             assert row.id is not None
             for table in (ContactRow, EpisodeRow):
-                for child in session.scalars(select(table).where(table.client_id == row.id)):
+                for child in session.scalars(select(table).where(col(table.client_id) == row.id)):
                     session.delete(child)
             session.flush()  # children first: the database would otherwise cascade under the ORM
             session.delete(row)
@@ -286,6 +286,7 @@ class CaseworkService:
         )
         _raise_if(check_episode(episode, self._context.today()))
         client = self._client_row(session, episode.client_ref)
+        assert client.id is not None  # a row read back has its id
         worker_id = None
         if episode.worker:
             worker = repository.worker_row(session, episode.service, episode.worker)
@@ -301,10 +302,10 @@ class CaseworkService:
         org_id = repository.organisation_id(session, episode.organisation, episode.service)
         clash = session.scalars(
             select(EpisodeRow).where(
-                EpisodeRow.client_id == client.id,
-                EpisodeRow.service == episode.service.value,
-                EpisodeRow.organisation_id == org_id,
-                EpisodeRow.start_date == episode.start_date,
+                col(EpisodeRow.client_id) == client.id,
+                col(EpisodeRow.service) == episode.service.value,
+                col(EpisodeRow.organisation_id) == org_id,
+                col(EpisodeRow.start_date) == episode.start_date,
             )
         ).first()
         if clash is not None and clash.id != episode.id:
@@ -403,7 +404,7 @@ class CaseworkService:
                     problems.append(FieldProblem(field, f"no {side.label.lower()} worker called {name}"))
             _raise_if(problems)
             fingerprint = repository.contact_fingerprint(contact)
-            clash = session.scalars(select(ContactRow).where(ContactRow.fingerprint == fingerprint)).first()
+            clash = session.scalars(select(ContactRow).where(col(ContactRow.fingerprint) == fingerprint)).first()
             if clash is not None and clash.id != contact.id:
                 raise ValidationError(
                     [FieldProblem("date", "exactly the same contact is already in the log")]

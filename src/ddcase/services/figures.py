@@ -62,6 +62,7 @@ __all__ = [
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.storage import repository
+from ddcase.storage.database import Session
 
 MAX_SERIES_MONTHS = 120
 
@@ -377,6 +378,6 @@ class FiguresService:
             return _definitions(session)
 
 
-def _definitions(session) -> list[Definition]:  # type: ignore[no-untyped-def]
+def _definitions(session: Session) -> list[Definition]:
     """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
     return repository.definitions(session) or [Definition()]

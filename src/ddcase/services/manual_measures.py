@@ -336,8 +336,12 @@ class ManualMeasuresService:
         session.flush()
         self._audit(session, "create" if before is None else "update", slug, before, value)
 
-    def _audit(self, session, action: str, slug: str, before, after) -> None:  # type: ignore[no-untyped-def]
-        month = (after or before).month
+    def _audit(
+        self, session: Session, action: str, slug: str, before: ManualValue | None, after: ManualValue | None
+    ) -> None:
+        changed = after or before
+        assert changed is not None, "an audit entry records a value before or after"
+        month = changed.month
         audit.append(
             session,
             action=action,

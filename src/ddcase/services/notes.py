@@ -32,9 +32,10 @@ class NotesService:
                 row = AnnotationRow(month=str(note.month), text=note.text)
                 before = None
             else:
-                row = session.get(AnnotationRow, note.id)
-                if row is None:
+                found = session.get(AnnotationRow, note.id)
+                if found is None:
                     raise NotFoundError("This note was deleted by someone else; nothing was saved.")
+                row = found
                 check_version(row, note.version, "The note")
                 before = as_record(repository.annotation_value(row))
             row.month = str(note.month)

@@ -17,7 +17,7 @@ from pathlib import Path
 from ddcase.domain import DomainError, Month
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.rules.completeness import Completeness, completeness
-from ddcase.rules.figures import MonthFigures
+from ddcase.rules.figures import MonthCounts, MonthFigures
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
@@ -221,7 +221,7 @@ class ReportingService:
     ) -> tuple[Revision, ...]:
         """Months on this report whose figure differs from what the latest earlier report for the
         same team printed."""
-        shown = {f.month: f for f in series.months}
+        shown: dict[Month, MonthCounts | MonthFigures] = {f.month: f for f in series.months}
         shown[current.month] = current
         shown[previous.month] = previous
         with self._db.read() as session:

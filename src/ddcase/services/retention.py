@@ -17,12 +17,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
+from sqlmodel import col
 
-from ddcase.domain import DomainError
+from ddcase.domain import Contact, DomainError
 from ddcase.services.base import Context
 from ddcase.storage import audit, repository, team_roles
-from ddcase.storage.database import PermissionDeniedError
+from ddcase.storage.database import PermissionDeniedError, Session
 from ddcase.storage.tables import AuditEventRow, ClientRow, ContactRow, EpisodeRow
 
 PURGED_INITIALS = "XX"
@@ -89,7 +90,7 @@ class RetentionService:
                 self._stamp(client)
                 session.flush()
                 earlier = session.scalars(
-                    select(AuditEventRow.seq).where(AuditEventRow.entity_key == client.client_ref)
+                    select(col(AuditEventRow.seq)).where(col(AuditEventRow.entity_key) == client.client_ref)
                 ).all()
                 redacted = audit.redact(
                     session,
@@ -122,37 +123,37 @@ class RetentionService:
         return PurgeSummary(before, tuple(purged), cleared)
 
     @staticmethod
-    def _due_query(before: date):  # type: ignore[no-untyped-def]
-        still_open = select(EpisodeRow.client_id).where(EpisodeRow.end_date.is_(None))
+    def _due_query(before: date) -> Select[ClientRow]:
+        still_open = select(col(EpisodeRow.client_id)).where(col(EpisodeRow.end_date).is_(None))
         last_end = (
-            select(EpisodeRow.client_id)
-            .group_by(EpisodeRow.client_id)
-            .having(func.max(EpisodeRow.end_date) < before)
+            select(col(EpisodeRow.client_id))
+            .group_by(col(EpisodeRow.client_id))
+            .having(func.max(col(EpisodeRow.end_date)) < before)
         )
         return (
             select(ClientRow)
             .where(
-                ClientRow.purged_on.is_(None),
-                ClientRow.id.in_(last_end),
-                ClientRow.id.not_in(still_open),
+                col(ClientRow.purged_on).is_(None),
+                col(ClientRow.id).in_(last_end),
+                col(ClientRow.id).not_in(still_open),
             )
-            .order_by(ClientRow.client_ref)
+            .order_by(col(ClientRow.client_ref))
         )
 
     @staticmethod
-    def _fingerprint(session, row: ContactRow, contact) -> str:  # type: ignore[no-untyped-def]
+    def _fingerprint(session: Session, row: ContactRow, contact: Contact) -> str:
         """The contact's digest without its note; if that now equals another contact's, a
         digest of its id keeps the two apart (the record of two contacts stays two)."""
         from dataclasses import replace
 
         digest = repository.contact_fingerprint(replace(contact, note=None))
         clash = session.scalars(
-            select(ContactRow.id).where(ContactRow.fingerprint == digest, ContactRow.id != row.id)
+            select(col(ContactRow.id)).where(col(ContactRow.fingerprint) == digest, col(ContactRow.id) != row.id)
         ).first()
         if clash is None:
             return digest
         return hashlib.sha256(f"purged contact {row.id}".encode()).hexdigest()
 
-    def _stamp(self, row) -> None:  # type: ignore[no-untyped-def]
+    def _stamp(self, row: ClientRow | ContactRow) -> None:
         row.updated_at = self._context.now()
         row.updated_by = self._context.user or audit.os_user()

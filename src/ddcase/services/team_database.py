@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
 from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, repository, team_roles
 from ddcase.storage import manual_measures as manual_store
+from ddcase.storage.database import Session, Stamp
 from ddcase.storage.tables import (
     AnnotationRow,
     AuditEventRow,
@@ -185,7 +187,7 @@ class TeamDatabaseService:
                     f"This log's audit trail is broken ({chain.problem}), so it was not copied. "
                     "Run `ddcase check` and sort it out first."
                 )
-            last = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).first()
+            last = session.scalars(select(AuditEventRow).order_by(col(AuditEventRow.seq).desc()).limit(1)).first()
             return {
                 "workers": repository.workers(session),
                 "clients": repository.clients(session),
@@ -227,16 +229,16 @@ class TeamDatabaseService:
         known_episodes = {episode_key(e) for e in repository.all_episodes(session)}
         episodes = [e for e in log["episodes"] if episode_key(e) not in known_episodes]
 
-        known_contacts = set(session.scalars(select(ContactRow.fingerprint)))
+        known_contacts = set(session.scalars(select(col(ContactRow.fingerprint))))
         contacts = [c for c in log["contacts"] if repository.contact_fingerprint(c) not in known_contacts]
 
-        stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
+        stamp: Stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
         repository.insert_new(
             session, workers, clients, episodes, contacts, stamp=stamp, is_demo=log["is_demo"]
         )
         for definition in definitions:
             row = repository.definition_row(definition)
-            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]  # type: ignore[assignment]
+            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]
             session.add(row)
 
         known_notes = {(a.month, a.team, a.text) for a in repository.all_annotations(session)}
@@ -285,7 +287,7 @@ class TeamDatabaseService:
         )
 
     @staticmethod
-    def _copy_manual_measures(session: Any, measures: list[Any], stamp: dict[str, Any]) -> int:
+    def _copy_manual_measures(session: Session, measures: list[Any], stamp: Stamp) -> int:
         """The measures entered by hand (issue 16): a measure the team lacks is added with its
         values; of one it has (the same slug and unit), the months it lacks. Returns how many
         measures and months were added."""
@@ -311,6 +313,7 @@ class TeamDatabaseService:
                 added += 1
             elif row.unit != measure.unit:
                 continue
+            assert row.id is not None  # added and flushed, or read back
             known = manual_store.value_rows(session, row.id)
             for value in values:
                 if str(value.month) in known:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
+from ddcase.storage.database import Stamp
 from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
@@ -80,7 +81,7 @@ def write_records(
     changed_workers: Sequence[tuple[int, Worker]],
     changed_clients: Sequence[tuple[int, Client]],
     changed_episodes: Sequence[tuple[int, Episode]],
-    stamp: dict[str, object],
+    stamp: Stamp,
 ) -> list[RecordChange]:
     """Bulk inserts of what is new, then ORM updates of what changed (by id). Into an empty
     episode table (a first import), its indexes are built once after the rows are in. Returns

@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
-from sqlmodel import Session
+from sqlmodel import Session as Session  # re-exported: what a service hands to storage
 
 from ddcase.domain import ConflictError, DomainError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
@@ -38,6 +38,13 @@ BUSY_TIMEOUT_MS = 5000
 STATEMENT_TIMEOUT_MS = 120_000
 
 PasswordPrompt = Callable[[str], "str | None"]
+
+
+class Stamp(TypedDict):
+    """Who last changed a row and when: the updated_at/updated_by columns of every record."""
+
+    updated_at: datetime
+    updated_by: str
 
 
 class StorageError(DomainError):
@@ -98,7 +105,7 @@ def make_engine(
         if key is not None:
             if path is None:
                 raise StorageError("Only a database file can be encrypted.")
-            url = cipher_url(path, key)  # type: ignore[assignment]
+            url = cipher_url(path, key)  # type: ignore[assignment]  # a URL object where the caller gave text; create_engine takes either
             kwargs.setdefault("poolclass", QueuePool)
             _require_cipher()
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)

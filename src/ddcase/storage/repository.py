@@ -1,7 +1,6 @@
 """Rows <-> domain values, and the queries the services reuse. Sessions come from the caller
-(`Database.read()` / `Database.write()`); nothing here commits."""
-
-from __future__ import annotations
+(`Database.read()` / `Database.write()`); nothing here commits. (No `from __future__ import annotations` here: the function `annotations`
+below would shadow it for type checkers.)"""
 
 import hashlib
 from collections import defaultdict
@@ -39,6 +38,7 @@ from ddcase.domain import (
     Service,
     Worker,
 )
+from ddcase.storage.database import Stamp
 from ddcase.storage.tables import (
     AnnotationRow,
     ClientRow,
@@ -132,9 +132,9 @@ def caseload_rows(session: Session, worker_id: int, day: date) -> list[tuple[Epi
         .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
         .where(
             EpisodeRow.worker_id == worker_id,
-            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= day),  # type: ignore[union-attr,operator]
+            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= day),  # type: ignore[union-attr,operator]  # SQLModel types a column attribute as its value
         )
-        .order_by(EpisodeRow.id)  # type: ignore[arg-type]
+        .order_by(EpisodeRow.id)  # type: ignore[arg-type]  # as above
     )
     return [(row, ref) for row, ref in session.execute(query)]
 
@@ -250,7 +250,7 @@ def apply_client(row: ClientRow, client: Client) -> None:
 _MhWorker = aliased(WorkerRow)
 
 
-def _episode_query():  # type: ignore[no-untyped-def]
+def _episode_query():  # type: ignore[no-untyped-def]  # the Select's long column tuple
     return (
         select(EpisodeRow, ClientRow.client_ref, OrganisationRow.name, WorkerRow.name)
         .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
@@ -305,7 +305,7 @@ def teams(session: Session) -> list[str]:
 _SmWorker = aliased(WorkerRow)
 
 
-def _contact_query():  # type: ignore[no-untyped-def]
+def _contact_query():  # type: ignore[no-untyped-def]  # as above
     return (
         select(ContactRow, ClientRow.client_ref, _MhWorker.name, _SmWorker.name)
         .join(ClientRow, ContactRow.client_id == ClientRow.id)
@@ -425,7 +425,7 @@ def histories(
         select(*_CLIENT_COLUMNS).where(ClientRow.id.in_(candidates)).order_by(ClientRow.client_ref)
     ):
         client = _client_of(row)
-        by_id[client.id] = client  # type: ignore[index]
+        by_id[client.id] = client  # type: ignore[index]  # a client read back has its id
     if not by_id:
         return []
     refs = {id_: client.client_ref for id_, client in by_id.items()}
@@ -461,7 +461,7 @@ def histories(
             )
         )
     names = worker_names(session)
-    names[None] = None  # type: ignore[index]
+    names[None] = None  # type: ignore[index]  # None stands for no worker
     query = (
         select(
             ContactRow.id,
@@ -510,7 +510,7 @@ def histories(
     ]
 
 
-class _Days(dict):  # type: ignore[type-arg]
+class _Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives
     """A date for each value the driver gives: ISO text on SQLite (parsed once per distinct day,
     not once per row), a date already on PostgreSQL, None for no date."""
 
@@ -573,7 +573,7 @@ def figure_facts(
             fact = fact_of(key)
             if fact is None:
                 fact = facts_of[key] = ContactFact(
-                    days[row[1]],  # type: ignore[arg-type]
+                    days[row[1]],  # type: ignore[arg-type]  # a contact always has a day
                     _KINDS[row[2]],
                     _MODES[row[3]],
                     outcome or _OUTCOMES[row[4]],
@@ -721,7 +721,7 @@ class _EpisodeFacts:
             id_: name for id_, name in connection.execute(select(OrganisationRow.id, OrganisationRow.name))
         }
         worker = {id_: name for id_, name in connection.execute(select(WorkerRow.id, WorkerRow.name))}
-        worker[None] = None  # type: ignore[index]
+        worker[None] = None  # type: ignore[index]  # None stands for no worker
         self.days = days = _Days()
         self.in_team = None
         of_team: list[ColumnElement[bool]] = []
@@ -947,7 +947,7 @@ def insert_new(
     episodes: Sequence[Episode],
     contacts: Sequence[Contact],
     *,
-    stamp: dict[str, object],
+    stamp: Stamp,
     is_demo: bool = False,
     organisations: Sequence[tuple[str, Service]] = (),
 ) -> None:
@@ -1097,7 +1097,7 @@ class ContactWriter:
     value of a column through `value` once and reuses the result.
     """
 
-    def __init__(self, session: Session, *, stamp: dict[str, object], load: bool = False) -> None:
+    def __init__(self, session: Session, *, stamp: Stamp, load: bool = False) -> None:
         self._session = session
         self._connection = session.connection()
         dialect = self._connection.dialect

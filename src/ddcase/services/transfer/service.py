@@ -21,6 +21,7 @@ from ddcase.services.transfer.matching import Known, Plan, resolve
 from ddcase.services.transfer.reading import Problems
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
+from ddcase.storage.database import Stamp
 
 #: New contacts written per batch: enough that the per-batch costs vanish, few enough that a
 #: batch's rows are a few MB.
@@ -96,7 +97,7 @@ class TransferService:
                 # One time for the whole import: every record it creates or changes carries the
                 # audit entry's time and user, so the entry's counts can be traced to the rows.
                 now = self._context.now()
-                stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
+                stamp: Stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
                 changes: list[bulk_load.RecordChange] = []
                 if not problems:
                     changes = self._apply(session, plan, stamp)
@@ -151,7 +152,7 @@ class TransferService:
         path: Path,
         known: Known,
         problems: Problems,
-        stamp: dict[str, object],
+        stamp: Stamp,
         tracker: Progress,
     ) -> FileCounts:
         """Stream contacts.csv into the log (only checking it, once there is a problem)."""
@@ -183,7 +184,7 @@ class TransferService:
         return paths, ignored
 
     @staticmethod
-    def _apply(session: Session, plan: Plan, stamp: dict[str, object]) -> list[bulk_load.RecordChange]:
+    def _apply(session: Session, plan: Plan, stamp: Stamp) -> list[bulk_load.RecordChange]:
         """Write the plan of workers, clients and episodes (storage's bulk load); returns each
         changed record's values before and after."""
         return bulk_load.write_records(

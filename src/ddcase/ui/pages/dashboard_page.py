@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import Annotation, DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.services.figures import MonthFigures, Overview, Series
 from ddcase.services.registry import Services
@@ -322,7 +322,7 @@ class DashboardPage(Page):
         if note is not None:
             self._save_note(note)
 
-    def _save_note(self, note) -> None:  # type: ignore[no-untyped-def]
+    def _save_note(self, note: Annotation) -> None:
         try:
             self._services.notes.save_annotation(note)
         except DomainError as error:
