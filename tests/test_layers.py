@@ -66,3 +66,51 @@ def test_layer_imports_point_one_way(layer: str, path: Path) -> None:
 def test_every_layer_has_modules() -> None:
     layers = {layer for layer, _ in _modules()}
     assert {"domain", "rules", "storage", "services"} <= layers
+
+
+# Storage by role (issue 13 item 3): a service says what to do and hands SQL to storage. It takes a
+# `Session` from `ddcase.storage.database` (the unit of work, passed through), never SQLAlchemy,
+# SQLModel or a table class.
+SQL_IN_SERVICES = ("sqlalchemy", "sqlmodel", "ddcase.storage.tables")
+# The services that still hold SQL of their own. This list only shrinks: a file that no longer
+# needs its entry fails the test below until the entry goes, and a new service never joins it.
+STILL_HOLDING_SQL: set[str] = {
+    "services/audit_trail.py",
+    "services/backup.py",
+    "services/casework.py",
+    "services/definitions.py",
+    "services/maintenance.py",
+    "services/manual_measures.py",
+    "services/notes.py",
+    "services/retention.py",
+    "services/subject_access.py",
+    "services/team.py",
+    "services/team_database.py",
+    "services/trail.py",
+    "services/transfer/export.py",
+    "services/transfer/matching.py",
+    "services/transfer/service.py",
+}
+
+
+def _sql_imports(path: Path) -> list[str]:
+    return [
+        name for name in _imports(path) if any(name == p or name.startswith(p + ".") for p in SQL_IN_SERVICES)
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for layer, path in _modules() if layer == "services"],
+    ids=lambda path: str(path.relative_to(SRC)),
+)
+def test_services_hold_no_sql(path: Path) -> None:
+    name = str(path.relative_to(SRC).as_posix())
+    found = _sql_imports(path)
+    if name in STILL_HOLDING_SQL:
+        assert found, f"{name} holds no SQL now: take it off STILL_HOLDING_SQL in tests/test_layers.py"
+    else:
+        assert not found, (
+            f"{name} imports {', '.join(found)}: move the SQL into a storage module named for its "
+            "role (docs/architecture.md) and take a Session from ddcase.storage.database"
+        )
