@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
 from ddcase.services.trail import keeper_for_file
@@ -36,6 +34,7 @@ from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
 from ddcase.storage.database import (
     Database,
+    Engine,
     StorageError,
     engine_key,
     engine_path,

@@ -21,7 +21,6 @@ from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, repository
 from ddcase.storage.database import StorageError
 from ddcase.storage.files import make_private_folder, protect, remove_file
-from ddcase.storage.tables import AuditEventRow
 
 FILES = ("client.csv", "episodes.csv", "contacts.csv", "audit.csv", "subject-access.json")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,7 +80,7 @@ class SubjectAccessService:
                 raise NotFoundError(f"No client {client_ref} in the log.")
             assert row.id is not None
             history = repository.client_history(session, row.id)
-            entries = [entry_value(e) for e in audit.entries(session, AuditEventRow.entity_key == client_ref)]
+            entries = [entry_value(e) for e in audit.entries_about(session, client_ref)]
             client = as_record(history.client) | {
                 "purged_on": row.purged_on.isoformat() if row.purged_on else None,
                 "is_demo": row.is_demo,

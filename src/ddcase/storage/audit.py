@@ -251,6 +251,12 @@ def entries(
     return found
 
 
+
+def entries_about(session: Session, key: str) -> list[StoredEntry]:
+    """The entries about one record (its key: a client's reference, ...), in seq order."""
+    return entries(session, AuditEventRow.entity_key == key)
+
+
 def redact(
     session: Session,
     seqs: Iterable[int],

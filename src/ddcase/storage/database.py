@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, create_engine, event
+from sqlalchemy import Engine as Engine  # re-exported: a service may hold one, never build SQL on it
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError as IntegrityError  # re-exported: what the database refused
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session as Session  # re-exported: what a service hands to storage
@@ -66,6 +68,15 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
 def engine_path(engine: Engine) -> Path | None:
     """The SQLite file behind an engine, plain or encrypted (without rendering its key)."""
     return sqlite_path(engine.url.set(password=None).render_as_string())
+
+
+def location_of(url: str) -> str:
+    """Where a log is, as its witness is named: an SQLite file's resolved path; a server's
+    host, port and database (whoever connects: each person's witness is their own)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or "")
+    return f"postgresql://{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -8,9 +8,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
-
 from ddcase.domain import DomainError, ImportProblem
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.transfer import export
@@ -21,7 +18,7 @@ from ddcase.services.transfer.matching import Known, Plan, resolve
 from ddcase.services.transfer.reading import Problems
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
-from ddcase.storage.database import Stamp
+from ddcase.storage.database import IntegrityError, Session, Stamp
 
 #: New contacts written per batch: enough that the per-batch costs vanish, few enough that a
 #: batch's rows are a few MB.
