@@ -1,0 +1,160 @@
+"""The write side's row work for the use cases: find the row a change is made to, store it with
+who and when, delete it, and the few queries a use case asks before it writes (is this worker
+named anywhere? is there already such an episode?). Rows <-> domain values stay in
+repository.py. The services say what to do and hold no SQL (tests/test_layers.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel, col
+
+from ddcase.domain import Contact, Episode, NotFoundError
+from ddcase.storage.repository import client_row, contacts_for, episodes_for
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+
+#: A row of any of the log's tables, as a service holds it between finding and storing it.
+Record = SQLModel
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def require(row: Row | None, what: str) -> Row:
+    """The row a change is made to, or NotFoundError when someone else deleted it."""
+    if row is None:
+        raise NotFoundError(f"{what} was deleted by someone else; nothing was saved.")
+    return row
+
+
+def store(session: Session, row: Record, *, at: datetime, by: str) -> None:
+    """Stamp a new or changed row with who and when, and write it (its id is set after)."""
+    row.updated_at = at  # every record's table has these columns
+    row.updated_by = by
+    session.add(row)
+    session.flush()
+
+
+def delete(session: Session, row: Record) -> None:
+    session.delete(row)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many of each record the log holds."""
+    return {
+        name: session.scalar(select(func.count()).select_from(table)) or 0
+        for name, table in (
+            ("workers", WorkerRow),
+            ("clients", ClientRow),
+            ("episodes", EpisodeRow),
+            ("contacts", ContactRow),
+        )
+    }
+
+
+# ---------------------------------------------------------------------------------------- workers
+
+
+def worker(session: Session, worker_id: int) -> WorkerRow:
+    return require(session.get(WorkerRow, worker_id), "This worker")
+
+
+def new_worker(name: str, organisation_id: int, service: str) -> WorkerRow:
+    return WorkerRow(name=name, organisation_id=organisation_id, service=service)
+
+
+def times_named(session: Session, worker_id: int) -> int:
+    """How many episodes and contacts name this worker."""
+    used = (
+        session.scalar(
+            select(func.count()).select_from(EpisodeRow).where(col(EpisodeRow.worker_id) == worker_id)
+        )
+        or 0
+    )
+    used += (
+        session.scalar(
+            select(func.count())
+            .select_from(ContactRow)
+            .where((col(ContactRow.mh_worker_id) == worker_id) | (col(ContactRow.sm_worker_id) == worker_id))
+        )
+        or 0
+    )
+    return used
+
+
+# ---------------------------------------------------------------------------------------- clients
+
+
+def client(session: Session, client_id: int) -> ClientRow:
+    return require(session.get(ClientRow, client_id), "This client")
+
+
+def client_by_ref(session: Session, client_ref: str) -> ClientRow:
+    row = client_row(session, client_ref)
+    if row is None:
+        raise NotFoundError(f"No client {client_ref} in the log.")
+    return row
+
+
+def new_client(client_ref: str, initials: str) -> ClientRow:
+    return ClientRow(client_ref=client_ref, initials=initials)
+
+
+def delete_client(session: Session, row: ClientRow) -> None:
+    """A client with all their episodes and contacts."""
+    for table in (ContactRow, EpisodeRow):
+        for child in session.scalars(select(table).where(col(table.client_id) == row.id)):
+            session.delete(child)
+    session.flush()  # children first: the database would otherwise cascade under the ORM
+    session.delete(row)
+
+
+# --------------------------------------------------------------------------------------- episodes
+
+
+def episode(session: Session, episode_id: int) -> EpisodeRow:
+    return require(session.get(EpisodeRow, episode_id), "This episode")
+
+
+def episode_value(session: Session, row: EpisodeRow) -> Episode:
+    """The episode a row just stored now holds (its client's reference, worker's name ...)."""
+    assert row.id is not None
+    return next(e for e in episodes_for(session, row.client_id) if e.id == row.id)
+
+
+def new_episode(client_id: int, service: str, organisation_id: int, start_date: date) -> EpisodeRow:
+    return EpisodeRow(client_id=client_id, service=service, organisation_id=organisation_id, start_date=start_date)
+
+
+def same_episode(
+    session: Session, client_id: int, service: str, organisation_id: int, start_date: date
+) -> EpisodeRow | None:
+    """The client's episode with this service and organisation starting that day, if any."""
+    return session.scalars(
+        select(EpisodeRow).where(
+            col(EpisodeRow.client_id) == client_id,
+            col(EpisodeRow.service) == service,
+            col(EpisodeRow.organisation_id) == organisation_id,
+            col(EpisodeRow.start_date) == start_date,
+        )
+    ).first()
+
+
+# --------------------------------------------------------------------------------------- contacts
+
+
+def contact(session: Session, contact_id: int) -> ContactRow:
+    return require(session.get(ContactRow, contact_id), "This contact")
+
+
+def contact_value(session: Session, row: ContactRow) -> Contact:
+    """The contact a row just stored now holds."""
+    return next(c for c in contacts_for(session, row.client_id) if c.id == row.id)
+
+
+def new_contact(client_id: int, day: date) -> ContactRow:
+    return ContactRow(client_id=client_id, date=day, kind="", mode="", fingerprint="")
+
+
+def contact_with_fingerprint(session: Session, fingerprint: str) -> ContactRow | None:
+    return session.scalars(select(ContactRow).where(col(ContactRow.fingerprint) == fingerprint)).first()
