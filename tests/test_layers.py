@@ -79,7 +79,6 @@ STILL_HOLDING_SQL: set[str] = {
     "services/maintenance.py",
     "services/manual_measures.py",
     "services/notes.py",
-    "services/retention.py",
     "services/team.py",
     "services/team_database.py",
 }

@@ -257,6 +257,11 @@ def entries_about(session: Session, key: str) -> list[StoredEntry]:
     return entries(session, AuditEventRow.entity_key == key)
 
 
+def seqs_about(session: Session, key: str) -> list[int]:
+    """The numbers of the entries about one record (what `redact` is given)."""
+    return list(session.scalars(select(AuditEventRow.seq).where(AuditEventRow.entity_key == key)).all())
+
+
 def redact(
     session: Session,
     seqs: Iterable[int],
