@@ -80,7 +80,6 @@ STILL_HOLDING_SQL: set[str] = {
     "services/manual_measures.py",
     "services/notes.py",
     "services/team.py",
-    "services/team_database.py",
 }
 
 
