@@ -11,9 +11,16 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel, col
 
-from ddcase.domain import Contact, Episode, NotFoundError
+from ddcase.domain import Annotation, Contact, Episode, MeasureSettings, NotFoundError
 from ddcase.storage.repository import client_row, contacts_for, episodes_for
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+from ddcase.storage.tables import (
+    AnnotationRow,
+    ClientRow,
+    ContactRow,
+    EpisodeRow,
+    MeasureSettingsRow,
+    WorkerRow,
+)
 
 #: A row of any of the log's tables, as a service holds it between finding and storing it.
 Record = SQLModel
@@ -158,3 +165,41 @@ def new_contact(client_id: int, day: date) -> ContactRow:
 
 def contact_with_fingerprint(session: Session, fingerprint: str) -> ContactRow | None:
     return session.scalars(select(ContactRow).where(col(ContactRow.fingerprint) == fingerprint)).first()
+
+
+# ------------------------------------------------------------------------------ notes and aims
+
+
+def annotation(session: Session, note_id: int) -> AnnotationRow:
+    return require(session.get(AnnotationRow, note_id), "This note")
+
+
+def annotation_if_there(session: Session, note_id: int | None) -> AnnotationRow | None:
+    return session.get(AnnotationRow, note_id)
+
+
+def new_annotation(note: Annotation) -> AnnotationRow:
+    return AnnotationRow(month=str(note.month), text=note.text)
+
+
+def apply_annotation(row: AnnotationRow, note: Annotation) -> None:
+    row.month = str(note.month)
+    row.team = note.team or ""
+    row.text = note.text
+    row.new_part = note.new_part
+
+
+def measure_settings_row(session: Session, team: str) -> MeasureSettingsRow | None:
+    """A team's aim and baseline row ("" for every team), or None when none is set."""
+    return session.get(MeasureSettingsRow, team)
+
+
+def new_measure_settings(team: str) -> MeasureSettingsRow:
+    return MeasureSettingsRow(team=team)
+
+
+def apply_measure_settings(row: MeasureSettingsRow, settings: MeasureSettings) -> None:
+    row.aim_percentage = settings.aim_percentage
+    row.aim_by = str(settings.aim_by) if settings.aim_by else None
+    row.aim_text = settings.aim_text
+    row.baseline_months = settings.baseline_months
