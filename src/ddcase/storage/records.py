@@ -5,18 +5,20 @@ repository.py. The services say what to do and hold no SQL (tests/test_layers.py
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel, col
 
-from ddcase.domain import Annotation, Contact, Episode, MeasureSettings, NotFoundError
-from ddcase.storage.repository import client_row, contacts_for, episodes_for
+from ddcase.domain import Annotation, Contact, DomainError, Episode, MeasureSettings, NotFoundError
+from ddcase.domain.format import short_date_text
+from ddcase.storage.repository import client_row, contacts_for, episode_starts_on, episodes_for
 from ddcase.storage.tables import (
     AnnotationRow,
     ClientRow,
     ContactRow,
+    DefinitionRow,
     EpisodeRow,
     MeasureSettingsRow,
     WorkerRow,
@@ -203,3 +205,52 @@ def apply_measure_settings(row: MeasureSettingsRow, settings: MeasureSettings) -
     row.aim_by = str(settings.aim_by) if settings.aim_by else None
     row.aim_text = settings.aim_text
     row.baseline_months = settings.baseline_months
+
+
+# ------------------------------------------------------------------------------------ definitions
+
+
+def definition_row(session: Session, version: int) -> DefinitionRow | None:
+    return session.get(DefinitionRow, version)
+
+
+# ------------------------------------------------------------------------------ moving caseloads
+
+
+def move_episode(
+    session: Session, row: EpisodeRow, client_ref: str, to_id: int, from_date: date, *, at: datetime, by: str
+) -> dict[str, Any]:
+    """One episode of a caseload to the worker `to_id` from `from_date` (SPEC §1: a change of
+    worker is a new episode); what was moved, for the audit entry."""
+    record: dict[str, Any] = {
+        "client_ref": client_ref,
+        "start_date": row.start_date.isoformat(),
+        "end_date": row.end_date.isoformat() if row.end_date else None,
+    }
+    if row.start_date >= from_date:  # not begun with the leaver before the day: only its worker
+        row.worker_id = to_id
+        record["changed"] = "worker"
+    else:
+        if episode_starts_on(session, row, from_date):
+            raise DomainError(
+                f"{client_ref} already has an episode with that service starting on "
+                f"{short_date_text(from_date)}; nothing was moved."
+            )
+        session.add(
+            EpisodeRow(
+                client_id=row.client_id,
+                service=row.service,
+                organisation_id=row.organisation_id,
+                team=row.team,
+                worker_id=to_id,
+                start_date=from_date,
+                end_date=row.end_date,
+                updated_at=at,
+                updated_by=by,
+            )
+        )
+        row.end_date = from_date - timedelta(days=1)
+        record["changed"] = "ended and reopened"
+    row.updated_at, row.updated_by = at, by
+    session.add(row)
+    return record
