@@ -239,7 +239,7 @@ class TeamService:
             moved = [
                 records.move_episode(session, row, ref, to_id, from_date, at=now, by=who) for row, ref in found
             ]
-            session.flush()
+            records.flush(session)
             audit.append(
                 session,
                 action="move",

@@ -48,6 +48,11 @@ def delete(session: Session, row: Record) -> None:
     session.delete(row)
 
 
+def flush(session: Session) -> None:
+    """Write what the session holds so far (the transaction stays open)."""
+    session.flush()
+
+
 def counts(session: Session) -> dict[str, int]:
     """How many of each record the log holds."""
     return {
