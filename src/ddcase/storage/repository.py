@@ -5,8 +5,7 @@ below would shadow it for type checkers.)"""
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Executable, Table, and_, case, func, or_, select, union_all
@@ -39,6 +38,12 @@ from ddcase.domain import (
     Worker,
 )
 from ddcase.storage.database import Stamp
+
+# The printed figures moved to storage/printed_figures.py (issue 13 item 3); these names stay
+# while services/reporting.py (rewritten by another branch) still reads them from here.
+from ddcase.storage.printed_figures import PrintedFigures as PrintedFigures
+from ddcase.storage.printed_figures import add_printed_figures as add_printed_figures
+from ddcase.storage.printed_figures import printed_figures as printed_figures
 from ddcase.storage.tables import (
     AnnotationRow,
     ClientRow,
@@ -47,7 +52,6 @@ from ddcase.storage.tables import (
     EpisodeRow,
     MeasureSettingsRow,
     OrganisationRow,
-    ReportSnapshotRow,
     SettingRow,
     WorkerRow,
 )
@@ -1217,56 +1221,3 @@ def create_indexes(session: Session, statements: Iterable[str]) -> None:
     connection = session.connection()
     for sql in statements:
         connection.exec_driver_sql(sql)
-
-
-# ---------------------------------------------------------------- printed reports
-
-
-@dataclass(frozen=True, slots=True)
-class PrintedFigures:
-    """A month's figure as a report printed it (table report_snapshot); `team` None = all teams."""
-
-    month: Month
-    team: str | None
-    definition_version: int
-    mutual_clients: int
-    jointly_worked: int
-    produced_at: datetime
-    produced_by: str | None
-
-
-def add_printed_figures(session: Session, printed: list[PrintedFigures]) -> None:
-    for p in printed:
-        session.add(
-            ReportSnapshotRow(
-                month=str(p.month),
-                team=p.team or "",
-                definition_version=p.definition_version,
-                mutual_clients=p.mutual_clients,
-                jointly_worked=p.jointly_worked,
-                produced_at=p.produced_at,
-                produced_by=p.produced_by,
-            )
-        )
-    session.flush()
-
-
-def printed_figures(session: Session, months: list[Month], team: str | None) -> list[PrintedFigures]:
-    """What earlier reports printed for these months and team, oldest first."""
-    rows = session.scalars(
-        select(ReportSnapshotRow)
-        .where(ReportSnapshotRow.month.in_([str(m) for m in months]), ReportSnapshotRow.team == (team or ""))
-        .order_by(ReportSnapshotRow.produced_at, ReportSnapshotRow.id)
-    )
-    return [
-        PrintedFigures(
-            month=Month.parse(r.month),
-            team=r.team or None,
-            definition_version=r.definition_version,
-            mutual_clients=r.mutual_clients,
-            jointly_worked=r.jointly_worked,
-            produced_at=r.produced_at,
-            produced_by=r.produced_by,
-        )
-        for r in rows
-    ]
