@@ -1,7 +1,7 @@
 """The monthly figures (SPEC §2) and their series, for every screen, report and command.
 
 A month's figure with its clients is read one way: `FiguresService.month()`, the database
-counting each client's contacts (`repository.month_facts`) and `rules.figures.month_figures_of`
+counting each client's contacts (`figures_read.month_facts`) and `rules.figures.month_figures_of`
 judging them. The caseload, `ddcase figures`, the dashboard and the PDF (through `overview()`,
 which reads the month and the month before that way, in one go) and the to-do all read it. A series needs
 only each month's counts: `counts()` judges every month of it from one read
@@ -61,7 +61,7 @@ __all__ = [
     "why_not",
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
-from ddcase.storage import repository
+from ddcase.storage import figures_read, repository
 from ddcase.storage.database import Session
 
 MAX_SERIES_MONTHS = 120
@@ -180,13 +180,13 @@ class FiguresService:
 
     def _months(self, months: list[Month], team: str | None) -> list[MonthFigures]:
         """The months' figures, read in one go, each client's contacts counted by the database
-        (`repository.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
+        (`figures_read.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
         read of a month's figure with its clients."""
         with cyclic_gc_paused():
             with self._db.read() as session:
                 versions = _definitions(session)
                 rules = [MonthRule.of(m, definition_in_force(versions, m)) for m in months]
-                facts = repository.month_facts(
+                facts = figures_read.month_facts(
                     session,
                     min(r.first_day for r in rules),
                     max(r.last_day for r in rules),
@@ -228,7 +228,7 @@ class FiguresService:
             return [[] for _ in teams]
         with cyclic_gc_paused():
             with self._db.read() as session:
-                clients = repository.figure_facts(
+                clients = figures_read.figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
@@ -303,7 +303,7 @@ class FiguresService:
             with self._db.read() as session:
                 versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
-                clients = repository.figure_facts(
+                clients = figures_read.figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
@@ -355,7 +355,7 @@ class FiguresService:
                 MonthRule.of(month, figures.definition).looked_back_to,
                 MonthRule.of(coming, in_force).looked_back_to,
             )
-            histories = repository.histories(
+            histories = figures_read.histories(
                 session, month.first_day, month.last_day, since, max(coming.last_day, today)
             )
             directory = {(w.service, w.name): w for w in repository.workers(session)}

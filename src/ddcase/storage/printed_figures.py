@@ -45,7 +45,10 @@ def printed_figures(session: Session, months: list[Month], team: str | None) -> 
     """What earlier reports printed for these months and team, oldest first."""
     rows = session.scalars(
         select(ReportSnapshotRow)
-        .where(col(ReportSnapshotRow.month).in_([str(m) for m in months]), col(ReportSnapshotRow.team) == (team or ""))
+        .where(
+            col(ReportSnapshotRow.month).in_([str(m) for m in months]),
+            col(ReportSnapshotRow.team) == (team or ""),
+        )
         .order_by(col(ReportSnapshotRow.produced_at), col(ReportSnapshotRow.id))
     )
     return [

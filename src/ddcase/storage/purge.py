@@ -76,7 +76,9 @@ def clear_notes(session: Session, client: ClientRow, *, at: datetime, by: str) -
     return notes
 
 
-def anonymise(session: Session, client: ClientRow, initials: str, today: date, *, at: datetime, by: str) -> None:
+def anonymise(
+    session: Session, client: ClientRow, initials: str, today: date, *, at: datetime, by: str
+) -> None:
     """Replace the client's initials, clear their NHS number, date of birth and ethnicity."""
     client.initials = initials
     client.nhs_number = None

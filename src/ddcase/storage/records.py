@@ -137,7 +137,9 @@ def episode_value(session: Session, row: EpisodeRow) -> Episode:
 
 
 def new_episode(client_id: int, service: str, organisation_id: int, start_date: date) -> EpisodeRow:
-    return EpisodeRow(client_id=client_id, service=service, organisation_id=organisation_id, start_date=start_date)
+    return EpisodeRow(
+        client_id=client_id, service=service, organisation_id=organisation_id, start_date=start_date
+    )
 
 
 def same_episode(
