@@ -43,6 +43,20 @@ def default_db() -> Path:
     return data_dir() / DEFAULT_DB_NAME
 
 
+DEMO_DB_NAME = "ddcase-demo.sqlite3"
+
+
+def demo_db(beside: Path | None = None) -> Path:
+    """The demo team's own file (issue 15): `ddcase-demo.sqlite3` in the folder of the log
+    `beside` (the user's log), else in the data folder beside the default log. The demo is never
+    put into the user's log."""
+    return (beside.parent if beside is not None else data_dir()) / DEMO_DB_NAME
+
+
+def is_demo_file(path: Path | None) -> bool:
+    return path is not None and path.name == DEMO_DB_NAME
+
+
 def resolve_db(argument: str | None) -> str:
     """SPEC §4: `--db`, else DDCASE_DB, else ddcase.sqlite3 in the user data folder."""
     if argument:

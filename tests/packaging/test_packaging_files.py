@@ -87,3 +87,45 @@ def test_the_package_and_pyproject_give_the_same_version():
 
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["version"] == __version__
+
+
+WINDOWS = ROOT / "packaging" / "windows"
+# The Inno Setup installer's AppId (0.1.0): its uninstall key is how an earlier install is found.
+INNO_UNINSTALL_KEY = (
+    r"Software\Microsoft\Windows\CurrentVersion\Uninstall\{E7D5322A-0F08-4E0D-8A2D-98F9EA1F9143}_is1"
+)
+
+
+def test_the_windows_installer_is_per_user_64_bit_and_finds_the_earlier_install():
+    script = (WINDOWS / "ddcase.nsi").read_text(encoding="utf-8")
+    assert not (WINDOWS / "ddcase.iss").exists()
+    assert re.search(r"^RequestExecutionLevel user$", script, re.M)
+    assert re.search(r"^Target amd64-unicode$", script, re.M)
+    assert re.search(r'^InstallDir "\$LOCALAPPDATA\\Programs\\\$\{APPNAME\}"$', script, re.M)
+    assert f'!define UNINST_KEY "{INNO_UNINSTALL_KEY}"' in script
+    assert 'ReadRegStr $1 SHCTX "${UNINST_KEY}" "InstallLocation"' in script
+
+
+@pytest.mark.skipif(shutil.which("makensis") is None, reason="nsis not installed")
+def test_the_windows_installer_builds_with_the_version(tmp_path):
+    bundle = tmp_path / "ddcase"
+    (bundle / "_internal").mkdir(parents=True)
+    for name in ("ddcase.exe", "ddcase-cli.exe", "_internal/python311.dll"):
+        (bundle / name).write_bytes(b"MZ stand-in")
+    result = subprocess.run(
+        [
+            "makensis",
+            "-V2",
+            "-DVERSION=1.2.3",
+            f"-DBUNDLE_DIR={bundle}",
+            f"-DOUT_DIR={tmp_path}",
+            str(WINDOWS / "ddcase.nsi"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    setup = (tmp_path / "ddcase-1.2.3-setup.exe").read_bytes()
+    assert setup[:2] == b"MZ"
+    assert "1.2.3".encode("utf-16-le") in setup  # the version resource (Properties > Details)

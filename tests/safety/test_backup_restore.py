@@ -14,6 +14,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.services.backup import list_backups, rotate
+from tests.permissions import owner_mode
 from tests.safety.helpers import client_refs, damage, execute, make_db, open_app, sha256
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -35,8 +36,8 @@ def test_backup_is_checked_owner_only_and_audited(capsys, db):
     assert code == 0, err
     made = [b for b in list_backups(db) if b.kind == "manual"]
     assert len(made) == 1 and str(made[0].path) in out
-    assert os.stat(made[0].path).st_mode & 0o777 == 0o600
-    assert os.stat(made[0].path.parent).st_mode & 0o777 == 0o700
+    assert owner_mode(made[0].path, 0o600) == 0o600
+    assert owner_mode(made[0].path.parent, 0o700) == 0o700
     with sqlite3.connect(made[0].path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one self-contained file

@@ -29,10 +29,12 @@ pytest.importorskip("keyring")
 import keyring  # noqa: E402
 
 from ddcase.cli import main  # noqa: E402
+from ddcase.paths import log_dir  # noqa: E402
 from ddcase.services import encryption  # noqa: E402
 from ddcase.storage import cipher  # noqa: E402
 from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey  # noqa: E402
 from tests.keystore import NoKeyring  # noqa: E402
+from tests.permissions import owner_mode
 from tests.safety.helpers import make_db, sha256  # noqa: E402
 
 pytestmark = pytest.mark.sqlite_only
@@ -128,7 +130,7 @@ def test_the_encrypted_file_its_wal_and_its_backups_hold_no_readable_client_data
             _refs(backup, DatabaseKey.generate())
         assert f"{MARKER}0" in _refs(backup, _key(recovery))
     assert f"{MARKER}new" in _refs(plain_db, _key(recovery))
-    assert oct(recovery.stat().st_mode & 0o777) == "0o600"
+    assert oct(owner_mode(recovery, 0o600)) == "0o600"
     text = recovery.read_text(encoding="utf-8")
     assert "keep this file safe and secret" in text and str(plain_db.resolve()) in text
 
@@ -216,6 +218,7 @@ def test_no_key_ever_reaches_the_log_a_message_or_a_url(plain_db, tmp_path):
     env = {
         **os.environ,
         "PYTHONPATH": str(SRC),
+        "PYTHONIOENCODING": "utf-8",  # a pipe is in the ANSI code page (cp1252) on Windows
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "HOME": str(tmp_path),
     }
@@ -245,7 +248,9 @@ def test_no_key_ever_reaches_the_log_a_message_or_a_url(plain_db, tmp_path):
     assert [r.returncode for r in rounds] == [0, 0, 0, 0, 2, 0], [r.stderr for r in rounds]
     key = _key(recovery)
     assert _key(tmp_path / "again.txt") == key
-    logs = list((tmp_path / "state").rglob("ddcase.log*"))
+    # Windows' log folder comes from the profile (SHGetKnownFolderPath), not from a variable: there
+    # it is the user's own (under Wine, the throwaway prefix's), holding every test's log.
+    logs = list((tmp_path / "state" if os.name == "posix" else log_dir()).rglob("ddcase.log*"))
     assert logs and "database encrypted" in "".join(p.read_text(encoding="utf-8") for p in logs)
     for text in [p.read_text(encoding="utf-8") for p in logs] + [r.stdout + r.stderr for r in rounds]:
         assert key.hex not in text and key.hex.upper() not in text
@@ -432,7 +437,7 @@ def test_export_key_and_import_key(plain_db, tmp_path, memory_keyring, capsys):
     assert _encrypt(plain_db, recovery) == 0
     exported = tmp_path / "exported.txt"
     assert main(["export-key", "--db", str(plain_db), "--to", str(exported)]) == 0
-    assert _key(exported) == _key(recovery) and oct(exported.stat().st_mode & 0o777) == "0o600"
+    assert _key(exported) == _key(recovery) and oct(owner_mode(exported, 0o600)) == "0o600"
     assert main(["export-key", "--db", str(plain_db), "--to", str(exported)]) == 2  # never overwritten
     # The team moves the database: the keystore knows the old path only.
     moved = tmp_path / "moved" / "case.sqlite3"

@@ -14,6 +14,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.storage.files import DatabaseInUseError, instance_lock, lock_holder
+from tests.permissions import owner_mode
 from tests.safety.helpers import damage, execute, make_db, sha256
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -125,7 +126,7 @@ def test_the_instance_lock_names_its_holder_and_frees_itself_when_the_holder_die
     assert lock_holder(db) is None
     with instance_lock(db) as lock_file:
         assert lock_holder(db).pid == os.getpid()
-        assert os.stat(lock_file).st_mode & 0o777 == 0o600
+        assert owner_mode(lock_file, 0o600) == 0o600
     assert lock_holder(db) is None
 
 

@@ -8,7 +8,6 @@ import io
 import os
 import random
 import shutil
-import stat
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +34,7 @@ from ddcase.storage import audit
 from ddcase.storage.database import Database, make_engine
 from ddcase.storage.migrations import migrate
 from ddcase.storage.tables import AuditEventRow
+from tests.permissions import owner_mode
 
 TODAY = date(2026, 11, 22)
 
@@ -716,9 +716,9 @@ def test_export_files_are_utf8_without_bom_sorted_and_owner_only(tmp_path, conte
     summary = transfer.export_folder(folder)
 
     assert (summary.workers, summary.clients, summary.episodes, summary.contacts) == (3, 2, 4, 3)
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert owner_mode(folder, 0o700) == 0o700
     for name in COLUMNS:
-        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+        assert owner_mode(folder / name, 0o600) == 0o600
     assert sorted(os.listdir(folder)) == sorted(COLUMNS)  # no temporary files left behind
     assert (folder / "episodes.csv").read_bytes() == (
         b"client_ref,service,organisation,team,worker,start_date,end_date\n"
@@ -739,7 +739,7 @@ def test_export_replaces_files_already_there(tmp_path, transfer):
     os.chmod(folder / "clients.csv", 0o644)
     transfer.export_folder(folder)
     assert (folder / "clients.csv").read_bytes().startswith(b"client_ref,initials,")
-    assert stat.S_IMODE((folder / "clients.csv").stat().st_mode) == 0o600
+    assert owner_mode(folder / "clients.csv", 0o600) == 0o600
 
 
 def test_export_into_a_file_is_refused(tmp_path, context, transfer):

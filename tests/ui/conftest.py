@@ -178,3 +178,32 @@ def choice_boxes(monkeypatch, qapp):
 
     monkeypatch.setattr(QMessageBox, "exec", exec_)
     return boxes
+
+
+@pytest.fixture(autouse=True)
+def opened(monkeypatch):
+    """Every file or folder the app asked the desktop to open (QDesktopServices.openUrl): recorded,
+    never opened, so no test starts a PDF viewer or a file manager."""
+    from PySide6.QtGui import QDesktopServices
+
+    urls: list = []
+
+    def open_url(url):
+        urls.append(url.toLocalFile() or url.toString())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
+    return urls
+
+
+@pytest.fixture
+def documents(tmp_path, monkeypatch):
+    """The user's Documents folder, in tmp_path: a home of its own (Qt reads HOME each time)."""
+    from pathlib import Path
+
+    home = Path(tmp_path) / "home"
+    folder = home / "Documents"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs of the machine's
+    return folder

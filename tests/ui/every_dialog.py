@@ -71,6 +71,7 @@ def blank_record_dialogs() -> list[QDialog]:
 def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.aim_dialog import AimDialog
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
+    from ddcase.ui.dialogs.help_dialog import GettingStartedDialog, ShortcutsDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
     from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
     from ddcase.ui.dialogs.leaver_dialog import LeaverDialog
@@ -112,6 +113,8 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
             },
             today=TODAY,
         ),
+        GettingStartedDialog(None),
+        ShortcutsDialog(None, [("File", "Print summary", "Ctrl+P")]),
     ]
     missing = {c.__name__ for c in dialog_classes()} - {type(d).__name__ for d in dialogs}
     assert not missing, f"add {sorted(missing)} to tests/ui/every_dialog.py"

@@ -1,4 +1,4 @@
-"""The slow work runs off the GUI thread: the demo team, import and export."""
+"""The slow work runs off the GUI thread: import, export and print (the demo team: test_logs.py)."""
 
 from __future__ import annotations
 
@@ -26,25 +26,6 @@ def export(window, qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def
     return folder
 
 
-def test_opening_the_demo_team_fills_the_log_in_the_background(services, window, qtbot):
-    page = window.welcome_page
-    assert page.demo_button.isEnabled()
-    page.demo_button.click()
-    assert window.busy_bar.isVisibleTo(window)
-    wait_idle(window, qtbot)
-    assert window.stack.currentWidget() is window.tabs
-    assert "demo" in window.windowTitle()
-    assert window.caseload_page.proxy.rowCount() > 50
-    show_dashboard(window, qtbot)
-    figures = services.figures.month(Month(2026, 11))
-    # Today is 22 November: the month in progress, its figure so far.
-    assert (
-        window.dashboard_page.headline_label.text()
-        == figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage)
-        + ", so far: 22 of 30 days"
-    )
-
-
 def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_writes_nothing(
     small_team, window, qtbot, tmp_path, monkeypatch, message_boxes
 ):
@@ -70,18 +51,11 @@ def test_an_export_then_an_import_of_a_broken_folder_lists_every_error_and_write
 
 
 def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
-    small_team, window, qtbot, tmp_path, monkeypatch
+    small_team, window, qtbot, documents, opened
 ):
     from pypdf import PdfReader
 
-    out = tmp_path / "meeting.pdf"
-    suggested = []
-
-    def save_as(parent, caption, name, *args, **kwargs):
-        suggested.append(name)
-        return str(out), "PDF files (*.pdf)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    out = documents / "ddcase all teams 2026-11.pdf"
     show_dashboard(window, qtbot)
     assert window.dashboard_page.headline_label.text().endswith("jointly worked (25%), so far: 22 of 30 days")
     assert window.print_action.isEnabled()
@@ -97,7 +71,7 @@ def test_print_summary_writes_the_pdf_with_the_dashboards_figure(
     QTimer.singleShot(0, choose_the_month_in_progress)
     window.print_action.trigger()
     wait_idle(window, qtbot)
-    assert suggested == ["ddcase-summary-2026-11-all-teams.pdf"]
+    assert [p.name for p in documents.iterdir()] == [out.name] and opened == [str(out)]
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     figures = small_team.figures.month(Month(2026, 11))
     assert figure_text(figures.jointly_worked, figures.mutual_clients, figures.percentage) in text

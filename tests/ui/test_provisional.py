@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 from tests.conftest import make_context
 from tests.ui.helpers import show_dashboard
 
@@ -144,17 +144,9 @@ def test_the_pdf_of_the_month_in_progress_says_provisional(demo, tmp_path):
     )
 
 
-def _print_with_keyboard(window, qtbot, monkeypatch, tmp_path) -> tuple[list[str], list[str]]:
-    """Ctrl+P, then Enter in the dialog that opens: (the month it offered, the file suggested)."""
+def _print_with_keyboard(window, qtbot) -> list[str]:
+    """Ctrl+P, then Enter in the dialog that opens: the month it offered."""
     offered: list[str] = []
-    suggested: list[str] = []
-
-    def save_as(parent, caption, name, *args, **kwargs):
-        suggested.append(name)
-        return str(tmp_path / "summary.pdf"), "PDF files (*.pdf)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
-
     tries = []
 
     def answer() -> None:
@@ -174,7 +166,7 @@ def _print_with_keyboard(window, qtbot, monkeypatch, tmp_path) -> tuple[list[str
     window.activateWindow()
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     wait_idle(window, qtbot)
-    return offered, suggested
+    return offered
 
 
 @pytest.mark.parametrize(
@@ -182,19 +174,23 @@ def _print_with_keyboard(window, qtbot, monkeypatch, tmp_path) -> tuple[list[str
     [
         (date(2026, 12, 5), NOV_2026),
         (date(2026, 12, 31), DEC_2026),  # on its last day a month has ended (SPEC §5)
-        (date(2027, 1, 1), DEC_2026),
+        (date(2027, 1, 1), DEC_2026),  # the new year: December of the year before
     ],
 )
-def test_print_summary_offers_the_last_complete_month(
-    demo_window, qtbot, monkeypatch, tmp_path, today, expected
-):
+def test_print_summary_offers_the_last_complete_month(demo_window, qtbot, documents, opened, today, expected):
     from pypdf import PdfReader
 
+    from ddcase.services.demo_data import TEAM_NAME
+
     show_dashboard(demo_window, qtbot)
-    offered, suggested = _print_with_keyboard(demo_window, qtbot, monkeypatch, tmp_path)
+    offered = _print_with_keyboard(demo_window, qtbot)
     assert offered == [expected.label()]
-    assert suggested == [f"ddcase-summary-{expected}-all-teams.pdf"]
-    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "summary.pdf").pages[:2])
+    # One click: saved in Documents under the team's name and the month, no identifier; opened.
+    saved = documents / f"ddcase {TEAM_NAME} {expected}.pdf"
+    assert [p.name for p in documents.iterdir()] == [saved.name]
+    assert opened == [str(saved)]
+    # The measures summary is page 1, the headline page 2 (issue 16): neither says provisional.
+    text = "\n".join(page.extract_text() for page in PdfReader(saved).pages[:2])
     assert f"Joint working summary: {expected.label()}" in text and "provisional" not in text.lower()
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from ddcase.domain import Annotation, Definition, MeasureSettings, Month
-from ddcase.domain.format import figure_text, percent_text
+from ddcase.domain.format import figure_text, percent_text, short_date_text
+from ddcase.domain.times import uk_date
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness
 from ddcase.rules.control_charts import ControlChart
@@ -43,7 +44,7 @@ class Revision:
             f"{self.month.label()}: revised from {percent_text(before)} "
             f"({self.printed_jointly_worked} of {self.printed_mutual_clients}) to {percent_text(after)} "
             f"({self.jointly_worked} of {self.mutual_clients}){version} since the report of "
-            f"{self.printed_at.strftime('%d %b %Y').lstrip('0')}; records were added or changed since."
+            f"{short_date_text(uk_date(self.printed_at, naive='utc'))}; records were added or changed since."
         )
 
 

@@ -31,7 +31,8 @@ from reportlab.platypus import (
 from reportlab.platypus.tables import CellStyle
 
 from ddcase.domain import Month
-from ddcase.domain.format import change_text, percent_text
+from ddcase.domain.format import change_text, percent_text, short_date_text
+from ddcase.domain.times import date_time_text
 from ddcase.reports import styles
 from ddcase.reports.content import ReportContent
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
@@ -209,8 +210,7 @@ def _keep_headings(story: list[Flowable]) -> list[Flowable]:
 
 
 def _header(content: ReportContent) -> list[Flowable]:
-    produced = content.produced_at.strftime("%d %b %Y at %H:%M").lstrip("0")
-    zone = content.produced_at.tzname()
+    produced = date_time_text(content.produced_at, zone=True)
     by = f" by {_e(content.produced_by)}" if content.produced_by else ""
     service = f" · {_e(content.service_name)}" if content.service_name else ""
     definition = content.current.definition
@@ -225,7 +225,7 @@ def _header(content: ReportContent) -> list[Flowable]:
             "title",
         ),
         _p(f"<b>{_e(content.scope)}</b>{service}", "subtitle"),
-        _p(f"Produced {produced}{' ' + zone if zone else ''}{by}.", "small"),
+        _p(f"Produced {produced}{by}.", "small"),
         _p(
             f"<b>Definition version {definition.version}</b> ({since}): {_e(definition.plain_words())}",
             "small",
@@ -796,9 +796,7 @@ def _follow_up(content: ReportContent) -> list[Flowable]:
                     wrapped(c.care_coordinator or "none named", widths[2]),
                     wrapped(c.key_worker or "none named", widths[3]),
                     wrapped(
-                        c.last_joint_contact.strftime("%d %b %Y").lstrip("0")
-                        if c.last_joint_contact
-                        else none,
+                        short_date_text(c.last_joint_contact) if c.last_joint_contact else none,
                         widths[4],
                     ),
                     wrapped("; ".join(_missing(c)), widths[5]),

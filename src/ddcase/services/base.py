@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from ddcase.domain import ConflictError
+from ddcase.domain.times import date_time_text
 from ddcase.storage.database import Database
 
 
@@ -51,10 +52,8 @@ def check_version(row: Any, expected: int, what: str) -> None:
 
 
 def local_time_text(moment: datetime) -> str:
-    """'22 Nov 2026 at 10:42' in the machine's local time (stored times are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%d %b %Y at %H:%M")
+    """'22 Nov 2026 at 10:42 GMT' in UK local time (stored times are UTC; domain/times.py)."""
+    return date_time_text(moment, zone=True, naive="utc")
 
 
 @contextmanager

@@ -31,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ddcase.domain import DomainError
+from ddcase.domain.times import date_time_text
 from ddcase.services.backup import (
     BackupError,
     BackupFile,
@@ -245,7 +246,7 @@ def write_recovery_file(target: Path, db_path: Path, key: DatabaseKey, now: date
             "interrupted `ddcase encrypt` unlocks nothing and can be deleted.)"
         )
     make_private_folder(target.parent)
-    text = _RECOVERY_TEXT.format(path=db_path.resolve(), when=now.strftime("%d %b %Y at %H:%M"), key=key.hex)
+    text = _RECOVERY_TEXT.format(path=db_path.resolve(), when=date_time_text(now, zone=True), key=key.hex)
     try:
         write_private(target, text.encode("utf-8"))
     except OSError as error:

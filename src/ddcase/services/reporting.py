@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.times import in_uk
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.figures import MonthCounts, MonthFigures
@@ -63,14 +64,30 @@ class ReportSummary:
         return "\n".join(lines) + "\n"
 
 
-def default_file_name(month: Month, team: str | None) -> str:
-    """'ddcase-summary-2026-10-all-teams.pdf': the month and team, never a client identifier."""
-    slug = re.sub(r"[^a-z0-9]+", "-", (team or "all teams").lower()).strip("-") or "team"
-    return f"ddcase-summary-{month}-{slug}.pdf"
+def default_file_name(month: Month, team: str | None, *, what: str = "", suffix: str = ".pdf") -> str:
+    """'ddcase North CMHT 2026-11.pdf': the team (or the log's service, or "all teams"), what the
+    file is, and the month; never a client identifier (team names are not identifiers). Characters
+    no file system takes are left out."""
+    words = " ".join(part for part in ("ddcase", team or "all teams", what, str(month)) if part)
+    words = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', " ", words)
+    words = " ".join(words.split())[:120].rstrip(" .")
+    return f"{words}{suffix}"
+
+
+def free_file(folder: Path, name: str) -> Path:
+    """`folder/name`, or 'name (2)', 'name (3)'... when a file of that name is there: a summary
+    printed again never replaces the one printed before (nothing lost)."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return target
 
 
 class ReportingService:
-    default_file_name = staticmethod(default_file_name)
+    free_file = staticmethod(free_file)
 
     def __init__(self, context: Context) -> None:
         self._context = context
@@ -80,6 +97,22 @@ class ReportingService:
         self._team = TeamService(context)
         self._definitions = DefinitionService(context)
         self._casework = CaseworkService(context)
+
+    def file_name(self, month: Month, team: str | None, *, what: str = "", suffix: str = ".pdf") -> str:
+        """The name a saved summary, chart or series is offered: the team shown, else the log's
+        team name (its settings), else "all teams" (`default_file_name`)."""
+        return default_file_name(month, team or self._team.settings().team_name, what=what, suffix=suffix)
+
+    def series_csv(self, first: Month, last: Month, team: str | None, out: Path) -> Path:
+        """`ddcase series --first F --last L [--team T] --csv` written to `out` (the dashboard's
+        "Save series as CSV...", for Life QI and other QI tools): the same call, the same columns."""
+        from ddcase.services.output import series_csv
+
+        self._check_team(team)
+        self._check_folder(Path(out))
+        text = series_csv(self._figures.series(first, last, team))
+        _write_privately(Path(out), text.encode("utf-8"))
+        return Path(out)
 
     # ------------------------------------------------------------------ the report
 
@@ -134,7 +167,7 @@ class ReportingService:
             month=month,
             team=team,
             service_name=settings.team_name,
-            produced_at=now.astimezone(),
+            produced_at=in_uk(now, naive="utc"),
             produced_by=self._context.user,
             current=current,
             previous=previous,

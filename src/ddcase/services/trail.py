@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from ddcase.domain.format import short_date_text
+from ddcase.domain.times import uk_date
 from ddcase.storage import audit
 from ddcase.storage.database import Database, Session, engine_path, location_of
 from ddcase.storage.witness import TrailKeeper, Witness
@@ -38,11 +40,8 @@ def with_keeper(db: Database) -> Database:
 
 
 def seen_on(witness: Witness) -> str:
-    """'3 Dec 2026' in UK local time."""
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(witness.seen_at).astimezone(ZoneInfo("Europe/London"))
-    return f"{moment.day} {moment.strftime('%b %Y')}"
+    """'3 Dec 2026' in UK local time (domain/times.py)."""
+    return short_date_text(uk_date(datetime.fromisoformat(witness.seen_at)))
 
 
 def witness_problem(session: Session, witness: Witness | None) -> str | None:

@@ -34,6 +34,7 @@ from ddcase.services.session_lock import (
     needs_full_check,
     needs_update,
 )
+from ddcase.services.trail import with_keeper
 from ddcase.ui.session import DatabaseSession, Opener
 from ddcase.ui.text import date_time_text
 
@@ -56,6 +57,11 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, value, tb)
         return
+    if threading.current_thread() is not threading.main_thread():
+        # A pool thread's (PySide hands errors in QRunnable.run here): widgets belong to the GUI
+        # thread alone, and a message box built here would hang the app. Logged only.
+        log.error("unexpected error off the GUI thread", exc_info=(kind, value, tb))
+        return
     if isinstance(value, DomainError):
         QMessageBox.warning(None, _tr("ddcase"), str(value))
         return
@@ -77,15 +83,23 @@ class Choice(Enum):
 
 
 def choose(
-    title: str, text: str, choices: list[Choice], *, icon: QMessageBox.Icon = QMessageBox.Icon.Critical
+    title: str,
+    text: str,
+    choices: list[Choice],
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Critical,
+    staying: bool = False,
 ) -> Choice:
-    """A message with a way forward: one button per choice; Escape or closing the box quits."""
+    """A message with a way forward: one button per choice; Escape or closing the box quits (with
+    `staying`, another log was asked for: Escape keeps the log that is open)."""
     labels = {
         Choice.RESTORE: (_tr("&Restore the newest backup..."), QMessageBox.ButtonRole.AcceptRole),
         Choice.USE_KEY_FILE: (_tr("&Use a recovery key file..."), QMessageBox.ButtonRole.AcceptRole),
         Choice.OPEN_ANOTHER: (_tr("&Open another database file..."), QMessageBox.ButtonRole.ActionRole),
         Choice.QUIT: (_tr("&Quit"), QMessageBox.ButtonRole.RejectRole),
     }
+    if staying:
+        labels[Choice.QUIT] = (_tr("&Keep the log that is open"), QMessageBox.ButtonRole.RejectRole)
     box = QMessageBox(icon, title, text)
     buttons = {}
     for choice in choices:
@@ -102,11 +116,16 @@ def choose(
         box.deleteLater()
 
 
-def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSession | None:
+def open_session(
+    db_argument: str | None, open_services: Opener, *, staying: bool = False
+) -> DatabaseSession | None:
     """Take the database's instance lock and open the services through `open_services`; or
     explain plainly why not, with a way forward (restore the newest good backup, open another
-    file, quit). None when the user quits."""
+    file, quit). None when the user quits. The one way a log is opened: at start-up, and with
+    `staying` for File > New log, Open log, a recent log, the demo and leaving it (where None
+    means the log already open stays open)."""
     title = _tr("ddcase cannot open the database")
+    ask = functools.partial(choose, staying=staying)
     while True:
         try:
             path = database_file(db_argument)
@@ -118,7 +137,7 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
             try:
                 lock.acquire()
             except AlreadyOpenError as error:
-                choose(
+                ask(
                     _tr("ddcase is already open"),
                     _tr("ddcase is already open on this database (process %1 on %2). Close it first.")
                     .replace("%1", str(error.pid) if error.pid else _tr("unknown"))
@@ -137,20 +156,23 @@ def open_session(db_argument: str | None, open_services: Opener) -> DatabaseSess
                 full_check=needs_full_check(path),
                 updating=needs_update(path),
             )
+            # The trail's key and witness (issue 14): the composition root sets them; a log
+            # opened by File > Open log... or the demo must sign its entries as one opened at start.
+            with_keeper(services.context.db)
             return DatabaseSession(db_argument, open_services, services, lock)
         except CannotUnlockError as error:
             # Encrypted, and no key here that opens it: the recovery file the manager keeps.
-            choice = choose(title, str(error), [Choice.USE_KEY_FILE, Choice.OPEN_ANOTHER, Choice.QUIT])
+            choice = ask(title, str(error), [Choice.USE_KEY_FILE, Choice.OPEN_ANOTHER, Choice.QUIT])
         except DamagedDatabaseError as error:
             newest = newest_verified(path, _key_at_hand(path)) if path is not None else None
             text = str(error)
             choices = [Choice.RESTORE] if newest is not None else []
-            choice = choose(title, text, [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
+            choice = ask(title, text, [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
         except DomainError as error:
-            choice = choose(title, str(error), [Choice.OPEN_ANOTHER, Choice.QUIT])
+            choice = ask(title, str(error), [Choice.OPEN_ANOTHER, Choice.QUIT])
         except Exception:
             log.exception("could not open the database")
-            choice = choose(
+            choice = ask(
                 title,
                 _tr("The database could not be opened. The details are in %1.").replace(
                     "%1", str(log_dir() / "ddcase.log")
@@ -347,6 +369,9 @@ def run(
                 return EXIT_NOT_SHOWN
             QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
         code = app.exec()
+        # Work started after the window closed (a load a late signal began) ends here, while
+        # the window and its tasks still exist, not in the interpreter's teardown.
+        window.work.pool.waitForDone()
         # Closing the last window also posts a Quit event: left in the queue, it would run after
         # this loop has ended and leave the application refusing every later event loop (the
         # in-process tests run the app more than once).

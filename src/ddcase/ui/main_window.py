@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,8 @@ from ddcase.paths import log_dir
 from ddcase.services.registry import Services
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.casework_menu import CaseworkMenu
+from ddcase.ui.actions.help import HelpActions
+from ddcase.ui.actions.logs import LogActions
 from ddcase.ui.actions.records import RecordsActions
 from ddcase.ui.actions.team import TeamActions
 from ddcase.ui.actions.transfer import TransferActions
@@ -40,6 +43,7 @@ from ddcase.ui.pages.welcome_page import WelcomePage
 from ddcase.ui.pages.workers_page import WorkersPage
 from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork, wait_cursor
+from ddcase.ui.widgets.demo_banner import DemoBanner
 from ddcase.ui.widgets.month_combo import MONTHS_OFFERED, MonthCombo
 
 
@@ -70,6 +74,8 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self, self.work)
         self.records = RecordsActions(self, self.work, session, daily_backup=daily_backup)
         self.team = TeamActions(self)
+        self.logs = LogActions(self, self.work, session)
+        self.help = HelpActions(self)
         self.last_backup_label = self.records.last_backup_label
         self._build_pages()
         self._build_actions()
@@ -118,7 +124,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
         self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self.stack)  # Qt deletes the previous one
+        self.demo_banner = DemoBanner()
+        self.demo_banner.leave_button.clicked.connect(self.logs.leave_demo)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.demo_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)  # Qt deletes the previous one
 
         self.casework_actions.records_changed.connect(self._on_records_changed)
         self.dashboard_page.use_pool(self._pool)
@@ -128,9 +142,12 @@ class MainWindow(QMainWindow):
         self.todo_page.follow_up_requested.connect(self.casework_menu.log_follow_up)
         self.dashboard_page.print_requested.connect(self.transfer.print_summary)
         self.dashboard_page.month_chosen.connect(self._on_chart_month_chosen)
+        self.dashboard_page.saved.connect(
+            lambda path: self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 10000)
+        )
         self.definition_page.definition_agreed.connect(self._on_definition_agreed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.welcome_page.demo_requested.connect(self.transfer.open_demo)
+        self.welcome_page.demo_requested.connect(self.logs.try_demo)
         self.welcome_page.new_team_requested.connect(self.transfer.start_team)
         self.workers_page.mark_left_requested.connect(self.team.mark_left)
         self.workers_page.move_caseload_requested.connect(self.team.move_caseload)
@@ -142,6 +159,10 @@ class MainWindow(QMainWindow):
         """The worker the person at this computer said they are in this log (Tools > This is
         me...), else None: whose list To do opens on (ui/actions/team.py)."""
         return self.team.who_am_i
+
+    def settings(self) -> QSettings:
+        """The app's remembered choices (window layout, month viewed, print options, recent logs)."""
+        return self._settings
 
     def replace_services(self, services: Services) -> None:
         """Rebuild every page over new services (after a restore), keeping the page viewed."""
@@ -209,6 +230,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.file_menu = self._menu(
             self.tr("&File"),
+            self.logs.new_log_action, self.logs.open_log_action,
+        )  # fmt: skip
+        self.file_menu.addMenu(self.logs.recent_menu)
+        self._add_to_menu(
+            self.file_menu,
+            self.logs.leave_demo_action, None,
             self.log_contact_action, self.new_client_action, self.new_worker_action, None,
             self.import_action, self.export_action, None,
             self.print_action, None,
@@ -227,11 +254,20 @@ class MainWindow(QMainWindow):
             self.subject_access_action, None, self.purge_action,
         )  # fmt: skip
         self.tools_menu.setToolTipsVisible(True)
-        self._menu(self.tr("&Help"), self.about_action)
+        self.help_menu = self._menu(
+            self.tr("&Help"),
+            self.help.getting_started_action, self.help.shortcuts_action, None,
+            self.help.open_folder_action, self.help.open_backups_action, None,
+            self.about_action,
+        )  # fmt: skip
+        self.help_menu.setToolTipsVisible(True)
 
     def _menu(self, title: str, *actions: QAction | None) -> QMenu:
         """A menu of the menu bar with `actions` in order, a separator for each None."""
-        menu = self.menuBar().addMenu(title)
+        return self._add_to_menu(self.menuBar().addMenu(title), *actions)
+
+    @staticmethod
+    def _add_to_menu(menu: QMenu, *actions: QAction | None) -> QMenu:
         for action in actions:
             if action is None:
                 menu.addSeparator()
@@ -299,6 +335,8 @@ class MainWindow(QMainWindow):
         except DomainError as error:
             QMessageBox.warning(self, self.tr("ddcase"), str(error))
             new = False
+        self._show_demo_state(new)
+        self.help.show_state()
         if new:
             self.stack.setCurrentWidget(self.welcome_page)
             for action in self._data_actions:
@@ -319,6 +357,21 @@ class MainWindow(QMainWindow):
         self.team.refresh_who_am_i()
         self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
         self._refresh_current(background=background)
+
+    def _show_demo_state(self, new: bool) -> None:
+        """The DEMO banner while the demo's own file (or a log filled with the demo) is open;
+        Leave the demo while it is its own file."""
+        in_demo_file = self.logs.in_demo()
+        is_demo = False
+        if not new:
+            try:
+                is_demo = self._services.team.settings().is_demo
+            except DomainError:
+                is_demo = False
+        self.demo_banner.setVisible(in_demo_file or is_demo)
+        self.demo_banner.leave_button.setVisible(in_demo_file)
+        self.logs.leave_demo_action.setVisible(in_demo_file)
+        self.logs.leave_demo_action.setEnabled(in_demo_file and not self.is_busy())
 
     def _refresh_current(self, *, background: bool = False) -> None:
         page = cast(Page, self.tabs.currentWidget())
@@ -350,6 +403,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         self.transfer.set_busy(busy)
         self.records.set_busy(busy)
+        self.logs.set_busy(busy)
+        if not busy:
+            self.logs.leave_demo_action.setEnabled(self.logs.in_demo())
         self.welcome_page.set_busy(busy)
 
     def is_busy(self) -> bool:

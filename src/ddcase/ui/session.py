@@ -12,7 +12,7 @@ from ddcase.domain import DomainError
 from ddcase.services.backup import RestoreResult
 from ddcase.services.encryption import EncryptionResult
 from ddcase.services.registry import Services
-from ddcase.services.session_lock import SessionLock
+from ddcase.services.session_lock import SessionLock, database_file
 
 Opener = Callable[[str | None], Services]
 
@@ -33,6 +33,27 @@ class DatabaseSession:
     @property
     def lock(self) -> SessionLock | None:
         return self._lock
+
+    @property
+    def opener(self) -> Opener:
+        return self._opener
+
+    def path(self) -> Path | None:
+        """The log's file; None for a team database on a server."""
+        try:
+            return database_file(self.db_argument)
+        except Exception:  # a URL SQLAlchemy cannot read
+            return None
+
+    def adopt(self, other: DatabaseSession) -> None:
+        """Another log, opened through app.open_session (the same lock and opening checks as at
+        start-up), takes this one's place: this log's services are closed and its lock released.
+        Whoever holds this session (the window, app.run) now holds the other log."""
+        old_services, old_lock = self.services, self._lock
+        self.db_argument, self.services, self._lock = other.db_argument, other.services, other._lock
+        old_services.close()
+        if old_lock is not None:
+            old_lock.release()
 
     def restore(self, source: Path) -> RestoreResult:
         """The same restore as `ddcase restore FILE` (BackupService.restore), then the services

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QWidget
@@ -41,9 +42,17 @@ class Task(QRunnable):
         except Exception as error:  # reported to the GUI thread; never lost in the pool
             if not isinstance(error, DomainError):
                 log.exception("background task failed")
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
             return
-        self.signals.succeeded.emit(result)
+        self._tell(self.signals.succeeded, result)
+
+    def _tell(self, signal: Any, value: object) -> None:
+        """Emit, unless what was to hear it has gone (the window closed while this ran: its
+        signals were deleted with it); the work itself has finished either way."""
+        try:
+            signal.emit(value)
+        except RuntimeError as error:  # "Signal source has been deleted"
+            log.info("a background task finished; no one is left to hear it (%s)", error)
 
 
 class LatestLoad:
@@ -183,7 +192,8 @@ class BackgroundWork(QObject):
 
         def on_succeeded(result: Any) -> None:
             self._quiet_tasks.discard(task)
-            succeeded(result)
+            if shiboken6.isValid(self._window):  # a check that ends after its window has gone
+                succeeded(result)
 
         def on_failed(error: Exception) -> None:
             self._quiet_tasks.discard(task)

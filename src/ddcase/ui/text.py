@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ddcase.domain import times
 from ddcase.domain.format import short_date_text
 from ddcase.services.figures import ClientMonth
 
@@ -20,11 +21,10 @@ def missing_text(client: ClientMonth) -> str:
     return text[:1].upper() + text[1:]
 
 
-def date_time_text(moment: datetime) -> str:
-    """'22 Nov 2026 at 10:42' in local time (a naive time is taken as local already)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{date_text(moment.date())} at {moment:%H:%M}"
+def date_time_text(moment: datetime, *, zone: bool = False) -> str:
+    """'22 Nov 2026 at 10:42' in UK local time (domain/times.py; a naive time is the machine's
+    local time, as a backup's is)."""
+    return times.date_time_text(moment, zone=zone)
 
 
 def size_text(size: int) -> str:

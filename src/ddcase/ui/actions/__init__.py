@@ -1,5 +1,6 @@
 """The main window's slots, one component per group of menu items (`records`: backups, restore,
-encryption, subject access, purge; `transfer`: import, export, print, the demo). Each is given
+encryption, subject access, purge; `transfer`: import, export, print; `logs`: new, open and
+recent logs, the demo's own file; `help`: getting started, shortcuts, folders). Each is given
 the window it serves, makes its QActions on that window and owns their slots; the window lays
 them out in its menus and toolbar."""
 

@@ -1,6 +1,6 @@
-"""File > Import folder..., Export folder..., Print summary..., and the welcome page's two ways
-into an empty log (the demo team, or a new team log): records in and out of the log, the slow
-work done in the window's pool."""
+"""File > Import folder..., Export folder..., Print summary... (the meeting pack), and the welcome
+page's new team log: records in and out of the log, the slow work done in the window's pool. (The
+welcome page's demo opens a file of its own: `logs`.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ddcase.services.team import TeamSettings
 from ddcase.ui.actions import make_action
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from ddcase.ui.dialogs.print_dialog import PrintDialog
+from ddcase.ui.files import documents_folder, open_in_desktop
 from ddcase.ui.tasks import BackgroundWork
 from ddcase.ui.widgets.month_combo import MONTHS_OFFERED
 
@@ -69,17 +70,6 @@ class TransferActions(QObject):
             10000,
         )
 
-    @Slot()
-    def open_demo(self) -> None:
-        demo = self._window.services().demo
-        self._work.run(self.tr("Building the demo team..."), lambda: demo.fill(seed=1), self._on_demo_filled)
-
-    def _on_demo_filled(self, summary: Any) -> None:
-        window = self._window
-        window.start()
-        window.tabs.setCurrentWidget(window.caseload_page)
-        window.statusBar().showMessage(self.tr("The demo team is ready: nobody in it is real."), 8000)
-
     # ------------------------------------------------------------------ import, export, print
 
     @Slot()
@@ -121,6 +111,8 @@ class TransferActions(QObject):
 
     @Slot()
     def print_summary(self) -> None:
+        """The meeting pack in one click: Ctrl+P, Enter. The last complete month (or an earlier
+        month viewed), saved in Documents under a name with no identifiers, then opened."""
         window = self._window
         services = window.services()
         reporting = services.reporting
@@ -129,27 +121,39 @@ class TransferActions(QObject):
         # month viewed is still in progress (SPEC §5).
         today = services.context.today()
         this_month = Month.of(today)
-        month = PrintDialog.ask(
+        settings = window.settings()
+        choice = PrintDialog.ask(
             window,
             first=this_month.plus(-(MONTHS_OFFERED - 1)),
             last=this_month,
             month=min(window.month(), services.figures.last_complete_month()),
             today=today,
             team=team,
+            folder=documents_folder(),
+            file_name=lambda month: reporting.file_name(month, team),
+            open_when_saved=_flag(settings.value(OPEN_PDF_SETTING, True)),
         )
-        if month is None:
+        if choice is None:
             return
-        suggested = reporting.default_file_name(month, team)
-        path, _filter = QFileDialog.getSaveFileName(
-            window, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
-        )
-        if not path:
-            return
-        out = Path(path)
+        settings.setValue(OPEN_PDF_SETTING, choice.open_when_saved)
+        out = choice.path if choice.chosen else reporting.free_file(choice.path.parent, choice.path.name)
         self._work.run(
             self.tr("Writing the summary..."),
-            lambda: reporting.monthly_report(month, team, out),
-            lambda _result: window.statusBar().showMessage(
-                self.tr("Saved %1").replace("%1", str(out)), 10000
-            ),
+            lambda: reporting.monthly_report(choice.month, team, out, client_list=choice.client_list),
+            lambda _result: self._on_summary_saved(out, choice.open_when_saved),
         )
+
+    def _on_summary_saved(self, out: Path, open_it: bool) -> None:
+        self._window.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 10000)
+        if open_it:
+            open_in_desktop(out)
+
+
+OPEN_PDF_SETTING = "print/open_when_saved"
+
+
+def _flag(value: object) -> bool:
+    """A QSettings boolean: an INI file gives it back as text."""
+    if isinstance(value, str):
+        return value.lower() in ("true", "1", "yes")
+    return bool(value)

@@ -5,8 +5,10 @@ Every number comes from FiguresService, the same calls `ddcase figures` and `ddc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -25,10 +27,11 @@ from ddcase.services.figures import MonthFigures, Overview, Series
 from ddcase.services.registry import Services
 from ddcase.ui.dialogs.aim_dialog import AimDialog
 from ddcase.ui.dialogs.note_dialog import NoteDialog
+from ddcase.ui.files import choose_file, documents_folder
 from ddcase.ui.models.definition_model import AnnotationTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
 from ddcase.ui.pages.page import Page
-from ddcase.ui.tasks import LatestLoad
+from ddcase.ui.tasks import LatestLoad, wait_cursor
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
 
@@ -77,10 +80,12 @@ class DashboardData:
 class DashboardPage(Page):
     print_requested = Signal()
     month_chosen = Signal(object)  # a point clicked on the chart: show that month's clients
+    saved = Signal(str)  # a chart or series saved: where (the window says so)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self._pool: QThreadPool | None = None
+        self._shown: DashboardData | None = None
         self._loads = LatestLoad(self._show, self.load_failed.emit, self._set_loading)
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName(self.tr("Team"))
@@ -91,6 +96,12 @@ class DashboardPage(Page):
             self.span_combo.addItem(self.tr("%1 months").replace("%1", str(span)), span)
         self.span_combo.setCurrentIndex(SPANS.index(24))
         self.print_button = QPushButton(self.tr("&Print summary..."))
+        self.chart_button = QPushButton(self.tr("Save chart as PN&G..."))
+        self.chart_button.setToolTip(self.tr("The run chart as a picture, for slides"))
+        self.csv_button = QPushButton(self.tr("Save &series as CSV..."))
+        self.csv_button.setToolTip(
+            self.tr("The chart's months as ddcase series --csv gives them, for Life QI and other QI tools")
+        )
         self.loading_label = QLabel(self.tr("Loading the figures..."))
         self.loading_label.setAccessibleName(self.tr("Loading"))
         self.loading_label.hide()
@@ -107,6 +118,8 @@ class DashboardPage(Page):
         top.addSpacing(12)
         top.addWidget(self.loading_label)
         top.addStretch(1)
+        top.addWidget(self.chart_button)
+        top.addWidget(self.csv_button)
         top.addWidget(self.print_button)
 
         self.headline_label = QLabel()
@@ -201,6 +214,8 @@ class DashboardPage(Page):
         self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
         self.aim_button.clicked.connect(self._on_aim_button_clicked)
         self.print_button.clicked.connect(self.print_requested)
+        self.chart_button.clicked.connect(self._on_chart_button_clicked)
+        self.csv_button.clicked.connect(self._on_csv_button_clicked)
         self.chart.month_clicked.connect(self.month_chosen)
         self.notes_view.doubleClicked.connect(self._on_edit_note_button_clicked)
 
@@ -254,6 +269,7 @@ class DashboardPage(Page):
         self.chart.set_empty_text(self.tr("Loading the figures...") if loading else None)
 
     def _show(self, data: DashboardData) -> None:
+        self._shown = data
         month, team = data.month, data.team
         self.team_combo.blockSignals(True)
         self.team_combo.clear()
@@ -290,6 +306,53 @@ class DashboardPage(Page):
         assert self._month is not None
         today = Month.of(self._services.context.today())
         return self._month.plus(-(int(self.span_combo.currentData()) - 1)), max(today, self._month)
+
+    # ------------------------------------------------------------------ for slides and QI tools
+
+    def _ask_where(self, caption: str, what: str, suffix: str, name_filter: str) -> Path | None:
+        data = self._shown
+        if data is None:
+            return None
+        name = self._services.reporting.file_name(data.month, data.team, what=what, suffix=suffix)
+        return choose_file(self, caption, documents_folder() / name, name_filter, save=True)
+
+    @Slot()
+    def _on_chart_button_clicked(self) -> None:
+        """The chart as shown, at twice the screen's resolution: sharp on a projector."""
+        out = self._ask_where(
+            self.tr("Save the chart as PNG"), "chart", ".png", self.tr("PNG images (*.png)")
+        )
+        if out is None:
+            return
+        scale = 2.0
+        image = QImage(self.chart.size() * scale, QImage.Format.Format_ARGB32)
+        image.setDevicePixelRatio(scale)
+        image.fill(Qt.GlobalColor.white)
+        self.chart.render(image)
+        if not image.save(str(out), "PNG"):
+            QMessageBox.warning(
+                self, self.tr("Chart not saved"), self.tr("Could not write %1.").replace("%1", str(out))
+            )
+            return
+        self.saved.emit(str(out))
+
+    @Slot()
+    def _on_csv_button_clicked(self) -> None:
+        """The chart's months as `ddcase series --csv` writes them (ReportingService.series_csv)."""
+        data = self._shown
+        out = self._ask_where(
+            self.tr("Save the series as CSV"), "series", ".csv", self.tr("CSV files (*.csv)")
+        )
+        if out is None or data is None:
+            return
+        series = data.overview.series
+        try:
+            with wait_cursor():
+                self._services.reporting.series_csv(series.first, series.last, data.team, out)
+        except DomainError as error:
+            QMessageBox.warning(self, self.tr("Series not saved"), str(error))
+            return
+        self.saved.emit(str(out))
 
     @Slot()
     def _on_team_combo_changed(self) -> None:

@@ -97,7 +97,8 @@ class DefinitionPage(Page):
         """Wrapped labels get the height their text needs at their width: a layout above a
         stretching table otherwise squeezes them to a line, clipping the definition's words."""
         for label in (self.words_label, self.counting_label):
-            label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)))
+            # -1 before the label has text (a page built but not yet shown): nothing to fit.
+            label.setMinimumHeight(max(0, label.heightForWidth(max(label.width(), 300))))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

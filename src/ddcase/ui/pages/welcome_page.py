@@ -1,4 +1,4 @@
-"""The first run: open the demo team, or start a new team log."""
+"""The first run: try the demo (in its own file), or start a new team log."""
 
 from __future__ import annotations
 
@@ -45,11 +45,12 @@ class WelcomePage(QWidget):
         demo_text = QLabel(
             self.tr(
                 "Open a made-up team of three Luton CMHTs and two drug and alcohol providers with two "
-                "years of contacts. Nobody in it is real. You can start your own log later in a new file."
+                "years of contacts. Nobody in it is real. It opens in a file of its own, never in your "
+                "log; Leave the demo brings you back here."
             )
         )
         demo_text.setWordWrap(True)
-        self.demo_button = QPushButton(self.tr("Open the &demo team"))
+        self.demo_button = QPushButton(self.tr("Try the &demo"))
         self.demo_button.setMinimumHeight(self.demo_button.sizeHint().height() * 3 // 2)
         demo_layout = QVBoxLayout(demo_box)
         demo_layout.addWidget(demo_text)

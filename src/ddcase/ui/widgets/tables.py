@@ -52,8 +52,17 @@ def selected_value(view: QTableView) -> Any:
     return index.siblingAtColumn(0).data(VALUE_ROLE)
 
 
+#: Pixels a heading needs beside its text for the sort indicator and the section's margins.
+_SORT_ARROW_ROOM = 30
+
+
 def fit_columns(view: QTableView, widths: dict[Any, int]) -> None:
-    """Column widths in characters, so they scale with the font (and the screen's DPI)."""
+    """Column widths in characters, so they scale with the font (and the screen's DPI); never
+    narrower than the column's heading with room for the sort arrow beside it."""
     char = view.fontMetrics().averageCharWidth()
+    header = view.horizontalHeader()
+    model = view.model()
     for column, chars in widths.items():
-        view.setColumnWidth(int(column), chars * char + 16)
+        heading = model.headerData(int(column), Qt.Orientation.Horizontal) if model is not None else None
+        needed = header.fontMetrics().horizontalAdvance(str(heading or "")) + _SORT_ARROW_ROOM
+        view.setColumnWidth(int(column), max(chars * char + 16, needed))
