@@ -100,7 +100,7 @@ class TeamDatabaseService:
     # ------------------------------------------------------------------ the administrator's side
 
     def setup(self) -> SetupSummary:
-        """`ddcase team-setup`: the schema is already migrated (cli.open_services); create the
+        """`ddcase team-setup`: the schema is already migrated (bootstrap.open_services); create the
         group roles and renew their grants. Run it again after every upgrade."""
         self._require_postgresql("team-setup")
         with self._db.write() as session:
