@@ -158,7 +158,7 @@ class TransferService:
             read_contacts(path, today, known, problems, None, chunk_size=self._chunk, progress=tracker)
             return FileCounts()
         # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
-        writer = repository.ContactWriter(session, stamp=stamp, load=True)
+        writer = bulk_load.ContactWriter(session, stamp=stamp, load=True)
         sink = ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
         read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
