@@ -66,3 +66,42 @@ def test_layer_imports_point_one_way(layer: str, path: Path) -> None:
 def test_every_layer_has_modules() -> None:
     layers = {layer for layer, _ in _modules()}
     assert {"domain", "rules", "storage", "services"} <= layers
+
+
+# Storage by role (issue 13 item 3): a service says what to do and hands SQL to storage. It takes a
+# `Session` from `ddcase.storage.database` (the unit of work, passed through), never SQLAlchemy,
+# SQLModel or a table class.
+SQL_IN_SERVICES = ("sqlalchemy", "sqlmodel", "ddcase.storage.tables")
+# The services that still hold SQL of their own, as "services/<file>.py". Empty since issue 13
+# item 3; when a merge brings a service with SQL, list it here (with its issue) and move its SQL
+# into storage: the list only shrinks, and a file that no longer needs its entry fails the test.
+STILL_HOLDING_SQL: set[str] = {
+    # Written alongside the move to storage by role (issues 16 and 17), merged after it: their
+    # row work goes to storage/caseload_audits.py and storage/pdsa.py next.
+    "services/audit_files.py",
+    "services/audits.py",
+    "services/pdsa.py",
+}
+
+
+def _sql_imports(path: Path) -> list[str]:
+    return [
+        name for name in _imports(path) if any(name == p or name.startswith(p + ".") for p in SQL_IN_SERVICES)
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for layer, path in _modules() if layer == "services"],
+    ids=lambda path: str(path.relative_to(SRC)),
+)
+def test_services_hold_no_sql(path: Path) -> None:
+    name = str(path.relative_to(SRC).as_posix())
+    found = _sql_imports(path)
+    if name in STILL_HOLDING_SQL:
+        assert found, f"{name} holds no SQL now: take it off STILL_HOLDING_SQL in tests/test_layers.py"
+    else:
+        assert not found, (
+            f"{name} imports {', '.join(found)}: move the SQL into a storage module named for its "
+            "role (docs/architecture.md) and take a Session from ddcase.storage.database"
+        )

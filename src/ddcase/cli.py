@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ddcase import __version__
+from ddcase.bootstrap import local_now, refuse_missing_folder
+from ddcase.bootstrap import open_services as open_services  # the app and the tests open logs through it
 from ddcase.domain import DomainError, Month, Service
 
 if TYPE_CHECKING:
@@ -294,78 +296,6 @@ def _say_if_updating(db_argument: str | None, err: TextIO) -> None:
             file=err,
             flush=True,
         )
-
-
-def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Services:
-    """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
-    the day's backup to the caller (the desktop app takes it once its window shows)."""
-    from ddcase.paths import resolve_db
-    from ddcase.services.backup import backup_before_migration, check_before_opening
-    from ddcase.services.base import Context
-    from ddcase.services.registry import Services
-    from ddcase.services.trail import with_keeper
-    from ddcase.storage.database import (
-        Database,
-        database_url,
-        database_user,
-        make_engine,
-        sqlite_path,
-        translate_errors,
-    )
-    from ddcase.storage.opening import CheckedDatabase
-    from ddcase.storage.schema import migrate_if_needed as migrate  # Alembic only when needed
-
-    url = database_url(resolve_db(db_argument))
-    path = sqlite_path(url)
-    key = None
-    check = None
-    if path is not None:
-        refuse_missing_folder(db_argument, path)
-        from ddcase.services.encryption import key_for
-
-        key = key_for(path)  # None for a plain file; an encrypted one needs its key at hand
-        # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase
-        # last closed it cleanly is checked in the background instead, and writes wait for it.
-        check = check_before_opening(path, key)
-    engine = make_engine(url, key=key)
-    try:
-        with translate_errors():
-            before = backup_before_migration(engine, _local_now())
-            migrate(engine)
-            user = database_user(engine)  # PostgreSQL: the person's own role; SQLite: None
-        database = Database(engine) if check is None else CheckedDatabase(engine, check)
-        with_keeper(database)  # the trail's key and witness, outside the database (issue 14)
-        services = Services.build(Context(database, user=user))
-        services.backup.after_start_up(before, daily=daily_backup)  # owner-only file, the day's backup
-    except BaseException:
-        engine.dispose()
-        raise
-    return services
-
-
-def refuse_missing_folder(db_argument: str | None, path: Path) -> None:
-    """`--db` (or DDCASE_DB) names a file in a folder that exists: a mistyped path never
-    creates folders and a new empty log. Only the default log's own folder is made."""
-    import os
-
-    from ddcase.paths import DB_ENV
-    from ddcase.storage.location import refuse_unsafe_place
-
-    refuse_unsafe_place(path)  # a network folder is named as such, whether or not it exists
-    if path.is_dir():
-        raise DomainError(f"{path} is a folder: give --db the database file inside it.")
-    if not (db_argument or os.environ.get(DB_ENV)) or path.parent.is_dir():
-        return
-    raise DomainError(
-        f"The folder {path.parent} does not exist, so there is no log at {path}; ddcase has "
-        "created nothing. Check the path, or create the folder first for a new log."
-    )
-
-
-def _local_now():  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.now().astimezone()
 
 
 def main(
@@ -758,7 +688,7 @@ def _restore(args: argparse.Namespace, out: TextIO) -> int:
 
     path = _require_sqlite_file(args.db)
     key = known_key(path)  # an encrypted database stays encrypted; an encrypted backup needs it
-    print(restore(path, args.file, now=_local_now(), key=key), end="", file=out)
+    print(restore(path, args.file, now=local_now(), key=key), end="", file=out)
     return EXIT_OK
 
 

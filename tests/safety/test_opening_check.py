@@ -192,3 +192,33 @@ def test_an_encrypted_database_is_checked_in_the_background_through_its_key(db, 
     finally:
         app.close()
     capsys.readouterr()
+
+
+def test_the_opening_check_calls_back_when_it_finishes_instead_of_being_polled(tmp_path):
+    import threading
+
+    from ddcase.storage.opening import OpeningCheck
+
+    release = threading.Event()
+    called: list[str] = []
+
+    def slow_check(_path: Path) -> list[str]:
+        release.wait(10)
+        return ["*** in database main ***", "page 3 is damaged"]
+
+    check = OpeningCheck(tmp_path / "log.db", run=slow_check).start()
+    done = threading.Event()
+    check.when_done(lambda: (called.append("first"), done.set()))
+    check.when_done(lambda: 1 / 0)  # a failing callback is logged, never raised in the thread
+    time.sleep(0.05)
+    assert called == []  # not before the check has finished
+    release.set()
+    assert done.wait(10)
+    assert called == ["first"]
+    check.when_done(lambda: called.append("after"))  # registered late: called at once
+    assert called == ["first", "after"]
+    with pytest.raises(DamagedDatabaseError, match="page 3 is damaged"):
+        check.require()
+    passed = OpeningCheck.passed(tmp_path / "log.db")
+    passed.when_done(lambda: called.append("passed"))
+    assert called[-1] == "passed" and passed.error() is None

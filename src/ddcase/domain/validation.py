@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
+from typing import cast
 
 from ddcase.domain.errors import FieldProblem
 from ddcase.domain.values import Client, Contact, Definition, Episode, Worker
@@ -292,18 +293,20 @@ CONTACT_CHECKED_FIELDS = ("client_ref", "date", "mh_worker", "sm_worker", "note"
 
 
 def contact_field_problem(field: str, value: object, today: date) -> str | None:
-    """The problem with one field of a contact, or None (`check_contact` is made of these)."""
+    """The problem with one field of a contact, or None (`check_contact` is made of these).
+    `value` has the type of the Contact field `field` names (the casts below say which)."""
     if field == "client_ref":
-        return text_problem(field, value, required=True)  # type: ignore[arg-type]
+        return text_problem(field, cast(str | None, value), required=True)
     if field == "date":
         problems: list[FieldProblem] = []
-        _check_date(problems, field, value, today, required=True)  # type: ignore[arg-type]
+        _check_date(problems, field, cast(date | None, value), today, required=True)
         return problems[0].message if problems else None
     if field == "duration_minutes":
-        if value is not None and not 0 < value <= MAX_DURATION_MINUTES:  # type: ignore[operator]
+        minutes = cast(int | None, value)
+        if minutes is not None and not 0 < minutes <= MAX_DURATION_MINUTES:
             return f"between 1 and {MAX_DURATION_MINUTES} minutes"
         return None
-    return text_problem(field, value)  # type: ignore[arg-type]
+    return text_problem(field, cast(str | None, value))
 
 
 def check_contact(contact: Contact, today: date) -> list[FieldProblem]:

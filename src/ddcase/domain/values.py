@@ -145,7 +145,7 @@ class Definition:
         return tuple(getattr(self, name) for name in RULE_FIELDS)
 
     def with_parameters(self, **changes: object) -> Definition:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]  # fields named at run time; replace() checks them
 
     def plain_words(self) -> str:
         """The definition as a team would say it, for screens and reports."""

@@ -482,18 +482,17 @@ def spread_labels(
 ) -> list[tuple[float, str, Color, bool]]:
     """Move labels apart vertically so no two are closer than `gap`, keeping their order."""
     ordered = sorted(labels, key=lambda item: item[0])
-    placed: list[list[object]] = [list(item) for item in ordered]
-    for i in range(1, len(placed)):
-        if float(placed[i][0]) - float(placed[i - 1][0]) < gap:  # type: ignore[arg-type]
-            placed[i][0] = float(placed[i - 1][0]) + gap  # type: ignore[arg-type]
-    overflow = float(placed[-1][0]) - high if placed else 0  # type: ignore[arg-type]
+    ys = [float(item[0]) for item in ordered]
+    for i in range(1, len(ys)):
+        if ys[i] - ys[i - 1] < gap:
+            ys[i] = ys[i - 1] + gap
+    overflow = ys[-1] - high if ys else 0
     if overflow > 0:
-        for item in placed:
-            item[0] = float(item[0]) - overflow  # type: ignore[arg-type]
-        for i in range(len(placed) - 2, -1, -1):
-            if float(placed[i + 1][0]) - float(placed[i][0]) < gap:  # type: ignore[arg-type]
-                placed[i][0] = float(placed[i + 1][0]) - gap  # type: ignore[arg-type]
-    return [(max(float(p[0]), low), str(p[1]), p[2], bool(p[3])) for p in placed]  # type: ignore[arg-type,misc]
+        ys = [y - overflow for y in ys]
+        for i in range(len(ys) - 2, -1, -1):
+            if ys[i + 1] - ys[i] < gap:
+                ys[i] = ys[i + 1] - gap
+    return [(max(y, low), text, colour, flag) for y, (_, text, colour, flag) in zip(ys, ordered, strict=True)]
 
 
 def _legend_point(kind: PointKind) -> Group:

@@ -425,7 +425,7 @@ def month_figures_of(
     clients: Iterable[ClientMonthFacts], month: Month, definition: Definition, team: str | None = None
 ) -> MonthFigures:
     """`month_figures` from each client's facts with the contacts already counted for M (as
-    `storage.repository.month_facts` reads them): each client judged as `evaluate` judges the
+    `storage.figures_read.month_facts` reads them): each client judged as `evaluate` judges the
     history the facts were read from. tests/rules/test_figures_of_counts.py and
     tests/services/test_figures_fast_path.py check the two agree."""
     rule = MonthRule.of(month, definition)

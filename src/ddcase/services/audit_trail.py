@@ -10,7 +10,6 @@ from datetime import datetime
 from ddcase.domain import AuditEntry
 from ddcase.services.base import Context
 from ddcase.storage import audit
-from ddcase.storage.tables import AuditEventRow
 
 
 def entry_value(stored: audit.StoredEntry) -> AuditEntry:
@@ -41,7 +40,7 @@ class AuditTrailService:
         deleted, exported or purged their records, when, and the values before and after.
         A deleted client's history is still there."""
         with self._db.read() as session:
-            stored = audit.entries(session, AuditEventRow.entity_key == client_ref.strip())
+            stored = audit.entries_about(session, client_ref.strip())
             return [entry_value(e) for e in stored]
 
     def latest(self, limit: int = 200) -> list[AuditEntry]:

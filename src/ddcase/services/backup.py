@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
 from ddcase.services.trail import keeper_for_file
@@ -38,6 +36,7 @@ from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
 from ddcase.storage.database import (
     Database,
+    Engine,
     StorageError,
     engine_key,
     engine_path,
@@ -46,8 +45,6 @@ from ddcase.storage.database import (
 )
 from ddcase.storage.files import (
     SIDE_FILES,
-    DamagedDatabaseError,
-    OpeningCheck,
     cannot_unlock,
     connect_read_only,
     database_errors,
@@ -68,7 +65,7 @@ from ddcase.storage.files import (
     unlocks,
 )
 from ddcase.storage.location import refuse_unsafe_place
-from ddcase.storage.opening import recorded_size
+from ddcase.storage.opening import DamagedDatabaseError, OpeningCheck, recorded_size
 from ddcase.storage.schema import is_current
 
 log = logging.getLogger(__name__)
@@ -176,7 +173,8 @@ def verify_backup(path: Path, key: DatabaseKey | None = None, *, shown_as: str |
     problems = integrity_check(path, key)
     if problems != ["ok"]:
         raise BackupError(f"{name} is damaged or is not a database ({'; '.join(problems[:3])}).")
-    from ddcase.storage.migrations import SchemaError, plan  # Alembic: loaded only when needed
+    from ddcase.storage.migrations import plan  # Alembic: loaded only when needed
+    from ddcase.storage.schema import SchemaError
 
     engine = read_only_engine(path, key)
     try:
@@ -234,7 +232,7 @@ def copy_database(
                 src.close()
         protect(target)
         fsync_file(target)
-    except (*database_errors(), sqlite3.Error, OSError) as error:
+    except database_errors(sqlite3.Error, OSError) as error:
         remove_file(target)
         raise BackupError(_describe(error, "the copy was not made")) from error
     except BaseException:
@@ -378,10 +376,11 @@ def _holds_records(path: Path, key: DatabaseKey | None) -> bool:
     try:
         conn = connect_read_only(path, key_for_file(path, key))
         try:
-            return conn.execute("SELECT count(*) FROM client").fetchone()[0] > 0
+            clients: int = conn.execute("SELECT count(*) FROM client").fetchone()[0]
+            return clients > 0
         finally:
             conn.close()
-    except (DomainError, *database_errors()):
+    except database_errors(DomainError):
         return True
 
 
@@ -707,7 +706,7 @@ class BackupService:
             return None
         try:
             self.daily()
-        except (DomainError, OSError, *database_errors()) as error:
+        except database_errors(DomainError, OSError) as error:
             log.warning("the daily backup was not made: %s", type(error).__name__)
             return f"Today's backup was not made: {error}"
         return None

@@ -11,9 +11,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
 from ddcase.domain import (
     Client,
     ClientHistory,
@@ -21,7 +18,6 @@ from ddcase.domain import (
     DomainError,
     Episode,
     FieldProblem,
-    NotFoundError,
     Service,
     ValidationError,
     Worker,
@@ -36,8 +32,8 @@ from ddcase.domain.validation import (
 from ddcase.rules.criteria import named_workers_on
 from ddcase.rules.discharges import Discharge, guarded_discharge
 from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, discharge_notes, repository
-from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, WorkerRow
+from ddcase.storage import audit, discharge_notes, records, repository
+from ddcase.storage.database import Session
 
 
 def _raise_if(problems: list[FieldProblem]) -> None:
@@ -78,24 +74,24 @@ class CaseworkService:
 
     def client(self, client_ref: str) -> Client:
         with self._db.read() as session:
-            return repository.client_value(self._client_row(session, client_ref))
+            return repository.client_value(records.client_by_ref(session, client_ref))
 
     def history(self, client_ref: str) -> ClientHistory:
         """The client with every episode and contact."""
         with self._db.read() as session:
-            row = self._client_row(session, client_ref)
+            row = records.client_by_ref(session, client_ref)
             assert row.id is not None
             return repository.client_history(session, row.id)
 
     def episodes(self, client_ref: str) -> list[Episode]:
         with self._db.read() as session:
-            row = self._client_row(session, client_ref)
+            row = records.client_by_ref(session, client_ref)
             assert row.id is not None
             return repository.episodes_for(session, row.id)
 
     def contacts(self, client_ref: str) -> list[Contact]:
         with self._db.read() as session:
-            row = self._client_row(session, client_ref)
+            row = records.client_by_ref(session, client_ref)
             assert row.id is not None
             return repository.contacts_for(session, row.id)
 
@@ -116,15 +112,7 @@ class CaseworkService:
     def counts(self) -> dict[str, int]:
         """How many of each record the log holds."""
         with self._db.read() as session:
-            return {
-                name: session.scalar(select(func.count()).select_from(table)) or 0
-                for name, table in (
-                    ("workers", WorkerRow),
-                    ("clients", ClientRow),
-                    ("episodes", EpisodeRow),
-                    ("contacts", ContactRow),
-                )
-            }
+            return records.counts(session)
 
     # ------------------------------------------------------------------ workers
 
@@ -151,10 +139,10 @@ class CaseworkService:
                 )
             org_id = repository.organisation_id(session, worker.organisation, worker.service)
             if worker.id is None:
-                row = WorkerRow(name=worker.name, organisation_id=org_id, service=worker.service.value)
+                row = records.new_worker(worker.name, org_id, worker.service.value)
                 before = None
             else:
-                row = self._get(session, WorkerRow, worker.id, "This worker")
+                row = records.worker(session, worker.id)
                 check_version(row, worker.version, f"The worker {row.name}")
                 before = as_record(repository.worker_value(row, worker.organisation))
             row.name = worker.name
@@ -163,9 +151,7 @@ class CaseworkService:
             row.role = worker.role.value if worker.role else None
             row.email = worker.email
             row.phone = worker.phone
-            self._stamp(row)
-            session.add(row)
-            session.flush()
+            self._store(session, row)
             saved = repository.worker_value(row, worker.organisation)
             self._audit(
                 session,
@@ -186,37 +172,24 @@ class CaseworkService:
 
     @staticmethod
     def _why_not_delete(session: Session, name: str, worker_id: int) -> str | None:
-        used = (
-            session.scalar(
-                select(func.count()).select_from(EpisodeRow).where(EpisodeRow.worker_id == worker_id)
-            )
-            or 0
-        )
-        used += (
-            session.scalar(
-                select(func.count())
-                .select_from(ContactRow)
-                .where((ContactRow.mh_worker_id == worker_id) | (ContactRow.sm_worker_id == worker_id))
-            )
-            or 0
-        )
+        used = records.times_named(session, worker_id)
         if not used:
             return None
-        records = "record" if used == 1 else "records"
+        what = "record" if used == 1 else "records"
         return (
-            f"{name} is named on {used} {records}: mark them as left instead "
+            f"{name} is named on {used} {what}: mark them as left instead "
             "(Workers > Mark as left...), which keeps the history and the figures."
         )
 
     def delete_worker(self, worker: Worker) -> None:
         with self._db.write() as session:
             assert worker.id is not None
-            row = self._get(session, WorkerRow, worker.id, "This worker")
+            row = records.worker(session, worker.id)
             check_version(row, worker.version, f"The worker {row.name}")
             why_not = self._why_not_delete(session, row.name, worker.id)
             if why_not:
                 raise DomainError(why_not)
-            session.delete(row)
+            records.delete(session, row)
             self._audit(session, "delete", "worker", worker.name, as_record(worker), None)
 
     # ------------------------------------------------------------------ clients
@@ -249,16 +222,14 @@ class CaseworkService:
         if clash is not None and clash.id != client.id:
             raise ValidationError([FieldProblem("client_ref", f"{client.client_ref} is already in the log")])
         if client.id is None:
-            row = ClientRow(client_ref=client.client_ref, initials=client.initials)
+            row = records.new_client(client.client_ref, client.initials)
             before = None
         else:
-            row = self._get(session, ClientRow, client.id, "This client")
+            row = records.client(session, client.id)
             check_version(row, client.version, f"The client {row.client_ref}")
             before = as_record(repository.client_value(row))
         repository.apply_client(row, client)
-        self._stamp(row)
-        session.add(row)
-        session.flush()
+        self._store(session, row)
         saved = repository.client_value(row)
         self._audit(
             session,
@@ -273,14 +244,10 @@ class CaseworkService:
     def delete_client(self, client: Client) -> None:
         """Delete a client with all their episodes and contacts."""
         with self._db.write() as session:
-            row = self._client_row(session, client.client_ref)
+            row = records.client_by_ref(session, client.client_ref)
             check_version(row, client.version, f"The client {row.client_ref}")
             assert row.id is not None
-            for table in (ContactRow, EpisodeRow):
-                for child in session.scalars(select(table).where(table.client_id == row.id)):
-                    session.delete(child)
-            session.flush()  # children first: the database would otherwise cascade under the ORM
-            session.delete(row)
+            records.delete_client(session, row)
             self._audit(session, "delete", "client", client.client_ref, as_record(client), None)
 
     # ------------------------------------------------------------------ episodes
@@ -295,8 +262,7 @@ class CaseworkService:
         with self._db.write() as session:
             ended_before = None
             if episode.id is not None:
-                stored = session.get(EpisodeRow, episode.id)
-                ended_before = stored.end_date if stored is not None else None
+                ended_before = discharge_notes.ended_on(session, episode.id)
             saved = self._save_episode(session, episode)
             self._note_discharge(session, saved, ended_before, discharge_reason)
             return saved
@@ -308,7 +274,7 @@ class CaseworkService:
         if episode.end_date is None:
             return None
         with self._db.read() as session:
-            client = self._client_row(session, episode.client_ref)
+            client = records.client_by_ref(session, episode.client_ref)
             assert client.id is not None
             episodes = [
                 e
@@ -325,7 +291,7 @@ class CaseworkService:
         reason = (reason or "").strip() or None
         if saved.end_date is None or (saved.end_date == ended_before and reason is None):
             return
-        client = self._client_row(session, saved.client_ref)
+        client = records.client_by_ref(session, saved.client_ref)
         assert client.id is not None and saved.id is not None
         discharge = guarded_discharge(
             saved,
@@ -339,12 +305,10 @@ class CaseworkService:
         row = discharge_notes.note_row(session, saved.id)
         before = None if row is None else {"reason": row.reason}
         if row is None:
-            row = DischargeNoteRow(episode_id=saved.id, reason=reason)
+            row = discharge_notes.new_note(saved.id, reason)
         elif reason is not None:
             row.reason = reason
-        self._stamp(row)
-        session.add(row)
-        session.flush()
+        records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
         self._audit(
             session,
             "create" if before is None else "update",
@@ -368,7 +332,8 @@ class CaseworkService:
             worker=(episode.worker or "").strip() or None,
         )
         _raise_if(check_episode(episode, self._context.today()))
-        client = self._client_row(session, episode.client_ref)
+        client = records.client_by_ref(session, episode.client_ref)
+        assert client.id is not None  # a row read back has its id
         worker_id = None
         if episode.worker:
             worker = repository.worker_row(session, episode.service, episode.worker)
@@ -382,14 +347,7 @@ class CaseworkService:
                 )
             worker_id = worker.id
         org_id = repository.organisation_id(session, episode.organisation, episode.service)
-        clash = session.scalars(
-            select(EpisodeRow).where(
-                EpisodeRow.client_id == client.id,
-                EpisodeRow.service == episode.service.value,
-                EpisodeRow.organisation_id == org_id,
-                EpisodeRow.start_date == episode.start_date,
-            )
-        ).first()
+        clash = records.same_episode(session, client.id, episode.service.value, org_id, episode.start_date)
         if clash is not None and clash.id != episode.id:
             raise ValidationError(
                 [
@@ -400,17 +358,12 @@ class CaseworkService:
                 ]
             )
         if episode.id is None:
-            row = EpisodeRow(
-                client_id=client.id,
-                service=episode.service.value,
-                organisation_id=org_id,
-                start_date=episode.start_date,
-            )
+            row = records.new_episode(client.id, episode.service.value, org_id, episode.start_date)
             before = None
         else:
-            row = self._get(session, EpisodeRow, episode.id, "This episode")
+            row = records.episode(session, episode.id)
             check_version(row, episode.version, "The episode")
-            before = as_record(self._episode_of(session, row))
+            before = as_record(records.episode_value(session, row))
         assert client.id is not None
         row.client_id = client.id
         row.service = episode.service.value
@@ -419,10 +372,8 @@ class CaseworkService:
         row.worker_id = worker_id
         row.start_date = episode.start_date
         row.end_date = episode.end_date
-        self._stamp(row)
-        session.add(row)
-        session.flush()
-        saved = self._episode_of(session, row)
+        self._store(session, row)
+        saved = records.episode_value(session, row)
         self._audit(
             session,
             "create" if before is None else "update",
@@ -462,9 +413,9 @@ class CaseworkService:
     def delete_episode(self, episode: Episode) -> None:
         with self._db.write() as session:
             assert episode.id is not None
-            row = self._get(session, EpisodeRow, episode.id, "This episode")
+            row = records.episode(session, episode.id)
             check_version(row, episode.version, "The episode")
-            session.delete(row)
+            records.delete(session, row)
             self._audit(session, "delete", "episode", episode.client_ref, as_record(episode), None)
 
     # ------------------------------------------------------------------ contacts
@@ -479,7 +430,7 @@ class CaseworkService:
         )
         _raise_if(check_contact(contact, self._context.today()))
         with self._db.write() as session:
-            client = self._client_row(session, contact.client_ref)
+            client = records.client_by_ref(session, contact.client_ref)
             assert client.id is not None
             ids = repository.worker_ids(session)
             problems = []
@@ -491,23 +442,21 @@ class CaseworkService:
                     problems.append(FieldProblem(field, f"no {side.label.lower()} worker called {name}"))
             _raise_if(problems)
             fingerprint = repository.contact_fingerprint(contact)
-            clash = session.scalars(select(ContactRow).where(ContactRow.fingerprint == fingerprint)).first()
+            clash = records.contact_with_fingerprint(session, fingerprint)
             if clash is not None and clash.id != contact.id:
                 raise ValidationError(
                     [FieldProblem("date", "exactly the same contact is already in the log")]
                 )
             if contact.id is None:
-                row = ContactRow(client_id=client.id, date=contact.date, kind="", mode="", fingerprint="")
+                row = records.new_contact(client.id, contact.date)
                 before = None
             else:
-                row = self._get(session, ContactRow, contact.id, "This contact")
+                row = records.contact(session, contact.id)
                 check_version(row, contact.version, "The contact")
-                before = as_record(self._contact_of(session, row))
+                before = as_record(records.contact_value(session, row))
             repository.apply_contact(row, contact, client.id, ids)
-            self._stamp(row)
-            session.add(row)
-            session.flush()
-            saved = self._contact_of(session, row)
+            self._store(session, row)
+            saved = records.contact_value(session, row)
             self._audit(
                 session,
                 "create" if before is None else "update",
@@ -521,36 +470,15 @@ class CaseworkService:
     def delete_contact(self, contact: Contact) -> None:
         with self._db.write() as session:
             assert contact.id is not None
-            row = self._get(session, ContactRow, contact.id, "This contact")
+            row = records.contact(session, contact.id)
             check_version(row, contact.version, "The contact")
-            session.delete(row)
+            records.delete(session, row)
             self._audit(session, "delete", "contact", contact.client_ref, as_record(contact), None)
 
     # ------------------------------------------------------------------ helpers
 
-    def _client_row(self, session: Session, client_ref: str) -> ClientRow:
-        row = repository.client_row(session, client_ref)
-        if row is None:
-            raise NotFoundError(f"No client {client_ref} in the log.")
-        return row
-
-    @staticmethod
-    def _get(session: Session, table: Any, id_: int, what: str) -> Any:
-        row = session.get(table, id_)
-        if row is None:
-            raise NotFoundError(f"{what} was deleted by someone else; nothing was saved.")
-        return row
-
-    def _episode_of(self, session: Session, row: EpisodeRow) -> Episode:
-        assert row.id is not None
-        return next(e for e in repository.episodes_for(session, row.client_id) if e.id == row.id)
-
-    def _contact_of(self, session: Session, row: ContactRow) -> Contact:
-        return next(c for c in repository.contacts_for(session, row.client_id) if c.id == row.id)
-
-    def _stamp(self, row: Any) -> None:
-        row.updated_at = self._context.now()
-        row.updated_by = self._context.user or audit.os_user()
+    def _store(self, session: Session, row: records.Record) -> None:
+        records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
 
     def _audit(
         self,

@@ -10,8 +10,7 @@ from ddcase.domain.validation import check_definition
 from ddcase.rules.figures import MonthCounts
 from ddcase.services.base import Context, as_record
 from ddcase.services.figures import FiguresService
-from ddcase.storage import audit, repository
-from ddcase.storage.tables import DefinitionRow
+from ddcase.storage import audit, records, repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +85,7 @@ class DefinitionService:
                 agreed_in=(definition.agreed_in or "").strip() or None,
             )
             row = repository.definition_row(new)
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             audit.append(
                 session,
                 action="create",
@@ -123,7 +119,7 @@ class DefinitionService:
                 "agree a new version from next month instead."
             )
         with self._db.write() as session:
-            row = session.get(DefinitionRow, definition.version)
+            row = records.definition_row(session, definition.version)
             if row is None:
                 raise DomainError(f"Version {definition.version} was already withdrawn.")
             stored = repository.definition_value(row)
@@ -136,7 +132,7 @@ class DefinitionService:
                 raise DomainError(
                     f"Withdraw version {later[-1].version} first: it follows version {definition.version}."
                 )
-            session.delete(row)
+            records.delete(session, row)
             audit.append(
                 session,
                 action="delete",

@@ -9,6 +9,7 @@ from ddcase.domain import DomainError, Month, month_range
 from ddcase.services.base import Context
 from ddcase.services.demo_data import DemoData, demo_measures, generate
 from ddcase.storage import audit, repository
+from ddcase.storage.database import Stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class DemoService:
         """Fill an empty database with a realistic synthetic team, marked as demo. The same seed
         on the same day gives the same data."""
         data = generate(seed, self._context.today())
-        stamp = {"updated_at": self._context.now(), "updated_by": "demo"}
+        stamp: Stamp = {"updated_at": self._context.now(), "updated_by": "demo"}
         with self._db.write() as session:
             if repository.has_records(session):
                 raise DomainError(

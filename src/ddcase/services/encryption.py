@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from ddcase.domain import DomainError
 from ddcase.domain.times import date_time_text
@@ -44,7 +45,7 @@ from ddcase.services.backup import (
 from ddcase.services.base import Context
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher
-from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
+from ddcase.storage.cipher import EXTRA_MESSAGE, Connection, DatabaseKey
 from ddcase.storage.database import Database, make_engine
 from ddcase.storage.files import (
     SIDE_FILES,
@@ -116,7 +117,8 @@ def forget_given_keys() -> None:
     _given.clear()
 
 
-def _keyring():  # type: ignore[no-untyped-def]
+def _keyring() -> ModuleType:
+    """The keyring module (an optional extra), imported only when a keystore is asked."""
     try:
         import keyring
     except ImportError:
@@ -142,7 +144,7 @@ def keystore_key(db_path: Path) -> DatabaseKey | None:
     Raises KeystoreUnavailable when there is no keystore to ask."""
     keyring = _keyring()
     try:
-        text = keyring.get_password(KEYRING_SERVICE, str(db_path.resolve()))
+        text: str | None = keyring.get_password(KEYRING_SERVICE, str(db_path.resolve()))
     except Exception as error:  # NoKeyringError, KeyringLocked, D-Bus errors...
         raise _keystore_problem(error) from None
     if not text:
@@ -366,7 +368,8 @@ def encrypt_database(
         rotate(db_path)
         _step("backed up")
         key = DatabaseKey.generate()
-        hold = _hold_writers(db_path)
+        held = _hold_writers(db_path)
+        hold: Connection | None = held  # None once _swap has closed it
         written: Path | None = None
         try:
             _remove_with_sides(temp)
@@ -384,7 +387,7 @@ def encrypt_database(
                 if use_keystore:
                     store_in_keystore(db_path, key)
                 _step("key kept")
-                aside = _swap(db_path, temp, hold, stamp)
+                aside = _swap(db_path, temp, held, stamp)
                 hold = None
                 _step("renamed")
             except BaseException:
@@ -423,12 +426,12 @@ def _forget_recovery_file(written: Path | None) -> None:
             remove_file(written)
 
 
-def _hold_writers(db_path: Path):  # type: ignore[no-untyped-def]
+def _hold_writers(db_path: Path) -> Connection:
     """An open write transaction on the plain file: no other process can commit until it ends,
     so the copy is of the latest data. Its -wal is emptied into the file first."""
     # Through sqlcipher3, like every other connection to the file during the conversion: two
     # SQLite libraries in one process would drop each other's POSIX locks on the same file.
-    conn = cipher.connect(str(db_path), None)
+    conn: Connection = cipher.connect(str(db_path), None)
     conn.isolation_level = None
     try:
         busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -589,7 +592,7 @@ def _settle(path: Path, key: DatabaseKey | None) -> None:
             raise EncryptionError(f"{path.name} still has a {suffix} file; nothing was changed.")
 
 
-def _swap(db_path: Path, temp: Path, hold, stamp: str) -> Path:  # type: ignore[no-untyped-def]
+def _swap(db_path: Path, temp: Path, hold: Connection, stamp: str) -> Path:
     """Keep the plain file aside (a second name for it), then rename the encrypted copy over the
     database's name in one step. The plain file's -wal is empty (checkpointed, writers held off);
     it and the -shm go before the rename, so they can never meet the encrypted file."""
@@ -682,7 +685,7 @@ def _rewrite_plain_copies(db_path: Path, key: DatabaseKey, result: EncryptionRes
             replace_file(temp, path)
             fsync_folder(path.parent)
             result.rewritten.append(path)
-        except (DomainError, BackupError, OSError, *database_errors()) as error:
+        except database_errors(DomainError, BackupError, OSError) as error:
             log.warning("a plaintext copy was not re-written: %s", type(error).__name__)
             result.still_plain.append(path)
         finally:

@@ -1,7 +1,7 @@
 """The monthly figures (SPEC §2) and their series, for every screen, report and command.
 
 A month's figure with its clients is read one way: `FiguresService.month()`, the database
-counting each client's contacts (`repository.month_facts`) and `rules.figures.month_figures_of`
+counting each client's contacts (`figures_read.month_facts`) and `rules.figures.month_figures_of`
 judging them. The caseload, `ddcase figures`, the dashboard and the PDF (through `overview()`,
 which reads the month and the month before that way, in one go) and the to-do all read it. A series needs
 only each month's counts: `counts()` judges every month of it from one read
@@ -67,7 +67,8 @@ __all__ = [
     "why_not",
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
-from ddcase.storage import repository
+from ddcase.storage import figures_read, repository
+from ddcase.storage.database import Session
 
 MAX_SERIES_MONTHS = 120
 
@@ -93,11 +94,7 @@ def facts_shared() -> Iterator[None]:
 
 
 def _figure_facts(
-    session,
-    first: date,
-    last: date,
-    counting: CountingContacts,
-    team: str | None,  # type: ignore[no-untyped-def]
+    session: Session, first: date, last: date, counting: CountingContacts, team: str | None
 ) -> list[ClientFacts]:
     kept = _kept_facts.get()
     if kept is not None:
@@ -109,7 +106,7 @@ def _figure_facts(
                 and _covers(kept_counting, counting)
             ):
                 return clients
-    clients = repository.figure_facts(session, first, last, counting, team=team)
+    clients = figures_read.figure_facts(session, first, last, counting, team=team)
     if kept is not None:
         kept.append((first, last, counting, team, clients))
     return clients
@@ -243,13 +240,13 @@ class FiguresService:
 
     def _months(self, months: list[Month], team: str | None) -> list[MonthFigures]:
         """The months' figures, read in one go, each client's contacts counted by the database
-        (`repository.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
+        (`figures_read.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
         read of a month's figure with its clients."""
         with cyclic_gc_paused():
             with self._db.read() as session:
                 versions = _definitions(session)
                 rules = [MonthRule.of(m, definition_in_force(versions, m)) for m in months]
-                facts = repository.month_facts(
+                facts = figures_read.month_facts(
                     session,
                     min(r.first_day for r in rules),
                     max(r.last_day for r in rules),
@@ -410,7 +407,7 @@ class FiguresService:
                 MonthRule.of(month, figures.definition).looked_back_to,
                 MonthRule.of(coming, in_force).looked_back_to,
             )
-            histories = repository.histories(
+            histories = figures_read.histories(
                 session, month.first_day, month.last_day, since, max(coming.last_day, today)
             )
             directory = {(w.service, w.name): w for w in repository.workers(session)}
@@ -433,6 +430,6 @@ class FiguresService:
             return _definitions(session)
 
 
-def _definitions(session) -> list[Definition]:  # type: ignore[no-untyped-def]
+def _definitions(session: Session) -> list[Definition]:
     """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
     return repository.definitions(session) or [Definition()]

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
-
 from ddcase.services import trail
 from ddcase.services.base import Context, local_time_text
-from ddcase.storage import audit, shape
+from ddcase.storage import audit, checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,25 +40,23 @@ class MaintenanceService:
         """SPEC §4 `ddcase check`: the database's own integrity check and the audit chain."""
         with self._db.read() as session:
             if self._db.is_sqlite:
-                rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+                rows = checks.integrity(session)
                 db_ok = rows == ["ok"]
                 db_message = "integrity_check ok" if db_ok else "; ".join(rows[:5])
                 if self._db.encrypted:  # SQLCipher's check of every page's authentication code
-                    pages = [r[0] for r in session.execute(text("PRAGMA cipher_integrity_check"))]
+                    pages = checks.unauthenticated_pages(session)
                     db_ok = db_ok and not pages
                     db_message += (
                         "; encrypted, every page authenticated" if not pages else f"; {'; '.join(pages[:5])}"
                     )
-                broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
+                broken = checks.broken_links(session)
                 if broken:
                     db_ok = False
-                    db_message += f"; {len(broken)} broken links between records"
+                    db_message += f"; {broken} broken links between records"
             else:
-                session.execute(text("SELECT 1"))
-                version = session.execute(text("SHOW server_version")).scalar()
-                who = session.execute(text("SELECT current_user")).scalar()
+                version, who = checks.server(session)
                 db_ok, db_message = True, f"server reachable: PostgreSQL {version}, connected as {who}"
-            different = shape.problems(session.connection())
+            different = checks.schema_differences(session)
             if different:
                 db_ok = False
                 db_message += "; the schema differs from this version's: " + "; ".join(different[:6])

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlmodel import Session
-
 from ddcase.domain import (
     DomainError,
     FieldProblem,
@@ -27,9 +25,9 @@ from ddcase.domain.validation import text_problem
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
 from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, repository
+from ddcase.storage import audit, records, repository
 from ddcase.storage import manual_measures as store
-from ddcase.storage.tables import ManualMeasureRow, ManualMeasureValueRow
+from ddcase.storage.database import Session
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 WHOLE_ROW = "-"
@@ -161,14 +159,9 @@ class ManualMeasuresService:
                     raise ValidationError(
                         [FieldProblem("slug", f"there is already a measure called {draft.slug}")]
                     )
-                row = ManualMeasureRow(
-                    slug=draft.slug, name=draft.name, type=draft.type, unit=draft.unit, better=draft.better
-                )
+                row = store.new_measure_row(draft)
             else:
-                found = session.get(ManualMeasureRow, draft.id)
-                if found is None:
-                    raise NotFoundError("This measure was deleted by someone else; nothing was saved.")
-                row = found
+                row = store.measure_row_by_id(session, draft.id)
                 check_version(row, draft.version, "The measure")
                 before = store.measure_value(row)
                 if before.unit != draft.unit and store.value_rows(session, draft.id):
@@ -184,20 +177,8 @@ class ManualMeasuresService:
                     raise ValidationError(
                         [FieldProblem("slug", f"there is already a measure called {draft.slug}")]
                     )
-            row.slug, row.name, row.type, row.unit, row.better = (
-                draft.slug,
-                draft.name,
-                draft.type,
-                draft.unit,
-                draft.better,
-            )
-            row.aim = draft.aim
-            row.aim_by = str(draft.aim_by) if draft.aim_by else None
-            row.owner, row.data_source, row.team = draft.owner, draft.data_source, draft.team or ""
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            store.apply_measure(row, draft)
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             saved = store.measure_value(row)
             audit.append(
                 session,
@@ -269,11 +250,14 @@ class ManualMeasuresService:
             existing = store.value_rows(session, row.id).get(str(value.month))
             if blank:
                 if existing is not None:
-                    before = store.month_value(existing)
-                    session.delete(existing)
-                    self._audit(session, "delete", slug, before, None)
+                    cleared = store.month_value(existing)
+                    records.delete(session, existing)
+                    self._audit(session, "delete", slug, cleared, None)
                 return None
-            self._write(session, row.id, slug, value, existing)
+            before = store.write_value(
+                session, row.id, value, existing, at=self._context.now(), by=self._by()
+            )
+            self._audit(session, "create" if before is None else "update", slug, before, value)
             return value
 
     def import_values(self, slug: str, path: Path) -> ValuesImported:
@@ -310,7 +294,10 @@ class ManualMeasuresService:
                     created += 1
                 else:
                     updated += 1
-                self._write(session, row.id, slug, value, existing)
+                before = store.write_value(
+                    session, row.id, value, existing, at=self._context.now(), by=self._by()
+                )
+                self._audit(session, "create" if before is None else "update", slug, before, value)
         return created, updated, unchanged
 
     # ------------------------------------------------------------------ helpers
@@ -320,25 +307,15 @@ class ManualMeasuresService:
         if month > this_month:
             raise ValidationError([FieldProblem("month", f"{month} is in the future")])
 
-    def _write(
-        self,
-        session: Session,
-        measure_id: int,
-        slug: str,
-        value: ManualValue,
-        existing: ManualMeasureValueRow | None,
-    ) -> None:
-        before = store.month_value(existing) if existing is not None else None
-        row = existing or ManualMeasureValueRow(measure_id=measure_id, month=str(value.month))
-        row.numerator, row.denominator, row.value = value.numerator, value.denominator, value.value
-        row.updated_at = self._context.now()
-        row.updated_by = self._context.user or audit.os_user()
-        session.add(row)
-        session.flush()
-        self._audit(session, "create" if before is None else "update", slug, before, value)
+    def _by(self) -> str:
+        return self._context.user or audit.os_user()
 
-    def _audit(self, session, action: str, slug: str, before, after) -> None:  # type: ignore[no-untyped-def]
-        month = (after or before).month
+    def _audit(
+        self, session: Session, action: str, slug: str, before: ManualValue | None, after: ManualValue | None
+    ) -> None:
+        changed = after or before
+        assert changed is not None, "an audit entry records a value before or after"
+        month = changed.month
         audit.append(
             session,
             action=action,

@@ -15,7 +15,7 @@ with the team's parts and baseline, as the main chart has them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ddcase.domain import Definition, DomainError, Month, definition_in_force
@@ -149,7 +149,7 @@ def log_measures_of_teams(
 
 def _with_criterion_alone(definition: Definition, flag: str) -> Definition:
     """The definition with every criterion but `flag` switched off (its parameters kept)."""
-    return replace(definition, **{r.flag: (r.flag == flag) for r in criteria.table()})
+    return definition.with_parameters(**{r.flag: (r.flag == flag) for r in criteria.table()})
 
 
 def manual_measures(

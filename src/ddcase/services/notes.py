@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ddcase.domain import Annotation, FieldProblem, MeasureSettings, NotFoundError, ValidationError
+from ddcase.domain import Annotation, FieldProblem, MeasureSettings, ValidationError
 from ddcase.domain.validation import text_problem
 from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, repository
-from ddcase.storage.tables import AnnotationRow, MeasureSettingsRow
+from ddcase.storage import audit, records, repository
 
 
 class NotesService:
@@ -33,22 +32,14 @@ class NotesService:
             raise ValidationError(problems)
         with self._db.write() as session:
             if note.id is None:
-                row = AnnotationRow(month=str(note.month), text=note.text)
+                row = records.new_annotation(note)
                 before = None
             else:
-                row = session.get(AnnotationRow, note.id)
-                if row is None:
-                    raise NotFoundError("This note was deleted by someone else; nothing was saved.")
+                row = records.annotation(session, note.id)
                 check_version(row, note.version, "The note")
                 before = as_record(repository.annotation_value(row))
-            row.month = str(note.month)
-            row.team = note.team or ""
-            row.text = note.text
-            row.new_part = note.new_part
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            records.apply_annotation(row, note)
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             saved = repository.annotation_value(row)
             audit.append(
                 session,
@@ -64,11 +55,11 @@ class NotesService:
 
     def delete_annotation(self, note: Annotation) -> None:
         with self._db.write() as session:
-            row = session.get(AnnotationRow, note.id)
-            if row is None:
+            found = records.annotation_if_there(session, note.id)
+            if found is None:
                 return
-            check_version(row, note.version, "The note")
-            session.delete(row)
+            check_version(found, note.version, "The note")
+            records.delete(session, found)
             audit.append(
                 session,
                 action="delete",
@@ -100,21 +91,15 @@ class NotesService:
             raise ValidationError(problems)
         key = settings.team or ""
         with self._db.write() as session:
-            row = session.get(MeasureSettingsRow, key)
+            row = records.measure_settings_row(session, key)
             before = None
             if row is None:
-                row = MeasureSettingsRow(team=key)
+                row = records.new_measure_settings(key)
             else:
                 check_version(row, settings.version, "The aim and baseline")
                 before = as_record(repository.measure_settings(session, settings.team))
-            row.aim_percentage = settings.aim_percentage
-            row.aim_by = str(settings.aim_by) if settings.aim_by else None
-            row.aim_text = settings.aim_text
-            row.baseline_months = settings.baseline_months
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            records.apply_measure_settings(row, settings)
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             saved = repository.measure_settings(session, settings.team)
             audit.append(
                 session,

@@ -16,6 +16,7 @@ from ddcase.rules import pdsa as rules
 from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
 from ddcase.storage import pdsa as store
+from ddcase.storage.database import Session
 from ddcase.storage.tables import PdsaCycleRow
 
 
@@ -60,11 +61,12 @@ class PdsaService:
         """Change a cycle (its `version` as read); its closing day stays as it is."""
         if draft.id is None:
             raise ValidationError([FieldProblem("id", "which cycle? (its number)")])
-        before = self._read(draft.id)
+        cycle_id = draft.id
+        before = self._read(cycle_id)
         draft = replace(_tidy(draft), closed_on=before.closed_on)
         self._check(draft, before)  # checked before writing: the measures' keys are read
         with self._db.write() as session:
-            row = self._row(session, draft.id)
+            row = self._row(session, cycle_id)
             check_version(row, draft.version, "The PDSA cycle")
             return self._write(session, row, draft, store.cycle_value(row), "update")
 
@@ -131,9 +133,9 @@ class PdsaService:
             with self._db.read() as session:
                 teams = repository.teams(session)
             if draft.team not in teams:
-                known = ", ".join(teams) if teams else "none recorded yet"
+                named = ", ".join(teams) if teams else "none recorded yet"
                 problems.append(
-                    FieldProblem("team", f"no team called {draft.team!r} in the log (teams: {known})")
+                    FieldProblem("team", f"no team called {draft.team!r} in the log (teams: {named})")
                 )
         if problems:
             raise ValidationError(problems)
@@ -142,15 +144,15 @@ class PdsaService:
         with self._db.read() as session:
             return store.cycle_value(self._row(session, cycle_id))
 
-    def _row(self, session, cycle_id: int) -> PdsaCycleRow:  # type: ignore[no-untyped-def]
+    def _row(self, session: Session, cycle_id: int) -> PdsaCycleRow:
         row = session.get(PdsaCycleRow, cycle_id)
         if row is None:
             raise NotFoundError(f"No PDSA cycle number {cycle_id}; nothing was saved.")
-        return row  # type: ignore[no-any-return]
+        return row
 
     def _write(
-        self, session, row: PdsaCycleRow, draft: PdsaCycle, before: PdsaCycle | None, action: str
-    ) -> PdsaCycle:  # type: ignore[no-untyped-def]
+        self, session: Session, row: PdsaCycleRow, draft: PdsaCycle, before: PdsaCycle | None, action: str
+    ) -> PdsaCycle:
         store.fill_row(row, draft)
         row.updated_at = self._context.now()
         row.updated_by = self._context.user or audit.os_user()

@@ -21,7 +21,7 @@ from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revi
 from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness, completeness
-from ddcase.rules.figures import MonthFigures
+from ddcase.rules.figures import MonthCounts, MonthFigures
 from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
@@ -315,10 +315,8 @@ class ReportingService:
                 runs = False
                 if key == JOINTLY_WORKED:
                     chart = reading.chart(table.new_part_months, table.baseline_months)
-                    runs = (
-                        isinstance(chart, SeriesAnalysis)
-                        and bool(chart.parts)
-                        and chart.parts[-1].runs_signal
+                    runs = bool(
+                        isinstance(chart, SeriesAnalysis) and chart.parts and chart.parts[-1].runs_signal
                     )
                 checks.append(prediction_check(cycle, month, reading.entry, reading.series, runs_signal=runs))
         return tuple(checks)
@@ -353,7 +351,7 @@ class ReportingService:
     ) -> tuple[Revision, ...]:
         """Months on this report whose figure differs from what the latest earlier report for the
         same team printed."""
-        shown = {f.month: f for f in series.months}
+        shown: dict[Month, MonthCounts | MonthFigures] = {f.month: f for f in series.months}
         shown[current.month] = current
         shown[previous.month] = previous
         with self._db.read() as session:

@@ -16,7 +16,6 @@ from ddcase.storage.cipher import is_plain
 from ddcase.storage.database import StorageError, database_url, sqlite_path
 from ddcase.storage.files import (
     CannotUnlockError,
-    DamagedDatabaseError,
     DatabaseInUseError,
     connect_read_only,
     database_errors,
@@ -24,7 +23,7 @@ from ddcase.storage.files import (
     lock_holder,
 )
 from ddcase.storage.location import UnsafePlaceError, refuse_unsafe_place
-from ddcase.storage.opening import stamp_matches
+from ddcase.storage.opening import DamagedDatabaseError, stamp_matches
 from ddcase.storage.schema import HEAD_REVISION, NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
 
 __all__ = [

@@ -21,7 +21,6 @@ from ddcase.services.base import Context, as_record
 from ddcase.storage import audit, caseload_audits, discharge_notes, repository
 from ddcase.storage.database import StorageError
 from ddcase.storage.files import make_private_folder, protect, remove_file
-from ddcase.storage.tables import AuditEventRow
 
 FILES = (
     "client.csv",
@@ -87,7 +86,7 @@ class SubjectAccessService:
             audited = _caseload_audit_records(session, client_ref)
             if row is None and not audited:
                 raise NotFoundError(f"No client {client_ref} in the log.")
-            entries = [entry_value(e) for e in audit.entries(session, AuditEventRow.entity_key == client_ref)]
+            entries = [entry_value(e) for e in audit.entries_about(session, client_ref)]
             if row is None:  # on a caseload audit's list only (issue 17)
                 client: dict[str, Any] = {"client_ref": client_ref}
                 episodes: list[dict[str, Any]] = []
@@ -194,7 +193,10 @@ def _caseload_audit_records(session: Any, client_ref: str) -> list[dict[str, Any
     out = []
     for slug, month, case in caseload_audits.cases_of_person(session, client_ref):
         assert case.id is not None
-        keys = {q.id: q.key for q in caseload_audits.question_rows(session, _audit_id_of(session, case))}
+        keys = {
+            q.id: q.key
+            for q in caseload_audits.question_rows(session, caseload_audits.audit_id_of(session, case))
+        }
         answers = {keys[q]: a.answer for q, a in caseload_audits.answer_rows(session, case.id).items()}
         out.append(
             {
@@ -206,14 +208,6 @@ def _caseload_audit_records(session: Any, client_ref: str) -> list[dict[str, Any
             }
         )
     return out
-
-
-def _audit_id_of(session: Any, case: Any) -> int:
-    from ddcase.storage.tables import CaseloadAuditRoundRow
-
-    found = session.get(CaseloadAuditRoundRow, case.round_id)
-    assert found is not None
-    return int(found.audit_id)
 
 
 def _columns(records: list[dict[str, Any]], first: str) -> list[str]:

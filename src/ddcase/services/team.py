@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
-
-from sqlmodel import Session
+from datetime import date
 
 from ddcase.domain import (
     DomainError,
@@ -23,8 +20,8 @@ from ddcase.domain import (
 from ddcase.domain.format import short_date_text
 from ddcase.domain.validation import check_worker
 from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, repository
-from ddcase.storage.tables import EpisodeRow, WorkerRow
+from ddcase.storage import audit, records, repository
+from ddcase.storage.database import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +70,9 @@ class TeamService:
             org_id = repository.organisation_id(session, owner.organisation, owner.service)
             row = repository.worker_row(session, owner.service, owner.name)
             if row is None:
-                row = WorkerRow(name=owner.name, organisation_id=org_id, service=owner.service.value)
+                row = records.new_worker(owner.name, org_id, owner.service.value)
             row.role = owner.role.value if owner.role else None
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             saved = repository.worker_value(row, owner.organisation)
             audit.append(
                 session,
@@ -162,17 +156,12 @@ class TeamService:
         offer them from that day on."""
         with self._db.write() as session:
             assert worker.id is not None
-            row = session.get(WorkerRow, worker.id)
-            if row is None:
-                raise NotFoundError("This worker was deleted by someone else; nothing was saved.")
+            row = records.worker(session, worker.id)
             check_version(row, worker.version, f"The worker {row.name}")
             organisation = worker.organisation
             before = as_record(repository.worker_value(row, organisation))
             row.left_on = left_on
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
-            session.add(row)
-            session.flush()
+            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
             saved = repository.worker_value(row, organisation)
             audit.append(
                 session,
@@ -231,7 +220,7 @@ class TeamService:
             leaver_row = repository.worker_row(session, leaver.service, leaver.name)
             if leaver_row is None or leaver_row.id is None:
                 raise NotFoundError(f"No worker called {leaver.name} in the directory.")
-            to_row = self._new_worker_row(session, leaver, to, from_date)
+            to_id, to_name = self._new_worker(session, leaver, to, from_date)
             found = repository.caseload_rows(session, leaver_row.id, from_date)
             if client_refs is not None:
                 wanted = {r.strip() for r in client_refs}
@@ -246,29 +235,34 @@ class TeamService:
                 raise DomainError(
                     f"{leaver.name} has no open episodes on {short_date_text(from_date)}; nothing was moved."
                 )
-            moved = [self._move_episode(session, row, ref, to_row, from_date) for row, ref in found]
-            session.flush()
+            now, who = self._context.now(), self._context.user or audit.os_user()
+            moved = [
+                records.move_episode(session, row, ref, to_id, from_date, at=now, by=who)
+                for row, ref in found
+            ]
+            records.flush(session)
             audit.append(
                 session,
                 action="move",
                 entity="caseload",
                 key=leaver.name,
                 before={"worker": leaver.name, "service": leaver.service.value, "episodes": moved},
-                after={"worker": to_row.name, "from": from_date.isoformat()},
+                after={"worker": to_name, "from": from_date.isoformat()},
                 app_user=self._context.user,
                 at=self._context.now(),
             )
             return MovedCaseload(
                 leaver=leaver.name,
-                to=to_row.name,
+                to=to_name,
                 from_date=from_date,
                 client_refs=tuple(sorted({ref for _row, ref in found})),
                 episodes=len(moved),
             )
 
     @staticmethod
-    def _new_worker_row(session: Session, leaver: Worker, to: str, from_date: date) -> WorkerRow:
-        """The worker a caseload moves to: on the leaver's side, someone else, still here."""
+    def _new_worker(session: Session, leaver: Worker, to: str, from_date: date) -> tuple[int, str]:
+        """The worker a caseload moves to (id and name): on the leaver's side, someone else,
+        still here."""
         to_row = repository.worker_row(session, leaver.service, to.strip())
         side = leaver.service.label.lower()
         if to_row is None:
@@ -279,46 +273,8 @@ class TeamService:
             raise ValidationError(
                 [FieldProblem("worker", f"{to_row.name} left on {short_date_text(to_row.left_on)}")]
             )
-        return to_row
-
-    def _move_episode(
-        self, session: Session, row: EpisodeRow, client_ref: str, to: WorkerRow, from_date: date
-    ) -> dict[str, Any]:
-        """One episode of a caseload to the worker `to` from `from_date` (SPEC §1); what was
-        moved, for the audit entry."""
-        record: dict[str, Any] = {
-            "client_ref": client_ref,
-            "start_date": row.start_date.isoformat(),
-            "end_date": row.end_date.isoformat() if row.end_date else None,
-        }
-        now, who = self._context.now(), self._context.user or audit.os_user()
-        if row.start_date >= from_date:  # not begun with the leaver before the day: only its worker
-            row.worker_id = to.id
-            record["changed"] = "worker"
-        else:
-            if repository.episode_starts_on(session, row, from_date):
-                raise DomainError(
-                    f"{client_ref} already has an episode with that service starting on "
-                    f"{short_date_text(from_date)}; nothing was moved."
-                )
-            session.add(
-                EpisodeRow(
-                    client_id=row.client_id,
-                    service=row.service,
-                    organisation_id=row.organisation_id,
-                    team=row.team,
-                    worker_id=to.id,
-                    start_date=from_date,
-                    end_date=row.end_date,
-                    updated_at=now,
-                    updated_by=who,
-                )
-            )
-            row.end_date = from_date - timedelta(days=1)
-            record["changed"] = "ended and reopened"
-        row.updated_at, row.updated_by = now, who
-        session.add(row)
-        return record
+        assert to_row.id is not None
+        return to_row.id, to_row.name
 
 
 @dataclass(frozen=True, slots=True)

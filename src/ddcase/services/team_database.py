@@ -13,25 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
 from ddcase.services.audit_files import AuditFiles
 from ddcase.services.base import Context, as_record
-from ddcase.storage import audit, discharge_notes, repository, team_roles
+from ddcase.storage import audit, discharge_notes, records, repository, team_copy, team_roles
 from ddcase.storage import manual_measures as manual_store
 from ddcase.storage import pdsa as pdsa_store
-from ddcase.storage.tables import (
-    AnnotationRow,
-    AuditEventRow,
-    ContactRow,
-    DischargeNoteRow,
-    ManualMeasureRow,
-    ManualMeasureValueRow,
-    MeasureSettingsRow,
-    PdsaCycleRow,
-    SettingRow,
-)
+from ddcase.storage.database import Stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +114,7 @@ class TeamDatabaseService:
     # ------------------------------------------------------------------ the administrator's side
 
     def setup(self) -> SetupSummary:
-        """`ddcase team-setup`: the schema is already migrated (cli.open_services); create the
+        """`ddcase team-setup`: the schema is already migrated (bootstrap.open_services); create the
         group roles and renew their grants. Run it again after every upgrade."""
         self._require_postgresql("team-setup")
         with self._db.write() as session:
@@ -211,7 +199,6 @@ class TeamDatabaseService:
                     f"This log's audit trail is broken ({chain.problem}), so it was not copied. "
                     "Run `ddcase check` and sort it out first."
                 )
-            last = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).first()
             return {
                 "workers": repository.workers(session),
                 "clients": repository.clients(session),
@@ -219,7 +206,7 @@ class TeamDatabaseService:
                 "contacts": repository.all_contacts(session),
                 "definitions": repository.definitions(session),
                 "annotations": repository.all_annotations(session),
-                "measures": list(session.scalars(select(MeasureSettingsRow))),
+                "measures": team_copy.measure_settings(session),
                 "manual_measures": [
                     (m, manual_store.values(session, m.id) if m.id is not None else [])
                     for m in manual_store.measures(session, every_team=True)
@@ -227,7 +214,7 @@ class TeamDatabaseService:
                 "cycles": pdsa_store.cycles(session, every_team=True),
                 "settings": repository.settings(session),
                 "is_demo": repository.settings(session).get("is_demo") == "yes",
-                "audit_head": None if last is None else {"seq": last.seq, "hash": last.hash},
+                "audit_head": team_copy.audit_head(session),
                 # issue 17: the discharge reasons by episode, and the caseload audits
                 "discharge_notes": _notes_by_episode(session),
                 "caseload_audits": AuditFiles.snapshot(session),
@@ -257,57 +244,34 @@ class TeamDatabaseService:
         known_episodes = {episode_key(e) for e in repository.all_episodes(session)}
         episodes = [e for e in log["episodes"] if episode_key(e) not in known_episodes]
 
-        known_contacts = set(session.scalars(select(ContactRow.fingerprint)))
+        known_contacts = team_copy.contact_fingerprints(session)
         contacts = [c for c in log["contacts"] if repository.contact_fingerprint(c) not in known_contacts]
 
-        stamp = {"updated_at": self._context.now(), "updated_by": self._context.user or audit.os_user()}
+        stamp: Stamp = {
+            "updated_at": self._context.now(),
+            "updated_by": self._context.user or audit.os_user(),
+        }
         repository.insert_new(
             session, workers, clients, episodes, contacts, stamp=stamp, is_demo=log["is_demo"]
         )
-        for definition in definitions:
-            row = repository.definition_row(definition)
-            row.updated_at, row.updated_by = stamp["updated_at"], stamp["updated_by"]  # type: ignore[assignment]
-            session.add(row)
+        team_copy.add_definitions(session, definitions, stamp)
 
         known_notes = {(a.month, a.team, a.text) for a in repository.all_annotations(session)}
         notes = [a for a in log["annotations"] if (a.month, a.team, a.text) not in known_notes]
-        for note in notes:
-            session.add(
-                AnnotationRow(
-                    month=str(note.month),
-                    team=note.team or "",
-                    text=note.text,
-                    new_part=note.new_part,
-                    **stamp,
-                )
-            )
-        known_measures = {row.team for row in session.scalars(select(MeasureSettingsRow))}
+        team_copy.add_notes(session, notes, stamp)
+        known_measures = {row.team for row in team_copy.measure_settings(session)}
         measures = [m for m in log["measures"] if m.team not in known_measures]
-        for m in measures:
-            session.add(
-                MeasureSettingsRow(
-                    team=m.team,
-                    aim_percentage=m.aim_percentage,
-                    aim_by=m.aim_by,
-                    aim_text=m.aim_text,
-                    baseline_months=m.baseline_months,
-                    **stamp,
-                )
-            )
-        manual = self._copy_manual_measures(session, log["manual_measures"], stamp)
+        team_copy.add_measure_settings(session, measures, stamp)
+        manual = team_copy.add_manual_measures(session, log["manual_measures"], stamp)
         self._copy_issue_17(session, log)
         # PDSA cycles (issue 16 item 6): one the team lacks (by team, title and start) is added.
         known_cycles = {(c.team, c.title, c.start) for c in pdsa_store.cycles(session, every_team=True)}
         cycles = [c for c in log["cycles"] if (c.team, c.title, c.start) not in known_cycles]
         for cycle in cycles:
-            row = PdsaCycleRow(title=cycle.title, start_on=cycle.start, measure_keys="", **stamp)
-            pdsa_store.fill_row(row, cycle)
-            session.add(row)
+            pdsa_store.add_cycle(session, cycle, stamp)
         known_settings = repository.settings(session)
         settings = {k: v for k, v in log["settings"].items() if k not in known_settings}
-        for key, value in settings.items():
-            session.add(SettingRow(key=key, value=value))
-        session.flush()
+        team_copy.add_settings(session, settings)
 
         total = sum(len(log[k]) for k in ("workers", "clients", "episodes", "contacts"))
         return MoveSummary(
@@ -325,7 +289,7 @@ class TeamDatabaseService:
     def _copy_issue_17(self, session: Any, log: dict[str, Any]) -> None:
         """The discharge notes the team lacks (by episode: client, side, provider, start) and the
         caseload audits, rounds and answers it lacks."""
-        session.flush()
+        records.flush(session)
         ids = {
             (e.client_ref, e.service, e.organisation, e.start_date): e.id
             for e in repository.all_episodes(session)
@@ -334,59 +298,13 @@ class TeamDatabaseService:
         for key, reason in log["discharge_notes"].items():
             episode_id = ids.get(key)
             if episode_id is not None and episode_id not in noted:
-                session.add(
-                    DischargeNoteRow(
-                        episode_id=episode_id,
-                        reason=reason,
-                        updated_at=self._context.now(),
-                        updated_by=self._context.user or audit.os_user(),
-                    )
+                records.store(
+                    session,
+                    discharge_notes.new_note(episode_id, reason),
+                    at=self._context.now(),
+                    by=self._context.user or audit.os_user(),
                 )
         AuditFiles(self._context).add_missing(session, log["caseload_audits"])
-
-    @staticmethod
-    def _copy_manual_measures(session: Any, measures: list[Any], stamp: dict[str, Any]) -> int:
-        """The measures entered by hand (issue 16): a measure the team lacks is added with its
-        values; of one it has (the same slug and unit), the months it lacks. Returns how many
-        measures and months were added."""
-        added = 0
-        for measure, values in measures:
-            row = manual_store.measure_row(session, measure.slug)
-            if row is None:
-                row = ManualMeasureRow(
-                    slug=measure.slug,
-                    name=measure.name,
-                    type=measure.type,
-                    unit=measure.unit,
-                    better=measure.better,
-                    aim=measure.aim,
-                    aim_by=str(measure.aim_by) if measure.aim_by else None,
-                    owner=measure.owner,
-                    data_source=measure.data_source,
-                    team=measure.team or "",
-                    **stamp,
-                )
-                session.add(row)
-                session.flush()
-                added += 1
-            elif row.unit != measure.unit:
-                continue
-            known = manual_store.value_rows(session, row.id)
-            for value in values:
-                if str(value.month) in known:
-                    continue
-                session.add(
-                    ManualMeasureValueRow(
-                        measure_id=row.id,
-                        month=str(value.month),
-                        numerator=value.numerator,
-                        denominator=value.denominator,
-                        value=value.value,
-                        **stamp,
-                    )
-                )
-                added += 1
-        return added
 
     @staticmethod
     def _definitions_to_add(

@@ -6,25 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlmodel import Session
-
 from ddcase.domain.format import short_date_text
 from ddcase.domain.times import uk_date
 from ddcase.storage import audit
-from ddcase.storage.database import Database, engine_path
+from ddcase.storage.database import Database, Session, engine_path, location_of
 from ddcase.storage.witness import TrailKeeper, Witness
 
 TRAIL_FOLDER = "trail"
-
-
-def location_of(url: str) -> str:
-    """Where a log is, as its witness is named: an SQLite file's resolved path; a server's
-    host, port and database (whoever connects: each person's witness is their own)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database or "")
-    return f"postgresql://{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 def keeper_at(location: str) -> TrailKeeper:

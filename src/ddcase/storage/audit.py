@@ -251,6 +251,16 @@ def entries(
     return found
 
 
+def entries_about(session: Session, key: str) -> list[StoredEntry]:
+    """The entries about one record (its key: a client's reference, ...), in seq order."""
+    return entries(session, AuditEventRow.entity_key == key)
+
+
+def seqs_about(session: Session, key: str) -> list[int]:
+    """The numbers of the entries about one record (what `redact` is given)."""
+    return list(session.scalars(select(AuditEventRow.seq).where(AuditEventRow.entity_key == key)).all())
+
+
 def redact(
     session: Session,
     seqs: Iterable[int],

@@ -2,24 +2,25 @@
 set-based, those it found changed updated through the ORM (so each one's version goes up), and an
 empty episode table's indexes built once after its rows are in.
 
-The contacts' writer (`repository.ContactWriter`) and the index helpers it shares with this module
-(`repository.drop_indexes`, `create_indexes`) belong here too; they stay in repository.py until
-that file is split by role (issue 13 item 3), so that this move edits no file others are changing.
+The contacts are written a batch at a time by `ContactWriter`, straight from the stream of
+contacts.csv (services/transfer/contacts.py); `drop_indexes` and `create_indexes` serve both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
-from ddcase.storage.tables import ClientRow, EpisodeRow, WorkerRow
+from ddcase.storage.database import Stamp
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 _IMPORT_CACHE_KIB = 64 * 1024
@@ -80,14 +81,14 @@ def write_records(
     changed_workers: Sequence[tuple[int, Worker]],
     changed_clients: Sequence[tuple[int, Client]],
     changed_episodes: Sequence[tuple[int, Episode]],
-    stamp: dict[str, object],
+    stamp: Stamp,
 ) -> list[RecordChange]:
     """Bulk inserts of what is new, then ORM updates of what changed (by id). Into an empty
     episode table (a first import), its indexes are built once after the rows are in. Returns
     what each changed record held before and holds now (issue 14: an import's updates keep
     their before values, one audit entry per record)."""
     empty = session.scalars(select(col(EpisodeRow.id)).limit(1)).first() is None
-    dropped = repository.drop_indexes(session, "episode") if empty and new_episodes else {}
+    dropped = drop_indexes(session, "episode") if empty and new_episodes else {}
     repository.insert_new(
         session,
         new_workers,
@@ -98,7 +99,7 @@ def write_records(
         organisations=[(w.organisation, w.service) for _, w in changed_workers]
         + [(e.organisation, e.service) for _, e in changed_episodes],
     )
-    repository.create_indexes(session, dropped.values())
+    create_indexes(session, dropped.values())
     org_ids = repository.organisation_ids(session)
     worker_ids = repository.worker_ids(session)
     changes: list[RecordChange | None] = []
@@ -148,3 +149,172 @@ def _rows_by_id(
         chunk = ids[start : start + _CHUNK]
         for row in session.scalars(select(table).where(table.id.in_(chunk))):
             yield row, by_id[row.id]
+
+
+# ---------------------------------------------------------------------- contacts, a batch at a time
+
+
+#: The columns `ContactWriter.write` takes, in this order, for each row.
+CONTACT_INSERT_COLUMNS = (
+    "client_id",
+    "date",
+    "kind",
+    "mode",
+    "outcome",
+    "mh_worker_id",
+    "sm_worker_id",
+    "client_present",
+    "duration_minutes",
+    "note",
+    "fingerprint",
+)
+_ID_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
+
+
+#: The contact fingerprint's unique index (revision 0006: an index, so that a load can build it).
+FINGERPRINT_INDEX = "uq_contact_fingerprint"
+
+
+class ContactWriter:
+    """Writes new contacts a batch at a time, inside the caller's write transaction, straight
+    through the driver's `executemany` (SQLAlchemy's Core insert costs several microseconds a row
+    in parameter processing; a trust's import is a million rows).
+
+    A contact already stored is skipped by the unique index on its fingerprint
+    (`INSERT ... ON CONFLICT (fingerprint) DO NOTHING`, on SQLite and PostgreSQL alike), and so is a
+    repeat within the import. `created` counts the rows really inserted; `unchanged` the distinct
+    contacts that were already stored before this writer started (told apart from repeats within
+    the import by their id: rows stored before have an id up to the largest id seen at the start).
+
+    A load (`load=True`) into an empty contact table on SQLite drops the table's indexes, the
+    fingerprint's unique index included, and `finish` builds them again from the loaded rows:
+    building an index once is several times cheaper than keeping it up to date row by row, above
+    all the unique index of a random 64-character key. Meanwhile rows go in with a plain INSERT,
+    so a repeat within the import is stored twice until `finish` removes every copy but the first
+    (the lowest id, the row ON CONFLICT would have kept) and takes the copies off `created`. DDL is
+    transactional on SQLite: a rolled-back load gets its indexes back with everything else.
+
+    Values go to the driver as the column's type would send them: the caller passes each distinct
+    value of a column through `value` once and reuses the result.
+    """
+
+    def __init__(self, session: Session, *, stamp: Stamp, load: bool = False) -> None:
+        self._session = session
+        self._connection = session.connection()
+        dialect = self._connection.dialect
+        table = ContactRow.__table__  # type: ignore[attr-defined]  # SQLModel sets it at run time
+        self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
+        insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        self.tail = (
+            self.value("version", 1),
+            self.value("updated_at", stamp["updated_at"]),
+            self.value("updated_by", stamp["updated_by"]),
+        )
+        # Only the note and fingerprint are not passed through `value` by the caller (they differ
+        # on every row); neither column's type has a bind processor today, but if one ever does,
+        # it is applied here.
+        self._per_row = [
+            (CONTACT_INSERT_COLUMNS.index(name), processor)
+            for name in ("note", "fingerprint")
+            if (processor := self._processors[name]) is not None
+        ]
+        self._max_id_before = self._connection.exec_driver_sql("SELECT max(id) FROM contact").scalar() or 0
+        self._matched = bytearray(self._max_id_before // 8 + 1)
+        self.created = 0
+        self.unchanged = 0
+        self._dropped = drop_indexes(session, "contact") if load and self.table_was_empty else {}
+        # Without the unique index, ON CONFLICT has nothing to go by: repeats are removed by `finish`.
+        self._unique_after = self._dropped.get(FINGERPRINT_INDEX)
+        self._sql = insert if self._unique_after else f"{insert} ON CONFLICT (fingerprint) DO NOTHING"
+
+    @property
+    def table_was_empty(self) -> bool:
+        return self._max_id_before == 0
+
+    def value(self, column: str, value: object) -> object:
+        """`value` as the driver gets it for `column` (for SQLite, a date becomes 'YYYY-MM-DD')."""
+        processor = self._processors[column]
+        return value if value is None or processor is None else processor(value)
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        """Insert `rows` (each CONTACT_INSERT_COLUMNS followed by `tail`), skipping those
+        already stored."""
+        if not rows:
+            return
+        if self._per_row:
+            rows = [self._processed(row) for row in rows]
+        inserted = self._connection.exec_driver_sql(self._sql, rows).rowcount
+        self.created += inserted
+        if inserted < len(rows) and self._max_id_before:
+            self._count_stored(rows)
+
+    def finish(self) -> None:
+        """After the last `write`: build the indexes a load dropped, the fingerprint's first (its
+        repeats removed), then the others from what is left."""
+        if self._unique_after:
+            try:
+                self._connection.exec_driver_sql(self._unique_after)
+            except IntegrityError:
+                # Repeats within the import (SQLite undoes just the failed statement): keep the
+                # first of each, as ON CONFLICT DO NOTHING would have, and build the index again.
+                removed = self._connection.exec_driver_sql(
+                    "DELETE FROM contact WHERE id NOT IN (SELECT min(id) FROM contact GROUP BY fingerprint)"
+                ).rowcount
+                self.created -= removed
+                self._connection.exec_driver_sql(self._unique_after)
+        create_indexes(
+            self._session, [sql for name, sql in self._dropped.items() if name != FINGERPRINT_INDEX]
+        )
+        self._dropped = {}
+        self._unique_after = None
+
+    def _processed(self, row: tuple[object, ...]) -> tuple[object, ...]:
+        cells = list(row)
+        for position, processor in self._per_row:
+            if cells[position] is not None:
+                cells[position] = processor(cells[position])
+        return tuple(cells)
+
+    def _count_stored(self, rows: list[tuple[object, ...]]) -> None:
+        fingerprints = list({row[10] for row in rows})
+        matched = self._matched
+        for start in range(0, len(fingerprints), _ID_CHUNK):
+            chunk = fingerprints[start : start + _ID_CHUNK]
+            found = select(col(ContactRow.id)).where(
+                col(ContactRow.id) <= self._max_id_before, col(ContactRow.fingerprint).in_(chunk)
+            )
+            for (row_id,) in self._connection.execute(found):
+                byte, bit = divmod(cast(int, row_id), 8)  # an id read back is never None
+                if not matched[byte] & (1 << bit):
+                    matched[byte] |= 1 << bit
+                    self.unchanged += 1
+
+
+def drop_indexes(session: Session, table: str) -> dict[str, str]:
+    """On SQLite, drop the table's indexes (not those SQLite makes itself for a UNIQUE
+    constraint or a primary key) and return, by name, the statements that make them again,
+    exactly as they were: after a bulk load, building an index from sorted rows is several times
+    faster than keeping it up to date row by row. DDL is transactional on SQLite, so a
+    rolled-back import gets its indexes back. Elsewhere nothing is dropped and the result is
+    empty: on PostgreSQL, DROP INDEX would lock the table against every reader of the team
+    database until the import commits."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return {}
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return {name: sql for name, sql in indexes}
+
+
+def create_indexes(session: Session, statements: Iterable[str]) -> None:
+    """Make again the indexes `drop_indexes` dropped."""
+    connection = session.connection()
+    for sql in statements:
+        connection.exec_driver_sql(sql)

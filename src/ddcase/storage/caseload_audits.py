@@ -102,6 +102,13 @@ def rounds(
     return list(session.scalars(query.order_by(CaseloadAuditRoundRow.month)))
 
 
+def audit_id_of(session: Session, case: CaseloadAuditCaseRow) -> int:
+    """The audit a sampled person's round belongs to."""
+    found = session.get(CaseloadAuditRoundRow, case.round_id)
+    assert found is not None
+    return int(found.audit_id)
+
+
 def cases_of_person(session: Session, client_ref: str) -> list[tuple[str, str, CaseloadAuditCaseRow]]:
     """Every caseload entry of a person: (audit slug, month, row), for subject access and purge."""
     rows = session.execute(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 EXTRA_MESSAGE = (
@@ -24,6 +24,16 @@ EXTRA_MESSAGE = (
     "`pip install ddcase[encryption]` (the packaged app includes it)."
 )
 _HEX_KEY = re.compile(r"(?<![0-9A-Fa-f])([0-9A-Fa-f]{64})(?![0-9A-Fa-f])")
+
+
+class Connection(Protocol):
+    """What ddcase uses of a DB-API connection, sqlite3's or sqlcipher3's (two unrelated classes)."""
+
+    isolation_level: str | None
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def close(self) -> None: ...
 
 
 class DatabaseKey:

@@ -18,14 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, create_engine, event
+from sqlalchemy import Engine as Engine  # re-exported: a service may hold one, never build SQL on it
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError as IntegrityError  # re-exported: what the database refused
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
-from sqlmodel import Session
+from sqlmodel import Session as Session  # re-exported: what a service hands to storage
 
 from ddcase.domain import ConflictError, DomainError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
@@ -38,6 +40,13 @@ BUSY_TIMEOUT_MS = 5000
 STATEMENT_TIMEOUT_MS = 120_000
 
 PasswordPrompt = Callable[[str], "str | None"]
+
+
+class Stamp(TypedDict):
+    """Who last changed a row and when: the updated_at/updated_by columns of every record."""
+
+    updated_at: datetime
+    updated_by: str
 
 
 class StorageError(DomainError):
@@ -59,6 +68,15 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
 def engine_path(engine: Engine) -> Path | None:
     """The SQLite file behind an engine, plain or encrypted (without rendering its key)."""
     return sqlite_path(engine.url.set(password=None).render_as_string())
+
+
+def location_of(url: str) -> str:
+    """Where a log is, as its witness is named: an SQLite file's resolved path; a server's
+    host, port and database (whoever connects: each person's witness is their own)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or "")
+    return f"postgresql://{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -98,7 +116,7 @@ def make_engine(
         if key is not None:
             if path is None:
                 raise StorageError("Only a database file can be encrypted.")
-            url = cipher_url(path, key)  # type: ignore[assignment]
+            url = cipher_url(path, key)  # type: ignore[assignment]  # a URL object where the caller gave text; create_engine takes either
             kwargs.setdefault("poolclass", QueuePool)
             _require_cipher()
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)

@@ -12,6 +12,16 @@ from sqlmodel import Session
 from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
 
 
+def ended_on(session: Session, episode_id: int) -> date | None:
+    """The end date an episode has in the log now (None: open, or not stored yet)."""
+    row = session.get(EpisodeRow, episode_id)
+    return None if row is None else row.end_date
+
+
+def new_note(episode_id: int, reason: str | None) -> DischargeNoteRow:
+    return DischargeNoteRow(episode_id=episode_id, reason=reason)
+
+
 def note_row(session: Session, episode_id: int) -> DischargeNoteRow | None:
     return session.scalars(select(DischargeNoteRow).where(DischargeNoteRow.episode_id == episode_id)).first()
 

@@ -80,12 +80,13 @@ def read_only_engine(path: Path, key: DatabaseKey | None = None) -> Engine:
     )
 
 
-def database_errors() -> tuple[type[Exception], ...]:
-    """sqlite3's DatabaseError, and sqlcipher3's when it is installed (a separate class)."""
+def database_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """sqlite3's DatabaseError, and sqlcipher3's when it is installed (a separate class), then
+    `also`: one tuple for an `except` clause that mypy can check."""
     try:
-        return (sqlite3.DatabaseError, cipher.dbapi().DatabaseError)
+        return (sqlite3.DatabaseError, cipher.dbapi().DatabaseError, *also)
     except ImportError:
-        return (sqlite3.DatabaseError,)
+        return (sqlite3.DatabaseError, *also)
 
 
 def quick_check(path: Path, key: DatabaseKey | None = None) -> list[str]:

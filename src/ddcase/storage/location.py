@@ -181,7 +181,7 @@ def _is_remote_drive(path: str) -> bool:  # pragma: no cover - Windows only
         return False
     import ctypes
 
-    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]  # windll exists on Windows only
     get_drive_type.argtypes = [ctypes.c_wchar_p]
     get_drive_type.restype = ctypes.c_uint
     return bool(get_drive_type(drive + "\\") == DRIVE_REMOTE)

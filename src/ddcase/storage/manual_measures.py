@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from ddcase.domain import Month
 from ddcase.domain.measures import ManualMeasure, ManualValue
+from ddcase.storage import records
 from ddcase.storage.tables import ManualMeasureRow, ManualMeasureValueRow
 
 
@@ -59,3 +62,45 @@ def values(
     if last is not None:
         query = query.where(ManualMeasureValueRow.month <= str(last))
     return [month_value(row) for row in session.scalars(query.order_by(ManualMeasureValueRow.month))]
+
+
+def measure_row_by_id(session: Session, measure_id: int) -> ManualMeasureRow:
+    """The measure a change is made to, or NotFoundError when someone else deleted it."""
+    return records.require(session.get(ManualMeasureRow, measure_id), "This measure")
+
+
+def new_measure_row(draft: ManualMeasure) -> ManualMeasureRow:
+    return ManualMeasureRow(
+        slug=draft.slug, name=draft.name, type=draft.type, unit=draft.unit, better=draft.better
+    )
+
+
+def apply_measure(row: ManualMeasureRow, draft: ManualMeasure) -> None:
+    row.slug, row.name, row.type, row.unit, row.better = (
+        draft.slug,
+        draft.name,
+        draft.type,
+        draft.unit,
+        draft.better,
+    )
+    row.aim = draft.aim
+    row.aim_by = str(draft.aim_by) if draft.aim_by else None
+    row.owner, row.data_source, row.team = draft.owner, draft.data_source, draft.team or ""
+
+
+def write_value(
+    session: Session,
+    measure_id: int,
+    value: ManualValue,
+    existing: ManualMeasureValueRow | None,
+    *,
+    at: datetime,
+    by: str,
+) -> ManualValue | None:
+    """Store one month's value (over `existing`, the month's row if it has one); returns the
+    value it replaced, if any."""
+    before = month_value(existing) if existing is not None else None
+    row = existing or ManualMeasureValueRow(measure_id=measure_id, month=str(value.month))
+    row.numerator, row.denominator, row.value = value.numerator, value.denominator, value.value
+    records.store(session, row, at=at, by=by)
+    return before

@@ -172,6 +172,8 @@ class OpeningCheck:
         self._done = threading.Event()
         self._problems: list[str] = []
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
         self.in_background = False
 
     @classmethod
@@ -202,7 +204,21 @@ class OpeningCheck:
         finally:
             if self._problems != ["ok"]:
                 forget_stamp(self.path)
-            self._done.set()
+            with self._lock:
+                self._done.set()
+                callbacks, self._callbacks = self._callbacks, []
+            for callback in callbacks:
+                _call(callback)
+
+    def when_done(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the check has finished: at once if it has, else from the
+        checking thread when it does (a window hands the call to its own thread). Then read
+        `error()`."""
+        with self._lock:
+            if not self._done.is_set():
+                self._callbacks.append(callback)
+                return
+        _call(callback)
 
     @property
     def finished(self) -> bool:
@@ -227,6 +243,14 @@ class OpeningCheck:
         error = self.error()
         if error is not None:
             raise error
+
+
+def _call(callback: Callable[[], None]) -> None:
+    """A callback that fails is logged, never raised into the checking thread."""
+    try:
+        callback()
+    except Exception:  # noqa: BLE001 - the check's result is still there for require()
+        log.exception("a callback of the opening check failed")
 
 
 class CheckedDatabase(Database):

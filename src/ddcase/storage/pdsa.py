@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlmodel import Session, select
 
 from ddcase.domain.pdsa import PdsaCycle
@@ -32,6 +35,13 @@ def fill_row(row: PdsaCycleRow, cycle: PdsaCycle) -> None:
     row.measure_keys = "\n".join(cycle.measures)
     row.study, row.act, row.closed_on = cycle.study, cycle.act, cycle.closed_on
     row.team = cycle.team or ""
+
+
+def add_cycle(session: Session, cycle: PdsaCycle, stamp: Mapping[str, Any]) -> None:
+    """A cycle copied into a team database (`migrate-to`), stamped as the copy's rows are."""
+    row = PdsaCycleRow(title=cycle.title, start_on=cycle.start, measure_keys="", **stamp)
+    fill_row(row, cycle)
+    session.add(row)
 
 
 def cycles(session: Session, team: str | None = None, *, every_team: bool = False) -> list[PdsaCycle]:

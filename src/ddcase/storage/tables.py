@@ -119,7 +119,7 @@ class ContactRow(SQLModel, table=True):
     __tablename__ = "contact"
     __table_args__ = (
         Index("ix_contact_client_date", "client_id", "date"),
-        # Covers the figures' query (storage/repository.histories): no table reads needed.
+        # Covers the figures' query (storage/figures_read.histories): no table reads needed.
         Index("ix_contact_figures", "date", "client_id", "outcome", "kind", "mode"),
         # SPEC §3: two equal contact rows are one contact. A unique index rather than a UNIQUE
         # constraint (revision 0006), so that a first import can build it after the load.

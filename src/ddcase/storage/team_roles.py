@@ -149,7 +149,7 @@ def grant_roles(conn: Connection) -> list[str]:
 def _coordinator_client_columns() -> list[str]:
     from ddcase.storage.tables import ClientRow
 
-    return [column.name for column in ClientRow.__table__.columns if column.name not in PURGE_COLUMNS]  # type: ignore[attr-defined]
+    return [column.name for column in ClientRow.__table__.columns if column.name not in PURGE_COLUMNS]  # type: ignore[attr-defined]  # SQLModel gives a table class __table__ at run time
 
 
 #: The columns only a purge sets, and so only managers may change.
@@ -204,6 +204,6 @@ def is_ddcase_login(conn: Connection, name: str) -> bool:
 
 def scram_verifier(conn: Connection, name: str, password: str) -> str:
     """libpq's PQencryptPasswordConn: the SCRAM-SHA-256 verifier of a password, made locally."""
-    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]  # psycopg's connection, typed as any DB-API one
     verifier: bytes = pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
     return verifier.decode()

@@ -251,11 +251,11 @@ def open_with_progress(
         progress.deleteLater()
     worker.join()
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["services"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # the thread stored a BaseException in the dict
+    return outcome["services"]  # type: ignore[return-value]  # as above: the Services it opened
 
 
-def _key_at_hand(path: Path):  # type: ignore[no-untyped-def]
+def _key_at_hand(path: Path):  # type: ignore[no-untyped-def]  # a DatabaseKey: a storage name the UI may not import
     try:
         return known_key(path)
     except DomainError:

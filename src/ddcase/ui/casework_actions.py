@@ -5,6 +5,7 @@ screens reload; a DomainError is shown to the user, never a traceback (STYLE §2
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -53,7 +54,7 @@ class CaseworkActions(QObject):
         self._services = services
         self._casework = services.casework
 
-    def _today(self):  # type: ignore[no-untyped-def]
+    def _today(self) -> date:
         return self._services.context.today()
 
     def _pickable(self, *keep: str | None) -> list[Worker]:

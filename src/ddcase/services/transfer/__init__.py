@@ -20,7 +20,7 @@ The parts, in the order an import uses them:
 - `export.py`: the four files written from the log.
 - `results.py`: what an import or an export did.
 - `service.py`: `TransferService`, the use cases built from the above. The SQL of the load is
-  storage's (`storage/bulk_load.py`, `repository.ContactWriter`).
+  storage's (`storage/bulk_load.py`, `bulk_load.ContactWriter`).
 """
 
 from ddcase.services.transfer.cells import (

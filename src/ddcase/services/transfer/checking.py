@@ -189,7 +189,7 @@ def parse_worker(r: RowReader) -> Worker:
     worker = Worker(
         name=r.text("name") or "",
         organisation=r.text("organisation") or "",
-        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]
+        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]  # None only with the cell's problem recorded: the row is refused
         role=r.enum("role", Role),
         email=r.text("email"),
         phone=r.text("phone"),
@@ -215,9 +215,9 @@ def parse_client(r: RowReader, today: date) -> Client:
 def parse_episode(r: RowReader, today: date) -> Episode:
     episode = Episode(
         client_ref=r.text("client_ref") or "",
-        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]
+        service=r.enum("service", Service, required=True),  # type: ignore[arg-type]  # None only with the cell's problem recorded: the row is refused
         organisation=r.text("organisation") or "",
-        start_date=r.date("start_date"),  # type: ignore[arg-type]
+        start_date=r.date("start_date"),  # type: ignore[arg-type]  # as above: None only for a refused row
         end_date=r.date("end_date"),
         team=r.text("team"),
         worker=r.text("worker"),

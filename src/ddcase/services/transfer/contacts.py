@@ -33,7 +33,7 @@ from ddcase.services.transfer.reading import (
     open_table,
     shape_problem,
 )
-from ddcase.storage import repository
+from ddcase.storage import bulk_load, repository
 
 
 @dataclass(slots=True)
@@ -41,7 +41,7 @@ class ContactSink:
     """Where valid contacts go when they are being written: the writer, and the ids of the
     clients and workers they name (those of this import included, already inserted)."""
 
-    writer: repository.ContactWriter
+    writer: bulk_load.ContactWriter
     client_ids: dict[str, int]
     worker_ids: dict[tuple[str, str], int]
 

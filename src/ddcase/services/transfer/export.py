@@ -9,8 +9,6 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
-from sqlmodel import Session
-
 from ddcase.domain import DomainError
 from ddcase.services.base import Context
 from ddcase.services.transfer.cells import (
@@ -25,6 +23,7 @@ from ddcase.services.transfer.cells import (
 )
 from ddcase.services.transfer.results import ExportSummary
 from ddcase.storage import audit, repository
+from ddcase.storage.database import Session
 from ddcase.storage.files import write_private
 
 

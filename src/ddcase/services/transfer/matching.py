@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from ddcase.domain import Client, Episode, Role, Service, Worker
 from ddcase.services.transfer.cells import CLIENTS, EPISODES, FILES, WORKERS
 from ddcase.services.transfer.checking import Parsed
 from ddcase.services.transfer.reading import Problems
 from ddcase.services.transfer.results import FileCounts
 from ddcase.storage import repository
+from ddcase.storage.database import Session
 
 #: Who a worker named only in episodes.csv is, by side (SPEC §1).
 _EPISODE_ROLE = {Service.MENTAL_HEALTH: Role.CARE_COORDINATOR, Service.SUBSTANCE_MISUSE: Role.KEY_WORKER}

@@ -8,9 +8,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
-
 from ddcase.domain import Client, DomainError, ImportProblem
 from ddcase.domain.validation import nhs_number_warnings, nhs_numbers_in_use
 from ddcase.services.base import Context, cyclic_gc_paused
@@ -22,6 +19,7 @@ from ddcase.services.transfer.matching import Known, Plan, resolve
 from ddcase.services.transfer.reading import Problems
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
+from ddcase.storage.database import IntegrityError, Session, Stamp
 
 #: New contacts written per batch: enough that the per-batch costs vanish, few enough that a
 #: batch's rows are a few MB.
@@ -98,7 +96,7 @@ class TransferService:
                 # One time for the whole import: every record it creates or changes carries the
                 # audit entry's time and user, so the entry's counts can be traced to the rows.
                 now = self._context.now()
-                stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
+                stamp: Stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
                 changes: list[bulk_load.RecordChange] = []
                 if not problems:
                     changes = self._apply(session, plan, stamp)
@@ -154,7 +152,7 @@ class TransferService:
         path: Path,
         known: Known,
         problems: Problems,
-        stamp: dict[str, object],
+        stamp: Stamp,
         tracker: Progress,
     ) -> FileCounts:
         """Stream contacts.csv into the log (only checking it, once there is a problem)."""
@@ -163,7 +161,7 @@ class TransferService:
             read_contacts(path, today, known, problems, None, chunk_size=self._chunk, progress=tracker)
             return FileCounts()
         # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
-        writer = repository.ContactWriter(session, stamp=stamp, load=True)
+        writer = bulk_load.ContactWriter(session, stamp=stamp, load=True)
         sink = ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
         read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
@@ -186,7 +184,7 @@ class TransferService:
         return paths, ignored
 
     @staticmethod
-    def _apply(session: Session, plan: Plan, stamp: dict[str, object]) -> list[bulk_load.RecordChange]:
+    def _apply(session: Session, plan: Plan, stamp: Stamp) -> list[bulk_load.RecordChange]:
         """Write the plan of workers, clients and episodes (storage's bulk load); returns each
         changed record's values before and after."""
         return bulk_load.write_records(

@@ -4,11 +4,12 @@ backup after the first load, the status bar's last backup, and the opening check
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
@@ -28,6 +29,8 @@ log = logging.getLogger("ddcase")
 
 
 class RecordsActions(QObject):
+    _opening_check_done = Signal(object)  # the check that finished
+
     def __init__(
         self,
         window: MainWindow,
@@ -57,9 +60,9 @@ class RecordsActions(QObject):
             self.tr("Every page of the database file is read once at each start; saving waits for it.")
         )
         self.checking_label.hide()
-        self._opening_check_timer = QTimer(self)
-        self._opening_check_timer.setInterval(100)
-        self._opening_check_timer.timeout.connect(self._on_opening_check_timer_timeout)
+        # The check calls back from its own thread; the signal, queued, brings the call to this
+        # one, and after the window has shown (the event loop runs it).
+        self._opening_check_done.connect(self._on_opening_check_done, Qt.ConnectionType.QueuedConnection)
         self.backup_action = make_action(
             window, self.tr("&Back up now"), self._on_backup_triggered, "Ctrl+Shift+B",
             self.tr("Make a checked backup of the database now (Ctrl+Shift+B)"),
@@ -116,14 +119,18 @@ class RecordsActions(QObject):
         if check is None:
             return
         self.checking_label.setVisible(not check.finished)
-        self._opening_check_timer.start()  # its first tick, with the window shown, reads the result
+        check.when_done(lambda: self._say_opening_check_done(check))
 
-    @Slot()
-    def _on_opening_check_timer_timeout(self) -> None:
-        check = self._window.services().opening_check
-        if check is None or check.finished:
-            self._opening_check_timer.stop()
-            self._on_opening_check_finished()
+    def _say_opening_check_done(self, check: object) -> None:
+        """From the checking thread (or at once): hand the result to the window's thread."""
+        with contextlib.suppress(RuntimeError):  # the window has gone: nothing to tell
+            self._opening_check_done.emit(check)
+
+    @Slot(object)
+    def _on_opening_check_done(self, check: object) -> None:
+        if check is not self._window.services().opening_check:
+            return  # the check of a log no longer open
+        self._on_opening_check_finished()
 
     def _on_opening_check_finished(self) -> None:
         self.checking_label.hide()

@@ -39,7 +39,7 @@ def client_label(client: Client) -> str:
     return f"{client.client_ref}  {client.initials}"
 
 
-def _enum_combo(values: list, name: str) -> QComboBox:  # type: ignore[type-arg]
+def _enum_combo(values: list, name: str) -> QComboBox:  # type: ignore[type-arg]  # enums of several kinds
     combo = QComboBox()
     for value in values:
         combo.addItem(value.label, value.value)

@@ -130,6 +130,6 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc,union-attr]
+            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc,union-attr]  # every cell is filled; three of them
             for r in range(self.table.rowCount())
         ]

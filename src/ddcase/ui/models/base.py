@@ -268,7 +268,7 @@ class RowListProxy(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, index: _Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: _Index | None = None) -> Any:  # type: ignore[override]  # QAbstractItemModel.parent() is two overloads in one
         if index is None:  # QObject.parent()
             return super().parent()
         return QModelIndex()

@@ -396,7 +396,7 @@ class DashboardPage(Page):
         if note is not None:
             self._save_note(note)
 
-    def _save_note(self, note) -> None:  # type: ignore[no-untyped-def]
+    def _save_note(self, note: Annotation) -> None:
         try:
             self._services.notes.save_annotation(note)
         except DomainError as error:

@@ -140,7 +140,7 @@ class DefinitionPage(Page):
             return
         self.refresh(self._month or this_month)
         self.definition_agreed.emit()
-        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]  # window() is typed QWidget; it is the QMainWindow
             self.tr("Definition agreed from %1.").replace("%1", draft.first_month.label()), 6000
         )
 
@@ -170,6 +170,6 @@ class DefinitionPage(Page):
             return
         self.refresh(self._month or self._services.definitions.this_month())
         self.definition_agreed.emit()
-        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]  # as above
             self.tr("Version %1 withdrawn.").replace("%1", str(pending.version)), 6000
         )

@@ -210,7 +210,7 @@ class ClientPanel(QWidget):
         if value is None:
             self.window().statusBar().showMessage(
                 self.tr("Choose %1 in the list first.").replace("%1", what), 4000
-            )  # type: ignore[attr-defined]
+            )  # type: ignore[attr-defined]  # window() is typed QWidget; it is the QMainWindow
             return False
         return True
 

@@ -1,0 +1,60 @@
+"""Values as the database driver gives them, read fast: plain rows without SQLAlchemy's
+processing, dates parsed once per distinct day, a client's columns and the workers' names.
+Shared by repository.py (rows <-> values) and figures_read.py (the figures' read side)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Executable, select
+from sqlmodel import Session
+
+from ddcase.domain import Client, ReferralRoute
+from ddcase.storage.tables import ClientRow, WorkerRow
+
+ROUTES = {r.value: r for r in ReferralRoute}
+
+CLIENT_COLUMNS = (
+    ClientRow.client_ref,
+    ClientRow.initials,
+    ClientRow.nhs_number,
+    ClientRow.date_of_birth,
+    ClientRow.ethnicity,
+    ClientRow.referral_route,
+    ClientRow.consent_to_share_on,
+    ClientRow.id,
+    ClientRow.version,
+)
+
+
+def client_of(row: Any) -> Client:
+    ref, initials, nhs, born, ethnicity, route, consent, id_, version = row
+    return Client(ref, initials, nhs, born, ethnicity, ROUTES[route] if route else None,
+                  consent, id_, version)  # fmt: skip
+
+
+def worker_names(session: Session) -> dict[int, str]:
+    return {id_: name for id_, name in session.execute(select(WorkerRow.id, WorkerRow.name))}
+
+
+class Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives
+    """A date for each value the driver gives: ISO text on SQLite (parsed once per distinct day,
+    not once per row), a date already on PostgreSQL, None for no date."""
+
+    def __missing__(self, value: str | date | None) -> date | None:
+        day = value if value is None or isinstance(value, date) else date.fromisoformat(value[:10])
+        self[value] = day
+        return day
+
+
+def driver_rows(connection: Connection, statement: Executable) -> list[tuple[Any, ...]]:
+    """The statement's rows as the database driver gives them (plain tuples), without
+    SQLAlchemy's processing of each value: the figures of a 24-month chart read some 350,000 rows,
+    and turning each SQLite date into a date with a regular expression cost more than SQLite's
+    own work. The caller converts (see `Days`)."""
+    result = connection.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
