@@ -168,6 +168,7 @@ def main(out: Path) -> int:
         shoot(dialog, "09-history.png")
         dialog.close()
         people_who_leave(services, window, shoot)
+        measures_and_audits(services, window, shoot)
         window.close()
         services.close()
     return 0
@@ -204,6 +205,47 @@ def people_who_leave(services, window, shoot) -> None:  # type: ignore[no-untype
     dialog.clients_list.item(1).setCheckState(dialog.clients_list.item(1).checkState().Unchecked)
     dialog.show()
     shoot(dialog, "17-move-caseload.png")
+    dialog.close()
+
+
+def measures_and_audits(services, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """Issues 16 and 17: the family of measures, the PDSA cycles, the discharge question and a
+    caseload audit's answers, over the demo team's data."""
+    from ddcase.domain import Service
+    from ddcase.ui.dialogs.audit_answers_dialog import AuditAnswersDialog
+    from ddcase.ui.dialogs.discharge_dialog import DischargeDialog
+    from ddcase.ui.dialogs.pdsa_dialog import PdsaCyclesDialog
+
+    window.tabs.setCurrentWidget(window.measures_page)
+    window.wait_for_background_work()
+    shoot(window, "22-measures.png")
+    pdsa = services.pdsa
+    dialog = PdsaCyclesDialog(
+        window,
+        load=lambda: pdsa.cycles(None),
+        save=lambda _action, cycle: cycle,
+        measures=pdsa.known_keys(None),
+        today=TODAY,
+        team=None,
+    )
+    dialog.show()
+    shoot(dialog, "23-pdsa-cycles.png")
+    dialog.close()
+    dialog = DischargeDialog(
+        window,
+        client_ref="RT100010",
+        service=Service.SUBSTANCE_MISUSE,
+        end_date=TODAY,
+        other_worker="Carla Turner",
+    )
+    dialog.show()
+    shoot(dialog, "24-discharge-question.png")
+    dialog.close()
+    audit = services.audits.audits()[0]
+    drawn = services.audits.rounds(audit.slug)[-1]
+    dialog = AuditAnswersDialog(window, round_=drawn, save=lambda ref, answers: None)
+    dialog.show()
+    shoot(dialog, "25-audit-answers.png")
     dialog.close()
 
 

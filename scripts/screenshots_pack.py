@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-SIZE = (1366, 768)
+SIZE = tuple(int(v) for v in os.environ.get("DDCASE_SHOT_SIZE", "1366x768").split("x"))
 
 
 def main(out: Path) -> int:
