@@ -84,7 +84,7 @@ def facts_shared() -> Iterator[None]:
     all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
     reads the 24 months once for its chart and its measures × teams summary. The rules judge
     each month from a client's episodes and contacts themselves, so facts read for more months,
-    contacts or teams give the same counts (tests/services/test_measures.py checks the report's
+    contacts or teams give the same counts (tests/services/test_facts_shared.py checks the report's
     figures against the plain reads). For one call that does not write: nothing is kept after."""
     token = _kept_facts.set([])
     try:
