@@ -29,9 +29,9 @@ def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(d
     plain_rows, _, _ = reporting.measures(OCT, team)
     plain_series = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False).series
     reads = []
-    real = figures_module.repository.figure_facts
+    real = figures_module.figures_read.figure_facts
     monkeypatch.setattr(
-        figures_module.repository,
+        figures_module.figures_read,
         "figure_facts",
         lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
     )

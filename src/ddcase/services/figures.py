@@ -79,7 +79,7 @@ _kept_facts: ContextVar[list[_Kept] | None] = ContextVar("ddcase_kept_facts", de
 
 @contextmanager
 def facts_shared() -> Iterator[None]:
-    """Within it, the facts the series read (`repository.figure_facts`) are kept, and a later
+    """Within it, the facts the series read (`figures_read.figure_facts`) are kept, and a later
     read that they cover (its months within theirs, the contacts it asks for among those read,
     all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
     reads the 24 months once for its chart and its measures × teams summary. The rules judge
