@@ -80,7 +80,6 @@ STILL_HOLDING_SQL: set[str] = {
     # row work goes to storage/caseload_audits.py and storage/pdsa.py next.
     "services/audit_files.py",
     "services/audits.py",
-    "services/pdsa.py",
 }
 
 
