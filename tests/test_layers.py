@@ -79,7 +79,6 @@ STILL_HOLDING_SQL: set[str] = {
     # Written alongside the move to storage by role (issues 16 and 17), merged after it: their
     # row work goes to storage/caseload_audits.py and storage/pdsa.py next.
     "services/audit_files.py",
-    "services/audits.py",
 }
 
 
