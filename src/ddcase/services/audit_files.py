@@ -31,6 +31,7 @@ from ddcase.services.base import Context
 from ddcase.services.transfer.cells import WHOLE_ROW, clean, escape_cell
 from ddcase.services.transfer.reading import csv_error_text
 from ddcase.storage import audit, caseload_audits, records
+from ddcase.storage.database import Session
 from ddcase.storage.files import write_private
 
 AUDITS, CASES, ANSWERS = "audits.csv", "audit_cases.csv", "audit_answers.csv"
@@ -172,7 +173,7 @@ class AuditFiles:
         return summary
 
     @staticmethod
-    def snapshot(session: Any) -> tuple[dict[str, Any], dict[tuple[str, Month], Any], dict[Any, Answer]]:
+    def snapshot(session: Session) -> tuple[dict[str, Any], dict[tuple[str, Month], Any], dict[Any, Answer]]:
         """Every audit, round and answer of the log, shaped as an import reads them (migrate-to)."""
         audits: dict[str, Any] = {}
         rounds: dict[tuple[str, Month], Any] = {}
@@ -197,7 +198,7 @@ class AuditFiles:
         return audits, rounds, answers
 
     def add_missing(
-        self, session: Any, snapshot: tuple[dict[str, Any], dict[Any, Any], dict[Any, Answer]]
+        self, session: Session, snapshot: tuple[dict[str, Any], dict[Any, Any], dict[Any, Answer]]
     ) -> None:
         """Add what `snapshot` holds and the log lacks: audits, rounds, answers (what the log
         already has is left as it is). Part of the caller's transaction."""
@@ -206,7 +207,7 @@ class AuditFiles:
 
     def _write(
         self,
-        session: Any,
+        session: Session,
         audits: dict[str, Any],
         rounds: dict[tuple[str, Month], Any],
         answers: dict[Any, Answer],
@@ -264,7 +265,7 @@ class AuditFiles:
     def _by(self) -> str:
         return self._context.user or audit.os_user()
 
-    def _audit(self, session: Any, action: str, key: str, summary: AuditFilesSummary) -> None:
+    def _audit(self, session: Session, action: str, key: str, summary: AuditFilesSummary) -> None:
         audit.append(
             session,
             action=action,
