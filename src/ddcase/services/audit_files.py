@@ -30,15 +30,9 @@ from ddcase.rules.audits import draw_sample, key_problem
 from ddcase.services.base import Context
 from ddcase.services.transfer.cells import WHOLE_ROW, clean, escape_cell
 from ddcase.services.transfer.reading import csv_error_text
-from ddcase.storage import audit, caseload_audits
+from ddcase.storage import audit, caseload_audits, records
+from ddcase.storage.database import Session
 from ddcase.storage.files import write_private
-from ddcase.storage.tables import (
-    CaseloadAuditAnswerRow,
-    CaseloadAuditCaseRow,
-    CaseloadAuditQuestionRow,
-    CaseloadAuditRoundRow,
-    CaseloadAuditRow,
-)
 
 AUDITS, CASES, ANSWERS = "audits.csv", "audit_cases.csv", "audit_answers.csv"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -179,7 +173,7 @@ class AuditFiles:
         return summary
 
     @staticmethod
-    def snapshot(session: Any) -> tuple[dict[str, Any], dict[tuple[str, Month], Any], dict[Any, Answer]]:
+    def snapshot(session: Session) -> tuple[dict[str, Any], dict[tuple[str, Month], Any], dict[Any, Answer]]:
         """Every audit, round and answer of the log, shaped as an import reads them (migrate-to)."""
         audits: dict[str, Any] = {}
         rounds: dict[tuple[str, Month], Any] = {}
@@ -204,7 +198,7 @@ class AuditFiles:
         return audits, rounds, answers
 
     def add_missing(
-        self, session: Any, snapshot: tuple[dict[str, Any], dict[Any, Any], dict[Any, Answer]]
+        self, session: Session, snapshot: tuple[dict[str, Any], dict[Any, Any], dict[Any, Answer]]
     ) -> None:
         """Add what `snapshot` holds and the log lacks: audits, rounds, answers (what the log
         already has is left as it is). Part of the caller's transaction."""
@@ -213,7 +207,7 @@ class AuditFiles:
 
     def _write(
         self,
-        session: Any,
+        session: Session,
         audits: dict[str, Any],
         rounds: dict[tuple[str, Month], Any],
         answers: dict[Any, Answer],
@@ -225,44 +219,32 @@ class AuditFiles:
         for slug, (_, name, team, questions) in audits.items():
             row = caseload_audits.audit_row(session, slug)
             if row is None or ((row.name, row.team) != (name, team) and not only_missing):
-                row = row or CaseloadAuditRow(slug=slug, name=name, team=team)
-                row.name, row.team = name, team
-                self._stamp(row)
-                session.add(row)
-            session.flush()
+                row = caseload_audits.put_audit(
+                    session, row, slug, name, team, at=self._context.now(), by=self._by()
+                )
+            records.flush(session)
             assert row.id is not None
             ids[slug] = row.id
             stored = {q.key: q for q in caseload_audits.question_rows(session, row.id)}
             for position, (key, text) in enumerate(questions):
-                q = stored.get(key) or CaseloadAuditQuestionRow(
-                    audit_id=row.id, key=key, text=text, position=position
+                question_ids[(slug, key)] = caseload_audits.put_question(
+                    session, stored.get(key), row.id, key, text, position
                 )
-                q.text = text
-                session.add(q)
-                session.flush()
-                assert q.id is not None
-                question_ids[(slug, key)] = q.id
         case_ids: dict[tuple[str, Month, str], int] = {}
         for (slug, month), (_, seed, size, caseload, sampled) in rounds.items():
             round_row = caseload_audits.round_row(session, ids[slug], month)
             if round_row is None:
-                round_row = CaseloadAuditRoundRow(
-                    audit_id=ids[slug], month=str(month), seed=seed, sample_size=size
+                round_row = caseload_audits.add_round(
+                    session,
+                    ids[slug],
+                    month,
+                    seed,
+                    size,
+                    caseload,
+                    sampled,
+                    at=self._context.now(),
+                    by=self._by(),
                 )
-                self._stamp(round_row)
-                session.add(round_row)
-                session.flush()
-                assert round_row.id is not None
-                for entry in caseload:
-                    session.add(
-                        CaseloadAuditCaseRow(
-                            round_id=round_row.id,
-                            client_ref=entry.client_ref,
-                            initials=entry.initials,
-                            sample_position=sampled.get(entry.client_ref),
-                        )
-                    )
-                session.flush()
             assert round_row.id is not None
             for case in caseload_audits.case_rows(session, round_row.id):
                 assert case.id is not None
@@ -274,20 +256,16 @@ class AuditFiles:
             given = caseload_audits.answer_rows(session, case_id).get(question_id)
             if given is not None and (given.answer == value.value or only_missing):
                 continue
-            if given is None:
-                given = CaseloadAuditAnswerRow(case_id=case_id, question_id=question_id, answer=value.value)
-            given.answer = value.value
-            self._stamp(given)
-            session.add(given)
-        session.flush()
+            caseload_audits.put_answer(
+                session, given, case_id, question_id, value.value, at=self._context.now(), by=self._by()
+            )
+        records.flush(session)
         return len(answers)
 
-    def _stamp(self, row: Any) -> None:
-        if hasattr(row, "updated_at"):
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
+    def _by(self) -> str:
+        return self._context.user or audit.os_user()
 
-    def _audit(self, session: Any, action: str, key: str, summary: AuditFilesSummary) -> None:
+    def _audit(self, session: Session, action: str, key: str, summary: AuditFilesSummary) -> None:
         audit.append(
             session,
             action=action,

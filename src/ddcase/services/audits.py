@@ -10,22 +10,14 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session
-
 from ddcase.domain import DomainError, FieldProblem, Month, NotFoundError, ValidationError, month_range
 from ddcase.domain.audits import Answer, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
 from ddcase.domain.validation import text_problem
 from ddcase.rules.audits import BUILT_IN_QUESTIONS, draw_sample, key_problem, measures
 from ddcase.rules.measures import Measure, MeasureMonth
 from ddcase.services.base import Context
-from ddcase.storage import audit, caseload_audits
-from ddcase.storage.tables import (
-    CaseloadAuditAnswerRow,
-    CaseloadAuditCaseRow,
-    CaseloadAuditQuestionRow,
-    CaseloadAuditRoundRow,
-    CaseloadAuditRow,
-)
+from ddcase.storage import audit, caseload_audits, records
+from ddcase.storage.database import Session
 
 MAX_SAMPLE = 500
 
@@ -45,11 +37,11 @@ class AuditService:
 
     def audit(self, slug: str) -> CaseloadAudit:
         with self._db.read() as session:
-            return caseload_audits.audit_value(session, self._audit_row(session, slug))
+            return caseload_audits.audit_value(session, caseload_audits.require_audit(session, slug))
 
     def round(self, slug: str, month: Month) -> AuditRound:
         with self._db.read() as session:
-            row = self._audit_row(session, slug)
+            row = caseload_audits.require_audit(session, slug)
             assert row.id is not None
             found = caseload_audits.round_row(session, row.id, month)
             if found is None:
@@ -60,7 +52,7 @@ class AuditService:
 
     def rounds(self, slug: str, first: Month | None = None, last: Month | None = None) -> list[AuditRound]:
         with self._db.read() as session:
-            row = self._audit_row(session, slug)
+            row = caseload_audits.require_audit(session, slug)
             assert row.id is not None
             value = caseload_audits.audit_value(session, row)
             return [
@@ -100,16 +92,15 @@ class AuditService:
         with self._db.write() as session:
             if caseload_audits.audit_row(session, slug) is not None:
                 raise ValidationError([FieldProblem("slug", f"there is already an audit called {slug}")])
-            row = CaseloadAuditRow(slug=slug, name=name, team=team)
-            self._stamp(row)
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            for position, q in enumerate(every):
-                session.add(
-                    CaseloadAuditQuestionRow(audit_id=row.id, key=q.key, text=q.text, position=position)
-                )
-            session.flush()
+            row = caseload_audits.add_audit(
+                session,
+                slug,
+                name,
+                team,
+                [(q.key, q.text) for q in every],
+                at=self._context.now(),
+                by=self._by(),
+            )
             saved = caseload_audits.audit_value(session, row)
             self._audit(session, "create", "caseload_audit", slug, None, _audit_record(saved))
             return saved
@@ -130,7 +121,7 @@ class AuditService:
             raise ValidationError([FieldProblem("seed", "the seed is a whole number from 0 to 2147483647")])
         sample = draw_sample(caseload, size, seed)
         with self._db.write() as session:
-            row = self._audit_row(session, slug)
+            row = caseload_audits.require_audit(session, slug)
             assert row.id is not None
             value = caseload_audits.audit_value(session, row)
             existing = caseload_audits.round_row(session, row.id, month)
@@ -142,22 +133,10 @@ class AuditService:
                     f"A sample was already drawn for {slug} in {month.label()} (seed {current.seed}); "
                     "it is kept as drawn."
                 )
-            round_row = CaseloadAuditRoundRow(audit_id=row.id, month=str(month), seed=seed, sample_size=size)
-            self._stamp(round_row)
-            session.add(round_row)
-            session.flush()
-            assert round_row.id is not None
             position = {e.client_ref: i for i, e in enumerate(sample)}
-            for entry in caseload:
-                session.add(
-                    CaseloadAuditCaseRow(
-                        round_id=round_row.id,
-                        client_ref=entry.client_ref,
-                        initials=entry.initials,
-                        sample_position=position.get(entry.client_ref),
-                    )
-                )
-            session.flush()
+            round_row = caseload_audits.add_round(
+                session, row.id, month, seed, size, caseload, position, at=self._context.now(), by=self._by()
+            )
             drawn = caseload_audits.round_value(session, value, row.id, round_row)
             self._audit(
                 session,
@@ -179,7 +158,7 @@ class AuditService:
     def answer(self, slug: str, month: Month, client_ref: str, answers: dict[str, Answer]) -> AuditRound:
         """Record (or change) a sampled person's answers to some or all of the questions."""
         with self._db.write() as session:
-            row = self._audit_row(session, slug)
+            row = caseload_audits.require_audit(session, slug)
             assert row.id is not None
             round_row = caseload_audits.round_row(session, row.id, month)
             if round_row is None or round_row.id is None:
@@ -208,18 +187,20 @@ class AuditService:
                 existing = stored.get(question_id)
                 if existing is not None and existing.answer == value.value:
                     continue
-                if existing is None:
-                    existing = CaseloadAuditAnswerRow(
-                        case_id=case.id, question_id=question_id, answer=value.value
-                    )
-                else:
+                if existing is not None:
                     before[key] = existing.answer
-                    existing.answer = value.value
-                self._stamp(existing)
-                session.add(existing)
+                caseload_audits.put_answer(
+                    session,
+                    existing,
+                    case.id,
+                    question_id,
+                    value.value,
+                    at=self._context.now(),
+                    by=self._by(),
+                )
                 after[key] = value.value
             if after:
-                session.flush()
+                records.flush(session)
                 self._audit(
                     session,
                     "update" if before else "create",
@@ -234,16 +215,8 @@ class AuditService:
 
     # ------------------------------------------------------------------ helpers
 
-    def _audit_row(self, session: Session, slug: str) -> CaseloadAuditRow:
-        row = caseload_audits.audit_row(session, slug)
-        if row is None:
-            raise NotFoundError(f"No caseload audit called {slug}.")
-        return row
-
-    def _stamp(self, row: Any) -> None:
-        if hasattr(row, "updated_at"):
-            row.updated_at = self._context.now()
-            row.updated_by = self._context.user or audit.os_user()
+    def _by(self) -> str:
+        return self._context.user or audit.os_user()
 
     def _audit(
         self,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from ddcase.domain import Annotation, FieldProblem, Month, NotFoundError, ValidationError
+from ddcase.domain import Annotation, FieldProblem, Month, ValidationError
 from ddcase.domain.format import short_date_text
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.rules import pdsa as rules
@@ -17,7 +17,6 @@ from ddcase.services.base import Context, as_record, check_version
 from ddcase.storage import audit, repository
 from ddcase.storage import pdsa as store
 from ddcase.storage.database import Session
-from ddcase.storage.tables import PdsaCycleRow
 
 
 class PdsaService:
@@ -38,10 +37,7 @@ class PdsaService:
 
     def get(self, cycle_id: int) -> PdsaCycle:
         with self._db.read() as session:
-            row = session.get(PdsaCycleRow, cycle_id)
-            if row is None:
-                raise NotFoundError(f"No PDSA cycle number {cycle_id}.")
-            return store.cycle_value(row)
+            return store.cycle_value(store.cycle_row(session, cycle_id, f"No PDSA cycle number {cycle_id}."))
 
     def marks(self, key: str, team: str | None = None) -> list[Annotation]:
         """The marks on the chart of measure `key` for a team: each linked cycle's start."""
@@ -54,8 +50,7 @@ class PdsaService:
         draft = replace(_tidy(draft), id=None, version=0, closed_on=None)
         self._check(draft)
         with self._db.write() as session:
-            row = PdsaCycleRow(title=draft.title, start_on=draft.start, measure_keys="")
-            return self._write(session, row, draft, None, "create")
+            return self._write(session, store.new_cycle_row(draft), draft, None, "create")
 
     def update(self, draft: PdsaCycle) -> PdsaCycle:
         """Change a cycle (its `version` as read); its closing day stays as it is."""
@@ -66,7 +61,7 @@ class PdsaService:
         draft = replace(_tidy(draft), closed_on=before.closed_on)
         self._check(draft, before)  # checked before writing: the measures' keys are read
         with self._db.write() as session:
-            row = self._row(session, cycle_id)
+            row = _row(session, cycle_id)
             check_version(row, draft.version, "The PDSA cycle")
             return self._write(session, row, draft, store.cycle_value(row), "update")
 
@@ -98,7 +93,7 @@ class PdsaService:
         )
         self._check(draft, before)
         with self._db.write() as session:
-            row = self._row(session, cycle_id)
+            row = _row(session, cycle_id)
             check_version(row, version, "The PDSA cycle")
             return self._write(session, row, draft, store.cycle_value(row), "close")
 
@@ -142,23 +137,14 @@ class PdsaService:
 
     def _read(self, cycle_id: int) -> PdsaCycle:
         with self._db.read() as session:
-            return store.cycle_value(self._row(session, cycle_id))
-
-    def _row(self, session: Session, cycle_id: int) -> PdsaCycleRow:
-        row = session.get(PdsaCycleRow, cycle_id)
-        if row is None:
-            raise NotFoundError(f"No PDSA cycle number {cycle_id}; nothing was saved.")
-        return row
+            return store.cycle_value(_row(session, cycle_id))
 
     def _write(
-        self, session: Session, row: PdsaCycleRow, draft: PdsaCycle, before: PdsaCycle | None, action: str
+        self, session: Session, row: store.CycleRow, draft: PdsaCycle, before: PdsaCycle | None, action: str
     ) -> PdsaCycle:
-        store.fill_row(row, draft)
-        row.updated_at = self._context.now()
-        row.updated_by = self._context.user or audit.os_user()
-        session.add(row)
-        session.flush()
-        saved = store.cycle_value(row)
+        saved = store.save(
+            session, row, draft, at=self._context.now(), by=self._context.user or audit.os_user()
+        )
         audit.append(
             session,
             action=action,
@@ -170,6 +156,10 @@ class PdsaService:
             at=self._context.now(),
         )
         return saved
+
+
+def _row(session: Session, cycle_id: int) -> store.CycleRow:
+    return store.cycle_row(session, cycle_id, f"No PDSA cycle number {cycle_id}; nothing was saved.")
 
 
 def _team_known(service: PdsaService, team: str | None) -> bool:

@@ -1,14 +1,16 @@
 """Caseload audits' rows <-> values (issue 17): an audit with its questions, a month's round
-with its caseload list, sample and answers."""
+with its caseload list, sample and answers; and their writes (the services say what to write
+and hold no SQL)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ddcase.domain import Month
+from ddcase.domain import Month, NotFoundError
 from ddcase.domain.audits import Answer, AuditCase, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
 from ddcase.storage.tables import (
     CaseloadAuditAnswerRow,
@@ -132,3 +134,121 @@ def cases_before(session: Session, first_day: date) -> list[CaseloadAuditCaseRow
             .order_by(CaseloadAuditCaseRow.id)
         )
     )
+
+
+# ------------------------------------------------------------------------------------- writing
+
+
+def require_audit(session: Session, slug: str) -> CaseloadAuditRow:
+    """The audit's row, or NotFoundError when there is none."""
+    row = audit_row(session, slug)
+    if row is None:
+        raise NotFoundError(f"No caseload audit called {slug}.")
+    return row
+
+
+def _stamp(
+    row: CaseloadAuditRow | CaseloadAuditRoundRow | CaseloadAuditAnswerRow, at: datetime, by: str
+) -> None:
+    row.updated_at = at
+    row.updated_by = by
+
+
+def add_audit(
+    session: Session,
+    slug: str,
+    name: str,
+    team: str | None,
+    questions: Sequence[tuple[str, str]],
+    *,
+    at: datetime,
+    by: str,
+) -> CaseloadAuditRow:
+    """A new audit with its questions (key, text) in order."""
+    row = CaseloadAuditRow(slug=slug, name=name, team=team)
+    _stamp(row, at, by)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for position, (key, text) in enumerate(questions):
+        session.add(CaseloadAuditQuestionRow(audit_id=row.id, key=key, text=text, position=position))
+    session.flush()
+    return row
+
+
+def put_audit(
+    session: Session,
+    row: CaseloadAuditRow | None,
+    slug: str,
+    name: str,
+    team: str | None,
+    *,
+    at: datetime,
+    by: str,
+) -> CaseloadAuditRow:
+    """An audit's name and team written into its row (a new one when `row` is None)."""
+    row = row or CaseloadAuditRow(slug=slug, name=name, team=team)
+    row.name, row.team = name, team
+    _stamp(row, at, by)
+    session.add(row)
+    return row
+
+
+def put_question(
+    session: Session, row: CaseloadAuditQuestionRow | None, audit_id: int, key: str, text: str, position: int
+) -> int:
+    """A question's text written into its row (a new one at `position` when `row` is None); its id."""
+    row = row or CaseloadAuditQuestionRow(audit_id=audit_id, key=key, text=text, position=position)
+    row.text = text
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def add_round(
+    session: Session,
+    audit_id: int,
+    month: Month,
+    seed: int,
+    size: int,
+    caseload: Sequence[CaseloadEntry],
+    positions: Mapping[str, int],
+    *,
+    at: datetime,
+    by: str,
+) -> CaseloadAuditRoundRow:
+    """A month's round with its caseload list, each sampled person at their place in the sample."""
+    row = CaseloadAuditRoundRow(audit_id=audit_id, month=str(month), seed=seed, sample_size=size)
+    _stamp(row, at, by)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for entry in caseload:
+        session.add(
+            CaseloadAuditCaseRow(
+                round_id=row.id,
+                client_ref=entry.client_ref,
+                initials=entry.initials,
+                sample_position=positions.get(entry.client_ref),
+            )
+        )
+    session.flush()
+    return row
+
+
+def put_answer(
+    session: Session,
+    row: CaseloadAuditAnswerRow | None,
+    case_id: int,
+    question_id: int,
+    answer: str,
+    *,
+    at: datetime,
+    by: str,
+) -> None:
+    """A sampled person's answer to a question written into its row (a new one when None)."""
+    row = row or CaseloadAuditAnswerRow(case_id=case_id, question_id=question_id, answer=answer)
+    row.answer = answer
+    _stamp(row, at, by)
+    session.add(row)

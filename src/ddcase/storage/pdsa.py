@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
+from ddcase.domain import NotFoundError
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.storage.tables import PdsaCycleRow
+
+#: A cycle's row, as a service holds it between finding and saving it.
+CycleRow = PdsaCycleRow
 
 
 def cycle_value(row: PdsaCycleRow) -> PdsaCycle:
@@ -35,6 +40,28 @@ def fill_row(row: PdsaCycleRow, cycle: PdsaCycle) -> None:
     row.measure_keys = "\n".join(cycle.measures)
     row.study, row.act, row.closed_on = cycle.study, cycle.act, cycle.closed_on
     row.team = cycle.team or ""
+
+
+def cycle_row(session: Session, cycle_id: int, missing: str) -> PdsaCycleRow:
+    """The cycle's row, or NotFoundError(`missing`) when there is none."""
+    row = session.get(PdsaCycleRow, cycle_id)
+    if row is None:
+        raise NotFoundError(missing)
+    return row
+
+
+def new_cycle_row(cycle: PdsaCycle) -> PdsaCycleRow:
+    return PdsaCycleRow(title=cycle.title, start_on=cycle.start, measure_keys="")
+
+
+def save(session: Session, row: PdsaCycleRow, cycle: PdsaCycle, *, at: datetime, by: str) -> PdsaCycle:
+    """Write `cycle` into its (new or found) row with who and when; the cycle as stored."""
+    fill_row(row, cycle)
+    row.updated_at = at
+    row.updated_by = by
+    session.add(row)
+    session.flush()
+    return cycle_value(row)
 
 
 def add_cycle(session: Session, cycle: PdsaCycle, stamp: Mapping[str, Any]) -> None:
