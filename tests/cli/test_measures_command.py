@@ -9,22 +9,7 @@ from ddcase.domain import Month
 from tests.cli.test_cli import demo_db as demo_db  # noqa: F401  (a fixture)
 from tests.cli.test_cli import demo_template as demo_template  # noqa: F401  (a fixture)
 from tests.cli.test_cli import run
-
-SPEC_KEYS = [
-    "key",
-    "name",
-    "type",
-    "unit",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "better",
-    "aim",
-    "variation",
-    "assurance",
-    "mdc_signals",
-]
+from tests.rules.test_measures import SPEC_KEYS
 
 
 def test_the_family_agrees_with_figures_client_by_client(capsys, demo_db):

@@ -14,6 +14,23 @@ JOINT = Measure("jointly_worked", "Mutual clients jointly worked", "outcome", "p
 SCORE = Measure("manual:satisfaction", "Satisfaction with joint care", "outcome", "value", "higher", 4)  # type: ignore[arg-type]
 FALLS = Measure("manual:incidents", "Incidents", "balancing", "count", "lower")  # type: ignore[arg-type]
 
+#: SPEC §6: the keys of a measure's entry, in SPEC's order (the CLI's tests check the same)
+SPEC_KEYS = [
+    "key",
+    "name",
+    "type",
+    "unit",
+    "numerator",
+    "denominator",
+    "value",
+    "provisional",
+    "better",
+    "aim",
+    "variation",
+    "assurance",
+    "mdc_signals",
+]
+
 
 def months(n: int) -> list[Month]:
     out = [Month(2025, 1)]
@@ -34,21 +51,7 @@ def proportion_series() -> list[MeasureMonth]:
 
 def test_a_proportion_month_outside_its_limits() -> None:
     entry = measure_entry(JOINT, proportion_series(), Month(2025, 12))
-    assert list(entry) == [
-        "key",
-        "name",
-        "type",
-        "unit",
-        "numerator",
-        "denominator",
-        "value",
-        "provisional",
-        "better",
-        "aim",
-        "variation",
-        "assurance",
-        "mdc_signals",
-    ]
+    assert list(entry) == SPEC_KEYS
     assert entry == {
         "key": "jointly_worked",
         "name": "Mutual clients jointly worked",

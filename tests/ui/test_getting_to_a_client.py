@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.ui.helpers import a_shown_window
 from tests.ui.keys import Keyboard, Modal, back_to, freeze_today
 
 from ddcase.domain import Role, Service, Worker
@@ -21,19 +22,10 @@ TRUST = "East London NHS Foundation Trust"
 
 
 def a_window(services, settings, qtbot, day: date):  # type: ignore[no-untyped-def]
-    from ddcase.ui.main_window import MainWindow
-
     freeze_today(services, day)
     for name in ("Yasmin Mitchell", "Yasmin Akhtar"):
         services.casework.save_worker(Worker(name, TRUST, MH, Role.CARE_COORDINATOR))
-    window = MainWindow(services, settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    window.wait_for_background_work()
-    qtbot.waitUntil(lambda: window.isActiveWindow())
-    return window
+    return a_shown_window(services, settings, qtbot)
 
 
 @pytest.fixture

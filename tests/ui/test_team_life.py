@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from tests.ui.helpers import a_shown_window
 from tests.ui.keys import Keyboard, Modal, back_to, freeze_today
 
 from ddcase.domain import Month, Service, month_range
@@ -122,16 +123,8 @@ def test_this_is_me_changes_who_you_are_and_whose_list_to_do_opens_on(
 
 @pytest.fixture
 def window_on_the_22nd(small_team, services, settings, qtbot, message_boxes):
-    from ddcase.ui.main_window import MainWindow
-
     freeze_today(services, date(2026, 11, 22))
-    window = MainWindow(services, settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    window.wait_for_background_work()
-    qtbot.waitUntil(lambda: window.isActiveWindow())
+    window = a_shown_window(services, settings, qtbot)
     yield window
     window.wait_for_background_work()
     window.close()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
+from tests.ui.helpers import a_shown_window
 from tests.ui.keys import Keyboard, Modal, back_to, freeze_today
 
 from ddcase.domain import Client, Contact, ContactKind, ContactMode, Episode, Outcome, Role, Service, Worker
@@ -48,19 +49,6 @@ def a_client(services, ref, *, cc="Ann Smith", kw="Bob Jones", team="North", sm_
     for on, kind, outcome in contacts:
         mode = ContactMode.TELEPHONE if kind is ContactKind.LIAISON else F2F
         casework.save_contact(Contact(ref, on, kind, mode, outcome, mh_worker=cc, sm_worker=kw))
-
-
-def a_window(services, settings, qtbot):  # type: ignore[no-untyped-def]
-    from ddcase.ui.main_window import MainWindow
-
-    window = MainWindow(services, settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    window.wait_for_background_work()
-    qtbot.waitUntil(lambda: window.isActiveWindow())
-    return window
 
 
 def shown(model, column) -> list[str]:  # type: ignore[no-untyped-def]
@@ -108,7 +96,7 @@ def test_the_list_ranks_by_the_due_day_and_says_who_is_at_risk_next_month(
     a_client(
         services, "RT4", kw="Cat Green", contacts=[(next_window_first - DAY, JA, Outcome.ATTENDED), liaison]
     )
-    window = a_window(services, settings, qtbot)
+    window = a_shown_window(services, settings, qtbot)
     close_afterwards(window)
     keys = Keyboard()
     keys.alt("t")
@@ -149,7 +137,7 @@ def on_the_5th(services, settings, qtbot, message_boxes, close_afterwards):  # t
     a_client(
         services, "RT5", cc="Dev Patel", kw="Cat Green", team="South", contacts=[(date(2026, 12, 3), JA, dna)]
     )
-    window = a_window(services, settings, qtbot)
+    window = a_shown_window(services, settings, qtbot)
     close_afterwards(window)
     Keyboard().alt("t")
     return window
@@ -254,7 +242,7 @@ def test_the_own_list_waits_for_the_page_to_be_read(
     a_log(services, date(2026, 12, 5))
     a_client(services, "RT1")
     a_client(services, "RT5", cc="Dev Patel", kw="Cat Green")
-    window = a_window(services, settings, qtbot)
+    window = a_shown_window(services, settings, qtbot)
     close_afterwards(window)
     assert isinstance(window.todo_page, TodoPage)
     window.todo_page.set_whose_list("Dev Patel")

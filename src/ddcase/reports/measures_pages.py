@@ -343,17 +343,7 @@ class ControlChartDrawing:
                     )
         if self.aim is not None:
             y = self.y(float(self.aim))
-            d.add(
-                Line(
-                    self.x0,
-                    y,
-                    self.x1,
-                    y,
-                    strokeColor=styles.AIM,
-                    strokeWidth=1.0,
-                    strokeDashArray=[7, 2, 1.5, 2],
-                )
-            )
+            d.add(styles.aim_line(self.x0, self.x1, y))
             d.add(
                 String(
                     self.x1,

@@ -303,17 +303,7 @@ class RunChart:
         if self.aim is None:
             return
         y = self.y(self.aim / 100)
-        d.add(
-            Line(
-                self.x0,
-                y,
-                self.x1,
-                y,
-                strokeColor=styles.AIM,
-                strokeWidth=1.0,
-                strokeDashArray=[7, 2, 1.5, 2],
-            )
-        )
+        d.add(styles.aim_line(self.x0, self.x1, y))
 
     def _data_line(self, d: Drawing) -> None:
         for part in self.analysis.parts:
@@ -430,7 +420,7 @@ class RunChart:
         if any(m.upper_limit is not None for m in self.months):
             items.append(("limits", _legend_line(styles.LIMIT, None, 0.7)))
         if self.aim is not None:
-            items.append(("aim", _legend_line(styles.AIM, [7, 2, 1.5, 2], 1.0)))
+            items.append(("aim", _legend_line(styles.AIM, list(styles.AIM_DASH), 1.0)))
         if self.notes:
             items.append(("note", _legend_vertical()))
         return items

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from reportlab.graphics.shapes import Line
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -30,6 +31,8 @@ CENTRE = colors.HexColor(marks.CENTRE_LINE)
 LIMIT = colors.HexColor(marks.LIMIT_LINE)
 GRID = colors.HexColor("#dddddd")
 AIM = colors.HexColor("#4b2c6f")
+AIM_DASH = (7, 2, 1.5, 2)
+"""The aim line's dash-dot, on every chart and in its legend."""
 NOTE = colors.HexColor("#4d4d4d")
 # The points' colours and shapes are declared once, for the screen too, in domain/marks.py.
 BAR = colors.HexColor("#8c8c8c")
@@ -38,6 +41,11 @@ HEADER_FILL = colors.HexColor("#e4e4e4")
 ZEBRA_FILL = colors.HexColor("#f4f4f4")
 BOX_FILL = colors.HexColor("#eef3f9")
 WHITE = colors.white
+
+
+def aim_line(x0: float, x1: float, y: float) -> Line:
+    """The horizontal aim line across a chart's plot, from `x0` to `x1` at height `y`."""
+    return Line(x0, y, x1, y, strokeColor=AIM, strokeWidth=1.0, strokeDashArray=list(AIM_DASH))
 
 
 @cache

@@ -24,17 +24,23 @@ MISSED_OUTCOMES = frozenset({Outcome.DID_NOT_ATTEND})
 
 
 @dataclass(frozen=True, slots=True)
-class NotYet:
-    """A mutual client not yet jointly worked: its failed criteria, each of which can still be
-    met for the month to count up to `due`, the month's last mutual day (earlier than the
-    month's end when an episode ends in it)."""
+class ForClient:
+    """What every row of the work list starts with: the client as the month's figures judged it."""
 
     client: ClientMonth
-    due: date
 
     @property
     def client_ref(self) -> str:
         return self.client.client_ref
+
+
+@dataclass(frozen=True, slots=True)
+class NotYet(ForClient):
+    """A mutual client not yet jointly worked: its failed criteria, each of which can still be
+    met for the month to count up to `due`, the month's last mutual day (earlier than the
+    month's end when an episode ends in it)."""
+
+    due: date
 
     @property
     def missing(self) -> tuple[Criterion, ...]:
@@ -42,19 +48,14 @@ class NotYet:
 
 
 @dataclass(frozen=True, slots=True)
-class AtRisk:
+class AtRisk(ForClient):
     """A client jointly worked this month whose `needs` criterion would fail next month on the
     contacts recorded so far: one must be booked by `by` (next month's last day). `last_joint`
     is the client's last counting joint contact (None when there is none on record)."""
 
-    client: ClientMonth
     needs: Criterion
     by: date
     last_joint: date | None
-
-    @property
-    def client_ref(self) -> str:
-        return self.client.client_ref
 
     def advice(self) -> str:
         """'Last joint contact 14 Sep 2026: book one by 31 Jan 2027'."""
@@ -65,17 +66,12 @@ class AtRisk:
 
 
 @dataclass(frozen=True, slots=True)
-class MissedJoint:
+class MissedJoint(ForClient):
     """A joint appointment or care plan review the client did not attend (SPEC §1: a prompt to
     follow up, not joint work), and whether a counting contact has been recorded since."""
 
-    client: ClientMonth
     contact: Contact
     followed_up: bool
-
-    @property
-    def client_ref(self) -> str:
-        return self.client.client_ref
 
     @property
     def date(self) -> date:

@@ -68,6 +68,17 @@ class CaseworkActions(QObject):
     def _warn(self, parent: QWidget, title: str, error: DomainError) -> None:
         QMessageBox.warning(parent, title, str(error))
 
+    def _confirm(self, parent: QWidget, title: str, question: str) -> bool:
+        """Ask a yes/no question with No the default button; True only for Yes."""
+        answer = QMessageBox.question(
+            parent,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _ask_then_save(
         self,
         parent: QWidget,
@@ -132,29 +143,21 @@ class CaseworkActions(QObject):
             .replace("%1", was.kind.label.lower())
             .replace("%2", date_text(was.date)),
         )
-        return self._ask_then_save(
-            parent,
-            self.tr("Contact not saved"),
-            lambda: ContactDialog.ask(
-                parent,
-                clients=self._casework.clients(),
-                workers=self._casework.workers(),
-                current_workers={},
-                today=self._today(),
-                contact=follow_up,
-            ),
-            self._casework.save_contact,
-            _client_ref,
-        )
+        return self._ask_contact(parent, follow_up, self._casework.workers())
 
     def edit_contact(self, parent: QWidget, contact: Contact) -> Contact | None:
+        return self._ask_contact(parent, contact, self._pickable(contact.mh_worker, contact.sm_worker))
+
+    def _ask_contact(self, parent: QWidget, contact: Contact, workers: list[Worker]) -> Contact | None:
+        """The contact form filled in with `contact` (a follow-up's draft, or one to edit),
+        offering `workers`, saved as one contact."""
         return self._ask_then_save(
             parent,
             self.tr("Contact not saved"),
             lambda: ContactDialog.ask(
                 parent,
                 clients=self._casework.clients(),
-                workers=self._pickable(contact.mh_worker, contact.sm_worker),
+                workers=workers,
                 current_workers={},
                 today=self._today(),
                 contact=contact,
@@ -164,17 +167,14 @@ class CaseworkActions(QObject):
         )
 
     def delete_contact(self, parent: QWidget, contact: Contact) -> bool:
-        answer = QMessageBox.question(
+        if not self._confirm(
             parent,
             self.tr("Delete contact"),
             self.tr("Delete the %1 of %2 for %3? This cannot be undone.")
             .replace("%1", contact.kind.label.lower())
             .replace("%2", date_text(contact.date))
             .replace("%3", contact.client_ref),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             self._casework.delete_contact(contact)
@@ -298,14 +298,11 @@ class CaseworkActions(QObject):
         if why_not:
             QMessageBox.information(parent, self.tr("Worker not deleted"), why_not)
             return False
-        answer = QMessageBox.question(
+        if not self._confirm(
             parent,
             self.tr("Delete worker"),
             self.tr("Delete %1 from the directory?").replace("%1", worker.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             self._casework.delete_worker(worker)

@@ -20,6 +20,22 @@ Reach = Callable[[ClientMonth], Worker | None]
 NONE_NAMED = "(none named)"
 
 
+#: the headings of the columns all three lists show, by column name
+SHARED_HEADERS = {
+    "REFERENCE": "Reference",
+    "INITIALS": "Initials",
+    "CARE_COORDINATOR": "Care coordinator",
+    "KEY_WORKER": "Key worker",
+    "PHONE": "Phone",
+    "EMAIL": "Email",
+}
+
+
+def _headers(columns: type[IntEnum], own: dict[str, str]) -> dict[Any, str]:
+    """Each column's heading: the list's `own` (by column name), else the shared one."""
+    return {column: own.get(column.name) or SHARED_HEADERS[column.name] for column in columns}
+
+
 def _nobody(_client: ClientMonth) -> Worker | None:
     return None
 
@@ -39,23 +55,24 @@ class _WorkListModel(ValueTableModel):
     def key_worker(self, value: Any) -> Worker | None:
         return self._reach(value.client)
 
-    def worker_text(self, value: Any, column: str) -> str | None:
-        """The shared columns' text, None for a column of the subclass's own."""
+    def shared_text(self, value: Any, column: IntEnum) -> str:
+        """The text of a shared column (see SHARED_HEADERS); a subclass shows its own first."""
         client: ClientMonth = value.client
-        if column == "REFERENCE":
+        column_name = column.name
+        if column_name == "REFERENCE":
             return client.client_ref
-        if column == "INITIALS":
+        if column_name == "INITIALS":
             return client.initials
-        if column == "CARE_COORDINATOR":
+        if column_name == "CARE_COORDINATOR":
             return client.care_coordinator or NONE_NAMED
-        if column == "KEY_WORKER":
+        if column_name == "KEY_WORKER":
             return client.key_worker or NONE_NAMED
-        if column in ("PHONE", "EMAIL"):
+        if column_name in ("PHONE", "EMAIL"):
             worker = self.key_worker(value)
             if worker is None:
                 return ""
-            return (worker.phone if column == "PHONE" else worker.email) or ""
-        return None
+            return (worker.phone if column_name == "PHONE" else worker.email) or ""
+        return ""
 
 
 class ToDoTableModel(_WorkListModel):
@@ -69,24 +86,14 @@ class ToDoTableModel(_WorkListModel):
         EMAIL = 6
         MISSING = 7
 
-    HEADERS = {
-        Column.DUE: "Due by",
-        Column.REFERENCE: "Reference",
-        Column.INITIALS: "Initials",
-        Column.CARE_COORDINATOR: "Care coordinator",
-        Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Phone",
-        Column.EMAIL: "Email",
-        Column.MISSING: "What is missing",
-    }
+    HEADERS = _headers(Column, {"DUE": "Due by", "MISSING": "What is missing"})
 
     def display(self, value: NotYet, column: Any) -> str:
         if column == self.Column.DUE:
             return date_text(value.due)
         if column == self.Column.MISSING:
             return missing_text(value.client)
-        text = self.worker_text(value, column.name)
-        return "" if text is None else text
+        return self.shared_text(value, column)
 
     def sort_key(self, value: NotYet, column: Any) -> Any:
         if column == self.Column.DUE:
@@ -105,24 +112,14 @@ class AtRiskTableModel(_WorkListModel):
         EMAIL = 6
         WHAT = 7
 
-    HEADERS = {
-        Column.BY: "Book by",
-        Column.REFERENCE: "Reference",
-        Column.INITIALS: "Initials",
-        Column.CARE_COORDINATOR: "Care coordinator",
-        Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Phone",
-        Column.EMAIL: "Email",
-        Column.WHAT: "What to do",
-    }
+    HEADERS = _headers(Column, {"BY": "Book by", "WHAT": "What to do"})
 
     def display(self, value: AtRisk, column: Any) -> str:
         if column == self.Column.BY:
             return date_text(value.by)
         if column == self.Column.WHAT:
             return value.advice()
-        text = self.worker_text(value, column.name)
-        return "" if text is None else text
+        return self.shared_text(value, column)
 
 
 class MissedAppointmentTableModel(_WorkListModel):
@@ -138,18 +135,10 @@ class MissedAppointmentTableModel(_WorkListModel):
         EMAIL = 8
         NOTE = 9
 
-    HEADERS = {
-        Column.DATE: "Missed on",
-        Column.REFERENCE: "Reference",
-        Column.INITIALS: "Initials",
-        Column.KIND: "Kind",
-        Column.FOLLOWED_UP: "Followed up",
-        Column.CARE_COORDINATOR: "Care coordinator",
-        Column.KEY_WORKER: "Key worker",
-        Column.PHONE: "Phone",
-        Column.EMAIL: "Email",
-        Column.NOTE: "Note",
-    }
+    HEADERS = _headers(
+        Column,
+        {"DATE": "Missed on", "KIND": "Kind", "FOLLOWED_UP": "Followed up", "NOTE": "Note"},
+    )
 
     def display(self, value: MissedJoint, column: Any) -> str:
         c = self.Column
@@ -161,8 +150,7 @@ class MissedAppointmentTableModel(_WorkListModel):
             return "Yes" if value.followed_up else "Not yet"
         if column == c.NOTE:
             return value.contact.note or ""
-        text = self.worker_text(value, column.name)
-        return "" if text is None else text
+        return self.shared_text(value, column)
 
     def sort_key(self, value: MissedJoint, column: Any) -> Any:
         if column == self.Column.DATE:

@@ -35,6 +35,7 @@ from ddcase.ui.pages.page import Page
 from ddcase.ui.tasks import LatestLoad, wait_cursor
 from ddcase.ui.widgets.run_chart import RunChart
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
+from ddcase.ui.widgets.team_combo import TeamCombo
 
 SPANS = (12, 18, 24)
 
@@ -89,9 +90,7 @@ class DashboardPage(Page):
         self._pool: QThreadPool | None = None
         self._shown: DashboardData | None = None
         self._loads = LatestLoad(self._show, self.load_failed.emit, self._set_loading)
-        self.team_combo = QComboBox()
-        self.team_combo.setAccessibleName(self.tr("Team"))
-        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.team_combo = TeamCombo()
         self.span_combo = QComboBox()
         self.span_combo.setAccessibleName(self.tr("Months on the chart"))
         for span in SPANS:
@@ -282,13 +281,7 @@ class DashboardPage(Page):
     def _show(self, data: DashboardData) -> None:
         self._shown = data
         month, team = data.month, data.team
-        self.team_combo.blockSignals(True)
-        self.team_combo.clear()
-        self.team_combo.addItem(self.tr("All teams"), None)
-        for name in data.teams:
-            self.team_combo.addItem(name, name)
-        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(team)) if team else 0)
-        self.team_combo.blockSignals(False)
+        self.team_combo.fill(data.teams, team)
         overview = data.overview
         now, before, series = overview.current, overview.previous, overview.series
         headline = figure_text(now.jointly_worked, now.mutual_clients, now.percentage)

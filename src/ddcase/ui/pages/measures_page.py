@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,15 +26,14 @@ from ddcase.ui.models.measures_model import MeasuresTableModel
 from ddcase.ui.pages.page import Page
 from ddcase.ui.widgets.measure_chart import MeasureChart
 from ddcase.ui.widgets.tables import fit_columns, make_table
+from ddcase.ui.widgets.team_combo import TeamCombo
 
 
 class MeasuresPage(Page):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self._table: MeasuresTable | None = None
-        self.team_combo = QComboBox()
-        self.team_combo.setAccessibleName(self.tr("Team"))
-        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.team_combo = TeamCombo()
         caption = QLabel(self.tr("Te&am:"))
         caption.setBuddy(self.team_combo)
         self.summary_label = QLabel()
@@ -92,14 +90,7 @@ class MeasuresPage(Page):
         return self.team_combo.currentData()
 
     def _fill_teams(self) -> None:
-        keep = self.team_combo.currentData()
-        self.team_combo.blockSignals(True)
-        self.team_combo.clear()
-        self.team_combo.addItem(self.tr("All teams"), None)
-        for name in self._services.figures.teams():
-            self.team_combo.addItem(name, name)
-        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(keep)) if keep else 0)
-        self.team_combo.blockSignals(False)
+        self.team_combo.fill(self._services.figures.teams(), self.team_combo.currentData())
 
     def refresh(self, month: Month) -> None:
         self._month = month

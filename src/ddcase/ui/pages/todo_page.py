@@ -31,6 +31,7 @@ from ddcase.ui.pages.page import Page
 from ddcase.ui.text import date_text
 from ddcase.ui.widgets.flagged_discharges import FlaggedDischargesBox
 from ddcase.ui.widgets.tables import fit_columns, make_table, selected_value
+from ddcase.ui.widgets.team_combo import TeamCombo
 
 EVERYONE = "Everyone"
 
@@ -46,9 +47,7 @@ class ToDoPage(Page):
         self._own: str | None = None  # whose list opens first: the user's, when they coordinate
         self._pending_own = False  # the user's list is chosen at the next reading of the directory
         self._todo: ToDo | None = None
-        self.team_combo = QComboBox()
-        self.team_combo.setAccessibleName(self.tr("Team"))
-        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.team_combo = TeamCombo()
         team_caption = QLabel(self.tr("T&eam:"))
         team_caption.setBuddy(self.team_combo)
         self.coordinator_combo = QComboBox()
@@ -160,13 +159,7 @@ class ToDoPage(Page):
         keep = self.coordinator_combo.currentData()
         if self._pending_own:
             keep, self._pending_own = self._own, False
-        self.team_combo.blockSignals(True)
-        self.team_combo.clear()
-        self.team_combo.addItem(self.tr("All teams"), None)
-        for name in self._services.figures.teams():
-            self.team_combo.addItem(name, name)
-        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(team)) if team else 0)
-        self.team_combo.blockSignals(False)
+        self.team_combo.fill(self._services.figures.teams(), team)
 
         workers = self._services.casework.workers(Service.MENTAL_HEALTH)
         if self._month is not None:  # a leaver is offered for the months they were still here
