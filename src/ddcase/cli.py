@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _say_if_updating(db_argument: str | None, err: TextIO) -> None:
     """A database made by an earlier version is backed up and updated before the command runs (a
     trust's log takes a minute, once): say so on stderr rather than seem stuck."""
-    from ddcase.services.session_lock import database_file, needs_update
+    from ddcase.services.session import database_file, needs_update
 
     try:
         path = database_file(db_argument)
@@ -317,12 +317,9 @@ def main(
     _private_files()
     log_file = setup_logging()
     if args.command is None:
-        # The database side first: once loaded, PySide6 reads the source of every module
-        # imported after it (its `__feature__` import hook); SQLAlchemy, SQLModel and the
-        # services are some 400 modules (issue 18: about 0.1 s of CPU on the way to the window).
-        import ddcase.services.registry  # noqa: F401
-        import ddcase.services.session_lock  # noqa: F401
-        from ddcase.ui.app import run  # PySide6 is imported only for the desktop app
+        # PySide6 is imported only for the desktop app, and first: its window shows before
+        # the database side (SQLAlchemy, the services, the pages) is imported (issue 18).
+        from ddcase.ui.app import run
 
         return run(args.db, open_services, daily_backup_after_showing=True)
     handler = COMMANDS[args.command]

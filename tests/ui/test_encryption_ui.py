@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog  # noqa: E402
 from tests.safety.helpers import add_clients, make_db, sha256  # noqa: E402
 
 from ddcase.cli import main, open_services  # noqa: E402
-from ddcase.services.session_lock import AlreadyOpenError, SessionLock  # noqa: E402
+from ddcase.services.session import AlreadyOpenError, SessionLock  # noqa: E402
 from ddcase.storage.cipher import SQLITE_HEADER  # noqa: E402
 from ddcase.ui.app import open_session  # noqa: E402
 from ddcase.ui.main_window import MainWindow  # noqa: E402

@@ -18,7 +18,7 @@ from tests.ui.test_manners import unnamed_inputs
 
 from ddcase.cli import open_services
 from ddcase.domain import Client, Episode, Service
-from ddcase.services.session_lock import AlreadyOpenError, SessionLock
+from ddcase.services.session import AlreadyOpenError, SessionLock
 from ddcase.ui.app import open_session
 from ddcase.ui.dialogs.client_dialog import ClientDialog
 from ddcase.ui.dialogs.purge_dialog import PurgeDialog

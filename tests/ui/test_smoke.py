@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ddcase.services.session_lock import SessionLock
+from ddcase.services.session import SessionLock
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

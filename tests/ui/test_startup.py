@@ -140,7 +140,7 @@ def test_a_database_made_by_an_earlier_version_is_updated_with_progress_shown(
     import shutil
     from pathlib import Path
 
-    from ddcase.services.session_lock import needs_update
+    from ddcase.services.session import needs_update
     from ddcase.storage.opening import stamp_matches, write_stamp
 
     db = tmp_path / "old.sqlite3"
@@ -158,7 +158,7 @@ def test_a_database_made_by_an_earlier_version_is_updated_with_progress_shown(
 def test_a_current_database_closed_cleanly_opens_without_a_progress_box(
     tmp_path, settings, qtbot, monkeypatch, message_boxes
 ):
-    from ddcase.services.session_lock import needs_update
+    from ddcase.services.session import needs_update
     from ddcase.storage.opening import stamp_matches
 
     db = make_db(tmp_path / "team.sqlite3", ["RT300001"])

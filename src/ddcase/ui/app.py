@@ -14,29 +14,20 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QIcon, QPaintEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog
 
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
-from ddcase.services.backup import newest_verified, restore
-from ddcase.services.encryption import give_key_file, known_key
-from ddcase.services.registry import Services
-from ddcase.services.session_lock import (
-    AlreadyOpenError,
-    CannotUnlockError,
-    DamagedDatabaseError,
-    SessionLock,
-    UnsafePlaceError,
-    database_file,
-    needs_full_check,
-    needs_update,
-)
-from ddcase.services.trail import with_keeper
-from ddcase.ui.session import DatabaseSession, Opener
-from ddcase.ui.text import date_time_text
+
+# Nothing of the database side is imported here: the window shows first (issue 18), and the
+# services, SQLAlchemy and the pages are imported once it has painted (`run`).
+if TYPE_CHECKING:
+    from ddcase.services.registry import Services
+    from ddcase.services.session import DatabaseSession, Opener
 
 log = logging.getLogger("ddcase")
 
@@ -46,6 +37,8 @@ SMOKE_ENV = "DDCASE_SMOKE_QUIT_AFTER_MS"
 EXIT_NOT_SHOWN = 2
 #: Opening that takes longer than this shows what it is doing (a full check of a large file).
 PROGRESS_AFTER_MS = 400
+#: The opening window opens the log after its first paint, or after this long without one.
+OPEN_UNPAINTED_AFTER_MS = 1000
 
 
 def _tr(text: str) -> str:
@@ -124,6 +117,19 @@ def open_session(
     file, quit). None when the user quits. The one way a log is opened: at start-up, and with
     `staying` for File > New log, Open log, a recent log, the demo and leaving it (where None
     means the log already open stays open)."""
+    from ddcase.services.backup import newest_verified
+    from ddcase.services.session import (
+        AlreadyOpenError,
+        DatabaseSession,
+        Refusal,
+        SessionLock,
+        database_file,
+        needs_full_check,
+        needs_update,
+        refusal_of,
+    )
+    from ddcase.services.trail import with_keeper
+
     title = _tr("ddcase cannot open the database")
     ask = functools.partial(choose, staying=staying)
     while True:
@@ -146,8 +152,12 @@ def open_session(
                     icon=QMessageBox.Icon.Warning,
                 )
                 return None
-            except (OSError, UnsafePlaceError):  # the folder cannot be written, or is a network
-                lock = None  # or synced one: opening says so in words
+            except OSError:  # the folder cannot be written: opening says so in words
+                lock = None
+            except DomainError as error:
+                if refusal_of(error) is not Refusal.UNSAFE_PLACE:
+                    raise
+                lock = None  # a network or synced folder: opening says so in words
         newest = None
         try:
             services = open_with_progress(
@@ -160,16 +170,17 @@ def open_session(
             # opened by File > Open log... or the demo must sign its entries as one opened at start.
             with_keeper(services.context.db)
             return DatabaseSession(db_argument, open_services, services, lock)
-        except CannotUnlockError as error:
-            # Encrypted, and no key here that opens it: the recovery file the manager keeps.
-            choice = ask(title, str(error), [Choice.USE_KEY_FILE, Choice.OPEN_ANOTHER, Choice.QUIT])
-        except DamagedDatabaseError as error:
-            newest = newest_verified(path, _key_at_hand(path)) if path is not None else None
-            text = str(error)
-            choices = [Choice.RESTORE] if newest is not None else []
-            choice = ask(title, text, [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
         except DomainError as error:
-            choice = ask(title, str(error), [Choice.OPEN_ANOTHER, Choice.QUIT])
+            refusal = refusal_of(error)
+            if refusal is Refusal.CANNOT_UNLOCK:
+                # Encrypted, and no key here that opens it: the recovery file the manager keeps.
+                choice = ask(title, str(error), [Choice.USE_KEY_FILE, Choice.OPEN_ANOTHER, Choice.QUIT])
+            elif refusal is Refusal.DAMAGED:
+                newest = newest_verified(path, _key_at_hand(path)) if path is not None else None
+                choices = [Choice.RESTORE] if newest is not None else []
+                choice = ask(title, str(error), [*choices, Choice.OPEN_ANOTHER, Choice.QUIT])
+            else:
+                choice = ask(title, str(error), [Choice.OPEN_ANOTHER, Choice.QUIT])
         except Exception:
             log.exception("could not open the database")
             choice = ask(
@@ -256,6 +267,8 @@ def open_with_progress(
 
 
 def _key_at_hand(path: Path):  # type: ignore[no-untyped-def]  # a DatabaseKey: a storage name the UI may not import
+    from ddcase.services.encryption import known_key
+
     try:
         return known_key(path)
     except DomainError:
@@ -272,6 +285,8 @@ def _use_key_file(path: Path) -> None:
     )
     if not chosen:
         return
+    from ddcase.services.encryption import give_key_file
+
     try:
         give_key_file(path, Path(chosen))
     except DomainError as error:
@@ -280,6 +295,9 @@ def _use_key_file(path: Path) -> None:
 
 def _restore_newest(path: Path, backup: Path, made_at: datetime) -> None:
     """After asking: the same restore as `ddcase restore FILE`; the file it replaces is kept."""
+    from ddcase.services.backup import restore
+    from ddcase.ui.text import date_time_text
+
     answer = QMessageBox.question(
         None,
         _tr("Restore the newest backup"),
@@ -317,6 +335,39 @@ def smoke_quit_after() -> int | None:
     return int(text) if text.isdigit() else None
 
 
+class OpeningWindow(QMainWindow):
+    """What shows first (issue 18): the main window's frame where the main window will be (its
+    remembered geometry), saying "Opening the log...", shown before anything of the database side
+    is imported. `painted` is emitted once, after its first paint: then the log is opened."""
+
+    painted = Signal()
+
+    def __init__(self, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("opening_window")
+        self.setWindowTitle("ddcase")
+        self.resize(1280, 760)  # as MainWindow, unless a size was remembered
+        self.setMinimumSize(900, 560)
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        self.opening_label = QLabel(_tr("Opening the log..."))
+        self.opening_label.setObjectName("opening_label")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.opening_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.opening_label.setFont(font)
+        self.setCentralWidget(self.opening_label)
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # After this paint reaches the screen, not inside it.
+            QTimer.singleShot(0, self.painted.emit)
+
+
 def run(
     db_argument: str | None,
     open_services: Opener,
@@ -326,7 +377,10 @@ def run(
 ) -> int:
     """The desktop app. With `daily_backup_after_showing`, `open_services` takes a
     `daily_backup` keyword (cli.open_services does), and the day's backup (a checked copy of
-    the whole file: many seconds for a trust's log) is taken once the window shows instead."""
+    the whole file: many seconds for a trust's log) is taken once the window shows instead.
+
+    The window shows first (OpeningWindow), before the services are imported or the log opened;
+    once it has painted, the log is opened and the main window takes its place."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     # The composition root creates the one QApplication; nothing else looks it up.
@@ -341,41 +395,88 @@ def run(
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     sys.excepthook = handle_exception
-    smoke = smoke_quit_after()
-    guard = QTimer()
-    if smoke is not None:  # a message box waiting for a click must not hang the smoke test
-        guard.setSingleShot(True)
-        guard.timeout.connect(lambda: app.exit(EXIT_NOT_SHOWN))
-        guard.start(max(smoke, 1000))
-    opener = open_services
-    if daily_backup_after_showing:
-        opener = functools.partial(open_services, daily_backup=False)
-    session = open_session(db_argument, opener)
-    guard.stop()
-    if session is None:
-        return EXIT_NOT_SHOWN
-    from ddcase.ui.main_window import MainWindow  # after the QApplication: the window builds widgets
-
+    settings = settings if settings is not None else QSettings()
+    opening = OpeningWindow(settings)
+    start = _Start(app, opening, db_argument, open_services, settings, daily_backup_after_showing)
+    opening.painted.connect(start.open, Qt.ConnectionType.SingleShotConnection)
+    opening.show()
+    # Should no paint come (a platform that shows nothing), the log is opened all the same.
+    QTimer.singleShot(OPEN_UNPAINTED_AFTER_MS, opening.painted.emit)
     try:
-        window = MainWindow(
-            session.services,
-            settings or QSettings(),
-            session=session,
-            daily_backup=daily_backup_after_showing,
-        )
-        window.show()
-        if smoke is not None:
-            if not window.isVisible():
-                return EXIT_NOT_SHOWN
-            QTimer.singleShot(smoke, lambda: (window.close(), app.exit(0)))
         code = app.exec()
+        if start.error is not None:
+            raise start.error
+        if start.window is None:
+            return EXIT_NOT_SHOWN
         # Work started after the window closed (a load a late signal began) ends here, while
         # the window and its tasks still exist, not in the interpreter's teardown.
-        window.work.pool.waitForDone()
+        start.window.work.pool.waitForDone()
+        return code
+    finally:
         # Closing the last window also posts a Quit event: left in the queue, it would run after
         # this loop has ended and leave the application refusing every later event loop (the
         # in-process tests run the app more than once).
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-        return code
-    finally:
-        session.close()
+        opening.close()
+        opening.deleteLater()
+        if start.session is not None:
+            start.session.close()
+
+
+class _Start:
+    """Opening the log once the opening window has painted, then the main window in its place."""
+
+    def __init__(
+        self,
+        app: QCoreApplication,
+        opening: OpeningWindow,
+        db_argument: str | None,
+        open_services: Opener,
+        settings: QSettings,
+        daily_backup: bool,
+    ) -> None:
+        self.app = app
+        self.opening = opening
+        self.db_argument = db_argument
+        self.opener = functools.partial(open_services, daily_backup=False) if daily_backup else open_services
+        self.settings = settings
+        self.daily_backup = daily_backup
+        self.session: DatabaseSession | None = None
+        self.window: QMainWindow | None = None  # a MainWindow
+        self.error: BaseException | None = None
+
+    def open(self) -> None:
+        try:
+            self._open()
+        except BaseException as error:  # raised again by run(), outside the event loop
+            self.error = error
+            self.app.exit(EXIT_NOT_SHOWN)
+
+    def _open(self) -> None:
+        smoke = smoke_quit_after()
+        guard = QTimer()
+        if smoke is not None:  # a message box waiting for a click must not hang the smoke test
+            guard.setSingleShot(True)
+            guard.timeout.connect(lambda: self.app.exit(EXIT_NOT_SHOWN))
+            guard.start(max(smoke, 1000))
+        self.session = open_session(self.db_argument, self.opener)
+        guard.stop()
+        if self.session is None or not self.opening.isVisible():  # quit, or the window was closed
+            self.app.exit(EXIT_NOT_SHOWN)
+            return
+        from ddcase.ui.main_window import MainWindow  # the pages, once the opening window shows
+
+        window = MainWindow(
+            self.session.services, self.settings, session=self.session, daily_backup=self.daily_backup
+        )
+        self.window = window
+        if self.opening.isMaximized():
+            window.showMaximized()
+        else:
+            window.show()
+        self.opening.hide()  # after the main window shows: hiding the last window would quit
+        if smoke is not None:
+            if not window.isVisible():
+                self.app.exit(EXIT_NOT_SHOWN)
+                return
+            QTimer.singleShot(smoke, lambda: (window.close(), self.app.exit(0)))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ddcase.domain import DomainError, Month, Worker
 from ddcase.paths import log_dir
 from ddcase.services.registry import Services
+from ddcase.services.session import DatabaseSession
 from ddcase.ui.actions import make_action
 from ddcase.ui.actions.audits import AuditActions
 from ddcase.ui.actions.casework_menu import CaseworkMenu
@@ -42,7 +43,6 @@ from ddcase.ui.pages.page import Page
 from ddcase.ui.pages.todo_page import ToDoPage
 from ddcase.ui.pages.welcome_page import WelcomePage
 from ddcase.ui.pages.workers_page import WorkersPage
-from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork, wait_cursor
 from ddcase.ui.widgets.demo_banner import DemoBanner
 from ddcase.ui.widgets.month_combo import MONTHS_OFFERED, MonthCombo

@@ -15,9 +15,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ddcase.paths import DEFAULT_DB_NAME, data_dir, demo_db, is_demo_file, resolve_db
+from ddcase.services.session import DatabaseSession
 from ddcase.ui.actions import make_action
 from ddcase.ui.files import choose_file
-from ddcase.ui.session import DatabaseSession
 from ddcase.ui.tasks import BackgroundWork
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from ddcase.domain import DomainError
 from ddcase.services.backup import BackupFile, RestoreResult
+from ddcase.services.session import DatabaseSession, ReopenError
 from ddcase.ui.actions import make_action
 from ddcase.ui.dialogs.purge_dialog import PurgeDialog
 from ddcase.ui.dialogs.restore_dialog import RestoreDialog
-from ddcase.ui.session import DatabaseSession, ReopenError
 from ddcase.ui.tasks import BackgroundWork
 from ddcase.ui.text import date_text, date_time_text
 
