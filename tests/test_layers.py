@@ -99,3 +99,33 @@ def test_services_hold_no_sql(path: Path) -> None:
             f"{name} imports {', '.join(found)}: move the SQL into a storage module named for its "
             "role (docs/architecture.md) and take a Session from ddcase.storage.database"
         )
+
+
+# The session has one home (issue 18): services/session.py says why a database was refused
+# (`refusal_of`) instead of re-exporting storage's classes, so the UI names nothing of storage,
+# not even through a service that passes a storage name on.
+def _ui_names_from_services(path: Path) -> list[tuple[str, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ddcase.services")
+        for alias in node.names
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for layer, path in _modules() if layer == "ui"],
+    ids=lambda path: str(path.relative_to(SRC)),
+)
+def test_the_ui_imports_no_storage_names(path: Path) -> None:
+    import importlib
+
+    for module, name in _ui_names_from_services(path):
+        value = getattr(importlib.import_module(module), name, None)
+        home = getattr(value, "__module__", None) or ""
+        assert not home.startswith("ddcase.storage"), (
+            f"{path.relative_to(SRC)} imports {name} from {module}, but it is storage's ({home}): "
+            "ask a service a question instead (services/session.refusal_of, say)"
+        )

@@ -4,6 +4,7 @@ non-zero, and promptly (a message box waiting for a click must not hang the buil
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -92,3 +93,59 @@ def test_run_in_process_shows_the_welcome_page_then_quits_with_status_0(
     lock = SessionLock(tmp_path / "new.sqlite3")
     lock.acquire()  # released on exit: this would raise AlreadyOpenError otherwise
     lock.release()
+
+
+_WATCHER = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from ddcase.ui import app
+
+seen = {}
+painted = app.OpeningWindow.paintEvent
+
+def paint(self, event):
+    if not seen:  # the opening window's first paint: what has been imported by then
+        seen["loaded"] = sorted(
+            m for m in sys.modules
+            if m.split(".")[0] in ("sqlalchemy", "sqlmodel")
+            or m.startswith(("ddcase.services", "ddcase.storage", "ddcase.ui.main_window"))
+        )
+        seen["text"] = self.opening_label.text()
+    painted(self, event)
+
+app.OpeningWindow.paintEvent = paint
+opened = app._Start._open
+
+def watch_open(self):
+    opened(self)
+    seen["main_window_shown"] = self.window is not None and self.window.isVisible()
+    seen["opening_hidden"] = not self.opening.isVisible()
+    seen["windows"] = [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+app._Start._open = watch_open
+from ddcase.cli import main
+code = main(["--db", sys.argv[1]])
+print(json.dumps({"code": code, **seen}))
+"""
+
+
+def test_the_opening_window_paints_before_the_database_side_is_imported(tmp_path):
+    """Issue 18: a window shows at once (the frame saying "Opening the log..."), before
+    SQLAlchemy, the services or the pages are imported; then the log opens and the main window
+    takes its place."""
+    db = tmp_path / "new.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-c", _WATCHER, str(db)],
+        env=_environment(tmp_path, 300),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        encoding="utf-8",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["code"] == 0
+    assert result["text"] == "Opening the log..."
+    assert result["loaded"] == [], result["loaded"]
+    assert result["main_window_shown"] and result["opening_hidden"]
+    assert result["windows"] == ["MainWindow"]
