@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from ddcase.services.registry import Services
 
 
-def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Services:
+def open_services(db_argument: str | None, *, daily_backup: bool = True, read_only: bool = False) -> Services:
     """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
-    the day's backup to the caller (the desktop app takes it once its window shows)."""
+    the day's backup to the caller (the desktop app takes it once its window shows).
+    `read_only`: the caller only reads and prints (cli.READ_ONLY_COMMANDS), so a whole opening
+    check that passed on exactly this file within 12 hours stands (docs/decisions.md, H14)."""
     from ddcase.paths import resolve_db
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context
@@ -49,7 +51,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True) -> Serv
         key = key_for(path)  # None for a plain file; an encrypted one needs its key at hand
         # Damaged, foreign or newer files are refused untouched. A file unchanged since ddcase
         # last closed it cleanly is checked in the background instead, and writes wait for it.
-        check = check_before_opening(path, key)
+        check = check_before_opening(path, key, trust_recent_check=read_only)
     engine = make_engine(url, key=key)
     try:
         with translate_errors():

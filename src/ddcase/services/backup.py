@@ -455,13 +455,17 @@ def backup_before_migration(engine: Engine, now: datetime) -> BackupFile | None:
     return backup
 
 
-def check_before_opening(db_path: Path, key: DatabaseKey | None = None) -> OpeningCheck:
+def check_before_opening(
+    db_path: Path, key: DatabaseKey | None = None, *, trust_recent_check: bool = False
+) -> OpeningCheck:
     """inspect_file, and for a damaged file the way forward: the newest verified backup. A file
     unchanged since ddcase last closed it cleanly gets its check started in the background
-    (storage/opening.py); the caller makes writes and output wait for it."""
+    (storage/opening.py); the caller makes writes and output wait for it. With
+    `trust_recent_check` (a command that only reads), a whole check that passed on exactly this
+    file within the last 12 hours stands (docs/decisions.md)."""
     refuse_emptied(db_path, key)
     try:
-        check = inspect_file(db_path, key, unchanged_may_wait=True)
+        check = inspect_file(db_path, key, unchanged_may_wait=True, trust_recent_check=trust_recent_check)
     except DamagedDatabaseError as error:
         raise with_way_forward(db_path, error, key) from error
     if not check.finished:

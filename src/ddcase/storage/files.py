@@ -32,6 +32,7 @@ from ddcase.storage.opening import (
     OpeningCheck,
     damaged_message,
     forget_stamp,
+    recently_checked,
     stamp_matches,
     write_stamp,
 )
@@ -127,7 +128,11 @@ def cannot_unlock(path: Path, why: str) -> CannotUnlockError:
 
 
 def inspect_file(
-    path: Path, key: DatabaseKey | None = None, *, unchanged_may_wait: bool = False
+    path: Path,
+    key: DatabaseKey | None = None,
+    *,
+    unchanged_may_wait: bool = False,
+    trust_recent_check: bool = False,
 ) -> OpeningCheck:
     """Check an SQLite file before ddcase opens it for real, without changing it: the folder
     can be written (WAL needs it), the file is an SQLite database, passes quick_check, and is a
@@ -139,6 +144,8 @@ def inspect_file(
     stamp matches, storage/opening.py) and needing no migration is not quick_checked here: the
     OpeningCheck returned is not started yet, and the caller starts it in the background and
     makes every write wait for it. Otherwise the check has passed when this returns.
+    With `trust_recent_check` (a command that only reads), a file on exactly whose present state
+    a whole inspection passed recently (storage/opening.recently_checked) is not inspected again.
     A log in a network or synced folder is refused (storage/location.py)."""
     refuse_unsafe_place(path)
     folder = path.parent
@@ -164,6 +171,8 @@ def inspect_file(
             path,
             "the key given does not open it (it is the wrong key, or the file is not a ddcase database).",
         )
+    if trust_recent_check and recently_checked(path):
+        return OpeningCheck.passed(path)  # checked, at head and of its shape, as it is now
     later = unchanged_may_wait and stamp_matches(path)
     if not later:
         _check_now(path, key)
@@ -182,6 +191,7 @@ def inspect_file(
         engine.dispose()
     if later:
         return OpeningCheck(path, run=lambda p: quick_check(p, key))
+    write_stamp(path, inspected=True)  # the whole inspection passed on the file as it is now
     return OpeningCheck.passed(path)
 
 

@@ -21,6 +21,14 @@ ddcase left it after a clean check, the check need not hold up the start:
   app ("Checking the database...").
 
 The decision and its limits are recorded in docs/decisions.md and docs/clinical-safety.md (H5).
+
+**A recent check, trusted by a read-only command** (issue 18). When a whole opening inspection
+passed on exactly the file's present state (the quick_check, the schema at this version's head
+and its shape), the stamp also records when (`trusted`: the time and the head revision). A
+command that only reads (`figures`, `series`, `todo`, `measures`) may open a file whose stamp
+matches and whose trusted time is less than `TRUSTED_FOR` old without checking it again
+(`recently_checked`); anything that changes the file changes its state, and the mark goes with
+that state. The decision is in docs/decisions.md, the hazard in docs/clinical-safety.md (H14).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -46,6 +55,8 @@ log = logging.getLogger(__name__)
 STAMP_SUFFIX = ".checked"
 HEAD_BYTES = 64 * 1024
 _STAMP_FORMAT = 1
+#: How long a read-only command may trust a full opening check of an unchanged file.
+TRUSTED_FOR_SECONDS = 12 * 60 * 60
 
 
 class DamagedDatabaseError(StorageError):
@@ -105,34 +116,83 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
 
 
-def write_stamp(db_path: Path) -> bool:
+def write_stamp(db_path: Path, *, inspected: bool = False, now: float | None = None) -> bool:
     """Record the file as checked and sound now. Only call this when it is: after a passed
     check, or at a clean close of a session whose opening check passed. False if the file
-    cannot be stamped (the old stamp is then removed, so the next opening checks in full)."""
+    cannot be stamped (the old stamp is then removed, so the next opening checks in full).
+
+    `inspected`: a whole opening inspection (the check, the schema at head, its shape) has just
+    passed on the file as it is now, at `now` (default: the clock): a read-only command may
+    trust it for a while (`recently_checked`). Otherwise the time of such an inspection is kept
+    only if the old stamp recorded one on exactly this state."""
     from ddcase.storage.files import write_private  # files imports this module
 
     state = file_state(db_path)
     if state is None:
         forget_stamp(db_path)
         return False
+    record: dict[str, object] = {"format": _STAMP_FORMAT, **asdict(state)}
+    if inspected:
+        record["trusted"] = {"at": time.time() if now is None else now, "head": _head()}
+    else:
+        old = _read_stamp(db_path)
+        if old is not None and old.get("trusted") is not None and _state_of(old) == asdict(state):
+            record["trusted"] = old["trusted"]
     try:
-        write_private(stamp_path(db_path), json.dumps({"format": _STAMP_FORMAT, **asdict(state)}).encode())
+        write_private(stamp_path(db_path), json.dumps(record).encode())
     except OSError as error:  # a read-only folder: the next opening checks in full
         log.info("no check stamp: %s", type(error).__name__)
         return False
     return True
 
 
-def stamp_matches(db_path: Path) -> bool:
-    """Whether the file is exactly as it was when last stamped (so a check may run alongside)."""
+def _read_stamp(db_path: Path) -> dict[str, object] | None:
     try:
         recorded = json.loads(stamp_path(db_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    if not isinstance(recorded, dict) or recorded.pop("format", None) != _STAMP_FORMAT:
+        return None
+    if not isinstance(recorded, dict) or recorded.get("format") != _STAMP_FORMAT:
+        return None
+    return recorded
+
+
+def _state_of(recorded: dict[str, object]) -> dict[str, object]:
+    return {name: value for name, value in recorded.items() if name not in ("format", "trusted")}
+
+
+def _head() -> str:
+    from ddcase.storage.schema import HEAD_REVISION  # schema imports the engine's side
+
+    return HEAD_REVISION
+
+
+def stamp_matches(db_path: Path) -> bool:
+    """Whether the file is exactly as it was when last stamped (so a check may run alongside)."""
+    recorded = _read_stamp(db_path)
+    if recorded is None:
         return False
     state = file_state(db_path)
-    return state is not None and asdict(state) == recorded
+    return state is not None and asdict(state) == _state_of(recorded)
+
+
+def recently_checked(db_path: Path, *, within: float = TRUSTED_FOR_SECONDS, now: float | None = None) -> bool:
+    """Whether a whole opening inspection passed on exactly the file as it is now, by this
+    version (the same head revision), less than `within` seconds ago. A time in the future (the
+    clock was put back) is not trusted."""
+    recorded = _read_stamp(db_path)
+    if recorded is None:
+        return False
+    trusted = recorded.get("trusted")
+    if not isinstance(trusted, dict) or trusted.get("head") != _head():
+        return False
+    at = trusted.get("at")
+    if not isinstance(at, (int, float)):
+        return False
+    age = (time.time() if now is None else now) - at
+    if not 0 <= age < within:
+        return False
+    state = file_state(db_path)
+    return state is not None and asdict(state) == _state_of(recorded)
 
 
 def recorded_size(db_path: Path) -> int | None:
@@ -174,6 +234,7 @@ class OpeningCheck:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._callbacks: list[Callable[[], None]] = []
+        self._state_before: FileState | None = None
         self.in_background = False
 
     @classmethod
@@ -191,6 +252,7 @@ class OpeningCheck:
         if explain is not None:
             self._explain = explain
         self.in_background = True
+        self._state_before = file_state(self.path)
         self._thread = threading.Thread(target=self._check, name="ddcase-opening-check", daemon=True)
         self._thread.start()
         return self
@@ -204,6 +266,11 @@ class OpeningCheck:
         finally:
             if self._problems != ["ok"]:
                 forget_stamp(self.path)
+            elif self._state_before is not None and file_state(self.path) == self._state_before:
+                # The rest of the opening inspection passed before this check started, on this
+                # same state: the whole of it has now passed.
+                with contextlib.suppress(Exception):
+                    write_stamp(self.path, inspected=True)
             with self._lock:
                 self._done.set()
                 callbacks, self._callbacks = self._callbacks, []
