@@ -23,7 +23,7 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True, read_on
     """Resolve the database, migrate it, and build the services. `daily_backup=False` leaves
     the day's backup to the caller (the desktop app takes it once its window shows).
     `read_only`: the caller only reads and prints (cli.READ_ONLY_COMMANDS), so a whole opening
-    check that passed on exactly this file within 12 hours stands (docs/decisions.md, H14)."""
+    check that passed on exactly this file within 12 hours stands (docs/decisions.md, H33 in docs/clinical-safety.md)."""
     from ddcase.paths import resolve_db
     from ddcase.services.backup import backup_before_migration, check_before_opening
     from ddcase.services.base import Context

@@ -1,4 +1,4 @@
-"""A read-only command trusts a recent check (issue 18, docs/decisions.md, H14): `figures`,
+"""A read-only command trusts a recent check (issue 18, docs/decisions.md, H33): `figures`,
 `series`, `todo` and `measures` may open a file without checking it again only when a whole
 opening inspection passed on exactly the file as it is now, by this version, less than 12 hours
 ago. A changed file, an old or future mark, another version's mark or a command that writes

@@ -28,7 +28,7 @@ and its shape), the stamp also records when (`trusted`: the time and the head re
 command that only reads (`figures`, `series`, `todo`, `measures`) may open a file whose stamp
 matches and whose trusted time is less than `TRUSTED_FOR` old without checking it again
 (`recently_checked`); anything that changes the file changes its state, and the mark goes with
-that state. The decision is in docs/decisions.md, the hazard in docs/clinical-safety.md (H14).
+that state. The decision is in docs/decisions.md, the hazard in docs/clinical-safety.md (H33).
 """
 
 from __future__ import annotations
