@@ -184,8 +184,9 @@ def child_floor_import(folder: str, target: str) -> dict[str, object]:
 def child_window(db: str, bare: bool) -> dict[str, object]:
     """Seconds from the moment the parent started this process until the first pass of the event
     loop with a main window shown (offscreen): the interpreter's start, the imports, opening the
-    database and building the window. Also when the caseload has filled in (it loads after the
-    window shows)."""
+    window. Since issue 18 the app shows its opening window ("Opening the log...") first and
+    opens the database after it has painted: that is when a window is shown; the main window
+    (its pages built over the open log) and the caseload filled in are noted as well."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -197,7 +198,13 @@ def child_window(db: str, bare: bool) -> dict[str, object]:
         if windows:
             shown.setdefault("at", time.time())
             shown.setdefault("cpu", time.thread_time())  # the GUI thread's own CPU time until shown
-            page = getattr(windows[0], "caseload_page", None)
+            main = [w for w in windows if hasattr(w, "caseload_page")]
+            if not bare and not main:  # the opening window: the main window is still to come
+                QTimer.singleShot(1, check)
+                return
+            shown.setdefault("main", time.time())
+            shown.setdefault("main_cpu", time.thread_time())
+            page = getattr(main[0], "caseload_page", None) if main else None
             if page is not None and page.is_loading():  # also note when the caseload is filled in
                 QTimer.singleShot(5, check)
                 return
@@ -225,11 +232,15 @@ def child_window(db: str, bare: bool) -> dict[str, object]:
         main(["--db", db])
     t0 = float(os.environ["DDCASE_BENCH_T0"])
     filled = shown["filled"] - t0
+    main = shown["main"] - t0
     return {
         "seconds": shown["at"] - t0,
+        "main_seconds": main,
         "filled_seconds": filled,
         "gui_cpu_seconds": shown["cpu"],
-        "detail": f"GUI thread CPU {shown['cpu']:.2f} s until shown; caseload filled in at {filled:.2f} s",
+        "main_cpu_seconds": shown["main_cpu"],
+        "detail": f"GUI thread CPU {shown['cpu']:.2f} s until shown; main window at {main:.2f} s "
+        f"(GUI CPU {shown['main_cpu']:.2f} s); caseload filled in at {filled:.2f} s",
     }
 
 
@@ -314,7 +325,9 @@ def timed(arguments: list[str], env: dict[str, str] | None = None) -> dict[str, 
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(arguments)} failed with status {status}")
-    result: dict[str, object] = {"wall": wall, "peak_mb": usage.ru_maxrss / 1024}
+    # The whole process's CPU (user + sys): what a loaded machine does not inflate.
+    cpu = usage.ru_utime + usage.ru_stime
+    result: dict[str, object] = {"wall": wall, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
     text = Path(OUT).read_text(encoding="utf-8", errors="replace")
     lines = [line for line in text.splitlines() if line.startswith("{")]
     if lines:
@@ -407,7 +420,9 @@ def main() -> int:
         bare = median_of(args.runs, lambda: timed(child("window-bare", db)))
         if has_ui:
             app_window = median_of(args.runs, lambda: timed(child("window-app", db)))
-            add("window shown (cold start)", "≤ 1.5 s", 1.5, app_window, bare)
+            add("window shown (cold start)", "≤ 0.45 s", 0.45, app_window, bare)
+            built = {**app_window, "median": float(app_window["main_seconds"])}  # of the median run
+            add("window: main window built over the log", "(no target)", None, built, bare)
             filled = {**app_window, "median": float(app_window["filled_seconds"])}  # of the median run
             add("window: caseload filled in", "(no target)", None, filled, bare)
 
@@ -418,6 +433,7 @@ def main() -> int:
 
             changed = median_of(args.runs, changed_once)
             add("window shown, file changed since last close", "(no target)", None, changed, bare)
+            add_one_core_window(args.runs, db, add)
         else:
             add(
                 "window shown (cold start)",
@@ -502,6 +518,23 @@ def main() -> int:
     print(f"\nwrote {args.out}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def add_one_core_window(runs: int, db: str, add) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: the window on one core only (`taskset -c 0`: a slow laptop's one free core),
+    beside the bare window on the same one core."""
+    taskset = shutil.which("taskset")
+    if taskset is None:  # not Linux: no way to pin a process to one core here
+        return
+
+    def one_core(kind: str) -> dict[str, object]:
+        return timed([taskset, "-c", "0", *child(kind, db)])
+
+    bare = median_of(runs, lambda: one_core("window-bare"))
+    measured = median_of(runs, lambda: one_core("window-app"))
+    add("window shown, one core (taskset -c 0)", "≤ 0.7 s", 0.7, measured, bare)
+    main = {**measured, "median": float(measured["main_seconds"])}  # of the median run
+    add("window: main window built, one core", "(no target)", None, main, bare)
 
 
 def run_as_child(arguments: list[str]) -> int:
