@@ -28,6 +28,7 @@ def main(out: Path) -> int:
     from ddcase.services.registry import Services
     from ddcase.storage.database import Database, make_engine
     from ddcase.storage.migrations import migrate
+    from ddcase.ui.app import OpeningWindow
     from ddcase.ui.dialogs.contact_dialog import ContactDialog
     from ddcase.ui.dialogs.definition_dialog import DefinitionDialog
     from ddcase.ui.dialogs.history_dialog import HistoryDialog
@@ -55,6 +56,13 @@ def main(out: Path) -> int:
             app.processEvents()
             widget.grab().save(str(out / name))
             print("saved", out / name)
+
+        # What shows first, before the log is opened (issue 18: ui/app.OpeningWindow).
+        opening = OpeningWindow(settings)
+        opening.resize(*SIZE)
+        opening.show()
+        shoot(opening, "00-opening.png")
+        opening.close()
 
         window = MainWindow(services, settings)
         window.resize(*SIZE)

@@ -358,6 +358,11 @@ class OpeningWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.opening_label.setFont(font)
         self.setCentralWidget(self.opening_label)
+        # The main window's menu bar and status bar, greyed until the log is open: the frame
+        # does not jump when the main window takes its place.
+        for title in (_tr("&File"), _tr("&View"), _tr("T&ools"), _tr("&Help")):
+            self.menuBar().addMenu(title).setEnabled(False)
+        self.statusBar()  # empty, as the main window's is before its labels fill in
         self._painted = False
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -365,7 +370,7 @@ class OpeningWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             # After this paint reaches the screen, not inside it.
-            QTimer.singleShot(0, self.painted.emit)
+            QTimer.singleShot(0, self, self.painted.emit)
 
 
 def run(
