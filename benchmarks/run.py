@@ -444,12 +444,13 @@ def main() -> int:
             )
     if wanted("figures-process"):
         floor = median_of(args.runs, lambda: timed([PY, "-c", "pass"]), "wall")
-        measured = median_of(
-            args.runs,
-            lambda: timed([PY, "-m", "ddcase", "figures", "--db", db, "--month", MONTH, "--json"]),
-            "wall",
-        )
-        add("`ddcase figures --json` process", "(start-up)", None, measured, floor)
+        figures = [PY, "-m", "ddcase", "figures", "--db", db, "--month", MONTH, "--json"]
+        # Once untimed, as a tool calling it through the day finds the file: closed cleanly and
+        # checked (the window's runs above end with os._exit, leaving the file unchecked).
+        timed(figures)
+        measured = median_of(args.runs, lambda: timed(figures), "wall")
+        measured["detail"] = f"process CPU {float(measured['cpu']):.2f} s (user + sys), of the median run"
+        add("`ddcase figures --json` process", "≤ 0.5 s", 0.5, measured, floor)
     for name, label, limit in (
         ("month_all", "month figures, all teams", 0.2),
         ("month_team", f"month figures, one team ({TEAM})", 0.2),
