@@ -58,3 +58,10 @@ def test_the_window_module_loads_no_pdf_maker_nor_migrations():
     """The desktop app loads ReportLab only to print and Alembic only to migrate."""
     found = loaded("import ddcase.ui.app")
     assert not found & {"reportlab", "alembic", "pypdf", "matplotlib"}
+
+
+def test_the_window_module_loads_nothing_of_the_database_side():
+    """Issue 18: the app's opening window shows before the log is opened, so `ui/app.py` imports
+    neither SQLAlchemy, SQLModel nor pydantic (they come with the services, after the paint)."""
+    found = loaded("import ddcase.ui.app")
+    assert not found & {"sqlalchemy", "sqlmodel", "pydantic"}, found & {"sqlalchemy", "sqlmodel", "pydantic"}
