@@ -406,7 +406,7 @@ def run(
     opening.painted.connect(start.open, Qt.ConnectionType.SingleShotConnection)
     opening.show()
     # Should no paint come (a platform that shows nothing), the log is opened all the same.
-    QTimer.singleShot(OPEN_UNPAINTED_AFTER_MS, opening.painted.emit)
+    QTimer.singleShot(OPEN_UNPAINTED_AFTER_MS, opening, opening.painted.emit)
     try:
         code = app.exec()
         if start.error is not None:
