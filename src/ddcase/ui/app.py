@@ -1,7 +1,9 @@
 """Starts the desktop app: the QApplication (names set before QSettings is read, high-DPI safe),
+the opening window (shown at once, before anything of the database side is imported: issue 18),
 the database's instance lock for the whole session, the database through the opener the command
-line hands in, and the main window. A database the app cannot open gives a clear message with a
-way forward (restore the newest good backup, open another file, quit), never a traceback."""
+line hands in, and the main window in the opening window's place. A database the app cannot open
+gives a clear message with a way forward (restore the newest good backup, open another file,
+quit), never a traceback."""
 
 from __future__ import annotations
 
