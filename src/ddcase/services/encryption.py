@@ -42,7 +42,7 @@ from ddcase.services.backup import (
     rotate,
     verify_backup,
 )
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher
 from ddcase.storage.cipher import EXTRA_MESSAGE, Connection, DatabaseKey
@@ -729,14 +729,13 @@ class EncryptionService:
             raise EncryptionError("This database is not encrypted, so it has no key to export.")
         written = write_recovery_file(target, path, key, self._clock())
         with self._db.write() as session:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="export-key",
                 entity="database",
                 key=None,
                 after={"file": written.name},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         log.info("recovery key exported")
         return written
@@ -750,14 +749,13 @@ class EncryptionService:
             raise EncryptionError("This database is not encrypted, so it has no key to keep.")
         store_in_keystore(path, key)
         with self._db.write() as session:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="import-key",
                 entity="database",
                 key=None,
                 after={"keystore": True},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         return path
 
