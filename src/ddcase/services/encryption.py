@@ -473,13 +473,6 @@ def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {name: int(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]) for name in names}
 
 
-def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
-    return sorted(
-        (r[0], r[1], r[2])
-        for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
-    )
-
-
 def _rows_of(path: Path, key: DatabaseKey) -> dict[str, int]:
     conn = cipher.connect(read_only_uri(path), key, uri=True)
     try:

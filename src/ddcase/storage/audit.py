@@ -461,8 +461,3 @@ def missing_guards(session: Session) -> list[str]:
         return []
     names = {row[0] for row in session.execute(text(query))}
     return sorted(GUARD_TRIGGERS[dialect] - names)
-
-
-def append_only_guard(session: Session) -> bool:
-    """Whether every guard trigger is in place (`missing_guards` finds none)."""
-    return not missing_guards(session)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Executable, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import Client, ReferralRoute
 from ddcase.storage.tables import ClientRow, WorkerRow
@@ -35,7 +35,7 @@ def client_of(row: Any) -> Client:
 
 
 def worker_names(session: Session) -> dict[int, str]:
-    return {id_: name for id_, name in session.execute(select(WorkerRow.id, WorkerRow.name))}
+    return {id_: name for id_, name in session.execute(select(col(WorkerRow.id), col(WorkerRow.name)))}
 
 
 class Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives
