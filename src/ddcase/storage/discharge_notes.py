@@ -23,7 +23,9 @@ def new_note(episode_id: int, reason: str | None) -> DischargeNoteRow:
 
 
 def note_row(session: Session, episode_id: int) -> DischargeNoteRow | None:
-    return session.scalars(select(DischargeNoteRow).where(col(DischargeNoteRow.episode_id) == episode_id)).first()
+    return session.scalars(
+        select(DischargeNoteRow).where(col(DischargeNoteRow.episode_id) == episode_id)
+    ).first()
 
 
 def reasons(session: Session, episode_ids: Collection[int]) -> dict[int, str | None]:
@@ -52,4 +54,7 @@ def clients_with_endings(session: Session, first: date, last: date) -> list[int]
 
 def all_notes(session: Session) -> list[tuple[int, str | None]]:
     """Every note: (episode id, reason)."""
-    return [(e, r) for e, r in session.execute(select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason)))]
+    return [
+        (e, r)
+        for e, r in session.execute(select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason)))
+    ]

@@ -77,5 +77,6 @@ def cycles(session: Session, team: str | None = None, *, every_team: bool = Fals
     if not every_team:
         query = query.where(col(PdsaCycleRow.team).in_(["", team or ""]))
     return [
-        cycle_value(row) for row in session.scalars(query.order_by(col(PdsaCycleRow.start_on), col(PdsaCycleRow.id)))
+        cycle_value(row)
+        for row in session.scalars(query.order_by(col(PdsaCycleRow.start_on), col(PdsaCycleRow.id)))
     ]
