@@ -214,7 +214,8 @@ def cycle_json(cycle: PdsaCycle) -> dict[str, Any]:
 
 def cycle_text(cycle: PdsaCycle) -> str:
     """A cycle in a few lines, as `ddcase pdsa list` prints it."""
-    status = "open" if cycle.is_open else f"closed {short_date_text(cycle.closed_on)}"  # type: ignore[arg-type]
+    closed_on = cycle.closed_on
+    status = "open" if closed_on is None else f"closed {short_date_text(closed_on)}"
     until = f" to {short_date_text(cycle.end)}" if cycle.end else ""
     lines = [
         f"#{cycle.id} {cycle.title} ({status}; {short_date_text(cycle.start)}{until}"

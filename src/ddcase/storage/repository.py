@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import (
     Annotation,
@@ -128,9 +128,9 @@ def caseload_rows(session: Session, worker_id: int, day: date) -> list[tuple[Epi
         .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
         .where(
             EpisodeRow.worker_id == worker_id,
-            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= day),  # type: ignore[union-attr,operator]  # SQLModel types a column attribute as its value
+            or_(col(EpisodeRow.end_date).is_(None), col(EpisodeRow.end_date) >= day),
         )
-        .order_by(EpisodeRow.id)  # type: ignore[arg-type]  # as above
+        .order_by(col(EpisodeRow.id))
     )
     return [(row, ref) for row, ref in session.execute(query)]
 
@@ -215,7 +215,7 @@ _REFS_AT_ONCE = 500
 def nhs_numbers(session: Session) -> list[tuple[str, str]]:
     """(nhs_number, client_ref) of every client with an NHS number (the duplicate warning)."""
     statement = select(ClientRow.nhs_number, ClientRow.client_ref).where(
-        ClientRow.nhs_number.is_not(None)  # type: ignore[union-attr]
+        col(ClientRow.nhs_number).is_not(None)
     )
     return [(row[0], row[1]) for row in session.connection().execute(statement)]
 
