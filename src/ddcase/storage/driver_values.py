@@ -16,15 +16,15 @@ from ddcase.storage.tables import ClientRow, WorkerRow
 ROUTES = {r.value: r for r in ReferralRoute}
 
 CLIENT_COLUMNS = (
-    ClientRow.client_ref,
-    ClientRow.initials,
-    ClientRow.nhs_number,
-    ClientRow.date_of_birth,
-    ClientRow.ethnicity,
-    ClientRow.referral_route,
-    ClientRow.consent_to_share_on,
-    ClientRow.id,
-    ClientRow.version,
+    col(ClientRow.client_ref),
+    col(ClientRow.initials),
+    col(ClientRow.nhs_number),
+    col(ClientRow.date_of_birth),
+    col(ClientRow.ethnicity),
+    col(ClientRow.referral_route),
+    col(ClientRow.consent_to_share_on),
+    col(ClientRow.id),
+    col(ClientRow.version),
 )
 
 
