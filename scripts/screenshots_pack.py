@@ -27,7 +27,7 @@ def main(out: Path) -> int:
     from ddcase.paths import DEMO_DB_NAME
     from ddcase.ui.app import open_session
     from ddcase.ui.dialogs.help_dialog import GettingStartedDialog, ShortcutsDialog, shortcut_rows
-    from ddcase.ui.dialogs.print_dialog import PrintDialog
+    from ddcase.ui.dialogs.print_dialog import PrintDialog, PrintOffer
     from ddcase.ui.main_window import MainWindow
 
     QCoreApplication.setOrganizationName("ddcase-screenshots")
@@ -57,8 +57,7 @@ def main(out: Path) -> int:
         today = date.today()
         this_month = Month.of(today)
         reporting = session.services.reporting
-        dialog = PrintDialog(
-            window,
+        offer = PrintOffer(
             first=this_month.plus(-35),
             last=this_month,
             month=Month.last_complete(today),
@@ -67,6 +66,7 @@ def main(out: Path) -> int:
             folder=Path("/home/ann/Documents"),
             file_name=lambda m: reporting.file_name(m, "Luton North CMHT"),
         )
+        dialog = PrintDialog(window, offer)
         dialog.show()
         shoot(dialog, "18-print-summary.png")
         dialog.close()

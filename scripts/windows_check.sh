@@ -28,7 +28,7 @@ fi
 
 # shellcheck source=scripts/windows_common.sh
 . scripts/windows_common.sh
-win_apt_install wine wine64 mingw-w64 osslsigncode
+apt_install wine wine64 mingw-w64 osslsigncode
 
 work=$root/build/windows
 rm -rf "$work"

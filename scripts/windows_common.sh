@@ -1,25 +1,9 @@
 # Shared by scripts/windows_installer_check.sh and scripts/windows_check.sh (sourced, not run):
-# the Debian packages they need, and a throwaway 64-bit Wine prefix.
+# the Debian packages they need (apt_install, from scripts/apt_install.sh), and a throwaway
+# 64-bit Wine prefix.
 
-win_apt_install() {
-  # Install only what is missing (as scripts/setup.sh does); quietly skip where apt-get is not
-  # ours to use.
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system packages: ${missing[*]}"
-    if [ ! -f /tmp/.ddcase-apt-updated ]; then
-      apt-get update -qq && touch /tmp/.ddcase-apt-updated
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "Please install these system packages first: ${missing[*]}" >&2
-    return 1
-  fi
-}
+# shellcheck source=scripts/apt_install.sh
+. scripts/apt_install.sh
 
 win_prefix() {  # win_prefix DIR: a new, empty 64-bit Wine prefix in DIR, ready to use
   rm -rf "$1"

@@ -18,7 +18,7 @@ started=$SECONDS
 
 # shellcheck source=scripts/windows_common.sh
 . scripts/windows_common.sh
-win_apt_install nsis wine wine64 mingw-w64
+apt_install nsis wine wine64 mingw-w64
 
 version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' src/ddcase/__init__.py)
 work=$root/build/win-installer

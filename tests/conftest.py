@@ -284,3 +284,22 @@ def memory_keyring():
     finally:
         forget_given_keys()
         keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The filled demo team (`tests.reports.helpers.fill_demo`), made once per test module: slow
+    to fill, so a test changes a copy (`demo_copy`)."""
+    from tests.reports.helpers import fill_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    fill_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    """A test's own copy of the demo team."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from ddcase.cli import main
 from ddcase.domain.format import figure_text
-from tests.reports.helpers import fill_demo, opening_text, pages_text
+from tests.reports.helpers import opening_text, pages_text
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -21,18 +20,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    fill_demo(path)
-    return path
-
-
 @pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    return str(path)
+def demo_db(demo_copy: Path) -> str:
+    return str(demo_copy)
 
 
 def test_report_writes_the_pdf_with_the_figures_of_figures_json(capsys, demo_db, tmp_path):

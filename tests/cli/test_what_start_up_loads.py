@@ -7,11 +7,8 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from tests.reports.helpers import fill_demo
 
 NEVER_FOR_A_COMMAND = ("PySide6", "reportlab", "alembic", "pypdf", "matplotlib")
 
@@ -22,13 +19,6 @@ def loaded(script: str) -> set[str]:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr
     return {name.split(".")[0] for name in json.loads(result.stdout.splitlines()[-1])}
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    fill_demo(path)
-    return path
 
 
 def test_the_command_line_module_loads_no_library():

@@ -9,10 +9,15 @@ import pytest
 
 from ddcase.domain import Criterion, Definition, ExclusionReason
 from ddcase.rules.figures import evaluate, month_figures
-from ddcase.rules.mutual import day_count, merge, mutual_intervals
+from ddcase.rules.mutual import Interval, merge, mutual_intervals
 from tests.rules.builders import DEFAULT, a_contact, a_history, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")  # 31 days
+
+
+def day_count(intervals: list[Interval]) -> int:
+    """How many days the intervals cover (each inclusive at both ends; they do not overlap)."""
+    return sum((end - start).days + 1 for start, end in intervals)
 
 
 def last_mutual_day(episodes, month=MARCH):

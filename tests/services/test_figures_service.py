@@ -7,23 +7,13 @@ from datetime import date
 import pytest
 
 from ddcase.domain import (
-    Client,
-    Contact,
-    ContactKind,
     ContactMode,
     Criterion,
     Definition,
-    Episode,
     Month,
-    Outcome,
-    Role,
-    Service,
     ValidationError,
-    Worker,
 )
-
-MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
-OCT = Month(2026, 10)
+from tests.services.hand_worked import DNA, LI, MH, OCT, PHONE, SM, contact, mutual_client, workers
 
 
 @pytest.fixture
@@ -31,34 +21,16 @@ def log(casework):
     """Four clients, hand-worked for October 2026 under the default definition:
     RT1 jointly worked; RT2 no consent and no liaison; RT3 mutual 10 days only (excluded);
     RT4 in the South team, joint appointment DNA'd (fails joint_contact and liaison)."""
-    for name, org, side in (("Ann", "ELFT", MH), ("Bob", "CGL", SM), ("Dee", "ELFT", MH)):
-        casework.save_worker(Worker(name, org, side, Role.OTHER))
-    for ref, consent in (
-        ("RT1", date(2026, 1, 1)),
-        ("RT2", None),
-        ("RT3", date(2026, 1, 1)),
-        ("RT4", date(2026, 1, 1)),
-    ):
-        casework.save_client(Client(ref, "AB", consent_to_share_on=consent))
-    for ref, team, worker in (
-        ("RT1", "North", "Ann"),
-        ("RT2", "North", "Ann"),
-        ("RT3", "North", "Ann"),
-        ("RT4", "South", "Dee"),
-    ):
-        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team=team, worker=worker))
-    casework.save_episode(Episode("RT1", SM, "CGL", date(2026, 6, 1), worker="Bob"))
-    casework.save_episode(Episode("RT2", SM, "CGL", date(2026, 6, 1), worker="Bob"))
-    casework.save_episode(Episode("RT3", SM, "CGL", date(2026, 10, 22), worker="Bob"))
-    casework.save_episode(Episode("RT4", SM, "CGL", date(2026, 6, 1), worker="Bob"))
-    ja, f2f = ContactKind.JOINT_APPOINTMENT, ContactMode.FACE_TO_FACE
-    casework.save_contact(Contact("RT1", date(2026, 8, 10), ja, f2f))  # in the 90-day window
-    casework.save_contact(Contact("RT1", date(2026, 10, 31), ContactKind.LIAISON, ContactMode.TELEPHONE))
-    casework.save_contact(Contact("RT2", date(2026, 10, 2), ja, f2f))
-    casework.save_contact(
-        Contact("RT2", date(2026, 10, 9), ContactKind.LIAISON, ContactMode.EMAIL)
-    )  # written
-    casework.save_contact(Contact("RT4", date(2026, 10, 9), ja, f2f, outcome=Outcome.DID_NOT_ATTEND))
+    workers(casework, ("Ann", MH), ("Bob", SM), ("Dee", MH))
+    mutual_client(casework, "RT1", "Ann", "Bob")
+    mutual_client(casework, "RT2", "Ann", "Bob", consent=None)
+    mutual_client(casework, "RT3", "Ann", "Bob", sm_from=date(2026, 10, 22))
+    mutual_client(casework, "RT4", "Dee", "Bob", team="South")
+    contact(casework, "RT1", date(2026, 8, 10))  # in the 90-day window
+    contact(casework, "RT1", date(2026, 10, 31), LI, PHONE)
+    contact(casework, "RT2", date(2026, 10, 2))
+    contact(casework, "RT2", date(2026, 10, 9), LI, ContactMode.EMAIL)  # written
+    contact(casework, "RT4", date(2026, 10, 9), outcome=DNA)
     return casework
 
 

@@ -9,27 +9,16 @@ from datetime import date
 import pytest
 
 from ddcase.domain import (
-    Client,
-    Contact,
-    ContactKind,
-    ContactMode,
     Criterion,
     Definition,
     Episode,
     Month,
-    Outcome,
-    Role,
-    Service,
-    Worker,
 )
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
 from ddcase.services import measures as measures_module
 from ddcase.services.measures import MeasuresService
-
-MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
-SEP, OCT = Month(2026, 9), Month(2026, 10)
-JA, LI, F2F = ContactKind.JOINT_APPOINTMENT, ContactKind.LIAISON, ContactMode.FACE_TO_FACE
+from tests.services.hand_worked import DNA, LI, MH, OCT, PHONE, SEP, SM, contact, mutual_client, workers
 
 
 @pytest.fixture
@@ -39,19 +28,16 @@ def log(casework):
     RT2: consent, a joint appointment 9 Oct not attended.
     RT3: no consent, a liaison call 20 Sep and a joint appointment 20 Oct.
     RT4: no consent, no contacts; and in September no key worker (Bob named from 1 Oct)."""
-    for name, org, side in (("Ann", "ELFT", MH), ("Bob", "CGL", SM)):
-        casework.save_worker(Worker(name, org, side, Role.OTHER))
-    for ref, consent in (("RT1", date(2026, 1, 1)), ("RT2", date(2026, 1, 1)), ("RT3", None), ("RT4", None)):
-        casework.save_client(Client(ref, "AB", consent_to_share_on=consent))
-        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team="North", worker="Ann"))
-    for ref in ("RT1", "RT2", "RT3"):
-        casework.save_episode(Episode(ref, SM, "CGL", date(2026, 6, 1), worker="Bob"))
-    casework.save_episode(Episode("RT4", SM, "CGL", date(2026, 6, 1), date(2026, 9, 30)))
+    workers(casework, ("Ann", MH), ("Bob", SM))
+    mutual_client(casework, "RT1", "Ann", "Bob")
+    mutual_client(casework, "RT2", "Ann", "Bob")
+    mutual_client(casework, "RT3", "Ann", "Bob", consent=None)
+    mutual_client(casework, "RT4", "Ann", None, consent=None, sm_to=date(2026, 9, 30))
     casework.save_episode(Episode("RT4", SM, "CGL", date(2026, 10, 1), worker="Bob"))
-    casework.save_contact(Contact("RT1", date(2026, 10, 5), JA, F2F))
-    casework.save_contact(Contact("RT2", date(2026, 10, 9), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
-    casework.save_contact(Contact("RT3", date(2026, 9, 20), LI, ContactMode.TELEPHONE))
-    casework.save_contact(Contact("RT3", date(2026, 10, 20), JA, F2F))
+    contact(casework, "RT1", date(2026, 10, 5))
+    contact(casework, "RT2", date(2026, 10, 9), outcome=DNA)
+    contact(casework, "RT3", date(2026, 9, 20), LI, PHONE)
+    contact(casework, "RT3", date(2026, 10, 20))
     return casework
 
 

@@ -17,23 +17,14 @@ from ddcase.rules.charts import month_text
 from ddcase.rules.criteria import why_not
 from ddcase.services.reporting import default_file_name
 from tests.permissions import owner_mode
-from tests.reports.helpers import OCT, cli_json, fill_demo, opening_text, pages_text, services_for
+from tests.reports.helpers import OCT, cli_json, opening_text, pages_text, services_for
 
 SEP = Month(2026, 9)
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    fill_demo(path)
-    return path
-
-
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def db(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 @pytest.fixture
@@ -44,11 +35,11 @@ def services(db: Path):
 
 
 @pytest.fixture(scope="module")
-def printed(demo_file: Path, tmp_path_factory):
+def printed(demo_template: Path, tmp_path_factory):
     """One report of the demo's last full month, all teams, and the JSON it must agree with."""
     folder = tmp_path_factory.mktemp("printed")
     db = folder / "demo.sqlite3"
-    shutil.copyfile(demo_file, db)
+    shutil.copyfile(demo_template, db)
     services = services_for(db)
     try:
         summary = services.reporting.monthly_report(OCT, None, folder / "report.pdf")

@@ -15,15 +15,10 @@ from ddcase.domain import (
     Criterion,
     Episode,
     Month,
-    Outcome,
     Role,
-    Service,
     Worker,
 )
-
-MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
-OCT = Month(2026, 10)
-JA, F2F = ContactKind.JOINT_APPOINTMENT, ContactMode.FACE_TO_FACE
+from tests.services.hand_worked import DNA, LI, MH, OCT, PHONE, SM, contact, mutual_client, workers
 
 
 @pytest.fixture
@@ -39,24 +34,19 @@ def log(casework):
       November's) and a liaison call on 10 Oct: jointly worked, at risk in November."""
     casework.save_worker(Worker("Ann", "ELFT", MH, Role.CARE_COORDINATOR, "ann@elft.nhs.uk", "020 7946 0001"))
     casework.save_worker(Worker("Bob", "CGL", SM, Role.KEY_WORKER, "bob@cgl.org.uk", "07700 900123"))
-    casework.save_worker(Worker("Dee", "ELFT", MH, Role.CARE_COORDINATOR))
-    casework.save_worker(Worker("Kay", "CGL", SM, Role.KEY_WORKER))
-    for ref, worker, key_worker, team, sm_end in (
-        ("RT1", "Ann", "Bob", "North", None),
-        ("RT2", "Ann", "Bob", "North", date(2026, 10, 24)),
-        ("RT3", "Dee", "Kay", "North", None),
-        ("RT4", "Dee", "Kay", "South", None),
-        ("RT9", "Ann", "Bob", "North", None),
-    ):
-        casework.save_client(Client(ref, "AB", consent_to_share_on=date(2026, 1, 1)))
-        casework.save_episode(Episode(ref, MH, "ELFT", date(2025, 1, 1), team=team, worker=worker))
-        casework.save_episode(Episode(ref, SM, "CGL", date(2026, 6, 1), sm_end, worker=key_worker))
-    casework.save_contact(Contact("RT1", date(2026, 10, 5), JA, F2F))
-    casework.save_contact(Contact("RT2", date(2026, 10, 9), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
-    casework.save_contact(Contact("RT3", date(2026, 10, 2), JA, F2F, outcome=Outcome.DID_NOT_ATTEND))
-    casework.save_contact(Contact("RT3", date(2026, 10, 20), JA, F2F))
-    casework.save_contact(Contact("RT9", date(2026, 8, 20), JA, F2F))
-    casework.save_contact(Contact("RT9", date(2026, 10, 10), ContactKind.LIAISON, ContactMode.TELEPHONE))
+    workers(casework, ("Dee", MH), role=Role.CARE_COORDINATOR)
+    workers(casework, ("Kay", SM), role=Role.KEY_WORKER)
+    mutual_client(casework, "RT1", "Ann", "Bob")
+    mutual_client(casework, "RT2", "Ann", "Bob", sm_to=date(2026, 10, 24))
+    mutual_client(casework, "RT3", "Dee", "Kay")
+    mutual_client(casework, "RT4", "Dee", "Kay", team="South")
+    mutual_client(casework, "RT9", "Ann", "Bob")
+    contact(casework, "RT1", date(2026, 10, 5))
+    contact(casework, "RT2", date(2026, 10, 9), outcome=DNA)
+    contact(casework, "RT3", date(2026, 10, 2), outcome=DNA)
+    contact(casework, "RT3", date(2026, 10, 20))
+    contact(casework, "RT9", date(2026, 8, 20))
+    contact(casework, "RT9", date(2026, 10, 10), LI, PHONE)
     return casework
 
 

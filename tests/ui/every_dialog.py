@@ -86,7 +86,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
     from ddcase.ui.dialogs.measure_values_dialog import MeasureValuesDialog
     from ddcase.ui.dialogs.move_caseload_dialog import MoveCaseloadDialog
     from ddcase.ui.dialogs.pdsa_dialog import CycleDialog, PdsaCyclesDialog
-    from ddcase.ui.dialogs.print_dialog import PrintDialog
+    from ddcase.ui.dialogs.print_dialog import PrintDialog, PrintOffer
     from ddcase.ui.dialogs.purge_dialog import PurgeDialog
     from ddcase.ui.dialogs.restore_dialog import RestoreDialog
     from ddcase.ui.dialogs.who_am_i_dialog import WhoAmIDialog
@@ -126,9 +126,7 @@ def every_dialog(tmp_path: Path) -> list[QDialog]:
         HistoryDialog(None, client_ref="RT1", entries=entries),
         ImportProblemsDialog(None, [ImportProblem("clients.csv", 2, "client_ref", "required")]),
         RestoreDialog(None, backups=[], folder=tmp_path),
-        PrintDialog(
-            None, first=Month(2025, 1), last=Month(2026, 12), month=Month(2026, 11), today=TODAY, team=None
-        ),
+        PrintDialog(None, PrintOffer(Month(2025, 1), Month(2026, 12), Month(2026, 11), TODAY, team=None)),
         WhoAmIDialog(None, workers=WORKERS, current=None),
         LeaverDialog(None, workers=WORKERS, today=TODAY),
         MoveCaseloadDialog(

@@ -67,7 +67,7 @@ def test_the_encrypt_action_is_not_offered_without_the_extra(window, monkeypatch
     from ddcase.storage import cipher
 
     monkeypatch.setattr(cipher, "available", lambda: False)
-    window._show_encryption_state()
+    window.records.show_encryption_state()
     assert not window.encrypt_action.isEnabled()
     assert "ddcase[encryption]" in window.encrypt_action.toolTip()
 

@@ -14,6 +14,7 @@ from tests.ui.keys import Keyboard, Modal, back_to, ok_button, shown_texts
 from tests.ui.test_measures_page import open_measures
 
 from ddcase.domain import Month
+from ddcase.domain.pdsa import PdsaCycle
 from ddcase.ui.dialogs.pdsa_dialog import CycleDialog, PdsaCyclesDialog
 
 
@@ -150,3 +151,50 @@ def test_the_dashboard_draws_the_cycles_and_opens_them_with_alt_y(small_team, wi
         ["Huddle slot", "Consent at first contact"],  # open ones by start
         ["2", "Huddle slot", "5 Aug 2026", "", "jointly_worked", "open"],
     ]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 700)])
+def test_every_column_of_the_cycles_is_shown_whole_at_both_window_sizes(qtbot, size) -> None:
+    """At 1024x700 the Status column ran off the right edge ("op" of "open"), behind a scroll bar."""
+    from PySide6.QtWidgets import QMainWindow
+
+    long_title = "Joint review slot in the weekly CMHT huddle, with the duty worker from each side"
+    cycles = [
+        PdsaCycle(long_title, date(2026, 8, 14), ("jointly_worked", "criterion:joint_contact"), id=2),
+        PdsaCycle(
+            "Consent asked at the first joint meeting",
+            date(2026, 3, 2),
+            ("criterion:consent",),
+            end=date(2026, 6, 1),
+            study="Asked at 14 of 15 first meetings",
+            act="Adopt",
+            closed_on=date(2026, 6, 12),
+            id=1,
+        ),
+    ]
+    parent = QMainWindow()
+    qtbot.addWidget(parent)
+    parent.resize(*size)
+    parent.show()
+    dialog = PdsaCyclesDialog(
+        parent,
+        load=lambda: cycles,
+        save=lambda _action, cycle: cycle,
+        measures={"jointly_worked": "Mutual clients jointly worked"},
+        today=date(2026, 11, 22),
+        team=None,
+    )
+    dialog.all_check.setChecked(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= parent.width() and dialog.height() <= parent.height()
+    table, header = dialog.table, dialog.table.horizontalHeader()
+    assert not table.horizontalScrollBar().isVisible()
+    metrics = table.fontMetrics()
+    for column in range(table.columnCount()):
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width(), PdsaCyclesDialog.COLUMNS[column]
+    for column in (0, 2, 3, 5):  # the short ones are shown on one line, whole
+        widest = max(metrics.horizontalAdvance(table.item(r, column).text()) for r in range(table.rowCount()))
+        assert header.sectionSize(column) >= widest, PdsaCyclesDialog.COLUMNS[column]
+    assert table.item(1, 5).text() == "closed 12 Jun 2026"

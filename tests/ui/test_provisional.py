@@ -42,7 +42,7 @@ def demo(services):
 
 @pytest.fixture
 def demo_window(demo, window, qtbot):
-    window._start()  # the log was filled after the window opened on the welcome page
+    window.start()  # the log was filled after the window opened on the welcome page
     window.wait_for_background_work()
     return window
 

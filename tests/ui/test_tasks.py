@@ -101,7 +101,7 @@ def test_adding_a_client_with_episodes_then_logging_contacts_turns_the_status_to
     assert asked["current_workers"]["RT100009"] == ("Ann Smith", "Bob Jones")
     assert status_of(window, "RT100009") == "Jointly worked"
     assert panel.contact_model.rowCount() == 1
-    assert panel.strip.descriptions()[-1] == "November 2026: jointly worked"
+    assert panel.strip.accessibleDescription().split("; ")[-1] == "November 2026: jointly worked"
 
 
 def test_the_status_filter_search_and_team_filter_narrow_the_list(small_team, window, qtbot):

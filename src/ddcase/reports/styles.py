@@ -35,7 +35,6 @@ AIM_DASH = (7, 2, 1.5, 2)
 """The aim line's dash-dot, on every chart and in its legend."""
 NOTE = colors.HexColor("#4d4d4d")
 # The points' colours and shapes are declared once, for the screen too, in domain/marks.py.
-BAR = colors.HexColor("#8c8c8c")
 BAR_DARK = colors.HexColor("#5f5f5f")
 HEADER_FILL = colors.HexColor("#e4e4e4")
 ZEBRA_FILL = colors.HexColor("#f4f4f4")
@@ -73,10 +72,6 @@ def regular() -> str:
 
 def bold() -> str:
     return fonts()[1]
-
-
-def italic() -> str:
-    return fonts()[2]
 
 
 @cache

@@ -172,12 +172,6 @@ def contact_counts() -> tuple[tuple[CriterionRule, ContactCount], ...]:
     return tuple((r, r.counted) for r in table() if isinstance(r.counted, ContactCount))
 
 
-def last_contact_kinds() -> frozenset[ContactKind]:
-    counted = rule_of(LAST_CONTACT_OF).counted
-    assert isinstance(counted, ContactCount)
-    return counted.kinds
-
-
 def counting_contacts(months: Sequence[tuple[Month, Definition]]) -> CountingContacts:
     """Which contacts can count in some month M of `months` (each with the definition in force
     for it), as storage is handed them: the counting outcomes and modes, one tally per criterion

@@ -123,10 +123,6 @@ class PointReading:
     direction: int
     variation: Variation
 
-    @property
-    def special_cause(self) -> bool:
-        return self.variation is not Variation.COMMON_CAUSE
-
 
 def _sign(value: Fraction) -> int:
     return (value > 0) - (value < 0)

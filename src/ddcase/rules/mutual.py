@@ -55,10 +55,6 @@ def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
     return result
 
 
-def day_count(intervals: Iterable[Interval]) -> int:
-    return sum((end - start).days + 1 for start, end in intervals)
-
-
 def mutual_intervals(episodes: Sequence[Episode], month: Month) -> list[Interval]:
     """SPEC §1: the days of M on which some mental_health episode and some substance_misuse
     episode are both open."""

@@ -27,10 +27,10 @@ from typing import Any
 from ddcase.domain import DomainError, ImportProblem, ImportRejected, Month
 from ddcase.domain.audits import Answer, CaseloadEntry
 from ddcase.rules.audits import draw_sample, key_problem
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change, changed_by
 from ddcase.services.transfer.cells import WHOLE_ROW, clean, escape_cell
 from ddcase.services.transfer.reading import csv_error_text
-from ddcase.storage import audit, caseload_audits, records
+from ddcase.storage import caseload_audits, records
 from ddcase.storage.database import Session
 from ddcase.storage.files import write_private
 
@@ -220,7 +220,7 @@ class AuditFiles:
             row = caseload_audits.audit_row(session, slug)
             if row is None or ((row.name, row.team) != (name, team) and not only_missing):
                 row = caseload_audits.put_audit(
-                    session, row, slug, name, team, at=self._context.now(), by=self._by()
+                    session, row, slug, name, team, at=self._context.now(), by=changed_by(self._context)
                 )
             records.flush(session)
             assert row.id is not None
@@ -243,7 +243,7 @@ class AuditFiles:
                     caseload,
                     sampled,
                     at=self._context.now(),
-                    by=self._by(),
+                    by=changed_by(self._context),
                 )
             assert round_row.id is not None
             for case in caseload_audits.case_rows(session, round_row.id):
@@ -257,23 +257,25 @@ class AuditFiles:
             if given is not None and (given.answer == value.value or only_missing):
                 continue
             caseload_audits.put_answer(
-                session, given, case_id, question_id, value.value, at=self._context.now(), by=self._by()
+                session,
+                given,
+                case_id,
+                question_id,
+                value.value,
+                at=self._context.now(),
+                by=changed_by(self._context),
             )
         records.flush(session)
         return len(answers)
 
-    def _by(self) -> str:
-        return self._context.user or audit.os_user()
-
     def _audit(self, session: Session, action: str, key: str, summary: AuditFilesSummary) -> None:
-        audit.append(
+        audit_change(
+            self._context,
             session,
             action=action,
             entity="caseload_audit_files",
             key=key[:120],
             after={"audits": summary.audits, "cases": summary.cases, "answers": summary.answers},
-            app_user=self._context.user,
-            at=self._context.now(),
         )
 
 

@@ -15,9 +15,8 @@ from ddcase.domain.audits import Answer, AuditQuestion, AuditRound, CaseloadAudi
 from ddcase.domain.validation import text_problem
 from ddcase.rules.audits import BUILT_IN_QUESTIONS, draw_sample, key_problem, measures
 from ddcase.rules.measures import Measure, MeasureMonth
-from ddcase.services.base import Context
-from ddcase.storage import audit, caseload_audits, records
-from ddcase.storage.database import Session
+from ddcase.services.base import Context, audit_change, changed_by
+from ddcase.storage import caseload_audits, records
 
 MAX_SAMPLE = 500
 
@@ -99,10 +98,10 @@ class AuditService:
                 team,
                 [(q.key, q.text) for q in every],
                 at=self._context.now(),
-                by=self._by(),
+                by=changed_by(self._context),
             )
             saved = caseload_audits.audit_value(session, row)
-            self._audit(session, "create", "caseload_audit", slug, None, _audit_record(saved))
+            audit_change(self._context, session, "create", "caseload_audit", slug, None, _audit_record(saved))
             return saved
 
     def draw(
@@ -135,10 +134,19 @@ class AuditService:
                 )
             position = {e.client_ref: i for i, e in enumerate(sample)}
             round_row = caseload_audits.add_round(
-                session, row.id, month, seed, size, caseload, position, at=self._context.now(), by=self._by()
+                session,
+                row.id,
+                month,
+                seed,
+                size,
+                caseload,
+                position,
+                at=self._context.now(),
+                by=changed_by(self._context),
             )
             drawn = caseload_audits.round_value(session, value, row.id, round_row)
-            self._audit(
+            audit_change(
+                self._context,
                 session,
                 "create",
                 "caseload_audit_round",
@@ -196,12 +204,13 @@ class AuditService:
                     question_id,
                     value.value,
                     at=self._context.now(),
-                    by=self._by(),
+                    by=changed_by(self._context),
                 )
                 after[key] = value.value
             if after:
                 records.flush(session)
-                self._audit(
+                audit_change(
+                    self._context,
                     session,
                     "update" if before else "create",
                     "caseload_audit_answer",
@@ -214,29 +223,6 @@ class AuditService:
             )
 
     # ------------------------------------------------------------------ helpers
-
-    def _by(self) -> str:
-        return self._context.user or audit.os_user()
-
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        entity: str,
-        key: str | None,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> None:
-        audit.append(
-            session,
-            action=action,
-            entity=entity,
-            key=key,
-            before=before,
-            after=after,
-            app_user=self._context.user,
-            at=self._context.now(),
-        )
 
 
 def _audit_record(value: CaseloadAudit) -> dict[str, Any]:

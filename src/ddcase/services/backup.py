@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ddcase.domain import DomainError
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher, shape
 from ddcase.storage.cipher import DatabaseKey
@@ -725,14 +725,13 @@ class BackupService:
 
     def _record(self, made: BackupFile) -> None:
         with self._db.write() as session:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="backup",
                 entity="database",
                 key=None,
                 after={"file": made.path.name, "kind": made.kind, "bytes": made.size},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
 
     def _path(self) -> Path:

@@ -13,7 +13,8 @@ from typing import Any
 
 from ddcase.domain import ConflictError
 from ddcase.domain.times import date_time_text
-from ddcase.storage.database import Database
+from ddcase.storage import audit
+from ddcase.storage.database import Database, Session
 
 
 @dataclass
@@ -39,6 +40,34 @@ def as_record(value: Any) -> dict[str, Any]:
             item = str(item)
         out[f.name] = item
     return out
+
+
+def changed_by(context: Context) -> str:
+    """Who a change is stamped with: the person using ddcase, else the computer's user name."""
+    return context.user or audit.os_user()
+
+
+def audit_change(
+    context: Context,
+    session: Session,
+    action: str,
+    entity: str,
+    key: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """One entry in the audit trail for a change made through a service, inside the caller's write
+    transaction: who made it (the context's user) and when (the context's clock)."""
+    audit.append(
+        session,
+        action=action,
+        entity=entity,
+        key=key,
+        before=before,
+        after=after,
+        app_user=context.user,
+        at=context.now(),
+    )
 
 
 def check_version(row: Any, expected: int, what: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
 
 from ddcase.domain import (
     Client,
@@ -31,8 +30,8 @@ from ddcase.domain.validation import (
 )
 from ddcase.rules.criteria import named_workers_on
 from ddcase.rules.discharges import Discharge, guarded_discharge
-from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, discharge_notes, records, repository
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
+from ddcase.storage import discharge_notes, records, repository
 from ddcase.storage.database import Session
 
 
@@ -153,7 +152,8 @@ class CaseworkService:
             row.phone = worker.phone
             self._store(session, row)
             saved = repository.worker_value(row, worker.organisation)
-            self._audit(
+            audit_change(
+                self._context,
                 session,
                 "create" if before is None else "update",
                 "worker",
@@ -190,7 +190,7 @@ class CaseworkService:
             if why_not:
                 raise DomainError(why_not)
             records.delete(session, row)
-            self._audit(session, "delete", "worker", worker.name, as_record(worker), None)
+            audit_change(self._context, session, "delete", "worker", worker.name, as_record(worker), None)
 
     # ------------------------------------------------------------------ clients
 
@@ -231,7 +231,8 @@ class CaseworkService:
         repository.apply_client(row, client)
         self._store(session, row)
         saved = repository.client_value(row)
-        self._audit(
+        audit_change(
+            self._context,
             session,
             "create" if before is None else "update",
             "client",
@@ -248,7 +249,9 @@ class CaseworkService:
             check_version(row, client.version, f"The client {row.client_ref}")
             assert row.id is not None
             records.delete_client(session, row)
-            self._audit(session, "delete", "client", client.client_ref, as_record(client), None)
+            audit_change(
+                self._context, session, "delete", "client", client.client_ref, as_record(client), None
+            )
 
     # ------------------------------------------------------------------ episodes
 
@@ -308,8 +311,9 @@ class CaseworkService:
             row = discharge_notes.new_note(saved.id, reason)
         elif reason is not None:
             row.reason = reason
-        records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
-        self._audit(
+        records.store(session, row, at=self._context.now(), by=changed_by(self._context))
+        audit_change(
+            self._context,
             session,
             "create" if before is None else "update",
             "discharge",
@@ -374,7 +378,8 @@ class CaseworkService:
         row.end_date = episode.end_date
         self._store(session, row)
         saved = records.episode_value(session, row)
-        self._audit(
+        audit_change(
+            self._context,
             session,
             "create" if before is None else "update",
             "episode",
@@ -416,7 +421,9 @@ class CaseworkService:
             row = records.episode(session, episode.id)
             check_version(row, episode.version, "The episode")
             records.delete(session, row)
-            self._audit(session, "delete", "episode", episode.client_ref, as_record(episode), None)
+            audit_change(
+                self._context, session, "delete", "episode", episode.client_ref, as_record(episode), None
+            )
 
     # ------------------------------------------------------------------ contacts
 
@@ -457,7 +464,8 @@ class CaseworkService:
             repository.apply_contact(row, contact, client.id, ids)
             self._store(session, row)
             saved = records.contact_value(session, row)
-            self._audit(
+            audit_change(
+                self._context,
                 session,
                 "create" if before is None else "update",
                 "contact",
@@ -473,29 +481,11 @@ class CaseworkService:
             row = records.contact(session, contact.id)
             check_version(row, contact.version, "The contact")
             records.delete(session, row)
-            self._audit(session, "delete", "contact", contact.client_ref, as_record(contact), None)
+            audit_change(
+                self._context, session, "delete", "contact", contact.client_ref, as_record(contact), None
+            )
 
     # ------------------------------------------------------------------ helpers
 
     def _store(self, session: Session, row: records.Record) -> None:
-        records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
-
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        entity: str,
-        key: str | None,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> None:
-        audit.append(
-            session,
-            action=action,
-            entity=entity,
-            key=key,
-            before=before,
-            after=after,
-            app_user=self._context.user,
-            at=self._context.now(),
-        )
+        records.store(session, row, at=self._context.now(), by=changed_by(self._context))

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from ddcase.domain import Definition, DomainError, FieldProblem, Month, ValidationError, definition_in_force
 from ddcase.domain.validation import check_definition
 from ddcase.rules.figures import MonthCounts
-from ddcase.services.base import Context, as_record
+from ddcase.services.base import Context, as_record, audit_change, changed_by
 from ddcase.services.figures import FiguresService
-from ddcase.storage import audit, records, repository
+from ddcase.storage import records, repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +85,14 @@ class DefinitionService:
                 agreed_in=(definition.agreed_in or "").strip() or None,
             )
             row = repository.definition_row(new)
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
-            audit.append(
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
+            audit_change(
+                self._context,
                 session,
                 action="create",
                 entity="definition",
                 key=str(number),
                 after=as_record(new),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return new
 
@@ -133,15 +132,14 @@ class DefinitionService:
                     f"Withdraw version {later[-1].version} first: it follows version {definition.version}."
                 )
             records.delete(session, row)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="delete",
                 entity="definition",
                 key=str(definition.version),
                 before=as_record(stored),
                 after=None,
-                app_user=self._context.user,
-                at=self._context.now(),
             )
 
 

@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass
 
 from ddcase.domain import DomainError, Month, month_range
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change
 from ddcase.services.demo_data import DemoData, demo_measures, generate
-from ddcase.storage import audit, repository
+from ddcase.storage import repository
 from ddcase.storage.database import Stamp
 
 
@@ -50,7 +50,8 @@ class DemoService:
             summary = DemoSummary(
                 data.team_name, len(data.workers), len(data.clients), len(data.episodes), len(data.contacts)
             )
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="demo",
                 entity="demo",
@@ -62,8 +63,6 @@ class DemoService:
                     "episodes": summary.episodes,
                     "contacts": summary.contacts,
                 },
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         self._add_measures(seed)
         self._caseload_audit(seed, data)

@@ -42,7 +42,7 @@ from ddcase.services.backup import (
     rotate,
     verify_backup,
 )
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher
 from ddcase.storage.cipher import EXTRA_MESSAGE, Connection, DatabaseKey
@@ -473,13 +473,6 @@ def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {name: int(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]) for name in names}
 
 
-def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
-    return sorted(
-        (r[0], r[1], r[2])
-        for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
-    )
-
-
 def _rows_of(path: Path, key: DatabaseKey) -> dict[str, int]:
     conn = cipher.connect(read_only_uri(path), key, uri=True)
     try:
@@ -729,14 +722,13 @@ class EncryptionService:
             raise EncryptionError("This database is not encrypted, so it has no key to export.")
         written = write_recovery_file(target, path, key, self._clock())
         with self._db.write() as session:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="export-key",
                 entity="database",
                 key=None,
                 after={"file": written.name},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         log.info("recovery key exported")
         return written
@@ -750,14 +742,13 @@ class EncryptionService:
             raise EncryptionError("This database is not encrypted, so it has no key to keep.")
         store_in_keystore(path, key)
         with self._db.write() as session:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="import-key",
                 entity="database",
                 key=None,
                 after={"keystore": True},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         return path
 

@@ -24,9 +24,9 @@ from ddcase.domain.measures import ManualMeasure, ManualValue
 from ddcase.domain.validation import text_problem
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
-from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, records, repository
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
 from ddcase.storage import manual_measures as store
+from ddcase.storage import records, repository
 from ddcase.storage.database import Session
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -178,17 +178,16 @@ class ManualMeasuresService:
                         [FieldProblem("slug", f"there is already a measure called {draft.slug}")]
                     )
             store.apply_measure(row, draft)
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
             saved = store.measure_value(row)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="create" if before is None else "update",
                 entity="manual_measure",
                 key=saved.slug,
                 before=as_record(before) if before is not None else None,
                 after=as_record(saved),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return saved
 
@@ -255,7 +254,7 @@ class ManualMeasuresService:
                     self._audit(session, "delete", slug, cleared, None)
                 return None
             before = store.write_value(
-                session, row.id, value, existing, at=self._context.now(), by=self._by()
+                session, row.id, value, existing, at=self._context.now(), by=changed_by(self._context)
             )
             self._audit(session, "create" if before is None else "update", slug, before, value)
             return value
@@ -295,7 +294,7 @@ class ManualMeasuresService:
                 else:
                     updated += 1
                 before = store.write_value(
-                    session, row.id, value, existing, at=self._context.now(), by=self._by()
+                    session, row.id, value, existing, at=self._context.now(), by=changed_by(self._context)
                 )
                 self._audit(session, "create" if before is None else "update", slug, before, value)
         return created, updated, unchanged
@@ -307,24 +306,20 @@ class ManualMeasuresService:
         if month > this_month:
             raise ValidationError([FieldProblem("month", f"{month} is in the future")])
 
-    def _by(self) -> str:
-        return self._context.user or audit.os_user()
-
     def _audit(
         self, session: Session, action: str, slug: str, before: ManualValue | None, after: ManualValue | None
     ) -> None:
         changed = after or before
         assert changed is not None, "an audit entry records a value before or after"
         month = changed.month
-        audit.append(
+        audit_change(
+            self._context,
             session,
             action=action,
             entity="manual_measure_value",
             key=f"{slug} {month}",
             before=as_record(before) if before is not None else None,
             after=as_record(after) if after is not None else None,
-            app_user=self._context.user,
-            at=self._context.now(),
         )
 
     def _read_csv(self, path: Path, unit: str) -> tuple[list[ManualValue], list[ImportProblem]]:

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from ddcase.domain import Annotation, FieldProblem, MeasureSettings, ValidationError
 from ddcase.domain.validation import text_problem
-from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, records, repository
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
+from ddcase.storage import records, repository
 
 
 class NotesService:
@@ -39,17 +39,16 @@ class NotesService:
                 check_version(row, note.version, "The note")
                 before = as_record(repository.annotation_value(row))
             records.apply_annotation(row, note)
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
             saved = repository.annotation_value(row)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="create" if before is None else "update",
                 entity="annotation",
                 key=str(saved.id),
                 before=before,
                 after=as_record(saved),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return saved
 
@@ -60,14 +59,13 @@ class NotesService:
                 return
             check_version(found, note.version, "The note")
             records.delete(session, found)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="delete",
                 entity="annotation",
                 key=str(note.id),
                 before=as_record(note),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
 
     def measure_settings(self, team: str | None = None) -> MeasureSettings:
@@ -99,16 +97,15 @@ class NotesService:
                 check_version(row, settings.version, "The aim and baseline")
                 before = as_record(repository.measure_settings(session, settings.team))
             records.apply_measure_settings(row, settings)
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
             saved = repository.measure_settings(session, settings.team)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="create" if before is None else "update",
                 entity="measure_settings",
                 key=key or "(all teams)",
                 before=before,
                 after=as_record(saved),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return saved

@@ -13,9 +13,9 @@ from ddcase.domain import Annotation, FieldProblem, Month, ValidationError
 from ddcase.domain.format import short_date_text
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.rules import pdsa as rules
-from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, repository
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
 from ddcase.storage import pdsa as store
+from ddcase.storage import repository
 from ddcase.storage.database import Session
 
 
@@ -142,18 +142,15 @@ class PdsaService:
     def _write(
         self, session: Session, row: store.CycleRow, draft: PdsaCycle, before: PdsaCycle | None, action: str
     ) -> PdsaCycle:
-        saved = store.save(
-            session, row, draft, at=self._context.now(), by=self._context.user or audit.os_user()
-        )
-        audit.append(
+        saved = store.save(session, row, draft, at=self._context.now(), by=changed_by(self._context))
+        audit_change(
+            self._context,
             session,
             action=action,
             entity="pdsa_cycle",
             key=str(saved.id),
             before=as_record(before) if before is not None else None,
             after=as_record(saved),
-            app_user=self._context.user,
-            at=self._context.now(),
         )
         return saved
 
@@ -217,7 +214,8 @@ def cycle_json(cycle: PdsaCycle) -> dict[str, Any]:
 
 def cycle_text(cycle: PdsaCycle) -> str:
     """A cycle in a few lines, as `ddcase pdsa list` prints it."""
-    status = "open" if cycle.is_open else f"closed {short_date_text(cycle.closed_on)}"  # type: ignore[arg-type]
+    closed_on = cycle.closed_on
+    status = "open" if closed_on is None else f"closed {short_date_text(closed_on)}"
     until = f" to {short_date_text(cycle.end)}" if cycle.end else ""
     lines = [
         f"#{cycle.id} {cycle.title} ({status}; {short_date_text(cycle.start)}{until}"

@@ -18,7 +18,7 @@ from datetime import date
 
 from ddcase.domain import DomainError, Month
 from ddcase.services.backup import backups_folder, remove_partial_copies
-from ddcase.services.base import Context
+from ddcase.services.base import Context, audit_change, changed_by
 from ddcase.storage import audit, caseload_audits, discharge_notes, purge, records, repository
 from ddcase.storage.database import PermissionDeniedError, Session
 
@@ -66,7 +66,7 @@ class RetentionService:
             if sqlite:
                 purge.zero_what_is_removed(session)
             for client in purge.due(session, before):
-                by = self._context.user or audit.os_user()
+                by = changed_by(self._context)
                 notes = purge.clear_notes(session, client, at=self._context.now(), by=by)
                 assert client.id is not None
                 for _, _, case in caseload_audits.cases_of_person(session, client.client_ref):
@@ -88,7 +88,8 @@ class RetentionService:
                     app_user=self._context.user,
                     at=self._context.now(),
                 )
-                audit.append(
+                audit_change(
+                    self._context,
                     session,
                     action="purge",
                     entity="client",
@@ -99,8 +100,6 @@ class RetentionService:
                         "notes_cleared": notes,
                         "audit_entries_redacted": len(redacted),
                     },
-                    app_user=self._context.user,
-                    at=self._context.now(),
                 )
                 cleared += notes
                 purged.append(client.client_ref)
@@ -128,13 +127,12 @@ class RetentionService:
                     app_user=self._context.user, at=self._context.now(),
                 )  # fmt: skip
         if count:
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="purge",
                 entity="caseload_audit_case",
                 key=None,
                 after={"before": before.isoformat(), "initials_removed": count},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         return count

@@ -19,8 +19,8 @@ from ddcase.domain import (
 )
 from ddcase.domain.format import short_date_text
 from ddcase.domain.validation import check_worker
-from ddcase.services.base import Context, as_record, check_version
-from ddcase.storage import audit, records, repository
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
+from ddcase.storage import records, repository
 from ddcase.storage.database import Session
 
 
@@ -72,16 +72,15 @@ class TeamService:
             if row is None:
                 row = records.new_worker(owner.name, org_id, owner.service.value)
             row.role = owner.role.value if owner.role else None
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
             saved = repository.worker_value(row, owner.organisation)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="create",
                 entity="worker",
                 key=saved.name,
                 after=as_record(saved),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return saved
 
@@ -112,14 +111,13 @@ class TeamService:
             ("is_demo", "yes" if settings.is_demo else "no"),
         ):
             repository.set_setting(session, key, value)
-        audit.append(
+        audit_change(
+            self._context,
             session,
             action="update",
             entity="team_settings",
             key=None,
             after={"team_name": settings.team_name, "owner_name": settings.owner_name},
-            app_user=self._context.user,
-            at=self._context.now(),
         )
 
     def is_new(self) -> bool:
@@ -161,17 +159,16 @@ class TeamService:
             organisation = worker.organisation
             before = as_record(repository.worker_value(row, organisation))
             row.left_on = left_on
-            records.store(session, row, at=self._context.now(), by=self._context.user or audit.os_user())
+            records.store(session, row, at=self._context.now(), by=changed_by(self._context))
             saved = repository.worker_value(row, organisation)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="update",
                 entity="worker",
                 key=saved.name,
                 before=before,
                 after=as_record(saved),
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return saved
 
@@ -235,21 +232,20 @@ class TeamService:
                 raise DomainError(
                     f"{leaver.name} has no open episodes on {short_date_text(from_date)}; nothing was moved."
                 )
-            now, who = self._context.now(), self._context.user or audit.os_user()
+            now, who = self._context.now(), changed_by(self._context)
             moved = [
                 records.move_episode(session, row, ref, to_id, from_date, at=now, by=who)
                 for row, ref in found
             ]
             records.flush(session)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="move",
                 entity="caseload",
                 key=leaver.name,
                 before={"worker": leaver.name, "service": leaver.service.value, "episodes": moved},
                 after={"worker": to_name, "from": from_date.isoformat()},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
             return MovedCaseload(
                 leaver=leaver.name,

@@ -15,7 +15,7 @@ from typing import Any
 
 from ddcase.domain import Definition, DomainError, FieldProblem, ValidationError
 from ddcase.services.audit_files import AuditFiles
-from ddcase.services.base import Context, as_record
+from ddcase.services.base import Context, as_record, audit_change, changed_by
 from ddcase.storage import audit, discharge_notes, records, repository, team_copy, team_roles
 from ddcase.storage import manual_measures as manual_store
 from ddcase.storage import pdsa as pdsa_store
@@ -120,14 +120,13 @@ class TeamDatabaseService:
         with self._db.write() as session:
             self._require_createrole(session.connection(), "team-setup")
             created = team_roles.grant_roles(session.connection())
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="team-setup",
                 entity="team_database",
                 key=None,
                 after={"created_roles": created},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         return SetupSummary(self._db.engine.url.database or "", tuple(created))
 
@@ -158,14 +157,13 @@ class TeamDatabaseService:
                     "it is: neither its password nor its memberships were changed. Choose another "
                     "login name for this person."
                 ) from None
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="add-user" if created else "change-user",
                 entity="team_database",
                 key=name,
                 after={"role": role, "password": password is not None},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         verb = "created" if created else "updated"
         how = "with a password" if password is not None else "without a password (certificate or GSSAPI)"
@@ -180,14 +178,13 @@ class TeamDatabaseService:
         log = self._read_source(source)
         with self._db.write() as session:
             summary = self._copy(session, log)
-            audit.append(
+            audit_change(
+                self._context,
                 session,
                 action="migrate-to",
                 entity="team_database",
                 key=source_name[:120],
                 after={**summary.record(), "source_audit_head": log["audit_head"]},
-                app_user=self._context.user,
-                at=self._context.now(),
             )
         return summary
 
@@ -249,7 +246,7 @@ class TeamDatabaseService:
 
         stamp: Stamp = {
             "updated_at": self._context.now(),
-            "updated_by": self._context.user or audit.os_user(),
+            "updated_by": changed_by(self._context),
         }
         repository.insert_new(
             session, workers, clients, episodes, contacts, stamp=stamp, is_demo=log["is_demo"]
@@ -302,7 +299,7 @@ class TeamDatabaseService:
                     session,
                     discharge_notes.new_note(episode_id, reason),
                     at=self._context.now(),
-                    by=self._context.user or audit.os_user(),
+                    by=changed_by(self._context),
                 )
         AuditFiles(self._context).add_missing(session, log["caseload_audits"])
 

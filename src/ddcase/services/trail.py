@@ -62,9 +62,3 @@ def witness_problem(session: Session, witness: Witness | None) -> str | None:
     if seen != witness.hash:
         return f"entry #{witness.seq} is not the one seen on {when}: the trail was rewritten"
     return None
-
-
-def head_text(session: Session) -> str:
-    """'audit head: #1234 3f9a0c1d2e4b' (for reports and exports), or 'audit head: none'."""
-    head = audit.head(session)
-    return "audit head: none" if head is None else f"audit head: #{head[0]} {head[1][:12]}"

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.storage.tables import AuditEventRow, AuditValueRow
 
@@ -131,7 +131,7 @@ def append(
     if server:
         # Two writers must not both read the same chain end (seq would clash).
         session.execute(text("SELECT pg_advisory_xact_lock(7461001)"))
-    last_row = session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).first()
+    last_row = session.scalars(select(AuditEventRow).order_by(col(AuditEventRow.seq).desc()).limit(1)).first()
     seq = 1 if last_row is None else last_row.seq + 1
     prev_hash = GENESIS if last_row is None else last_row.hash
     before_json = None if before is None else canonical_json(before)
@@ -207,13 +207,15 @@ def _note_head(session: Session, keeper: Any, last_row: AuditEventRow | None, ro
 
 
 def hash_at(session: Session, seq: int) -> str | None:
-    return session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == seq))
+    return session.scalar(select(col(AuditEventRow.hash)).where(col(AuditEventRow.seq) == seq))
 
 
 def head(session: Session) -> tuple[int, str] | None:
     """The trail's newest entry: (seq, hash), or None when it is empty."""
     row = session.execute(
-        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
+        select(col(AuditEventRow.seq), col(AuditEventRow.hash))
+        .order_by(col(AuditEventRow.seq).desc())
+        .limit(1)
     ).first()
     return None if row is None else (row[0], row[1])
 
@@ -233,10 +235,10 @@ def entries(
     session: Session, *where: Any, newest_first: bool = False, limit: int | None = None
 ) -> list[StoredEntry]:
     """Entries matching `where` (conditions on AuditEventRow), in seq order, with their values."""
-    order = AuditEventRow.seq.desc() if newest_first else AuditEventRow.seq
+    order = col(AuditEventRow.seq).desc() if newest_first else col(AuditEventRow.seq)
     query = (
         select(AuditEventRow, AuditValueRow)
-        .outerjoin(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
+        .outerjoin(AuditValueRow, col(AuditValueRow.seq) == col(AuditEventRow.seq))
         .where(*where)
         .order_by(order)
     )
@@ -253,12 +255,14 @@ def entries(
 
 def entries_about(session: Session, key: str) -> list[StoredEntry]:
     """The entries about one record (its key: a client's reference, ...), in seq order."""
-    return entries(session, AuditEventRow.entity_key == key)
+    return entries(session, col(AuditEventRow.entity_key) == key)
 
 
 def seqs_about(session: Session, key: str) -> list[int]:
     """The numbers of the entries about one record (what `redact` is given)."""
-    return list(session.scalars(select(AuditEventRow.seq).where(AuditEventRow.entity_key == key)).all())
+    return list(
+        session.scalars(select(col(AuditEventRow.seq)).where(col(AuditEventRow.entity_key) == key)).all()
+    )
 
 
 def redact(
@@ -276,20 +280,20 @@ def redact(
     wanted = sorted(set(seqs))
     if not wanted:
         return []
-    held = []
+    held: list[int] = []
     for chunk_start in range(0, len(wanted), 500):
         chunk = wanted[chunk_start : chunk_start + 500]
         held += session.scalars(
-            select(AuditValueRow.seq)
-            .join(AuditEventRow, AuditEventRow.seq == AuditValueRow.seq)
-            .where(AuditValueRow.seq.in_(chunk), AuditEventRow.action != REDACT)
+            select(col(AuditValueRow.seq))
+            .join(AuditEventRow, col(AuditEventRow.seq) == col(AuditValueRow.seq))
+            .where(col(AuditValueRow.seq).in_(chunk), col(AuditEventRow.action) != REDACT)
         ).all()
     held.sort()
     if not held:
         return []
     for chunk_start in range(0, len(held), 500):
         session.execute(
-            delete(AuditValueRow).where(AuditValueRow.seq.in_(held[chunk_start : chunk_start + 500]))
+            delete(AuditValueRow).where(col(AuditValueRow.seq).in_(held[chunk_start : chunk_start + 500]))
         )
     append(session, action=REDACT, entity="audit", key=key, after={"entries": held, "reason": reason},
            app_user=app_user, at=at)  # fmt: skip
@@ -326,8 +330,8 @@ def verify(session: Session, keeper: Any = None) -> ChainReport:
     guarded_from: int | None = None
     query = (
         select(AuditEventRow, AuditValueRow)
-        .outerjoin(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
-        .order_by(AuditEventRow.seq)
+        .outerjoin(AuditValueRow, col(AuditValueRow.seq) == col(AuditEventRow.seq))
+        .order_by(col(AuditEventRow.seq))
     )
     for row, value in session.execute(query):
         count += 1
@@ -378,8 +382,8 @@ def verify(session: Session, keeper: Any = None) -> ChainReport:
         expected_prev = row.hash
         expected_seq += 1
     stray = session.scalar(
-        select(func.min(AuditValueRow.seq)).where(
-            AuditValueRow.seq.not_in(select(AuditEventRow.seq).scalar_subquery())
+        select(func.min(col(AuditValueRow.seq))).where(
+            col(AuditValueRow.seq).not_in(select(col(AuditEventRow.seq)).scalar_subquery())
         )
     )
     if stray is not None:
@@ -392,14 +396,14 @@ def _redacted_entries(session: Session) -> set[int]:
     redacted: set[int] = set()
     query = (
         select(
-            AuditEventRow.values_sha256,
-            AuditEventRow.chain,
-            AuditValueRow.salt,
-            AuditValueRow.before_json,
-            AuditValueRow.after_json,
+            col(AuditEventRow.values_sha256),
+            col(AuditEventRow.chain),
+            col(AuditValueRow.salt),
+            col(AuditValueRow.before_json),
+            col(AuditValueRow.after_json),
         )
-        .join(AuditValueRow, AuditValueRow.seq == AuditEventRow.seq)
-        .where(AuditEventRow.action == REDACT)
+        .join(AuditValueRow, col(AuditValueRow.seq) == col(AuditEventRow.seq))
+        .where(col(AuditEventRow.action) == REDACT)
     )
     for digest, chain, salt, before_json, after_json in session.execute(query):
         compute = server_values_digest if chain == SERVER else values_digest
@@ -435,12 +439,12 @@ OUTSIDE = "outside"
 def outside_changes(session: Session) -> tuple[int, AuditEventRow | None]:
     """How many changes the server recorded as made outside ddcase, and the latest."""
     number = session.scalar(
-        select(func.count()).select_from(AuditEventRow).where(AuditEventRow.action == OUTSIDE)
+        select(func.count()).select_from(AuditEventRow).where(col(AuditEventRow.action) == OUTSIDE)
     )
     latest = session.scalars(
         select(AuditEventRow)
-        .where(AuditEventRow.action == OUTSIDE)
-        .order_by(AuditEventRow.seq.desc())
+        .where(col(AuditEventRow.action) == OUTSIDE)
+        .order_by(col(AuditEventRow.seq).desc())
         .limit(1)
     ).first()
     return number or 0, latest
@@ -461,8 +465,3 @@ def missing_guards(session: Session) -> list[str]:
         return []
     names = {row[0] for row in session.execute(text(query))}
     return sorted(GUARD_TRIGGERS[dialect] - names)
-
-
-def append_only_guard(session: Session) -> bool:
-    """Whether every guard trigger is in place (`missing_guards` finds none)."""
-    return not missing_guards(session)

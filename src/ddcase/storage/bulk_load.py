@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
 from ddcase.storage.database import Stamp
-from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
+from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow, table_of
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 _IMPORT_CACHE_KIB = 64 * 1024
@@ -202,7 +202,7 @@ class ContactWriter:
         self._session = session
         self._connection = session.connection()
         dialect = self._connection.dialect
-        table = ContactRow.__table__  # type: ignore[attr-defined]  # SQLModel sets it at run time
+        table = table_of(ContactRow)
         self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")

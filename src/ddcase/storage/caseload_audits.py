@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import Month, NotFoundError
 from ddcase.domain.audits import Answer, AuditCase, AuditQuestion, AuditRound, CaseloadAudit, CaseloadEntry
@@ -22,15 +22,15 @@ from ddcase.storage.tables import (
 
 
 def audit_row(session: Session, slug: str) -> CaseloadAuditRow | None:
-    return session.scalars(select(CaseloadAuditRow).where(CaseloadAuditRow.slug == slug)).first()
+    return session.scalars(select(CaseloadAuditRow).where(col(CaseloadAuditRow.slug) == slug)).first()
 
 
 def question_rows(session: Session, audit_id: int) -> list[CaseloadAuditQuestionRow]:
     return list(
         session.scalars(
             select(CaseloadAuditQuestionRow)
-            .where(CaseloadAuditQuestionRow.audit_id == audit_id)
-            .order_by(CaseloadAuditQuestionRow.position)
+            .where(col(CaseloadAuditQuestionRow.audit_id) == audit_id)
+            .order_by(col(CaseloadAuditQuestionRow.position))
         )
     )
 
@@ -42,14 +42,14 @@ def audit_value(session: Session, row: CaseloadAuditRow) -> CaseloadAudit:
 
 
 def audits(session: Session) -> list[CaseloadAudit]:
-    rows = session.scalars(select(CaseloadAuditRow).order_by(CaseloadAuditRow.slug))
+    rows = session.scalars(select(CaseloadAuditRow).order_by(col(CaseloadAuditRow.slug)))
     return [audit_value(session, r) for r in rows]
 
 
 def round_row(session: Session, audit_id: int, month: Month) -> CaseloadAuditRoundRow | None:
     return session.scalars(
         select(CaseloadAuditRoundRow).where(
-            CaseloadAuditRoundRow.audit_id == audit_id, CaseloadAuditRoundRow.month == str(month)
+            col(CaseloadAuditRoundRow.audit_id) == audit_id, col(CaseloadAuditRoundRow.month) == str(month)
         )
     ).first()
 
@@ -58,15 +58,17 @@ def case_rows(session: Session, round_id: int) -> list[CaseloadAuditCaseRow]:
     return list(
         session.scalars(
             select(CaseloadAuditCaseRow)
-            .where(CaseloadAuditCaseRow.round_id == round_id)
-            .order_by(CaseloadAuditCaseRow.client_ref)
+            .where(col(CaseloadAuditCaseRow.round_id) == round_id)
+            .order_by(col(CaseloadAuditCaseRow.client_ref))
         )
     )
 
 
 def answer_rows(session: Session, case_id: int) -> dict[int, CaseloadAuditAnswerRow]:
     """A case's answers by question id."""
-    rows = session.scalars(select(CaseloadAuditAnswerRow).where(CaseloadAuditAnswerRow.case_id == case_id))
+    rows = session.scalars(
+        select(CaseloadAuditAnswerRow).where(col(CaseloadAuditAnswerRow.case_id) == case_id)
+    )
     return {r.question_id: r for r in rows}
 
 
@@ -96,12 +98,12 @@ def round_value(
 def rounds(
     session: Session, audit_id: int, first: Month | None = None, last: Month | None = None
 ) -> list[CaseloadAuditRoundRow]:
-    query = select(CaseloadAuditRoundRow).where(CaseloadAuditRoundRow.audit_id == audit_id)
+    query = select(CaseloadAuditRoundRow).where(col(CaseloadAuditRoundRow.audit_id) == audit_id)
     if first is not None:
-        query = query.where(CaseloadAuditRoundRow.month >= str(first))
+        query = query.where(col(CaseloadAuditRoundRow.month) >= str(first))
     if last is not None:
-        query = query.where(CaseloadAuditRoundRow.month <= str(last))
-    return list(session.scalars(query.order_by(CaseloadAuditRoundRow.month)))
+        query = query.where(col(CaseloadAuditRoundRow.month) <= str(last))
+    return list(session.scalars(query.order_by(col(CaseloadAuditRoundRow.month))))
 
 
 def audit_id_of(session: Session, case: CaseloadAuditCaseRow) -> int:
@@ -114,11 +116,11 @@ def audit_id_of(session: Session, case: CaseloadAuditCaseRow) -> int:
 def cases_of_person(session: Session, client_ref: str) -> list[tuple[str, str, CaseloadAuditCaseRow]]:
     """Every caseload entry of a person: (audit slug, month, row), for subject access and purge."""
     rows = session.execute(
-        select(CaseloadAuditRow.slug, CaseloadAuditRoundRow.month, CaseloadAuditCaseRow)
-        .join(CaseloadAuditRoundRow, CaseloadAuditRoundRow.id == CaseloadAuditCaseRow.round_id)
-        .join(CaseloadAuditRow, CaseloadAuditRow.id == CaseloadAuditRoundRow.audit_id)
-        .where(CaseloadAuditCaseRow.client_ref == client_ref)
-        .order_by(CaseloadAuditRow.slug, CaseloadAuditRoundRow.month)
+        select(col(CaseloadAuditRow.slug), col(CaseloadAuditRoundRow.month), CaseloadAuditCaseRow)
+        .join(CaseloadAuditRoundRow, col(CaseloadAuditRoundRow.id) == col(CaseloadAuditCaseRow.round_id))
+        .join(CaseloadAuditRow, col(CaseloadAuditRow.id) == col(CaseloadAuditRoundRow.audit_id))
+        .where(col(CaseloadAuditCaseRow.client_ref) == client_ref)
+        .order_by(col(CaseloadAuditRow.slug), col(CaseloadAuditRoundRow.month))
     )
     return [(slug, month, row) for slug, month, row in rows]
 
@@ -129,9 +131,9 @@ def cases_before(session: Session, first_day: date) -> list[CaseloadAuditCaseRow
     return list(
         session.scalars(
             select(CaseloadAuditCaseRow)
-            .join(CaseloadAuditRoundRow, CaseloadAuditRoundRow.id == CaseloadAuditCaseRow.round_id)
-            .where(CaseloadAuditRoundRow.month < month)
-            .order_by(CaseloadAuditCaseRow.id)
+            .join(CaseloadAuditRoundRow, col(CaseloadAuditRoundRow.id) == col(CaseloadAuditCaseRow.round_id))
+            .where(col(CaseloadAuditRoundRow.month) < month)
+            .order_by(col(CaseloadAuditCaseRow.id))
         )
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
 
@@ -23,7 +23,9 @@ def new_note(episode_id: int, reason: str | None) -> DischargeNoteRow:
 
 
 def note_row(session: Session, episode_id: int) -> DischargeNoteRow | None:
-    return session.scalars(select(DischargeNoteRow).where(DischargeNoteRow.episode_id == episode_id)).first()
+    return session.scalars(
+        select(DischargeNoteRow).where(col(DischargeNoteRow.episode_id) == episode_id)
+    ).first()
 
 
 def reasons(session: Session, episode_ids: Collection[int]) -> dict[int, str | None]:
@@ -31,8 +33,8 @@ def reasons(session: Session, episode_ids: Collection[int]) -> dict[int, str | N
     if not episode_ids:
         return {}
     rows = session.execute(
-        select(DischargeNoteRow.episode_id, DischargeNoteRow.reason).where(
-            DischargeNoteRow.episode_id.in_(list(episode_ids))
+        select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason)).where(
+            col(DischargeNoteRow.episode_id).in_(list(episode_ids))
         )
     )
     return {episode_id: reason for episode_id, reason in rows}
@@ -42,14 +44,17 @@ def clients_with_endings(session: Session, first: date, last: date) -> list[int]
     """The ids of the clients with an episode ending in `first`..`last`."""
     return list(
         session.scalars(
-            select(EpisodeRow.client_id)
-            .where(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
+            select(col(EpisodeRow.client_id))
+            .where(col(EpisodeRow.end_date) >= first, col(EpisodeRow.end_date) <= last)
             .distinct()
-            .order_by(EpisodeRow.client_id)
+            .order_by(col(EpisodeRow.client_id))
         )
     )
 
 
 def all_notes(session: Session) -> list[tuple[int, str | None]]:
     """Every note: (episode id, reason)."""
-    return [(e, r) for e, r in session.execute(select(DischargeNoteRow.episode_id, DischargeNoteRow.reason))]
+    return [
+        (e, r)
+        for e, r in session.execute(select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason)))
+    ]

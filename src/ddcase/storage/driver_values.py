@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Executable, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import Client, ReferralRoute
 from ddcase.storage.tables import ClientRow, WorkerRow
@@ -16,15 +16,15 @@ from ddcase.storage.tables import ClientRow, WorkerRow
 ROUTES = {r.value: r for r in ReferralRoute}
 
 CLIENT_COLUMNS = (
-    ClientRow.client_ref,
-    ClientRow.initials,
-    ClientRow.nhs_number,
-    ClientRow.date_of_birth,
-    ClientRow.ethnicity,
-    ClientRow.referral_route,
-    ClientRow.consent_to_share_on,
-    ClientRow.id,
-    ClientRow.version,
+    col(ClientRow.client_ref),
+    col(ClientRow.initials),
+    col(ClientRow.nhs_number),
+    col(ClientRow.date_of_birth),
+    col(ClientRow.ethnicity),
+    col(ClientRow.referral_route),
+    col(ClientRow.consent_to_share_on),
+    col(ClientRow.id),
+    col(ClientRow.version),
 )
 
 
@@ -35,7 +35,7 @@ def client_of(row: Any) -> Client:
 
 
 def worker_names(session: Session) -> dict[int, str]:
-    return {id_: name for id_, name in session.execute(select(WorkerRow.id, WorkerRow.name))}
+    return {id_: name for id_, name in session.execute(select(col(WorkerRow.id), col(WorkerRow.name)))}
 
 
 class Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives

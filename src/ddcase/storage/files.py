@@ -66,7 +66,8 @@ def connect_read_only(path: Path, key: DatabaseKey | None = None) -> sqlite3.Con
     """A read-only connection; with `key`, a SQLCipher one keyed with it (same DB-API)."""
     if key is None:
         return sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
-    return cipher.connect(read_only_uri(path), key, uri=True)
+    keyed: sqlite3.Connection = cipher.connect(read_only_uri(path), key, uri=True)  # the same DB-API
+    return keyed
 
 
 def read_only_engine(path: Path, key: DatabaseKey | None = None) -> Engine:

@@ -100,7 +100,8 @@ def _synced_root(place: Place) -> str | None:
     for index, part in enumerate(parts):
         name = part.lower()
         if name == "onedrive" or name.startswith("onedrive - "):
-            return flavour.sep.join(parts[: index + 1])
+            found: str = flavour.sep.join(parts[: index + 1])
+            return found
     return None
 
 
@@ -176,12 +177,14 @@ def _unescape(field: str) -> str:
 
 
 def _is_remote_drive(path: str) -> bool:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # called only there; so mypy checks windll on Windows only
+        return False
     drive = ntpath.splitdrive(path)[0]
     if len(drive) != 2 or drive[1] != ":":
         return False
     import ctypes
 
-    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]  # windll exists on Windows only
+    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW
     get_drive_type.argtypes = [ctypes.c_wchar_p]
     get_drive_type.restype = ctypes.c_uint
     return bool(get_drive_type(drive + "\\") == DRIVE_REMOTE)
@@ -190,6 +193,8 @@ def _is_remote_drive(path: str) -> bool:  # pragma: no cover - Windows only
 def _windows_sync_roots() -> tuple[str, ...]:  # pragma: no cover - Windows only
     """OneDrive's folders from the environment, and every folder the sync engine keeps (OneDrive
     and SharePoint libraries) from HKCU\\Software\\SyncEngines\\Providers\\OneDrive\\*\\MountPoint."""
+    if sys.platform != "win32":  # called only there; so mypy checks winreg on Windows only
+        return ()
     roots = [os.environ.get(name, "") for name in ONEDRIVE_ENV]
     try:
         import winreg

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import ProgrammingError
 
 from ddcase.storage.schema import NewerDatabaseError, NotDdcaseDatabaseError, SchemaError
@@ -77,7 +78,7 @@ def migrate(engine: Engine, script_location: Path = SCRIPT_LOCATION) -> Migratio
     with engine.connect() as conn:
         if is_sqlite:
             # Must happen before BEGIN: inside a transaction the pragma is a no-op.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            _driver(conn).execute("PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():
                 config.attributes["connection"] = conn
@@ -101,5 +102,12 @@ def migrate(engine: Engine, script_location: Path = SCRIPT_LOCATION) -> Migratio
                         )
         finally:
             if is_sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                _driver(conn).execute("PRAGMA foreign_keys = ON")
     return todo
+
+
+def _driver(conn: Connection) -> Any:
+    """The DB-API connection under SQLAlchemy's (for a pragma that must not begin a transaction)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None, "an open connection has its driver's"
+    return driver

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ddcase.domain import NotFoundError
 from ddcase.domain.pdsa import PdsaCycle
@@ -75,7 +75,8 @@ def cycles(session: Session, team: str | None = None, *, every_team: bool = Fals
     """A team's cycles and those of the whole service (or, `every_team`, all of them), by start."""
     query = select(PdsaCycleRow)
     if not every_team:
-        query = query.where(PdsaCycleRow.team.in_(["", team or ""]))  # type: ignore[attr-defined]
+        query = query.where(col(PdsaCycleRow.team).in_(["", team or ""]))
     return [
-        cycle_value(row) for row in session.scalars(query.order_by(PdsaCycleRow.start_on, PdsaCycleRow.id))
+        cycle_value(row)
+        for row in session.scalars(query.order_by(col(PdsaCycleRow.start_on), col(PdsaCycleRow.id)))
     ]

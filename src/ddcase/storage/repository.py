@@ -7,9 +7,9 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Select, Table, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ddcase.domain import (
     Annotation,
@@ -50,13 +50,16 @@ from ddcase.storage.tables import (
     OrganisationRow,
     SettingRow,
     WorkerRow,
+    table_of,
 )
 
 # ---------------------------------------------------------------- organisations and workers
 
 
 def organisation_ids(session: Session) -> dict[str, int]:
-    return {name: id_ for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))}
+    return {
+        name: id_ for id_, name in session.execute(select(col(OrganisationRow.id), col(OrganisationRow.name)))
+    }
 
 
 def organisation_id(
@@ -65,7 +68,7 @@ def organisation_id(
     """The organisation's id, creating it on first use."""
     if cache is not None and name in cache:
         return cache[name]
-    row = session.scalars(select(OrganisationRow).where(OrganisationRow.name == name)).first()
+    row = session.scalars(select(OrganisationRow).where(col(OrganisationRow.name) == name)).first()
     if row is None:
         row = OrganisationRow(name=name, service=service.value)
         session.add(row)
@@ -77,9 +80,9 @@ def organisation_id(
 
 
 def organisations(session: Session, service: Service | None = None) -> list[str]:
-    query = select(OrganisationRow.name).order_by(OrganisationRow.name)
+    query = select(col(OrganisationRow.name)).order_by(col(OrganisationRow.name))
     if service is not None:
-        query = query.where(OrganisationRow.service == service.value)
+        query = query.where(col(OrganisationRow.service) == service.value)
     return list(session.scalars(query))
 
 
@@ -99,9 +102,9 @@ def worker_value(row: WorkerRow, organisation: str) -> Worker:
 
 def workers(session: Session) -> list[Worker]:
     rows = session.execute(
-        select(WorkerRow, OrganisationRow.name)
-        .join(OrganisationRow, WorkerRow.organisation_id == OrganisationRow.id)
-        .order_by(WorkerRow.service, WorkerRow.name)
+        select(WorkerRow, col(OrganisationRow.name))
+        .join(OrganisationRow, col(WorkerRow.organisation_id) == col(OrganisationRow.id))
+        .order_by(col(WorkerRow.service), col(WorkerRow.name))
     )
     return [worker_value(w, org) for w, org in rows]
 
@@ -110,13 +113,15 @@ def worker_ids(session: Session) -> dict[tuple[str, str], int]:
     """(service, name) -> id for every worker."""
     return {
         (service, name): id_
-        for id_, service, name in session.execute(select(WorkerRow.id, WorkerRow.service, WorkerRow.name))
+        for id_, service, name in session.execute(
+            select(col(WorkerRow.id), col(WorkerRow.service), col(WorkerRow.name))
+        )
     }
 
 
 def worker_row(session: Session, service: Service, name: str) -> WorkerRow | None:
     return session.scalars(
-        select(WorkerRow).where(WorkerRow.service == service.value, WorkerRow.name == name)
+        select(WorkerRow).where(col(WorkerRow.service) == service.value, col(WorkerRow.name) == name)
     ).first()
 
 
@@ -124,13 +129,13 @@ def caseload_rows(session: Session, worker_id: int, day: date) -> list[tuple[Epi
     """A worker's episodes open on `day` or starting later, each with its client's reference,
     in the order they were recorded."""
     query = (
-        select(EpisodeRow, ClientRow.client_ref)
-        .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
+        select(EpisodeRow, col(ClientRow.client_ref))
+        .join(ClientRow, col(EpisodeRow.client_id) == col(ClientRow.id))
         .where(
-            EpisodeRow.worker_id == worker_id,
-            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= day),  # type: ignore[union-attr,operator]  # SQLModel types a column attribute as its value
+            col(EpisodeRow.worker_id) == worker_id,
+            or_(col(EpisodeRow.end_date).is_(None), col(EpisodeRow.end_date) >= day),
         )
-        .order_by(EpisodeRow.id)  # type: ignore[arg-type]  # as above
+        .order_by(col(EpisodeRow.id))
     )
     return [(row, ref) for row, ref in session.execute(query)]
 
@@ -140,11 +145,11 @@ def episode_starts_on(session: Session, like: EpisodeRow, day: date) -> bool:
     on `day` (an episode is unique by client, side, organisation and start)."""
     return (
         session.scalars(
-            select(EpisodeRow.id).where(
-                EpisodeRow.client_id == like.client_id,
-                EpisodeRow.service == like.service,
-                EpisodeRow.organisation_id == like.organisation_id,
-                EpisodeRow.start_date == day,
+            select(col(EpisodeRow.id)).where(
+                col(EpisodeRow.client_id) == like.client_id,
+                col(EpisodeRow.service) == like.service,
+                col(EpisodeRow.organisation_id) == like.organisation_id,
+                col(EpisodeRow.start_date) == day,
             )
         ).first()
         is not None
@@ -169,11 +174,11 @@ def client_value(row: ClientRow) -> Client:
 
 
 def client_row(session: Session, client_ref: str) -> ClientRow | None:
-    return session.scalars(select(ClientRow).where(ClientRow.client_ref == client_ref)).first()
+    return session.scalars(select(ClientRow).where(col(ClientRow.client_ref) == client_ref)).first()
 
 
 def client_ids(session: Session) -> dict[str, int]:
-    return {ref: id_ for id_, ref in session.execute(select(ClientRow.id, ClientRow.client_ref))}
+    return {ref: id_ for id_, ref in session.execute(select(col(ClientRow.id), col(ClientRow.client_ref)))}
 
 
 def clients(session: Session, refs: Collection[str] | None = None) -> list[Client]:
@@ -183,7 +188,7 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
         # The whole caseload (20,000 clients in a trust): plain driver rows, each distinct date
         # parsed once, rather than an ORM entity and SQLAlchemy's date parsing per row.
         days = Days()
-        rows = driver_rows(session.connection(), select(*CLIENT_COLUMNS).order_by(ClientRow.client_ref))
+        rows = driver_rows(session.connection(), select(*CLIENT_COLUMNS).order_by(col(ClientRow.client_ref)))
         return [
             Client(
                 ref,
@@ -203,8 +208,8 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
     connection = session.connection()  # plain rows: a trust's month has thousands of clients
     for i in range(0, len(wanted), _REFS_AT_ONCE):
         chunk = wanted[i : i + _REFS_AT_ONCE]
-        rows = connection.execute(select(*CLIENT_COLUMNS).where(ClientRow.client_ref.in_(chunk)))
-        found += [client_of(row) for row in rows]
+        chunk_rows = connection.execute(select(*CLIENT_COLUMNS).where(col(ClientRow.client_ref).in_(chunk)))
+        found += [client_of(row) for row in chunk_rows]
     found.sort(key=lambda c: c.client_ref)
     return found
 
@@ -214,10 +219,10 @@ _REFS_AT_ONCE = 500
 
 def nhs_numbers(session: Session) -> list[tuple[str, str]]:
     """(nhs_number, client_ref) of every client with an NHS number (the duplicate warning)."""
-    statement = select(ClientRow.nhs_number, ClientRow.client_ref).where(
-        ClientRow.nhs_number.is_not(None)  # type: ignore[union-attr]
+    statement = select(col(ClientRow.nhs_number), col(ClientRow.client_ref)).where(
+        col(ClientRow.nhs_number).is_not(None)
     )
-    return [(row[0], row[1]) for row in session.connection().execute(statement)]
+    return [(str(row[0]), row[1]) for row in session.connection().execute(statement)]  # none is None
 
 
 #: A client's columns as plain rows (`client_of`), in the order of Client's fields.
@@ -238,12 +243,12 @@ def apply_client(row: ClientRow, client: Client) -> None:
 _MhWorker = aliased(WorkerRow)
 
 
-def _episode_query():  # type: ignore[no-untyped-def]  # the Select's long column tuple
+def _episode_query() -> Select[EpisodeRow, str, str, str]:
     return (
-        select(EpisodeRow, ClientRow.client_ref, OrganisationRow.name, WorkerRow.name)
-        .join(ClientRow, EpisodeRow.client_id == ClientRow.id)
-        .join(OrganisationRow, EpisodeRow.organisation_id == OrganisationRow.id)
-        .outerjoin(WorkerRow, EpisodeRow.worker_id == WorkerRow.id)
+        select(EpisodeRow, col(ClientRow.client_ref), col(OrganisationRow.name), col(WorkerRow.name))
+        .join(ClientRow, col(EpisodeRow.client_id) == col(ClientRow.id))
+        .join(OrganisationRow, col(EpisodeRow.organisation_id) == col(OrganisationRow.id))
+        .outerjoin(WorkerRow, col(EpisodeRow.worker_id) == col(WorkerRow.id))
     )
 
 
@@ -264,15 +269,17 @@ def episode_value(row: EpisodeRow, client_ref: str, organisation: str, worker: s
 def episodes_for(session: Session, client_id: int) -> list[Episode]:
     rows = session.execute(
         _episode_query()
-        .where(EpisodeRow.client_id == client_id)
-        .order_by(EpisodeRow.start_date, EpisodeRow.service)
+        .where(col(EpisodeRow.client_id) == client_id)
+        .order_by(col(EpisodeRow.start_date), col(EpisodeRow.service))
     )
     return [episode_value(*r) for r in rows]
 
 
 def all_episodes(session: Session) -> list[Episode]:
     rows = session.execute(
-        _episode_query().order_by(ClientRow.client_ref, EpisodeRow.service, EpisodeRow.start_date)
+        _episode_query().order_by(
+            col(ClientRow.client_ref), col(EpisodeRow.service), col(EpisodeRow.start_date)
+        )
     )
     return [episode_value(*r) for r in rows]
 
@@ -280,10 +287,10 @@ def all_episodes(session: Session) -> list[Episode]:
 def teams(session: Session) -> list[str]:
     return list(
         session.scalars(
-            select(EpisodeRow.team)
-            .where(EpisodeRow.team.is_not(None), EpisodeRow.service == Service.MENTAL_HEALTH.value)
+            select(col(EpisodeRow.team))
+            .where(col(EpisodeRow.team).is_not(None), col(EpisodeRow.service) == Service.MENTAL_HEALTH.value)
             .distinct()
-            .order_by(EpisodeRow.team)
+            .order_by(col(EpisodeRow.team))
         )
     )
 
@@ -293,12 +300,12 @@ def teams(session: Session) -> list[str]:
 _SmWorker = aliased(WorkerRow)
 
 
-def _contact_query():  # type: ignore[no-untyped-def]  # as above
+def _contact_query() -> Select[ContactRow, str, str, str]:
     return (
-        select(ContactRow, ClientRow.client_ref, _MhWorker.name, _SmWorker.name)
-        .join(ClientRow, ContactRow.client_id == ClientRow.id)
-        .outerjoin(_MhWorker, ContactRow.mh_worker_id == _MhWorker.id)
-        .outerjoin(_SmWorker, ContactRow.sm_worker_id == _SmWorker.id)
+        select(ContactRow, col(ClientRow.client_ref), col(_MhWorker.name), col(_SmWorker.name))
+        .join(ClientRow, col(ContactRow.client_id) == col(ClientRow.id))
+        .outerjoin(_MhWorker, col(ContactRow.mh_worker_id) == col(_MhWorker.id))
+        .outerjoin(_SmWorker, col(ContactRow.sm_worker_id) == col(_SmWorker.id))
     )
 
 
@@ -322,14 +329,16 @@ def contact_value(row: ContactRow, client_ref: str, mh: str | None, sm: str | No
 def contacts_for(session: Session, client_id: int) -> list[Contact]:
     rows = session.execute(
         _contact_query()
-        .where(ContactRow.client_id == client_id)
-        .order_by(ContactRow.date.desc(), ContactRow.id)
+        .where(col(ContactRow.client_id) == client_id)
+        .order_by(col(ContactRow.date).desc(), col(ContactRow.id))
     )
     return [contact_value(*r) for r in rows]
 
 
 def all_contacts(session: Session) -> list[Contact]:
-    rows = session.execute(_contact_query().order_by(ClientRow.client_ref, ContactRow.date, ContactRow.id))
+    rows = session.execute(
+        _contact_query().order_by(col(ClientRow.client_ref), col(ContactRow.date), col(ContactRow.id))
+    )
     return [contact_value(*r) for r in rows]
 
 
@@ -408,7 +417,8 @@ def definition_value(row: DefinitionRow) -> Definition:
 
 def definitions(session: Session) -> list[Definition]:
     return [
-        definition_value(r) for r in session.scalars(select(DefinitionRow).order_by(DefinitionRow.number))
+        definition_value(r)
+        for r in session.scalars(select(DefinitionRow).order_by(col(DefinitionRow.number)))
     ]
 
 
@@ -447,17 +457,17 @@ def annotation_value(row: AnnotationRow) -> Annotation:
 
 def annotations(session: Session, team: str | None = None) -> list[Annotation]:
     """Notes for a team's chart: its own and those for every team ('')."""
-    query = select(AnnotationRow).order_by(AnnotationRow.month, AnnotationRow.id)
+    query = select(AnnotationRow).order_by(col(AnnotationRow.month), col(AnnotationRow.id))
     if team is not None:
-        query = query.where(AnnotationRow.team.in_(["", team]))
+        query = query.where(col(AnnotationRow.team).in_(["", team]))
     else:
-        query = query.where(AnnotationRow.team == "")
+        query = query.where(col(AnnotationRow.team) == "")
     return [annotation_value(r) for r in session.scalars(query)]
 
 
 def all_annotations(session: Session) -> list[Annotation]:
     """Every chart note, of every team."""
-    query = select(AnnotationRow).order_by(AnnotationRow.month, AnnotationRow.id)
+    query = select(AnnotationRow).order_by(col(AnnotationRow.month), col(AnnotationRow.id))
     return [annotation_value(r) for r in session.scalars(query)]
 
 
@@ -490,8 +500,8 @@ def set_setting(session: Session, key: str, value: str) -> None:
 def has_records(session: Session) -> bool:
     """Whether the log holds any client or worker."""
     return (
-        session.scalars(select(ClientRow.id).limit(1)).first() is not None
-        or session.scalars(select(WorkerRow.id).limit(1)).first() is not None
+        session.scalars(select(col(ClientRow.id)).limit(1)).first() is not None
+        or session.scalars(select(col(WorkerRow.id)).limit(1)).first() is not None
     )
 
 
@@ -557,7 +567,7 @@ def insert_new(
     if workers:
         insert_rows(
             session,
-            WorkerRow.__table__,
+            table_of(WorkerRow),
             [
                 {
                     "name": w.name,
@@ -576,7 +586,7 @@ def insert_new(
     if clients:
         insert_rows(
             session,
-            ClientRow.__table__,
+            table_of(ClientRow),
             [
                 {
                     "client_ref": c.client_ref,
@@ -598,7 +608,7 @@ def insert_new(
     if episodes:
         insert_rows(
             session,
-            EpisodeRow.__table__,
+            table_of(EpisodeRow),
             [
                 {
                     "client_id": refs[e.client_ref],
@@ -618,7 +628,7 @@ def insert_new(
         mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
         insert_rows(
             session,
-            ContactRow.__table__,
+            table_of(ContactRow),
             [
                 {
                     "client_id": refs[c.client_ref],

@@ -89,7 +89,7 @@ def expected_shape(revision: str, dialect: str) -> Shape | None:
     """The schema `revision` should have on `dialect`, or None for a revision not pinned."""
     from ddcase.storage.shape_pins import PINS
 
-    pinned = PINS.get(revision)
+    pinned: Shape | None = PINS.get(revision)
     if pinned is None:
         return None
     if dialect == "sqlite":

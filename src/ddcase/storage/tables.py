@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Integer, MetaData, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so Alembic batch migrations on SQLite can drop them later.
@@ -431,3 +431,9 @@ class PdsaCycleRow(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_pdsa_version)
     updated_at: dt.datetime | None = None
     updated_by: str | None = Field(default=None, max_length=80)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table class's Core `Table`, for set-based statements (insert many, the columns)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at run time; its type does not say so
+    return table

@@ -147,9 +147,9 @@ def grant_roles(conn: Connection) -> list[str]:
 
 
 def _coordinator_client_columns() -> list[str]:
-    from ddcase.storage.tables import ClientRow
+    from ddcase.storage.tables import ClientRow, table_of
 
-    return [column.name for column in ClientRow.__table__.columns if column.name not in PURGE_COLUMNS]  # type: ignore[attr-defined]  # SQLModel gives a table class __table__ at run time
+    return [column.name for column in table_of(ClientRow).columns if column.name not in PURGE_COLUMNS]
 
 
 #: The columns only a purge sets, and so only managers may change.

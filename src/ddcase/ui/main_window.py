@@ -181,12 +181,6 @@ class MainWindow(QMainWindow):
         self.records.watch_opening_check()
         self.records.show_encryption_state()
 
-    def _show_encryption_state(self) -> None:  # the tests' way in, from before ui/actions/
-        self.records.show_encryption_state()
-
-    def _start(self, *, background: bool = False) -> None:  # the tests' way in, as `_show_...`
-        self.start(background=background)
-
     # ------------------------------------------------------------------ building
 
     def _build_actions(self) -> None:

@@ -15,7 +15,7 @@ from ddcase.domain import DomainError, ImportRejected, Month
 from ddcase.services.team import TeamSettings
 from ddcase.ui.actions import make_action
 from ddcase.ui.dialogs.import_problems_dialog import ImportProblemsDialog
-from ddcase.ui.dialogs.print_dialog import PrintDialog
+from ddcase.ui.dialogs.print_dialog import PrintDialog, PrintOffer
 from ddcase.ui.files import documents_folder, open_in_desktop
 from ddcase.ui.tasks import BackgroundWork
 from ddcase.ui.widgets.month_combo import MONTHS_OFFERED
@@ -122,8 +122,7 @@ class TransferActions(QObject):
         today = services.context.today()
         this_month = Month.of(today)
         settings = window.settings()
-        choice = PrintDialog.ask(
-            window,
+        offer = PrintOffer(
             first=this_month.plus(-(MONTHS_OFFERED - 1)),
             last=this_month,
             month=min(window.month(), services.figures.last_complete_month()),
@@ -133,6 +132,7 @@ class TransferActions(QObject):
             file_name=lambda month: reporting.file_name(month, team),
             open_when_saved=_flag(settings.value(OPEN_PDF_SETTING, True)),
         )
+        choice = PrintDialog.ask(window, offer)
         if choice is None:
             return
         settings.setValue(OPEN_PDF_SETTING, choice.open_when_saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -39,7 +40,7 @@ def client_label(client: Client) -> str:
     return f"{client.client_ref}  {client.initials}"
 
 
-def _enum_combo(values: list, name: str) -> QComboBox:  # type: ignore[type-arg]  # enums of several kinds
+def _enum_combo(values: Iterable[ContactKind | ContactMode | Outcome], name: str) -> QComboBox:
     combo = QComboBox()
     for value in values:
         combo.addItem(value.label, value.value)

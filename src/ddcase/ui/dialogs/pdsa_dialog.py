@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -238,9 +239,14 @@ class PdsaCyclesDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(1, 260)
-        self.table.setColumnWidth(4, 220)
+        # The short columns as wide as their words; the title and the measures share the rest,
+        # wrapping, so Status is never pushed off the right edge (it was at 1024x700).
+        header = self.table.horizontalHeader()
+        fit, share = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column, mode in enumerate((fit, share, fit, fit, share, fit)):
+            header.setSectionResizeMode(column, mode)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -290,10 +296,11 @@ class PdsaCyclesDialog(QDialog):
         self._cycles = sorted(shown, key=lambda c: (not c.is_open, c.start, c.id or 0))
         self.table.setRowCount(len(self._cycles))
         for row, cycle in enumerate(self._cycles):
+            closed_on = cycle.closed_on
             status = (
                 self.tr("open")
-                if cycle.is_open
-                else self.tr("closed %1").replace("%1", short_date_text(cycle.closed_on))  # type: ignore[arg-type]
+                if closed_on is None
+                else self.tr("closed %1").replace("%1", short_date_text(closed_on))
             )
             values = (
                 str(cycle.id),
@@ -304,7 +311,9 @@ class PdsaCyclesDialog(QDialog):
                 status,
             )
             for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(row, column, item)
         if self._cycles:
             row = next((i for i, c in enumerate(self._cycles) if c.id == keep), 0)
             self.table.selectRow(row)
@@ -372,11 +381,11 @@ def show_cycles(parent: QWidget, services: Services, team: str | None) -> None:
 
     def save(action: str, draft: PdsaCycle) -> PdsaCycle:
         if action == "add":
-            return pdsa.add(draft)  # type: ignore[no-any-return]
+            return pdsa.add(draft)
         if action == "update":
-            return pdsa.update(draft)  # type: ignore[no-any-return]
+            return pdsa.update(draft)
         assert draft.id is not None
-        return pdsa.close(  # type: ignore[no-any-return]
+        return pdsa.close(
             draft.id, draft.version, study=draft.study, act=draft.act, closed_on=draft.closed_on
         )
 

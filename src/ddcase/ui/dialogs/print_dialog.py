@@ -22,6 +22,23 @@ from ddcase.ui.widgets.month_combo import MonthCombo
 
 
 @dataclass(frozen=True)
+class PrintOffer:
+    """What the dialog offers, said once for the dialog and its `ask`: the months to choose from
+    (`first` to `last`) and the one chosen at first, today (a month in progress is provisional),
+    the team, the folder and the file name it suggests, and whether the PDF opens when saved (the
+    caller remembers the user's last answer)."""
+
+    first: Month
+    last: Month
+    month: Month
+    today: date
+    team: str | None
+    folder: Path | None = None
+    file_name: Callable[[Month], str] | None = None
+    open_when_saved: bool = True
+
+
+@dataclass(frozen=True)
 class PrintChoice:
     """What the dialog was told: the month, where to save (`chosen`: the user named the file, so
     it is used as it is; otherwise a free name in `path`'s folder), and the two options."""
@@ -34,27 +51,16 @@ class PrintChoice:
 
 
 class PrintDialog(FormDialog):
-    def __init__(
-        self,
-        parent: QWidget | None,
-        *,
-        first: Month,
-        last: Month,
-        month: Month,
-        today: date,
-        team: str | None,
-        folder: Path | None = None,
-        file_name: Callable[[Month], str] | None = None,
-        open_when_saved: bool = True,
-    ) -> None:
+    def __init__(self, parent: QWidget | None, offer: PrintOffer) -> None:
+        team = offer.team
         super().__init__(parent, self.tr("Print summary: %1").replace("%1", team or self.tr("all teams")))
-        self._today = today
-        self._folder = folder or Path.home()
-        self._file_name = file_name or (lambda m: f"ddcase {m}.pdf")
+        self._today = offer.today
+        self._folder = offer.folder or Path.home()
+        self._file_name = offer.file_name or (lambda m: f"ddcase {m}.pdf")
         self._chosen: Path | None = None
         self.month_combo = MonthCombo()
-        self.month_combo.set_months(first, last)
-        self.month_combo.set_current_month(month)
+        self.month_combo.set_months(offer.first, offer.last)
+        self.month_combo.set_current_month(offer.month)
         self.add_row(self.tr("&Month:"), self.month_combo)
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
@@ -72,7 +78,7 @@ class PrintDialog(FormDialog):
             self.tr("Leave out the &follow-up list (the clients not jointly worked)")
         )
         self.open_check = QCheckBox(self.tr("&Open the PDF when it is saved"))
-        self.open_check.setChecked(open_when_saved)
+        self.open_check.setChecked(offer.open_when_saved)
         self.form.addRow("", self.leave_out_check)
         self.form.addRow("", self.open_check)
         self.note_label = QLabel()
@@ -135,30 +141,8 @@ class PrintDialog(FormDialog):
         )
 
     @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        *,
-        first: Month,
-        last: Month,
-        month: Month,
-        today: date,
-        team: str | None,
-        folder: Path | None = None,
-        file_name: Callable[[Month], str] | None = None,
-        open_when_saved: bool = True,
-    ) -> PrintChoice | None:
-        dialog = cls(
-            parent,
-            first=first,
-            last=last,
-            month=month,
-            today=today,
-            team=team,
-            folder=folder,
-            file_name=file_name,
-            open_when_saved=open_when_saved,
-        )
+    def ask(cls, parent: QWidget | None, offer: PrintOffer) -> PrintChoice | None:
+        dialog = cls(parent, offer)
         try:
             return dialog.draft() if dialog.exec() == cls.DialogCode.Accepted else None
         finally:

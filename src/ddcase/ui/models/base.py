@@ -179,9 +179,6 @@ class RowListProxy(QAbstractProxyModel):
         self._where = None
         self.endResetModel()
 
-    def source_rows(self) -> list[int]:
-        return list(self._rows)
-
     # ---------------------------------------------------------------- the source
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802 (Qt's name)

@@ -3,7 +3,7 @@ QPainter, with a tooltip saying what was missing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -51,9 +51,6 @@ class StatusStrip(QWidget):
         self._months = list(months)
         self.setAccessibleDescription("; ".join(_explain(m, r) for m, r in self._months))
         self.update()
-
-    def descriptions(self) -> list[str]:
-        return [_explain(m, r) for m, r in self._months]
 
     def sizeHint(self) -> QSize:
         return QSize(12 * 40, self.CELL_HEIGHT + 2 * self.fontMetrics().height() + 6)
@@ -107,6 +104,3 @@ class StatusStrip(QWidget):
             QToolTip.hideText()
             return True
         return super().event(event)
-
-    def cell_centre(self, number: int) -> QPoint:
-        return self._cell(number).center()
