@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
-from ddcase.storage.database import Stamp
+from ddcase.storage.database import Database, Stamp
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
@@ -48,6 +48,60 @@ def sqlite_import_cache(session: Session, kib: int = IMPORT_CACHE_KIB) -> Iterat
     finally:
         with suppress(SQLAlchemyError):  # never in the way of the error that ended the block
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+#: The tables a log holds records in: a file with none of them is new (a first import's).
+_RECORD_TABLES = ("worker", "client", "episode", "contact")
+
+
+@contextmanager
+def new_file_journal(db: Database) -> Iterator[bool]:
+    """An import into a new SQLite file (no worker, client, episode or contact yet, and no other
+    connection open to it) writes its one transaction with a rollback journal instead of the
+    write-ahead log, and the file is put back in WAL mode afterwards, whether the import
+    committed or not. Yields whether it did.
+
+    In WAL mode every page of the load (380 MB for a trust) is written twice, to the -wal file and
+    then by the checkpoint at the end into the file itself; with a rollback journal it is written
+    once, straight into the file, and the journal keeps only the few pages the new file held
+    before (pages past its old end need no copy). That is as safe: `synchronous = FULL` still
+    holds, the transaction is still all or nothing, and a crash part-way leaves a hot journal
+    that SQLite plays back at the next opening, putting the file back as it was. What WAL adds
+    is readers working beside the writer, which nobody needs in a file that holds nothing yet.
+    An encrypted file is treated alike (SQLCipher encrypts the journal as it does the file). A log
+    that holds records keeps WAL throughout, and so does a file another connection has open
+    (SQLite refuses to leave WAL then)."""
+    if not db.is_sqlite or db.path is None or not _is_new(db):
+        yield False
+        return
+    switched = _set_journal_mode(db, "delete") == "delete"
+    try:
+        yield switched
+    finally:
+        if switched:
+            _set_journal_mode(db, "wal")  # if even this failed, the next opening sets WAL
+
+
+def _is_new(db: Database) -> bool:
+    with db.engine.connect() as connection:
+        for table in _RECORD_TABLES:
+            if connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None:
+                return False
+    return True
+
+
+def _set_journal_mode(db: Database, mode: str) -> str | None:
+    """Outside any transaction, on a connection of the pool (the one the import's session
+    takes next): the journal mode now, or None when SQLite refused the change."""
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if driver is None:
+            return None
+        try:
+            row = driver.execute(f"PRAGMA journal_mode = {mode}").fetchone()
+        except db.engine.dialect.loaded_dbapi.OperationalError:  # another connection has the file
+            return None
+        return str(row[0]).lower() if row else None
 
 
 @dataclass(frozen=True, slots=True)
