@@ -41,7 +41,7 @@ def sqlite_import_cache(session: Session, kib: int = IMPORT_CACHE_KIB) -> Iterat
     if connection.dialect.name != "sqlite":
         yield
         return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
