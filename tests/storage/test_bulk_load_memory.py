@@ -1,6 +1,7 @@
-"""The import's SQLite page cache (issue 18, peak memory): 64 MB while it inserts, held to 16 MB
-while it builds the indexes it dropped (SQLite's sorter takes as much again as the cache), and
-the connection's own size back afterwards, whether the import succeeds or is rejected."""
+"""The import's SQLite page cache (issue 18, peak memory): 64 MB while it inserts, held to SQLite's
+default (2,000 KiB) while it builds the indexes it dropped (SQLite's sorter takes as much again as
+the cache, and small sorted runs are faster), and the connection's own size back afterwards,
+whether the import succeeds or is rejected."""
 
 from __future__ import annotations
 
