@@ -314,7 +314,11 @@ def timed(arguments: list[str], env: dict[str, str] | None = None) -> dict[str, 
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(arguments)} failed with status {status}")
-    result: dict[str, object] = {"wall": wall, "peak_mb": usage.ru_maxrss / 1024}
+    result: dict[str, object] = {
+        "wall": wall,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "cpu": usage.ru_utime + usage.ru_stime,  # the child's own, for a machine shared with others
+    }
     text = Path(OUT).read_text(encoding="utf-8", errors="replace")
     lines = [line for line in text.splitlines() if line.startswith("{")]
     if lines:
@@ -473,7 +477,10 @@ def main() -> int:
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             result = timed([PY, "-m", "ddcase", "import", "--db", str(target), str(data.folder)])
             result["rate"] = data.contacts / float(result["wall"])
-            result["detail"] = f"{data.contacts:,} contacts in {float(result['wall']):.1f} s"
+            result["detail"] = (
+                f"{data.contacts:,} contacts in {float(result['wall']):.1f} s "
+                f"({float(result['cpu']):.1f} s CPU)"
+            )
             return result
 
         def floor_once() -> dict[str, object]:
@@ -485,7 +492,7 @@ def main() -> int:
 
         measured = median_of(max(1, args.runs - 2), import_once, "rate")  # minutes each
         floor = median_of(max(1, args.runs - 2), floor_once, "rate")
-        add("import of the CSV folder", "≥ 50,000 contacts/s", 50_000, measured, floor, unit="contacts/s")
+        add("import of the CSV folder", "≥ 150,000 contacts/s", 150_000, measured, floor, unit="contacts/s")
 
     peak = max((float(r["peak_mb"]) for r in rows if r.get("peak_mb")), default=0.0)
     rows.append({"name": "peak memory (largest of the above)", "target": "< 400 MB", "unit": "MB",
