@@ -142,3 +142,33 @@ def test_a_crash_part_way_through_a_first_import_leaves_the_file_as_it_was(tmp_p
     finally:
         reopened.dispose()
     assert not Path(f"{path}-journal").exists()
+
+
+def test_the_journal_is_changed_only_after_a_write_has_waited_for_the_opening_check(
+    tmp_path: Path, context, monkeypatch
+):
+    """`CheckedDatabase.write` waits for the opening check: nothing reads the file's records or
+    changes its journal before a write has begun."""
+    from contextlib import contextmanager
+
+    from ddcase.storage import bulk_load
+
+    order: list[str] = []
+    real_write, real_mode, real_is_new = context.db.write, bulk_load._set_journal_mode, bulk_load._is_new
+
+    @contextmanager
+    def write():  # type: ignore[no-untyped-def]
+        order.append("write")
+        with real_write() as session:
+            yield session
+
+    monkeypatch.setattr(context.db, "write", write)
+    monkeypatch.setattr(bulk_load, "_is_new", lambda db: order.append("is_new") or real_is_new(db))
+    monkeypatch.setattr(
+        bulk_load, "_set_journal_mode", lambda db, mode: order.append(mode) or real_mode(db, mode)
+    )
+
+    TransferService(context).import_folder(big_folder(tmp_path / "f", clients=5, contacts=10))
+
+    assert order[:3] == ["write", "is_new", "delete"]
+    assert order[-1] == "wal"

@@ -73,7 +73,14 @@ def new_file_journal(db: Database) -> Iterator[bool]:
     An encrypted file is treated alike (SQLCipher encrypts the journal as it does the file). A log
     that holds records keeps WAL throughout, and so does a file another connection has open
     (SQLite refuses to leave WAL then)."""
-    if not db.is_sqlite or db.path is None or not _is_new(db):
+    if not db.is_sqlite or db.path is None:
+        yield False
+        return
+    # A write that writes nothing, first: it waits, as every write does, for the opening check
+    # (storage/opening.py), so that nothing here reads or changes a file not yet found sound.
+    with db.write():
+        pass
+    if not _is_new(db):
         yield False
         return
     switched = _set_journal_mode(db, "delete") == "delete"
