@@ -72,7 +72,8 @@ def new_file_journal(db: Database) -> Iterator[bool]:
     is readers working beside the writer, which nobody needs in a file that holds nothing yet.
     An encrypted file is treated alike (SQLCipher encrypts the journal as it does the file). A log
     that holds records keeps WAL throughout, and so does a file another connection has open
-    (SQLite refuses to leave WAL then)."""
+    (SQLite refuses to leave WAL then). Nothing is read or changed before the opening check has
+    passed (an empty write waits for it first)."""
     if not db.is_sqlite or db.path is None:
         yield False
         return
