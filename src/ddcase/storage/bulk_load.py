@@ -3,7 +3,9 @@ set-based, those it found changed updated through the ORM (so each one's version
 empty episode table's indexes built once after its rows are in.
 
 The contacts are written a batch at a time by `ContactWriter`, straight from the stream of
-contacts.csv (services/transfer/contacts.py); `drop_indexes` and `create_indexes` serve both.
+contacts.csv (services/transfer/contacts.py); `drop_indexes`, `drop_insert_guards` and
+`create_indexes` serve both. `sqlite_import_cache` sizes SQLite's cache for the import and its
+index builds, and `new_file_journal` writes a first import into a new file without WAL.
 """
 
 from __future__ import annotations
@@ -428,8 +430,8 @@ def drop_insert_guards(session: Session, table: str) -> list[str]:
 
 
 def create_indexes(session: Session, statements: Iterable[str]) -> None:
-    """Make again the indexes `drop_indexes` dropped (or the guards `drop_insert_guards` did), with SQLite's cache (and so its sorter's
-    memory) held to `INDEX_BUILD_CACHE_KIB` meanwhile."""
+    """Make again the indexes `drop_indexes` dropped (or the guards `drop_insert_guards` did),
+    with SQLite's cache (and so its sorter's memory) held to `INDEX_BUILD_CACHE_KIB` meanwhile."""
     statements = list(statements)
     if not statements:
         return
