@@ -3,33 +3,117 @@ set-based, those it found changed updated through the ORM (so each one's version
 empty episode table's indexes built once after its rows are in.
 
 The contacts are written a batch at a time by `ContactWriter`, straight from the stream of
-contacts.csv (services/transfer/contacts.py); `drop_indexes` and `create_indexes` serve both.
+contacts.csv (services/transfer/contacts.py); `drop_indexes`, `drop_insert_guards` and
+`create_indexes` serve both. `sqlite_import_cache` sizes SQLite's cache for the import and its
+index builds, and `new_file_journal` writes a first import into a new file without WAL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col
 
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
-from ddcase.storage.database import Stamp
+from ddcase.storage.database import Database, Stamp
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow, table_of
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
-_IMPORT_CACHE_KIB = 64 * 1024
+#: SQLite's page cache while an import inserts (a million new contacts update their tables).
+IMPORT_CACHE_KIB = 64 * 1024
+#: ... and while it builds the indexes it dropped: SQLite's own default (2,000 KiB). SQLite's
+#: sorter holds up to a cache's worth of keys in memory before it writes a sorted run to a
+#: temporary file, on top of the page cache itself, so the 64 MB cache cost 128 MB at the peak;
+#: and small runs sort faster (they fit in the CPU's caches): the trust's five contact indexes
+#: took 2.8 s of CPU with this, 3.0 s with 4 MB, 3.5 s with 16 MB, 3.8-4.1 s with 64 MB.
+INDEX_BUILD_CACHE_KIB = 2000
 
 
-def enlarge_sqlite_cache(session: Session) -> None:
-    """A bigger SQLite page cache for this session's connection: a million new contacts update
-    their indexes. Memory only; durability (WAL, synchronous=FULL) is unchanged. SQLite only."""
-    session.connection().exec_driver_sql(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
+@contextmanager
+def sqlite_import_cache(session: Session, kib: int = IMPORT_CACHE_KIB) -> Iterator[None]:
+    """SQLite's page cache at `kib` KiB for this session's connection during the block, then as
+    it was (a smaller cache frees the pages beyond it). Memory only: durability is unchanged.
+    Nothing elsewhere than SQLite."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        with suppress(SQLAlchemyError):  # never in the way of the error that ended the block
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+#: The tables a log holds records in: a file with none of them is new (a first import's).
+_RECORD_TABLES = ("worker", "client", "episode", "contact")
+
+
+@contextmanager
+def new_file_journal(db: Database) -> Iterator[bool]:
+    """An import into a new SQLite file (no worker, client, episode or contact yet, and no other
+    connection open to it) writes its one transaction with a rollback journal instead of the
+    write-ahead log, and the file is put back in WAL mode afterwards, whether the import
+    committed or not. Yields whether it did.
+
+    In WAL mode every page of the load (380 MB for a trust) is written twice, to the -wal file and
+    then by the checkpoint at the end into the file itself; with a rollback journal it is written
+    once, straight into the file, and the journal keeps only the few pages the new file held
+    before (pages past its old end need no copy). That is as safe: `synchronous = FULL` still
+    holds, the transaction is still all or nothing, and a crash part-way leaves a hot journal
+    that SQLite plays back at the next opening, putting the file back as it was. What WAL adds
+    is readers working beside the writer, which nobody needs in a file that holds nothing yet.
+    An encrypted file is treated alike (SQLCipher encrypts the journal as it does the file). A log
+    that holds records keeps WAL throughout, and so does a file another connection has open
+    (SQLite refuses to leave WAL then). Nothing is read or changed before the opening check has
+    passed (an empty write waits for it first)."""
+    if not db.is_sqlite or db.path is None:
+        yield False
+        return
+    # A write that writes nothing, first: it waits, as every write does, for the opening check
+    # (storage/opening.py), so that nothing here reads or changes a file not yet found sound.
+    with db.write():
+        pass
+    if not _is_new(db):
+        yield False
+        return
+    switched = _set_journal_mode(db, "delete") == "delete"
+    try:
+        yield switched
+    finally:
+        if switched:
+            _set_journal_mode(db, "wal")  # if even this failed, the next opening sets WAL
+
+
+def _is_new(db: Database) -> bool:
+    with db.engine.connect() as connection:
+        for table in _RECORD_TABLES:
+            if connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None:
+                return False
+    return True
+
+
+def _set_journal_mode(db: Database, mode: str) -> str | None:
+    """Outside any transaction, on a connection of the pool (the one the import's session
+    takes next): the journal mode now, or None when SQLite refused the change."""
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if driver is None:
+            return None
+        try:
+            row = driver.execute(f"PRAGMA journal_mode = {mode}").fetchone()
+        except db.engine.dialect.loaded_dbapi.OperationalError:  # another connection has the file
+            return None
+        return str(row[0]).lower() if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +173,7 @@ def write_records(
     their before values, one audit entry per record)."""
     empty = session.scalars(select(col(EpisodeRow.id)).limit(1)).first() is None
     dropped = drop_indexes(session, "episode") if empty and new_episodes else {}
+    guards = drop_insert_guards(session, "episode") if empty and new_episodes else []
     repository.insert_new(
         session,
         new_workers,
@@ -99,7 +184,7 @@ def write_records(
         organisations=[(w.organisation, w.service) for _, w in changed_workers]
         + [(e.organisation, e.service) for _, e in changed_episodes],
     )
-    create_indexes(session, dropped.values())
+    create_indexes(session, [*dropped.values(), *guards])
     org_ids = repository.organisation_ids(session)
     worker_ids = repository.worker_ids(session)
     changes: list[RecordChange | None] = []
@@ -190,6 +275,7 @@ class ContactWriter:
     fingerprint's unique index included, and `finish` builds them again from the loaded rows:
     building an index once is several times cheaper than keeping it up to date row by row, above
     all the unique index of a random 64-character key. Meanwhile rows go in with a plain INSERT,
+    and without the table's insert guard (`drop_insert_guards`, made again by `finish`),
     so a repeat within the import is stored twice until `finish` removes every copy but the first
     (the lowest id, the row ON CONFLICT would have kept) and takes the copies off `created`. DDL is
     transactional on SQLite: a rolled-back load gets its indexes back with everything else.
@@ -224,7 +310,9 @@ class ContactWriter:
         self._matched = bytearray(self._max_id_before // 8 + 1)
         self.created = 0
         self.unchanged = 0
-        self._dropped = drop_indexes(session, "contact") if load and self.table_was_empty else {}
+        loading = load and self.table_was_empty
+        self._dropped = drop_indexes(session, "contact") if loading else {}
+        self._guards = drop_insert_guards(session, "contact") if loading else []
         # Without the unique index, ON CONFLICT has nothing to go by: repeats are removed by `finish`.
         self._unique_after = self._dropped.get(FINGERPRINT_INDEX)
         self._sql = insert if self._unique_after else f"{insert} ON CONFLICT (fingerprint) DO NOTHING"
@@ -252,22 +340,25 @@ class ContactWriter:
 
     def finish(self) -> None:
         """After the last `write`: build the indexes a load dropped, the fingerprint's first (its
-        repeats removed), then the others from what is left."""
+        repeats removed), then the others from what is left; then the insert guard again."""
         if self._unique_after:
-            try:
-                self._connection.exec_driver_sql(self._unique_after)
-            except IntegrityError:
-                # Repeats within the import (SQLite undoes just the failed statement): keep the
-                # first of each, as ON CONFLICT DO NOTHING would have, and build the index again.
-                removed = self._connection.exec_driver_sql(
-                    "DELETE FROM contact WHERE id NOT IN (SELECT min(id) FROM contact GROUP BY fingerprint)"
-                ).rowcount
-                self.created -= removed
-                self._connection.exec_driver_sql(self._unique_after)
+            with sqlite_import_cache(self._session, INDEX_BUILD_CACHE_KIB):
+                try:
+                    self._connection.exec_driver_sql(self._unique_after)
+                except IntegrityError:
+                    # Repeats within the import (SQLite undoes just the failed statement): keep the
+                    # first of each, as ON CONFLICT DO NOTHING would have, and build it again.
+                    removed = self._connection.exec_driver_sql(
+                        "DELETE FROM contact WHERE id NOT IN (SELECT min(id) FROM contact GROUP BY fingerprint)"
+                    ).rowcount
+                    self.created -= removed
+                    self._connection.exec_driver_sql(self._unique_after)
         create_indexes(
             self._session, [sql for name, sql in self._dropped.items() if name != FINGERPRINT_INDEX]
         )
+        create_indexes(self._session, self._guards)
         self._dropped = {}
+        self._guards = []
         self._unique_after = None
 
     def _processed(self, row: tuple[object, ...]) -> tuple[object, ...]:
@@ -313,8 +404,38 @@ def drop_indexes(session: Session, table: str) -> dict[str, str]:
     return {name: sql for name, sql in indexes}
 
 
-def create_indexes(session: Session, statements: Iterable[str]) -> None:
-    """Make again the indexes `drop_indexes` dropped."""
+def drop_insert_guards(session: Session, table: str) -> list[str]:
+    """On SQLite, drop the table's INSERT guard (revision 0008: a trigger that refuses a row
+    from any connection without ddcase's `ddcase_session()`) and return the statements that make
+    it again, for `create_indexes`. Only inside a write transaction of ddcase's own connection,
+    which the guard never refuses and which no other connection can write beside; the guard is
+    back, exactly as it was, before the transaction ends (or rolls back with it). Run once per
+    row, it cost about 0.6 µs of a contact's insert, a fifth of SQLite's work. Any other trigger
+    is kept. Elsewhere nothing is dropped."""
     connection = session.connection()
-    for sql in statements:
-        connection.exec_driver_sql(sql)
+    if connection.dialect.name != "sqlite":
+        return []
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+        (table,),
+    ).all()
+    guards = [
+        (name, sql)
+        for name, sql in triggers
+        if " BEFORE INSERT ON " in sql.upper() and "WHEN DDCASE_SESSION() IS NOT 1" in sql.upper()
+    ]
+    for name, _sql in guards:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in guards]
+
+
+def create_indexes(session: Session, statements: Iterable[str]) -> None:
+    """Make again the indexes `drop_indexes` dropped (or the guards `drop_insert_guards` did),
+    with SQLite's cache (and so its sorter's memory) held to `INDEX_BUILD_CACHE_KIB` meanwhile."""
+    statements = list(statements)
+    if not statements:
+        return
+    connection = session.connection()
+    with sqlite_import_cache(session, INDEX_BUILD_CACHE_KIB):
+        for sql in statements:
+            connection.exec_driver_sql(sql)

@@ -88,9 +88,11 @@ class TransferService:
             if file != CONTACTS:
                 tracker.file_done(_size(path))
         try:
-            with self._db.write() as session:
-                if self._db.is_sqlite:
-                    bulk_load.enlarge_sqlite_cache(session)
+            with (
+                bulk_load.new_file_journal(self._db),
+                self._db.write() as session,
+                bulk_load.sqlite_import_cache(session),
+            ):
                 plan, known = resolve(session, parsed, problems)
                 warnings = _nhs_number_warnings(session, parsed.clients)
                 # One time for the whole import: every record it creates or changes carries the
