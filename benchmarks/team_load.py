@@ -178,6 +178,13 @@ class LoadServer:
 
         return self.server.url(database, user or SUPERUSER)
 
+    def cpu_seconds(self) -> float:
+        """The server's CPU so far: the postmaster's and its ended backends' (they are reaped)."""
+        pid = int((self.server.data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return sum(int(x) for x in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+
     def stop(self) -> None:
         self.server.stop()
 
@@ -277,7 +284,7 @@ def run_person(person: Person, plan: Plan, recorder: Recorder, app: Any, start: 
         action = rng.choices(actions, weights)[0]
         ref = rng.choice(person.clients) if person.clients else rng.choice(plan.all_refs)
         record: dict[str, Any] = {"person": person.login, "action": action, "at": time.monotonic() - start}
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         try:
             if action == "caseload":
                 app.figures.month(month, person.team)
@@ -322,6 +329,7 @@ def run_person(person: Person, plan: Plan, recorder: Recorder, app: Any, start: 
         except Exception as error:  # noqa: BLE001  (a crash is an error too, and is counted)
             record["error"] = f"unexpected {type(error).__name__}: {error}"
         record["seconds"] = time.perf_counter() - began
+        record["cpu"] = time.thread_time() - cpu  # this person's own CPU: the part no load explains
         recorder.write(record)
         pause = min(rng.expovariate(1 / plan.think), 4 * plan.think) if plan.think > 0 else 0
         time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
@@ -385,12 +393,14 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
         if not mine:
             continue
         ok = [r["seconds"] for r in mine if "error" not in r]
+        cpu = [r["cpu"] for r in mine if "error" not in r and "cpu" in r]
         errors = [r["error"] for r in mine if "error" in r]
         by_action[action] = {
             "count": len(mine),
             "median_s": statistics.median(ok) if ok else None,
             "p95_s": percentile(ok, 95) if ok else None,
             "max_s": max(ok) if ok else None,
+            "cpu_median_s": statistics.median(cpu) if cpu else None,
             "errors": len(errors),
             "error_kinds": sorted({e[:160] for e in errors}),
         }
@@ -552,12 +562,16 @@ def main() -> int:
             watch = ServerWatch(server.url(DATABASE))
             watch.start()
         before = os.getloadavg()
+        server_cpu = server.cpu_seconds() if server is not None and sys.platform == "linux" else None
         (work / "go").touch()
         started = time.monotonic()
         for proc in children:
             proc.wait()
         wall = time.monotonic() - started
         after = os.getloadavg()
+        if server_cpu is not None and server is not None:
+            time.sleep(1)  # the people's backends end as their processes close
+            server_cpu = server.cpu_seconds() - server_cpu
         if watch is not None:
             watch.stop.set()
             watch.join()
@@ -588,6 +602,7 @@ def main() -> int:
             "actions_per_second": round(len(actions) / wall, 2) if wall else None,
             "busy_retries": sum(r.get("busy_retries", 0) for r in processes_info),
             "people_cpu_seconds": round(sum(r["cpu_seconds"] for r in processes_info), 1),
+            "server_cpu_seconds": None if server_cpu is None else round(server_cpu, 1),
             "peak_mb_per_process": round(max((r["peak_mb"] for r in processes_info), default=0), 1),
             "server_waits": watch.summary() if watch is not None else None,
             "writes": checked,
@@ -619,7 +634,7 @@ def print_result(result: dict[str, Any]) -> None:
         f"{result['minutes']} min, think {result['think_s']} s, load average "
         f"{result['loadavg_before_after'][0]} -> {result['loadavg_before_after'][1]}"
     )
-    print(f"{'action':<10}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'errors':>8}  target")
+    print(f"{'action':<10}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'CPU ms':>8}{'errors':>8}  target")
     for action, row in result["actions"].items():
 
         def ms(v: float | None) -> str:
@@ -631,7 +646,7 @@ def print_result(result: dict[str, Any]) -> None:
             verdict = f"p95 <= {target * 1000:.0f} ms: {'met' if row['p95_s'] <= target else 'NOT met'}"
         print(
             f"{action:<10}{row['count']:>7}{ms(row['median_s']):>11}{ms(row['p95_s']):>9}"
-            f"{ms(row['max_s']):>9}{row['errors']:>8}  {verdict}"
+            f"{ms(row['max_s']):>9}{ms(row['cpu_median_s']):>8}{row['errors']:>8}  {verdict}"
         )
         for kind in row["error_kinds"][:3]:
             print(f"           {kind}")
@@ -643,6 +658,7 @@ def print_result(result: dict[str, Any]) -> None:
     print(f"ddcase check: exit {result['ddcase_check']['exit']}")
     if result["server_waits"]:
         print(f"server connections busy, by wait (mean per second): {result['server_waits']}")
+    print(f"server's CPU: {result['server_cpu_seconds']} s")
     print(f"people's CPU: {result['people_cpu_seconds']} s; peak {result['peak_mb_per_process']} MB a process")
 
 
