@@ -267,6 +267,27 @@ class RetryCounter(logging.Handler):
             self.count += 1
 
 
+_write_times = threading.local()
+
+
+def watch_writes(engine: Any) -> None:
+    """Time each write transaction's parts: waiting for BEGIN (SQLite's write lock, or the pool),
+    and from then to the end of COMMIT (on PostgreSQL this includes the audit trail's lock)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "begin", insert=True)
+    def _asked(conn: Any) -> None:
+        _write_times.asked = time.perf_counter()
+
+    @event.listens_for(engine, "begin")
+    def _began(conn: Any) -> None:
+        _write_times.began = time.perf_counter()
+
+    @event.listens_for(engine, "commit")
+    def _committing(conn: Any) -> None:
+        _write_times.committing = time.perf_counter()
+
+
 def run_person(person: Person, plan: Plan, recorder: Recorder, app: Any, start: float) -> None:
     from ddcase.domain import Contact, ContactKind, ContactMode, DomainError, Month, Service
 
@@ -329,6 +350,12 @@ def run_person(person: Person, plan: Plan, recorder: Recorder, app: Any, start: 
         except Exception as error:  # noqa: BLE001  (a crash is an error too, and is counted)
             record["error"] = f"unexpected {type(error).__name__}: {error}"
         record["seconds"] = time.perf_counter() - began
+        if action in SAVES and "ack" in record:
+            t = _write_times.__dict__
+            if {"asked", "began", "committing"} <= t.keys() and t["asked"] >= began:
+                record["begin_wait"] = t["began"] - t["asked"]
+                record["in_transaction"] = t["committing"] - t["began"]
+                record["commit"] = time.perf_counter() - t["committing"]
         record["cpu"] = time.thread_time() - cpu  # this person's own CPU: the part no load explains
         recorder.write(record)
         pause = min(rng.expovariate(1 / plan.think), 4 * plan.think) if plan.think > 0 else 0
@@ -350,7 +377,9 @@ def child(plan_file: str, which: str) -> int:
     apps = []
     for person in mine:
         app = open_services(plan.url.replace("{login}", person.login), daily_backup=False)
+        app.wait_for_opening_check()  # a person's app was opened before their day began
         app.casework.counts()  # connected and warm before the start line
+        watch_writes(app.context.db.engine)
         apps.append(app)
     print("ready", flush=True)
     while not Path(plan.go_file).exists():
@@ -401,6 +430,11 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             "p95_s": percentile(ok, 95) if ok else None,
             "max_s": max(ok) if ok else None,
             "cpu_median_s": statistics.median(cpu) if cpu else None,
+            **{
+                f"{part}_median_p95_s": [statistics.median(v), percentile(v, 95)]
+                for part in ("begin_wait", "in_transaction", "commit")
+                if (v := [r[part] for r in mine if part in r])
+            },
             "errors": len(errors),
             "error_kinds": sorted({e[:160] for e in errors}),
         }
@@ -648,6 +682,13 @@ def print_result(result: dict[str, Any]) -> None:
             f"{action:<10}{row['count']:>7}{ms(row['median_s']):>11}{ms(row['p95_s']):>9}"
             f"{ms(row['max_s']):>9}{ms(row['cpu_median_s']):>8}{row['errors']:>8}  {verdict}"
         )
+        parts = [
+            f"{part.split('_median')[0]} {row[part][0] * 1000:.0f}/{row[part][1] * 1000:.0f}"
+            for part in row
+            if part.endswith("_median_p95_s")
+        ]
+        if parts:
+            print(f"           of which (median/p95 ms): {', '.join(parts)}")
         for kind in row["error_kinds"][:3]:
             print(f"           {kind}")
     w = result["writes"]
