@@ -128,3 +128,55 @@ def test_an_error_inside_a_save_is_not_tried_again(db, path):
 def test_busy_is_told_from_other_operational_errors(message, busy):
     error = OperationalError("BEGIN IMMEDIATE", {}, Exception(message))
     assert is_busy(error) is busy
+
+
+def test_the_threads_of_one_process_take_turns_before_waiting_on_the_file(db, path):
+    """Ten threads saving at once, each transaction held for 0.25 s: queued at SQLite's busy
+    handler the last would wait over two seconds, past every try of a 0.25 s busy timeout;
+    taking turns in the process first, none of them waits on the file."""
+    import threading
+
+    failures: list[str] = []
+
+    def slow_save(who: str) -> None:
+        try:
+            with db.write() as session:
+                session.execute(text("INSERT INTO saved (who) VALUES (:who)"), {"who": who})
+                time.sleep(0.25)
+        except StorageError as error:
+            failures.append(str(error))
+
+    threads = [threading.Thread(target=slow_save, args=(f"t{i}",)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(saved(path)) == sorted(f"t{i}" for i in range(10))
+
+
+def test_a_turn_held_too_long_in_the_process_is_shown_as_busy(db, path, monkeypatch):
+    """A thread that waits for its turn behind a long save (an import) waits only as long as
+    SQLite's own tries would, then is told the database is busy."""
+    import threading
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)  # the turn's wait: 4 tries of 0.1 s
+    inside, done = threading.Event(), threading.Event()
+
+    def long_save() -> None:
+        with db.write() as session:
+            session.execute(text("INSERT INTO saved (who) VALUES ('import')"))
+            inside.set()
+            done.wait(5)
+
+    importer = threading.Thread(target=long_save)
+    importer.start()
+    inside.wait(5)
+    started = time.monotonic()
+    with pytest.raises(StorageError, match="busy"):
+        save(db, "person")
+    waited = time.monotonic() - started
+    done.set()
+    importer.join()
+    assert 0.35 <= waited < 2
+    assert saved(path) == ["import"]

@@ -19,6 +19,7 @@ import logging
 import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -360,6 +361,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         with (
             translate_errors(),
+            _one_writer_per_file(self.path),
             Session(self._write_engine, expire_on_commit=False, info=self._info()) as session,
         ):
             with session.begin():
@@ -370,6 +372,34 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_file_writers: dict[Path, threading.RLock] = {}
+_file_writers_guard = threading.Lock()
+
+
+@contextmanager
+def _one_writer_per_file(path: Path | None) -> Iterator[None]:
+    """SQLite: the threads of one process that write one file take turns here, in the process,
+    before BEGIN IMMEDIATE. Only one of them at a time then waits on the file's lock, which
+    SQLite's busy handler grants to whichever waiter polls first, so a crowd of waiting threads
+    makes the other processes' writers wait all the longer (issue 18's load). The turn is
+    waited for as long as SQLite's tries would wait (a long import in another thread), then the
+    save is refused as busy, as SQLite would refuse it."""
+    if path is None:
+        yield
+        return
+    with _file_writers_guard:
+        writer = _file_writers.setdefault(path, threading.RLock())
+    if not writer.acquire(timeout=WRITE_ATTEMPTS * BUSY_TIMEOUT_MS / 1000):
+        raise StorageError(
+            "The database is busy (another copy of ddcase is saving); nothing was saved. "
+            "Try again in a moment."
+        )
+    try:
+        yield
+    finally:
+        writer.release()
 
 
 @contextmanager
