@@ -38,7 +38,6 @@ import json
 import logging
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -393,10 +392,16 @@ def child(plan_file: str, which: str) -> int:
         thread.start()
     for thread in threads:
         thread.join()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mb = 0.0
+    try:
+        import resource  # not on Windows
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    except ImportError:
+        pass
     recorder.write(
-        {"process": mine[0].login, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-         "peak_mb": usage.ru_maxrss / 1024, "busy_retries": counter.count}
+        {"process": mine[0].login, "cpu_seconds": time.process_time(), "peak_mb": peak_mb,
+         "busy_retries": counter.count}
     )  # fmt: skip
     recorder.close()
     for app in apps:
@@ -520,6 +525,13 @@ class ServerWatch(threading.Thread):
         return {k: round(n / count, 2) for k, n in sorted(totals.items(), key=lambda kv: -kv[1])[:12]}
 
 
+def load_average() -> tuple[float, float, float]:
+    """The machine's load average (how loaded the run was), NaN where there is none (Windows)."""
+    if hasattr(os, "getloadavg"):
+        return os.getloadavg()
+    return (float("nan"),) * 3
+
+
 def parse_mix(items: list[str]) -> dict[str, int]:
     mix = dict(DEFAULT_MIX)
     for item in items:
@@ -595,14 +607,14 @@ def main() -> int:
         if server is not None:
             watch = ServerWatch(server.url(DATABASE))
             watch.start()
-        before = os.getloadavg()
+        before = load_average()
         server_cpu = server.cpu_seconds() if server is not None and sys.platform == "linux" else None
         (work / "go").touch()
         started = time.monotonic()
         for proc in children:
             proc.wait()
         wall = time.monotonic() - started
-        after = os.getloadavg()
+        after = load_average()
         if server_cpu is not None and server is not None:
             time.sleep(1)  # the people's backends end as their processes close
             server_cpu = server.cpu_seconds() - server_cpu
