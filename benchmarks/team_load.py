@@ -57,7 +57,15 @@ sys.path.insert(0, str(ROOT))
 ACTIONS = ("caseload", "search", "client", "contact", "episode", "month", "report")
 SAVES = ("contact", "episode")
 #: How often each action comes up (weights), as a care coordinator's day might go.
-DEFAULT_MIX = {"caseload": 15, "search": 15, "client": 30, "contact": 20, "episode": 5, "month": 10, "report": 5}
+DEFAULT_MIX = {
+    "caseload": 15,
+    "search": 15,
+    "client": 30,
+    "contact": 20,
+    "episode": 5,
+    "month": 10,
+    "report": 5,
+}
 MONTH = "2026-10"  # the data set's last month: saves land in it while others read its figures
 OWNER = "ddcase_owner"
 DATABASE = "ddcase_load"
@@ -548,7 +556,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--clients", type=int, default=20_000, help="the data set's size (1000 for a quick try)")
+    parser.add_argument(
+        "--clients", type=int, default=20_000, help="the data set's size (1000 for a quick try)"
+    )
     parser.add_argument("--processes", type=int, help="default: one per person (PostgreSQL), 5 (SQLite)")
     parser.add_argument("--think", type=float, default=5.0, help="mean pause between actions, seconds")
     parser.add_argument("--seed", type=int, default=1)
@@ -597,7 +607,10 @@ def main() -> int:
             children.append(
                 subprocess.Popen(
                     [sys.executable, str(ME), "--child", str(plan_file), which],
-                    stdout=subprocess.PIPE, text=True, encoding="utf-8", env=child_env,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    encoding="utf-8",
+                    env=child_env,
                 )  # fmt: skip
             )
         for proc in children:
@@ -680,7 +693,9 @@ def print_result(result: dict[str, Any]) -> None:
         f"{result['minutes']} min, think {result['think_s']} s, load average "
         f"{result['loadavg_before_after'][0]} -> {result['loadavg_before_after'][1]}"
     )
-    print(f"{'action':<10}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'CPU ms':>8}{'errors':>8}  target")
+    print(
+        f"{'action':<10}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'CPU ms':>8}{'errors':>8}  target"
+    )
     for action, row in result["actions"].items():
 
         def ms(v: float | None) -> str:
@@ -712,7 +727,9 @@ def print_result(result: dict[str, Any]) -> None:
     if result["server_waits"]:
         print(f"server connections busy, by wait (mean per second): {result['server_waits']}")
     print(f"server's CPU: {result['server_cpu_seconds']} s")
-    print(f"people's CPU: {result['people_cpu_seconds']} s; peak {result['peak_mb_per_process']} MB a process")
+    print(
+        f"people's CPU: {result['people_cpu_seconds']} s; peak {result['peak_mb_per_process']} MB a process"
+    )
 
 
 if __name__ == "__main__":
