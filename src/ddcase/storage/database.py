@@ -374,6 +374,9 @@ class Database:
         self.engine.dispose()
 
 
+BUSY_MESSAGE = (
+    "The database is busy (another copy of ddcase is saving); nothing was saved. Try again in a moment."
+)
 _file_writers: dict[Path, threading.RLock] = {}
 _file_writers_guard = threading.Lock()
 
@@ -392,10 +395,7 @@ def _one_writer_per_file(path: Path | None) -> Iterator[None]:
     with _file_writers_guard:
         writer = _file_writers.setdefault(path, threading.RLock())
     if not writer.acquire(timeout=WRITE_ATTEMPTS * BUSY_TIMEOUT_MS / 1000):
-        raise StorageError(
-            "The database is busy (another copy of ddcase is saving); nothing was saved. "
-            "Try again in a moment."
-        )
+        raise StorageError(BUSY_MESSAGE)
     try:
         yield
     finally:
@@ -490,10 +490,7 @@ def describe_operational_error(error: DBAPIError) -> str:
     if "database or disk is full" in text or "disk full" in text:
         return "The disk is full: nothing was saved. Free some space and try again."
     if "locked" in text or "busy" in text:
-        return (
-            "The database is busy (another copy of ddcase is saving); nothing was saved. "
-            "Try again in a moment."
-        )
+        return BUSY_MESSAGE
     if "readonly" in text or "read-only" in text:
         return "The database is read-only here: nothing was saved."
     if "unable to open" in text:
