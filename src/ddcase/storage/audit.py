@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session, col
 
 from ddcase.storage.tables import AuditEventRow, AuditValueRow
@@ -129,8 +129,10 @@ def append(
     (storage/witness.py), and its head is handed to the keeper once the transaction commits."""
     server = session.get_bind().dialect.name == "postgresql"
     if server:
-        # Two writers must not both read the same chain end (seq would clash).
-        session.execute(text("SELECT pg_advisory_xact_lock(7461001)"))
+        return _append_on_server(
+            session, action=action, entity=entity, key=key, before=before, after=after,
+            app_user=app_user, at=at,
+        )  # fmt: skip
     last_row = session.scalars(select(AuditEventRow).order_by(col(AuditEventRow.seq).desc()).limit(1)).first()
     seq = 1 if last_row is None else last_row.seq + 1
     prev_hash = GENESIS if last_row is None else last_row.hash
@@ -176,6 +178,75 @@ def append(
     if value is not None:
         session.add(value)
         session.flush()
+    return row
+
+
+def _append_on_server(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    key: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    app_user: str | None,
+    at: datetime | None,
+) -> AuditEventRow:
+    """PostgreSQL: revision 0008's trigger takes the trail's lock (an advisory lock every writer
+    shares), numbers and hashes the entry; the entry comes back with RETURNING. So the lock is
+    held from the entry's INSERT to the commit, two statements, instead of from a lock and a read
+    of the chain's end before them: under a whole team's load (benchmarks/team_load.py) every
+    save queues for it, and a client slow to send its next statement holds everyone up.
+    Everything that can be done before the lock is: the change itself is flushed, and the
+    witness's entry read (an entry never changes once written)."""
+    session.flush()
+    keeper = session.info.get(KEEPER)
+    witness = keeper.witness() if keeper is not None and HEAD not in session.info else None
+    seen_at_witness = None if witness is None else hash_at(session, witness.seq)
+    before_json = None if before is None else canonical_json(before)
+    after_json = None if after is None else canonical_json(after)
+    salt = None
+    digest = None
+    if before_json is not None or after_json is not None:
+        salt = secrets.token_hex(16)
+        digest = server_values_digest(salt, before_json, after_json)
+    fields = {
+        "at_utc": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "os_user": os_user(),
+        "app_user": app_user,
+        "action": action,
+        "entity": entity,
+        "entity_key": key,
+        "before_json": None,
+        "after_json": None,
+        "values_sha256": digest,
+        "chain": SERVER,
+    }
+    events = AuditEventRow.__table__
+    # seq, prev_hash and hash are the trigger's to set; these placeholders are replaced.
+    seq, prev_hash, hash_ = session.execute(
+        insert(events)
+        .values(seq=0, prev_hash="", hash="", **fields)
+        .returning(events.c.seq, events.c.prev_hash, events.c.hash)
+    ).one()
+    if salt is not None:
+        session.execute(
+            insert(AuditValueRow.__table__).values(
+                seq=seq, salt=salt, before_json=before_json, after_json=after_json
+            )
+        )
+    row = AuditEventRow(seq=seq, prev_hash=prev_hash, hash=hash_, **fields)
+    if keeper is not None:
+        if HEAD in session.info:  # a later entry of the same transaction
+            if session.info[HEAD] is not None:
+                session.info[HEAD] = (seq, hash_)
+        elif witness is not None and (
+            seq - 1 < witness.seq
+            or (prev_hash if seq - 1 == witness.seq else seen_at_witness) != witness.hash
+        ):
+            session.info[HEAD] = None  # the trail no longer holds what the witness saw
+        else:
+            session.info[HEAD] = (seq, hash_)
     return row
 
 

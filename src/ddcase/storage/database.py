@@ -3,6 +3,10 @@
 SQLite is set up as the notes on durability found safe: WAL, synchronous=FULL, foreign keys on,
 a busy timeout, and BEGIN IMMEDIATE for every write transaction (a deferred BEGIN that reads and
 then writes fails at once with SQLITE_BUSY_SNAPSHOT if another connection wrote in between).
+When several processes save to one file at once, the BEGIN IMMEDIATE that waited out its busy
+timeout is tried again after a short random back-off, a bounded number of times (WRITE_ATTEMPTS):
+only the start of a write transaction, before anything of it has run, is ever retried.
+PostgreSQL connections come from a small bounded pool per person (POOL_SIZE + POOL_OVERFLOW).
 Python's sqlite3 module is told to leave transactions alone, so DDL is transactional too.
 No engine exists at import; `make_engine` builds one. An encrypted SQLite file (storage/cipher.py)
 gets the same settings through SQLCipher's `sqlite+pysqlcipher` dialect, keyed on every connection.
@@ -13,7 +17,10 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import random
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,6 +32,7 @@ from sqlalchemy import Engine as Engine  # re-exported: a service may hold one, 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.exc import IntegrityError as IntegrityError  # re-exported: what the database refused
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session as Session  # re-exported: what a service hands to storage
@@ -36,6 +44,17 @@ log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "ddcase_write"
 BUSY_TIMEOUT_MS = 5000
+#: SQLite: how many times a write transaction's BEGIN IMMEDIATE is tried before "busy" is shown
+#: (each try waits up to the busy timeout), and the back-off before the next try, doubled each
+#: time, plus up to as much again at random so that waiting processes do not retry in step.
+WRITE_ATTEMPTS = 4
+WRITE_BACKOFF_S = 0.05
+#: PostgreSQL: connections one person's ddcase keeps open (the caseload, a save and a report can
+#: overlap in the app's threads), how many more it may open for a moment, and how long a request
+#: waits for one before the person is told the database is busy.
+POOL_SIZE = 2
+POOL_OVERFLOW = 2
+POOL_TIMEOUT_S = 30
 # PostgreSQL: no statement may hold a shared team database for longer than this.
 STATEMENT_TIMEOUT_MS = 120_000
 
@@ -93,6 +112,7 @@ def make_engine(
     foreign_keys: bool = True,
     password_prompt: PasswordPrompt | None = None,
     key: DatabaseKey | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     **kwargs: Any,
 ) -> Engine:
     """An engine for SQLite or PostgreSQL with ddcase's connection settings.
@@ -105,7 +125,9 @@ def make_engine(
     PostgreSQL: a password in the URL is used (tests and scripts only); otherwise libpq finds one
     in ~/.pgpass, PGPASSFILE or a service file, or needs none (certificates, GSSAPI). Only when the
     server still asks for one is `password_prompt` called (by default: getpass, when stdin is a
-    terminal); the answer is kept in memory for this process's reconnections, never written."""
+    terminal); the answer is kept in memory for this process's reconnections, never written.
+    Its connections are pooled, at most POOL_SIZE + POOL_OVERFLOW at once (docs/team-database.md
+    says how many a team's server needs); `busy_timeout_ms` is SQLite's, per try of a write."""
     parsed = make_url(url)
     # Error messages (and so the log) never carry the values of a statement: client data.
     kwargs.setdefault("hide_parameters", True)
@@ -119,8 +141,10 @@ def make_engine(
             url = cipher_url(path, key)  # type: ignore[assignment]  # a URL object where the caller gave text; create_engine takes either
             kwargs.setdefault("poolclass", QueuePool)
             _require_cipher()
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
-        _configure_sqlite(engine, foreign_keys=foreign_keys, encrypted=key is not None)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
+        _configure_sqlite(
+            engine, foreign_keys=foreign_keys, encrypted=key is not None, busy_timeout_ms=busy_timeout_ms
+        )
         return engine
     if parsed.get_backend_name() == "postgresql":
         connect_args = {
@@ -128,6 +152,10 @@ def make_engine(
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
             **kwargs.pop("connect_args", {}),
         }
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+            kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
         _configure_postgresql(engine, password_prompt or terminal_password_prompt)
         return engine
@@ -212,7 +240,9 @@ def _one() -> int:
     return 1
 
 
-def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = False) -> None:
+def _configure_sqlite(
+    engine: Engine, *, foreign_keys: bool, encrypted: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver must not issue its own BEGIN; ours below is IMMEDIATE for writes and makes
@@ -223,7 +253,7 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = F
         cursor = dbapi_connection.cursor()
         if encrypted:  # already keyed by the dialect; nothing has been read yet
             cursor.execute("PRAGMA cipher_log_level = NONE")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         if mode not in ("wal", "memory"):
@@ -239,7 +269,40 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, encrypted: bool = F
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get(_WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if write:
+            begin_write(conn)
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def begin_write(conn: Any, *, attempts: int | None = None, backoff_s: float | None = None) -> int:
+    """Start an SQLite write transaction (BEGIN IMMEDIATE), trying again after a short random
+    back-off while another process holds the write lock past the busy timeout, at most
+    `attempts` times in all; then the "busy" error goes up as before. Only BEGIN is retried:
+    nothing of the transaction has run yet, so trying again cannot save anything twice.
+    Returns how many tries it took."""
+    attempts = WRITE_ATTEMPTS if attempts is None else attempts
+    backoff_s = WRITE_BACKOFF_S if backoff_s is None else backoff_s
+    for attempt in range(1, attempts + 1):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return attempt
+        except OperationalError as error:
+            if attempt == attempts or not is_busy(error):
+                raise
+            pause = backoff_s * 2 ** (attempt - 1)
+            log.info("the database is busy; trying to start the save again (try %d)", attempt + 1)
+            time.sleep(pause + random.uniform(0, pause))
+    raise AssertionError("unreachable")  # pragma: no cover  (attempts >= 1)
+
+
+def is_busy(error: DBAPIError) -> bool:
+    """SQLite's SQLITE_BUSY ("database is locked"): another connection holds the write lock."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF == 5  # SQLITE_BUSY and its extended codes
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def database_user(engine: Engine) -> str | None:
@@ -298,6 +361,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         with (
             translate_errors(),
+            _one_writer_per_file(self.path),
             Session(self._write_engine, expire_on_commit=False, info=self._info()) as session,
         ):
             with session.begin():
@@ -308,6 +372,34 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+BUSY_MESSAGE = (
+    "The database is busy (another copy of ddcase is saving); nothing was saved. Try again in a moment."
+)
+_file_writers: dict[Path, threading.RLock] = {}
+_file_writers_guard = threading.Lock()
+
+
+@contextmanager
+def _one_writer_per_file(path: Path | None) -> Iterator[None]:
+    """SQLite: the threads of one process that write one file take turns here, in the process,
+    before BEGIN IMMEDIATE. Only one of them at a time then waits on the file's lock, which
+    SQLite's busy handler grants to whichever waiter polls first, so a crowd of waiting threads
+    makes the other processes' writers wait all the longer (issue 18's load). The turn is
+    waited for as long as SQLite's tries would wait (a long import in another thread), then the
+    save is refused as busy, as SQLite would refuse it."""
+    if path is None:
+        yield
+        return
+    with _file_writers_guard:
+        writer = _file_writers.setdefault(path, threading.RLock())
+    if not writer.acquire(timeout=WRITE_ATTEMPTS * BUSY_TIMEOUT_MS / 1000):
+        raise StorageError(BUSY_MESSAGE)
+    try:
+        yield
+    finally:
+        writer.release()
 
 
 @contextmanager
@@ -322,6 +414,12 @@ def translate_errors() -> Iterator[None]:
         ) from error
     except OperationalError as error:
         raise StorageError(describe_operational_error(error)) from error
+    except PoolTimeoutError as error:
+        # Every connection this person may open is in use (a report and a save at once, say).
+        raise StorageError(
+            "The team database is busy (all of this computer's connections are in use); "
+            "nothing was saved. Try again in a moment."
+        ) from error
     except ProgrammingError as error:
         if _sqlstate(error) == "42501" or "permission denied" in str(error.orig).lower():
             raise PermissionDeniedError(describe_permission_error(error)) from error
@@ -392,10 +490,7 @@ def describe_operational_error(error: DBAPIError) -> str:
     if "database or disk is full" in text or "disk full" in text:
         return "The disk is full: nothing was saved. Free some space and try again."
     if "locked" in text or "busy" in text:
-        return (
-            "The database is busy (another copy of ddcase is saving); nothing was saved. "
-            "Try again in a moment."
-        )
+        return BUSY_MESSAGE
     if "readonly" in text or "read-only" in text:
         return "The database is read-only here: nothing was saved."
     if "unable to open" in text:
