@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session, col
 
-from ddcase.storage.tables import AuditEventRow, AuditValueRow
+from ddcase.storage.tables import AuditEventRow, AuditValueRow, table_of
 
 GENESIS = "0" * 64
 
@@ -210,7 +210,7 @@ def _append_on_server(
     if before_json is not None or after_json is not None:
         salt = secrets.token_hex(16)
         digest = server_values_digest(salt, before_json, after_json)
-    fields = {
+    fields: dict[str, Any] = {
         "at_utc": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "os_user": os_user(),
         "app_user": app_user,
@@ -222,7 +222,7 @@ def _append_on_server(
         "values_sha256": digest,
         "chain": SERVER,
     }
-    events = AuditEventRow.__table__
+    events = table_of(AuditEventRow)
     # seq, prev_hash and hash are the trigger's to set; these placeholders are replaced.
     seq, prev_hash, hash_ = session.execute(
         insert(events)
@@ -231,7 +231,7 @@ def _append_on_server(
     ).one()
     if salt is not None:
         session.execute(
-            insert(AuditValueRow.__table__).values(
+            insert(table_of(AuditValueRow)).values(
                 seq=seq, salt=salt, before_json=before_json, after_json=after_json
             )
         )
