@@ -22,9 +22,12 @@ from datetime import date
 from enum import IntEnum
 
 from ddcase.domain import (
+    ClientCountingFacts,
     ClientFacts,
+    ContactDays,
     ContactFact,
     ContactKind,
+    ContactMode,
     Definition,
     Month,
     Service,
@@ -82,6 +85,25 @@ class _CountingDates:
         return found
 
 
+class _ReadDays:
+    """`_CountingDates` for a client whose counting contacts were read as days (`ContactDays`):
+    the lists come sorted from storage, one for each set of counted modes."""
+
+    def __init__(self, contacts: ContactDays, modes_of: dict[bool, frozenset[ContactMode]]) -> None:
+        self._contacts = contacts
+        self._modes_of = modes_of
+
+    def dates(self, written_count: bool) -> Sequence[Sequence[date]]:
+        return self._contacts.of_modes(self._modes_of[written_count])
+
+
+def mode_sets(definitions: Iterable[Definition]) -> tuple[frozenset[ContactMode], ...]:
+    """The sets of modes a range's definitions count (SPEC §1; one, unless the range has versions
+    that differ on `written_contacts_count`): what storage reads a client's counting days for
+    (`ContactDays`), in a fixed order."""
+    return tuple(sorted({criteria.counted_modes(d) for d in definitions}, key=len))
+
+
 class Counted(IntEnum):
     """How a client counts in a month's figure (for a team, when one is asked for)."""
 
@@ -95,7 +117,9 @@ _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
 _NEVER = date.max  # the end of an open episode
 
 
-def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | None = None) -> list[Counted]:
+def judge_counts(
+    facts: ClientFacts | ClientCountingFacts, rules: Sequence[MonthRule], team: str | None = None
+) -> list[Counted]:
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
@@ -137,6 +161,9 @@ class _CountPlan:
         self.tallied = _Tallied()
         self.months: list[tuple[date, date, tuple[_Slot, ...], tuple[_RuleRow, ...]]] = []
         self.lasts: list[date] = []
+        self.modes_of = {
+            r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
+        }
         if not rules:
             return
         self.first = min(r.first_day for r in rules)
@@ -173,7 +200,9 @@ class _CountPlan:
             self.months.append((month_first, month_last, tuple(slots), tuple(rows)))
             self.lasts.append(month_last)
 
-    def count(self, facts: ClientFacts, every_team: Tally | None, by_team: dict[str, Tally]) -> None:
+    def count(
+        self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
+    ) -> None:
         """Add the client to the tally of each month in which they count: to `every_team` (the
         figure for all teams), when given, and to `by_team[T]` for each team T they count for
         in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
@@ -205,7 +234,7 @@ class _CountPlan:
         months = self.months
         consent = facts.consent_to_share_on
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
-        counting: _CountingDates | None = None
+        counting: _CountingDates | _ReadDays | None = None
         for k in range(bisect_left(self.lasts, span_first), len(months)):
             month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
@@ -252,7 +281,12 @@ class _CountPlan:
                     if contact_checks:
                         if counts is None:
                             if counting is None:
-                                counting = _CountingDates(facts.contacts, self.tallied)
+                                contacts = facts.contacts
+                                counting = (
+                                    _ReadDays(contacts, self.modes_of)
+                                    if isinstance(contacts, ContactDays)
+                                    else _CountingDates(contacts, self.tallied)
+                                )
                             counts = []
                             for written_count, index, since in slots:
                                 dates = counting.dates(written_count)[index]
@@ -275,7 +309,9 @@ class _CountPlan:
                     tally[i][verdict] += 1
 
 
-def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
+def _named_spans(
+    facts: ClientFacts | ClientCountingFacts,
+) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
     """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
     named_workers holds on a day when each side has one open (as `judged` finds it: a named
     episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
@@ -288,7 +324,7 @@ def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tupl
 
 
 def months_counts(
-    clients: Iterable[ClientFacts],
+    clients: Iterable[ClientFacts | ClientCountingFacts],
     months: Sequence[Month],
     definitions: Sequence[Definition],
     team: str | None = None,
@@ -300,7 +336,7 @@ def months_counts(
 
 
 def months_counts_of_teams(
-    clients: Iterable[ClientFacts],
+    clients: Iterable[ClientFacts | ClientCountingFacts],
     months: Sequence[Month],
     definitions: Sequence[Definition],
     teams: Sequence[str | None],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,11 +16,13 @@ from sqlmodel import Session
 
 from ddcase.domain import (
     Client,
+    ClientCountingFacts,
     ClientFacts,
     ClientHistory,
     ClientMonthFacts,
     Contact,
     ContactCounts,
+    ContactDays,
     ContactFact,
     ContactKind,
     ContactMode,
@@ -209,6 +212,61 @@ def figure_facts(
             found.append(fact)
     return [
         ClientFacts(ref, initials, consent, episodes, tuple(contacts[client_id]))
+        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
+    ]
+
+
+def figure_days(
+    session: Session,
+    first: date,
+    last: date,
+    counting: CountingContacts,
+    modes: Sequence[frozenset[ContactMode]],
+    *,
+    team: str | None = None,
+) -> list[ClientCountingFacts]:
+    """`figure_facts` with each client's counting contacts as their days (`ContactDays`): for
+    each of `modes` (each within `counting.modes`) and each tally of `counting`, the sorted days
+    of the client's contacts of the tally's kinds, dated within it, in those modes. The database
+    groups them by client, one row a client with each list as one value (SQLite's
+    `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000 rows rather
+    than 300,000, and no tuple is made per contact.
+
+    Four queries whatever the number of clients."""
+    read = _EpisodeFacts(session, first, last, team)
+    if not read.both:
+        return []
+    modes = tuple(modes)
+    chosen = _Chosen([counting])
+    on_sqlite = read.connection.dialect.name == "sqlite"
+    columns = []
+    for these in modes:
+        only = replace(counting, modes=these)
+        for tally in counting.tallies:
+            within = chosen.within(tally, only)
+            if on_sqlite:
+                columns.append(func.group_concat(ContactRow.date).filter(within))
+            else:
+                columns.append(func.array_agg(ContactRow.date).filter(within))
+    rows = driver_rows(
+        read.connection,
+        select(ContactRow.client_id, *columns)
+        .where(*read.counting([counting]))
+        .group_by(ContactRow.client_id),
+    )
+    day = read.days.__getitem__
+    none: tuple[tuple[date, ...], ...] = ((),) * len(counting.tallies)
+    found: dict[int, ContactDays] = {}
+    n = len(counting.tallies)
+    for row in rows:
+        lists = [
+            () if value is None else tuple(sorted(map(day, value.split(",") if on_sqlite else value)))
+            for value in row[1:]
+        ]
+        found[row[0]] = ContactDays(modes, tuple(tuple(lists[k : k + n]) for k in range(0, len(lists), n)))
+    nothing = ContactDays(modes, (none,) * len(modes))
+    return [
+        ClientCountingFacts(ref, initials, consent, episodes, found.get(client_id, nothing))
         for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
     ]
 
