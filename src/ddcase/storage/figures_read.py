@@ -458,13 +458,20 @@ class _EpisodeFacts:
             EpisodeRow.start_date,
             EpisodeRow.end_date,
         )
-        rows = driver_rows(
-            connection,
-            union_all(
-                columns.where(EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last, *of_team),
-                columns.where(EpisodeRow.end_date >= first, EpisodeRow.start_date <= last, *of_team),
-            ),
-        )
+        if of_team:
+            # One team's: from its clients (`ix_episode_team`, then each client's episodes), not
+            # through the whole trust's open episodes.
+            query = columns.where(
+                *of_team,
+                EpisodeRow.start_date <= last,
+                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+            )
+        else:
+            query = union_all(
+                columns.where(EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last),
+                columns.where(EpisodeRow.end_date >= first, EpisodeRow.start_date <= last),
+            )
+        rows = driver_rows(connection, query)
         # Only the clients open to both services are judged: their episodes alone become facts.
         is_mental_health = Service.MENTAL_HEALTH.value
         mental_health = {row[0] for row in rows if row[2] == is_mental_health}
