@@ -59,7 +59,8 @@ class _Tallied:
 
 class _CountingDates:
     """The sorted dates of a client's counting contacts (SPEC §1), one list for each tally of
-    the criteria table, worked out once for each reading of `written_contacts_count`."""
+    the criteria table, worked out once for each reading of `written_contacts_count` (indexed
+    by it)."""
 
     def __init__(self, contacts: Sequence[ContactFact], tallied: _Tallied) -> None:
         self._contacts = contacts
@@ -84,17 +85,15 @@ class _CountingDates:
             self._dates[written_count] = found
         return found
 
+    __getitem__ = dates
 
-class _ReadDays:
-    """`_CountingDates` for a client whose counting contacts were read as days (`ContactDays`):
-    the lists come sorted from storage, one for each set of counted modes."""
 
-    def __init__(self, contacts: ContactDays, modes_of: dict[bool, frozenset[ContactMode]]) -> None:
-        self._contacts = contacts
-        self._modes_of = modes_of
-
-    def dates(self, written_count: bool) -> Sequence[Sequence[date]]:
-        return self._contacts.of_modes(self._modes_of[written_count])
+def _read_days(
+    contacts: ContactDays, modes_of: dict[bool, frozenset[ContactMode]]
+) -> dict[bool, Sequence[Sequence[date]]]:
+    """What `_CountingDates` gives, for a client whose counting contacts were read as days
+    (`ContactDays`): the lists come sorted from storage, one for each set of counted modes."""
+    return {written: contacts.of_modes(modes) for written, modes in modes_of.items()}
 
 
 def mode_sets(definitions: Iterable[Definition]) -> tuple[frozenset[ContactMode], ...]:
@@ -226,6 +225,7 @@ class _CountPlan:
             of_teams = [(by_team[t], each) for t, each in spans.items()]
         if every_team is None and not of_teams:
             return
+        every_alone = [every_team] if every_team is not None else []
         first, last = self.first, self.last
         mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
         if not mutual:
@@ -234,7 +234,7 @@ class _CountPlan:
         months = self.months
         consent = facts.consent_to_share_on
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
-        counting: _CountingDates | _ReadDays | None = None
+        counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
         for k in range(bisect_left(self.lasts, span_first), len(months)):
             month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
@@ -255,19 +255,23 @@ class _CountPlan:
                     end = month_last
                 days += (end - start).days + 1
                 last_mutual = end
-                clipped.append((start, end))
+                if of_teams:
+                    clipped.append((start, end))
             if last_mutual is None:
                 continue
-            tallies = [] if every_team is None else [every_team]
-            for tally, team_spans in of_teams:
-                if any(
-                    team_start <= end and team_end >= start
-                    for start, end in clipped
-                    for team_start, team_end in team_spans
-                ):
-                    tallies.append(tally)
-            if not tallies:
-                continue
+            if of_teams:
+                tallies = [] if every_team is None else [every_team]
+                for tally, team_spans in of_teams:
+                    if any(
+                        team_start <= end and team_end >= start
+                        for start, end in clipped
+                        for team_start, team_end in team_spans
+                    ):
+                        tallies.append(tally)
+                if not tallies:
+                    continue
+            else:
+                tallies = every_alone
             consented = consent is not None and consent <= month_last
             counts: list[int] | None = None  # each slot's count, worked out when first needed
             named_ok: bool | None = None
@@ -283,14 +287,18 @@ class _CountPlan:
                             if counting is None:
                                 contacts = facts.contacts
                                 counting = (
-                                    _ReadDays(contacts, self.modes_of)
+                                    _read_days(contacts, self.modes_of)
                                     if isinstance(contacts, ContactDays)
                                     else _CountingDates(contacts, self.tallied)
                                 )
                             counts = []
                             for written_count, index, since in slots:
-                                dates = counting.dates(written_count)[index]
-                                counts.append(bisect_right(dates, month_last) - bisect_left(dates, since))
+                                dates = counting[written_count][index]
+                                counts.append(
+                                    bisect_right(dates, month_last) - bisect_left(dates, since)
+                                    if dates
+                                    else 0
+                                )
                         for slot, needed in contact_checks:
                             if counts[slot] < needed:
                                 verdict = _MUTUAL  # a criterion counted from contacts does not hold

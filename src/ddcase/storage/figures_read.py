@@ -405,7 +405,7 @@ class _Chosen:
         return and_(*parts) if len(parts) > 1 else parts[0] if parts else ContactRow.id.is_not(None)
 
 
-_EPISODE_ID = itemgetter(1)
+_CLIENT_ID, _EPISODE_ID = itemgetter(0), itemgetter(1)
 
 
 def _among(ids: set[int], connection: Connection) -> ColumnElement[bool]:
@@ -461,22 +461,42 @@ class _EpisodeFacts:
         if of_team:
             # One team's: from its clients (`ix_episode_team`, then each client's episodes), not
             # through the whole trust's open episodes.
-            query = columns.where(
-                *of_team,
-                EpisodeRow.start_date <= last,
-                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+            rows = driver_rows(
+                connection,
+                columns.where(
+                    *of_team,
+                    EpisodeRow.start_date <= last,
+                    or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+                ),
             )
+            is_mental_health = Service.MENTAL_HEALTH.value
+            by_service = [
+                [r for r in rows if r[2] == is_mental_health],
+                [r for r in rows if r[2] != is_mental_health],
+            ]
         else:
-            query = union_all(
-                columns.where(EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last),
-                columns.where(EpisodeRow.end_date >= first, EpisodeRow.start_date <= last),
-            )
-        rows = driver_rows(connection, query)
+            by_service = [
+                driver_rows(
+                    connection,
+                    union_all(
+                        columns.where(
+                            EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last, of_service
+                        ),
+                        columns.where(
+                            EpisodeRow.end_date >= first, EpisodeRow.start_date <= last, of_service
+                        ),
+                    ),
+                )
+                for of_service in (
+                    EpisodeRow.service == s.value for s in (Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE)
+                )
+            ]
         # Only the clients open to both services are judged: their episodes alone become facts.
-        is_mental_health = Service.MENTAL_HEALTH.value
-        mental_health = {row[0] for row in rows if row[2] == is_mental_health}
-        self.both = both = {row[0] for row in rows if row[2] != is_mental_health and row[0] in mental_health}
-        kept = [row for row in rows if row[0] in both]
+        # One read a service, so that the clients open to both are found in C (sets of ids).
+        mental_health, substance_misuse = by_service
+        self.both = both = set(map(_CLIENT_ID, mental_health)).intersection(map(_CLIENT_ID, substance_misuse))
+        kept = [row for row in mental_health if row[0] in both]
+        kept += [row for row in substance_misuse if row[0] in both]
         kept.sort(key=_EPISODE_ID)  # the order the episodes were recorded
         self.episodes: dict[int, list[EpisodeFact]] = {}
         episodes = self.episodes
