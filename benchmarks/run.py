@@ -81,7 +81,7 @@ def child_figures(db: str, which: str) -> dict[str, object]:
 
     app = _services(db)
     month = Month.parse(MONTH)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     if which == "month_all":
         result = app.figures.month(month)
         detail = f"{result.jointly_worked} of {result.mutual_clients}"
@@ -91,9 +91,10 @@ def child_figures(db: str, which: str) -> dict[str, object]:
     else:
         series = app.figures.series(month.plus(-23), month)
         detail = f"{len(series.months)} months"
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
     app.close()
-    return {"seconds": seconds, "detail": detail}
+    # This thread's CPU beside the wall time: on a shared machine the wall time measures the load.
+    return {"seconds": seconds, "detail": f"{detail}; this thread's CPU {cpu:.3f} s"}
 
 
 def child_measures(db: str) -> dict[str, object]:
@@ -452,9 +453,10 @@ def main() -> int:
         measured["detail"] = f"process CPU {float(measured['cpu']):.2f} s (user + sys), of the median run"
         add("`ddcase figures --json` process", "≤ 0.5 s", 0.5, measured, floor)
     for name, label, limit in (
-        ("month_all", "month figures, all teams", 0.2),
-        ("month_team", f"month figures, one team ({TEAM})", 0.2),
-        ("series24", "24-month series", 2.0),
+        # Issue 18's targets (issue 7's were 0.2, 0.2 and 2 s).
+        ("month_all", "month figures, all teams", 0.10),
+        ("month_team", f"month figures, one team ({TEAM})", 0.10),
+        ("series24", "24-month series", 0.5),
     ):
         if wanted(name):
             measured = median_of(args.runs, lambda n=name: timed(child("figures", db, n)))

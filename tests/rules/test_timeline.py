@@ -10,21 +10,26 @@ from hypothesis import strategies as st
 
 from ddcase.domain import (
     Client,
+    ClientCountingFacts,
     ClientFacts,
     ClientHistory,
     Contact,
+    ContactDays,
     ContactKind,
     ContactMode,
+    CountingContacts,
     Definition,
     Episode,
     Month,
     Outcome,
     Service,
 )
+from ddcase.rules import criteria
 from ddcase.rules.figures import MonthRule, evaluate, month_figures
 from ddcase.rules.timeline import (
     Counted,
     judge_counts,
+    mode_sets,
     months_counts,
     months_counts_of_teams,
 )
@@ -135,6 +140,50 @@ def test_every_teams_counts_in_one_pass_equal_each_teams_own(case, teams):
         for team in teams
     ]
     assert months_counts_of_teams(facts, months, versions, teams) == expected
+
+
+def as_days(history: ClientHistory, counting: CountingContacts, modes) -> ClientCountingFacts:
+    """The client's facts as `figures_read.figure_days` reads them (`ContactDays`), made by hand."""
+    facts = ClientFacts.of(history)
+    days = tuple(
+        tuple(
+            tuple(
+                sorted(
+                    c.date
+                    for c in history.contacts
+                    if c.outcome in counting.outcomes
+                    and c.mode in counting.modes
+                    and c.mode in these
+                    and c.kind in tally.kinds
+                    and tally.first <= c.date <= tally.last
+                )
+            )
+            for tally in counting.tallies
+        )
+        for these in modes
+    )
+    return ClientCountingFacts(*facts[:4], ContactDays(modes, days))
+
+
+@MANY_CLIENTS_SETTINGS
+@given(many_clients(), st.lists(st.sampled_from(TEAMS), max_size=3))
+def test_counts_from_each_clients_days_equal_those_from_their_contacts(case, teams):
+    """The series' read (`ContactDays`: each tally's sorted days, one list for each set of modes
+    the range's definitions count) is counted exactly as the contacts it stands for, whatever the
+    versions say of written contacts and windows."""
+    histories, months, versions = case
+    teams = [None, *teams]
+    counting = criteria.counting_contacts(list(zip(months, versions, strict=True)))
+    modes = mode_sets(versions)
+    read = [as_days(h, counting, modes) for h in histories]
+    expected = [
+        [month_figures(histories, m, d, team).counts() for m, d in zip(months, versions, strict=True)]
+        for team in teams
+    ]
+    assert months_counts_of_teams(read, months, versions, teams) == expected
+    for facts, history in zip(read, histories, strict=True):
+        rules = [MonthRule.of(m, d) for m, d in zip(months, versions, strict=True)]
+        assert judge_counts(facts, rules) == judge_counts(ClientFacts.of(history), rules)
 
 
 def test_counts_by_hand():

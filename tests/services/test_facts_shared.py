@@ -1,5 +1,5 @@
 """The meeting PDF reads the 24 months once for its measures × teams summary and its chart
-(`services.figures.facts_shared`): what it prints equals what the plain reads give, for all
+(`services.figures.facts_shared`, `figures_read.figure_days`): what it prints equals what the plain reads give, for all
 teams and for one, across a change of definition."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(d
     plain_rows, _, _ = reporting.measures(OCT, team)
     plain_series = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False).series
     reads = []
-    real = figures_module.figures_read.figure_facts
+    real = figures_module.figures_read.figure_days
     monkeypatch.setattr(
         figures_module.figures_read,
-        "figure_facts",
+        "figure_days",
         lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
     )
     content = reporting.content(OCT, team)

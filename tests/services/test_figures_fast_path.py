@@ -71,6 +71,8 @@ def test_versions_that_change_the_window_overlap_and_written_contacts_match_too(
     for first, last in ((FIRST, LAST), (Month(2025, 6), Month(2025, 9)), (Month(2026, 1), Month(2026, 3))):
         expected = by_full_histories(demo, first, last, None)
         assert figures.months(first, last) == expected
+        # The counts-only series reads each client's counting days once for each set of modes.
+        assert figures.counts(first, last) == [f.counts() for f in expected]
         for month, wanted in zip(month_range(first, last), expected, strict=True):
             assert figures.month(month) == wanted, month
         assert any(f.definition.written_contacts_count for f in expected) or last < Month(2025, 6)

@@ -284,6 +284,33 @@ class ContactCounts(NamedTuple):
     last_joint: date | None
 
 
+class ContactDays(NamedTuple):
+    """A client's counting contacts (SPEC §1) as a range of months' counting reads them, without
+    a tuple per contact: for each of `modes` (the sets of modes the range's definitions count), for
+    each tally of the read's `CountingContacts` (in table order), the sorted days of the client's
+    contacts of a counting outcome, of one of the tally's kinds, in one of those modes, dated
+    from the tally's first to its last day. The same counts as the `ContactFact`s it stands for."""
+
+    modes: tuple[frozenset[ContactMode], ...]
+    days: tuple[tuple[tuple[date, ...], ...], ...]
+
+    def of_modes(self, modes: frozenset[ContactMode]) -> tuple[tuple[date, ...], ...]:
+        """Each tally's days for the contacts in `modes` (one of `self.modes`)."""
+        return self.days[self.modes.index(modes)]
+
+
+class ClientCountingFacts(NamedTuple):
+    """What a range of months' counts need of one client: as `ClientFacts`, with the counting
+    contacts as their days (`ContactDays`) rather than listed. Judged by the rules exactly as the
+    `ClientHistory` it was read from."""
+
+    client_ref: str
+    initials: str
+    consent_to_share_on: date | None
+    episodes: tuple[EpisodeFact, ...]
+    contacts: ContactDays
+
+
 class ClientMonthFacts(NamedTuple):
     """What month M's figure needs of one client: as `ClientFacts`, with the contacts already
     counted for M (`ContactCounts`) rather than listed. Judged by the rules exactly as the

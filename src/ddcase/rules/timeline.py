@@ -22,9 +22,12 @@ from datetime import date
 from enum import IntEnum
 
 from ddcase.domain import (
+    ClientCountingFacts,
     ClientFacts,
+    ContactDays,
     ContactFact,
     ContactKind,
+    ContactMode,
     Definition,
     Month,
     Service,
@@ -56,7 +59,8 @@ class _Tallied:
 
 class _CountingDates:
     """The sorted dates of a client's counting contacts (SPEC §1), one list for each tally of
-    the criteria table, worked out once for each reading of `written_contacts_count`."""
+    the criteria table, worked out once for each reading of `written_contacts_count` (indexed
+    by it)."""
 
     def __init__(self, contacts: Sequence[ContactFact], tallied: _Tallied) -> None:
         self._contacts = contacts
@@ -81,6 +85,23 @@ class _CountingDates:
             self._dates[written_count] = found
         return found
 
+    __getitem__ = dates
+
+
+def _read_days(
+    contacts: ContactDays, modes_of: dict[bool, frozenset[ContactMode]]
+) -> dict[bool, Sequence[Sequence[date]]]:
+    """What `_CountingDates` gives, for a client whose counting contacts were read as days
+    (`ContactDays`): the lists come sorted from storage, one for each set of counted modes."""
+    return {written: contacts.of_modes(modes) for written, modes in modes_of.items()}
+
+
+def mode_sets(definitions: Iterable[Definition]) -> tuple[frozenset[ContactMode], ...]:
+    """The sets of modes a range's definitions count (SPEC §1; one, unless the range has versions
+    that differ on `written_contacts_count`): what storage reads a client's counting days for
+    (`ContactDays`), in a fixed order."""
+    return tuple(sorted({criteria.counted_modes(d) for d in definitions}, key=len))
+
 
 class Counted(IntEnum):
     """How a client counts in a month's figure (for a team, when one is asked for)."""
@@ -95,7 +116,9 @@ _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
 _NEVER = date.max  # the end of an open episode
 
 
-def judge_counts(facts: ClientFacts, rules: Sequence[MonthRule], team: str | None = None) -> list[Counted]:
+def judge_counts(
+    facts: ClientFacts | ClientCountingFacts, rules: Sequence[MonthRule], team: str | None = None
+) -> list[Counted]:
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
@@ -137,6 +160,9 @@ class _CountPlan:
         self.tallied = _Tallied()
         self.months: list[tuple[date, date, tuple[_Slot, ...], tuple[_RuleRow, ...]]] = []
         self.lasts: list[date] = []
+        self.modes_of = {
+            r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
+        }
         if not rules:
             return
         self.first = min(r.first_day for r in rules)
@@ -173,7 +199,9 @@ class _CountPlan:
             self.months.append((month_first, month_last, tuple(slots), tuple(rows)))
             self.lasts.append(month_last)
 
-    def count(self, facts: ClientFacts, every_team: Tally | None, by_team: dict[str, Tally]) -> None:
+    def count(
+        self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
+    ) -> None:
         """Add the client to the tally of each month in which they count: to `every_team` (the
         figure for all teams), when given, and to `by_team[T]` for each team T they count for
         in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
@@ -197,6 +225,7 @@ class _CountPlan:
             of_teams = [(by_team[t], each) for t, each in spans.items()]
         if every_team is None and not of_teams:
             return
+        every_alone = [every_team] if every_team is not None else []
         first, last = self.first, self.last
         mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
         if not mutual:
@@ -205,7 +234,7 @@ class _CountPlan:
         months = self.months
         consent = facts.consent_to_share_on
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
-        counting: _CountingDates | None = None
+        counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
         for k in range(bisect_left(self.lasts, span_first), len(months)):
             month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
@@ -226,19 +255,23 @@ class _CountPlan:
                     end = month_last
                 days += (end - start).days + 1
                 last_mutual = end
-                clipped.append((start, end))
+                if of_teams:
+                    clipped.append((start, end))
             if last_mutual is None:
                 continue
-            tallies = [] if every_team is None else [every_team]
-            for tally, team_spans in of_teams:
-                if any(
-                    team_start <= end and team_end >= start
-                    for start, end in clipped
-                    for team_start, team_end in team_spans
-                ):
-                    tallies.append(tally)
-            if not tallies:
-                continue
+            if of_teams:
+                tallies = [] if every_team is None else [every_team]
+                for tally, team_spans in of_teams:
+                    if any(
+                        team_start <= end and team_end >= start
+                        for start, end in clipped
+                        for team_start, team_end in team_spans
+                    ):
+                        tallies.append(tally)
+                if not tallies:
+                    continue
+            else:
+                tallies = every_alone
             consented = consent is not None and consent <= month_last
             counts: list[int] | None = None  # each slot's count, worked out when first needed
             named_ok: bool | None = None
@@ -252,11 +285,20 @@ class _CountPlan:
                     if contact_checks:
                         if counts is None:
                             if counting is None:
-                                counting = _CountingDates(facts.contacts, self.tallied)
+                                contacts = facts.contacts
+                                counting = (
+                                    _read_days(contacts, self.modes_of)
+                                    if isinstance(contacts, ContactDays)
+                                    else _CountingDates(contacts, self.tallied)
+                                )
                             counts = []
                             for written_count, index, since in slots:
-                                dates = counting.dates(written_count)[index]
-                                counts.append(bisect_right(dates, month_last) - bisect_left(dates, since))
+                                dates = counting[written_count][index]
+                                counts.append(
+                                    bisect_right(dates, month_last) - bisect_left(dates, since)
+                                    if dates
+                                    else 0
+                                )
                         for slot, needed in contact_checks:
                             if counts[slot] < needed:
                                 verdict = _MUTUAL  # a criterion counted from contacts does not hold
@@ -275,7 +317,9 @@ class _CountPlan:
                     tally[i][verdict] += 1
 
 
-def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
+def _named_spans(
+    facts: ClientFacts | ClientCountingFacts,
+) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
     """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
     named_workers holds on a day when each side has one open (as `judged` finds it: a named
     episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
@@ -288,7 +332,7 @@ def _named_spans(facts: ClientFacts) -> tuple[list[tuple[date, date]], list[tupl
 
 
 def months_counts(
-    clients: Iterable[ClientFacts],
+    clients: Iterable[ClientFacts | ClientCountingFacts],
     months: Sequence[Month],
     definitions: Sequence[Definition],
     team: str | None = None,
@@ -300,7 +344,7 @@ def months_counts(
 
 
 def months_counts_of_teams(
-    clients: Iterable[ClientFacts],
+    clients: Iterable[ClientFacts | ClientCountingFacts],
     months: Sequence[Month],
     definitions: Sequence[Definition],
     teams: Sequence[str | None],

@@ -17,8 +17,9 @@ from datetime import date
 
 from ddcase.domain import (
     Annotation,
-    ClientFacts,
+    ClientCountingFacts,
     ClientHistory,
+    ContactMode,
     ContactTally,
     CountingContacts,
     Definition,
@@ -49,7 +50,7 @@ from ddcase.rules.figures import (
     evaluate,
     month_figures_of,
 )
-from ddcase.rules.timeline import months_counts, months_counts_of_teams
+from ddcase.rules.timeline import mode_sets, months_counts, months_counts_of_teams
 from ddcase.rules.todo import AtRisk, MissedJoint, NotYet, WorkList, work_list
 
 __all__ = [
@@ -73,7 +74,9 @@ from ddcase.storage.database import Session
 MAX_SERIES_MONTHS = 120
 
 
-_Kept = tuple[date, date, CountingContacts, str | None, list[ClientFacts]]
+_Kept = tuple[
+    date, date, CountingContacts, tuple[frozenset[ContactMode], ...], str | None, list[ClientCountingFacts]
+]
 _kept_facts: ContextVar[list[_Kept] | None] = ContextVar("ddcase_kept_facts", default=None)
 
 
@@ -94,21 +97,31 @@ def facts_shared() -> Iterator[None]:
 
 
 def _figure_facts(
-    session: Session, first: date, last: date, counting: CountingContacts, team: str | None
-) -> list[ClientFacts]:
+    session: Session,
+    first: date,
+    last: date,
+    counting: CountingContacts,
+    definitions: list[Definition],
+    team: str | None,
+) -> list[ClientCountingFacts]:
+    """The facts a range of months' counts need (`figures_read.figure_days`: each client's
+    counting contacts as the days of each tally, for each set of modes the `definitions` count),
+    or those kept by `facts_shared` when they cover them."""
+    modes = mode_sets(definitions)
     kept = _kept_facts.get()
     if kept is not None:
-        for kept_first, kept_last, kept_counting, kept_team, clients in kept:
+        for kept_first, kept_last, kept_counting, kept_modes, kept_team, clients in kept:
             if (
                 kept_first <= first
                 and kept_last >= last
                 and kept_team in (None, team)
                 and _covers(kept_counting, counting)
+                and set(modes) <= set(kept_modes)
             ):
                 return clients
-    clients = figures_read.figure_facts(session, first, last, counting, team=team)
+    clients = figures_read.figure_days(session, first, last, counting, modes, team=team)
     if kept is not None:
-        kept.append((first, last, counting, team, clients))
+        kept.append((first, last, counting, modes, team, clients))
     return clients
 
 
@@ -293,6 +306,7 @@ class FiguresService:
                     first.first_day,
                     last.last_day,
                     criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
+                    [d for each in in_force for d in each],
                     teams[0] if len(teams) == 1 else None,
                 )
             # Every team and every set in one counting pass: each client's mutual days are worked
@@ -360,6 +374,7 @@ class FiguresService:
                     first.first_day,
                     last.last_day,
                     criteria.counting_contacts(list(zip(months, in_force, strict=True))),
+                    in_force,
                     team,
                 )
             counts = months_counts(clients, months, in_force, team)

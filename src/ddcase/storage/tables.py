@@ -97,6 +97,8 @@ class EpisodeRow(SQLModel, table=True):
             "worker_id",
             "version",
         ),
+        # One team's clients without the whole trust's episodes (revision 0013).
+        Index("ix_episode_team", "team", "end_date", "start_date", "client_id"),
     )
     __mapper_args__ = {"version_id_col": _episode_version}
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,66 @@
+"""Revision 0013: episodes by team (`ix_episode_team`), and one team's figures read from the
+team's clients: neither the episodes nor the contacts of the whole trust are walked for one
+team's month or chart (SQLite's query plans are checked; a timing is not a test)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, inspect
+
+from ddcase.domain import Month
+from ddcase.services.demo import DemoService
+from ddcase.storage.database import make_engine
+from tests.storage.test_contact_fingerprint_index import downgrade_to, upgrade_to
+
+TEAM = "Luton South CMHT"
+
+
+def test_0013_adds_the_team_index_and_a_downgrade_takes_it_away(db_target, backend):
+    url = f"sqlite:///{db_target}" if backend == "sqlite" else db_target
+    engine = make_engine(url)
+
+    def names() -> set[str]:
+        return {i["name"] for i in inspect(engine).get_indexes("episode")}
+
+    try:
+        upgrade_to(engine, "0012")
+        assert "ix_episode_team" not in names()
+        upgrade_to(engine, "0013")
+        assert "ix_episode_team" in names()
+        downgrade_to(engine, "0012")
+        assert "ix_episode_team" not in names()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_one_teams_figures_read_only_the_teams_clients(context, figures):
+    DemoService(context).fill(seed=3)
+    statements: list[tuple[str, object]] = []
+
+    def grab(conn, cursor, statement, parameters, context_, executemany):  # type: ignore[no-untyped-def]
+        if " episode" in statement or " contact" in statement:
+            statements.append((statement, parameters))
+
+    engine = context.db.engine
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        month = Month(2026, 10)
+        figures.month(month, TEAM)
+        figures.series(month.plus(-23), month, TEAM)
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    assert len(statements) >= 4
+    raw = engine.raw_connection()
+    try:
+        for statement, parameters in statements:
+            plan = [row[3] for row in raw.cursor().execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            walks = [
+                step
+                for step in plan
+                if step.startswith("SCAN") or "ix_episode_overlap" in step or "ix_contact_figures" in step
+            ]
+            assert not walks, (statement, plan)
+            assert any("ix_episode_team" in step for step in plan), (statement, plan)
+    finally:
+        raw.close()
