@@ -243,6 +243,9 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
 
     stamp = ("2026-11-01 09:00:00.000000", "benchmark")
     db = sqlite3.connect(database, isolation_level=None)
+    from ddcase.storage.database import mark_as_ddcase
+
+    mark_as_ddcase(db)  # revision 0008's triggers take changes from ddcase's own connections only
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = OFF")  # a cache file, remade if anything goes wrong
     db.execute("BEGIN")
