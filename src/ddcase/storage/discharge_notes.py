@@ -1,15 +1,26 @@
 """Reading and writing what was said when an episode was ended while the other side was open
-(`discharge_note`, issue 17), and finding the clients with an episode ending in a range."""
+(`discharge_note`, issue 17), finding the clients with an episode ending in a range, and
+`ending_histories`: what the discharge guard reads of all of them at once (issue 18)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
+from ddcase.domain import Contact, ContactKind, ContactMode, Episode, Outcome, Service
+from ddcase.storage.driver_values import Days, driver_rows, worker_names
+from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
+
+_SERVICES = {s.value: s for s in Service}
+_KINDS = {k.value: k for k in ContactKind}
+_MODES = {m.value: m for m in ContactMode}
+_OUTCOMES = {o.value: o for o in Outcome}
 
 
 def ended_on(session: Session, episode_id: int) -> date | None:
@@ -53,3 +64,145 @@ def clients_with_endings(session: Session, first: date, last: date) -> list[int]
 def all_notes(session: Session) -> list[tuple[int, str | None]]:
     """Every note: (episode id, reason)."""
     return [(e, r) for e, r in session.execute(select(DischargeNoteRow.episode_id, DischargeNoteRow.reason))]
+
+
+# ---------------------------------------------------------------- the guard's batched read
+
+
+@dataclass(frozen=True, slots=True)
+class EndingHistories:
+    """What the discharge guard reads of every client with an episode ending in a range, in a
+    few queries whatever the number of clients (`ending_histories`).
+
+    `episodes`: by client id (in client id order), the client's episodes open on some day from
+    the range's first day to the day after its last (all that the guard reads of a discharge
+    ending in the range), in the order `repository.episodes_for` gives them. `contacts`: by client
+    id, the contacts with one of the outcomes asked dated in the window of days up to the end of
+    one of the client's episodes ending in the range. `reasons`: what was noted when each episode
+    ending in the range was ended, by episode id (absent: no note)."""
+
+    episodes: dict[int, list[Episode]]
+    contacts: dict[int, list[Contact]]
+    reasons: dict[int, str | None]
+
+
+def _days_before(session: Session, day: Any, days: int) -> Any:
+    """`day` less `days` days, as SQL: date arithmetic is each database's own."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"-{days} days")  # ISO text, as SQLite keeps dates
+    return day - days  # PostgreSQL: date - integer is a date
+
+
+def ending_histories(
+    session: Session, first: date, last: date, window_days: int, outcomes: Collection[str]
+) -> EndingHistories:
+    """See `EndingHistories`: the episodes ending in `first`..`last`, their clients' episodes
+    around then, and the contacts with one of `outcomes` in the `window_days` days up to each of
+    those end dates (a superset of those the guard counts: the rules choose). Five queries."""
+    ending = and_(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
+    clients = select(EpisodeRow.client_id).where(ending).distinct()
+    refs = {
+        id_: ref
+        for id_, ref in session.execute(
+            select(ClientRow.id, ClientRow.client_ref).where(ClientRow.id.in_(clients))
+        )
+    }
+    if not refs:
+        return EndingHistories({}, {}, {})
+    after = last + timedelta(days=1)
+    names = worker_names(session)
+    names[None] = None  # type: ignore[index]  # None stands for no worker
+    organisations = {
+        id_: name for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))
+    }
+    days = Days()
+    episodes: dict[int, list[Episode]] = {}
+    for id_, client_id, service, organisation, team, worker, start, end, version in driver_rows(
+        session.connection(),
+        select(
+            EpisodeRow.id,
+            EpisodeRow.client_id,
+            EpisodeRow.service,
+            EpisodeRow.organisation_id,
+            EpisodeRow.team,
+            EpisodeRow.worker_id,
+            EpisodeRow.start_date,
+            EpisodeRow.end_date,
+            EpisodeRow.version,
+        )
+        .where(
+            EpisodeRow.client_id.in_(clients),
+            EpisodeRow.start_date <= after,
+            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+        )
+        .order_by(EpisodeRow.client_id, EpisodeRow.start_date, EpisodeRow.service, EpisodeRow.id),
+    ):
+        episodes.setdefault(client_id, []).append(
+            Episode(
+                client_ref=refs[client_id],
+                service=_SERVICES[service],
+                organisation=organisations[organisation],
+                start_date=days[start],
+                end_date=days[end],
+                team=team,
+                worker=names[worker],
+                id=id_,
+                version=version,
+            )
+        )
+    ended = aliased(EpisodeRow)
+    near = (
+        select(
+            ContactRow.id,
+            ContactRow.client_id,
+            ContactRow.date,
+            ContactRow.kind,
+            ContactRow.mode,
+            ContactRow.outcome,
+            ContactRow.mh_worker_id,
+            ContactRow.sm_worker_id,
+            ContactRow.client_present,
+            ContactRow.duration_minutes,
+            ContactRow.note,
+            ContactRow.version,
+        )
+        .join(ended, ended.client_id == ContactRow.client_id)
+        .where(
+            ended.end_date >= first,
+            ended.end_date <= last,
+            ContactRow.date <= ended.end_date,
+            ContactRow.date >= _days_before(session, ended.end_date, window_days - 1),
+            ContactRow.outcome.in_(list(outcomes)),
+        )
+        .distinct()
+        .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
+    )
+    contacts: dict[int, list[Contact]] = {}
+    for id_, client_id, day, kind, mode, outcome, mh, sm, present, minutes, note, version in driver_rows(
+        session.connection(), near
+    ):
+        contacts.setdefault(client_id, []).append(
+            Contact(
+                refs[client_id],
+                days[day],
+                _KINDS[kind],
+                _MODES[mode],
+                _OUTCOMES[outcome],
+                names[mh],
+                names[sm],
+                bool(present) if present is not None else None,
+                minutes,
+                note,
+                id_,
+                version,
+            )
+        )
+    reasons = {
+        episode_id: reason
+        for episode_id, reason in session.execute(
+            select(DischargeNoteRow.episode_id, DischargeNoteRow.reason)
+            .join(EpisodeRow, EpisodeRow.id == DischargeNoteRow.episode_id)
+            .where(ending)
+        )
+    }
+    return EndingHistories(episodes, contacts, reasons)
