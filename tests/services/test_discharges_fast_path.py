@@ -202,7 +202,7 @@ _client = st.tuples(
     _chain,
     _chain,
     st.booleans(),  # the last episode of each side stays open
-    st.lists(_contact, max_size=6),
+    st.lists(_contact, max_size=6, unique=True),  # the log refuses a contact twice
     st.sampled_from([None, "", "  ", "Told the other worker"]),
 )
 

@@ -97,6 +97,16 @@ def involving_contact(
     return max(found, key=lambda c: (c.date, c.id or 0)) if found else None
 
 
+def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
+    """SPEC §6: the episode is a discharge and the other side is open on its end day (the
+    client's `episodes` are all this reads; its contacts only say whether it is flagged)."""
+    if not is_discharge(episode, episodes):
+        return False
+    assert episode.end_date is not None
+    other = other_side(episode.service)
+    return any(e.service is other and e.is_open_on(episode.end_date) for e in episodes)
+
+
 def guarded_discharge(
     episode: Episode,
     episodes: Sequence[Episode],
@@ -107,13 +117,11 @@ def guarded_discharge(
     """The discharge `episode` makes, when it is one and the other side is open on its end day;
     None otherwise. `episodes` are the client's (with `episode` as it will be saved); the
     definition in force for the end month says which contacts count."""
-    if not is_discharge(episode, episodes):
+    if not is_guarded(episode, episodes):
         return None
     assert episode.end_date is not None
     end = episode.end_date
     other = other_side(episode.service)
-    if not any(e.service is other and e.is_open_on(end) for e in episodes):
-        return None
     open_then = [e for e in episodes if e.is_open_on(end)]
     coordinator, key_worker = named_workers_on(open_then, end)
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker

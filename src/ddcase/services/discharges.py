@@ -5,13 +5,14 @@ an episode is ended is `CaseworkService.discharge_check`."""
 
 from __future__ import annotations
 
-from ddcase.domain import Month, month_range
+from ddcase.domain import Contact, Month, month_range
 from ddcase.rules.criteria import COUNTING_OUTCOMES
 from ddcase.rules.discharges import (
     INVOLVEMENT_WINDOW_DAYS,
     MEASURE,
     Discharge,
     guarded_discharge,
+    is_guarded,
     monthly_series,
 )
 from ddcase.rules.measures import Measure, MeasureMonth
@@ -38,23 +39,31 @@ class DischargeService:
         end and the contacts that can count in its window."""
         with self._db.read() as session:
             definitions = repository.definitions(session)
-            read = discharge_notes.ending_histories(
+            read = discharge_notes.ending_histories(session, first.first_day, last.last_day)
+            guarded = [
+                (client_id, episode, episodes)
+                for client_id, episodes in read.episodes.items()
+                for episode in episodes
+                if episode.end_date is not None
+                and first.first_day <= episode.end_date <= last.last_day
+                and is_guarded(episode, episodes)
+            ]
+            # Only the guarded discharges' contacts are read: the rule picks the one that counts.
+            contacts = discharge_notes.contacts_before_ends(
                 session,
-                first.first_day,
-                last.last_day,
+                [episode.id for _, episode, _ in guarded if episode.id is not None],
                 INVOLVEMENT_WINDOW_DAYS,
                 [o.value for o in COUNTING_OUTCOMES],
             )
         found: list[Discharge] = []
-        for client_id, episodes in read.episodes.items():
-            contacts = read.contacts.get(client_id, [])
-            for episode in episodes:
-                if episode.end_date is None or not first.first_day <= episode.end_date <= last.last_day:
-                    continue
-                reason = read.reasons.get(episode.id) if episode.id is not None else None
-                discharge = guarded_discharge(episode, episodes, contacts, definitions, reason)
-                if discharge is not None:
-                    found.append(discharge)
+        no_contacts: list[Contact] = []
+        for client_id, episode, episodes in guarded:
+            reason = read.reasons.get(episode.id) if episode.id is not None else None
+            discharge = guarded_discharge(
+                episode, episodes, contacts.get(client_id, no_contacts), definitions, reason
+            )
+            if discharge is not None:
+                found.append(discharge)
         found.sort(key=lambda d: (d.end_date, d.client_ref, d.episode.service.value))
         return [[d for d in found if team is None or d.team == team] for team in teams]
 

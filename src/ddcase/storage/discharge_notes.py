@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -76,13 +76,10 @@ class EndingHistories:
 
     `episodes`: by client id (in client id order), the client's episodes open on some day from
     the range's first day to the day after its last (all that the guard reads of a discharge
-    ending in the range), in the order `repository.episodes_for` gives them. `contacts`: by client
-    id, the contacts with one of the outcomes asked dated in the window of days up to the end of
-    one of the client's episodes ending in the range. `reasons`: what was noted when each episode
-    ending in the range was ended, by episode id (absent: no note)."""
+    ending in the range), in the order `repository.episodes_for` gives them. `reasons`: what was
+    noted when each episode ending in the range was ended, by episode id (absent: no note)."""
 
     episodes: dict[int, list[Episode]]
-    contacts: dict[int, list[Contact]]
     reasons: dict[int, str | None]
 
 
@@ -93,22 +90,19 @@ def _days_before(session: Session, day: Any, days: int) -> Any:
     return day - days  # PostgreSQL: date - integer is a date
 
 
-def ending_histories(
-    session: Session, first: date, last: date, window_days: int, outcomes: Collection[str]
-) -> EndingHistories:
-    """See `EndingHistories`: the episodes ending in `first`..`last`, their clients' episodes
-    around then, and the contacts with one of `outcomes` in the `window_days` days up to each of
-    those end dates (a superset of those the guard counts: the rules choose). Five queries."""
+def ending_histories(session: Session, first: date, last: date) -> EndingHistories:
+    """See `EndingHistories`: the clients with an episode ending in `first`..`last`, and their
+    episodes around then. Four small queries and one over the episodes, read as plain rows."""
     ending = and_(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
     clients = select(EpisodeRow.client_id).where(ending).distinct()
-    refs = {
-        id_: ref
-        for id_, ref in session.execute(
-            select(ClientRow.id, ClientRow.client_ref).where(ClientRow.id.in_(clients))
+    refs = dict(
+        driver_rows(
+            session.connection(),
+            select(ClientRow.id, ClientRow.client_ref).where(ClientRow.id.in_(clients)),
         )
-    }
+    )
     if not refs:
-        return EndingHistories({}, {}, {})
+        return EndingHistories({}, {})
     after = last + timedelta(days=1)
     names = worker_names(session)
     names[None] = None  # type: ignore[index]  # None stands for no worker
@@ -139,60 +133,13 @@ def ending_histories(
     ):
         episodes.setdefault(client_id, []).append(
             Episode(
-                client_ref=refs[client_id],
-                service=_SERVICES[service],
-                organisation=organisations[organisation],
-                start_date=days[start],
-                end_date=days[end],
-                team=team,
-                worker=names[worker],
-                id=id_,
-                version=version,
-            )
-        )
-    ended = aliased(EpisodeRow)
-    near = (
-        select(
-            ContactRow.id,
-            ContactRow.client_id,
-            ContactRow.date,
-            ContactRow.kind,
-            ContactRow.mode,
-            ContactRow.outcome,
-            ContactRow.mh_worker_id,
-            ContactRow.sm_worker_id,
-            ContactRow.client_present,
-            ContactRow.duration_minutes,
-            ContactRow.note,
-            ContactRow.version,
-        )
-        .join(ended, ended.client_id == ContactRow.client_id)
-        .where(
-            ended.end_date >= first,
-            ended.end_date <= last,
-            ContactRow.date <= ended.end_date,
-            ContactRow.date >= _days_before(session, ended.end_date, window_days - 1),
-            ContactRow.outcome.in_(list(outcomes)),
-        )
-        .distinct()
-        .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
-    )
-    contacts: dict[int, list[Contact]] = {}
-    for id_, client_id, day, kind, mode, outcome, mh, sm, present, minutes, note, version in driver_rows(
-        session.connection(), near
-    ):
-        contacts.setdefault(client_id, []).append(
-            Contact(
                 refs[client_id],
-                days[day],
-                _KINDS[kind],
-                _MODES[mode],
-                _OUTCOMES[outcome],
-                names[mh],
-                names[sm],
-                bool(present) if present is not None else None,
-                minutes,
-                note,
+                _SERVICES[service],
+                organisations[organisation],
+                days[start],
+                days[end],
+                team,
+                names[worker],
                 id_,
                 version,
             )
@@ -205,4 +152,83 @@ def ending_histories(
             .where(ending)
         )
     }
-    return EndingHistories(episodes, contacts, reasons)
+    return EndingHistories(episodes, reasons)
+
+
+_CHUNK = 500
+"""Episode ids asked for in one query (well under any database's limit on parameters)."""
+
+
+def contacts_before_ends(
+    session: Session, episode_ids: Sequence[int], window_days: int, outcomes: Collection[str]
+) -> dict[int, list[Contact]]:
+    """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
+    the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
+    names = worker_names(session)
+    names[None] = None  # type: ignore[index]  # None stands for no worker
+    days = Days()
+    ended = aliased(EpisodeRow)
+    contacts: dict[int, list[Contact]] = {}
+    seen: set[int] = set()
+    for start in range(0, len(episode_ids), _CHUNK):
+        near = (
+            select(
+                ContactRow.id,
+                ContactRow.client_id,
+                ClientRow.client_ref,
+                ContactRow.date,
+                ContactRow.kind,
+                ContactRow.mode,
+                ContactRow.outcome,
+                ContactRow.mh_worker_id,
+                ContactRow.sm_worker_id,
+                ContactRow.client_present,
+                ContactRow.duration_minutes,
+                ContactRow.note,
+                ContactRow.version,
+            )
+            .join(ended, ended.client_id == ContactRow.client_id)
+            .join(ClientRow, ClientRow.id == ContactRow.client_id)
+            .where(
+                ended.id.in_(list(episode_ids[start : start + _CHUNK])),
+                ContactRow.date <= ended.end_date,
+                ContactRow.date >= _days_before(session, ended.end_date, window_days - 1),
+                ContactRow.outcome.in_(list(outcomes)),
+            )
+            .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
+        )
+        for (
+            id_,
+            client_id,
+            ref,
+            day,
+            kind,
+            mode,
+            outcome,
+            mh,
+            sm,
+            present,
+            minutes,
+            note,
+            version,
+        ) in driver_rows(session.connection(), near):
+            if id_ in seen:  # near the ends of two of the client's episodes
+                continue
+            seen.add(id_)
+            contacts.setdefault(client_id, []).append(
+                Contact(
+                    ref,
+                    days[day],
+                    _KINDS[kind],
+                    _MODES[mode],
+                    _OUTCOMES[outcome],
+                    names[mh],
+                    names[sm],
+                    bool(present) if present is not None else None,
+                    minutes,
+                    note,
+                    id_,
+                    version,
+                )
+            )
+    return contacts
