@@ -35,8 +35,16 @@ def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(d
         "figure_facts",
         lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
     )
+    counted = []
+    real_counts = figures_module.months_counts
+    monkeypatch.setattr(
+        figures_module,
+        "months_counts",
+        lambda clients, months, *args: counted.append(months) or real_counts(clients, months, *args),
+    )
     content = reporting.content(OCT, team)
     assert reads == [(OCT.plus(-(CHART_MONTHS - 1)).first_day, OCT.last_day)]  # once, for the 24 months
+    assert counted == []  # the chart's months are those the summary counted (issue 18)
     assert content.measure_rows == plain_rows
     assert content.analysis == plain_series.analysis
     # Outside the report, each read reads.
