@@ -107,6 +107,23 @@ def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
     return any(e.service is other and e.is_open_on(episode.end_date) for e in episodes)
 
 
+def guarded_endings(episodes: Sequence[Episode], first: date, last: date) -> list[Episode]:
+    """The client's episodes ending in `first`..`last` that are guarded (`is_guarded`), in the
+    order of `episodes`. A change of worker (the same side's next episode starting the day after)
+    is set aside without reading the rest: most endings in a trust's log are one."""
+    starts = {(e.service, e.start_date) for e in episodes if e.end_date is None or e.end_date >= e.start_date}
+    found = []
+    for episode in episodes:
+        end = episode.end_date
+        if end is None or not first <= end <= last:
+            continue
+        if (episode.service, end + timedelta(days=1)) in starts:
+            continue  # open the day after: no discharge (is_discharge)
+        if is_guarded(episode, episodes):
+            found.append(episode)
+    return found
+
+
 def guarded_discharge(
     episode: Episode,
     episodes: Sequence[Episode],

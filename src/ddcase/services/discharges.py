@@ -12,7 +12,7 @@ from ddcase.rules.discharges import (
     MEASURE,
     Discharge,
     guarded_discharge,
-    is_guarded,
+    guarded_endings,
     monthly_series,
 )
 from ddcase.rules.measures import Measure, MeasureMonth
@@ -40,13 +40,11 @@ class DischargeService:
         with self._db.read() as session:
             definitions = repository.definitions(session)
             read = discharge_notes.ending_histories(session, first.first_day, last.last_day)
+            first_day, last_day = first.first_day, last.last_day
             guarded = [
                 (client_id, episode, episodes)
                 for client_id, episodes in read.episodes.items()
-                for episode in episodes
-                if episode.end_date is not None
-                and first.first_day <= episode.end_date <= last.last_day
-                and is_guarded(episode, episodes)
+                for episode in guarded_endings(episodes, first_day, last_day)
             ]
             # Only the guarded discharges' contacts are read: the rule picks the one that counts.
             contacts = discharge_notes.contacts_before_ends(

@@ -71,8 +71,8 @@ def all_notes(session: Session) -> list[tuple[int, str | None]]:
 
 @dataclass(frozen=True, slots=True)
 class EndingHistories:
-    """What the discharge guard reads of every client with an episode ending in a range, in a
-    few queries whatever the number of clients (`ending_histories`).
+    """What the discharge guard reads of every client with an episode ending in a range that may
+    be a guarded discharge, in a few queries whatever their number (`ending_histories`).
 
     `episodes`: by client id (in client id order), the client's episodes open on some day from
     the range's first day to the day after its last (all that the guard reads of a discharge
@@ -84,17 +84,49 @@ class EndingHistories:
 
 
 def _days_before(session: Session, day: Any, days: int) -> Any:
-    """`day` less `days` days, as SQL: date arithmetic is each database's own."""
+    """`day` less `days` days (more, when negative), as SQL: date arithmetic is each database's own."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.date(day, f"-{days} days")  # ISO text, as SQLite keeps dates
+        return func.date(day, f"{-days:+d} days")  # ISO text, as SQLite keeps dates
     return day - days  # PostgreSQL: date - integer is a date
 
 
+_CHUNK = 500
+"""Ids asked for in one query (well under any database's limit on parameters)."""
+
+
 def ending_histories(session: Session, first: date, last: date) -> EndingHistories:
-    """See `EndingHistories`: the clients with an episode ending in `first`..`last`, and their
-    episodes around then. Four small queries and one over the episodes, read as plain rows."""
+    """See `EndingHistories`: the clients with an episode ending in `first`..`last` that may be
+    a guarded discharge, and their episodes around then, read as plain rows: a few queries (the
+    episodes asked for by client id, `_CHUNK` at a time)."""
     ending = and_(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
-    clients = select(EpisodeRow.client_id).where(ending).distinct()
+    # Only the clients who may have a guarded discharge in the range (the rules decide): an
+    # episode ending in it with no episode of its side starting the next day (a change of
+    # worker) and one of the other side open on its end day. Most endings are changes of worker.
+    ended, same, other = aliased(EpisodeRow), aliased(EpisodeRow), aliased(EpisodeRow)
+    clients = (
+        select(ended.client_id)
+        .where(
+            ended.end_date >= first,
+            ended.end_date <= last,
+            ~select(same.id)
+            .where(
+                same.client_id == ended.client_id,
+                same.service == ended.service,
+                same.start_date == _days_before(session, ended.end_date, -1),
+                or_(same.end_date.is_(None), same.end_date >= same.start_date),
+            )
+            .exists(),
+            select(other.id)
+            .where(
+                other.client_id == ended.client_id,
+                other.service != ended.service,
+                other.start_date <= ended.end_date,
+                or_(other.end_date.is_(None), other.end_date >= ended.end_date),
+            )
+            .exists(),
+        )
+        .distinct()
+    )
     refs = dict(
         driver_rows(
             session.connection(),
@@ -111,39 +143,41 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
     }
     days = Days()
     episodes: dict[int, list[Episode]] = {}
-    for id_, client_id, service, organisation, team, worker, start, end, version in driver_rows(
-        session.connection(),
-        select(
-            EpisodeRow.id,
-            EpisodeRow.client_id,
-            EpisodeRow.service,
-            EpisodeRow.organisation_id,
-            EpisodeRow.team,
-            EpisodeRow.worker_id,
-            EpisodeRow.start_date,
-            EpisodeRow.end_date,
-            EpisodeRow.version,
-        )
-        .where(
-            EpisodeRow.client_id.in_(clients),
-            EpisodeRow.start_date <= after,
-            or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
-        )
-        .order_by(EpisodeRow.client_id, EpisodeRow.start_date, EpisodeRow.service, EpisodeRow.id),
-    ):
-        episodes.setdefault(client_id, []).append(
-            Episode(
-                refs[client_id],
-                _SERVICES[service],
-                organisations[organisation],
-                days[start],
-                days[end],
-                team,
-                names[worker],
-                id_,
-                version,
+    ids = sorted(refs)
+    for start in range(0, len(ids), _CHUNK):  # the clients asked for by id: read once above
+        for id_, client_id, service, organisation, team, worker, begun, end, version in driver_rows(
+            session.connection(),
+            select(
+                EpisodeRow.id,
+                EpisodeRow.client_id,
+                EpisodeRow.service,
+                EpisodeRow.organisation_id,
+                EpisodeRow.team,
+                EpisodeRow.worker_id,
+                EpisodeRow.start_date,
+                EpisodeRow.end_date,
+                EpisodeRow.version,
             )
-        )
+            .where(
+                EpisodeRow.client_id.in_(ids[start : start + _CHUNK]),
+                EpisodeRow.start_date <= after,
+                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+            )
+            .order_by(EpisodeRow.client_id, EpisodeRow.start_date, EpisodeRow.service, EpisodeRow.id),
+        ):
+            episodes.setdefault(client_id, []).append(
+                Episode(
+                    refs[client_id],
+                    _SERVICES[service],
+                    organisations[organisation],
+                    days[begun],
+                    days[end],
+                    team,
+                    names[worker],
+                    id_,
+                    version,
+                )
+            )
     reasons = {
         episode_id: reason
         for episode_id, reason in session.execute(
@@ -153,10 +187,6 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
         )
     }
     return EndingHistories(episodes, reasons)
-
-
-_CHUNK = 500
-"""Episode ids asked for in one query (well under any database's limit on parameters)."""
 
 
 def contacts_before_ends(
