@@ -50,3 +50,30 @@ def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(d
     # Outside the report, each read reads.
     FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False)
     assert len(reads) == 2
+
+
+def test_an_open_pdsa_cycles_check_reads_the_reports_own_table_of_the_family(demo, monkeypatch):
+    """Issue 18: the PDSA pages take the family's table the summary read, not a second read of
+    every source, and check the cycle exactly as reading the family afresh does."""
+    from datetime import date
+
+    from ddcase.domain.pdsa import PdsaCycle
+    from ddcase.services import measures as measures_module
+    from ddcase.services.pdsa import PdsaService
+
+    PdsaService(demo).add(
+        PdsaCycle("Joint review slot", date(2026, 9, 14), ("jointly_worked", "discharges_with_other_service"))
+    )
+    reporting = ReportingService(demo)
+    plain = reporting.pdsa_checks(OCT, None)
+    assert len(plain) >= 2 and any(c.key == "discharges_with_other_service" for c in plain)
+    calls = []
+    for source, of_teams in list(measures_module.OF_TEAMS.items()):
+        monkeypatch.setitem(
+            measures_module.OF_TEAMS,
+            source,
+            lambda *args, _real=of_teams: calls.append(args[3]) or _real(*args),
+        )
+    content = reporting.content(OCT, None)
+    assert content.pdsa_checks == plain
+    assert len(calls) == 2  # each source that reads all teams at once, once (not again per cycle)

@@ -342,9 +342,12 @@ class MeasuresService:
         its chart of the months up to M, with the team's new parts and baseline."""
         return self.tables(month, [team])[0]
 
-    def tables(self, month: Month, teams: list[str | None]) -> list[MeasuresTable]:
-        """`table` for each of `teams`, each source of `OF_TEAMS` reading all of them at once."""
-        known = FiguresService(self._context).teams()
+    def tables(
+        self, month: Month, teams: list[str | None], known_teams: list[str] | None = None
+    ) -> list[MeasuresTable]:
+        """`table` for each of `teams`, each source of `OF_TEAMS` reading all of them at once
+        (`known_teams`: the log's teams when the caller has just read them)."""
+        known = FiguresService(self._context).teams() if known_teams is None else known_teams
         for team in teams:
             if team is not None and team not in known:
                 raise DomainError(f"No team called {team!r} in the log.")
