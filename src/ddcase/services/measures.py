@@ -279,11 +279,7 @@ def chart_points(chart: MeasureChart) -> list[ChartPoint]:
             m.lower_limit,
             m.upper_limit,
             m.part,
-            PointKind.PROVISIONAL
-            if m.provisional
-            else PointKind(m.reading.variation.value)
-            if m.reading is not None
-            else PointKind.COMMON,
+            m.point_kind,
         )
         for m in chart.months
     ]
