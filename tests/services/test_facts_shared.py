@@ -35,10 +35,45 @@ def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(d
         "figure_days",
         lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
     )
+    counted = []
+    real_counts = figures_module.months_counts
+    monkeypatch.setattr(
+        figures_module,
+        "months_counts",
+        lambda clients, months, *args: counted.append(months) or real_counts(clients, months, *args),
+    )
     content = reporting.content(OCT, team)
     assert reads == [(OCT.plus(-(CHART_MONTHS - 1)).first_day, OCT.last_day)]  # once, for the 24 months
+    assert counted == []  # the chart's months are those the summary counted (issue 18)
     assert content.measure_rows == plain_rows
     assert content.analysis == plain_series.analysis
     # Outside the report, each read reads.
     FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False)
     assert len(reads) == 2
+
+
+def test_an_open_pdsa_cycles_check_reads_the_reports_own_table_of_the_family(demo, monkeypatch):
+    """Issue 18: the PDSA pages take the family's table the summary read, not a second read of
+    every source, and check the cycle exactly as reading the family afresh does."""
+    from datetime import date
+
+    from ddcase.domain.pdsa import PdsaCycle
+    from ddcase.services import measures as measures_module
+    from ddcase.services.pdsa import PdsaService
+
+    PdsaService(demo).add(
+        PdsaCycle("Joint review slot", date(2026, 9, 14), ("jointly_worked", "discharges_with_other_service"))
+    )
+    reporting = ReportingService(demo)
+    plain = reporting.pdsa_checks(OCT, None)
+    assert len(plain) >= 2 and any(c.key == "discharges_with_other_service" for c in plain)
+    calls = []
+    for source, of_teams in list(measures_module.OF_TEAMS.items()):
+        monkeypatch.setitem(
+            measures_module.OF_TEAMS,
+            source,
+            lambda *args, _real=of_teams: calls.append(args[3]) or _real(*args),
+        )
+    content = reporting.content(OCT, None)
+    assert content.pdsa_checks == plain
+    assert len(calls) == 2  # each source that reads all teams at once, once (not again per cycle)

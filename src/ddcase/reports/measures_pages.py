@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ddcase.domain import Annotation, Month
-from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE, PointKind
+from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE
 from ddcase.reports import styles
 from ddcase.reports.content import MeasureChart, MeasureRow
 from ddcase.reports.run_chart import ChartNote, RunChart, chart_notes, point_marker
@@ -368,13 +368,7 @@ class ControlChartDrawing:
         for index, month in enumerate(self.months):
             if month.value is None:
                 continue
-            if month.provisional:
-                kind = PointKind.PROVISIONAL
-            elif month.reading is None:
-                kind = PointKind.COMMON
-            else:
-                kind = PointKind(month.reading.variation.value)
-            d.add(point_marker(self.x(index), self.y(float(month.value)), MARKS[kind]))
+            d.add(point_marker(self.x(index), self.y(float(month.value)), MARKS[month.point_kind]))
         self._note_markers(d)
         return d
 

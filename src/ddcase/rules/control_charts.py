@@ -24,6 +24,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ddcase.domain import DomainError, Month
+from ddcase.domain.marks import PointKind
 from ddcase.rules.charts import split_into_parts
 from ddcase.rules.mdc import (
     SHORT_PART_POINTS,
@@ -208,6 +209,16 @@ class ChartMonth:
     @property
     def mdc_signals(self) -> tuple[str, ...]:
         return tuple(rule.value for rule in self.reading.rules) if self.reading is not None else ()
+
+    @property
+    def point_kind(self) -> PointKind:
+        """How the month's point is marked (`domain.marks`): provisional, the variation it reads,
+        or common cause when it is not read. The screens and the PDF both draw it from here."""
+        if self.provisional:
+            return PointKind.PROVISIONAL
+        if self.reading is None:
+            return PointKind.COMMON
+        return PointKind(self.reading.variation.value)
 
 
 @dataclass(frozen=True, slots=True)

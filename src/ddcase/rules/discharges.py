@@ -97,6 +97,33 @@ def involving_contact(
     return max(found, key=lambda c: (c.date, c.id or 0)) if found else None
 
 
+def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
+    """SPEC §6: the episode is a discharge and the other side is open on its end day (the
+    client's `episodes` are all this reads; its contacts only say whether it is flagged)."""
+    if not is_discharge(episode, episodes):
+        return False
+    assert episode.end_date is not None
+    other = other_side(episode.service)
+    return any(e.service is other and e.is_open_on(episode.end_date) for e in episodes)
+
+
+def guarded_endings(episodes: Sequence[Episode], first: date, last: date) -> list[Episode]:
+    """The client's episodes ending in `first`..`last` that are guarded (`is_guarded`), in the
+    order of `episodes`. A change of worker (the same side's next episode starting the day after)
+    is set aside without reading the rest: most endings in a trust's log are one."""
+    starts = {(e.service, e.start_date) for e in episodes if e.end_date is None or e.end_date >= e.start_date}
+    found = []
+    for episode in episodes:
+        end = episode.end_date
+        if end is None or not first <= end <= last:
+            continue
+        if (episode.service, end + timedelta(days=1)) in starts:
+            continue  # open the day after: no discharge (is_discharge)
+        if is_guarded(episode, episodes):
+            found.append(episode)
+    return found
+
+
 def guarded_discharge(
     episode: Episode,
     episodes: Sequence[Episode],
@@ -107,13 +134,11 @@ def guarded_discharge(
     """The discharge `episode` makes, when it is one and the other side is open on its end day;
     None otherwise. `episodes` are the client's (with `episode` as it will be saved); the
     definition in force for the end month says which contacts count."""
-    if not is_discharge(episode, episodes):
+    if not is_guarded(episode, episodes):
         return None
     assert episode.end_date is not None
     end = episode.end_date
     other = other_side(episode.service)
-    if not any(e.service is other and e.is_open_on(end) for e in episodes):
-        return None
     open_then = [e for e in episodes if e.is_open_on(end)]
     coordinator, key_worker = named_workers_on(open_then, end)
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker

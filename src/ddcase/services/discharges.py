@@ -5,8 +5,16 @@ an episode is ended is `CaseworkService.discharge_check`."""
 
 from __future__ import annotations
 
-from ddcase.domain import Month, month_range
-from ddcase.rules.discharges import MEASURE, Discharge, guarded_discharge, monthly_series
+from ddcase.domain import Contact, Month, month_range
+from ddcase.rules.criteria import COUNTING_OUTCOMES
+from ddcase.rules.discharges import (
+    INVOLVEMENT_WINDOW_DAYS,
+    MEASURE,
+    Discharge,
+    guarded_discharge,
+    guarded_endings,
+    monthly_series,
+)
 from ddcase.rules.measures import Measure, MeasureMonth
 from ddcase.services.base import Context
 from ddcase.storage import discharge_notes, repository
@@ -20,24 +28,42 @@ class DischargeService:
     def discharges(self, first: Month, last: Month, team: str | None = None) -> list[Discharge]:
         """Every guarded discharge ending in `first`..`last` (of `team`'s CMHT when given),
         by end date then client."""
-        found: list[Discharge] = []
+        return self.discharges_of_teams(first, last, [team])[0]
+
+    def discharges_of_teams(
+        self, first: Month, last: Month, teams: list[str | None]
+    ) -> list[list[Discharge]]:
+        """`discharges` for each of `teams` (None: all teams), from one read of every client with
+        an episode ending in the range (`discharge_notes.ending_histories`, a few queries whatever
+        their number): each episode is judged by the rule with the client's episodes around its
+        end and the contacts that can count in its window."""
         with self._db.read() as session:
             definitions = repository.definitions(session)
-            for client_id in discharge_notes.clients_with_endings(session, first.first_day, last.last_day):
-                episodes = repository.episodes_for(session, client_id)
-                ending = [
-                    e
-                    for e in episodes
-                    if e.end_date is not None and first.first_day <= e.end_date <= last.last_day
-                ]
-                contacts = repository.contacts_for(session, client_id)
-                noted = discharge_notes.reasons(session, [e.id for e in ending if e.id is not None])
-                for episode in ending:
-                    reason = noted.get(episode.id) if episode.id is not None else None
-                    discharge = guarded_discharge(episode, episodes, contacts, definitions, reason)
-                    if discharge is not None and (team is None or discharge.team == team):
-                        found.append(discharge)
-        return sorted(found, key=lambda d: (d.end_date, d.client_ref, d.episode.service.value))
+            read = discharge_notes.ending_histories(session, first.first_day, last.last_day)
+            first_day, last_day = first.first_day, last.last_day
+            guarded = [
+                (client_id, episode, episodes)
+                for client_id, episodes in read.episodes.items()
+                for episode in guarded_endings(episodes, first_day, last_day)
+            ]
+            # Only the guarded discharges' contacts are read: the rule picks the one that counts.
+            contacts = discharge_notes.contacts_before_ends(
+                session,
+                [episode.id for _, episode, _ in guarded if episode.id is not None],
+                INVOLVEMENT_WINDOW_DAYS,
+                [o.value for o in COUNTING_OUTCOMES],
+            )
+        found: list[Discharge] = []
+        no_contacts: list[Contact] = []
+        for client_id, episode, episodes in guarded:
+            reason = read.reasons.get(episode.id) if episode.id is not None else None
+            discharge = guarded_discharge(
+                episode, episodes, contacts.get(client_id, no_contacts), definitions, reason
+            )
+            if discharge is not None:
+                found.append(discharge)
+        found.sort(key=lambda d: (d.end_date, d.client_ref, d.episode.service.value))
+        return [[d for d in found if team is None or d.team == team] for team in teams]
 
     def flagged(
         self, month: Month, other_worker: str | None = None, team: str | None = None
@@ -56,6 +82,16 @@ def discharge_measures(
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
     """SPEC §6 `discharges_with_other_service`, monthly from `first` to `last`: the month's
     guarded discharges (denominator) and those with the other service involved (numerator)."""
-    discharges = DischargeService(context).discharges(first, last, team)
+    return discharge_measures_of_teams(context, first, last, [team])[0]
+
+
+def discharge_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`discharge_measures` for each of `teams`, from one read of the discharges."""
     months = list(month_range(first, last))
-    return [(MEASURE, monthly_series(discharges, months, context.today()))]
+    today = context.today()
+    return [
+        [(MEASURE, monthly_series(discharges, months, today))]
+        for discharges in DischargeService(context).discharges_of_teams(first, last, teams)
+    ]

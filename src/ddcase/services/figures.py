@@ -78,6 +78,11 @@ _Kept = tuple[
     date, date, CountingContacts, tuple[frozenset[ContactMode], ...], str | None, list[ClientCountingFacts]
 ]
 _kept_facts: ContextVar[list[_Kept] | None] = ContextVar("ddcase_kept_facts", default=None)
+# The counts worked out meanwhile, by (team, month, definition judging it): a month's count is
+# the same whatever range it was counted in (each month is judged on its own).
+_kept_counts: ContextVar[dict[tuple[str | None, Month, Definition], MonthCounts] | None] = ContextVar(
+    "ddcase_kept_counts", default=None
+)
 
 
 @contextmanager
@@ -85,14 +90,18 @@ def facts_shared() -> Iterator[None]:
     """Within it, the facts the series read (`figures_read.figure_facts`) are kept, and a later
     read that they cover (its months within theirs, the contacts it asks for among those read,
     all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
-    reads the 24 months once for its chart and its measures × teams summary. The rules judge
+    reads the 24 months once for its chart and its measures × teams summary, and its chart takes
+    the months the summary already counted (issue 18: `counts_by` keeps its counts, `_counts`
+    takes them when every month it asks for is there). The rules judge
     each month from a client's episodes and contacts themselves, so facts read for more months,
     contacts or teams give the same counts (tests/services/test_facts_shared.py checks the report's
     figures against the plain reads). For one call that does not write: nothing is kept after."""
     token = _kept_facts.set([])
+    counted = _kept_counts.set({})
     try:
         yield
     finally:
+        _kept_counts.reset(counted)
         _kept_facts.reset(token)
 
 
@@ -316,6 +325,9 @@ class FiguresService:
             )
             counts = [[of[k : k + len(months)] for k in range(0, len(of), len(months))] for of in flat]
             del clients
+        kept = _kept_counts.get()
+        if kept is not None:
+            kept.update(((c.team, c.month, c.definition), c) for of in flat for c in of)
         return counts
 
     def versions(self) -> list[Definition]:
@@ -369,6 +381,9 @@ class FiguresService:
             with self._db.read() as session:
                 versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
+                kept = _kept_counts.get() or {}
+                if all((team, m, d) in kept for m, d in zip(months, in_force, strict=True)):
+                    return [kept[(team, m, d)] for m, d in zip(months, in_force, strict=True)]
                 clients = _figure_facts(
                     session,
                     first.first_day,

@@ -182,6 +182,15 @@ def discharge_measures(
     return discharges.discharge_measures(context, first, last, team)
 
 
+def discharge_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`discharge_measures` for each of `teams`, from one read of the discharges."""
+    from ddcase.services import discharges
+
+    return discharges.discharge_measures_of_teams(context, first, last, teams)
+
+
 SOURCES: list[MeasureSource] = [
     log_measures,
     discharge_measures,
@@ -189,6 +198,19 @@ SOURCES: list[MeasureSource] = [
     manual_measures,
 ]
 """The registry of sources, read in order (the order of the table)."""
+
+MeasureSourceOfTeams = Callable[
+    [Context, Month, Month, list[str | None]], list[list[tuple[Measure, list[MeasureMonth]]]]
+]
+"""A source's measures for each of several teams at once: (context, first, last, teams) -> for
+each team, what the source gives for it (the same answers, from one read)."""
+
+OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
+    log_measures: log_measures_of_teams,
+    discharge_measures: discharge_measures_of_teams,
+}
+"""The sources that can read every team at once: the summary of all teams (the meeting PDF)
+asks each of these once rather than once per team (issue 18). A source not here is asked per team."""
 
 
 MeasureChart = SeriesAnalysis | ControlChart
@@ -257,11 +279,7 @@ def chart_points(chart: MeasureChart) -> list[ChartPoint]:
             m.lower_limit,
             m.upper_limit,
             m.part,
-            PointKind.PROVISIONAL
-            if m.provisional
-            else PointKind(m.reading.variation.value)
-            if m.reading is not None
-            else PointKind.COMMON,
+            m.point_kind,
         )
         for m in chart.months
     ]
@@ -320,23 +338,33 @@ class MeasuresService:
         its chart of the months up to M, with the team's new parts and baseline."""
         return self.tables(month, [team])[0]
 
-    def tables(self, month: Month, teams: list[str | None]) -> list[MeasuresTable]:
-        """`table` for each of `teams`, the log's measures of all of them from one read."""
-        known = FiguresService(self._context).teams()
+    def tables(
+        self, month: Month, teams: list[str | None], known_teams: list[str] | None = None
+    ) -> list[MeasuresTable]:
+        """`table` for each of `teams`, each source of `OF_TEAMS` reading all of them at once
+        (`known_teams`: the log's teams when the caller has just read them)."""
+        known = FiguresService(self._context).teams() if known_teams is None else known_teams
         for team in teams:
             if team is not None and team not in known:
                 raise DomainError(f"No team called {team!r} in the log.")
         first = month.plus(-(CHART_MONTHS - 1))
-        from_log = (
-            log_measures_of_teams(self._context, first, month, teams) if log_measures in self._sources else []
-        )
+        # Each source that can read every team at once does so (OF_TEAMS); the rest, per team.
+        of_teams = {
+            source: OF_TEAMS[source](self._context, first, month, teams)
+            for source in self._sources
+            if source in OF_TEAMS
+        }
         return [
-            self._table(month, first, team, from_log[index] if from_log else [])
+            self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
             for index, team in enumerate(teams)
         ]
 
     def _table(
-        self, month: Month, first: Month, team: str | None, from_log: list[tuple[Measure, list[MeasureMonth]]]
+        self,
+        month: Month,
+        first: Month,
+        team: str | None,
+        read: dict[MeasureSource, list[tuple[Measure, list[MeasureMonth]]]],
     ) -> MeasuresTable:
         with self._context.db.read() as session:
             notes = repository.annotations(session, team)
@@ -344,7 +372,7 @@ class MeasuresService:
         new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
         readings = []
         for source in self._sources:
-            found = from_log if source is log_measures else source(self._context, first, month, team)
+            found = read[source] if source in read else source(self._context, first, month, team)
             for measure, series in found:
                 entry = measure_entry(
                     measure,

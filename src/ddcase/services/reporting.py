@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ddcase.domain import DomainError, Month
 from ddcase.domain.pdsa import PdsaCycle
@@ -30,6 +31,9 @@ from ddcase.services.figures import FiguresService, Series, facts_shared
 from ddcase.services.notes import NotesService
 from ddcase.services.pdsa import PdsaService
 from ddcase.services.team import TeamService
+
+if TYPE_CHECKING:
+    from ddcase.services.measures import MeasuresTable
 from ddcase.storage import audit, repository
 from ddcase.storage.files import write_private
 from ddcase.storage.repository import PrintedFigures
@@ -169,9 +173,11 @@ class ReportingService:
         # An open PDSA cycle's check reads the family again: the same kept read serves it.
         cycles = self._pdsa.cycles(team)
         with facts_shared():
-            rows, charts, teams = self.measures(month, team)
+            tables = self._measure_tables(month, team)
+            rows, charts, teams = self._measures_of(tables, cycles)
             overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
-            checks = self.pdsa_checks(month, team, cycles)
+            # An open PDSA cycle's check reads the report's own table of the family (issue 18).
+            checks = self.pdsa_checks(month, team, cycles, tables[0][1])
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
@@ -207,15 +213,27 @@ class ReportingService:
         """The family's summary rows (measures × teams: for the whole service, each measure for
         all teams and then for each team) and one chart per measure other than the jointly-worked
         one, for the report's scope; the same tables as `ddcase measures [--team T]`."""
-        from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
+        return self._measures_of(self._measure_tables(month, team), self._pdsa.cycles(team))
 
-        service = MeasuresService(self._context)
+    def _measure_tables(self, month: Month, team: str | None) -> list[tuple[str, MeasuresTable]]:
+        """The family's table for the report's scope and, for all teams, each team's, labelled;
+        each source that can reads every team at once (`measures.OF_TEAMS`)."""
+        from ddcase.services.measures import MeasuresService
+
         teams: list[str | None] = [team]
+        known = None
         if team is None:
-            teams += self._figures.teams()
-        read = service.tables(month, teams)  # the log's measures of every team from one read
-        table = read[0]
-        tables = [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
+            known = self._figures.teams()  # one scan of the log's teams for all the tables
+            teams += known
+        read = MeasuresService(self._context).tables(month, teams, known)
+        return [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
+
+    def _measures_of(
+        self, tables: list[tuple[str, MeasuresTable]], cycles: list[PdsaCycle]
+    ) -> tuple[tuple[MeasureRow, ...], tuple[MeasureChart, ...], tuple[tuple[str, MeasureChart], ...]]:
+        from ddcase.services.measures import JOINTLY_WORKED
+
+        table = tables[0][1]
         keys: list[str] = []
         for _, each in tables:
             keys += [r.key for r in each.readings if r.key not in keys]
@@ -226,7 +244,6 @@ class ReportingService:
             for reading in each.readings
             if reading.key == key
         )
-        cycles = self._pdsa.cycles(team)
         charts = tuple(
             MeasureChart(
                 r.entry,
@@ -287,19 +304,25 @@ class ReportingService:
         return tuple(lines)
 
     def pdsa_checks(
-        self, month: Month, team: str | None, cycles: list[PdsaCycle] | None = None
+        self,
+        month: Month,
+        team: str | None,
+        cycles: list[PdsaCycle] | None = None,
+        table: MeasuresTable | None = None,
     ) -> tuple[PredictionCheck, ...]:
         """Each open PDSA cycle (started by the end of `month`) against each linked measure's
         chart up to `month`: its value in the cycle's start month and in `month`, and the signal
         read (the Anhøj runs signal of the latest part for the jointly-worked measure, beside the
-        MDC rules). The family is read only when a cycle is open."""
+        MDC rules). The family is read only when a cycle is open, and not again when `table`
+        (the family's table for `month` and `team`, as the report read it) is given."""
         from ddcase.services.measures import JOINTLY_WORKED, MeasuresService
 
         cycles = self._pdsa.cycles(team) if cycles is None else cycles
         started = [c for c in cycles if c.is_open and Month.of(c.start) <= month]
         if not started:
             return ()
-        table = MeasuresService(self._context).table(month, team)
+        if table is None:
+            table = MeasuresService(self._context).table(month, team)
         readings = {r.key: r for r in table.readings}
         checks = []
         for cycle in started:

@@ -1,15 +1,26 @@
 """Reading and writing what was said when an episode was ended while the other side was open
-(`discharge_note`, issue 17), and finding the clients with an episode ending in a range."""
+(`discharge_note`, issue 17), finding the clients with an episode ending in a range, and
+`ending_histories`: what the discharge guard reads of all of them at once (issue 18)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
+from ddcase.domain import Contact, ContactKind, ContactMode, Episode, Outcome, Service
+from ddcase.storage.driver_values import Days, driver_rows, worker_names
+from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
+
+_SERVICES = {s.value: s for s in Service}
+_KINDS = {k.value: k for k in ContactKind}
+_MODES = {m.value: m for m in ContactMode}
+_OUTCOMES = {o.value: o for o in Outcome}
 
 
 def ended_on(session: Session, episode_id: int) -> date | None:
@@ -58,3 +69,201 @@ def all_notes(session: Session) -> list[tuple[int, str | None]]:
         (e, r)
         for e, r in session.execute(select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason)))
     ]
+
+
+# ---------------------------------------------------------------- the guard's batched read
+
+
+@dataclass(frozen=True, slots=True)
+class EndingHistories:
+    """What the discharge guard reads of every client with an episode ending in a range that may
+    be a guarded discharge, in a few queries whatever their number (`ending_histories`).
+
+    `episodes`: by client id (in client id order), the client's episodes open on some day from
+    the range's first day to the day after its last (all that the guard reads of a discharge
+    ending in the range), in the order `repository.episodes_for` gives them. `reasons`: what was
+    noted when each episode ending in the range was ended, by episode id (absent: no note)."""
+
+    episodes: dict[int, list[Episode]]
+    reasons: dict[int, str | None]
+
+
+def _days_before(session: Session, day: Any, days: int) -> Any:
+    """`day` less `days` days (more, when negative), as SQL: date arithmetic is each database's own."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"{-days:+d} days")  # ISO text, as SQLite keeps dates
+    return day - days  # PostgreSQL: date - integer is a date
+
+
+_CHUNK = 500
+"""Ids asked for in one query (well under any database's limit on parameters)."""
+
+
+def ending_histories(session: Session, first: date, last: date) -> EndingHistories:
+    """See `EndingHistories`: the clients with an episode ending in `first`..`last` that may be
+    a guarded discharge, and their episodes around then, read as plain rows: a few queries (the
+    episodes asked for by client id, `_CHUNK` at a time)."""
+    ending = and_(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
+    # Only the clients who may have a guarded discharge in the range (the rules decide): an
+    # episode ending in it with no episode of its side starting the next day (a change of
+    # worker) and one of the other side open on its end day. Most endings are changes of worker.
+    ended, same, other = aliased(EpisodeRow), aliased(EpisodeRow), aliased(EpisodeRow)
+    clients = (
+        select(ended.client_id)
+        .where(
+            ended.end_date >= first,
+            ended.end_date <= last,
+            ~select(same.id)
+            .where(
+                same.client_id == ended.client_id,
+                same.service == ended.service,
+                same.start_date == _days_before(session, ended.end_date, -1),
+                or_(same.end_date.is_(None), same.end_date >= same.start_date),
+            )
+            .exists(),
+            select(other.id)
+            .where(
+                other.client_id == ended.client_id,
+                other.service != ended.service,
+                other.start_date <= ended.end_date,
+                or_(other.end_date.is_(None), other.end_date >= ended.end_date),
+            )
+            .exists(),
+        )
+        .distinct()
+    )
+    refs = dict(
+        driver_rows(
+            session.connection(),
+            select(ClientRow.id, ClientRow.client_ref).where(ClientRow.id.in_(clients)),
+        )
+    )
+    if not refs:
+        return EndingHistories({}, {})
+    after = last + timedelta(days=1)
+    names = worker_names(session)
+    names[None] = None  # type: ignore[index]  # None stands for no worker
+    organisations = {
+        id_: name for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))
+    }
+    days = Days()
+    episodes: dict[int, list[Episode]] = {}
+    ids = sorted(refs)
+    for start in range(0, len(ids), _CHUNK):  # the clients asked for by id: read once above
+        for id_, client_id, service, organisation, team, worker, begun, end, version in driver_rows(
+            session.connection(),
+            select(
+                EpisodeRow.id,
+                EpisodeRow.client_id,
+                EpisodeRow.service,
+                EpisodeRow.organisation_id,
+                EpisodeRow.team,
+                EpisodeRow.worker_id,
+                EpisodeRow.start_date,
+                EpisodeRow.end_date,
+                EpisodeRow.version,
+            )
+            .where(
+                EpisodeRow.client_id.in_(ids[start : start + _CHUNK]),
+                EpisodeRow.start_date <= after,
+                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+            )
+            .order_by(EpisodeRow.client_id, EpisodeRow.start_date, EpisodeRow.service, EpisodeRow.id),
+        ):
+            episodes.setdefault(client_id, []).append(
+                Episode(
+                    refs[client_id],
+                    _SERVICES[service],
+                    organisations[organisation],
+                    days[begun],
+                    days[end],
+                    team,
+                    names[worker],
+                    id_,
+                    version,
+                )
+            )
+    reasons = {
+        episode_id: reason
+        for episode_id, reason in session.execute(
+            select(DischargeNoteRow.episode_id, DischargeNoteRow.reason)
+            .join(EpisodeRow, EpisodeRow.id == DischargeNoteRow.episode_id)
+            .where(ending)
+        )
+    }
+    return EndingHistories(episodes, reasons)
+
+
+def contacts_before_ends(
+    session: Session, episode_ids: Sequence[int], window_days: int, outcomes: Collection[str]
+) -> dict[int, list[Contact]]:
+    """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
+    the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
+    names = worker_names(session)
+    names[None] = None  # type: ignore[index]  # None stands for no worker
+    days = Days()
+    ended = aliased(EpisodeRow)
+    contacts: dict[int, list[Contact]] = {}
+    seen: set[int] = set()
+    for start in range(0, len(episode_ids), _CHUNK):
+        near = (
+            select(
+                ContactRow.id,
+                ContactRow.client_id,
+                ClientRow.client_ref,
+                ContactRow.date,
+                ContactRow.kind,
+                ContactRow.mode,
+                ContactRow.outcome,
+                ContactRow.mh_worker_id,
+                ContactRow.sm_worker_id,
+                ContactRow.client_present,
+                ContactRow.duration_minutes,
+                ContactRow.note,
+                ContactRow.version,
+            )
+            .join(ended, ended.client_id == ContactRow.client_id)
+            .join(ClientRow, ClientRow.id == ContactRow.client_id)
+            .where(
+                ended.id.in_(list(episode_ids[start : start + _CHUNK])),
+                ContactRow.date <= ended.end_date,
+                ContactRow.date >= _days_before(session, ended.end_date, window_days - 1),
+                ContactRow.outcome.in_(list(outcomes)),
+            )
+            .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
+        )
+        for (
+            id_,
+            client_id,
+            ref,
+            day,
+            kind,
+            mode,
+            outcome,
+            mh,
+            sm,
+            present,
+            minutes,
+            note,
+            version,
+        ) in driver_rows(session.connection(), near):
+            if id_ in seen:  # near the ends of two of the client's episodes
+                continue
+            seen.add(id_)
+            contacts.setdefault(client_id, []).append(
+                Contact(
+                    ref,
+                    days[day],
+                    _KINDS[kind],
+                    _MODES[mode],
+                    _OUTCOMES[outcome],
+                    names[mh],
+                    names[sm],
+                    bool(present) if present is not None else None,
+                    minutes,
+                    note,
+                    id_,
+                    version,
+                )
+            )
+    return contacts
