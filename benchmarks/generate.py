@@ -205,9 +205,7 @@ def ensure(
         if not quiet:
             print(f"kept the {trusts}-trust data set in {copy}", file=sys.stderr)
 
-    counts = generate(
-        database, folder, seed=seed, clients=clients, size=size, progress=keep, quiet=quiet
-    )
+    counts = generate(database, folder, seed=seed, clients=clients, size=size, progress=keep, quiet=quiet)
     done.write_text(" ".join(str(c) for c in counts), encoding="utf-8")
     if not quiet:
         print(
@@ -323,7 +321,9 @@ def generate(
         initial = "" if t == 0 else f"{'BCDEFGHJKLMNPRSTW'[(t - 1) % 17]}. "  # unique names per trust
         everyone = sorted(f"{f} {initial}{last}" for f in _FIRST for last in _LAST)
         names = iter(sorted(everyone, key=lambda _: rng.random()))  # shuffled, the same every run
-        trust_orgs.append([(place.name, "mental_health")] + [(p, "substance_misuse") for p in place.providers])
+        trust_orgs.append(
+            [(place.name, "mental_health")] + [(p, "substance_misuse") for p in place.providers]
+        )
         staff: list[tuple[str, str, str, str]] = []
         for team in place.teams:
             coordinators[team] = tuple(next(names) for _ in range(COORDINATORS_PER_TEAM))
