@@ -395,6 +395,9 @@ def main() -> int:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])
     )
+    # The audit trail's keys and witness (storage/witness.py) of these throwaway databases are
+    # kept in a folder of the benchmark's own, not in the config folder of the person running it.
+    os.environ.setdefault("DDCASE_CONFIG_DIR", str(generate.cache_dir() / "scale-config"))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not in every child
     work = Path(tempfile.mkdtemp(prefix="ddcase-scale-"))
     os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
