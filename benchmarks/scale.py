@@ -362,6 +362,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "scale-results.json")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "scale.png")
     parser.add_argument("--plot-only", action="store_true", help="draw --plot from --out and stop")
+    parser.add_argument("--markdown", action="store_true", help="print --out as docs/performance.md's table")
     parser.add_argument("--merge", action="store_true", help="keep --out's other results, replace these")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -372,6 +373,9 @@ def main() -> int:
         return 0
     if args.plot_only:
         draw(json.loads(args.out.read_text(encoding="utf-8")), args.plot)
+        return 0
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
         return 0
 
     import generate
@@ -493,6 +497,29 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
         lines.append(f"postgresql month_team at 5x: wall {team['wall']:.3f} s, CPU {team['cpu']:.3f} s "
                      f"(target ≤ 0.1 s): {'met' if team['wall'] <= 0.1 else 'NOT met'}")  # fmt: skip
     return lines
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """One row per engine and measurement: wall and CPU (client + server) at each size, and the
+    growth of CPU time against 1x."""
+    by = {(r["engine"], r["measure"], r["size"]): r for r in report["results"]}
+    sizes = sorted({r["size"] for r in report["results"]})
+    head = (
+        ["engine", "measurement"]
+        + [f"{s}x wall / CPU (s)" for s in sizes]
+        + [f"{s}x÷1x CPU" for s in sizes[1:]]
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
+    for engine_name in ("postgresql", "sqlite"):
+        for measure, label in MEASURES.items():
+            cells = [by.get((engine_name, measure, s)) for s in sizes]
+            if not any(cells):
+                continue
+            shown = [f"{c['wall']:.3f} / {c['cpu']:.3f}" if c else "–" for c in cells]
+            one = by.get((engine_name, measure, 1))
+            growth = [f"{c['cpu'] / one['cpu']:.2f}" if c and one and one["cpu"] else "–" for c in cells[1:]]
+            lines.append("| " + " | ".join([engine_name, label, *shown, *growth]) + " |")
+    return "\n".join(lines)
 
 
 def draw(report: dict[str, Any], target: Path) -> None:
