@@ -37,7 +37,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+#: ddcase's source to measure: this tree's, or another's (DDCASE_SCALE_SRC=/elsewhere/src) to
+#: compare a branch against the same databases.
+SRC = Path(os.environ.get("DDCASE_SCALE_SRC") or ROOT / "src")
+sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))  # tests/pg_server.py starts PostgreSQL as the tests do
 
@@ -369,6 +372,9 @@ def main() -> int:
     parser.add_argument("--plot-only", action="store_true", help="draw --plot from --out and stop")
     parser.add_argument("--markdown", action="store_true", help="print --out as docs/performance.md's table")
     parser.add_argument("--merge", action="store_true", help="keep --out's other results, replace these")
+    parser.add_argument("--pg-prefix", default="scale",
+                        help="measure databases PREFIX_Nx; other than 'scale', each is made as a copy of "
+                        "scale_Nx (CREATE DATABASE ... TEMPLATE), e.g. for another branch to migrate")  # fmt: skip
     parser.add_argument("--no-gc", action="store_true",
                         help="a diagnosis: measure with Python's cyclic garbage collector off")  # fmt: skip
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -405,9 +411,7 @@ def main() -> int:
             print(f"generating the {size}x data set (benchmarks/generate.py --size {size})", file=sys.stderr)
             found = generate.ensure(args.seed, args.clients, size=size)
         data[size] = found
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])
-    )
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
     # The audit trail's keys and witness (storage/witness.py) of these throwaway databases are
     # kept in a folder of the benchmark's own, not in the config folder of the person running it.
     os.environ.setdefault("DDCASE_CONFIG_DIR", str(generate.cache_dir() / "scale-config"))
@@ -425,6 +429,11 @@ def main() -> int:
                 if server.loaded_from(f"scale_{size}x") != source.parent.name:
                     print(f"loading the {size}x data set into PostgreSQL", file=sys.stderr, flush=True)
                     load_pg(server, f"scale_{size}x", source)
+                copy = f"{args.pg_prefix}_{size}x"
+                if copy != f"scale_{size}x" and server.loaded_from(copy) != source.parent.name:
+                    with server.connect() as conn:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+                        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "scale_{size}x"')
         if args.load_only:
             return 0
         targets: list[tuple[str, int, str]] = []
@@ -434,7 +443,7 @@ def main() -> int:
             targets.append(("sqlite", size, db))
         for size in pg_sizes:
             assert server is not None
-            targets.append(("postgresql", size, server.url(f"scale_{size}x")))
+            targets.append(("postgresql", size, server.url(f"{args.pg_prefix}_{size}x")))
         for engine_name, size, db in targets:
             # Open once first: a migration or the first check is paid here, not in a measurement.
             if wanted != ["import"]:
@@ -467,6 +476,7 @@ def main() -> int:
         "team": TEAM,
         "runs": args.runs,
         "gc": "off (--no-gc)" if args.no_gc else "on",
+        "source": str(SRC),
         "data": {
             **previous.get("data", {}),
             **{
