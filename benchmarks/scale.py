@@ -554,9 +554,14 @@ def draw(report: dict[str, Any], target: Path) -> None:
 
     results = report["results"]
     measures = [m for m in MEASURES if any(r["measure"] == m for r in results)]
-    fig, axes = plt.subplots(1, len(measures), figsize=(3.2 * len(measures), 3.4), squeeze=False)
+    columns = min(3, len(measures))
+    rows = -(-len(measures) // columns)
+    fig, grid = plt.subplots(rows, columns, figsize=(4.0 * columns, 3.3 * rows), squeeze=False)
+    axes = [ax for row in grid for ax in row]
+    for spare in axes[len(measures) :]:
+        spare.set_visible(False)
     colours = {"postgresql": "#1f5fa8", "sqlite": "#c0552b"}
-    for ax, measure in zip(axes[0], measures, strict=True):
+    for ax, measure in zip(axes, measures, strict=False):
         for engine_name, colour in colours.items():
             points = sorted((r["size"], r["cpu"]) for r in results
                             if r["engine"] == engine_name and r["measure"] == measure)  # fmt: skip
@@ -573,8 +578,9 @@ def draw(report: dict[str, Any], target: Path) -> None:
         ax.set_ylim(bottom=0)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("CPU seconds (client + server)", fontsize=8)
-    axes[0][0].legend(fontsize=8)
+    for row in grid:
+        row[0].set_ylabel("CPU seconds (client + server)", fontsize=8)
+    axes[0].legend(fontsize=8)
     fig.suptitle("How the cost grows (issue 18): dashed = linear from 1x", fontsize=10)
     fig.tight_layout()
     fig.savefig(target, dpi=110)
