@@ -15,9 +15,11 @@ file with COPY. `--pg-folder` keeps that server's files between runs, so the loa
 5x) is paid once; without it they go to a temporary folder that is removed at the end.
 
 Each measurement runs in a fresh process, `--runs` times (the median is kept): its wall time, the
-client process's CPU time and, on PostgreSQL, the server's CPU time over the same call (every
-process of the server, read from /proc: so parallel workers are counted too). CPU time is the
-number that holds on a loaded machine; the JSON keeps both.
+calling thread's CPU time (not the process's: on an SQLite file ddcase's opening check runs in a
+thread of its own meanwhile; the process's is kept too) and, on PostgreSQL, the server's CPU
+time over the same call (every process of the server, read from /proc: so parallel workers are
+counted too). CPU time is the number that holds on a loaded machine; the JSON keeps both. An
+import is a `ddcase import` process of its own: its CPU is the whole process's (from wait4).
 """
 
 from __future__ import annotations
