@@ -14,7 +14,16 @@ It writes both forms the benchmarks need, from one deterministic stream:
 Both are cached under DDCASE_BENCH_CACHE (default: the platformdirs user cache folder for
 "ddcase-benchmarks"), keyed by seed, size and GENERATOR_VERSION, so repeated runs reuse them.
 
-    PYTHONPATH=src python benchmarks/generate.py [--seed 1] [--clients 20000] [--force]
+A size factor (`--size N`, issue 18's "how the cost grows") makes N trusts side by side in one
+database: trust 1 is exactly the one-trust data set (same random stream, same rows and ids), and
+trusts 2..N each have their own 20 CMHTs, five providers, staff and clients, drawn from their own
+seeded stream, so a team stays the size of a team and only the number of teams grows. Worker
+names, team names, organisations, client references and NHS numbers stay unique across trusts
+(SPEC §3's import matches workers by name). `--snapshot 2` also keeps the two-trust data set,
+copied on the way to the five-trust one, so 1x, 2x and 5x cost one generation of five trusts.
+
+    PYTHONPATH=src python benchmarks/generate.py [--seed 1] [--clients 20000] [--size 1] [--force]
+    PYTHONPATH=src python benchmarks/generate.py --size 5 --snapshot 2     # 2x and 5x in one run
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,9 +46,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ddcase.domain import Contact, ContactKind, ContactMode, Outcome  # noqa: E402
 from ddcase.services.transfer import COLUMNS  # noqa: E402
+from ddcase.storage.database import mark_as_ddcase  # noqa: E402
 from ddcase.storage.repository import contact_fingerprint  # noqa: E402
 
-GENERATOR_VERSION = 1
+#: 2: worker names shuffled from a sorted list (version 1 shuffled a set, whose order changes with
+#: the process's string hashing, so its worker names and fingerprints differed from run to run);
+#: written through ddcase's session function (revision 0008); the size factor.
+GENERATOR_VERSION = 2
 TODAY = date(2026, 10, 31)
 FIRST_DAY = date(2021, 11, 1)  # five years of months: 2021-11 .. 2026-10
 WARM_UP = FIRST_DAY - timedelta(days=120)
@@ -112,6 +126,34 @@ class DataSet:
     contacts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Trust:
+    """One trust of a data set: its name, teams and providers. Trust 0 is the original one."""
+
+    index: int
+    name: str
+    teams: tuple[str, ...]
+    providers: tuple[str, ...]
+
+
+def trust(index: int) -> Trust:
+    if index == 0:
+        return Trust(0, TRUST, TEAMS, PROVIDERS)
+    n = index + 1
+    return Trust(
+        index,
+        f"Benchmark {n} NHS Foundation Trust",
+        tuple(f"{team.removesuffix(' CMHT')} {n} CMHT" for team in TEAMS),
+        tuple(f"{provider} {n}" for provider in PROVIDERS),
+    )
+
+
+def base_dir(seed: int, clients: int, size: int) -> Path:
+    """The cache folder of one data set: unchanged for one trust, so existing caches stay valid."""
+    suffix = "" if size == 1 else f"x{size}"
+    return cache_dir() / f"trust-v{GENERATOR_VERSION}-seed{seed}-{clients}{suffix}"
+
+
 def cache_dir() -> Path:
     configured = os.environ.get("DDCASE_BENCH_CACHE")
     if configured:
@@ -121,19 +163,50 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("ddcase-benchmarks", appauthor=False))
 
 
-def ensure(seed: int = 1, clients: int = 20_000, *, force: bool = False, quiet: bool = False) -> DataSet:
-    """The cached data set for this seed and size, generating it first if need be."""
-    base = cache_dir() / f"trust-v{GENERATOR_VERSION}-seed{seed}-{clients}"
+def cached(seed: int = 1, clients: int = 20_000, size: int = 1) -> DataSet | None:
+    """The data set if it is cached and complete, else None."""
+    base = base_dir(seed, clients, size)
+    done = base / "COMPLETE"
+    if not done.exists():
+        return None
+    counts = [int(x) for x in done.read_text(encoding="utf-8").split()]
+    return DataSet(base / "trust.sqlite3", base / "import", *counts)
+
+
+def ensure(
+    seed: int = 1,
+    clients: int = 20_000,
+    *,
+    size: int = 1,
+    snapshots: tuple[int, ...] = (),
+    force: bool = False,
+    quiet: bool = False,
+) -> DataSet:
+    """The cached data set for this seed and size (trusts of `clients` clients each), generating it
+    first if need be; `snapshots` are smaller sizes to keep on the way (if not cached already)."""
+    found = cached(seed, clients, size)
+    if found is not None and not force:
+        return found
+    base = base_dir(seed, clients, size)
     database, folder, done = base / "trust.sqlite3", base / "import", base / "COMPLETE"
-    if done.exists() and not force:
-        counts = [int(x) for x in done.read_text().split()]
-        return DataSet(database, folder, *counts)
     if base.exists():
         shutil.rmtree(base)
     folder.mkdir(parents=True)
     start = time.perf_counter()
-    counts = generate(database, folder, seed=seed, clients=clients)
-    done.write_text(" ".join(str(c) for c in counts))
+
+    def keep(trusts: int, counts: tuple[int, int, int]) -> None:
+        if trusts == size or trusts not in snapshots or (cached(seed, clients, trusts) and not force):
+            return
+        copy = base_dir(seed, clients, trusts)
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(base, copy)
+        (copy / "COMPLETE").write_text(" ".join(str(c) for c in counts), encoding="utf-8")
+        if not quiet:
+            print(f"kept the {trusts}-trust data set in {copy}", file=sys.stderr)
+
+    counts = generate(database, folder, seed=seed, clients=clients, size=size, progress=keep, quiet=quiet)
+    done.write_text(" ".join(str(c) for c in counts), encoding="utf-8")
     if not quiet:
         print(
             f"generated {counts[0]} clients, {counts[1]} episodes, {counts[2]} contacts "
@@ -216,7 +289,18 @@ def _on(chain: list[tuple[date, date | None, str | None]], day: date) -> str | N
     return None
 
 
-def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[int, int, int]:
+def generate(
+    database: Path,
+    folder: Path,
+    *,
+    seed: int,
+    clients: int,
+    size: int = 1,
+    progress: Callable[[int, tuple[int, int, int]], None] | None = None,
+    quiet: bool = True,
+) -> tuple[int, int, int]:
+    """Write `size` trusts of `clients` clients each; `progress(trusts, counts)` is called after
+    each trust with everything so far committed and the CSV files flushed (a consistent copy)."""
     from ddcase.storage.database import make_engine
     from ddcase.storage.migrations import migrate
 
@@ -224,49 +308,62 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
     migrate(engine)
     engine.dispose()
 
-    rng = random.Random(seed)
-    names = iter(
-        sorted({f"{f} {last}" for f in _FIRST for last in _LAST}, key=lambda _: rng.random())  # shuffled
-    )
-    organisations = [(TRUST, "mental_health")] + [(p, "substance_misuse") for p in PROVIDERS]
-    org_id = {name: i + 1 for i, (name, _) in enumerate(organisations)}
-    workers: list[tuple[str, str, str, str]] = []  # name, organisation, service, role
+    trust_orgs: list[list[tuple[str, str]]] = []  # name, service
+    trust_workers: list[list[tuple[str, str, str, str]]] = []  # name, organisation, service, role
     coordinators: dict[str, tuple[str, ...]] = {}
-    for team in TEAMS:
-        coordinators[team] = tuple(next(names) for _ in range(COORDINATORS_PER_TEAM))
-        workers += [(n, TRUST, "mental_health", "care_coordinator") for n in coordinators[team]]
     key_workers: dict[str, tuple[str, ...]] = {}
-    for provider in PROVIDERS:
-        key_workers[provider] = tuple(next(names) for _ in range(KEY_WORKERS_PER_PROVIDER))
-        workers += [(n, provider, "substance_misuse", "key_worker") for n in key_workers[provider]]
+    streams: list[random.Random] = []
+    for t in range(size):
+        # Trust 0 draws from random.Random(seed) exactly as the one-trust generator always did.
+        rng = random.Random(seed if t == 0 else seed * 1_000 + t)
+        streams.append(rng)
+        place = trust(t)
+        initial = "" if t == 0 else f"{'BCDEFGHJKLMNPRSTW'[(t - 1) % 17]}. "  # unique names per trust
+        everyone = sorted(f"{f} {initial}{last}" for f in _FIRST for last in _LAST)
+        names = iter(sorted(everyone, key=lambda _: rng.random()))  # shuffled, the same every run
+        trust_orgs.append(
+            [(place.name, "mental_health")] + [(p, "substance_misuse") for p in place.providers]
+        )
+        staff: list[tuple[str, str, str, str]] = []
+        for team in place.teams:
+            coordinators[team] = tuple(next(names) for _ in range(COORDINATORS_PER_TEAM))
+            staff += [(n, place.name, "mental_health", "care_coordinator") for n in coordinators[team]]
+        for provider in place.providers:
+            key_workers[provider] = tuple(next(names) for _ in range(KEY_WORKERS_PER_PROVIDER))
+            staff += [(n, provider, "substance_misuse", "key_worker") for n in key_workers[provider]]
+        trust_workers.append(staff)
+    organisations = [row for rows in trust_orgs for row in rows]
+    workers = [row for rows in trust_workers for row in rows]
+    org_id = {name: i + 1 for i, (name, _) in enumerate(organisations)}
     worker_id = {(service, name): i + 1 for i, (name, _, service, _) in enumerate(workers)}
 
     stamp = ("2026-11-01 09:00:00.000000", "benchmark")
     db = sqlite3.connect(database, isolation_level=None)
-    from ddcase.storage.database import mark_as_ddcase  # revision 0008's triggers ask for it
-
-    mark_as_ddcase(db)
+    mark_as_ddcase(db)  # revision 0008's triggers refuse changes on any other connection
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = OFF")  # a cache file, remade if anything goes wrong
     db.execute("BEGIN")
     db.executemany(
-        "INSERT INTO organisation (id, name, service) VALUES (?, ?, ?)",
-        [(org_id[n], n, s) for n, s in organisations],
-    )  # noqa: E501
-    db.executemany(
-        "INSERT INTO worker (id, name, organisation_id, service, role, version, updated_at, updated_by) "
-        "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        [(worker_id[(s, n)], n, org_id[o], s, r, *stamp) for n, o, s, r in workers],
-    )
-    db.executemany(
         "INSERT INTO setting (key, value) VALUES (?, ?)", [("team_name", TEAM_NAME), ("is_demo", "yes")]
     )
-
     files = {name: (folder / name).open("w", newline="", encoding="utf-8") for name in COLUMNS}
     out = {name: csv.writer(handle, lineterminator="\n") for name, handle in files.items()}
     for name, writer in out.items():
         writer.writerow(COLUMNS[name])  # SPEC §3's header, from the importer itself
-    out["workers.csv"].writerows([n, o, s, r, "", ""] for n, o, s, r in workers)
+
+    def add_staff(t: int) -> None:
+        """A trust's organisations and workers, written when its clients begin, so that a copy
+        taken after trust t holds nothing of the trusts after it."""
+        db.executemany(
+            "INSERT INTO organisation (id, name, service) VALUES (?, ?, ?)",
+            [(org_id[n], n, s) for n, s in trust_orgs[t]],
+        )
+        db.executemany(
+            "INSERT INTO worker (id, name, organisation_id, service, role, version, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            [(worker_id[(s, n)], n, org_id[o], s, r, *stamp) for n, o, s, r in trust_workers[t]],
+        )
+        out["workers.csv"].writerows([n, o, s, r, "", ""] for n, o, s, r in trust_workers[t])
 
     client_rows: list[tuple[object, ...]] = []
     episode_rows: list[tuple[object, ...]] = []
@@ -301,7 +398,12 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
     def iso(day: date | None) -> str | None:
         return None if day is None else day.isoformat()
 
-    for number in range(1, clients + 1):
+    for number in range(1, clients * size + 1):
+        t = (number - 1) // clients
+        rng, place = streams[t], trust(t)
+        if (number - 1) % clients == 0:
+            add_staff(t)
+        TEAMS, PROVIDERS, TRUST = place.teams, place.providers, place.name  # noqa: N806  (this trust's)
         ref = f"BT{100000 + number * 3}"
         team = TEAMS[rng.randrange(len(TEAMS))]
         provider = (
@@ -429,6 +531,17 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
             month_start = (month_start + timedelta(days=32)).replace(day=1)
         totals[0] += 1
         flush()
+        if number % clients == 0 and (progress is not None or not quiet):
+            flush(final=True)
+            if not quiet:
+                print(f"trust {t + 1} of {size} written: {totals}", file=sys.stderr, flush=True)
+            if progress is not None and t + 1 < size:
+                db.execute("COMMIT")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                for handle in files.values():
+                    handle.flush()
+                progress(t + 1, (totals[0], totals[1], totals[2]))
+                db.execute("BEGIN")
     flush(final=True)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -441,10 +554,14 @@ def generate(database: Path, folder: Path, *, seed: int, clients: int) -> tuple[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--clients", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=20_000, help="clients in each trust")
+    parser.add_argument("--size", type=int, default=1, help="how many trusts (the size factor)")
+    parser.add_argument(
+        "--snapshot", type=int, action="append", default=[], help="also keep this smaller size on the way"
+    )
     parser.add_argument("--force", action="store_true", help="generate again even if cached")
     args = parser.parse_args()
-    data = ensure(args.seed, args.clients, force=args.force)
+    data = ensure(args.seed, args.clients, size=args.size, snapshots=tuple(args.snapshot), force=args.force)
     print(f"{data.clients} clients, {data.episodes} episodes, {data.contacts} contacts")
     print(f"database: {data.database}")
     print(f"import folder: {data.folder}")
