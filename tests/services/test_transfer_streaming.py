@@ -19,19 +19,16 @@ from sqlalchemy import text
 
 from ddcase.domain import ConflictError, ContactKind, ContactMode, ImportRejected, Service
 from ddcase.services.casework import CaseworkService
-from ddcase.services.transfer import (
-    CONTACTS,
-    FileCounts,
-    TransferService,
-    _ContactColumns,
-    _ContactSink,
-    _Known,
-    _parse_contact,
-    _Problems,
-    _reference_row,
-    _Row,
-    _RowReader,
-)
+from ddcase.services.transfer import CONTACTS, FileCounts, TransferService
+from ddcase.services.transfer.cells import clean as _clean
+from ddcase.services.transfer.checking import RowReader as _RowReader
+from ddcase.services.transfer.checking import parse_contact as _parse_contact
+from ddcase.services.transfer.contacts import ContactColumns as _ContactColumns
+from ddcase.services.transfer.contacts import ContactSink as _ContactSink
+from ddcase.services.transfer.contacts import reference_row as _reference_row
+from ddcase.services.transfer.matching import Known as _Known
+from ddcase.services.transfer.reading import Problems as _Problems
+from ddcase.services.transfer.reading import Row as _Row
 from ddcase.storage import repository
 from tests.services.test_transfer import (
     BASE,
@@ -328,7 +325,6 @@ def test_a_file_full_of_errors_lists_every_one_of_them(tmp_path, context):
 
 
 def test_a_capped_problem_list_counts_what_it_does_not_list():
-    from ddcase.services.transfer import _Problems
 
     problems = _Problems(listed=3)
     for line in range(2, 10):
@@ -471,7 +467,6 @@ def test_the_per_cell_reading_agrees_with_the_row_reading(cells):
         "duration_minutes",
         "note",
     )
-    from ddcase.services.transfer import _clean
 
     r = _RowReader(CONTACTS, _Row(2, {c: _clean(v) for c, v in zip(columns, cells, strict=True)}), problems)
     contact = _parse_contact(r, TODAY)

@@ -408,7 +408,11 @@ def month_figures(
     histories: Iterable[ClientHistory], month: Month, definition: Definition, team: str | None = None
 ) -> MonthFigures:
     """SPEC §2 "the figure" for month M, optionally for one team (SPEC §1: a client moved between
-    teams in M counts for each team whose episode was open on a mutual day)."""
+    teams in M counts for each team whose episode was open on a mutual day).
+
+    The plain reading, from whole histories: the app and the command line read through
+    `month_figures_of` (the contacts counted by the database), and the property tests hold every
+    such fast path to this one (tests/rules/test_figures_of_counts.py)."""
     mutual: list[ClientMonth] = []
     excluded: list[ClientMonth] = []
     for history in histories:

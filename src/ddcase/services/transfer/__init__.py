@@ -35,16 +35,7 @@ from ddcase.services.transfer.cells import (
     escape_cell,
     unescape_cell,
 )
-from ddcase.services.transfer.cells import clean as _clean
-from ddcase.services.transfer.checking import RowReader as _RowReader
-from ddcase.services.transfer.checking import parse_contact as _parse_contact
-from ddcase.services.transfer.contacts import ContactColumns as _ContactColumns
-from ddcase.services.transfer.contacts import ContactSink as _ContactSink
-from ddcase.services.transfer.contacts import reference_row as _reference_row
-from ddcase.services.transfer.matching import Known as _Known
 from ddcase.services.transfer.reading import LISTED_PER_FILE, MAX_FILE_BYTES
-from ddcase.services.transfer.reading import Problems as _Problems
-from ddcase.services.transfer.reading import Row as _Row
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.services.transfer.service import CONTACT_CHUNK, TransferService
 
@@ -67,16 +58,3 @@ __all__ = [
     "escape_cell",
     "unescape_cell",
 ]
-# The parts' names under the names the tests of the single module used (tests/services/
-# test_transfer_streaming.py compares the stream's per-cell reading with the row reading).
-_FOR_TESTS = (
-    _clean,
-    _ContactColumns,
-    _ContactSink,
-    _Known,
-    _parse_contact,
-    _Problems,
-    _reference_row,
-    _Row,
-    _RowReader,
-)
