@@ -13,14 +13,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from ddcase.domain import Contact, ContactKind, ContactMode, Episode, Outcome, Service
-from ddcase.storage.driver_values import Days, driver_rows, worker_names
+from ddcase.domain import Contact, Episode
+from ddcase.storage.driver_values import KINDS, MODES, OUTCOMES, SERVICES, Days, driver_rows, worker_names
 from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
-
-_SERVICES = {s.value: s for s in Service}
-_KINDS = {k.value: k for k in ContactKind}
-_MODES = {m.value: m for m in ContactMode}
-_OUTCOMES = {o.value: o for o in Outcome}
 
 
 def ended_on(session: Session, episode_id: int) -> date | None:
@@ -173,7 +168,7 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
             episodes.setdefault(client_id, []).append(
                 Episode(
                     refs[client_id],
-                    _SERVICES[service],
+                    SERVICES[service],
                     organisations[organisation],
                     days[begun],
                     days[end],
@@ -254,9 +249,9 @@ def contacts_before_ends(
                 Contact(
                     ref,
                     days[day],
-                    _KINDS[kind],
-                    _MODES[mode],
-                    _OUTCOMES[outcome],
+                    KINDS[kind],
+                    MODES[mode],
+                    OUTCOMES[outcome],
                     names[mh],
                     names[sm],
                     bool(present) if present is not None else None,

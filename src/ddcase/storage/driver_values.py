@@ -1,6 +1,7 @@
 """Values as the database driver gives them, read fast: plain rows without SQLAlchemy's
 processing, dates parsed once per distinct day, a client's columns and the workers' names.
-Shared by repository.py (rows <-> values) and figures_read.py (the figures' read side)."""
+Shared by repository.py (rows <-> values), figures_read.py (the figures' read side) and
+discharge_notes.py (the discharge guard's batched read)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from typing import Any
 from sqlalchemy import Connection, Executable, select
 from sqlmodel import Session, col
 
-from ddcase.domain import Client, ReferralRoute
+from ddcase.domain import Client, ContactKind, ContactMode, Outcome, ReferralRoute, Service
 from ddcase.storage.tables import ClientRow, WorkerRow
 
 ROUTES = {r.value: r for r in ReferralRoute}
+# The enumerations by the text stored for them: a dict lookup per row, not the enum's own lookup.
+SERVICES = {s.value: s for s in Service}
+KINDS = {k.value: k for k in ContactKind}
+MODES = {m.value: m for m in ContactMode}
+OUTCOMES = {o.value: o for o in Outcome}
 
 CLIENT_COLUMNS = (
     col(ClientRow.client_ref),

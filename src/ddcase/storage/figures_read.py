@@ -40,7 +40,6 @@ from ddcase.domain import (
     ContactCounts,
     ContactDays,
     ContactFact,
-    ContactKind,
     ContactMode,
     ContactTally,
     CountingContacts,
@@ -49,7 +48,17 @@ from ddcase.domain import (
     Outcome,
     Service,
 )
-from ddcase.storage.driver_values import CLIENT_COLUMNS, Days, client_of, driver_rows, worker_names
+from ddcase.storage.driver_values import (
+    CLIENT_COLUMNS,
+    KINDS,
+    MODES,
+    OUTCOMES,
+    SERVICES,
+    Days,
+    client_of,
+    driver_rows,
+    worker_names,
+)
 from ddcase.storage.tables import (
     ClientRow,
     ContactRow,
@@ -59,12 +68,6 @@ from ddcase.storage.tables import (
 )
 
 # ---------------------------------------------------------------- histories for the rules
-
-
-_SERVICES = {s.value: s for s in Service}
-_KINDS = {k.value: k for k in ContactKind}
-_MODES = {m.value: m for m in ContactMode}
-_OUTCOMES = {o.value: o for o in Outcome}
 
 
 def histories(
@@ -119,7 +122,7 @@ def histories(
         episodes[row.client_id].append(
             Episode(
                 client_ref=refs[row.client_id],
-                service=_SERVICES[row.service],
+                service=SERVICES[row.service],
                 organisation=row.organisation,
                 start_date=row.start_date,
                 end_date=row.end_date,
@@ -162,9 +165,9 @@ def histories(
             Contact(
                 refs[client_id],
                 day,
-                _KINDS[kind],
-                _MODES[mode],
-                _OUTCOMES[outcome],
+                KINDS[kind],
+                MODES[mode],
+                OUTCOMES[outcome],
                 names[mh],
                 names[sm],
                 present,
@@ -221,9 +224,9 @@ def figure_facts(
             if fact is None:
                 fact = facts_of[key] = ContactFact(
                     days[row[1]],  # type: ignore[arg-type]  # a contact always has a day
-                    _KINDS[row[2]],
-                    _MODES[row[3]],
-                    outcome or _OUTCOMES[row[4]],
+                    KINDS[row[2]],
+                    MODES[row[3]],
+                    outcome or OUTCOMES[row[4]],
                 )
             found.append(fact)
     return [
@@ -501,7 +504,7 @@ class _EpisodeFacts:
         self.episodes: dict[int, list[EpisodeFact]] = {}
         episodes = self.episodes
         for client_id, _id, service, organisation_id, episode_team, worker_id, start, end in kept:
-            episode = EpisodeFact(_SERVICES[service], organisation[organisation_id], days[start], days[end],
+            episode = EpisodeFact(SERVICES[service], organisation[organisation_id], days[start], days[end],
                                   episode_team, worker[worker_id])  # fmt: skip
             found = episodes.get(client_id)
             if found is None:
