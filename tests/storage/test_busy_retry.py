@@ -180,3 +180,45 @@ def test_a_turn_held_too_long_in_the_process_is_shown_as_busy(db, path, monkeypa
     importer.join()
     assert 0.35 <= waited < 2
     assert saved(path) == ["import"]
+
+
+def test_two_spellings_of_one_file_take_the_same_turn(path, monkeypatch):
+    """The turn is the file's, however its path is spelt (`..`, relative or absolute): a second
+    spelling waits for the first's turn instead of crowding SQLite's busy handler beside it."""
+    import threading
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)  # the turn's wait: 4 tries of 0.05 s
+    monkeypatch.chdir(path.parent)
+    inside, done = threading.Event(), threading.Event()
+
+    def hold_turn() -> None:
+        with database._one_writer_per_file(path):
+            inside.set()
+            done.wait(5)
+
+    holder = threading.Thread(target=hold_turn)
+    holder.start()
+    inside.wait(5)
+    try:
+        for spelling in (Path(path.name), path.parent / ".." / path.parent.name / path.name):
+            with pytest.raises(StorageError, match="busy"), database._one_writer_per_file(spelling):
+                pass
+    finally:
+        done.set()
+        holder.join()
+
+
+def test_a_file_is_one_file_however_windows_spells_it(monkeypatch):
+    """Windows ignores case and takes either slash: one file, one key (os.path is ntpath there)."""
+    import ntpath
+    import os
+
+    spellings = [
+        r"C:\Users\Zoë O'Brien\ddcase\ddcase.sqlite3",
+        r"c:\users\ZOË O'BRIEN\DDCASE\old\..\DDCASE.SQLITE3",
+        "C:/Users/Zoë O'Brien/ddcase/ddcase.sqlite3",
+    ]
+    with monkeypatch.context() as windows:
+        windows.setattr(os, "path", ntpath)
+        keys = {database.file_key(Path(spelling)) for spelling in spellings}
+    assert len(keys) == 1, keys

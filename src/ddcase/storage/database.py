@@ -377,8 +377,14 @@ class Database:
 BUSY_MESSAGE = (
     "The database is busy (another copy of ddcase is saving); nothing was saved. Try again in a moment."
 )
-_file_writers: dict[Path, threading.RLock] = {}
+_file_writers: dict[str, threading.RLock] = {}
 _file_writers_guard = threading.Lock()
+
+
+def file_key(path: Path) -> str:
+    """One key per file however its path is spelt: made absolute, with `..` and links resolved,
+    and in one case where the file system ignores it (Windows; os.path.normcase)."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 @contextmanager
@@ -388,12 +394,13 @@ def _one_writer_per_file(path: Path | None) -> Iterator[None]:
     SQLite's busy handler grants to whichever waiter polls first, so a crowd of waiting threads
     makes the other processes' writers wait all the longer (issue 18's load). The turn is
     waited for as long as SQLite's tries would wait (a long import in another thread), then the
-    save is refused as busy, as SQLite would refuse it."""
+    save is refused as busy, as SQLite would refuse it. The turn is the file's, however its
+    path is spelt (file_key)."""
     if path is None:
         yield
         return
     with _file_writers_guard:
-        writer = _file_writers.setdefault(path, threading.RLock())
+        writer = _file_writers.setdefault(file_key(path), threading.RLock())
     if not writer.acquire(timeout=WRITE_ATTEMPTS * BUSY_TIMEOUT_MS / 1000):
         raise StorageError(BUSY_MESSAGE)
     try:
