@@ -152,3 +152,17 @@ def test_the_opening_window_paints_before_the_database_side_is_imported(tmp_path
     assert result["loaded"] == [], result["loaded"]
     assert result["main_window_shown"] and result["opening_hidden"]
     assert result["windows"] == ["MainWindow"]
+
+
+def test_the_opening_window_shows_the_main_windows_menus_greyed_in_the_same_order(window, settings, qtbot):
+    """The opening window is the main window's frame (issue 18): the same menu titles, in the
+    same order, greyed until the log is open, so nothing jumps when the main window takes its
+    place."""
+    from ddcase.ui.app import OpeningWindow
+
+    opening = OpeningWindow(settings)
+    qtbot.addWidget(opening)
+    shown = [action.text() for action in window.menuBar().actions()]
+    assert shown == ["&File", "&View", "T&ools", "&Help"]
+    assert [action.text() for action in opening.menuBar().actions()] == shown
+    assert not any(action.isEnabled() for action in opening.menuBar().actions())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QM
 
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
+from ddcase.ui.frame import add_menus
 
 # Nothing of the database side is imported here: the window shows first (issue 18), and the
 # services, SQLAlchemy and the pages are imported once it has painted (`run`).
@@ -362,8 +363,8 @@ class OpeningWindow(QMainWindow):
         self.setCentralWidget(self.opening_label)
         # The main window's menu bar and status bar, greyed until the log is open: the frame
         # does not jump when the main window takes its place.
-        for title in (_tr("&File"), _tr("&View"), _tr("T&ools"), _tr("&Help")):
-            self.menuBar().addMenu(title).setEnabled(False)
+        for menu in add_menus(self):
+            menu.setEnabled(False)
         self.statusBar()  # empty, as the main window's is before its labels fill in
         self._painted = False
 

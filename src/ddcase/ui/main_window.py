@@ -35,6 +35,7 @@ from ddcase.ui.actions.team import TeamActions
 from ddcase.ui.actions.transfer import TransferActions
 from ddcase.ui.actions.view import ViewActions
 from ddcase.ui.casework_actions import CaseworkActions
+from ddcase.ui.frame import add_menus
 from ddcase.ui.pages.caseload_page import CaseloadPage
 from ddcase.ui.pages.dashboard_page import DashboardPage
 from ddcase.ui.pages.definition_page import DefinitionPage
@@ -224,10 +225,8 @@ class MainWindow(QMainWindow):
         ]
 
     def _build_menus(self) -> None:
-        self.file_menu = self._menu(
-            self.tr("&File"),
-            self.logs.new_log_action, self.logs.open_log_action,
-        )  # fmt: skip
+        self.file_menu, view_menu, self.tools_menu, self.help_menu = add_menus(self)
+        self._add_to_menu(self.file_menu, self.logs.new_log_action, self.logs.open_log_action)
         self.file_menu.addMenu(self.logs.recent_menu)
         self._add_to_menu(
             self.file_menu,
@@ -239,29 +238,25 @@ class MainWindow(QMainWindow):
             self.quit_action,
         )  # fmt: skip
         self.file_menu.setToolTipsVisible(True)  # why Back up is unavailable on a server database
-        self._menu(
-            self.tr("&View"),
+        self._add_to_menu(
+            view_menu,
             *self.page_actions, None,
             self.previous_month_action, self.next_month_action, self.find_action, self.refresh_action,
         )  # fmt: skip
-        self.tools_menu = self._menu(
-            self.tr("T&ools"), self.team.this_is_me_action, self.team.mark_left_action,
-            self.team.move_caseload_action, None,
+        self._add_to_menu(
+            self.tools_menu,
+            self.team.this_is_me_action, self.team.mark_left_action, self.team.move_caseload_action, None,
             self.subject_access_action, None, self.purge_action,
             None, *self.audit_actions.actions(),
         )  # fmt: skip
         self.tools_menu.setToolTipsVisible(True)
-        self.help_menu = self._menu(
-            self.tr("&Help"),
+        self._add_to_menu(
+            self.help_menu,
             self.help.getting_started_action, self.help.shortcuts_action, None,
             self.help.open_folder_action, self.help.open_backups_action, None,
             self.about_action,
         )  # fmt: skip
         self.help_menu.setToolTipsVisible(True)
-
-    def _menu(self, title: str, *actions: QAction | None) -> QMenu:
-        """A menu of the menu bar with `actions` in order, a separator for each None."""
-        return self._add_to_menu(self.menuBar().addMenu(title), *actions)
 
     @staticmethod
     def _add_to_menu(menu: QMenu, *actions: QAction | None) -> QMenu:
