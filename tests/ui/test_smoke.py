@@ -166,3 +166,18 @@ def test_the_opening_window_shows_the_main_windows_menus_greyed_in_the_same_orde
     assert shown == ["&File", "&View", "T&ools", "&Help"]
     assert [action.text() for action in opening.menuBar().actions()] == shown
     assert not any(action.isEnabled() for action in opening.menuBar().actions())
+
+
+def test_the_opening_window_has_the_main_windows_size_and_least_size(
+    services, settings, qtbot, message_boxes
+):
+    from ddcase.ui.app import OpeningWindow
+    from ddcase.ui.main_window import MainWindow
+
+    main = MainWindow(services, settings)
+    qtbot.addWidget(main)
+    opening = OpeningWindow(settings)
+    qtbot.addWidget(opening)
+    main.wait_for_background_work()
+    assert opening.size() == main.size()
+    assert opening.minimumSize() == main.minimumSize()

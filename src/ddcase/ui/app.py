@@ -18,13 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon, QPaintEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog
 
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
-from ddcase.ui.frame import add_menus
+from ddcase.ui.frame import add_menus, restore_geometry
 
 # Nothing of the database side is imported here: the window shows first (issue 18), and the
 # services, SQLAlchemy and the pages are imported once it has painted (`run`).
@@ -349,11 +349,7 @@ class OpeningWindow(QMainWindow):
         super().__init__()
         self.setObjectName("opening_window")
         self.setWindowTitle("ddcase")
-        self.resize(1280, 760)  # as MainWindow, unless a size was remembered
-        self.setMinimumSize(900, 560)
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restore_geometry(self, settings)  # as the main window's
         self.opening_label = QLabel(_tr("Opening the log..."))
         self.opening_label.setObjectName("opening_label")
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -35,7 +35,7 @@ from ddcase.ui.actions.team import TeamActions
 from ddcase.ui.actions.transfer import TransferActions
 from ddcase.ui.actions.view import ViewActions
 from ddcase.ui.casework_actions import CaseworkActions
-from ddcase.ui.frame import add_menus
+from ddcase.ui.frame import add_menus, remember_geometry, restore_geometry
 from ddcase.ui.pages.caseload_page import CaseloadPage
 from ddcase.ui.pages.dashboard_page import DashboardPage
 from ddcase.ui.pages.definition_page import DefinitionPage
@@ -68,8 +68,6 @@ class MainWindow(QMainWindow):
         self._pool = self.work.pool
         self.busy_bar = self.work.busy_bar
         self._stale: set[QWidget] = set()
-        self.resize(1280, 760)
-        self.setMinimumSize(900, 560)
 
         self.casework_menu = CaseworkMenu(self)
         self.view = ViewActions(self)
@@ -294,9 +292,7 @@ class MainWindow(QMainWindow):
         return month or Month.of(self._services.context.today())
 
     def _restore_settings(self) -> None:
-        geometry = self._settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restore_geometry(self, self._settings)
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -311,7 +307,7 @@ class MainWindow(QMainWindow):
                 pass
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._settings.setValue("window/geometry", self.saveGeometry())
+        remember_geometry(self, self._settings)
         self._settings.setValue("window/state", self.saveState())
         self._settings.setValue("window/clients_splitter", self.caseload_page.splitter.saveState())
         self._settings.setValue("view/month", str(self.month()))
