@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
 from ddcase.domain import Contact, Episode
@@ -83,11 +83,18 @@ class EndingHistories:
     reasons: dict[int, str | None]
 
 
-def _days_before(session: Session, day: Any, days: int) -> Any:
+def _days_before(session: Session, day: Mapped[date | None], days: int) -> ColumnElement[Any]:
     """`day` less `days` days (more, when negative), as SQL: date arithmetic is each database's own."""
     if session.get_bind().dialect.name == "sqlite":
         return func.date(day, f"{-days:+d} days")  # ISO text, as SQLite keeps dates
     return day - days  # PostgreSQL: date - integer is a date
+
+
+def _worker_names(session: Session) -> dict[int | None, str | None]:
+    """Each worker's name by id, and None for no worker."""
+    names: dict[int | None, str | None] = {None: None}
+    names.update(worker_names(session).items())
+    return names
 
 
 _CHUNK = 500
@@ -98,48 +105,47 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
     """See `EndingHistories`: the clients with an episode ending in `first`..`last` that may be
     a guarded discharge, and their episodes around then, read as plain rows: a few queries (the
     episodes asked for by client id, `_CHUNK` at a time)."""
-    ending = and_(EpisodeRow.end_date >= first, EpisodeRow.end_date <= last)
+    ending = and_(col(EpisodeRow.end_date) >= first, col(EpisodeRow.end_date) <= last)
     # Only the clients who may have a guarded discharge in the range (the rules decide): an
     # episode ending in it with no episode of its side starting the next day (a change of
     # worker) and one of the other side open on its end day. Most endings are changes of worker.
     ended, same, other = aliased(EpisodeRow), aliased(EpisodeRow), aliased(EpisodeRow)
     clients = (
-        select(ended.client_id)
+        select(col(ended.client_id))
         .where(
-            ended.end_date >= first,
-            ended.end_date <= last,
-            ~select(same.id)
+            col(ended.end_date) >= first,
+            col(ended.end_date) <= last,
+            ~select(col(same.id))
             .where(
-                same.client_id == ended.client_id,
-                same.service == ended.service,
-                same.start_date == _days_before(session, ended.end_date, -1),
-                or_(same.end_date.is_(None), same.end_date >= same.start_date),
+                col(same.client_id) == col(ended.client_id),
+                col(same.service) == col(ended.service),
+                col(same.start_date) == _days_before(session, col(ended.end_date), -1),
+                or_(col(same.end_date).is_(None), col(same.end_date) >= col(same.start_date)),
             )
             .exists(),
-            select(other.id)
+            select(col(other.id))
             .where(
-                other.client_id == ended.client_id,
-                other.service != ended.service,
-                other.start_date <= ended.end_date,
-                or_(other.end_date.is_(None), other.end_date >= ended.end_date),
+                col(other.client_id) == col(ended.client_id),
+                col(other.service) != col(ended.service),
+                col(other.start_date) <= col(ended.end_date),
+                or_(col(other.end_date).is_(None), col(other.end_date) >= col(ended.end_date)),
             )
             .exists(),
         )
         .distinct()
     )
-    refs = dict(
+    refs: dict[int, str] = dict(
         driver_rows(
             session.connection(),
-            select(ClientRow.id, ClientRow.client_ref).where(ClientRow.id.in_(clients)),
+            select(col(ClientRow.id), col(ClientRow.client_ref)).where(col(ClientRow.id).in_(clients)),
         )
     )
     if not refs:
         return EndingHistories({}, {})
     after = last + timedelta(days=1)
-    names = worker_names(session)
-    names[None] = None  # type: ignore[index]  # None stands for no worker
+    names = _worker_names(session)
     organisations = {
-        id_: name for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))
+        id_: name for id_, name in session.execute(select(col(OrganisationRow.id), col(OrganisationRow.name)))
     }
     days = Days()
     episodes: dict[int, list[Episode]] = {}
@@ -148,22 +154,27 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
         for id_, client_id, service, organisation, team, worker, begun, end, version in driver_rows(
             session.connection(),
             select(
-                EpisodeRow.id,
-                EpisodeRow.client_id,
-                EpisodeRow.service,
-                EpisodeRow.organisation_id,
-                EpisodeRow.team,
-                EpisodeRow.worker_id,
-                EpisodeRow.start_date,
-                EpisodeRow.end_date,
-                EpisodeRow.version,
+                col(EpisodeRow.id),
+                col(EpisodeRow.client_id),
+                col(EpisodeRow.service),
+                col(EpisodeRow.organisation_id),
+                col(EpisodeRow.team),
+                col(EpisodeRow.worker_id),
+                col(EpisodeRow.start_date),
+                col(EpisodeRow.end_date),
+                col(EpisodeRow.version),
             )
             .where(
-                EpisodeRow.client_id.in_(ids[start : start + _CHUNK]),
-                EpisodeRow.start_date <= after,
-                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
+                col(EpisodeRow.client_id).in_(ids[start : start + _CHUNK]),
+                col(EpisodeRow.start_date) <= after,
+                or_(col(EpisodeRow.end_date).is_(None), col(EpisodeRow.end_date) >= first),
             )
-            .order_by(EpisodeRow.client_id, EpisodeRow.start_date, EpisodeRow.service, EpisodeRow.id),
+            .order_by(
+                col(EpisodeRow.client_id),
+                col(EpisodeRow.start_date),
+                col(EpisodeRow.service),
+                col(EpisodeRow.id),
+            ),
         ):
             episodes.setdefault(client_id, []).append(
                 Episode(
@@ -181,8 +192,8 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
     reasons = {
         episode_id: reason
         for episode_id, reason in session.execute(
-            select(DischargeNoteRow.episode_id, DischargeNoteRow.reason)
-            .join(EpisodeRow, EpisodeRow.id == DischargeNoteRow.episode_id)
+            select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason))
+            .join(EpisodeRow, col(EpisodeRow.id) == col(DischargeNoteRow.episode_id))
             .where(ending)
         )
     }
@@ -194,8 +205,7 @@ def contacts_before_ends(
 ) -> dict[int, list[Contact]]:
     """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
     the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
-    names = worker_names(session)
-    names[None] = None  # type: ignore[index]  # None stands for no worker
+    names = _worker_names(session)
     days = Days()
     ended = aliased(EpisodeRow)
     contacts: dict[int, list[Contact]] = {}
@@ -203,29 +213,29 @@ def contacts_before_ends(
     for start in range(0, len(episode_ids), _CHUNK):
         near = (
             select(
-                ContactRow.id,
-                ContactRow.client_id,
-                ClientRow.client_ref,
-                ContactRow.date,
-                ContactRow.kind,
-                ContactRow.mode,
-                ContactRow.outcome,
-                ContactRow.mh_worker_id,
-                ContactRow.sm_worker_id,
-                ContactRow.client_present,
-                ContactRow.duration_minutes,
-                ContactRow.note,
-                ContactRow.version,
+                col(ContactRow.id),
+                col(ContactRow.client_id),
+                col(ClientRow.client_ref),
+                col(ContactRow.date),
+                col(ContactRow.kind),
+                col(ContactRow.mode),
+                col(ContactRow.outcome),
+                col(ContactRow.mh_worker_id),
+                col(ContactRow.sm_worker_id),
+                col(ContactRow.client_present),
+                col(ContactRow.duration_minutes),
+                col(ContactRow.note),
+                col(ContactRow.version),
             )
-            .join(ended, ended.client_id == ContactRow.client_id)
-            .join(ClientRow, ClientRow.id == ContactRow.client_id)
+            .join(ended, col(ended.client_id) == col(ContactRow.client_id))
+            .join(ClientRow, col(ClientRow.id) == col(ContactRow.client_id))
             .where(
-                ended.id.in_(list(episode_ids[start : start + _CHUNK])),
-                ContactRow.date <= ended.end_date,
-                ContactRow.date >= _days_before(session, ended.end_date, window_days - 1),
-                ContactRow.outcome.in_(list(outcomes)),
+                col(ended.id).in_(list(episode_ids[start : start + _CHUNK])),
+                col(ContactRow.date) <= col(ended.end_date),
+                col(ContactRow.date) >= _days_before(session, col(ended.end_date), window_days - 1),
+                col(ContactRow.outcome).in_(list(outcomes)),
             )
-            .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
+            .order_by(col(ContactRow.client_id), col(ContactRow.date), col(ContactRow.id))
         )
         for (
             id_,
