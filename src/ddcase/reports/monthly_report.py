@@ -14,7 +14,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -39,7 +38,7 @@ from ddcase.reports.joint_safety import safety_sections
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.pdsa_pages import open_cycles
-from ddcase.reports.plain_table import PlainLook, PlainTable
+from ddcase.reports.plain_table import PlainLook, PlainTable, wrapped
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
     ChartKind,
@@ -145,7 +144,7 @@ def _wrapped(text: str, width: float) -> str:
     """Plain text for a table cell `width` points wide, broken into lines at spaces as a
     Paragraph in the "cell" style would break it (the table's padding left out)."""
     cell = styles.paragraph_styles()["cell"]
-    return "\n".join(simpleSplit(text, cell.fontName, cell.fontSize, width - 2 * CELL_PADDING)) or text
+    return wrapped(text, cell.fontName, cell.fontSize, width - 2 * CELL_PADDING)
 
 
 def _story(content: ReportContent) -> list[Flowable]:
@@ -601,7 +600,7 @@ def _styled_table(
         # into every page a long table splits onto. Each page's rows start unshaded.
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, look.zebra]),
     ]
-    if last_rule:
+    if last_rule and look.last_rule is not None:
         commands.append(("LINEBELOW", (0, -1), (-1, -1), *look.last_rule))
     table.setStyle(TableStyle(commands))
     return table
@@ -678,12 +677,12 @@ def _header_row(row: list[Any], numeric_columns: Sequence[int]) -> list[Any]:
     ]
 
 
-def _group_table(title: str, groups: Sequence[GroupFigures], name_width: float = 150) -> Table:
+def _group_table(title: str, groups: Sequence[GroupFigures], name_width: float = 150) -> Table | PlainTable:
     rows: list[list[Any]] = [[title, "Mutual clients", "Jointly worked", "%", "Not jointly worked"]]
     for group in groups:
         rows.append(
             [
-                _p(_e(group.name), "cell"),
+                _wrapped(group.name, name_width),
                 str(group.mutual_clients),
                 str(group.jointly_worked),
                 percent_text(group.percentage),

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -35,8 +36,8 @@ class PlainLook:
     h_padding: float
     v_padding: float
     zebra: Color
-    last_rule: tuple[float, Color]
-    """The rule under the last row: width and colour."""
+    last_rule: tuple[float, Color] | None
+    """The rule under the last row (width and colour), or None."""
 
 
 @dataclass(slots=True)
@@ -131,7 +132,7 @@ class PlainTable(Flowable):
         text.setFont(look.font, look.size, look.leading)
         self._lines(text, tops)
         canvas.drawText(text)
-        if self._stop == len(shared.rows):
+        if self._stop == len(shared.rows) and look.last_rule is not None:
             width, color = look.last_rule
             canvas.setStrokeColor(color)
             canvas.setLineWidth(width)
@@ -182,6 +183,12 @@ class PlainTable(Flowable):
             text._curSubset = found[1]
 
         return encode
+
+
+def wrapped(text: str, font: str, size: float, width: float) -> str:
+    """`text` broken into lines at spaces as a Paragraph `width` points wide in that font would
+    break it, the lines separated by newlines (a table cell's plain text)."""
+    return "\n".join(simpleSplit(text, font, size, width)) or text
 
 
 @lru_cache(maxsize=4096)
