@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -50,7 +51,7 @@ def _e(text: object) -> str:
     return escape(str(text))
 
 
-def variation_icon(entry: dict[str, Any]) -> Drawing:
+def variation_icon(entry: dict[str, Any]) -> Flowable:
     """The variation icon: a circle with H or L (the direction of the special cause) or "~"."""
     variation = entry["variation"]
     high = entry["better"] == "higher"
@@ -62,19 +63,43 @@ def variation_icon(entry: dict[str, Any]) -> Drawing:
         fill, letter = GREY, "~"
     else:
         fill, letter = None, "–"
-    return _icon(fill, letter)
+    return _Icon(fill, letter)
 
 
-def assurance_icon(entry: dict[str, Any]) -> Drawing:
+def assurance_icon(entry: dict[str, Any]) -> Flowable:
     """The assurance icon: P (consistently passing), F (failing) or ? (hit and miss)."""
     assurance = entry["assurance"]
     fill, letter = {"pass": (BLUE, "P"), "fail": (ORANGE, "F"), "hit_and_miss": (GREY, "?")}.get(
         assurance, (None, "–")
     )
-    return _icon(fill, letter)
+    return _Icon(fill, letter)
 
 
-def _icon(fill: str | None, letter: str) -> Drawing:
+class _Icon(Flowable):
+    """An icon in the summary table: its drawing is made and drawn once per PDF, as a form that
+    each row places (a trust's summary has 252 icons, in 8 kinds)."""
+
+    def __init__(self, fill: str | None, letter: str) -> None:
+        super().__init__()
+        self.fill, self.letter = fill, letter
+        self.width = self.height = ICON_SIZE
+        # A PDF name: letters and digits only.
+        self.form = f"ddcaseIcon{(fill or 'none').lstrip('#')}{ord(letter):x}"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        return ICON_SIZE, ICON_SIZE
+
+    def draw(self) -> None:
+        canvas = self.canv
+        if not canvas.hasForm(self.form):
+            canvas.beginForm(self.form)
+            renderPDF.draw(icon_drawing(self.fill, self.letter), canvas, 0, 0)
+            canvas.endForm()
+        canvas.doForm(self.form)
+
+
+def icon_drawing(fill: str | None, letter: str) -> Drawing:
+    """The icon: a circle in the MDC colour (white for none) with its letter."""
     d = Drawing(ICON_SIZE, ICON_SIZE)
     r = ICON_SIZE / 2 - 0.6
     d.add(
