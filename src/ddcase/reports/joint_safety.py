@@ -4,7 +4,7 @@ ReportLab is imported only when the sections are built, so the values can be mad
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
@@ -53,22 +53,12 @@ def safety_sections(summary: SafetySummary | None, *, client_list: bool = True) 
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     from ddcase.reports import styles
-    from ddcase.reports.plain_table import PlainLook, PlainTable, wrapped
+    from ddcase.reports.plain_table import PlainTable, cell_look, wrapped
 
     para = styles.paragraph_styles()
-    cell = para["cell"]
-    # ReportLab's own padding for a table's cells; the rows are plain text, wrapped as a
-    # Paragraph in the "cell" style would wrap them, and a PlainTable draws them.
-    look = PlainLook(
-        font=cell.fontName,
-        size=cell.fontSize,
-        leading=cell.leading,
-        color=cell.textColor,
-        h_padding=6,
-        v_padding=3,
-        zebra=styles.ZEBRA_FILL,
-        last_rule=None,
-    )
+    # ReportLab's own padding for a table's cells and no rule under the last row; the rows are
+    # plain text, wrapped as a Paragraph in the "cell" style would wrap them.
+    look = replace(cell_look(), h_padding=6, v_padding=3, last_rule=None)
 
     def p(text: str, style: str = "body") -> Paragraph:
         return Paragraph(text, para[style])

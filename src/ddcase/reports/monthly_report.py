@@ -38,7 +38,7 @@ from ddcase.reports.joint_safety import safety_sections
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.pdsa_pages import open_cycles
-from ddcase.reports.plain_table import PlainLook, PlainTable, wrapped
+from ddcase.reports.plain_table import PlainTable, cell_look, wrapped
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
     ChartKind,
@@ -54,8 +54,6 @@ from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LONG_TABLE_ROWS = 15
-CELL_PADDING = 3.5
-CELL_V_PADDING = 2.2
 LONG_LIST_ROWS = 60
 FRAME_WIDTH = PAGE_WIDTH - 2 * styles.PAGE_MARGIN
 
@@ -143,8 +141,8 @@ def _e(text: object) -> str:
 def _wrapped(text: str, width: float) -> str:
     """Plain text for a table cell `width` points wide, broken into lines at spaces as a
     Paragraph in the "cell" style would break it (the table's padding left out)."""
-    cell = styles.paragraph_styles()["cell"]
-    return wrapped(text, cell.fontName, cell.fontSize, width - 2 * CELL_PADDING)
+    look = cell_look()
+    return wrapped(text, look.font, look.size, width - 2 * look.h_padding)
 
 
 def _story(content: ReportContent) -> list[Flowable]:
@@ -568,7 +566,7 @@ def _table(
         header = _styled_table(rows[:1], widths, heights[:1], numeric_columns, last_rule=False)
         body = [[str(cell) for cell in row] for row in rows[1:]]
         plain = [height for height in heights[1:] if height is not None]
-        return PlainTable(header, body, widths, plain, _plain_look(), right=numeric_columns)
+        return PlainTable(header, body, widths, plain, cell_look(), right=numeric_columns)
     return _styled_table(rows, widths, heights, numeric_columns, bold_last=bold_last)
 
 
@@ -592,7 +590,7 @@ def _styled_table(
         hAlign="LEFT",
         cellStyles=_cell_styles(len(rows), len(widths), numeric_columns, bold_last),
     )
-    look = _plain_look()
+    look = cell_look()
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.INK),
@@ -606,27 +604,11 @@ def _styled_table(
     return table
 
 
-@cache
-def _plain_look() -> PlainLook:
-    """The body cells' look, shared by every table of the report (`_cell_styles` too)."""
-    cell = styles.paragraph_styles()["cell"]
-    return PlainLook(
-        font=styles.regular(),
-        size=cell.fontSize,
-        leading=cell.leading,
-        color=styles.INK,
-        h_padding=CELL_PADDING,
-        v_padding=CELL_V_PADDING,
-        zebra=styles.ZEBRA_FILL,
-        last_rule=(0.5, styles.MUTED),
-    )
-
-
 def _row_heights(rows: list[list[Any]]) -> list[float | None]:
     """Each row of plain text's height, worked out as ReportLab would (the cell's leading times
     its lines, plus the padding), so it need not measure every row again at every page a long
     table splits on; None for a row with a Paragraph or drawing in it, which ReportLab measures."""
-    look = _plain_look()
+    look = cell_look()
     leading, padding = look.leading, look.v_padding + look.v_padding
     heights: list[float | None] = []
     for row in rows:
@@ -643,7 +625,7 @@ def _cell_styles(
     """Every cell's font, colour, alignment and padding, as a few shared CellStyles rather than
     a style per cell set by commands that visit every cell (a trust's follow-up list has 18,000
     cells). No cell-level command may then be given to the table: it would change them all."""
-    look = _plain_look()
+    look = cell_look()
 
     def style(name: str, font: str, alignment: str) -> CellStyle:
         made = CellStyle(name)

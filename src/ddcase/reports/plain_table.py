@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -183,6 +183,24 @@ class PlainTable(Flowable):
             text._curSubset = found[1]
 
         return encode
+
+
+@cache
+def cell_look() -> PlainLook:
+    """The look of the report's table cells (`monthly_report`'s tables, their CellStyles too)."""
+    from ddcase.reports import styles
+
+    cell = styles.paragraph_styles()["cell"]
+    return PlainLook(
+        font=cell.fontName,
+        size=cell.fontSize,
+        leading=cell.leading,
+        color=cell.textColor,
+        h_padding=3.5,
+        v_padding=2.2,
+        zebra=styles.ZEBRA_FILL,
+        last_rule=(0.5, styles.MUTED),
+    )
 
 
 def wrapped(text: str, font: str, size: float, width: float) -> str:
