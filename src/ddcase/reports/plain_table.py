@@ -153,6 +153,7 @@ class PlainTable(Flowable):
             (index, left, left + width - look.h_padding if index in shared.right else left + look.h_padding)
             for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True))
         ]
+        code = text._code
         for row, top in zip(shared.rows[self._start : self._stop], tops, strict=True):
             first = top - look.v_padding - look.size
             for index, _, x in columns:
@@ -162,6 +163,9 @@ class PlainTable(Flowable):
                         across = x - _width(line, look.font, look.size) if index in shared.right else x
                         text.setTextOrigin(across, y)
                         encode(line)
+                        # A line ends with "next line", as a Table's text does (drawString's
+                        # textLine), so the PDF's text is read back line by line as before.
+                        code.append("T*")
                     y -= look.leading
 
     def _encoder(self, text: PDFTextObject) -> Any:
