@@ -1,42 +1,116 @@
-"""The report's tables: row heights given to ReportLab must be the ones it would work out."""
+"""The report's tables: row heights given to ReportLab must be the ones it would work out, and a
+long list of plain text (`PlainTable`) must split and draw exactly as ReportLab's `Table` does."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Table
+import io
+import shutil
+import subprocess
+from pathlib import Path
 
-from ddcase.reports.monthly_report import FRAME_WIDTH, _table, _wrapped
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A5
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+from ddcase.reports import styles
+from ddcase.reports.monthly_report import (
+    FRAME_WIDTH,
+    _header_row,
+    _row_heights,
+    _styled_table,
+    _table,
+    _wrapped,
+)
+from ddcase.reports.plain_table import PlainTable
 
 
-def _rows() -> list[list[str]]:
-    rows = [["Ref", "Initials", "Care coordinator", "What is missing"]]
-    for number in range(80):
+def _rows(count: int = 80) -> list[list[str]]:
+    rows = [["Ref", "Initials", "Care coordinator", "What is missing", "Days"]]
+    for number in range(count):
         rows.append(
             [
                 f"C{number:05d}",
-                "AB",
+                "ÉÅ" if number % 7 == 0 else "AB",  # outside ASCII: the font's subset codes
                 _wrapped("Alexandra Montgomery-Featherstonehaugh" if number % 3 else "Jo Li", 84),
                 _wrapped("; ".join(["contact within 28 days"] * (number % 4)) or "", 120),
+                str(number * 37 % 1000),
             ]
         )
     return rows
 
 
+WIDTHS = [52, 38, 84, 180, 40]
+
+
 def test_plain_rows_are_given_the_heights_reportlab_would_measure():
     rows = _rows()
-    widths = [52, 38, 84, FRAME_WIDTH - 174]
-    given = _table(rows, widths)
-    measured = _table(rows, widths)
-    measured._argH = [None] * len(rows)  # let ReportLab measure every row itself
-    given.wrap(FRAME_WIDTH, 10_000)
+    heights = _row_heights(rows)
+    measured = _styled_table(rows, WIDTHS, [None] * len(rows), ())  # ReportLab measures every row
     measured.wrap(FRAME_WIDTH, 10_000)
-    assert given._argH[0] is None  # the header's Paragraphs are left to ReportLab
-    assert all(height is not None for height in given._argH[1:])
-    assert given._rowHeights == measured._rowHeights
-    assert len({round(h, 3) for h in given._rowHeights[1:]}) > 2  # one, two and more lines
+    assert heights[1:] == measured._rowHeights[1:]
+    assert len({round(h, 3) for h in measured._rowHeights[1:]}) > 2  # one, two and more lines
 
 
 def test_a_row_with_a_flowable_is_left_to_reportlab():
     rows = [["A", "B"], ["x", Table([["inner"]])], ["y", "z"]]
     table = _table(rows, [60, 60])
+    assert isinstance(table, Table)
     assert table._argH[1] is None
     assert table._argH[2] is not None
+
+
+def test_rows_of_plain_text_make_a_plain_table_with_every_row():
+    table = _table(_rows(), WIDTHS, numeric_columns=(4,))
+    assert isinstance(table, PlainTable)
+    assert table.row_count == 81
+    assert list(table.rows()) == _rows()[1:]
+
+
+def _pdf(story: list, out: Path) -> Path:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A5, invariant=True, leftMargin=20, rightMargin=20)
+    document.build(story)
+    out.write_bytes(buffer.getvalue())
+    return out
+
+
+def _both(tmp_path: Path, rows: list[list[str]]) -> tuple[Path, Path]:
+    """The same rows after a paragraph, as a PlainTable and as ReportLab's own Table."""
+    intro = styles.paragraph_styles()["body"]
+    plain = _table(rows, WIDTHS, numeric_columns=(4,))
+    assert isinstance(plain, PlainTable)
+    reference = _styled_table([_header_row(rows[0], (4,)), *rows[1:]], WIDTHS, _row_heights(rows), (4,))
+    return (
+        _pdf([Paragraph("Before the list.", intro), plain], tmp_path / "plain.pdf"),
+        _pdf([Paragraph("Before the list.", intro), reference], tmp_path / "table.pdf"),
+    )
+
+
+def test_a_long_plain_table_splits_across_pages_as_reportlab_does(tmp_path):
+    plain, table = _both(tmp_path, _rows(150))
+    # The text read back as it is from a Table's: each line of a cell on a line of its own.
+    plain_pages = [page.extract_text() for page in PdfReader(str(plain)).pages]
+    table_pages = [page.extract_text() for page in PdfReader(str(table)).pages]
+    assert len(plain_pages) == len(table_pages) > 3
+    assert plain_pages == table_pages
+    for page in plain_pages:  # the header on every page, the rows in order
+        assert page.count("Care coordinator\n") == 1
+    assert "C00149" in plain_pages[-1] and "C00148" in plain_pages[-1] and "C00149" not in plain_pages[-2]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_a_long_plain_table_draws_as_reportlab_does(tmp_path):
+    """Pixel for pixel: the padding, right-aligned numbers, zebra stripes restarting on each
+    page, the header's fill and rule, and the rule under the last row on the last page only."""
+    from PIL import Image, ImageChops
+
+    plain, table = _both(tmp_path, _rows(150))
+    for pdf in (plain, table):
+        subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(tmp_path / pdf.stem)], check=True)
+    plain_images = sorted(tmp_path.glob("plain-*.png"))
+    table_images = sorted(tmp_path.glob("table-*.png"))
+    assert len(plain_images) == len(table_images) > 3
+    for ours, theirs in zip(plain_images, table_images, strict=True):
+        with Image.open(ours) as a, Image.open(theirs) as b:
+            assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None, ours.name

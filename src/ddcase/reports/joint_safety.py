@@ -4,7 +4,7 @@ ReportLab is imported only when the sections are built, so the values can be mad
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
@@ -53,26 +53,36 @@ def safety_sections(summary: SafetySummary | None, *, client_list: bool = True) 
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     from ddcase.reports import styles
+    from ddcase.reports.plain_table import PlainTable, cell_look, wrapped
 
     para = styles.paragraph_styles()
+    # ReportLab's own padding for a table's cells and no rule under the last row; the rows are
+    # plain text, wrapped as a Paragraph in the "cell" style would wrap them.
+    look = replace(cell_look(), h_padding=6, v_padding=3, last_rule=None)
 
     def p(text: str, style: str = "body") -> Paragraph:
         return Paragraph(text, para[style])
 
-    def table(rows: list[list[str]], widths: list[float]) -> Table:
-        cells = [[p(escape(c), "cell") for c in row] for row in rows]
-        made = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        made.setStyle(
+    def table(rows: list[list[str]], widths: list[float]) -> PlainTable:
+        header = Table([[p(escape(c), "cell") for c in rows[0]]], colWidths=widths, hAlign="LEFT")
+        header.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.INK),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]),
                 ]
             )
         )
-        return made
+        body = [
+            [
+                wrapped(c, look.font, look.size, width - 2 * look.h_padding)
+                for c, width in zip(row, widths, strict=True)
+            ]
+            for row in rows[1:]
+        ]
+        heights = [look.leading * max(c.count("\n") + 1 for c in row) + 2 * look.v_padding for row in body]
+        return PlainTable(header, body, widths, heights, look)
 
     out: list[Any] = [p("Discharges while the other service was open", "heading")]
     if summary.discharges == 0:

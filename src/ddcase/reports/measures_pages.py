@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -24,6 +25,7 @@ from ddcase.domain import Annotation, Month
 from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE
 from ddcase.reports import styles
 from ddcase.reports.content import MeasureChart, MeasureRow
+from ddcase.reports.plain_table import wrapped
 from ddcase.reports.run_chart import ChartNote, RunChart, chart_notes, point_marker
 from ddcase.rules.charts import SeriesAnalysis, month_text
 from ddcase.rules.control_charts import ControlChart, ControlChartKind
@@ -49,7 +51,7 @@ def _e(text: object) -> str:
     return escape(str(text))
 
 
-def variation_icon(entry: dict[str, Any]) -> Drawing:
+def variation_icon(entry: dict[str, Any]) -> Flowable:
     """The variation icon: a circle with H or L (the direction of the special cause) or "~"."""
     variation = entry["variation"]
     high = entry["better"] == "higher"
@@ -61,19 +63,43 @@ def variation_icon(entry: dict[str, Any]) -> Drawing:
         fill, letter = GREY, "~"
     else:
         fill, letter = None, "–"
-    return _icon(fill, letter)
+    return _Icon(fill, letter)
 
 
-def assurance_icon(entry: dict[str, Any]) -> Drawing:
+def assurance_icon(entry: dict[str, Any]) -> Flowable:
     """The assurance icon: P (consistently passing), F (failing) or ? (hit and miss)."""
     assurance = entry["assurance"]
     fill, letter = {"pass": (BLUE, "P"), "fail": (ORANGE, "F"), "hit_and_miss": (GREY, "?")}.get(
         assurance, (None, "–")
     )
-    return _icon(fill, letter)
+    return _Icon(fill, letter)
 
 
-def _icon(fill: str | None, letter: str) -> Drawing:
+class _Icon(Flowable):
+    """An icon in the summary table: its drawing is made and drawn once per PDF, as a form that
+    each row places (a trust's summary has 252 icons, in 8 kinds)."""
+
+    def __init__(self, fill: str | None, letter: str) -> None:
+        super().__init__()
+        self.fill, self.letter = fill, letter
+        self.width = self.height = ICON_SIZE
+        # A PDF name: letters and digits only.
+        self.form = f"ddcaseIcon{(fill or 'none').lstrip('#')}{ord(letter):x}"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        return ICON_SIZE, ICON_SIZE
+
+    def draw(self) -> None:
+        canvas = self.canv
+        if not canvas.hasForm(self.form):
+            canvas.beginForm(self.form)
+            renderPDF.draw(icon_drawing(self.fill, self.letter), canvas, 0, 0)
+            canvas.endForm()
+        canvas.doForm(self.form)
+
+
+def icon_drawing(fill: str | None, letter: str) -> Drawing:
+    """The icon: a circle in the MDC colour (white for none) with its letter."""
     d = Drawing(ICON_SIZE, ICON_SIZE)
     r = ICON_SIZE / 2 - 0.6
     d.add(
@@ -110,6 +136,14 @@ def summary_page(rows: Sequence[MeasureRow], month_label: str, scope: str) -> li
         Paragraph(text, head)
         for text in ("Measure", "Team", "Latest", "Aim", "Variation", "", "Assurance", "", "Rule that fired")
     ]
+    widths = [104, 70, 62, 28, 15, 52, 15, 56, 102]
+    padding = 3
+
+    def text(value: str, column: int) -> str:
+        """Plain text, broken into lines as a Paragraph in `cell` would break it: a Paragraph
+        per cell was most of the page's time. Drawn in the same place (the table's FONT)."""
+        return wrapped(value, cell.fontName, cell.fontSize, widths[column] - 2 * padding)
+
     data: list[list[Any]] = [header]
     previous_key = None
     for row in rows:
@@ -118,26 +152,26 @@ def summary_page(rows: Sequence[MeasureRow], month_label: str, scope: str) -> li
         provisional = " (provisional)" if e["provisional"] else ""
         data.append(
             [
-                Paragraph(name if e["key"] != previous_key else "", cell),
-                Paragraph(_e(row.team), cell),
-                Paragraph(_e(value_text(e) + provisional), cell),
-                Paragraph(_e(aim_text(e)), cell),
+                Paragraph(name, cell) if e["key"] != previous_key else "",
+                text(row.team, 1),
+                text(value_text(e) + provisional, 2),
+                text(aim_text(e), 3),
                 variation_icon(e),
-                Paragraph(_e(VARIATION_SHORT[e["variation"]]), cell),
+                text(VARIATION_SHORT[e["variation"]], 5),
                 assurance_icon(e),
-                Paragraph(_e(ASSURANCE_WORDS[e["assurance"]]), cell),
-                Paragraph(_e(rule_words(e, short=True)), cell),
+                text(ASSURANCE_WORDS[e["assurance"]], 7),
+                text(rule_words(e, short=True), 8),
             ]
         )
         previous_key = e["key"]
-    widths = [104, 70, 62, 28, 15, 52, 15, 56, 102]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
-        ("FONT", (0, 0), (-1, -1), styles.regular(), 7.8),
+        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), cell.textColor),
         ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, styles.MUTED),

@@ -14,7 +14,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -39,6 +38,7 @@ from ddcase.reports.joint_safety import safety_sections
 from ddcase.reports.measures_pages import measure_charts, summary_page, teams_side_by_side
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.pdsa_pages import open_cycles
+from ddcase.reports.plain_table import PlainTable, cell_look, wrapped
 from ddcase.reports.run_chart import ChartNote, RunChart, centre_name, chart_notes
 from ddcase.rules.charts import (
     ChartKind,
@@ -54,8 +54,6 @@ from ddcase.rules.figures import ClientMonth, GroupFigures, percentage
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LONG_TABLE_ROWS = 15
-CELL_PADDING = 3.5
-CELL_V_PADDING = 2.2
 LONG_LIST_ROWS = 60
 FRAME_WIDTH = PAGE_WIDTH - 2 * styles.PAGE_MARGIN
 
@@ -143,8 +141,8 @@ def _e(text: object) -> str:
 def _wrapped(text: str, width: float) -> str:
     """Plain text for a table cell `width` points wide, broken into lines at spaces as a
     Paragraph in the "cell" style would break it (the table's padding left out)."""
-    cell = styles.paragraph_styles()["cell"]
-    return "\n".join(simpleSplit(text, cell.fontName, cell.fontSize, width - 2 * CELL_PADDING)) or text
+    look = cell_look()
+    return wrapped(text, look.font, look.size, width - 2 * look.h_padding)
 
 
 def _story(content: ReportContent) -> list[Flowable]:
@@ -199,7 +197,7 @@ def _keep_headings(story: list[Flowable]) -> list[Flowable]:
                 group.append(story[index])
                 index += 1
             following = story[index] if index < len(story) else None
-            if isinstance(following, Table) and len(following._cellvalues) > LONG_TABLE_ROWS:
+            if _row_count(following) > LONG_TABLE_ROWS:
                 # A long table splits where the page ends: the heading only needs a few rows with it.
                 out += [CondPageBreak(150), KeepTogether(group)]
                 continue
@@ -211,6 +209,13 @@ def _keep_headings(story: list[Flowable]) -> list[Flowable]:
             out.append(item)
             index += 1
     return out
+
+
+def _row_count(flowable: Flowable | None) -> int:
+    """A table's rows, its header included; 0 for anything else."""
+    if isinstance(flowable, PlainTable):
+        return flowable.row_count
+    return len(flowable._cellvalues) if isinstance(flowable, Table) else 0
 
 
 def _header(content: ReportContent) -> list[Flowable]:
@@ -552,28 +557,49 @@ def _table(
     *,
     numeric_columns: Sequence[int] = (),
     bold_last: bool = False,
-) -> Table:
-    """A table that splits cleanly across pages, its header row repeated on each."""
+) -> Table | PlainTable:
+    """A table that splits cleanly across pages, its header row repeated on each. Rows of plain
+    text only (after the header) make a PlainTable: the same look, drawn far faster."""
     rows = [_header_row(rows[0], numeric_columns)] + rows[1:]
+    heights = _row_heights(rows)
+    if len(rows) > 1 and not bold_last and all(height is not None for height in heights[1:]):
+        header = _styled_table(rows[:1], widths, heights[:1], numeric_columns, last_rule=False)
+        body = [[str(cell) for cell in row] for row in rows[1:]]
+        plain = [height for height in heights[1:] if height is not None]
+        return PlainTable(header, body, widths, plain, cell_look(), right=numeric_columns)
+    return _styled_table(rows, widths, heights, numeric_columns, bold_last=bold_last)
+
+
+def _styled_table(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    heights: list[float | None],
+    numeric_columns: Sequence[int],
+    *,
+    bold_last: bool = False,
+    last_rule: bool = True,
+) -> Table:
     # A LongTable works out row heights only as far as the page it is split on, not the rest of
     # a list that runs to thousands of rows at every page.
     kind = LongTable if len(rows) > LONG_LIST_ROWS else Table
     table = kind(
         rows,
         colWidths=list(widths),
-        rowHeights=_row_heights(rows),
+        rowHeights=heights,
         repeatRows=1,
         hAlign="LEFT",
         cellStyles=_cell_styles(len(rows), len(widths), numeric_columns, bold_last),
     )
+    look = cell_look()
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.INK),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.5, styles.MUTED),
         # Zebra stripes from the second data row, as one command: a command per row is carried
         # into every page a long table splits onto. Each page's rows start unshaded.
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, styles.ZEBRA_FILL]),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, look.zebra]),
     ]
+    if last_rule and look.last_rule is not None:
+        commands.append(("LINEBELOW", (0, -1), (-1, -1), *look.last_rule))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -582,8 +608,8 @@ def _row_heights(rows: list[list[Any]]) -> list[float | None]:
     """Each row of plain text's height, worked out as ReportLab would (the cell's leading times
     its lines, plus the padding), so it need not measure every row again at every page a long
     table splits on; None for a row with a Paragraph or drawing in it, which ReportLab measures."""
-    leading = styles.paragraph_styles()["cell"].leading
-    padding = CELL_V_PADDING + CELL_V_PADDING
+    look = cell_look()
+    leading, padding = look.leading, look.v_padding + look.v_padding
     heights: list[float | None] = []
     for row in rows:
         if all(isinstance(cell, str) for cell in row):
@@ -599,15 +625,15 @@ def _cell_styles(
     """Every cell's font, colour, alignment and padding, as a few shared CellStyles rather than
     a style per cell set by commands that visit every cell (a trust's follow-up list has 18,000
     cells). No cell-level command may then be given to the table: it would change them all."""
-    cell = styles.paragraph_styles()["cell"]
+    look = cell_look()
 
     def style(name: str, font: str, alignment: str) -> CellStyle:
         made = CellStyle(name)
-        made.fontname, made.fontsize, made.leading = font, cell.fontSize, cell.leading
-        made.color = styles.INK
+        made.fontname, made.fontsize, made.leading = font, look.size, look.leading
+        made.color = look.color
         made.valign = "TOP"
-        made.topPadding = made.bottomPadding = CELL_V_PADDING
-        made.leftPadding = made.rightPadding = CELL_PADDING
+        made.topPadding = made.bottomPadding = look.v_padding
+        made.leftPadding = made.rightPadding = look.h_padding
         made.alignment = alignment
         return made
 
@@ -633,12 +659,12 @@ def _header_row(row: list[Any], numeric_columns: Sequence[int]) -> list[Any]:
     ]
 
 
-def _group_table(title: str, groups: Sequence[GroupFigures], name_width: float = 150) -> Table:
+def _group_table(title: str, groups: Sequence[GroupFigures], name_width: float = 150) -> Table | PlainTable:
     rows: list[list[Any]] = [[title, "Mutual clients", "Jointly worked", "%", "Not jointly worked"]]
     for group in groups:
         rows.append(
             [
-                _p(_e(group.name), "cell"),
+                _wrapped(group.name, name_width),
                 str(group.mutual_clients),
                 str(group.jointly_worked),
                 percent_text(group.percentage),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -448,23 +449,24 @@ class RunChart:
             d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
 
 
-def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Group:
+def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Circle | Polygon:
     """A month's point in its mark (domain/marks.py): a circle, or a triangle pointing the way
-    of the signal; filled in its colour, or hollow for the month in progress."""
-    group = Group()
+    of the signal; filled in its colour, or hollow for the month in progress. A shape of its
+    own, not in a group: a trust's PDF draws 700 of them."""
     r = radius * mark.size
-    fill = colors.HexColor(mark.fill) if mark.fill else styles.WHITE
-    outline = colors.HexColor(mark.outline)
+    fill, outline = _mark_colours(mark)
     if mark.shape is Shape.CIRCLE:
-        group.add(Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6))
-    else:
-        # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
-        up = mark.shape is Shape.TRIANGLE_UP
-        apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
-        group.add(
-            Polygon([x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6)
-        )
-    return group
+        return Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+    # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
+    up = mark.shape is Shape.TRIANGLE_UP
+    apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
+    return Polygon([x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+
+
+@cache
+def _mark_colours(mark: Mark) -> tuple[Color, Color]:
+    """A mark's fill (white when hollow) and outline."""
+    return colors.HexColor(mark.fill) if mark.fill else styles.WHITE, colors.HexColor(mark.outline)
 
 
 def spread_labels(
@@ -486,7 +488,7 @@ def spread_labels(
 
 
 def _legend_point(kind: PointKind) -> Group:
-    return point_marker(8, 2.5, MARKS[kind])
+    return Group(point_marker(8, 2.5, MARKS[kind]))
 
 
 def _legend_line(color: Color, dash: list[float] | None, width: float) -> Group:
