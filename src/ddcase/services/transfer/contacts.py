@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ddcase.domain import Contact, Service
 from ddcase.services.transfer.cells import COLUMNS, CONTACTS, WHOLE_ROW, clean, yes_no
@@ -33,7 +33,18 @@ from ddcase.services.transfer.reading import (
     open_table,
     shape_problem,
 )
-from ddcase.storage import bulk_load, repository
+from ddcase.storage import repository
+
+
+class RowWriter(Protocol):
+    """What takes the rows: `bulk_load.ContactWriter` in this process, or, in the child process
+    that reads contacts.csv beside the import (`parallel.py`), the pipe to the one that writes."""
+
+    tail: tuple[object, ...]
+
+    def value(self, column: str, value: object) -> object: ...
+
+    def write(self, rows: list[tuple[object, ...]]) -> None: ...
 
 
 @dataclass(slots=True)
@@ -41,7 +52,7 @@ class ContactSink:
     """Where valid contacts go when they are being written: the writer, and the ids of the
     clients and workers they name (those of this import included, already inserted)."""
 
-    writer: bulk_load.ContactWriter
+    writer: RowWriter
     client_ids: dict[str, int]
     worker_ids: dict[tuple[str, str], int]
 
