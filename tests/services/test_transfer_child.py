@@ -166,7 +166,6 @@ class _DyingWriter:
     def __init__(self, connection: Connection, values: object) -> None:
         self._connection = connection
         self.value = values.value  # type: ignore[attr-defined]
-        self.tail = values.tail  # type: ignore[attr-defined]
         self.sent = 0
 
     def write(self, rows: list[tuple[object, ...]]) -> None:

@@ -40,8 +40,6 @@ class RowWriter(Protocol):
     """What takes the rows: `bulk_load.ContactWriter` in this process, or, in the child process
     that reads contacts.csv beside the import (`parallel.py`), the pipe to the one that writes."""
 
-    tail: tuple[object, ...]
-
     def value(self, column: str, value: object) -> object: ...
 
     def write(self, rows: list[tuple[object, ...]]) -> None: ...
@@ -169,7 +167,6 @@ def reference_row(contact: Contact, sink: ContactSink) -> tuple[object, ...] | N
         value("duration_minutes", contact.duration_minutes),
         contact.note,
         repository.contact_fingerprint(contact),
-        *sink.writer.tail,
     )
 
 
@@ -243,7 +240,6 @@ def read_contacts(
             return tuple(entries)
 
         writing = sink is not None and not problems
-        version, updated_at, updated_by = sink.writer.tail if sink is not None else (None, None, None)
         chunk: list[tuple[object, ...]] = []
         sha256 = hashlib.sha256
         join = b"\x1f".join
@@ -336,9 +332,6 @@ def read_contacts(
                             i[1],
                             j[1],
                             fingerprint,
-                            version,
-                            updated_at,
-                            updated_by,
                         )
                     )
                     if len(chunk) >= chunk_size:

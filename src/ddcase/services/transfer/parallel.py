@@ -143,7 +143,6 @@ class _PipeWriter:
     def __init__(self, connection: Connection, values: ContactValues) -> None:
         self._connection = connection
         self.value = values.value
-        self.tail = values.tail
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         if rows:
