@@ -23,6 +23,7 @@ from tests.services.test_transfer import (
     CONTACTS_HEADER,
     big_folder,
     make_context,
+    read_folder,
     realistic_folder,
     write_folder,
 )
@@ -222,3 +223,20 @@ def test_a_small_file_is_read_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "child_main", dies_at_once)  # would stop the import if started
     TransferService(context).import_folder(folder)
     assert CaseworkService(context).counts()["contacts"] == 20
+
+
+def test_the_child_writes_the_same_log_on_either_database(tmp_path, context):
+    """On PostgreSQL too (the driver takes other values there: dates and booleans as they are),
+    the child's rows give the log an import in one process gives a new SQLite file."""
+    folder = realistic_folder(tmp_path / "in", clients=30, contacts=250)
+    reference = make_context(tmp_path / "one.sqlite3")
+    TransferService(reference, chunk_size=13, child_from_bytes=None).import_folder(folder)
+    TransferService(context, chunk_size=13, child_from_bytes=0).import_folder(folder)
+    for which, log in (("one", reference), ("child", context)):
+        TransferService(log).export_folder(tmp_path / which)
+    assert read_folder(tmp_path / "child") == read_folder(tmp_path / "one")
+    fingerprints = "SELECT fingerprint, version, updated_by FROM contact ORDER BY fingerprint"
+    with reference.db.read() as one, context.db.read() as child:
+        assert [tuple(r) for r in child.execute(text(fingerprints))] == [
+            tuple(r) for r in one.execute(text(fingerprints))
+        ]
