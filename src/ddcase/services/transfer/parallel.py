@@ -33,7 +33,7 @@ from ddcase.services.base import cyclic_gc_paused
 from ddcase.services.transfer.cells import CONTACTS
 from ddcase.services.transfer.contacts import ContactSink, Progress, RowWriter, read_contacts
 from ddcase.services.transfer.matching import Known
-from ddcase.services.transfer.reading import Problems
+from ddcase.services.transfer.reading import Problems, file_size
 from ddcase.storage.bulk_load import ContactValues
 
 #: contacts.csv is read in a child process from this size on (a trust's is some 50 MB; the
@@ -120,7 +120,7 @@ def contact_reader(
 ) -> Iterator[ContactReader | None]:
     """A child reading `path` (contacts.csv) when it is at least `from_bytes` long (None: never),
     ended when the block ends however it ends; None when the file is read in this process."""
-    if path is None or from_bytes is None or _size(path) < from_bytes:
+    if path is None or from_bytes is None or file_size(path) < from_bytes:
         yield None
         return
     reader = ContactReader(entry)
@@ -128,13 +128,6 @@ def contact_reader(
         yield reader
     finally:
         reader.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reported when the file is read
 
 
 class _PipeWriter:

@@ -17,7 +17,7 @@ from ddcase.services.transfer.checking import parse
 from ddcase.services.transfer.contacts import ContactSink, Progress, read_contacts
 from ddcase.services.transfer.matching import Known, Plan, resolve
 from ddcase.services.transfer.parallel import CHILD_FROM_BYTES, ContactReader, Work, contact_reader
-from ddcase.services.transfer.reading import Problems
+from ddcase.services.transfer.reading import Problems, file_size
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
 from ddcase.storage.database import IntegrityError, Session, Stamp
@@ -103,12 +103,12 @@ class TransferService:
     ) -> ImportSummary:
         problems = Problems()
         today = self._context.today()
-        tracker = Progress(progress, sum(_size(p) for p in paths.values()))
+        tracker = Progress(progress, sum(file_size(p) for p in paths.values()))
         tracker.tell(0)
         parsed = parse(paths, today, problems)
         for file, path in paths.items():
             if file != CONTACTS:
-                tracker.file_done(_size(path))
+                tracker.file_done(file_size(path))
         try:
             with (
                 bulk_load.new_file_journal(self._db),
@@ -248,10 +248,3 @@ def _nhs_number_warnings(session: Session, clients: list[tuple[int, Client]]) ->
         if client.nhs_number:
             in_use.setdefault(client.nhs_number, set()).add(client.client_ref)
     return tuple(found)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reported when the file is read
