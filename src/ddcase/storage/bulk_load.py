@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col
 
@@ -257,40 +256,6 @@ CONTACT_INSERT_COLUMNS = (
 _ID_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 
 
-class ContactValues:
-    """How the driver takes a value of each contact column (`value`: SQLAlchemy's bind processor
-    of the column's type, for SQLite a date becomes 'YYYY-MM-DD' and a bool 0 or 1), and the three
-    columns every row of one import shares (`tail`: version, updated_at, updated_by), which
-    `ContactWriter` adds itself.
-
-    Picklable: the child process that reads contacts.csv beside the import
-    (services/transfer/parallel.py) gets it rebuilt from the dialect's name (`sqlite+pysqlite`,
-    `postgresql+psycopg`, ...) and the stamp, and so makes the rows exactly as `ContactWriter`
-    takes them without a connection of its own."""
-
-    def __init__(self, dialect_name: str, stamp: Stamp, dialect: Dialect | None = None) -> None:
-        self._dialect_name = dialect_name
-        self._stamp = stamp
-        if dialect is None:
-            dialect = make_url(f"{dialect_name}://").get_dialect()()
-        self.processors = {
-            c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table_of(ContactRow).c
-        }
-        self.tail: tuple[object, ...] = (
-            self.value("version", 1),
-            self.value("updated_at", stamp["updated_at"]),
-            self.value("updated_by", stamp["updated_by"]),
-        )
-
-    def value(self, column: str, value: object) -> object:
-        """`value` as the driver gets it for `column`."""
-        processor = self.processors[column]
-        return value if value is None or processor is None else processor(value)
-
-    def __reduce__(self) -> tuple[type[ContactValues], tuple[str, Stamp]]:
-        return (ContactValues, (self._dialect_name, self._stamp))
-
-
 #: The contact fingerprint's unique index (revision 0006: an index, so that a load can build it).
 FINGERPRINT_INDEX = "uq_contact_fingerprint"
 
@@ -323,16 +288,22 @@ class ContactWriter:
         self._session = session
         self._connection = session.connection()
         dialect = self._connection.dialect
+        table = table_of(ContactRow)
+        self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        #: How the driver takes each column's value, and the three columns every row shares.
-        self.values = ContactValues(f"{dialect.name}+{dialect.driver}", stamp, dialect)
-        # Those three go into the statement as literals on SQLite (binding them cost 0.2 µs of a
-        # row's 1.6); elsewhere, or for a value no plain literal says, `write` adds them to each row.
-        literals = [_sqlite_literal(value) for value in self.values.tail] if dialect.name == "sqlite" else []
+        # The three columns every row shares go into the statement as literals on SQLite (binding
+        # them cost 0.2 µs of a row's 1.6); elsewhere, or for a value no plain literal says,
+        # `write` adds them to each row.
+        shared = (
+            self.value("version", 1),
+            self.value("updated_at", stamp["updated_at"]),
+            self.value("updated_by", stamp["updated_by"]),
+        )
+        literals = [_sqlite_literal(value) for value in shared] if dialect.name == "sqlite" else []
         tail = [literal for literal in literals if literal is not None]
         self._tail: tuple[object, ...] = ()
         if not literals or len(tail) < len(literals):
-            tail, self._tail = [mark] * len(self.values.tail), self.values.tail
+            tail, self._tail = [mark] * len(shared), shared
         columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
         marks = [mark] * len(CONTACT_INSERT_COLUMNS)
         insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([*marks, *tail])})"
@@ -342,7 +313,7 @@ class ContactWriter:
         self._per_row = [
             (CONTACT_INSERT_COLUMNS.index(name), processor)
             for name in ("note", "fingerprint")
-            if (processor := self.values.processors[name]) is not None
+            if (processor := self._processors[name]) is not None
         ]
         self._max_id_before = self._connection.exec_driver_sql("SELECT max(id) FROM contact").scalar() or 0
         self._matched = bytearray(self._max_id_before // 8 + 1)
@@ -361,7 +332,8 @@ class ContactWriter:
 
     def value(self, column: str, value: object) -> object:
         """`value` as the driver gets it for `column` (for SQLite, a date becomes 'YYYY-MM-DD')."""
-        return self.values.value(column, value)
+        processor = self._processors[column]
+        return value if value is None or processor is None else processor(value)
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         """Insert `rows` (each the values of CONTACT_INSERT_COLUMNS), skipping those already

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ddcase.domain import Contact, Service
+from ddcase.domain.fingerprint import contact_fingerprint
 from ddcase.services.transfer.cells import COLUMNS, CONTACTS, WHOLE_ROW, clean, yes_no
 from ddcase.services.transfer.checking import RowReader, parse_contact, read_contact_cell
-from ddcase.services.transfer.matching import Known
 from ddcase.services.transfer.reading import (
     MEMO_LIMIT,
     Problems,
@@ -33,7 +33,33 @@ from ddcase.services.transfer.reading import (
     open_table,
     shape_problem,
 )
-from ddcase.storage import repository
+
+
+def side_text(service: Service) -> str:
+    return service.label.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """Who contacts.csv's rows may name: the clients and workers in the log or the other files."""
+
+    clients: set[str]
+    clients_reliable: bool  # False when clients.csv could not be read: then nothing is "unknown"
+    clients_where: str
+    workers: set[tuple[str, str]]  # (service value, name)
+    workers_reliable: bool
+
+    def client_problem(self, client_ref: str) -> str | None:
+        if self.clients_reliable and client_ref not in self.clients:
+            return f"unknown client {client_ref}: not in {self.clients_where}"
+        return None
+
+    def worker_problem(self, side: Service, name: str | None) -> str | None:
+        if not name or not self.workers_reliable or (side.value, name) in self.workers:
+            return None
+        other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
+        hint = f" ({name} is a {side_text(other)} worker)" if (other.value, name) in self.workers else ""
+        return f"no {side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}"
 
 
 class RowWriter(Protocol):
@@ -63,7 +89,7 @@ class ContactColumns:
     """What the stream remembers of each distinct cell of contacts.csv, column by column:
     `(text, value)` when the cell reads (through the one parser, `read_contact_cell`) and names a
     client or worker the import may name, where text is what the contact's fingerprint takes
-    (UTF-8, as `repository.fingerprint_of` hashes it) and value what the database stores; None
+    (UTF-8, as `domain.fingerprint.fingerprint_of` hashes it) and value what the database stores; None
     when it does not: the row then goes the slow way, `parse_contact` through the same parser,
     which says what is wrong. Tests compare both ways on random rows."""
 
@@ -166,7 +192,7 @@ def reference_row(contact: Contact, sink: ContactSink) -> tuple[object, ...] | N
         value("client_present", contact.client_present),
         value("duration_minutes", contact.duration_minutes),
         contact.note,
-        repository.contact_fingerprint(contact),
+        contact_fingerprint(contact),
     )
 
 

@@ -19,6 +19,7 @@ more than it saves there."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -28,13 +29,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ddcase.domain import DomainError, ImportProblem
-from ddcase.services.base import cyclic_gc_paused
+from ddcase.domain import ContactKind, ContactMode, DomainError, ImportProblem, Outcome
 from ddcase.services.transfer.cells import CONTACTS
-from ddcase.services.transfer.contacts import ContactSink, Progress, RowWriter, read_contacts
-from ddcase.services.transfer.matching import Known
+from ddcase.services.transfer.contacts import ContactSink, Known, Progress, RowWriter, read_contacts
 from ddcase.services.transfer.reading import Problems, file_size
-from ddcase.storage.bulk_load import ContactValues
 
 #: contacts.csv is read in a child process from this size on (a trust's is some 50 MB; the
 #: child's start, about half a second of the other core, pays for itself from a few MB).
@@ -52,6 +50,54 @@ STOPPED = (
 )
 
 
+#: Dates far apart, to tell how the writer takes a date.
+_PROBE_DATES = (date(1, 1, 1), date(1900, 2, 28), date(2024, 2, 29), date(2026, 12, 31), date(9999, 12, 31))
+
+
+@dataclass(frozen=True, slots=True)
+class PlainValues:
+    """How the writer takes each value the stream converts (`RowWriter.value`), as plain data to
+    send the child (which loads neither SQLAlchemy nor the storage layer, to start fast and small):
+    every value of the columns that have few (kinds, modes, outcomes, yes and no), and whether a
+    date goes as its 'YYYY-MM-DD' text (SQLite) or as itself (PostgreSQL); a number of minutes
+    goes as itself."""
+
+    finite: dict[str, dict[object, object]]
+    dates_as_text: bool
+
+    @classmethod
+    def of(cls, writer: RowWriter) -> PlainValues | None:
+        """The writer's ways, or None when it takes a date or a number some other way (then
+        contacts.csv is read in this process, through the writer itself)."""
+        finite: dict[str, dict[object, object]] = {
+            column: {member.value: writer.value(column, member.value) for member in kind}
+            for column, kind in (("kind", ContactKind), ("mode", ContactMode), ("outcome", Outcome))
+        }
+        finite["client_present"] = {flag: writer.value("client_present", flag) for flag in (True, False)}
+        dates = [writer.value("date", day) for day in _PROBE_DATES]
+        if dates == [day.isoformat() for day in _PROBE_DATES]:
+            dates_as_text = True
+        elif all(value is day for value, day in zip(dates, _PROBE_DATES, strict=True)):
+            dates_as_text = False
+        else:
+            return None
+        if any(writer.value("duration_minutes", n) is not n for n in (1, 999_999_999)):
+            return None
+        return cls(finite, dates_as_text)
+
+    def value(self, column: str, value: object) -> object:
+        if value is None:
+            return None
+        table = self.finite.get(column)
+        if table is not None:
+            return table[value]
+        if column == "date":
+            return value.isoformat() if self.dates_as_text else value  # type: ignore[attr-defined]  # a date
+        if column == "duration_minutes":
+            return value
+        raise ValueError(f"no plain value for the column {column}")
+
+
 @dataclass(frozen=True, slots=True)
 class Work:
     """What the child needs to read contacts.csv as the import would: sent once, when the other
@@ -62,7 +108,7 @@ class Work:
     known: Known
     client_ids: dict[str, int]
     worker_ids: dict[tuple[str, str], int]
-    values: ContactValues
+    values: PlainValues
     chunk_size: int
 
 
@@ -133,7 +179,7 @@ def contact_reader(
 class _PipeWriter:
     """The child's writer: rows made as `ContactWriter` takes them, sent to the parent."""
 
-    def __init__(self, connection: Connection, values: ContactValues) -> None:
+    def __init__(self, connection: Connection, values: PlainValues) -> None:
         self._connection = connection
         self.value = values.value
 
@@ -155,20 +201,20 @@ def child_main(connection: Connection) -> None:
     if work is None:
         return
     try:
-        with cyclic_gc_paused():  # as in the import's own process: millions of values, no cycles
-            problems = Problems(listed=None)
-            writer = _PipeWriter(connection, work.values)
-            read_contacts(
-                work.path,
-                work.today,
-                work.known,
-                problems,
-                ContactSink(writer, work.client_ids, work.worker_ids),
-                chunk_size=work.chunk_size,
-                progress=Progress(writer.at, _ANY_SIZE),
-            )
-            found: list[ImportProblem] = problems.items
-            connection.send((_DONE, (found, problems.positions.get(CONTACTS))))
+        gc.disable()  # as for the import in one process: millions of values, none in a cycle
+        problems = Problems(listed=None)
+        writer = _PipeWriter(connection, work.values)
+        read_contacts(
+            work.path,
+            work.today,
+            work.known,
+            problems,
+            ContactSink(writer, work.client_ids, work.worker_ids),
+            chunk_size=work.chunk_size,
+            progress=Progress(writer.at, _ANY_SIZE),
+        )
+        found: list[ImportProblem] = problems.items
+        connection.send((_DONE, (found, problems.positions.get(CONTACTS))))
     except (EOFError, OSError):
         return  # the parent has gone or stopped listening
     except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import

@@ -16,7 +16,13 @@ from ddcase.services.transfer.cells import CLIENTS, CONTACTS, EPISODES, FILES, W
 from ddcase.services.transfer.checking import parse
 from ddcase.services.transfer.contacts import ContactSink, Progress, read_contacts
 from ddcase.services.transfer.matching import Known, Plan, resolve
-from ddcase.services.transfer.parallel import CHILD_FROM_BYTES, ContactReader, Work, contact_reader
+from ddcase.services.transfer.parallel import (
+    CHILD_FROM_BYTES,
+    ContactReader,
+    PlainValues,
+    Work,
+    contact_reader,
+)
 from ddcase.services.transfer.reading import Problems, file_size
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
@@ -189,8 +195,9 @@ class TransferService:
         # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
         writer = bulk_load.ContactWriter(session, stamp=stamp, load=True)
         client_ids, worker_ids = repository.client_ids(session), repository.worker_ids(session)
-        if reader is not None:
-            work = Work(path, today, known, client_ids, worker_ids, writer.values, self._chunk)
+        plain = PlainValues.of(writer) if reader is not None else None
+        if reader is not None and plain is not None:
+            work = Work(path, today, known, client_ids, worker_ids, plain, self._chunk)
             reader.read_into(writer, work, problems, tracker)
         else:
             sink = ContactSink(writer, client_ids, worker_ids)
