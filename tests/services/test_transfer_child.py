@@ -255,3 +255,34 @@ def test_the_child_loads_neither_sqlalchemy_nor_the_storage_layer():
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_a_writer_taking_values_no_plain_table_says_reads_in_this_process(tmp_path, monkeypatch):
+    folder = big_folder(tmp_path / "in", clients=5, contacts=40)
+    context = make_context(tmp_path / "log.sqlite3")
+    monkeypatch.setattr(parallel.PlainValues, "of", classmethod(lambda cls, writer: None))
+    monkeypatch.setattr(parallel, "child_main", dies_at_once)  # started, never given work
+    TransferService(context, child_from_bytes=0).import_folder(folder)
+    assert CaseworkService(context).counts()["contacts"] == 40
+
+
+def test_plain_values_are_the_writers_own(context):
+    """What the child is sent gives every value the writer's own conversion gives (on either
+    database: dates as text on SQLite, as dates on PostgreSQL)."""
+    from datetime import date
+
+    from ddcase.domain import ContactKind, ContactMode, Outcome
+    from ddcase.storage import bulk_load
+
+    with context.db.write() as session:
+        writer = bulk_load.ContactWriter(session, stamp={"updated_at": None, "updated_by": "x"})
+        plain = parallel.PlainValues.of(writer)
+        assert plain is not None
+        cases = [("date", date(2026, 1, 2)), ("date", date(1999, 12, 31)), ("duration_minutes", 45)]
+        cases += [("kind", k.value) for k in ContactKind] + [("mode", m.value) for m in ContactMode]
+        cases += [("outcome", o.value) for o in Outcome] + [
+            ("client_present", b) for b in (True, False, None)
+        ]
+        for column, value in cases:
+            assert plain.value(column, value) == writer.value(column, value)
+        session.rollback()
