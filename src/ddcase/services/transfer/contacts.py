@@ -5,7 +5,11 @@ is wrong; after the first problem only checked, so that every problem is reporte
 Each distinct cell of each column is read once, through the one parser
 (`checking.read_contact_cell`), and its reading remembered with what the fingerprint and the
 database take; a row with a cell that does not read is read again whole (`checking.parse_contact`)
-to say what is wrong."""
+to say what is wrong.
+
+`Known` (who the rows may name) is here, with the stream, rather than with the matching that
+makes it, and nothing here loads the storage layer: the stream also runs in the child process
+that reads contacts.csv beside the import (`parallel.py`), which is kept small."""
 
 from __future__ import annotations
 
