@@ -253,7 +253,7 @@ def test_the_child_loads_neither_sqlalchemy_nor_the_storage_layer():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic') "
         "or m.startswith('ddcase.storage')))"
     )
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8", check=True)
     assert found.stdout.strip() == "[]"
 
 
