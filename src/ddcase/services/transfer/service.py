@@ -85,21 +85,12 @@ class TransferService:
         # A trust's import makes millions of short-lived values (rows, cells, tuples for the
         # driver), none in a reference cycle: the cyclic collector's passes over everything
         # alive cost time and free nothing.
-        with cyclic_gc_paused():
-            return self._import_folder(folder, paths, ignored, progress)
+        # The child that reads contacts.csv (a large one) starts now, so that its start-up
+        # overlaps the reading of the other files.
+        with cyclic_gc_paused(), contact_reader(paths.get(CONTACTS), self._child_from) as reader:
+            return self._import_folder(folder, paths, ignored, progress, reader)
 
     def _import_folder(
-        self,
-        folder: Path,
-        paths: dict[str, Path],
-        ignored: tuple[str, ...],
-        progress: Callable[[int, int], None] | None,
-    ) -> ImportSummary:
-        # The child that reads contacts.csv starts now, so that its start-up overlaps stage 1.
-        with contact_reader(paths.get(CONTACTS), self._child_from) as reader:
-            return self._import_files(folder, paths, ignored, progress, reader)
-
-    def _import_files(
         self,
         folder: Path,
         paths: dict[str, Path],
