@@ -291,13 +291,22 @@ class ContactWriter:
         table = table_of(ContactRow)
         self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
-        insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        self.tail = (
+        # The three columns every row shares go into the statement as literals on SQLite (binding
+        # them cost 0.2 µs of a row's 1.6); elsewhere, or for a value no plain literal says,
+        # `write` adds them to each row.
+        shared = (
             self.value("version", 1),
             self.value("updated_at", stamp["updated_at"]),
             self.value("updated_by", stamp["updated_by"]),
         )
+        literals = [_sqlite_literal(value) for value in shared] if dialect.name == "sqlite" else []
+        tail = [literal for literal in literals if literal is not None]
+        self._tail: tuple[object, ...] = ()
+        if not literals or len(tail) < len(literals):
+            tail, self._tail = [mark] * len(shared), shared
+        columns = (*CONTACT_INSERT_COLUMNS, "version", "updated_at", "updated_by")
+        marks = [mark] * len(CONTACT_INSERT_COLUMNS)
+        insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([*marks, *tail])})"
         # Only the note and fingerprint are not passed through `value` by the caller (they differ
         # on every row); neither column's type has a bind processor today, but if one ever does,
         # it is applied here.
@@ -327,12 +336,15 @@ class ContactWriter:
         return value if value is None or processor is None else processor(value)
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
-        """Insert `rows` (each CONTACT_INSERT_COLUMNS followed by `tail`), skipping those
-        already stored."""
+        """Insert `rows` (each the values of CONTACT_INSERT_COLUMNS), skipping those already
+        stored."""
         if not rows:
             return
         if self._per_row:
             rows = [self._processed(row) for row in rows]
+        if self._tail:
+            tail = self._tail
+            rows = [row + tail for row in rows]
         inserted = self._connection.exec_driver_sql(self._sql, rows).rowcount
         self.created += inserted
         if inserted < len(rows) and self._max_id_before:
@@ -381,6 +393,16 @@ class ContactWriter:
                 if not matched[byte] & (1 << bit):
                     matched[byte] |= 1 << bit
                     self.unchanged += 1
+
+
+def _sqlite_literal(value: object) -> str | None:
+    """`value` (as the driver would take it) as an SQLite literal of the same storage class, or
+    None when it is not a plain integer or text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def drop_indexes(session: Session, table: str) -> dict[str, str]:

@@ -2,7 +2,6 @@
 (`Database.read()` / `Database.write()`); nothing here commits. (No `from __future__ import
 annotations` here: the function `annotations` below would shadow it for type checkers.)"""
 
-import hashlib
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
@@ -28,6 +27,8 @@ from ddcase.domain import (
     Service,
     Worker,
 )
+from ddcase.domain.fingerprint import contact_fingerprint as contact_fingerprint
+from ddcase.domain.fingerprint import fingerprint_of as fingerprint_of
 from ddcase.storage.database import Stamp
 from ddcase.storage.driver_values import CLIENT_COLUMNS, ROUTES, Days, client_of, driver_rows
 from ddcase.storage.driver_values import worker_names as worker_names
@@ -340,29 +341,6 @@ def all_contacts(session: Session) -> list[Contact]:
         _contact_query().order_by(col(ClientRow.client_ref), col(ContactRow.date), col(ContactRow.id))
     )
     return [contact_value(*r) for r in rows]
-
-
-def contact_fingerprint(contact: Contact) -> str:
-    """SPEC §3: contacts are matched by all of their columns; this is their digest."""
-    parts = [
-        contact.client_ref,
-        contact.date.isoformat(),
-        contact.kind.value,
-        contact.mode.value,
-        contact.outcome.value,
-        contact.mh_worker or "",
-        contact.sm_worker or "",
-        "" if contact.client_present is None else ("yes" if contact.client_present else "no"),
-        "" if contact.duration_minutes is None else str(contact.duration_minutes),
-        contact.note or "",
-    ]
-    return fingerprint_of(parts)
-
-
-def fingerprint_of(parts: Sequence[str]) -> str:
-    """The digest of a contact's columns as text, in SPEC order (dates YYYY-MM-DD, client_present
-    yes/no, empty for a missing value); the CSV import computes it from the cells it has read."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def apply_contact(

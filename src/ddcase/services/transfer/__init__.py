@@ -19,9 +19,15 @@ The parts, in the order an import uses them:
 - `contacts.py`: contacts.csv streamed, checked and written a batch at a time.
 - `export.py`: the four files written from the log.
 - `results.py`: what an import or an export did.
+- `parallel.py`: contacts.csv read in a child process beside the import's writes.
 - `service.py`: `TransferService`, the use cases built from the above. The SQL of the load is
   storage's (`storage/bulk_load.py`, `bulk_load.ContactWriter`).
+
+`TransferService` and `CONTACT_CHUNK` are loaded on first use: the child process that reads
+contacts.csv imports this package, and must not load the storage layer with it (parallel.py).
 """
+
+from typing import TYPE_CHECKING
 
 from ddcase.services.transfer.cells import (
     CLIENTS,
@@ -37,7 +43,9 @@ from ddcase.services.transfer.cells import (
 )
 from ddcase.services.transfer.reading import LISTED_PER_FILE, MAX_FILE_BYTES
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
-from ddcase.services.transfer.service import CONTACT_CHUNK, TransferService
+
+if TYPE_CHECKING:
+    from ddcase.services.transfer.service import CONTACT_CHUNK, TransferService
 
 __all__ = [
     "CLIENTS",
@@ -58,3 +66,11 @@ __all__ = [
     "escape_cell",
     "unescape_cell",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in ("CONTACT_CHUNK", "TransferService"):
+        from ddcase.services.transfer import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,11 @@ is wrong; after the first problem only checked, so that every problem is reporte
 Each distinct cell of each column is read once, through the one parser
 (`checking.read_contact_cell`), and its reading remembered with what the fingerprint and the
 database take; a row with a cell that does not read is read again whole (`checking.parse_contact`)
-to say what is wrong."""
+to say what is wrong.
+
+`Known` (who the rows may name) is here, with the stream, rather than with the matching that
+makes it, and nothing here loads the storage layer: the stream also runs in the child process
+that reads contacts.csv beside the import (`parallel.py`), which is kept small."""
 
 from __future__ import annotations
 
@@ -18,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ddcase.domain import Contact, Service
+from ddcase.domain.fingerprint import contact_fingerprint
 from ddcase.services.transfer.cells import COLUMNS, CONTACTS, WHOLE_ROW, clean, yes_no
 from ddcase.services.transfer.checking import RowReader, parse_contact, read_contact_cell
-from ddcase.services.transfer.matching import Known
 from ddcase.services.transfer.reading import (
     MEMO_LIMIT,
     Problems,
@@ -33,7 +37,42 @@ from ddcase.services.transfer.reading import (
     open_table,
     shape_problem,
 )
-from ddcase.storage import bulk_load, repository
+
+
+def side_text(service: Service) -> str:
+    return service.label.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """Who contacts.csv's rows may name: the clients and workers in the log or the other files."""
+
+    clients: set[str]
+    clients_reliable: bool  # False when clients.csv could not be read: then nothing is "unknown"
+    clients_where: str
+    workers: set[tuple[str, str]]  # (service value, name)
+    workers_reliable: bool
+
+    def client_problem(self, client_ref: str) -> str | None:
+        if self.clients_reliable and client_ref not in self.clients:
+            return f"unknown client {client_ref}: not in {self.clients_where}"
+        return None
+
+    def worker_problem(self, side: Service, name: str | None) -> str | None:
+        if not name or not self.workers_reliable or (side.value, name) in self.workers:
+            return None
+        other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
+        hint = f" ({name} is a {side_text(other)} worker)" if (other.value, name) in self.workers else ""
+        return f"no {side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}"
+
+
+class RowWriter(Protocol):
+    """What takes the rows: `bulk_load.ContactWriter` in this process, or, in the child process
+    that reads contacts.csv beside the import (`parallel.py`), the pipe to the one that writes."""
+
+    def value(self, column: str, value: object) -> object: ...
+
+    def write(self, rows: list[tuple[object, ...]]) -> None: ...
 
 
 @dataclass(slots=True)
@@ -41,7 +80,7 @@ class ContactSink:
     """Where valid contacts go when they are being written: the writer, and the ids of the
     clients and workers they name (those of this import included, already inserted)."""
 
-    writer: bulk_load.ContactWriter
+    writer: RowWriter
     client_ids: dict[str, int]
     worker_ids: dict[tuple[str, str], int]
 
@@ -54,7 +93,7 @@ class ContactColumns:
     """What the stream remembers of each distinct cell of contacts.csv, column by column:
     `(text, value)` when the cell reads (through the one parser, `read_contact_cell`) and names a
     client or worker the import may name, where text is what the contact's fingerprint takes
-    (UTF-8, as `repository.fingerprint_of` hashes it) and value what the database stores; None
+    (UTF-8, as `domain.fingerprint.fingerprint_of` hashes it) and value what the database stores; None
     when it does not: the row then goes the slow way, `parse_contact` through the same parser,
     which says what is wrong. Tests compare both ways on random rows."""
 
@@ -157,8 +196,7 @@ def reference_row(contact: Contact, sink: ContactSink) -> tuple[object, ...] | N
         value("client_present", contact.client_present),
         value("duration_minutes", contact.duration_minutes),
         contact.note,
-        repository.contact_fingerprint(contact),
-        *sink.writer.tail,
+        contact_fingerprint(contact),
     )
 
 
@@ -232,7 +270,6 @@ def read_contacts(
             return tuple(entries)
 
         writing = sink is not None and not problems
-        version, updated_at, updated_by = sink.writer.tail if sink is not None else (None, None, None)
         chunk: list[tuple[object, ...]] = []
         sha256 = hashlib.sha256
         join = b"\x1f".join
@@ -325,9 +362,6 @@ def read_contacts(
                             i[1],
                             j[1],
                             fingerprint,
-                            version,
-                            updated_at,
-                            updated_by,
                         )
                     )
                     if len(chunk) >= chunk_size:

@@ -14,6 +14,8 @@ from typing import Any
 from ddcase.domain import Client, Episode, Role, Service, Worker
 from ddcase.services.transfer.cells import CLIENTS, EPISODES, FILES, WORKERS
 from ddcase.services.transfer.checking import Parsed
+from ddcase.services.transfer.contacts import Known as Known
+from ddcase.services.transfer.contacts import side_text
 from ddcase.services.transfer.reading import Problems
 from ddcase.services.transfer.results import FileCounts
 from ddcase.storage import repository
@@ -59,12 +61,8 @@ _CLIENT_FIELDS = (
 _EPISODE_FIELDS = ("team", "worker", "end_date")
 
 
-def _side_text(service: Service) -> str:
-    return service.label.lower()
-
-
 def _worker_clash(service: Service, first: int) -> str:
-    return f"the same {_side_text(service)} worker is on line {first} with different details"
+    return f"the same {side_text(service)} worker is on line {first} with different details"
 
 
 def _client_clash(client_ref: str, first: int) -> str:
@@ -102,29 +100,6 @@ def _match_row(
     else:
         assert existing.id is not None
         changed.append((existing.id, value))
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """Who contacts.csv's rows may name: the clients and workers in the log or the other files."""
-
-    clients: set[str]
-    clients_reliable: bool  # False when clients.csv could not be read: then nothing is "unknown"
-    clients_where: str
-    workers: set[tuple[str, str]]  # (service value, name)
-    workers_reliable: bool
-
-    def client_problem(self, client_ref: str) -> str | None:
-        if self.clients_reliable and client_ref not in self.clients:
-            return f"unknown client {client_ref}: not in {self.clients_where}"
-        return None
-
-    def worker_problem(self, side: Service, name: str | None) -> str | None:
-        if not name or not self.workers_reliable or (side.value, name) in self.workers:
-            return None
-        other = Service.SUBSTANCE_MISUSE if side is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
-        hint = f" ({name} is a {_side_text(other)} worker)" if (other.value, name) in self.workers else ""
-        return f"no {_side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}"
 
 
 def resolve(session: Session, parsed: Parsed, problems: Problems) -> tuple[Plan, Known]:

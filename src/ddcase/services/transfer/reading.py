@@ -102,6 +102,14 @@ class Problems:
         return ImportRejected(self.sorted(), total=self.total)
 
 
+def file_size(path: Path) -> int:
+    """The file's size in bytes, 0 when it cannot be read (reported when it is read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _read_text(path: Path, file: str, problems: Problems) -> str | None:
     """The file's text, or None after reporting why it cannot be read."""
     try:

@@ -16,7 +16,14 @@ from ddcase.services.transfer.cells import CLIENTS, CONTACTS, EPISODES, FILES, W
 from ddcase.services.transfer.checking import parse
 from ddcase.services.transfer.contacts import ContactSink, Progress, read_contacts
 from ddcase.services.transfer.matching import Known, Plan, resolve
-from ddcase.services.transfer.reading import Problems
+from ddcase.services.transfer.parallel import (
+    CHILD_FROM_BYTES,
+    ContactReader,
+    PlainValues,
+    Work,
+    contact_reader,
+)
+from ddcase.services.transfer.reading import Problems, file_size
 from ddcase.services.transfer.results import ExportSummary, FileCounts, ImportSummary
 from ddcase.storage import audit, bulk_load, repository
 from ddcase.storage.database import IntegrityError, Session, Stamp
@@ -27,13 +34,22 @@ CONTACT_CHUNK = 20_000
 
 
 class TransferService:
-    def __init__(self, context: Context, *, chunk_size: int = CONTACT_CHUNK) -> None:
-        """`chunk_size`: contacts written per batch (tests make it small to reach its edges)."""
+    def __init__(
+        self,
+        context: Context,
+        *,
+        chunk_size: int = CONTACT_CHUNK,
+        child_from_bytes: int | None = CHILD_FROM_BYTES,
+    ) -> None:
+        """`chunk_size`: contacts written per batch (tests make it small to reach its edges).
+        `child_from_bytes`: an import reads contacts.csv in a child process from this size on
+        (parallel.py; None: never, 0: always)."""
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         self._context = context
         self._db = context.db
         self._chunk = chunk_size
+        self._child_from = child_from_bytes
 
     # ------------------------------------------------------------------ import
 
@@ -69,8 +85,10 @@ class TransferService:
         # A trust's import makes millions of short-lived values (rows, cells, tuples for the
         # driver), none in a reference cycle: the cyclic collector's passes over everything
         # alive cost time and free nothing.
-        with cyclic_gc_paused():
-            return self._import_folder(folder, paths, ignored, progress)
+        # The child that reads contacts.csv (a large one) starts now, so that its start-up
+        # overlaps the reading of the other files.
+        with cyclic_gc_paused(), contact_reader(paths.get(CONTACTS), self._child_from) as reader:
+            return self._import_folder(folder, paths, ignored, progress, reader)
 
     def _import_folder(
         self,
@@ -78,15 +96,16 @@ class TransferService:
         paths: dict[str, Path],
         ignored: tuple[str, ...],
         progress: Callable[[int, int], None] | None,
+        reader: ContactReader | None,
     ) -> ImportSummary:
         problems = Problems()
         today = self._context.today()
-        tracker = Progress(progress, sum(_size(p) for p in paths.values()))
+        tracker = Progress(progress, sum(file_size(p) for p in paths.values()))
         tracker.tell(0)
         parsed = parse(paths, today, problems)
         for file, path in paths.items():
             if file != CONTACTS:
-                tracker.file_done(_size(path))
+                tracker.file_done(file_size(path))
         try:
             with (
                 bulk_load.new_file_journal(self._db),
@@ -106,7 +125,7 @@ class TransferService:
                 contacts = FileCounts()
                 if CONTACTS in paths:
                     contacts = self._import_contacts(
-                        session, paths[CONTACTS], known, problems, stamp, tracker
+                        session, paths[CONTACTS], known, problems, stamp, tracker, reader
                     )
                 if problems:
                     raise problems.rejected()
@@ -156,16 +175,24 @@ class TransferService:
         problems: Problems,
         stamp: Stamp,
         tracker: Progress,
+        reader: ContactReader | None,
     ) -> FileCounts:
-        """Stream contacts.csv into the log (only checking it, once there is a problem)."""
+        """Stream contacts.csv into the log (only checking it, once there is a problem), read
+        by the child process when there is one."""
         today = self._context.today()
         if problems:
             read_contacts(path, today, known, problems, None, chunk_size=self._chunk, progress=tracker)
             return FileCounts()
         # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
         writer = bulk_load.ContactWriter(session, stamp=stamp, load=True)
-        sink = ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
-        read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
+        client_ids, worker_ids = repository.client_ids(session), repository.worker_ids(session)
+        plain = PlainValues.of(writer) if reader is not None else None
+        if reader is not None and plain is not None:
+            work = Work(path, today, known, client_ids, worker_ids, plain, self._chunk)
+            reader.read_into(writer, work, problems, tracker)
+        else:
+            sink = ContactSink(writer, client_ids, worker_ids)
+            read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
             return FileCounts()  # the caller rolls back, indexes and all
         writer.finish()
@@ -219,10 +246,3 @@ def _nhs_number_warnings(session: Session, clients: list[tuple[int, Client]]) ->
         if client.nhs_number:
             in_use.setdefault(client.nhs_number, set()).add(client.client_ref)
     return tuple(found)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reported when the file is read

@@ -1,0 +1,226 @@
+"""contacts.csv read in a child process beside the import (issue 18): the child reads and checks
+every row (`contacts.read_contacts`, the same code as in one process) and sends the valid ones, a
+batch at a time, through a pipe to this process, which only writes them. Python runs one thread
+at a time, so in one process the reading (the CSV, the cells, the fingerprints: about half of
+the import's contacts) and SQLite's inserting take turns; here the second core reads while the
+first writes.
+
+The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
+start), as soon as an import begins, so that its start-up overlaps the reading of the other
+files; it waits for its work (who the rows may name, their ids, how the driver takes each value)
+until those files are written. Its entry is `child_main`, a top-level function; a frozen app calls
+`multiprocessing.freeze_support()` in its entry point (packaging/ddcase_main.py).
+
+The problems it finds come back in the order it found them and are added to the import's list
+one by one, as if found here; positions of the header's columns with them. If the child dies or
+fails, the import stops with a DomainError and its transaction is rolled back: nothing is written.
+A small contacts.csv (under `CHILD_FROM_BYTES`) is read in this process: a child's start costs
+more than it saves there."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ddcase.domain import ContactKind, ContactMode, DomainError, ImportProblem, Outcome
+from ddcase.services.transfer.cells import CONTACTS
+from ddcase.services.transfer.contacts import ContactSink, Known, Progress, RowWriter, read_contacts
+from ddcase.services.transfer.reading import Problems, file_size
+
+#: contacts.csv is read in a child process from this size on (a trust's is some 50 MB; the
+#: child's start, about half a second of the other core, pays for itself from a few MB).
+CHILD_FROM_BYTES = 4 * 2**20
+
+#: Every child is spawned, never forked: the only start Windows has, so tested everywhere.
+SPAWN = multiprocessing.get_context("spawn")
+
+_ROWS, _AT, _DONE, _FAILED = "rows", "at", "done", "failed"
+_ANY_SIZE = 1 << 62  # the child reports bytes read; the parent knows the total
+
+STOPPED = (
+    "The import stopped: the process reading contacts.csv ended before it had read the whole "
+    "file{detail}; nothing was written."
+)
+
+
+#: Dates far apart, to tell how the writer takes a date.
+_PROBE_DATES = (date(1, 1, 1), date(1900, 2, 28), date(2024, 2, 29), date(2026, 12, 31), date(9999, 12, 31))
+
+
+@dataclass(frozen=True, slots=True)
+class PlainValues:
+    """How the writer takes each value the stream converts (`RowWriter.value`), as plain data to
+    send the child (which loads neither SQLAlchemy nor the storage layer, to start fast and small):
+    every value of the columns that have few (kinds, modes, outcomes, yes and no), and whether a
+    date goes as its 'YYYY-MM-DD' text (SQLite) or as itself (PostgreSQL); a number of minutes
+    goes as itself."""
+
+    finite: dict[str, dict[object, object]]
+    dates_as_text: bool
+
+    @classmethod
+    def of(cls, writer: RowWriter) -> PlainValues | None:
+        """The writer's ways, or None when it takes a date or a number some other way (then
+        contacts.csv is read in this process, through the writer itself)."""
+        finite: dict[str, dict[object, object]] = {
+            column: {member.value: writer.value(column, member.value) for member in kind}
+            for column, kind in (("kind", ContactKind), ("mode", ContactMode), ("outcome", Outcome))
+        }
+        finite["client_present"] = {flag: writer.value("client_present", flag) for flag in (True, False)}
+        dates = [writer.value("date", day) for day in _PROBE_DATES]
+        if dates == [day.isoformat() for day in _PROBE_DATES]:
+            dates_as_text = True
+        elif all(value is day for value, day in zip(dates, _PROBE_DATES, strict=True)):
+            dates_as_text = False
+        else:
+            return None
+        if any(writer.value("duration_minutes", n) is not n for n in (1, 999_999_999)):
+            return None
+        return cls(finite, dates_as_text)
+
+    def value(self, column: str, value: object) -> object:
+        if value is None:
+            return None
+        table = self.finite.get(column)
+        if table is not None:
+            return table[value]
+        if column == "date":
+            return value.isoformat() if self.dates_as_text else value  # type: ignore[attr-defined]  # a date
+        if column == "duration_minutes":
+            return value
+        raise ValueError(f"no plain value for the column {column}")
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What the child needs to read contacts.csv as the import would: sent once, when the other
+    files are written (their ids are the database's)."""
+
+    path: Path
+    today: date
+    known: Known
+    client_ids: dict[str, int]
+    worker_ids: dict[tuple[str, str], int]
+    values: PlainValues
+    chunk_size: int
+
+
+class ContactReader:
+    """The parent's end: the child, started at once, and the pipe to it."""
+
+    def __init__(self, entry: Callable[[Connection], None] | None = None) -> None:
+        """`entry`: the child's top-level function (`child_main`; tests give one that dies)."""
+        self._connection, child_end = SPAWN.Pipe(duplex=True)
+        self._process = SPAWN.Process(
+            target=entry or child_main, args=(child_end,), name="ddcase-contacts", daemon=True
+        )
+        self._process.start()
+        child_end.close()  # so that the child's end closing (it died) is seen here as EOF
+
+    def read_into(self, writer: RowWriter, work: Work, problems: Problems, progress: Progress) -> None:
+        """Hand the child its work and write each batch it sends until it has read the file;
+        then add the problems it found, in its order. Raises DomainError if it died or failed."""
+        try:
+            self._connection.send(work)
+        except OSError as error:
+            raise DomainError(STOPPED.format(detail="")) from error
+        while True:
+            try:
+                kind, payload = self._connection.recv()
+            except (EOFError, OSError) as error:
+                raise DomainError(STOPPED.format(detail="")) from error
+            if kind == _ROWS:
+                writer.write(payload)
+            elif kind == _AT:
+                progress.tell(payload)
+            elif kind == _DONE:
+                found, positions = payload
+                if positions is not None:
+                    problems.positions[CONTACTS] = positions
+                for problem in found:
+                    problems.add(problem.file, problem.line, problem.column, problem.message)
+                return
+            else:
+                raise DomainError(STOPPED.format(detail=f" ({payload})"))
+
+    def close(self) -> None:
+        """Close the pipe (a child still waiting or sending then ends) and wait for the child."""
+        with suppress(OSError):
+            self._connection.close()
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+@contextmanager
+def contact_reader(
+    path: Path | None, from_bytes: int | None, entry: Callable[[Connection], None] | None = None
+) -> Iterator[ContactReader | None]:
+    """A child reading `path` (contacts.csv) when it is at least `from_bytes` long (None: never),
+    ended when the block ends however it ends; None when the file is read in this process."""
+    if path is None or from_bytes is None or file_size(path) < from_bytes:
+        yield None
+        return
+    reader = ContactReader(entry)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+class _PipeWriter:
+    """The child's writer: rows made as `ContactWriter` takes them, sent to the parent."""
+
+    def __init__(self, connection: Connection, values: PlainValues) -> None:
+        self._connection = connection
+        self.value = values.value
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        if rows:
+            self._connection.send((_ROWS, rows))
+
+    def at(self, done: int, _total: int) -> None:
+        self._connection.send((_AT, done))
+
+
+def child_main(connection: Connection) -> None:
+    """The child process: wait for the work, read contacts.csv, send the rows and then the
+    problems. Ends quietly when the parent has gone (its pipe closed)."""
+    try:
+        work: Work | None = connection.recv()
+    except (EOFError, OSError):
+        return
+    if work is None:
+        return
+    try:
+        gc.disable()  # as for the import in one process: millions of values, none in a cycle
+        problems = Problems(listed=None)
+        writer = _PipeWriter(connection, work.values)
+        read_contacts(
+            work.path,
+            work.today,
+            work.known,
+            problems,
+            ContactSink(writer, work.client_ids, work.worker_ids),
+            chunk_size=work.chunk_size,
+            progress=Progress(writer.at, _ANY_SIZE),
+        )
+        found: list[ImportProblem] = problems.items
+        connection.send((_DONE, (found, problems.positions.get(CONTACTS))))
+    except (EOFError, OSError):
+        return  # the parent has gone or stopped listening
+    except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import
+        detail: Any = f"{type(error).__name__}: {error}"
+        with suppress(OSError):
+            connection.send((_FAILED, detail))
+    finally:
+        with suppress(OSError):
+            connection.close()
