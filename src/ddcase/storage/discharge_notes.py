@@ -14,7 +14,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from ddcase.domain import Contact, Episode
-from ddcase.storage.driver_values import KINDS, MODES, OUTCOMES, SERVICES, Days, driver_rows, worker_names
+from ddcase.storage.driver import reader_of
+from ddcase.storage.driver_values import (
+    CONTACT_COLUMNS,
+    SERVICES,
+    Days,
+    contact_of,
+    driver_rows,
+    worker_names,
+)
 from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
 
 
@@ -136,8 +144,7 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
     if not refs:
         return EndingHistories({}, {})
     after = last + timedelta(days=1)
-    names = worker_names(session)
-    names[None] = None  # type: ignore[index]  # None stands for no worker
+    names = worker_names(reader_of(session))
     organisations = {
         id_: name for id_, name in session.execute(select(OrganisationRow.id, OrganisationRow.name))
     }
@@ -194,29 +201,14 @@ def contacts_before_ends(
 ) -> dict[int, list[Contact]]:
     """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
     the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
-    names = worker_names(session)
-    names[None] = None  # type: ignore[index]  # None stands for no worker
+    names = worker_names(reader_of(session))
     days = Days()
     ended = aliased(EpisodeRow)
     contacts: dict[int, list[Contact]] = {}
     seen: set[int] = set()
     for start in range(0, len(episode_ids), _CHUNK):
         near = (
-            select(
-                ContactRow.id,
-                ContactRow.client_id,
-                ClientRow.client_ref,
-                ContactRow.date,
-                ContactRow.kind,
-                ContactRow.mode,
-                ContactRow.outcome,
-                ContactRow.mh_worker_id,
-                ContactRow.sm_worker_id,
-                ContactRow.client_present,
-                ContactRow.duration_minutes,
-                ContactRow.note,
-                ContactRow.version,
-            )
+            select(*(getattr(ContactRow, name) for name in CONTACT_COLUMNS), ClientRow.client_ref)
             .join(ended, ended.client_id == ContactRow.client_id)
             .join(ClientRow, ClientRow.id == ContactRow.client_id)
             .where(
@@ -227,38 +219,10 @@ def contacts_before_ends(
             )
             .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
         )
-        for (
-            id_,
-            client_id,
-            ref,
-            day,
-            kind,
-            mode,
-            outcome,
-            mh,
-            sm,
-            present,
-            minutes,
-            note,
-            version,
-        ) in driver_rows(session.connection(), near):
+        for row in driver_rows(session.connection(), near):
+            id_, client_id, ref = row[0], row[1], row[-1]
             if id_ in seen:  # near the ends of two of the client's episodes
                 continue
             seen.add(id_)
-            contacts.setdefault(client_id, []).append(
-                Contact(
-                    ref,
-                    days[day],
-                    KINDS[kind],
-                    MODES[mode],
-                    OUTCOMES[outcome],
-                    names[mh],
-                    names[sm],
-                    bool(present) if present is not None else None,
-                    minutes,
-                    note,
-                    id_,
-                    version,
-                )
-            )
+            contacts.setdefault(client_id, []).append(contact_of(row[:-1], ref, names, days))
     return contacts
