@@ -37,12 +37,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session as Session  # re-exported: what a service hands to storage
 
-from ddcase.domain import ConflictError, DomainError
+from ddcase.domain import ConflictError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
 from ddcase.storage.driver import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from ddcase.storage.driver import SESSION_FUNCTION as SESSION_FUNCTION
 from ddcase.storage.driver import file_of, prepare_sqlite
 from ddcase.storage.driver import mark_as_ddcase as mark_as_ddcase
+from ddcase.storage.errors import StorageError as StorageError  # re-exported: its home is errors.py
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,6 @@ class Stamp(TypedDict):
 
     updated_at: datetime
     updated_by: str
-
-
-class StorageError(DomainError):
-    """The database could not do what was asked; the message says why in plain words."""
 
 
 class PermissionDeniedError(StorageError):

@@ -1,7 +1,7 @@
 """Reading through the database's own driver (DB-API: sqlite3, sqlcipher3, psycopg), without
 SQLAlchemy: the figures' read side (figures_read.py) is SQL text run on a `Reader`, so that
 `ddcase figures --json` never imports SQLAlchemy, SQLModel or pydantic (issue 18), and the app runs
-the very same text on its session's connection (`Database.read_driver`).
+the very same text on its session's connection (`reader_of`).
 
 Each dialect's small differences live here, once: the placeholder (`?` for SQLite, `%s` for
 psycopg), dates as the parameters SQLite stores them (ISO text), and a set of ids as one value
@@ -149,15 +149,16 @@ def prepare_sqlite(
 class FileReads:
     """Read transactions on a plain SQLite file through sqlite3 alone, one connection for the
     process (a read-only command's): what `ddcase figures` needs when a recent whole check of the
-    file stands (bootstrap.open_figures)."""
+    file stands (bootstrap.open_read_only)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
 
     @contextmanager
-    def read_driver(self) -> Iterator[Reader]:
-        """One read transaction (one snapshot of the file for every query in it)."""
+    def read(self) -> Iterator[Reader]:
+        """One read transaction (one snapshot of the file for every query in it), as
+        `Database.read` gives a session: the figures' reads take either."""
         if self._connection is None:
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             prepare_sqlite(connection)
