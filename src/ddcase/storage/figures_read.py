@@ -128,7 +128,7 @@ def histories(
                 SERVICES[service],
                 organisation,
                 days[start],
-                days[end],  # type: ignore[arg-type]  # an episode always starts
+                days[end],
                 team,
                 worker,
                 id_,
@@ -191,7 +191,7 @@ def figure_facts(
             fact = fact_of(key)
             if fact is None:
                 fact = facts_of[key] = ContactFact(
-                    days[row[1]],  # type: ignore[arg-type]  # a contact always has a day
+                    days[row[1]],
                     KINDS[row[2]],
                     MODES[row[3]],
                     outcome or OUTCOMES[row[4]],
@@ -437,7 +437,7 @@ class _EpisodeFacts:
         self.episodes: dict[int, list[EpisodeFact]] = {}
         episodes = self.episodes
         for client_id, _id, service, organisation_id, episode_team, worker_id, start, end in kept:
-            episode = EpisodeFact(SERVICES[service], organisation[organisation_id], days[start], days[end],  # type: ignore[arg-type]  # an episode always starts
+            episode = EpisodeFact(SERVICES[service], organisation[organisation_id], days[start], days[end],
                                   episode_team, worker[worker_id])  # fmt: skip
             found = episodes.get(client_id)
             if found is None:
