@@ -7,6 +7,7 @@ read). Importing it imports no database library (`ddcase figures`, issue 18)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from ddcase.domain import (
     ReferralRoute,
     Service,
 )
+from ddcase.domain.values import RULE_FIELDS
 from ddcase.storage.driver import Reader
 
 if TYPE_CHECKING:
@@ -33,23 +35,12 @@ KINDS = {k.value: k for k in ContactKind}
 MODES = {m.value: m for m in ContactMode}
 OUTCOMES = {o.value: o for o in Outcome}
 
-#: A client's columns as plain rows (`client_of`), in the order of Client's fields.
-CLIENT_COLUMNS = (
-    "client_ref",
-    "initials",
-    "nhs_number",
-    "date_of_birth",
-    "ethnicity",
-    "referral_route",
-    "consent_to_share_on",
-    "id",
-    "version",
-)
+#: A client's columns as plain rows (`client_of`): Client's fields, in their order.
+CLIENT_COLUMNS = tuple(f.name for f in fields(Client))
 
-#: A contact's columns as plain rows (`contact_of`): the to-do's histories and the discharge
-#: guard's batched read.
-CONTACT_COLUMNS = (
-    "id",
+#: What a contact records (SPEC §3), by client id and worker ids: the columns the import writes
+#: (bulk_load) and, between its id and version, those a contact is read back with.
+CONTACT_VALUE_COLUMNS = (
     "client_id",
     "date",
     "kind",
@@ -60,26 +51,15 @@ CONTACT_COLUMNS = (
     "client_present",
     "duration_minutes",
     "note",
-    "version",
 )
+#: A contact's columns as plain rows (`contact_of`): the to-do's histories and the discharge
+#: guard's batched read.
+CONTACT_COLUMNS = ("id", *CONTACT_VALUE_COLUMNS, "version")
 
-#: A definition version's columns (`definition_of`), in the order of Definition's fields.
-DEFINITION_COLUMNS = (
-    "number",
-    "first_month",
-    "named_workers",
-    "consent",
-    "joint_contact",
-    "liaison",
-    "joint_contacts_min",
-    "joint_contact_window_days",
-    "liaison_contacts_min",
-    "min_overlap_days",
-    "written_contacts_count",
-    "agreed_on",
-    "note",
-    "agreed_in",
-)
+#: A definition version's columns (`definition_of`): its number, first month, the fields that
+#: decide a figure (named as Definition's), and when and why it was agreed.
+DEFINITION_COLUMNS = ("number", "first_month", *RULE_FIELDS, "agreed_on", "note", "agreed_in")
+_FLAGS = frozenset(f.name for f in fields(Definition) if isinstance(f.default, bool))
 
 
 class Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives
@@ -119,23 +99,16 @@ def contact_of(row: Any, ref: str, names: Mapping[int | None, str | None], days:
 
 def definition_of(row: Any) -> Definition:
     """A definition version from its `DEFINITION_COLUMNS` (a driver's row or a table row's)."""
-    (number, first_month, named_workers, consent, joint_contact, liaison, joint_contacts_min,
-     window_days, liaison_contacts_min, min_overlap_days, written, agreed_on, note, agreed_in) = row  # fmt: skip
+    values = dict(zip(DEFINITION_COLUMNS, row, strict=True))
+    number, first_month, agreed_on = values.pop("number"), values.pop("first_month"), values.pop("agreed_on")
+    rules: dict[str, Any] = {
+        name: bool(v) if name in _FLAGS else v for name, v in values.items()
+    }  # SQLite: 0/1
     return Definition(
         version=number,
         first_month=Month.parse(first_month) if first_month else None,
-        named_workers=bool(named_workers),
-        consent=bool(consent),
-        joint_contact=bool(joint_contact),
-        liaison=bool(liaison),
-        joint_contacts_min=joint_contacts_min,
-        joint_contact_window_days=window_days,
-        liaison_contacts_min=liaison_contacts_min,
-        min_overlap_days=min_overlap_days,
-        written_contacts_count=bool(written),
         agreed_on=Days()[agreed_on],
-        note=note,
-        agreed_in=agreed_in,
+        **rules,
     )
 
 
