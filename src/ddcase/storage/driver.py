@@ -160,7 +160,7 @@ class FileReads:
         """One read transaction (one snapshot of the file for every query in it), as
         `Database.read` gives a session: the figures' reads take either."""
         if self._connection is None:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             prepare_sqlite(connection)
             self._connection = connection
         connection = self._connection
