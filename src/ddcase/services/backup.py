@@ -29,13 +29,15 @@ from datetime import datetime
 from pathlib import Path
 
 from ddcase.domain import DomainError
+from ddcase.domain.backups import (
+    BackupFile as BackupFile,  # its home is the domain: the restore dialog lists them
+)
 from ddcase.services.base import Context, audit_change
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher, shape
 from ddcase.storage.backup_files import BACKUPS_FOLDER as BACKUPS_FOLDER
 from ddcase.storage.backup_files import NAME_STAMP as _STAMP
 from ddcase.storage.backup_files import ROTATED_KINDS, backed_up_today, partial_copies
-from ddcase.storage.backup_files import BackupFile as BackupFile
 from ddcase.storage.backup_files import backups_folder as backups_folder
 from ddcase.storage.backup_files import list_backups as list_backups
 from ddcase.storage.cipher import DatabaseKey

@@ -6,9 +6,10 @@ library (`ddcase figures` asks whether start-up has a backup to make: issue 18).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from ddcase.domain.backups import BackupFile
 
 BACKUPS_FOLDER = "backups"
 ROTATED_KINDS = ("daily", "manual")
@@ -18,14 +19,6 @@ NAME_STAMP = "%Y%m%dT%H%M%S"
 #: What a backup under way writes beside its target: the copy, SQLite's files beside it, and a
 #: lock held while it runs. A backup killed (or failed) leaves them; they hold the log's records.
 _PARTIAL = re.compile(r"^(?P<target>.+)\.partial(?:-journal|-wal|-shm|-lock)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class BackupFile:
-    path: Path
-    made_at: datetime  # local time, from the name
-    kind: str
-    size: int
 
 
 def backups_folder(db_path: Path) -> Path:
