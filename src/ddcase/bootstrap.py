@@ -9,6 +9,7 @@ UI never imports this module (tests/test_layers.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING
 from ddcase.domain import DomainError
 
 if TYPE_CHECKING:
+    from ddcase.services.figures import FiguresService
     from ddcase.services.registry import Services
+    from ddcase.storage.driver import FileReads
 
 
 def open_services(db_argument: str | None, *, daily_backup: bool = True, read_only: bool = False) -> Services:
@@ -66,6 +69,58 @@ def open_services(db_argument: str | None, *, daily_backup: bool = True, read_on
         engine.dispose()
         raise
     return services
+
+
+@dataclass(frozen=True)
+class ReadOnlyServices:
+    """The figures of a log opened for reading only, through the driver alone (`open_read_only`):
+    what `ddcase figures` needs of `Services`."""
+
+    figures: FiguresService
+    reads: FileReads
+
+    def wait_for_opening_check(self) -> None:
+        """Nothing to wait for: a whole check passed on exactly this file within 12 hours."""
+
+    def close(self) -> None:
+        self.reads.dispose()
+
+
+def open_read_only(db_argument: str | None) -> ReadOnlyServices | None:
+    """A read-only command's log (`ddcase figures`) read through sqlite3 alone, without
+    SQLAlchemy, SQLModel or pydantic (issue 18), when opening it has nothing to do but read: a
+    plain SQLite file (not encrypted) whose stamp says a whole opening check passed on exactly its
+    present state, by this version, within 12 hours (`recently_checked`: the schema is then at
+    this version's head, so there is nothing to migrate), already owner-only, with the day's backup
+    made and no partial backup copies to tidy. Otherwise None: `open_services` opens it as every
+    command does (checking, migrating, protecting and backing up as needed).
+
+    The same checks as `open_services` come first: the file is in a folder that exists and is not
+    a network or synced one."""
+    from ddcase.paths import resolve_db
+    from ddcase.storage.backup_files import backed_up_today, backups_folder, partial_copies
+    from ddcase.storage.cipher import is_plain
+    from ddcase.storage.driver import FileReads, file_of
+    from ddcase.storage.file_modes import unprotected
+    from ddcase.storage.stamp import recently_checked
+
+    path = file_of(resolve_db(db_argument))
+    if path is None:
+        return None  # a team database on a server
+    refuse_missing_folder(db_argument, path)
+    if not path.is_file() or path.stat().st_size == 0 or not is_plain(path):
+        return None
+    if not recently_checked(path) or unprotected(path):
+        return None
+    if not backed_up_today(path, local_now().date()) or partial_copies(backups_folder(path)):
+        return None
+    from ddcase.services.base import Context
+    from ddcase.services.figures import FiguresService
+
+    reads = FileReads(path)
+    # The figures' reads take a session or a Reader alike (storage/figures_read.py); FileReads
+    # gives Readers, and every read of `month()` goes through one.
+    return ReadOnlyServices(FiguresService(Context(reads)), reads)  # type: ignore[arg-type]  # a read-only stand-in for Database: month() only
 
 
 def refuse_missing_folder(db_argument: str | None, path: Path) -> None:

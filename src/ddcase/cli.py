@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ddcase import __version__
-from ddcase.bootstrap import local_now, refuse_missing_folder
+from ddcase.bootstrap import local_now, open_read_only, refuse_missing_folder
 from ddcase.bootstrap import open_services as open_services  # the app and the tests open logs through it
 from ddcase.domain import DomainError, Month, Service
 
 if TYPE_CHECKING:
+    from ddcase.bootstrap import ReadOnlyServices
     from ddcase.services.registry import Services
 
 log = logging.getLogger("ddcase")
@@ -35,6 +36,9 @@ EXIT_USAGE = 2
 #: (storage/opening.py) and print once it has passed, or trust a whole check that passed on
 #: exactly this file within 12 hours (docs/decisions.md). Every other command waits for it first.
 READ_ONLY_COMMANDS = frozenset({"figures", "series", "todo", "measures"})
+#: Read-only commands whose every read goes through the driver alone (bootstrap.open_read_only):
+#: on a recently checked file they import no SQLAlchemy (issue 18).
+DRIVER_ONLY_COMMANDS = frozenset({"figures"})
 
 
 class UsageError(Exception):
@@ -324,15 +328,18 @@ def main(
 
         return run(args.db, open_services, daily_backup_after_showing=True)
     handler = COMMANDS[args.command]
-    app = None
+    app: Services | ReadOnlyServices | None = None
     try:
         _give_key_file(args)
         if args.command in ("backup", "restore"):
             _require_sqlite_file(args.db)
         if args.command == "restore":  # works on the file, even one that cannot be opened
             return _restore(args, out)
-        _say_if_updating(args.db, err)
-        app = open_services(args.db, read_only=args.command in READ_ONLY_COMMANDS)
+        if args.command in DRIVER_ONLY_COMMANDS:  # read through sqlite3 alone when it may
+            app = open_read_only(args.db)
+        if app is None:
+            _say_if_updating(args.db, err)
+            app = open_services(args.db, read_only=args.command in READ_ONLY_COMMANDS)
         if args.command not in READ_ONLY_COMMANDS:
             app.wait_for_opening_check()  # may still be running: see storage/opening.py
         # Nothing is printed before the opening check has passed: the output waits in memory.
@@ -425,7 +432,7 @@ def _export(app: Services, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _figures(app: Services, args: argparse.Namespace, out: TextIO) -> int:
+def _figures(app: Services | ReadOnlyServices, args: argparse.Namespace, out: TextIO) -> int:
     from ddcase.services.output import month_json, month_text
 
     figures = app.figures.month(args.month, args.team)

@@ -5,11 +5,12 @@ team's month or chart (SQLite's query plans are checked; a timing is not a test)
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 
 from ddcase.domain import Month
 from ddcase.services.demo import DemoService
 from ddcase.storage.database import make_engine
+from ddcase.storage.driver import Reader
 from tests.storage.test_contact_fingerprint_index import downgrade_to, upgrade_to
 
 TEAM = "Luton South CMHT"
@@ -34,22 +35,23 @@ def test_0013_adds_the_team_index_and_a_downgrade_takes_it_away(db_target, backe
 
 
 @pytest.mark.sqlite_only
-def test_one_teams_figures_read_only_the_teams_clients(context, figures):
+def test_one_teams_figures_read_only_the_teams_clients(context, figures, monkeypatch):
     DemoService(context).fill(seed=3)
     statements: list[tuple[str, object]] = []
+    real = Reader.statement
 
-    def grab(conn, cursor, statement, parameters, context_, executemany):  # type: ignore[no-untyped-def]
+    def grab(reader, sql, params=()):  # type: ignore[no-untyped-def]
+        statement, parameters = real(reader, sql, params)
         if " episode" in statement or " contact" in statement:
             statements.append((statement, parameters))
+        return statement, parameters
 
+    monkeypatch.setattr(Reader, "statement", grab)  # every figures query is run through a Reader
+    month = Month(2026, 10)
+    figures.month(month, TEAM)
+    figures.series(month.plus(-23), month, TEAM)
+    monkeypatch.undo()
     engine = context.db.engine
-    event.listen(engine, "before_cursor_execute", grab)
-    try:
-        month = Month(2026, 10)
-        figures.month(month, TEAM)
-        figures.series(month.plus(-23), month, TEAM)
-    finally:
-        event.remove(engine, "before_cursor_execute", grab)
     assert len(statements) >= 4
     raw = engine.raw_connection()
     try:

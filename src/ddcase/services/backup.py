@@ -20,7 +20,6 @@ from __future__ import annotations
 import glob
 import logging
 import os
-import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -30,9 +29,17 @@ from datetime import datetime
 from pathlib import Path
 
 from ddcase.domain import DomainError
+from ddcase.domain.backups import (
+    BackupFile as BackupFile,  # its home is the domain: the restore dialog lists them
+)
 from ddcase.services.base import Context, audit_change
 from ddcase.services.trail import keeper_for_file
 from ddcase.storage import audit, cipher, shape
+from ddcase.storage.backup_files import BACKUPS_FOLDER as BACKUPS_FOLDER
+from ddcase.storage.backup_files import NAME_STAMP as _STAMP
+from ddcase.storage.backup_files import ROTATED_KINDS, backed_up_today, partial_copies
+from ddcase.storage.backup_files import backups_folder as backups_folder
+from ddcase.storage.backup_files import list_backups as list_backups
 from ddcase.storage.cipher import DatabaseKey
 from ddcase.storage.database import (
     Database,
@@ -70,17 +77,10 @@ from ddcase.storage.schema import is_current
 
 log = logging.getLogger(__name__)
 
-BACKUPS_FOLDER = "backups"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_OTHER = 4
-ROTATED_KINDS = ("daily", "manual")
 OTHER_KINDS = ("pre-migration", "pre-restore", "pre-encryption")
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6})-(?P<kind>[a-z-]+?)(?:-(?P<n>\d+))?\.sqlite3$")
-_STAMP = "%Y%m%dT%H%M%S"
-#: What a backup under way writes beside its target: the copy, SQLite's files beside it, and a
-#: lock held while it runs. A backup killed (or failed) leaves them; they hold the log's records.
-_PARTIAL = re.compile(r"^(?P<target>.+)\.partial(?:-journal|-wal|-shm|-lock)?$")
 
 
 class BackupError(StorageError):
@@ -95,14 +95,6 @@ SERVER_MESSAGE = (
     "This is a team database on a PostgreSQL server: backing it up and restoring it are the "
     "server's job (pg_dump, run by your trust's IT). ddcase backs up its own SQLite files only."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class BackupFile:
-    path: Path
-    made_at: datetime  # local time, from the name
-    kind: str
-    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,29 +117,6 @@ class RestoreResult:
 
 
 # ---------------------------------------------------------------------- files
-
-
-def backups_folder(db_path: Path) -> Path:
-    return db_path.parent / BACKUPS_FOLDER
-
-
-def list_backups(db_path: Path) -> list[BackupFile]:
-    """The backups of this database in its backups folder, newest first."""
-    folder = backups_folder(db_path)
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if match is None or match["stem"] != db_path.stem:
-            continue
-        try:
-            made_at = datetime.strptime(match["stamp"], _STAMP)
-            size = path.stat().st_size
-        except (ValueError, OSError):
-            continue
-        found.append(BackupFile(path, made_at, match["kind"], size))
-    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
 
 
 def newest_verified(db_path: Path, key: DatabaseKey | None = None) -> BackupFile | None:
@@ -327,9 +296,8 @@ def remove_partial_copies(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     removed = []
-    for path in sorted(folder.iterdir()):
-        found = _PARTIAL.match(path.name)
-        if found is None or held_elsewhere(folder / f"{found['target']}.partial-lock"):
+    for path, target in partial_copies(folder):
+        if held_elsewhere(folder / f"{target}.partial-lock"):
             continue
         remove_file(path)
         removed.append(path)
@@ -424,7 +392,7 @@ def daily_backup(db_path: Path, now: datetime, key: DatabaseKey | None = None) -
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
     today = now.date()
-    if any(b.kind in ROTATED_KINDS and b.made_at.date() == today for b in list_backups(db_path)):
+    if backed_up_today(db_path, today):
         return None
     backup = make_backup(db_path, kind="daily", now=now, key=key)
     rotate(db_path, key)

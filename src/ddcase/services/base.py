@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddcase.domain import ConflictError
 from ddcase.domain.times import date_time_text
-from ddcase.storage import audit
-from ddcase.storage.database import Database, Session
+
+if TYPE_CHECKING:  # `ddcase figures` reads without SQLAlchemy (issue 18): storage when used
+    from ddcase.storage.database import Database, Session
 
 
 @dataclass
@@ -44,6 +45,8 @@ def as_record(value: Any) -> dict[str, Any]:
 
 def changed_by(context: Context) -> str:
     """Who a change is stamped with: the person using ddcase, else the computer's user name."""
+    from ddcase.storage import audit
+
     return context.user or audit.os_user()
 
 
@@ -58,6 +61,8 @@ def audit_change(
 ) -> None:
     """One entry in the audit trail for a change made through a service, inside the caller's write
     transaction: who made it (the context's user) and when (the context's clock)."""
+    from ddcase.storage import audit
+
     audit.append(
         session,
         action=action,

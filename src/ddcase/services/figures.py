@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ddcase.domain import (
     Annotation,
@@ -68,8 +69,10 @@ __all__ = [
     "why_not",
 ]
 from ddcase.services.base import Context, cyclic_gc_paused
-from ddcase.storage import figures_read, repository
-from ddcase.storage.database import Session
+from ddcase.storage import figures_read
+
+if TYPE_CHECKING:
+    from ddcase.storage.database import Session
 
 MAX_SERIES_MONTHS = 120
 
@@ -247,6 +250,8 @@ class FiguresService:
         return Month.last_complete(self._context.today())
 
     def teams(self) -> list[str]:
+        from ddcase.storage import repository
+
         with self._db.read() as session:
             return repository.teams(session)
 
@@ -399,6 +404,8 @@ class FiguresService:
         return counts
 
     def _series(self, counts: list[MonthCounts], team: str | None, chart: ChartKind | str | None) -> Series:
+        from ddcase.storage import repository
+
         first, last = counts[0].month, counts[-1].month
         with self._db.read() as session:
             notes = tuple(a for a in repository.annotations(session, team) if first <= a.month <= last)
@@ -428,6 +435,8 @@ class FiguresService:
         client's history: its contacts from the earlier of M's and next month's joint-contact
         windows (or M's first day) to the later of next month's last day and today (a follow-up
         recorded since counts)."""
+        from ddcase.storage import repository
+
         figures = self.month(month, team)
         coming = month.next()
         today = self._context.today()
@@ -462,4 +471,4 @@ class FiguresService:
 
 def _definitions(session: Session) -> list[Definition]:
     """The agreed definition versions, or the default one (SPEC §2) when none is recorded."""
-    return repository.definitions(session) or [Definition()]
+    return figures_read.definitions(session) or [Definition()]

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
 from ddcase.storage.database import Database, Stamp
+from ddcase.storage.driver_values import CONTACT_VALUE_COLUMNS
 from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow, table_of
 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
@@ -240,19 +241,7 @@ def _rows_by_id(
 
 
 #: The columns `ContactWriter.write` takes, in this order, for each row.
-CONTACT_INSERT_COLUMNS = (
-    "client_id",
-    "date",
-    "kind",
-    "mode",
-    "outcome",
-    "mh_worker_id",
-    "sm_worker_id",
-    "client_present",
-    "duration_minutes",
-    "note",
-    "fingerprint",
-)
+CONTACT_INSERT_COLUMNS = (*CONTACT_VALUE_COLUMNS, "fingerprint")
 _ID_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 
 

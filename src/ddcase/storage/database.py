@@ -37,13 +37,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session as Session  # re-exported: what a service hands to storage
 
-from ddcase.domain import ConflictError, DomainError
+from ddcase.domain import ConflictError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
+from ddcase.storage.driver import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from ddcase.storage.driver import SESSION_FUNCTION as SESSION_FUNCTION
+from ddcase.storage.driver import file_of, prepare_sqlite
+from ddcase.storage.driver import mark_as_ddcase as mark_as_ddcase
+from ddcase.storage.errors import StorageError as StorageError  # re-exported: its home is errors.py
 
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "ddcase_write"
-BUSY_TIMEOUT_MS = 5000
 #: SQLite: how many times a write transaction's BEGIN IMMEDIATE is tried before "busy" is shown
 #: (each try waits up to the busy timeout), and the back-off before the next try, doubled each
 #: time, plus up to as much again at random so that waiting processes do not retry in step.
@@ -68,10 +72,6 @@ class Stamp(TypedDict):
     updated_by: str
 
 
-class StorageError(DomainError):
-    """The database could not do what was asked; the message says why in plain words."""
-
-
 class PermissionDeniedError(StorageError):
     """The team database refused: this person's role may not do that (docs/team-database.md)."""
 
@@ -79,9 +79,8 @@ class PermissionDeniedError(StorageError):
 def database_url(path_or_url: str | os.PathLike[str]) -> str:
     """A SQLAlchemy URL for `--db`: a URL is kept, anything else is a path to an SQLite file."""
     text = os.fspath(path_or_url)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    path = file_of(text)
+    return text if path is None else f"sqlite:///{path}"
 
 
 def engine_path(engine: Engine) -> Path | None:
@@ -223,48 +222,14 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, mode=0o700, exist_ok=True)
 
 
-#: The SQL function only ddcase's own connections to a log file have: revision 0008's triggers
-#: refuse a change to a client, episode, contact or definition version on any other connection.
-SESSION_FUNCTION = "ddcase_session"
-
-
-def mark_as_ddcase(dbapi_connection: Any) -> None:
-    """Give an SQLite connection (sqlite3 or sqlcipher3) ddcase's session function."""
-    try:
-        dbapi_connection.create_function(SESSION_FUNCTION, 0, _one, deterministic=True)
-    except (TypeError, NotImplementedError):  # an SQLite too old for deterministic functions
-        dbapi_connection.create_function(SESSION_FUNCTION, 0, _one)
-
-
-def _one() -> int:
-    return 1
-
-
 def _configure_sqlite(
     engine: Engine, *, foreign_keys: bool, encrypted: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
-        # The driver must not issue its own BEGIN; ours below is IMMEDIATE for writes and makes
-        # DDL transactional (a failed migration then rolls back whole). sqlcipher3 refuses the
-        # `autocommit=` argument, so this is the way for both drivers.
-        dbapi_connection.isolation_level = None
-        mark_as_ddcase(dbapi_connection)
-        cursor = dbapi_connection.cursor()
-        if encrypted:  # already keyed by the dialect; nothing has been read yet
-            cursor.execute("PRAGMA cipher_log_level = NONE")
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode not in ("wal", "memory"):
-            try:
-                cursor.execute("PRAGMA journal_mode = WAL")
-            except Exception:  # a read-only file keeps its mode; reads still work
-                log.warning("could not switch the database to WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
-        if sys.platform == "darwin":
-            cursor.execute("PRAGMA fullfsync = ON")
-        cursor.close()
+        prepare_sqlite(
+            dbapi_connection, foreign_keys=foreign_keys, encrypted=encrypted, busy_timeout_ms=busy_timeout_ms
+        )
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -14,7 +14,15 @@ from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
 from ddcase.domain import Contact, Episode
-from ddcase.storage.driver_values import KINDS, MODES, OUTCOMES, SERVICES, Days, driver_rows, worker_names
+from ddcase.storage.driver import reader_of
+from ddcase.storage.driver_values import (
+    CONTACT_COLUMNS,
+    SERVICES,
+    Days,
+    contact_of,
+    driver_rows,
+    worker_names,
+)
 from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
 
 
@@ -90,13 +98,6 @@ def _days_before(session: Session, day: Mapped[date | None], days: int) -> Colum
     return day - days  # PostgreSQL: date - integer is a date
 
 
-def _worker_names(session: Session) -> dict[int | None, str | None]:
-    """Each worker's name by id, and None for no worker."""
-    names: dict[int | None, str | None] = {None: None}
-    names.update(worker_names(session).items())
-    return names
-
-
 _CHUNK = 500
 """Ids asked for in one query (well under any database's limit on parameters)."""
 
@@ -143,7 +144,7 @@ def ending_histories(session: Session, first: date, last: date) -> EndingHistori
     if not refs:
         return EndingHistories({}, {})
     after = last + timedelta(days=1)
-    names = _worker_names(session)
+    names = worker_names(reader_of(session))
     organisations = {
         id_: name for id_, name in session.execute(select(col(OrganisationRow.id), col(OrganisationRow.name)))
     }
@@ -205,7 +206,7 @@ def contacts_before_ends(
 ) -> dict[int, list[Contact]]:
     """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
     the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
-    names = _worker_names(session)
+    names = worker_names(reader_of(session))
     days = Days()
     ended = aliased(EpisodeRow)
     contacts: dict[int, list[Contact]] = {}
@@ -213,19 +214,8 @@ def contacts_before_ends(
     for start in range(0, len(episode_ids), _CHUNK):
         near = (
             select(
-                col(ContactRow.id),
-                col(ContactRow.client_id),
+                *(col(getattr(ContactRow, name)) for name in CONTACT_COLUMNS),
                 col(ClientRow.client_ref),
-                col(ContactRow.date),
-                col(ContactRow.kind),
-                col(ContactRow.mode),
-                col(ContactRow.outcome),
-                col(ContactRow.mh_worker_id),
-                col(ContactRow.sm_worker_id),
-                col(ContactRow.client_present),
-                col(ContactRow.duration_minutes),
-                col(ContactRow.note),
-                col(ContactRow.version),
             )
             .join(ended, col(ended.client_id) == col(ContactRow.client_id))
             .join(ClientRow, col(ClientRow.id) == col(ContactRow.client_id))
@@ -237,38 +227,10 @@ def contacts_before_ends(
             )
             .order_by(col(ContactRow.client_id), col(ContactRow.date), col(ContactRow.id))
         )
-        for (
-            id_,
-            client_id,
-            ref,
-            day,
-            kind,
-            mode,
-            outcome,
-            mh,
-            sm,
-            present,
-            minutes,
-            note,
-            version,
-        ) in driver_rows(session.connection(), near):
+        for row in driver_rows(session.connection(), near):
+            id_, client_id, ref = row[0], row[1], row[-1]
             if id_ in seen:  # near the ends of two of the client's episodes
                 continue
             seen.add(id_)
-            contacts.setdefault(client_id, []).append(
-                Contact(
-                    ref,
-                    days[day],
-                    KINDS[kind],
-                    MODES[mode],
-                    OUTCOMES[outcome],
-                    names[mh],
-                    names[sm],
-                    bool(present) if present is not None else None,
-                    minutes,
-                    note,
-                    id_,
-                    version,
-                )
-            )
+            contacts.setdefault(client_id, []).append(contact_of(row[:-1], ref, names, days))
     return contacts

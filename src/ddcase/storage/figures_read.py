@@ -1,34 +1,21 @@
 """The figures' read side: what the rules need to judge a month, read set-based in a few
 queries whatever the number of clients. `month_facts` is the fast path (the database counts each
-client's counting contacts), `figure_facts` lists the contacts for the chart's months, and
-`histories` reads whole histories for the to-do list. Rows <-> values are repository.py's."""
+client's counting contacts), `figure_days` gives each client's counting days for the chart's
+months, `figure_facts` lists the contacts, and `histories` reads whole histories for the to-do list.
+
+Every query is SQL text run on the driver's own connection (`storage/driver.Reader`), whether
+the caller holds a session (the app: the session's connection, in its transaction) or a plain
+read of a file (`ddcase figures`, which then never imports SQLAlchemy: issue 18); each dialect's
+differences are the Reader's. Rows <-> values are driver_values.py's."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
-from typing import Any
-
-from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
-    Connection,
-    Integer,
-    and_,
-    any_,
-    bindparam,
-    case,
-    func,
-    literal_column,
-    or_,
-    select,
-    union_all,
-)
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from ddcase.domain import (
     Client,
@@ -43,35 +30,58 @@ from ddcase.domain import (
     ContactMode,
     ContactTally,
     CountingContacts,
+    Definition,
     Episode,
     EpisodeFact,
     Outcome,
     Service,
 )
+from ddcase.storage import driver_values
+from ddcase.storage.driver import Reader, in_list, reader_of
 from ddcase.storage.driver_values import (
     CLIENT_COLUMNS,
+    CONTACT_COLUMNS,
     KINDS,
     MODES,
     OUTCOMES,
     SERVICES,
     Days,
     client_of,
-    driver_rows,
+    contact_of,
     worker_names,
 )
-from ddcase.storage.tables import (
-    ClientRow,
-    ContactRow,
-    EpisodeRow,
-    OrganisationRow,
-    WorkerRow,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: A condition (or any piece of SQL) and its parameters, in the order of its placeholders.
+Sql = tuple[str, list[Any]]
+
+
+def _all(parts: Sequence[Sql]) -> Sql:
+    """Every one of `parts` holds."""
+    if len(parts) == 1:
+        return parts[0]
+    return " AND ".join(f"({text})" for text, _ in parts), [p for _, params in parts for p in params]
+
+
+def _any(parts: Sequence[Sql]) -> Sql:
+    """One of `parts` holds."""
+    return " OR ".join(f"({text})" for text, _ in parts), [p for _, params in parts for p in params]
+
+
+def definitions(source: Session | Reader) -> list[Definition]:
+    """The agreed definition versions (repository.definitions reads them the same way)."""
+    return driver_values.definitions(reader_of(source))
+
 
 # ---------------------------------------------------------------- histories for the rules
 
+_OVERLAPPING = "episode.start_date <= ? AND (episode.end_date IS NULL OR episode.end_date >= ?)"
+
 
 def histories(
-    session: Session,
+    source: Session | Reader,
     first: date,
     last: date,
     contacts_from: date,
@@ -80,110 +90,67 @@ def histories(
     """Every client with a mental_health and a substance_misuse episode both overlapping
     first..last, with all their episodes and their contacts from `contacts_from` to
     `contacts_to` (by default `last`): the to-do list looks ahead to next month and follows up
-    missed appointments; the figures use the lighter `figure_facts`.
+    missed appointments; the figures use the lighter `figure_days` and `month_facts`.
 
-    Set-based: three queries whatever the number of clients. Rows are read as plain columns,
-    not ORM objects (a trust's month is tens of thousands of contacts), and in a fixed order, so
-    that both databases hand the rules the same sequence.
+    Set-based: three queries whatever the number of clients, and in a fixed order, so that both
+    databases hand the rules the same sequence.
     """
-    overlapping = and_(
-        EpisodeRow.start_date <= last, or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first)
+    reader = reader_of(source)
+    days = Days()
+    candidates = (
+        f"SELECT episode.client_id FROM episode WHERE {_OVERLAPPING} AND episode.service = ? "
+        f"INTERSECT SELECT episode.client_id FROM episode WHERE {_OVERLAPPING} AND episode.service = ?"
     )
-    mh = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.MENTAL_HEALTH.value)
-    sm = select(EpisodeRow.client_id).where(overlapping, EpisodeRow.service == Service.SUBSTANCE_MISUSE.value)
-    candidates = select(mh.intersect(sm).subquery().c.client_id)
+    chosen = [last, first, Service.MENTAL_HEALTH.value, last, first, Service.SUBSTANCE_MISUSE.value]
     by_id: dict[int, Client] = {}
-    for row in session.execute(
-        select(*CLIENT_COLUMNS).where(ClientRow.id.in_(candidates)).order_by(ClientRow.client_ref)
+    clients = ", ".join(f"client.{name}" for name in CLIENT_COLUMNS)
+    for row in reader.rows(
+        f"SELECT {clients} FROM client WHERE client.id IN ({candidates}) ORDER BY client.client_ref", chosen
     ):
-        client = client_of(row)
+        client = client_of(row, days)
         by_id[client.id] = client  # type: ignore[index]  # a client read back has its id
     if not by_id:
         return []
     refs = {id_: client.client_ref for id_, client in by_id.items()}
     episodes: dict[int, list[Episode]] = defaultdict(list)
-    for row in session.execute(
-        select(
-            EpisodeRow.id,
-            EpisodeRow.client_id,
-            EpisodeRow.service,
-            EpisodeRow.team,
-            EpisodeRow.start_date,
-            EpisodeRow.end_date,
-            EpisodeRow.version,
-            OrganisationRow.name.label("organisation"),
-            WorkerRow.name.label("worker"),
-        )
-        .join(OrganisationRow, EpisodeRow.organisation_id == OrganisationRow.id)
-        .outerjoin(WorkerRow, EpisodeRow.worker_id == WorkerRow.id)
-        .where(EpisodeRow.client_id.in_(candidates), overlapping)
-        .order_by(EpisodeRow.client_id, EpisodeRow.service, EpisodeRow.start_date, EpisodeRow.id)
+    for id_, client_id, service, team, start, end, version, organisation, worker in reader.rows(
+        "SELECT episode.id, episode.client_id, episode.service, episode.team, episode.start_date, "
+        "episode.end_date, episode.version, organisation.name, worker.name FROM episode "
+        "JOIN organisation ON episode.organisation_id = organisation.id "
+        "LEFT OUTER JOIN worker ON episode.worker_id = worker.id "
+        f"WHERE episode.client_id IN ({candidates}) AND {_OVERLAPPING} "
+        "ORDER BY episode.client_id, episode.service, episode.start_date, episode.id",
+        [*chosen, last, first],
     ):
-        episodes[row.client_id].append(
+        episodes[client_id].append(
             Episode(
-                client_ref=refs[row.client_id],
-                service=SERVICES[row.service],
-                organisation=row.organisation,
-                start_date=row.start_date,
-                end_date=row.end_date,
-                team=row.team,
-                worker=row.worker,
-                id=row.id,
-                version=row.version,
-            )
-        )
-    names = worker_names(session)
-    names[None] = None  # type: ignore[index]  # None stands for no worker
-    query = (
-        select(
-            ContactRow.id,
-            ContactRow.client_id,
-            ContactRow.date,
-            ContactRow.kind,
-            ContactRow.mode,
-            ContactRow.outcome,
-            ContactRow.mh_worker_id,
-            ContactRow.sm_worker_id,
-            ContactRow.client_present,
-            ContactRow.duration_minutes,
-            ContactRow.note,
-            ContactRow.version,
-        )
-        .where(
-            ContactRow.client_id.in_(candidates),
-            ContactRow.date >= contacts_from,
-            ContactRow.date <= (last if contacts_to is None else contacts_to),
-        )
-        .order_by(ContactRow.client_id, ContactRow.date, ContactRow.id)
-    )
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    # Tuples unpacked, not Row attributes: this loop runs for every contact of the month.
-    for id_, client_id, day, kind, mode, outcome, mh, sm, present, minutes, note, version in session.execute(
-        query
-    ):
-        contacts[client_id].append(
-            Contact(
                 refs[client_id],
-                day,
-                KINDS[kind],
-                MODES[mode],
-                OUTCOMES[outcome],
-                names[mh],
-                names[sm],
-                present,
-                minutes,
-                note,
+                SERVICES[service],
+                organisation,
+                days[start],
+                days[end],
+                team,
+                worker,
                 id_,
                 version,
-            )
+            )  # fmt: skip
         )
+    names = worker_names(reader)
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    columns = ", ".join(f"contact.{name}" for name in CONTACT_COLUMNS)
+    for row in reader.rows(
+        f"SELECT {columns} FROM contact WHERE contact.client_id IN ({candidates}) "
+        "AND contact.date >= ? AND contact.date <= ? ORDER BY contact.client_id, contact.date, contact.id",
+        [*chosen, contacts_from, last if contacts_to is None else contacts_to],
+    ):
+        contacts[row[1]].append(contact_of(row, refs[row[1]], names, days))
     return [
         ClientHistory(client, tuple(episodes[id_]), tuple(contacts[id_])) for id_, client in by_id.items()
     ]
 
 
 def figure_facts(
-    session: Session,
+    source: Session | Reader,
     first: date,
     last: date,
     counting: CountingContacts,
@@ -192,9 +159,9 @@ def figure_facts(
 ) -> list[ClientFacts]:
     """What the monthly figures need of every client with a mental_health and a substance_misuse
     episode both overlapping first..last: `histories`, lighter. Only the columns the rules read,
-    as tuples rather than ORM rows (names looked up in small dictionaries rather than joined per
-    row), and only the contacts `counting` says can count in some month of first..last (the
-    rules work it out from the criteria table). Episodes come in the order they were recorded.
+    as tuples (names looked up in small dictionaries rather than joined per row), and only the
+    contacts `counting` says can count in some month of first..last (the rules work it out from
+    the criteria table). Episodes come in the order they were recorded.
 
     With `team`, only the clients with an episode of that team overlapping first..last (SPEC §1:
     the only ones who can count for it), chosen in SQL; their every episode and counting contact
@@ -203,7 +170,7 @@ def figure_facts(
 
     Four queries whatever the number of clients.
     """
-    read = _EpisodeFacts(session, first, last, team)
+    read = _EpisodeFacts(reader_of(source), first, last, team)
     if not read.both:
         return []
     contacts: dict[int, list[ContactFact]] = {client_id: [] for client_id in read.both}
@@ -213,17 +180,18 @@ def figure_facts(
     days = read.days
     # One counting outcome (attended, SPEC §1) is not read back from every row.
     (outcome,) = counting.outcomes if len(counting.outcomes) == 1 else (None,)
-    columns = [ContactRow.client_id, ContactRow.date, ContactRow.kind, ContactRow.mode]
+    columns = "contact.client_id, contact.date, contact.kind, contact.mode"
     if outcome is None:
-        columns.append(ContactRow.outcome)
-    for row in driver_rows(read.connection, select(*columns).where(*read.counting([counting]))):
+        columns += ", contact.outcome"
+    where, params = _all(read.counting([counting]))
+    for row in read.reader.rows(f"SELECT {columns} FROM contact WHERE {where}", params):
         found = contacts.get(row[0])
         if found is not None:  # a client open to both services
             key = row[1:]  # day, kind, mode (and outcome, when read)
             fact = fact_of(key)
             if fact is None:
                 fact = facts_of[key] = ContactFact(
-                    days[row[1]],  # type: ignore[arg-type]  # a contact always has a day
+                    days[row[1]],
                     KINDS[row[2]],
                     MODES[row[3]],
                     outcome or OUTCOMES[row[4]],
@@ -236,7 +204,7 @@ def figure_facts(
 
 
 def figure_days(
-    session: Session,
+    source: Session | Reader,
     first: date,
     last: date,
     counting: CountingContacts,
@@ -247,41 +215,36 @@ def figure_days(
     """`figure_facts` with each client's counting contacts as their days (`ContactDays`): for
     each of `modes` (each within `counting.modes`) and each tally of `counting`, the sorted days
     of the client's contacts of the tally's kinds, dated within it, in those modes. The database
-    groups them by client, one row a client with each list as one value (SQLite's
-    `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000 rows rather
-    than 300,000, and no tuple is made per contact.
+    groups them by client, one row a client with each list as one value (`Reader.days_of`:
+    SQLite's `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000
+    rows rather than 300,000, and no tuple is made per contact.
 
     Four queries whatever the number of clients."""
-    read = _EpisodeFacts(session, first, last, team)
+    reader = reader_of(source)
+    read = _EpisodeFacts(reader, first, last, team)
     if not read.both:
         return []
     modes = tuple(modes)
     chosen = _Chosen([counting])
-    on_sqlite = read.connection.dialect.name == "sqlite"
-    columns = []
+    columns: list[Sql] = []
     for these in modes:
         only = replace(counting, modes=these)
         for tally in counting.tallies:
-            within = chosen.within(tally, only)
-            if on_sqlite:
-                columns.append(func.group_concat(ContactRow.date).filter(within))
-            else:
-                columns.append(func.array_agg(ContactRow.date).filter(within))
-    rows = driver_rows(
-        read.connection,
-        select(ContactRow.client_id, *columns)
-        .where(*read.counting([counting]))
-        .group_by(ContactRow.client_id),
+            within, params = chosen.within(tally, only)
+            columns.append((reader.days_of("contact.date", within), params))
+    selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
+    where, params = _all(read.counting([counting]))
+    rows = reader.rows(
+        f"SELECT contact.client_id, {selected} FROM contact WHERE {where} GROUP BY contact.client_id",
+        selected_params + params,
     )
     day = read.days.__getitem__
+    split = reader.split_days
     none: tuple[tuple[date, ...], ...] = ((),) * len(counting.tallies)
     found: dict[int, ContactDays] = {}
     n = len(counting.tallies)
     for row in rows:
-        lists = [
-            () if value is None else tuple(sorted(map(day, value.split(",") if on_sqlite else value)))
-            for value in row[1:]
-        ]
+        lists = [() if value is None else tuple(sorted(map(day, split(value)))) for value in row[1:]]
         found[row[0]] = ContactDays(modes, tuple(tuple(lists[k : k + n]) for k in range(0, len(lists), n)))
     nothing = ContactDays(modes, (none,) * len(modes))
     return [
@@ -291,7 +254,7 @@ def figure_days(
 
 
 def month_facts(
-    session: Session,
+    source: Session | Reader,
     first: date,
     last: date,
     countings: Sequence[CountingContacts],
@@ -309,22 +272,23 @@ def month_facts(
 
     One list for each of `countings`, of every client open to both services in first..last;
     clients with no counting contact come with zero counts."""
-    read = _EpisodeFacts(session, first, last, team)
+    read = _EpisodeFacts(reader_of(source), first, last, team)
     if not read.both:
         return [[] for _ in countings]
     chosen = _Chosen(countings)
     days = read.days
-    columns = []
+    columns: list[Sql] = []
     for counting in countings:
-        columns += [
-            func.sum(case((chosen.within(tally, counting), 1), else_=0)) for tally in counting.tallies
-        ]
-        columns.append(func.max(case((chosen.within(counting.latest, counting), ContactRow.date))))
-    rows = driver_rows(
-        read.connection,
-        select(ContactRow.client_id, *columns)
-        .where(*read.counting(countings))
-        .group_by(ContactRow.client_id),
+        for tally in counting.tallies:
+            within, params = chosen.within(tally, counting)
+            columns.append((f"sum(CASE WHEN {within} THEN 1 ELSE 0 END)", params))
+        within, params = chosen.within(counting.latest, counting)
+        columns.append((f"max(CASE WHEN {within} THEN contact.date END)", params))
+    selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
+    where, params = _all(read.counting(countings))
+    rows = read.reader.rows(
+        f"SELECT contact.client_id, {selected} FROM contact WHERE {where} GROUP BY contact.client_id",
+        selected_params + params,
     )
     clients = list(read.clients_open_to_both())
     found: list[list[ClientMonthFacts]] = []
@@ -364,61 +328,62 @@ class _Chosen:
         self.first = min(since.values(), default=date.max)
         self.since = since
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self) -> list[Sql]:
         by_day: dict[date, list[str]] = defaultdict(list)
         for kind, day in sorted(self.since.items()):
             by_day[day].append(kind)
         kinds = [
-            ContactRow.kind.in_(names)
+            in_list("contact.kind", names)
             if day <= self.first
-            else and_(ContactRow.kind.in_(names), ContactRow.date >= day)
+            else _all([in_list("contact.kind", names), ("contact.date >= ?", [day])])
             for day, names in sorted(by_day.items())
         ]
         return [
-            ContactRow.date >= self.first,
-            ContactRow.date <= self.last,
+            ("contact.date >= ?", [self.first]),
+            ("contact.date <= ?", [self.last]),
             self._outcome(self.outcomes),
-            kinds[0] if len(kinds) == 1 else or_(*kinds),
+            kinds[0] if len(kinds) == 1 else _any(kinds),
             *((self._mode(self.modes),) if self.modes != frozenset(ContactMode) else ()),
         ]
 
     @staticmethod
-    def _outcome(outcomes: frozenset[Outcome]) -> ColumnElement[bool]:
+    def _outcome(outcomes: frozenset[Outcome]) -> Sql:
         values = sorted(o.value for o in outcomes)
-        return ContactRow.outcome == values[0] if len(values) == 1 else ContactRow.outcome.in_(values)
+        return ("contact.outcome = ?", values) if len(values) == 1 else in_list("contact.outcome", values)
 
     @staticmethod
-    def _mode(modes: frozenset[ContactMode]) -> ColumnElement[bool]:
-        return ContactRow.mode.not_in(sorted(m.value for m in ContactMode if m not in modes))
+    def _mode(modes: frozenset[ContactMode]) -> Sql:
+        text, params = in_list("contact.mode", sorted(m.value for m in ContactMode if m not in modes))
+        return text.replace(" IN ", " NOT IN ", 1), params
 
-    def within(self, tally: ContactTally, counting: CountingContacts) -> ColumnElement[bool]:
+    def within(self, tally: ContactTally, counting: CountingContacts) -> Sql:
         """Of the chosen contacts, those in `tally` of `counting`."""
-        parts: list[ColumnElement[bool]] = []
+        parts: list[Sql] = []
         names = {k.value for k in tally.kinds}
         if not names >= self.kinds:
-            parts.append(ContactRow.kind.in_(sorted(names)))
+            parts.append(in_list("contact.kind", sorted(names)))
         if any(self.since[k] < tally.first for k in names):
-            parts.append(ContactRow.date >= tally.first)
+            parts.append(("contact.date >= ?", [tally.first]))
         if tally.last < self.last:
-            parts.append(ContactRow.date <= tally.last)
+            parts.append(("contact.date <= ?", [tally.last]))
         if counting.outcomes != self.outcomes:
             parts.append(self._outcome(counting.outcomes))
         if counting.modes != self.modes:
             parts.append(self._mode(counting.modes))
-        return and_(*parts) if len(parts) > 1 else parts[0] if parts else ContactRow.id.is_not(None)
+        return _all(parts) if parts else ("contact.id IS NOT NULL", [])
 
 
 _CLIENT_ID, _EPISODE_ID = itemgetter(0), itemgetter(1)
 
-
-def _among(ids: set[int], connection: Connection) -> ColumnElement[bool]:
-    """The clients of `ids`, however many, as one value: a JSON array on SQLite (an `IN` list
-    would need a parameter each), an array on PostgreSQL."""
-    if connection.dialect.name == "sqlite":
-        return ClientRow.id.in_(
-            select(literal_column("value")).select_from(func.json_each(json.dumps(sorted(ids))))
-        )
-    return ClientRow.id == any_(bindparam("ids", sorted(ids), type_=ARRAY(Integer)))
+_EPISODE_COLUMNS = (
+    "SELECT episode.client_id, episode.id, episode.service, episode.organisation_id, episode.team, "
+    "episode.worker_id, episode.start_date, episode.end_date FROM episode"
+)
+#: The clients with an episode of a team overlapping a range (its parameters: last, first, team).
+_IN_TEAM = (
+    "SELECT of_team.client_id FROM episode AS of_team WHERE of_team.start_date <= ? "
+    "AND (of_team.end_date IS NULL OR of_team.end_date >= ?) AND of_team.team = ?"
+)
 
 
 class _EpisodeFacts:
@@ -433,44 +398,19 @@ class _EpisodeFacts:
     would walk the client index and read every episode of the log instead. Only the episodes of
     the clients open to both services become facts."""
 
-    def __init__(self, session: Session, first: date, last: date, team: str | None) -> None:
-        self.connection = connection = session.connection()
+    def __init__(self, reader: Reader, first: date, last: date, team: str | None) -> None:
+        self.reader = reader
         self.first, self.last = first, last
-        organisation = {
-            id_: name for id_, name in connection.execute(select(OrganisationRow.id, OrganisationRow.name))
-        }
-        worker = {id_: name for id_, name in connection.execute(select(WorkerRow.id, WorkerRow.name))}
-        worker[None] = None  # type: ignore[index]  # None stands for no worker
+        organisation = dict(reader.rows("SELECT id, name FROM organisation"))
+        worker = worker_names(reader)
         self.days = days = Days()
-        self.in_team = None
-        of_team: list[ColumnElement[bool]] = []
+        self.team = team
         if team is not None:
-            self.in_team = select(EpisodeRow.client_id).where(
-                EpisodeRow.start_date <= last,
-                or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
-                EpisodeRow.team == team,
-            )
-            of_team = [EpisodeRow.client_id.in_(self.in_team)]
-        columns = select(
-            EpisodeRow.client_id,
-            EpisodeRow.id,
-            EpisodeRow.service,
-            EpisodeRow.organisation_id,
-            EpisodeRow.team,
-            EpisodeRow.worker_id,
-            EpisodeRow.start_date,
-            EpisodeRow.end_date,
-        )
-        if of_team:
             # One team's: from its clients (`ix_episode_team`, then each client's episodes), not
             # through the whole trust's open episodes.
-            rows = driver_rows(
-                connection,
-                columns.where(
-                    *of_team,
-                    EpisodeRow.start_date <= last,
-                    or_(EpisodeRow.end_date.is_(None), EpisodeRow.end_date >= first),
-                ),
+            rows = reader.rows(
+                f"{_EPISODE_COLUMNS} WHERE episode.client_id IN ({_IN_TEAM}) AND {_OVERLAPPING}",
+                [last, first, team, last, first],
             )
             is_mental_health = Service.MENTAL_HEALTH.value
             by_service = [
@@ -479,20 +419,13 @@ class _EpisodeFacts:
             ]
         else:
             by_service = [
-                driver_rows(
-                    connection,
-                    union_all(
-                        columns.where(
-                            EpisodeRow.end_date.is_(None), EpisodeRow.start_date <= last, of_service
-                        ),
-                        columns.where(
-                            EpisodeRow.end_date >= first, EpisodeRow.start_date <= last, of_service
-                        ),
-                    ),
+                reader.rows(
+                    f"{_EPISODE_COLUMNS} WHERE episode.end_date IS NULL AND episode.start_date <= ? "
+                    f"AND episode.service = ? UNION ALL {_EPISODE_COLUMNS} WHERE episode.end_date >= ? "
+                    "AND episode.start_date <= ? AND episode.service = ?",
+                    [last, service.value, first, last, service.value],
                 )
-                for of_service in (
-                    EpisodeRow.service == s.value for s in (Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE)
-                )
+                for service in (Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE)
             ]
         # Only the clients open to both services are judged: their episodes alone become facts.
         # One read a service, so that the clients open to both are found in C (sets of ids).
@@ -513,13 +446,17 @@ class _EpisodeFacts:
                 found.append(episode)
         # Each client's reference, initials and consent, read apart: joined to every episode
         # row, the client table cost SQLite a lookup per episode (a 24-month chart reads 56,000).
-        who = select(ClientRow.id, ClientRow.client_ref, ClientRow.initials, ClientRow.consent_to_share_on)
-        self.clients: dict[int, tuple[str, str, date | None]] = {
-            client_id: (ref, initials, days[consent])
-            for client_id, ref, initials, consent in driver_rows(
-                connection, who.where(_among(both, connection))
-            )
-        }
+        self.clients: dict[int, tuple[str, str, date | None]] = {}
+        if both:
+            among, params = reader.among("client.id", both)
+            self.clients = {
+                client_id: (ref, initials, days[consent])
+                for client_id, ref, initials, consent in reader.rows(
+                    f"SELECT client.id, client.client_ref, client.initials, client.consent_to_share_on "
+                    f"FROM client WHERE {among}",
+                    params,
+                )
+            }
 
     def clients_open_to_both(self) -> Iterator[tuple[int, str, str, date | None, tuple[EpisodeFact, ...]]]:
         """Each client open to both services: id, reference, initials, consent date, episodes."""
@@ -527,10 +464,10 @@ class _EpisodeFacts:
             ref, initials, consent = self.clients[client_id]
             yield client_id, ref, initials, consent, tuple(self.episodes[client_id])
 
-    def counting(self, countings: Sequence[CountingContacts]) -> list[ColumnElement[bool]]:
+    def counting(self, countings: Sequence[CountingContacts]) -> list[Sql]:
         """The contacts any of `countings` says can count (of the clients of the team, when
         given)."""
         conditions = _Chosen(countings).conditions()
-        if self.in_team is not None:
-            conditions.append(ContactRow.client_id.in_(self.in_team))
+        if self.team is not None:
+            conditions.append((f"contact.client_id IN ({_IN_TEAM})", [self.last, self.first, self.team]))
         return conditions

@@ -26,6 +26,10 @@ from sqlalchemy.pool import NullPool
 from ddcase.storage import cipher
 from ddcase.storage.cipher import SQLITE_HEADER, DatabaseKey
 from ddcase.storage.database import StorageError, cipher_url
+from ddcase.storage.file_modes import FILE_MODE as FILE_MODE  # the modes' home is file_modes.py
+from ddcase.storage.file_modes import FOLDER_MODE as FOLDER_MODE
+from ddcase.storage.file_modes import SIDE_FILES as SIDE_FILES
+from ddcase.storage.file_modes import protect as protect
 from ddcase.storage.location import refuse_unsafe_place
 from ddcase.storage.opening import (
     DamagedDatabaseError,
@@ -39,13 +43,10 @@ from ddcase.storage.opening import (
 from ddcase.storage.schema import is_current
 from ddcase.storage.shape import refuse_if_changed
 
-SIDE_FILES = ("-wal", "-shm")
 ON_WINDOWS = sys.platform == "win32"
-FILE_MODE = 0o600
 # integrity_check of an encrypted file: a 128 MB page cache (used only as far as the file is big)
 # took the check of a 440 MB trust-sized file from 88 s to 37 s (peak memory 198 MB), on a loaded machine.
 ENCRYPTED_CHECK_CACHE_KIB = 128 * 1024
-FOLDER_MODE = 0o700
 
 
 class CannotUnlockError(StorageError):
@@ -202,18 +203,6 @@ def _check_now(path: Path, key: DatabaseKey | None) -> None:
         forget_stamp(path)
         raise DamagedDatabaseError(damaged_message(path, problems))
     write_stamp(path)  # checked and sound as it is now
-
-
-def protect(path: Path) -> None:
-    """Owner-only permissions for a database (and its -wal/-shm) or any file we write (Unix)."""
-    if os.name != "posix":
-        return  # Windows: the user's profile folder already keeps other users out
-    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_FILES)):
-        try:
-            if candidate.exists() and (candidate.stat().st_mode & 0o777) != FILE_MODE:
-                os.chmod(candidate, FILE_MODE)
-        except OSError:
-            pass  # not ours to change (a shared read-only file); reading it still works
 
 
 def make_private_folder(folder: Path) -> Path:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ddcase.storage.database import StorageError
+from ddcase.storage.errors import StorageError
 
 TEAM_DATABASE_DOC = "docs/team-database.md"
 

@@ -29,9 +29,17 @@ from ddcase.domain import (
 )
 from ddcase.domain.fingerprint import contact_fingerprint as contact_fingerprint
 from ddcase.domain.fingerprint import fingerprint_of as fingerprint_of
+from ddcase.storage import driver_values
 from ddcase.storage.database import Stamp
-from ddcase.storage.driver_values import CLIENT_COLUMNS, ROUTES, Days, client_of, driver_rows
-from ddcase.storage.driver_values import worker_names as worker_names
+from ddcase.storage.driver import reader_of
+from ddcase.storage.driver_values import (
+    CLIENT_COLUMNS,
+    DEFINITION_COLUMNS,
+    ROUTES,
+    Days,
+    client_of,
+    driver_rows,
+)
 
 # The figures' read side (figures_read.py) and the printed figures (printed_figures.py) moved
 # out of this file (issue 13 item 3); their names stay here for the code of branches merging now.
@@ -189,7 +197,7 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
         # The whole caseload (20,000 clients in a trust): plain driver rows, each distinct date
         # parsed once, rather than an ORM entity and SQLAlchemy's date parsing per row.
         days = Days()
-        rows = driver_rows(session.connection(), select(*CLIENT_COLUMNS).order_by(col(ClientRow.client_ref)))
+        rows = driver_rows(session.connection(), select(*_CLIENT).order_by(col(ClientRow.client_ref)))
         return [
             Client(
                 ref,
@@ -209,13 +217,14 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
     connection = session.connection()  # plain rows: a trust's month has thousands of clients
     for i in range(0, len(wanted), _REFS_AT_ONCE):
         chunk = wanted[i : i + _REFS_AT_ONCE]
-        chunk_rows = connection.execute(select(*CLIENT_COLUMNS).where(col(ClientRow.client_ref).in_(chunk)))
-        found += [client_of(row) for row in chunk_rows]
+        chunk_rows = connection.execute(select(*_CLIENT).where(col(ClientRow.client_ref).in_(chunk)))
+        found += [client_of(row, Days()) for row in chunk_rows]
     found.sort(key=lambda c: c.client_ref)
     return found
 
 
 _REFS_AT_ONCE = 500
+_CLIENT = [col(getattr(ClientRow, name)) for name in CLIENT_COLUMNS]
 
 
 def nhs_numbers(session: Session) -> list[tuple[str, str]]:
@@ -375,29 +384,16 @@ def client_history(session: Session, client_id: int) -> ClientHistory:
 
 
 def definition_value(row: DefinitionRow) -> Definition:
-    return Definition(
-        version=row.number,
-        first_month=Month.parse(row.first_month) if row.first_month else None,
-        named_workers=row.named_workers,
-        consent=row.consent,
-        joint_contact=row.joint_contact,
-        liaison=row.liaison,
-        joint_contacts_min=row.joint_contacts_min,
-        joint_contact_window_days=row.joint_contact_window_days,
-        liaison_contacts_min=row.liaison_contacts_min,
-        min_overlap_days=row.min_overlap_days,
-        written_contacts_count=row.written_contacts_count,
-        agreed_on=row.agreed_on,
-        note=row.note,
-        agreed_in=row.agreed_in,
-    )
+    return driver_values.definition_of([getattr(row, name) for name in DEFINITION_COLUMNS])
 
 
 def definitions(session: Session) -> list[Definition]:
-    return [
-        definition_value(r)
-        for r in session.scalars(select(DefinitionRow).order_by(col(DefinitionRow.number)))
-    ]
+    return driver_values.definitions(reader_of(session))
+
+
+def worker_names(session: Session) -> dict[int | None, str | None]:
+    """Every worker's name by id, and None for no worker."""
+    return driver_values.worker_names(reader_of(session))
 
 
 def definition_row(definition: Definition) -> DefinitionRow:

@@ -4,10 +4,12 @@ only needed when there is something to migrate (docs/performance.md)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING
 
 from ddcase.domain import DomainError
+
+if TYPE_CHECKING:  # HEAD_REVISION is read without SQLAlchemy (storage/stamp.py, `ddcase figures`)
+    from sqlalchemy import Engine
 
 
 class SchemaError(DomainError):
@@ -28,6 +30,8 @@ HEAD_REVISION = "0013"
 
 def is_current(engine: Engine) -> bool:
     """Whether the database is stamped with exactly this version's head revision."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         with engine.connect() as connection:
             stamped = [
