@@ -30,6 +30,7 @@ from ddcase.domain import (
     ContactMode,
     Criterion,
     Definition,
+    EpisodeFact,
     Month,
     Service,
 )
@@ -245,14 +246,12 @@ class _CountPlan:
         sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
         if not mh or not sm:
             return
-        # The spans of the client's mental_health episodes of each team asked for.
-        of_teams: list[tuple[Tally, list[tuple[date, date]]]] = []
+        # The mental_health episodes of each team asked for.
+        of_teams: dict[str, list[EpisodeFact]] = {}
         if by_team:
-            spans: dict[str, list[tuple[date, date]]] = {}
             for e in mh:
                 if e.team and e.team in by_team:
-                    spans.setdefault(e.team, []).append((e.start_date, e.end_date or _NEVER))
-            of_teams = [(by_team[t], each) for t, each in spans.items()]
+                    of_teams.setdefault(e.team, []).append(e)
         if every_team is None and not of_teams:
             return
         every_alone = [every_team] if every_team is not None else []
@@ -262,6 +261,21 @@ class _CountPlan:
             return
         span_first, span_last = mutual[0][0], mutual[-1][1]
         months = self.months
+        # The tallies the client goes to in each month that has a mutual day on which one of
+        # the teams' episodes is open (the figure for all teams first); in any other month,
+        # `every_alone`. Worked out once for all the months from each team's mutual days.
+        to_tallies: dict[int, list[Tally]] = {}
+        for team, team_episodes in of_teams.items():
+            tally = by_team[team]
+            for start, end in intersect(clipped_intervals(team_episodes, first, last), mutual):
+                k = bisect_left(self.lasts, start)
+                while k < len(months) and months[k][0] <= end:
+                    found = to_tallies.get(k)
+                    if found is None:
+                        to_tallies[k] = [*every_alone, tally]
+                    elif found[-1] is not tally:  # a team's mutual days may fall twice in a month
+                        found.append(tally)
+                    k += 1
         consent = facts.consent_to_share_on
         named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
         counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
@@ -270,11 +284,12 @@ class _CountPlan:
             month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
                 break
-            # The month's mutual days: their number, the last of them and the tallies the
-            # client goes to (the teams whose episode is open on one of them).
+            tallies = to_tallies.get(k, every_alone)
+            if not tallies:
+                continue
+            # The month's mutual days: their number and the last of them.
             days = 0
             last_mutual = None
-            clipped = []
             for start, end in mutual:
                 if start > month_last:
                     break
@@ -286,23 +301,8 @@ class _CountPlan:
                     end = month_last
                 days += (end - start).days + 1
                 last_mutual = end
-                if of_teams:
-                    clipped.append((start, end))
             if last_mutual is None:
                 continue
-            if of_teams:
-                tallies = [] if every_team is None else [every_team]
-                for tally, team_spans in of_teams:
-                    if any(
-                        team_start <= end and team_end >= start
-                        for start, end in clipped
-                        for team_start, team_end in team_spans
-                    ):
-                        tallies.append(tally)
-                if not tallies:
-                    continue
-            else:
-                tallies = every_alone
             consented = consent is not None and consent <= month_last
             counts: list[int] | None = None  # each slot's count, worked out when first needed
             named_ok: bool | None = None
