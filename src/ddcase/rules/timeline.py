@@ -109,7 +109,6 @@ class Counted(IntEnum):
 
 
 _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
-_NEVER = date.max  # the end of an open episode
 
 
 def judge_counts(
@@ -277,7 +276,7 @@ class _CountPlan:
                         found.append(tally)
                     k += 1
         consent = facts.consent_to_share_on
-        named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
+        named: list[tuple[date, date]] | None = None
         counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
         every = self.every_criterion
         for k in range(bisect_left(self.lasts, span_first), len(months)):
@@ -338,11 +337,15 @@ class _CountPlan:
                     if named_bit and (held == full or every):
                         if named_ok is None:
                             if named is None:
-                                named = _named_spans(facts)
-                            day = last_mutual
-                            named_ok = any(s <= day <= e for s, e in named[0]) and any(
-                                s <= day <= e for s, e in named[1]
-                            )
+                                named = _named_days(facts, first, last)
+                            named_ok = False
+                            for start, end in named:
+                                if start <= last_mutual:
+                                    if last_mutual <= end:
+                                        named_ok = True
+                                        break
+                                else:
+                                    break
                         if not named_ok:
                             held ^= named_bit
                     outcome = 2 + held
@@ -356,18 +359,18 @@ def _bit_of(how: int, checks: Sequence[tuple[int, int, int]]) -> int:
     return sum(1 << j for j, (each, _, _) in enumerate(checks) if each == how)
 
 
-def _named_spans(
-    facts: ClientFacts | ClientCountingFacts,
-) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
-    """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
-    named_workers holds on a day when each side has one open (as `judged` finds it: a named
+def _named_days(facts: ClientFacts | ClientCountingFacts, first: date, last: date) -> list[tuple[date, date]]:
+    """The days from first to last on which each side has an episode open that names a worker
+    (merged, sorted): SPEC §2 named_workers holds on such a day (as `judged` finds it: a named
     episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
-    mh: list[tuple[date, date]] = []
-    sm: list[tuple[date, date]] = []
+    mh: list[EpisodeFact] = []
+    sm: list[EpisodeFact] = []
     for e in facts.episodes:
         if e.worker and e.worker.strip():  # criteria.names_a_worker, inline: run for every client
-            (mh if e.service is Service.MENTAL_HEALTH else sm).append((e.start_date, e.end_date or _NEVER))
-    return mh, sm
+            (mh if e.service is Service.MENTAL_HEALTH else sm).append(e)
+    if not mh or not sm:
+        return []
+    return intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
 
 
 def months_counts(
