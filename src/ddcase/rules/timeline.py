@@ -266,7 +266,13 @@ class _CountPlan:
         to_tallies: dict[int, list[Tally]] = {}
         for team, team_episodes in of_teams.items():
             tally = by_team[team]
-            for start, end in intersect(clipped_intervals(team_episodes, first, last), mutual):
+            # Most clients' mental_health episodes are all of one team: its mutual days are theirs.
+            team_mutual = (
+                mutual
+                if len(team_episodes) == len(mh)
+                else intersect(clipped_intervals(team_episodes, first, last), mutual)
+            )
+            for start, end in team_mutual:
                 k = bisect_left(self.lasts, start)
                 while k < len(months) and months[k][0] <= end:
                     found = to_tallies.get(k)
@@ -337,7 +343,7 @@ class _CountPlan:
                     if named_bit and (held == full or every):
                         if named_ok is None:
                             if named is None:
-                                named = _named_days(facts, first, last)
+                                named = _named_days(mh, sm, mutual, first, last)
                             named_ok = False
                             for start, end in named:
                                 if start <= last_mutual:
@@ -359,18 +365,22 @@ def _bit_of(how: int, checks: Sequence[tuple[int, int, int]]) -> int:
     return sum(1 << j for j, (each, _, _) in enumerate(checks) if each == how)
 
 
-def _named_days(facts: ClientFacts | ClientCountingFacts, first: date, last: date) -> list[tuple[date, date]]:
+def _named_days(
+    mh: list[EpisodeFact], sm: list[EpisodeFact], mutual: list[tuple[date, date]], first: date, last: date
+) -> list[tuple[date, date]]:
     """The days from first to last on which each side has an episode open that names a worker
-    (merged, sorted): SPEC §2 named_workers holds on such a day (as `judged` finds it: a named
-    episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
-    mh: list[EpisodeFact] = []
-    sm: list[EpisodeFact] = []
-    for e in facts.episodes:
-        if e.worker and e.worker.strip():  # criteria.names_a_worker, inline: run for every client
-            (mh if e.service is Service.MENTAL_HEALTH else sm).append(e)
-    if not mh or not sm:
+    (merged, sorted), as far as the mutual days (`mutual`, of the episodes `mh` and `sm`) are
+    concerned: only those are asked about. SPEC §2 named_workers holds on such a day (as
+    `judged` finds it: a named episode open on the day is always preferred to an unnamed one,
+    `criteria.speakers`)."""
+    # criteria.names_a_worker, inline: run for every client
+    named_mh = [e for e in mh if e.worker and e.worker.strip()]
+    named_sm = [e for e in sm if e.worker and e.worker.strip()]
+    if len(named_mh) == len(mh) and len(named_sm) == len(sm):
+        return mutual  # most clients: every episode names a worker
+    if not named_mh or not named_sm:
         return []
-    return intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
+    return intersect(clipped_intervals(named_mh, first, last), clipped_intervals(named_sm, first, last))
 
 
 def months_counts(
