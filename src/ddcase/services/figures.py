@@ -91,7 +91,7 @@ def facts_shared() -> Iterator[None]:
     read that they cover (its months within theirs, the contacts it asks for among those read,
     all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
     reads the 24 months once for its chart and its measures × teams summary, and its chart takes
-    the months the summary already counted (issue 18: `counts_by` keeps its counts, `_counts`
+    the months the summary already counted (issue 18: `held_by` keeps its counts, `_counts`
     takes them when every month it asks for is there). The rules judge
     each month from a client's episodes and contacts themselves, so facts read for more months,
     contacts or teams give the same counts (tests/services/test_facts_shared.py checks the report's
