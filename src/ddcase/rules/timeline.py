@@ -180,7 +180,6 @@ class _CountPlan:
                 d = rule.definition
                 checks = rule.checks
                 tallies = rule.contacts.tallies
-
                 rows.append(
                     (
                         i,
