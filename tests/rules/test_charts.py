@@ -828,3 +828,32 @@ def test_reading_says_when_there_are_too_few_points() -> None:
 
 def test_month_text_is_english_whatever_the_locale() -> None:
     assert month_text(Month(2025, 4)) == "Apr 2025"
+
+
+@st.composite
+def a_point_and_centre(draw):
+    """A p chart point x/n against a centre a/b (any proportions, as a part's p-bar may be)."""
+    n = draw(st.integers(1, 3000))
+    b = draw(st.integers(1, 60000))
+    return Fraction(draw(st.integers(0, n)), n), Fraction(draw(st.integers(0, b)), b), n
+
+
+@given(a_point_and_centre())
+def test_the_whole_number_tests_equal_the_fraction_arithmetic(case):
+    """`p_squares` (whole numbers, issue 18: the family's summary tests thousands of points) gives
+    exactly what the Fraction arithmetic of SPEC §5 gives: the breach of the limits, the MDC
+    zone (3 and 2 sigma, strictly) and the limits themselves."""
+    from ddcase.rules.charts import SIGMA_MULTIPLE, PLimits, Side, limit_breach, p_limits, p_squares
+    from ddcase.rules.mdc import zone_from_squares, zone_of_squares
+
+    proportion, centre, size = case
+    difference = proportion - centre
+    variance = centre * (1 - centre) / size
+    outside = difference * difference * size > SIGMA_MULTIPLE**2 * centre * (1 - centre)
+    expected = (Side.ABOVE if difference > 0 else Side.BELOW) if outside else None
+    assert limit_breach(proportion, centre, size) == expected
+    assert zone_of_squares(*p_squares(proportion, centre, size)) == zone_from_squares(difference, variance)
+    sigma = math.sqrt(centre * (1 - centre) / size)
+    assert p_limits(centre, size) == PLimits(
+        max(0.0, float(centre) - SIGMA_MULTIPLE * sigma), min(1.0, float(centre) + SIGMA_MULTIPLE * sigma)
+    )

@@ -32,6 +32,7 @@ from ddcase.rules.timeline import (
     mode_sets,
     months_counts,
     months_counts_of_teams,
+    months_held_of_teams,
 )
 from tests.rules import builders as b
 from tests.rules.test_properties import TEAMS, definitions, episodes_for
@@ -140,6 +141,38 @@ def test_every_teams_counts_in_one_pass_equal_each_teams_own(case, teams):
         for team in teams
     ]
     assert months_counts_of_teams(facts, months, versions, teams) == expected
+
+
+def held_in(figures) -> tuple:
+    """For each criterion the month's definition enables, its mutual clients for whom it holds,
+    worked out from `month_figures`' clients."""
+    return tuple(
+        (name, sum(1 for c in figures.clients if c.holds(name))) for name in figures.definition.enabled()
+    )
+
+
+@MANY_CLIENTS_SETTINGS
+@given(many_clients(), st.lists(st.sampled_from(TEAMS), max_size=3))
+def test_every_criterion_tallied_in_the_one_pass_equals_each_clients_judgement(case, teams):
+    """The family's process measures: in the same pass as the counts, each enabled criterion's
+    mutual clients for whom it holds, as `month_figures` judges them (every criterion judged,
+    not only up to the first that fails), read from contacts and from `ContactDays` alike."""
+    histories, months, versions = case
+    teams = [None, *teams]
+    expected = [
+        [
+            (figures.counts(), held_in(figures))
+            for figures in (
+                month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)
+            )
+        ]
+        for team in teams
+    ]
+    facts = [ClientFacts.of(h) for h in histories]
+    assert months_held_of_teams(facts, months, versions, teams) == expected
+    counting = criteria.counting_contacts(list(zip(months, versions, strict=True)))
+    read = [as_days(h, counting, mode_sets(versions)) for h in histories]
+    assert months_held_of_teams(read, months, versions, teams) == expected
 
 
 def as_days(history: ClientHistory, counting: CountingContacts, modes) -> ClientCountingFacts:

@@ -238,7 +238,10 @@ class PLimits:
 def p_limits(centre: Fraction, size: int) -> PLimits:
     """SPEC §5: p-bar ± 3·sqrt(p-bar(1 - p-bar)/n), clipped to 0..100%."""
     _check_p(centre, size)
-    sigma = math.sqrt(centre * (1 - centre) / size)
+    a, b = centre.numerator, centre.denominator
+    # The variance as a quotient of whole numbers: the same float as the Fraction's (a true
+    # division of integers is correctly rounded either way), without a Fraction's arithmetic.
+    sigma = math.sqrt(a * (b - a) / (b * b * size))
     centre_float = float(centre)
     return PLimits(
         lower=max(0.0, centre_float - SIGMA_MULTIPLE * sigma),
@@ -246,22 +249,36 @@ def p_limits(centre: Fraction, size: int) -> PLimits:
     )
 
 
+def p_squares(proportion: Fraction, centre: Fraction, size: int) -> tuple[int, int, int]:
+    """A p chart point against its centre, in whole numbers, for the exact tests without a
+    square root (|p - p-bar| > k·sigma exactly when (p - p-bar)² > k²·sigma²): the sign of
+    p - p-bar, (p - p-bar)² and sigma² = p-bar(1 - p-bar)/n, both multiplied by the same
+    positive number (with p = x/m and p-bar = a/b: (xb - am)²·n and a(b - a)·m²). Integers, not
+    Fractions: the family's summary tests thousands of points."""
+    _check_p(centre, size)
+    if not isinstance(proportion, Fraction):
+        proportion = Fraction(proportion)
+    x, m = proportion.numerator, proportion.denominator
+    a, b = centre.numerator, centre.denominator
+    difference = x * b - a * m
+    return (difference > 0) - (difference < 0), difference * difference * size, a * (b - a) * m * m
+
+
 def limit_breach(proportion: Fraction, centre: Fraction, size: int) -> Side | None:
     """SPEC §5: ABOVE or BELOW when the point is strictly outside its limits, else None.
 
     Decided exactly, without the square root: |p - p-bar| > 3 sigma exactly when
-    (p - p-bar)^2 · n > 9 · p-bar(1 - p-bar). Clipping cannot change the answer, since a
-    proportion is never above 1 nor below 0.
+    (p - p-bar)^2 · n > 9 · p-bar(1 - p-bar) (`p_squares`). Clipping cannot change the answer,
+    since a proportion is never above 1 nor below 0.
     """
-    _check_p(centre, size)
-    difference = Fraction(proportion) - centre
-    if difference * difference * size <= SIGMA_MULTIPLE**2 * centre * (1 - centre):
+    side, square, variance = p_squares(proportion, centre, size)
+    if square <= SIGMA_MULTIPLE**2 * variance:
         return None
-    return Side.ABOVE if difference > 0 else Side.BELOW
+    return Side.ABOVE if side > 0 else Side.BELOW
 
 
 def _check_p(centre: Fraction, size: int) -> None:
-    if not 0 <= centre <= 1:
+    if not 0 <= centre.numerator <= centre.denominator:
         raise ValueError(f"p-bar must be a proportion, not {centre}")
     if size <= 0:
         raise ValueError(f"a p chart point needs a positive denominator, not {size}")

@@ -19,7 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ddcase.domain import Month
-from ddcase.rules.charts import SeriesAnalysis
+from ddcase.rules.charts import SeriesAnalysis, p_squares
 
 Number = Fraction | int | float
 
@@ -90,8 +90,13 @@ def zone_from_squares(difference: Fraction, variance: Fraction) -> Zone:
     """The zone of a point `difference` = value - centre away from the centre, on a chart whose
     sigma is sqrt(`variance`) (p and c charts): decided without the square root, since
     |d| > k·sigma exactly when d² > k²·variance."""
-    side = (difference > 0) - (difference < 0)
-    square = difference * difference
+    return zone_of_squares((difference > 0) - (difference < 0), difference * difference, variance)
+
+
+def zone_of_squares(side: int, square: Number, variance: Number) -> Zone:
+    """The zone of a point on `side` of the centre whose squared distance from it is `square`,
+    on a chart whose sigma is sqrt(`variance`) (the two scaled alike, as `charts.p_squares`
+    gives them)."""
     outside = square > 9 * variance
     return Zone(side=side, outside=outside, close=not outside and square > 4 * variance)
 
@@ -311,9 +316,9 @@ def read_p_chart(
         for i in indices:
             month = months[i]
             assert month.proportion is not None and month.centre_exact is not None
-            centre = month.centre_exact
-            variance = centre * (1 - centre) / month.mutual_clients
-            part_zones.append(zone_from_squares(month.proportion - centre, variance))
+            part_zones.append(
+                zone_of_squares(*p_squares(month.proportion, month.centre_exact, month.mutual_clients))
+            )
         part_values = [months[i].proportion or Fraction(0) for i in indices]
         for i, point_zone, reading in zip(
             indices, part_zones, read_part(part_values, part_zones, better), strict=True

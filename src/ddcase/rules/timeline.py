@@ -28,18 +28,14 @@ from ddcase.domain import (
     ContactFact,
     ContactKind,
     ContactMode,
+    Criterion,
     Definition,
+    EpisodeFact,
     Month,
     Service,
 )
 from ddcase.rules import criteria
-from ddcase.rules.figures import (
-    CONSENT,
-    COUNT,
-    NAMED,
-    MonthCounts,
-    MonthRule,
-)
+from ddcase.rules.figures import CONSENT, COUNT, NAMED, MonthCounts, MonthRule
 from ddcase.rules.mutual import clipped_intervals, intersect
 
 
@@ -113,7 +109,6 @@ class Counted(IntEnum):
 
 
 _NOT_COUNTED, _EXCLUDED, _MUTUAL, _JOINTLY_WORKED = Counted
-_NEVER = date.max  # the end of an open episode
 
 
 def judge_counts(
@@ -122,44 +117,51 @@ def judge_counts(
     """For each month's rule, how the client counts in that month's figure (for `team`, when
     given): what `judge_rules` gives, reduced to counted, excluded, mutual or jointly worked,
     without making a `ClientMonth`. tests/rules/test_timeline.py checks the two agree."""
-    tally = _new_tally(len(rules))
-    _CountPlan(rules).count(facts, None if team is not None else tally, {team: tally} if team else {})
-    # Each month the client counts in adds one to exactly one of its verdicts.
-    return [Counted(row.index(1)) if 1 in row else _NOT_COUNTED for row in tally]
+    plan = _CountPlan(rules)
+    tally = plan.new_tally()
+    plan.count(facts, None if team is not None else tally, {team: tally} if team else {})
+    # Each month the client counts in adds one to exactly one of its outcomes.
+    return [plan.counted(k, row.index(1)) if 1 in row else _NOT_COUNTED for k, row in enumerate(tally)]
 
 
 Tally = list[list[int]]
-"""For each month's rule, how many clients count as each `Counted` (indexed by its value)."""
+"""For each month's rule, how many clients have each outcome (`_CountPlan`: 0 not counted, 1
+excluded, 2 + the mask of the enabled criteria that hold for a mutual client)."""
 
 
-def _new_tally(months: int) -> Tally:
-    return [[0, 0, 0, 0] for _ in range(months)]
-
-
-_Check = tuple[int, int]
+_Check = tuple[int, int, int]
 """A criterion counted from contacts, as a month's rule reads it: the month's slot of its count
-(`_Slot`) and the number it needs."""
+(`_Slot`), the number it needs and its bit in the rule's mask."""
 _Slot = tuple[bool, int, date]
 """A count of a client's contacts that a month's rules read: whether written contacts count,
 the criteria table's tally and the first day it counts from (to the month's last day)."""
-_RuleRow = tuple[int, int, bool, tuple[_Check, ...], bool]
-"""A month's rule as counting reads it: its index, min_overlap_days, whether consent is needed,
-its criteria counted from contacts and whether named workers are needed."""
+_RuleRow = tuple[int, int, int, tuple[_Check, ...], int, int]
+"""A month's rule as counting reads it: its index, min_overlap_days, the bit of consent in its
+mask (0 when not enabled), its criteria counted from contacts, the bit of named workers (0 when
+not enabled) and the mask of every enabled criterion (jointly worked when all hold)."""
 
 
 class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
     the months in date order with their days, each with its rules (several when the same month
-    is judged by several definitions, as the family of measures does) and the enabled criteria
-    as the criteria table declares them (consent and named workers as flags; each criterion
-    counted from contacts as a slot of the month's contact counts, shared by the month's rules,
-    and the number it needs)."""
+    is judged by several definitions) and the enabled criteria as the criteria table declares
+    them (consent and named workers as flags; each criterion counted from contacts as a slot of
+    the month's contact counts, shared by the month's rules, and the number it needs), each with
+    its bit in the mask of the criteria that hold.
 
-    def __init__(self, rules: Sequence[MonthRule]) -> None:
+    A mutual client's outcome is 2 + that mask: jointly worked when every enabled criterion
+    holds. With `every_criterion`, each enabled criterion is judged for every mutual client (the
+    family's process measures tally them: `months_held_of_teams`); without it, judging stops at
+    the first that does not hold, and only the full mask says anything."""
+
+    def __init__(self, rules: Sequence[MonthRule], every_criterion: bool = False) -> None:
         self.rules = rules
+        self.every_criterion = every_criterion
         self.tallied = _Tallied()
         self.months: list[tuple[date, date, tuple[_Slot, ...], tuple[_RuleRow, ...]]] = []
         self.lasts: list[date] = []
+        #: for each rule, the mask of its enabled criteria (bit j: `rule.checks[j]`)
+        self.full = [(1 << len(r.checks)) - 1 for r in rules]
         self.modes_of = {
             r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
         }
@@ -182,22 +184,49 @@ class _CountPlan:
                     (
                         i,
                         d.min_overlap_days,
-                        any(how == CONSENT for how, _, _ in checks),
+                        _bit_of(CONSENT, checks),
                         tuple(
                             (
                                 slots.setdefault(
                                     (d.written_contacts_count, index, tallies[index].first), len(slots)
                                 ),
                                 needed,
+                                1 << j,
                             )
-                            for how, index, needed in checks
+                            for j, (how, index, needed) in enumerate(checks)
                             if how == COUNT
                         ),
-                        any(how == NAMED for how, _, _ in checks),
+                        _bit_of(NAMED, checks),
+                        self.full[i],
                     )
                 )
             self.months.append((month_first, month_last, tuple(slots), tuple(rows)))
             self.lasts.append(month_last)
+
+    def new_tally(self) -> Tally:
+        """An empty tally: for each rule, a count of each outcome."""
+        return [[0] * (3 + full) for full in self.full]
+
+    def counted(self, k: int, outcome: int) -> Counted:
+        """How a client with `outcome` in rule k's tally counts."""
+        if outcome < 2:
+            return Counted(outcome)
+        return _JOINTLY_WORKED if outcome == 2 + self.full[k] else _MUTUAL
+
+    def month_counts(self, k: int, row: list[int], team: str | None) -> MonthCounts:
+        """Rule k's counts from its row of a tally."""
+        rule = self.rules[k]
+        worked = row[2 + self.full[k]]
+        return MonthCounts(rule.month, team, rule.definition, sum(row[2:]), worked, row[1])
+
+    def held(self, k: int, row: list[int]) -> tuple[tuple[Criterion, int], ...]:
+        """For each criterion rule k enables, the mutual clients for whom it holds (counted with
+        `every_criterion`)."""
+        rule = self.rules[k]
+        return tuple(
+            (name, sum(n for mask, n in enumerate(row[2:]) if mask >> j & 1))
+            for j, name in enumerate(rule.enabled)
+        )
 
     def count(
         self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
@@ -215,14 +244,12 @@ class _CountPlan:
         sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
         if not mh or not sm:
             return
-        # The spans of the client's mental_health episodes of each team asked for.
-        of_teams: list[tuple[Tally, list[tuple[date, date]]]] = []
+        # The mental_health episodes of each team asked for.
+        of_teams: dict[str, list[EpisodeFact]] = {}
         if by_team:
-            spans: dict[str, list[tuple[date, date]]] = {}
             for e in mh:
                 if e.team and e.team in by_team:
-                    spans.setdefault(e.team, []).append((e.start_date, e.end_date or _NEVER))
-            of_teams = [(by_team[t], each) for t, each in spans.items()]
+                    of_teams.setdefault(e.team, []).append(e)
         if every_team is None and not of_teams:
             return
         every_alone = [every_team] if every_team is not None else []
@@ -232,18 +259,41 @@ class _CountPlan:
             return
         span_first, span_last = mutual[0][0], mutual[-1][1]
         months = self.months
+        # The tallies the client goes to in each month that has a mutual day on which one of
+        # the teams' episodes is open (the figure for all teams first); in any other month,
+        # `every_alone`. Worked out once for all the months from each team's mutual days.
+        to_tallies: dict[int, list[Tally]] = {}
+        for team, team_episodes in of_teams.items():
+            tally = by_team[team]
+            # Most clients' mental_health episodes are all of one team: its mutual days are theirs.
+            team_mutual = (
+                mutual
+                if len(team_episodes) == len(mh)
+                else intersect(clipped_intervals(team_episodes, first, last), mutual)
+            )
+            for start, end in team_mutual:
+                k = bisect_left(self.lasts, start)
+                while k < len(months) and months[k][0] <= end:
+                    found = to_tallies.get(k)
+                    if found is None:
+                        to_tallies[k] = [*every_alone, tally]
+                    elif found[-1] is not tally:  # a team's mutual days may fall twice in a month
+                        found.append(tally)
+                    k += 1
         consent = facts.consent_to_share_on
-        named: tuple[list[tuple[date, date]], list[tuple[date, date]]] | None = None
+        named: list[tuple[date, date]] | None = None
         counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
+        every = self.every_criterion
         for k in range(bisect_left(self.lasts, span_first), len(months)):
             month_first, month_last, slots, rows = months[k]
             if month_first > span_last:
                 break
-            # The month's mutual days: their number, the last of them and the tallies the
-            # client goes to (the teams whose episode is open on one of them).
+            tallies = to_tallies.get(k, every_alone)
+            if not tallies:
+                continue
+            # The month's mutual days: their number and the last of them.
             days = 0
             last_mutual = None
-            clipped = []
             for start, end in mutual:
                 if start > month_last:
                     break
@@ -255,34 +305,19 @@ class _CountPlan:
                     end = month_last
                 days += (end - start).days + 1
                 last_mutual = end
-                if of_teams:
-                    clipped.append((start, end))
             if last_mutual is None:
                 continue
-            if of_teams:
-                tallies = [] if every_team is None else [every_team]
-                for tally, team_spans in of_teams:
-                    if any(
-                        team_start <= end and team_end >= start
-                        for start, end in clipped
-                        for team_start, team_end in team_spans
-                    ):
-                        tallies.append(tally)
-                if not tallies:
-                    continue
-            else:
-                tallies = every_alone
             consented = consent is not None and consent <= month_last
             counts: list[int] | None = None  # each slot's count, worked out when first needed
             named_ok: bool | None = None
-            for i, min_overlap, need_consent, contact_checks, need_named in rows:
+            for i, min_overlap, consent_bit, contact_checks, named_bit, full in rows:
                 if days < min_overlap:
-                    verdict = _EXCLUDED
-                elif need_consent and not consented:
-                    verdict = _MUTUAL
+                    outcome = 1  # excluded
                 else:
-                    verdict = _JOINTLY_WORKED
-                    if contact_checks:
+                    held = full
+                    if consent_bit and not consented:
+                        held ^= consent_bit
+                    if contact_checks and (held == full or every):
                         if counts is None:
                             if counting is None:
                                 contacts = facts.contacts
@@ -299,36 +334,52 @@ class _CountPlan:
                                     if dates
                                     else 0
                                 )
-                        for slot, needed in contact_checks:
+                        for slot, needed, bit in contact_checks:
                             if counts[slot] < needed:
-                                verdict = _MUTUAL  # a criterion counted from contacts does not hold
-                                break
-                    if verdict is _JOINTLY_WORKED and need_named:
+                                held ^= bit  # a criterion counted from contacts does not hold
+                                if not every:
+                                    break
+                    if named_bit and (held == full or every):
                         if named_ok is None:
                             if named is None:
-                                named = _named_spans(facts)
-                            day = last_mutual
-                            named_ok = any(s <= day <= e for s, e in named[0]) and any(
-                                s <= day <= e for s, e in named[1]
-                            )
+                                named = _named_days(mh, sm, mutual, first, last)
+                            named_ok = False
+                            for start, end in named:
+                                if start <= last_mutual:
+                                    if last_mutual <= end:
+                                        named_ok = True
+                                        break
+                                else:
+                                    break
                         if not named_ok:
-                            verdict = _MUTUAL
+                            held ^= named_bit
+                    outcome = 2 + held
                 for tally in tallies:
-                    tally[i][verdict] += 1
+                    tally[i][outcome] += 1
 
 
-def _named_spans(
-    facts: ClientFacts | ClientCountingFacts,
-) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
-    """The spans of the episodes that name a worker, mental_health and substance_misuse: SPEC §2
-    named_workers holds on a day when each side has one open (as `judged` finds it: a named
-    episode open on the day is always preferred to an unnamed one, `criteria.speakers`)."""
-    mh: list[tuple[date, date]] = []
-    sm: list[tuple[date, date]] = []
-    for e in facts.episodes:
-        if e.worker and e.worker.strip():  # criteria.names_a_worker, inline: run for every client
-            (mh if e.service is Service.MENTAL_HEALTH else sm).append((e.start_date, e.end_date or _NEVER))
-    return mh, sm
+def _bit_of(how: int, checks: Sequence[tuple[int, int, int]]) -> int:
+    """The bit in a rule's mask of its check of kind `how` (consent or named workers; 0 when the
+    rule does not enable it)."""
+    return sum(1 << j for j, (each, _, _) in enumerate(checks) if each == how)
+
+
+def _named_days(
+    mh: list[EpisodeFact], sm: list[EpisodeFact], mutual: list[tuple[date, date]], first: date, last: date
+) -> list[tuple[date, date]]:
+    """The days from first to last on which each side has an episode open that names a worker
+    (merged, sorted), as far as the mutual days (`mutual`, of the episodes `mh` and `sm`) are
+    concerned: only those are asked about. SPEC §2 named_workers holds on such a day (as
+    `judged` finds it: a named episode open on the day is always preferred to an unnamed one,
+    `criteria.speakers`)."""
+    # criteria.names_a_worker, inline: run for every client
+    named_mh = [e for e in mh if e.worker and e.worker.strip()]
+    named_sm = [e for e in sm if e.worker and e.worker.strip()]
+    if len(named_mh) == len(mh) and len(named_sm) == len(sm):
+        return mutual  # most clients: every episode names a worker
+    if not named_mh or not named_sm:
+        return []
+    return intersect(clipped_intervals(named_mh, first, last), clipped_intervals(named_sm, first, last))
 
 
 def months_counts(
@@ -352,21 +403,45 @@ def months_counts_of_teams(
     """`months_counts` for each of `teams` (None: all teams), in one pass over the clients: each
     client is judged once a month for all the teams (the figure for all teams and their own
     team's figure alike)."""
-    rules = [MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)]
-    every_team = _new_tally(len(months)) if None in teams else None
-    by_team = {team: _new_tally(len(months)) for team in teams if team}
-    plan = _CountPlan(rules)
+    plan, tallies = _tallies(clients, months, definitions, teams, every_criterion=False)
+    return [[plan.month_counts(k, row, team) for k, row in enumerate(tally)] for team, tally in tallies]
+
+
+MonthHeld = tuple[MonthCounts, tuple[tuple[Criterion, int], ...]]
+"""A month's counts with, for each criterion its definition enables (in the criteria table's
+order), the number of its mutual clients for whom that criterion holds."""
+
+
+def months_held_of_teams(
+    clients: Iterable[ClientFacts | ClientCountingFacts],
+    months: Sequence[Month],
+    definitions: Sequence[Definition],
+    teams: Sequence[str | None],
+) -> list[list[MonthHeld]]:
+    """`months_counts_of_teams` with each month's criteria tallied from the same pass: each
+    enabled criterion judged for every mutual client (as `month_figures(...)` gives it: the
+    mutual clients `c` with `c.holds(criterion)`). The family's process measures read these."""
+    plan, tallies = _tallies(clients, months, definitions, teams, every_criterion=True)
+    return [
+        [(plan.month_counts(k, row, team), plan.held(k, row)) for k, row in enumerate(tally)]
+        for team, tally in tallies
+    ]
+
+
+def _tallies(
+    clients: Iterable[ClientFacts | ClientCountingFacts],
+    months: Sequence[Month],
+    definitions: Sequence[Definition],
+    teams: Sequence[str | None],
+    *,
+    every_criterion: bool,
+) -> tuple[_CountPlan, list[tuple[str | None, Tally]]]:
+    """Each of `teams` with its tally of the months, from one pass over the clients."""
+    plan = _CountPlan([MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)], every_criterion)
+    every_team = plan.new_tally() if None in teams else None
+    by_team = {team: plan.new_tally() for team in teams if team}
     for facts in clients:
         plan.count(facts, every_team, by_team)
-    found = []
-    for team in teams:
-        tally = every_team if team is None else by_team.get(team)
-        found.append(
-            [
-                MonthCounts(month, team, definition, n_mutual + n_worked, n_worked, n_excluded)
-                for month, definition, (_, n_excluded, n_mutual, n_worked) in zip(
-                    months, definitions, tally or _new_tally(len(months)), strict=True
-                )
-            ]
-        )
-    return found
+    return plan, [
+        (team, (every_team if team is None else by_team.get(team)) or plan.new_tally()) for team in teams
+    ]

@@ -51,7 +51,7 @@ from ddcase.rules.figures import (
     evaluate,
     month_figures_of,
 )
-from ddcase.rules.timeline import mode_sets, months_counts, months_counts_of_teams
+from ddcase.rules.timeline import MonthHeld, mode_sets, months_counts, months_held_of_teams
 from ddcase.rules.todo import AtRisk, MissedJoint, NotYet, WorkList, work_list
 
 __all__ = [
@@ -94,7 +94,7 @@ def facts_shared() -> Iterator[None]:
     read that they cover (its months within theirs, the contacts it asks for among those read,
     all teams' clients or the same team's) takes them instead of reading again: the meeting PDF
     reads the 24 months once for its chart and its measures × teams summary, and its chart takes
-    the months the summary already counted (issue 18: `counts_by` keeps its counts, `_counts`
+    the months the summary already counted (issue 18: `held_by` keeps its counts, `_counts`
     takes them when every month it asks for is there). The rules judge
     each month from a client's episodes and contacts themselves, so facts read for more months,
     contacts or teams give the same counts (tests/services/test_facts_shared.py checks the report's
@@ -299,41 +299,34 @@ class FiguresService:
         _check_range(first, last)
         return self._counts(first, last, None, assumed=[replace(definition, first_month=None)])
 
-    def counts_by(
-        self, first: Month, last: Month, teams: list[str | None], version_sets: list[list[Definition]]
-    ) -> list[list[list[MonthCounts]]]:
-        """`counts` as they would be if each of `version_sets` were the agreed definition
-        versions (each month judged by the one in force for it), from one read of the data: the
-        family's process measures count each criterion as a definition with that criterion alone
-        (services/measures.py). The sets must count the same contacts (the same windows and
-        written-contacts setting in each month), as such variants of one history do. One list per
-        team of `teams` (None: all teams), each with one list of counts per set."""
+    def held_by(self, first: Month, last: Month, teams: list[str | None]) -> list[list[MonthHeld]]:
+        """`counts` for each of `teams` (None: all teams), from one read of the data and one
+        counting pass, each month with, for each criterion its definition enables, the mutual
+        clients for whom it holds (`rules.timeline.months_held_of_teams`): the family's process
+        measures (services/measures.py)."""
         _check_range(first, last)
         months = list(month_range(first, last))
-        in_force = [[definition_in_force(versions, m) for m in months] for versions in version_sets]
-        if not in_force or not teams:
-            return [[] for _ in teams]
+        if not teams:
+            return []
         with cyclic_gc_paused():
             with self._db.read() as session:
+                in_force = [definition_in_force(_definitions(session), m) for m in months]
                 clients = _figure_facts(
                     session,
                     first.first_day,
                     last.last_day,
-                    criteria.counting_contacts(list(zip(months, in_force[0], strict=True))),
-                    [d for each in in_force for d in each],
+                    criteria.counting_contacts(list(zip(months, in_force, strict=True))),
+                    in_force,
                     teams[0] if len(teams) == 1 else None,
                 )
-            # Every team and every set in one counting pass: each client's mutual days are worked
-            # out once a month, and each client judged once for all the teams.
-            flat = months_counts_of_teams(
-                clients, months * len(in_force), [d for each in in_force for d in each], teams
-            )
-            counts = [[of[k : k + len(months)] for k in range(0, len(of), len(months))] for of in flat]
+            # Every team in one counting pass: each client's mutual days are worked out once a
+            # month, and each client judged once for all the teams.
+            held = months_held_of_teams(clients, months, in_force, teams)
             del clients
         kept = _kept_counts.get()
         if kept is not None:
-            kept.update(((c.team, c.month, c.definition), c) for of in flat for c in of)
-        return counts
+            kept.update(((c.team, c.month, c.definition), c) for of in held for c, _ in of)
+        return held
 
     def versions(self) -> list[Definition]:
         """The agreed definition versions (the default one when none is recorded)."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ddcase.domain import Definition, DomainError, Month, definition_in_force
+from ddcase.domain import DomainError, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -70,14 +70,14 @@ def log_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
     """The measures the log gives for free, each month judged by the definition in force for it
-    (SPEC §2), from the fast counts of a series (`FiguresService.counts_by`):
+    (SPEC §2), from the fast counts of a series (`FiguresService.held_by`):
 
     - `jointly_worked`: jointly worked / mutual clients, with the team's aim;
     - `criterion:NAME` for each criterion enabled by the definition in force at `last`: the mutual
-      clients for whom it holds / the mutual clients, counted as the clients "jointly worked" by
-      each version with that criterion alone enabled (the same mutual clients: the overlap and
-      every parameter stay). A month whose version does not use the criterion is a gap; every
-      month keeps its definition version, so the parts follow the versions as on the main chart.
+      clients for whom it holds / the mutual clients, tallied in the same counting pass as the
+      main measure (each mutual client judged on every enabled criterion). A month whose version
+      does not use the criterion is a gap; every month keeps its definition version, so the parts
+      follow the versions as on the main chart.
     """
     return log_measures_of_teams(context, first, last, [team])[0]
 
@@ -85,19 +85,15 @@ def log_measures(
 def log_measures_of_teams(
     context: Context, first: Month, last: Month, teams: list[str | None]
 ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
-    """`log_measures` for each of `teams`, from one read of the data."""
+    """`log_measures` for each of `teams`, from one read of the data and one counting pass."""
     figures = FiguresService(context)
-    versions = figures.versions()
-    in_force = definition_in_force(versions, last)
+    in_force = definition_in_force(figures.versions(), last)
     shown = [rule for rule in criteria.table() if rule.name in in_force.enabled()]
-    sets = [versions, *([_with_criterion_alone(v, r.flag) for v in versions] for r in shown)]
     with context.db.read() as session:
         aims = [repository.measure_settings(session, team).aim_percentage for team in teams]
     today = context.today()
     found_by_team = []
-    for (main_counts, *counted), aim_percentage in zip(
-        figures.counts_by(first, last, teams, sets), aims, strict=True
-    ):
+    for months, aim_percentage in zip(figures.held_by(first, last, teams), aims, strict=True):
         aim = aim_percentage / 100 if aim_percentage is not None else None
         main = Measure(
             JOINTLY_WORKED,
@@ -119,11 +115,11 @@ def log_measures_of_teams(
                         c.month.is_provisional(today),
                         c.definition_version,
                     )
-                    for c in main_counts
+                    for c, _ in months
                 ],
             )
         ]
-        for rule, held in zip(shown, counted, strict=True):
+        for rule in shown:
             measure = Measure(
                 criterion_key(rule.name),
                 f"{rule.label} (mutual clients)",
@@ -132,24 +128,21 @@ def log_measures_of_teams(
                 Better.HIGHER,
             )
             series = []
-            for c, h in zip(main_counts, held, strict=True):
+            for c, held in months:
                 provisional = c.month.is_provisional(today)
-                if rule.name not in c.definition.enabled():
+                # Only the criteria the month's version enables are tallied: any other is a gap.
+                numerator = dict(held).get(rule.name)
+                if numerator is None:
                     series.append(MeasureMonth(c.month, None, None, None, provisional, c.definition_version))
                     continue
                 series.append(
                     MeasureMonth(
-                        c.month, h.jointly_worked, c.mutual_clients, None, provisional, c.definition_version
+                        c.month, numerator, c.mutual_clients, None, provisional, c.definition_version
                     )
                 )
             found.append((measure, series))
         found_by_team.append(found)
     return found_by_team
-
-
-def _with_criterion_alone(definition: Definition, flag: str) -> Definition:
-    """The definition with every criterion but `flag` switched off (its parameters kept)."""
-    return definition.with_parameters(**{r.flag: (r.flag == flag) for r in criteria.table()})
 
 
 def manual_measures(
