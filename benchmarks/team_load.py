@@ -143,11 +143,12 @@ def make_people(count: int, folder: Path) -> tuple[list[Person], list[str]]:
 class LoadServer:
     """PostgreSQL on 127.0.0.1 with its durable defaults (tests/pg_server.py turns fsync off)."""
 
-    def __init__(self, fast: bool = False) -> None:
+    def __init__(self, fast: bool = False, statements: bool = False) -> None:
         from tests.pg_server import PostgresServer
 
         self.server = PostgresServer()
         self.fast = fast
+        self.statements = statements
 
     def start(self) -> LoadServer:
         from tests.pg_server import PASSWORD_USER, SUPERUSER, PostgresUnavailable
@@ -171,6 +172,12 @@ class LoadServer:
         ]
         if self.fast:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        if self.statements:  # PostgreSQL's contrib: what each statement costs the server
+            options += [
+                "-c shared_preload_libraries=pg_stat_statements",
+                "-c pg_stat_statements.track=all",
+                "-c pg_stat_statements.track_planning=on",
+            ]
         done = s._run(
             str(s.bin / "pg_ctl"), "-D", str(s.data), "-l", str(s.folder / "server.log"), "-w", "-t", "60",
             "-o", " ".join(options), "start",
