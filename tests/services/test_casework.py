@@ -186,7 +186,9 @@ def test_a_save_reads_back_only_the_record_it_saved(team, monkeypatch):
     from ddcase.storage import repository
 
     first = team.save_contact(
-        Contact("RT100001", date(2026, 10, 2), ContactKind.LIAISON, ContactMode.TELEPHONE, mh_worker="Ann Smith")
+        Contact(
+            "RT100001", date(2026, 10, 2), ContactKind.LIAISON, ContactMode.TELEPHONE, mh_worker="Ann Smith"
+        )
     )
     episode = next(e for e in team.episodes("RT100001") if e.service is MH)
 
