@@ -244,13 +244,14 @@ def superuser_sql(server: LoadServer, *statements: str, database: str = "postgre
     return rows
 
 
-#: The statements that cost the server most during the run (pg_stat_statements, `--statements`).
+#: The statements that took the server longest during the run (pg_stat_statements, `--statements`;
+#: the execution time includes waiting for a lock, such as the audit trail's).
 TOP_STATEMENTS = """
-SELECT calls, round(total_exec_time::numeric, 1), round(total_plan_time::numeric, 1), rows,
-       left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
+SELECT sum(calls), round(sum(total_exec_time)::numeric, 1), round(sum(total_plan_time)::numeric, 1),
+       sum(rows), left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
 FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'
-ORDER BY total_exec_time + total_plan_time DESC LIMIT 12
-"""
+GROUP BY query ORDER BY sum(total_exec_time + total_plan_time) DESC LIMIT 12
+"""  # each person is a role of their own: one statement's entries summed over them
 
 
 def split_cores() -> tuple[set[int], set[int]] | None:
