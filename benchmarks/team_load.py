@@ -725,7 +725,13 @@ def main() -> int:
         statements = None
         if args.statements and server is not None:
             statements = [
-                {"calls": calls, "exec_ms": float(ex), "plan_ms": float(plan), "rows": rows, "query": query}
+                {
+                    "calls": int(calls),
+                    "exec_ms": float(ex),
+                    "plan_ms": float(plan),
+                    "rows": int(rows),
+                    "query": query,
+                }
                 for calls, ex, plan, rows, query in superuser_sql(server, TOP_STATEMENTS, database=DATABASE)
             ]
         records = []
