@@ -56,7 +56,8 @@ sys.path.insert(0, str(ROOT))
 
 ACTIONS = ("caseload", "search", "client", "contact", "episode", "month", "report")
 SAVES = ("contact", "episode")
-#: How often each action comes up (weights), as a care coordinator's day might go.
+#: How often each action comes up (weights), as a care coordinator's day might go. A report is
+#: printed only by the people who print one (`Person.prints`: a team's manager, for the meeting).
 DEFAULT_MIX = {
     "caseload": 15,
     "search": 15,
@@ -70,6 +71,13 @@ MONTH = "2026-10"  # the data set's last month: saves land in it while others re
 OWNER = "ddcase_owner"
 DATABASE = "ddcase_load"
 TARGETS_P95 = {"contact": 0.150, "episode": 0.150, "month": 0.500}
+#: How people are modelled (`--model`): the mean think pause (seconds, exponential, capped at 4x)
+#: and who prints the team's report. "team" (the default from the third round): a pause of 15 s
+#: (reading the screen, typing a contact's note: still 20 actions in 5 minutes, hundreds an
+#: hour, far busier than a care coordinator's day) and one person in ten a manager, the only one
+#: who prints the report (for the team's meeting). "stress" (the second round's): 5 s, and
+#: every person prints the report as often as a manager's mix says (122 reports in 5 minutes).
+MODELS = {"team": (15.0, 10), "stress": (5.0, 1)}
 ME = Path(__file__).resolve()
 
 
@@ -86,6 +94,7 @@ class Person:
     team: str
     clients: list[str]
     coordinators: list[str]
+    prints: bool = True  # prints the team's report (a manager), else the mix's report weight is 0
 
 
 @dataclass
@@ -123,9 +132,11 @@ def read_caseloads(folder: Path) -> tuple[dict[str, list[str]], dict[str, list[s
     )
 
 
-def make_people(count: int, folder: Path) -> tuple[list[Person], list[str]]:
+def make_people(count: int, folder: Path, one_printer_in: int = 1) -> tuple[list[Person], list[str]]:
     """Person i works in team i mod the number of teams; a team's caseload is shared out among
-    its people so that no two people edit the same client (a conflict there is right, not load)."""
+    its people so that no two people edit the same client (a conflict there is right, not load).
+    Every `one_printer_in`th person (person 1, 11, 21, ...: each in a different team) prints
+    reports."""
     caseloads, coordinators, refs = read_caseloads(folder)
     teams = sorted(caseloads)
     people = []
@@ -133,7 +144,8 @@ def make_people(count: int, folder: Path) -> tuple[list[Person], list[str]]:
         team = teams[i % len(teams)]
         colleagues = list(range(i % len(teams), count, len(teams)))
         share = caseloads[team][colleagues.index(i) :: len(colleagues)]
-        people.append(Person(i, f"person{i + 1:02d}", team, share, coordinators[team]))
+        prints = i % one_printer_in == 0
+        people.append(Person(i, f"person{i + 1:02d}", team, share, coordinators[team], prints))
     return people, refs
 
 
@@ -143,11 +155,12 @@ def make_people(count: int, folder: Path) -> tuple[list[Person], list[str]]:
 class LoadServer:
     """PostgreSQL on 127.0.0.1 with its durable defaults (tests/pg_server.py turns fsync off)."""
 
-    def __init__(self, fast: bool = False) -> None:
+    def __init__(self, fast: bool = False, statements: bool = False) -> None:
         from tests.pg_server import PostgresServer
 
         self.server = PostgresServer()
         self.fast = fast
+        self.statements = statements
 
     def start(self) -> LoadServer:
         from tests.pg_server import PASSWORD_USER, SUPERUSER, PostgresUnavailable
@@ -171,6 +184,12 @@ class LoadServer:
         ]
         if self.fast:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        if self.statements:  # PostgreSQL's contrib: what each statement costs the server
+            options += [
+                "-c shared_preload_libraries=pg_stat_statements",
+                "-c pg_stat_statements.track=all",
+                "-c pg_stat_statements.track_planning=on",
+            ]
         done = s._run(
             str(s.bin / "pg_ctl"), "-D", str(s.data), "-l", str(s.folder / "server.log"), "-w", "-t", "60",
             "-o", " ".join(options), "start",
@@ -192,19 +211,59 @@ class LoadServer:
         ticks = os.sysconf("SC_CLK_TCK")
         return sum(int(x) for x in fields[11:15]) / ticks  # utime, stime, cutime, cstime
 
+    def pin(self, cores: set[int]) -> None:
+        """Keep the server (the postmaster, its processes, and so every backend it starts later)
+        on these cores: a team's server has cores of its own, the people's laptops theirs."""
+        pid = int((self.server.data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                ppid = int((proc / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[1])
+                if int(proc.name) == pid or ppid == pid:
+                    os.sched_setaffinity(int(proc.name), cores)
+            except (OSError, ValueError):
+                continue  # a process that ended meanwhile
+
     def stop(self) -> None:
         self.server.stop()
 
 
-def superuser_sql(server: LoadServer, *statements: str) -> None:
+def superuser_sql(server: LoadServer, *statements: str, database: str = "postgres") -> list[Any]:
+    """Run statements as the cluster's superuser; the rows of the last one."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    engine = create_engine(server.url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    rows: list[Any] = []
     with engine.connect() as conn:
         for statement in statements:
-            conn.execute(text(statement))
+            done = conn.execute(text(statement))
+            rows = list(done) if done.returns_rows else []
     engine.dispose()
+    return rows
+
+
+#: The statements that took the server longest during the run (pg_stat_statements, `--statements`;
+#: the execution time includes waiting for a lock, such as the audit trail's).
+TOP_STATEMENTS = """
+SELECT sum(calls), round(sum(total_exec_time)::numeric, 1), round(sum(total_plan_time)::numeric, 1),
+       sum(rows), left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
+FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'
+GROUP BY query ORDER BY sum(total_exec_time + total_plan_time) DESC LIMIT 12
+"""  # each person is a role of their own: one statement's entries summed over them
+
+
+def split_cores() -> tuple[set[int], set[int]] | None:
+    """The machine's cores in two halves (the people's, the server's); None where they cannot be
+    pinned (not Linux, or one core)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None
+    half = len(cores) // 2
+    return set(cores[:half]), set(cores[half:])
 
 
 def prepare_postgresql(server: LoadServer, folder: Path, people: list[Person]) -> tuple[str, float]:
@@ -299,7 +358,7 @@ def run_person(person: Person, plan: Plan, recorder: Recorder, app: Any, start: 
     from ddcase.domain import Contact, ContactKind, ContactMode, DomainError, Month, Service
 
     rng = random.Random(plan.seed * 1000 + person.number)
-    actions = [a for a in ACTIONS if plan.mix.get(a, 0) > 0]
+    actions = [a for a in ACTIONS if plan.mix.get(a, 0) > 0 and (a != "report" or person.prints)]
     weights = [plan.mix[a] for a in actions]
     month = Month.parse(MONTH)
     report_folder = Path(plan.out_folder) / f"reports-{person.login}"
@@ -560,11 +619,26 @@ def main() -> int:
         "--clients", type=int, default=20_000, help="the data set's size (1000 for a quick try)"
     )
     parser.add_argument("--processes", type=int, help="default: one per person (PostgreSQL), 5 (SQLite)")
-    parser.add_argument("--think", type=float, default=5.0, help="mean pause between actions, seconds")
+    parser.add_argument(
+        "--model", choices=sorted(MODELS), default="team",
+        help="how people pause and who prints reports (see MODELS); default team",
+    )  # fmt: skip
+    parser.add_argument(
+        "--think", type=float, help="mean pause between actions, seconds (default: the model's)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mix", action="append", default=[], metavar="ACTION=WEIGHT")
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--fast-unsafe", action="store_true", help="PostgreSQL with fsync off (to compare)")
+    parser.add_argument(
+        "--pin", action="store_true",
+        help="Linux: the server on half the cores, the people on the other half (as on their own laptops)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="PostgreSQL: the server's costliest statements (pg_stat_statements)",
+    )
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -572,10 +646,16 @@ def main() -> int:
         return child(*args.child)
 
     mix = parse_mix(args.mix)
+    think, one_printer_in = MODELS[args.model]
+    if args.think is not None:
+        think = args.think
+    pinned = split_cores() if args.pin else None
+    if args.pin and pinned is None:
+        raise SystemExit("--pin needs Linux and at least 2 cores")
     from benchmarks.generate import ensure
 
     data = ensure(args.seed, args.clients)
-    people, refs = make_people(args.people, data.folder)
+    people, refs = make_people(args.people, data.folder, one_printer_in)
     processes = args.processes or (args.people if args.backend == "postgresql" else 5)
     processes = max(1, min(processes, args.people))
     work = Path(tempfile.mkdtemp(prefix="ddcase-load-"))
@@ -587,16 +667,20 @@ def main() -> int:
     try:
         print(f"loading {data.clients} clients, {data.contacts} contacts into {args.backend} ...", flush=True)
         if args.backend == "postgresql":
-            server = LoadServer(fast=args.fast_unsafe).start()
+            server = LoadServer(fast=args.fast_unsafe, statements=args.statements).start()
             admin_url, load_seconds = prepare_postgresql(server, data.folder, people)
             url = server.url(DATABASE, "{login}")
+            if args.statements:
+                superuser_sql(server, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", database=DATABASE)
+            if pinned is not None:
+                server.pin(pinned[1])
         else:
             path = work / "team.sqlite3"
             load_seconds = prepare_sqlite(path, data.folder)
             admin_url = url = str(path)
         print(f"loaded in {load_seconds:.0f} s; {args.people} people in {processes} processes", flush=True)
         plan = Plan(
-            url=url, people=people, seconds=args.minutes * 60, think=args.think, seed=args.seed, mix=mix,
+            url=url, people=people, seconds=args.minutes * 60, think=think, seed=args.seed, mix=mix,
             go_file=str(work / "go"), out_folder=str(work), all_refs=refs,
         )  # fmt: skip
         plan_file = work / "plan.json"
@@ -613,6 +697,8 @@ def main() -> int:
                     env=child_env,
                 )  # fmt: skip
             )
+            if pinned is not None:
+                os.sched_setaffinity(children[-1].pid, pinned[0])
         for proc in children:
             assert proc.stdout is not None
             if proc.stdout.readline().strip() != "ready":
@@ -620,6 +706,8 @@ def main() -> int:
         if server is not None:
             watch = ServerWatch(server.url(DATABASE))
             watch.start()
+        if args.statements and server is not None:
+            superuser_sql(server, "SELECT pg_stat_statements_reset()", database=DATABASE)
         before = load_average()
         server_cpu = server.cpu_seconds() if server is not None and sys.platform == "linux" else None
         (work / "go").touch()
@@ -634,6 +722,18 @@ def main() -> int:
         if watch is not None:
             watch.stop.set()
             watch.join()
+        statements = None
+        if args.statements and server is not None:
+            statements = [
+                {
+                    "calls": int(calls),
+                    "exec_ms": float(ex),
+                    "plan_ms": float(plan),
+                    "rows": int(rows),
+                    "query": query,
+                }
+                for calls, ex, plan, rows, query in superuser_sql(server, TOP_STATEMENTS, database=DATABASE)
+            ]
         records = []
         for results in work.glob("results-*.jsonl"):
             records += [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line]
@@ -648,7 +748,10 @@ def main() -> int:
             "people": args.people,
             "processes": processes,
             "minutes": args.minutes,
-            "think_s": args.think,
+            "model": args.model,
+            "think_s": think,
+            "people_who_print": sum(p.prints for p in people),
+            "pinned": None if pinned is None else {"people": sorted(pinned[0]), "server": sorted(pinned[1])},
             "seed": args.seed,
             "mix": mix,
             "clients": data.clients,
@@ -664,6 +767,7 @@ def main() -> int:
             "server_cpu_seconds": None if server_cpu is None else round(server_cpu, 1),
             "peak_mb_per_process": round(max((r["peak_mb"] for r in processes_info), default=0), 1),
             "server_waits": watch.summary() if watch is not None else None,
+            "server_statements": statements,
             "writes": checked,
             "ddcase_check": check,
         }
@@ -690,7 +794,8 @@ def main() -> int:
 def print_result(result: dict[str, Any]) -> None:
     print(
         f"\n{result['backend']}: {result['people']} people in {result['processes']} processes, "
-        f"{result['minutes']} min, think {result['think_s']} s, load average "
+        f"{result['minutes']} min, model {result['model']} (think {result['think_s']} s, "
+        f"{result['people_who_print']} print reports), pinned {result['pinned']}, load average "
         f"{result['loadavg_before_after'][0]} -> {result['loadavg_before_after'][1]}"
     )
     print(
@@ -727,6 +832,11 @@ def print_result(result: dict[str, Any]) -> None:
     if result["server_waits"]:
         print(f"server connections busy, by wait (mean per second): {result['server_waits']}")
     print(f"server's CPU: {result['server_cpu_seconds']} s")
+    for row in result["server_statements"] or []:
+        print(
+            f"  {row['calls']:>6} calls {row['exec_ms'] / 1000:7.1f} s exec {row['plan_ms'] / 1000:5.1f} s plan"
+            f"  {row['query'][:100]}"
+        )
     print(
         f"people's CPU: {result['people_cpu_seconds']} s; peak {result['peak_mb_per_process']} MB a process"
     )

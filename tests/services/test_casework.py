@@ -177,3 +177,37 @@ def test_the_whole_caseload_reads_each_client_exactly_as_one_at_a_time(casework)
         None,
         None,
     )
+
+
+def test_a_save_reads_back_only_the_record_it_saved(team, monkeypatch):
+    """Issue 18's load: a client may have hundreds of contacts; saving one (or an episode) reads
+    back that one record inside the write transaction, never all of the client's, and gives the
+    same value as the client's full list then shows."""
+    from ddcase.storage import repository
+
+    first = team.save_contact(
+        Contact(
+            "RT100001", date(2026, 10, 2), ContactKind.LIAISON, ContactMode.TELEPHONE, mh_worker="Ann Smith"
+        )
+    )
+    episode = next(e for e in team.episodes("RT100001") if e.service is MH)
+
+    def every_one(*_args, **_kwargs):
+        raise AssertionError("a save read all of the client's records")
+
+    monkeypatch.setattr(repository, "contacts_for", every_one)
+    monkeypatch.setattr(repository, "episodes_for", every_one)
+    import ddcase.storage.records as records
+
+    monkeypatch.setattr(records, "contacts_for", every_one, raising=False)
+    monkeypatch.setattr(records, "episodes_for", every_one, raising=False)
+    added = team.save_contact(
+        Contact("RT100001", date(2026, 10, 3), ContactKind.JOINT_APPOINTMENT, ContactMode.VIDEO, note="x")
+    )
+    changed = team.save_contact(replace(first, duration_minutes=45))
+    moved = team.save_episode(replace(episode, team="Luton South CMHT"))
+    monkeypatch.undo()
+    contacts = {c.id: c for c in team.contacts("RT100001")}
+    assert contacts[added.id] == added and contacts[changed.id] == changed
+    assert changed.duration_minutes == 45 and changed.version == first.version + 1
+    assert next(e for e in team.episodes("RT100001") if e.id == moved.id) == moved

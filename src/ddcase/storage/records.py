@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, col
 
 from ddcase.domain import Annotation, Contact, DomainError, Episode, MeasureSettings, NotFoundError
 from ddcase.domain.format import short_date_text
-from ddcase.storage.repository import client_row, contacts_for, episode_starts_on, episodes_for
+from ddcase.storage.repository import client_row, contact_of, episode_of, episode_starts_on
 from ddcase.storage.tables import (
     AnnotationRow,
     ClientRow,
@@ -133,7 +133,7 @@ def episode(session: Session, episode_id: int) -> EpisodeRow:
 def episode_value(session: Session, row: EpisodeRow) -> Episode:
     """The episode a row just stored now holds (its client's reference, worker's name ...)."""
     assert row.id is not None
-    return next(e for e in episodes_for(session, row.client_id) if e.id == row.id)
+    return episode_of(session, row.id)
 
 
 def new_episode(client_id: int, service: str, organisation_id: int, start_date: date) -> EpisodeRow:
@@ -165,7 +165,8 @@ def contact(session: Session, contact_id: int) -> ContactRow:
 
 def contact_value(session: Session, row: ContactRow) -> Contact:
     """The contact a row just stored now holds."""
-    return next(c for c in contacts_for(session, row.client_id) if c.id == row.id)
+    assert row.id is not None
+    return contact_of(session, row.id)
 
 
 def new_contact(client_id: int, day: date) -> ContactRow:

@@ -285,6 +285,11 @@ def episodes_for(session: Session, client_id: int) -> list[Episode]:
     return [episode_value(*r) for r in rows]
 
 
+def episode_of(session: Session, episode_id: int) -> Episode:
+    """One episode by id, as `episodes_for` gives it (a save reads back only what it stored)."""
+    return episode_value(*session.execute(_episode_query().where(col(EpisodeRow.id) == episode_id)).one())
+
+
 def all_episodes(session: Session) -> list[Episode]:
     rows = session.execute(
         _episode_query().order_by(
@@ -343,6 +348,12 @@ def contacts_for(session: Session, client_id: int) -> list[Contact]:
         .order_by(col(ContactRow.date).desc(), col(ContactRow.id))
     )
     return [contact_value(*r) for r in rows]
+
+
+def contact_of(session: Session, contact_id: int) -> Contact:
+    """One contact by id, as `contacts_for` gives it (a client may have hundreds: a save reads
+    back only the one it stored)."""
+    return contact_value(*session.execute(_contact_query().where(col(ContactRow.id) == contact_id)).one())
 
 
 def all_contacts(session: Session) -> list[Contact]:
