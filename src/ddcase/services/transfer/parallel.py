@@ -2,8 +2,8 @@
 every row (`contacts.read_contacts`, the same code as in one process) and sends the valid ones, a
 batch at a time, through a pipe to this process, which only writes them. Python runs one thread
 at a time, so in one process the reading (the CSV, the cells, the fingerprints: about half of
-the import's contacts) and SQLite's inserting take turns; here the second core reads while the
-first writes.
+the contacts' time) and SQLite's inserting take turns on one core; here the second core reads
+while the first writes.
 
 The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
 start), as soon as an import begins, so that its start-up overlaps the reading of the other
