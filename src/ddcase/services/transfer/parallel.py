@@ -121,8 +121,13 @@ class ContactReader:
         self._process = SPAWN.Process(
             target=entry or child_main, args=(child_end,), name="ddcase-contacts", daemon=True
         )
-        self._process.start()
-        child_end.close()  # so that the child's end closing (it died) is seen here as EOF
+        try:
+            self._process.start()
+        except BaseException:
+            self._connection.close()
+            raise
+        finally:
+            child_end.close()  # so that the child's end closing (it died) is seen here as EOF
 
     def read_into(self, writer: RowWriter, work: Work, problems: Problems, progress: Progress) -> None:
         """Hand the child its work and write each batch it sends until it has read the file;
@@ -169,7 +174,11 @@ def contact_reader(
     if path is None or from_bytes is None or file_size(path) < from_bytes:
         yield None
         return
-    reader = ContactReader(entry)
+    try:
+        reader = ContactReader(entry)
+    except OSError:  # no process could be started (a computer's policy may refuse one): read here
+        yield None
+        return
     try:
         yield reader
     finally:
