@@ -286,3 +286,14 @@ def test_plain_values_are_the_writers_own(context):
         for column, value in cases:
             assert plain.value(column, value) == writer.value(column, value)
         session.rollback()
+
+
+def test_a_child_that_cannot_be_started_leaves_the_file_to_this_process(tmp_path, monkeypatch):
+    def refused(self: object, entry: object = None) -> None:
+        raise PermissionError("starting a process is not allowed here")
+
+    monkeypatch.setattr(parallel.ContactReader, "__init__", refused)
+    folder = big_folder(tmp_path / "in", clients=5, contacts=40)
+    context = make_context(tmp_path / "log.sqlite3")
+    TransferService(context, child_from_bytes=0).import_folder(folder)
+    assert CaseworkService(context).counts()["contacts"] == 40

@@ -2,8 +2,8 @@
 every row (`contacts.read_contacts`, the same code as in one process) and sends the valid ones, a
 batch at a time, through a pipe to this process, which only writes them. Python runs one thread
 at a time, so in one process the reading (the CSV, the cells, the fingerprints: about half of
-the import's contacts) and SQLite's inserting take turns; here the second core reads while the
-first writes.
+the contacts' time) and SQLite's inserting take turns on one core; here the second core reads
+while the first writes.
 
 The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
 start), as soon as an import begins, so that its start-up overlaps the reading of the other
@@ -121,8 +121,13 @@ class ContactReader:
         self._process = SPAWN.Process(
             target=entry or child_main, args=(child_end,), name="ddcase-contacts", daemon=True
         )
-        self._process.start()
-        child_end.close()  # so that the child's end closing (it died) is seen here as EOF
+        try:
+            self._process.start()
+        except BaseException:
+            self._connection.close()
+            raise
+        finally:
+            child_end.close()  # so that the child's end closing (it died) is seen here as EOF
 
     def read_into(self, writer: RowWriter, work: Work, problems: Problems, progress: Progress) -> None:
         """Hand the child its work and write each batch it sends until it has read the file;
@@ -169,7 +174,11 @@ def contact_reader(
     if path is None or from_bytes is None or file_size(path) < from_bytes:
         yield None
         return
-    reader = ContactReader(entry)
+    try:
+        reader = ContactReader(entry)
+    except OSError:  # no process could be started (a computer's policy may refuse one): read here
+        yield None
+        return
     try:
         yield reader
     finally:
