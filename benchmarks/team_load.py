@@ -15,14 +15,16 @@ witness) and login. Each person repeats a seeded, weighted mix of actions with t
   month      the month's figures for the whole service
   report     print the team's monthly report (PDF)
 
-and records each action's latency and any error a person would see. At the end every
+and records each action's latency and any error a person would see. `--model` says how people
+pause and who prints the report (MODELS: "team" by default, "stress" the second round's). At the end every
 acknowledged save is checked to be in the database exactly once (a contact by its unique note,
 an episode edit by its worker and version), and `ddcase check` must pass.
 
 `--backend sqlite` runs the same load against one SQLite file, with `--processes` processes
 (people are threads within them: several people on one laptop each).
 
-    PYTHONPATH=src python benchmarks/team_load.py [--people 50] [--minutes 5] [--mix report=0]
+    PYTHONPATH=src python benchmarks/team_load.py [--people 50] [--minutes 5] [--pin] [--statements]
+    PYTHONPATH=src python benchmarks/team_load.py --model stress   # the second round's people
     PYTHONPATH=src python benchmarks/team_load.py --backend sqlite --processes 5
     PYTHONPATH=src python benchmarks/team_load.py --clients 1000 --people 5 --minutes 0.5   # quick try
 
@@ -650,8 +652,8 @@ def main() -> int:
     if args.think is not None:
         think = args.think
     pinned = split_cores() if args.pin else None
-    if args.pin and pinned is None:
-        raise SystemExit("--pin needs Linux and at least 2 cores")
+    if args.pin and (pinned is None or args.backend != "postgresql"):
+        raise SystemExit("--pin needs PostgreSQL, Linux and at least 2 cores")
     from benchmarks.generate import ensure
 
     data = ensure(args.seed, args.clients)

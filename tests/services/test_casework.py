@@ -183,7 +183,7 @@ def test_a_save_reads_back_only_the_record_it_saved(team, monkeypatch):
     """Issue 18's load: a client may have hundreds of contacts; saving one (or an episode) reads
     back that one record inside the write transaction, never all of the client's, and gives the
     same value as the client's full list then shows."""
-    from ddcase.storage import repository
+    from ddcase.storage import records, repository
 
     first = team.save_contact(
         Contact(
@@ -197,8 +197,7 @@ def test_a_save_reads_back_only_the_record_it_saved(team, monkeypatch):
 
     monkeypatch.setattr(repository, "contacts_for", every_one)
     monkeypatch.setattr(repository, "episodes_for", every_one)
-    import ddcase.storage.records as records
-
+    # and the names storage/records.py imported them by before this change
     monkeypatch.setattr(records, "contacts_for", every_one, raising=False)
     monkeypatch.setattr(records, "episodes_for", every_one, raising=False)
     added = team.save_contact(
