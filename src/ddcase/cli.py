@@ -337,6 +337,14 @@ def main(
             return _restore(args, out)
         if args.command in DRIVER_ONLY_COMMANDS:  # read through sqlite3 alone when it may
             app = open_read_only(args.db)
+            if app is not None:
+                quick = _read_quickly(app, handler, args)
+                if quick is not None:
+                    code, printed = quick
+                    out.write(printed)
+                    return code
+                app.close()
+                app = None
         if app is None:
             _say_if_updating(args.db, err)
             app = open_services(args.db, read_only=args.command in READ_ONLY_COMMANDS)
@@ -367,6 +375,24 @@ def main(
     finally:
         if app is not None:
             app.close()
+
+
+def _read_quickly(
+    app: ReadOnlyServices, handler: Callable[..., int], args: argparse.Namespace
+) -> tuple[int, str] | None:
+    """The command's exit code and output, read through sqlite3 alone; or None when that read
+    failed at the database (busy, or damaged since its check): the caller then opens the log as
+    every command does, whose check and messages say what is wrong, and nothing half-read is
+    printed."""
+    import sqlite3
+
+    held = io.StringIO()
+    try:
+        code = handler(app, args, held)
+    except sqlite3.Error:
+        log.warning("the quick read of %s failed; opening the log in full", args.command, exc_info=True)
+        return None
+    return code, held.getvalue()
 
 
 def _give_key_file(args: argparse.Namespace) -> None:

@@ -91,3 +91,31 @@ def test_figures_open_the_log_in_full_when_no_recent_check_stands(log_file):
     assert recently_checked(log_file)  # the check it ran marks the file again
     printed, imported = figures_process(log_file, None)
     assert imported == [] and printed == expected
+
+
+def test_a_quick_read_that_fails_at_the_database_opens_the_log_in_full_and_prints_the_figures(
+    log_file, monkeypatch, capsys
+):
+    """A database error in the read through sqlite3 alone (the file busy, or damaged since its
+    check) is not shown as 'something unexpected': the command opens the log as every command
+    does, whose check and messages say what is wrong, and prints nothing half-read."""
+    import sqlite3
+
+    from ddcase.storage import driver
+
+    expected = in_process(log_file, None)
+    assert main(["figures", "--month", str(OCT), "--json", "--db", str(log_file)]) == 0
+    capsys.readouterr()
+    assert recently_checked(log_file)
+    quick_reads = []
+
+    def failing_read(self):
+        quick_reads.append(self.path)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(driver.FileReads, "read", failing_read)
+    assert main(["figures", "--month", str(OCT), "--json", "--db", str(log_file)]) == 0
+    printed = capsys.readouterr()
+    assert quick_reads == [log_file]  # the quick read was tried, and failed
+    assert json.loads(printed.out) == expected  # then read in full: the same figures, once
+    assert "unexpected" not in printed.err
