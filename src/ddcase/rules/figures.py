@@ -28,7 +28,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.rules import criteria
-from ddcase.rules.mutual import Interval, clipped_intervals, intersect, mutual_intervals, overlaps
+from ddcase.rules.mutual import Interval, mutual_intervals, mutual_of, overlaps
 
 
 class ClientMonth(NamedTuple):
@@ -439,25 +439,17 @@ def month_figures_of(
     excluded: list[ClientMonth] = []
     for client_ref, initials, consent, episodes, counts in clients:
         if len(episodes) == 2 and episodes[0].service is not episodes[1].service:
-            # Most clients: one episode a side, whose overlap within M is the mutual days.
-            a, b = episodes
-            start = max(a.start_date, b.start_date, first)
-            end = last
-            if a.end_date is not None and a.end_date < end:
-                end = a.end_date
-            if b.end_date is not None and b.end_date < end:
-                end = b.end_date
-            if start > end:
-                continue
-            intervals = [(start, end)]
+            # Many clients: one episode a side (their overlap is the same either way round).
+            intervals = mutual_of(episodes[:1], episodes[1:], first, last)
         else:
-            mh = [e for e in episodes if e.service is mental_health]
-            sm = [e for e in episodes if e.service is substance_misuse]
-            if not mh or not sm:
-                continue
-            intervals = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
-            if not intervals:
-                continue
+            intervals = mutual_of(
+                [e for e in episodes if e.service is mental_health],
+                [e for e in episodes if e.service is substance_misuse],
+                first,
+                last,
+            )
+        if not intervals:
+            continue
         tallies, last_joint = counts
         result = judged(
             client_ref,

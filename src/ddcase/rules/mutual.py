@@ -19,9 +19,14 @@ def clipped_intervals(
 ) -> list[Interval]:
     """The parts of the episodes that fall within first..last, merged and sorted."""
     raw: list[Interval] = []
+    # Comparisons rather than max() and min(): run for every client of a trust's chart.
     for episode in episodes:
-        start = max(episode.start_date, first)
-        end = last if episode.end_date is None else min(episode.end_date, last)
+        start = episode.start_date
+        if start < first:
+            start = first
+        end = episode.end_date
+        if end is None or end > last:
+            end = last
         if start <= end:
             raw.append((start, end))
     return raw if len(raw) < 2 else merge(raw)  # most clients have one episode a side
@@ -30,12 +35,18 @@ def clipped_intervals(
 def merge(intervals: list[Interval]) -> list[Interval]:
     """Merge overlapping or touching inclusive intervals."""
     merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1] + _ONE_DAY:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
+    ordered = sorted(intervals)
+    if not ordered:
+        return merged
+    start, end = ordered[0]
+    for next_start, next_end in ordered[1:]:
+        if next_start <= end + _ONE_DAY:
+            if next_end > end:
+                end = next_end
         else:
             merged.append((start, end))
+            start, end = next_start, next_end
+    merged.append((start, end))
     return merged
 
 
@@ -43,25 +54,53 @@ def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
     """The days in both lists of merged intervals."""
     result: list[Interval] = []
     i = j = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if start <= end:
-            result.append((start, end))
-        if a[i][1] < b[j][1]:
+    n, m = len(a), len(b)
+    while i < n and j < m:
+        a_start, a_end = a[i]
+        b_start, b_end = b[j]
+        start = a_start if a_start > b_start else b_start
+        if a_end < b_end:
+            if start <= a_end:
+                result.append((start, a_end))
             i += 1
         else:
+            if start <= b_end:
+                result.append((start, b_end))
             j += 1
     return result
+
+
+def mutual_of(
+    mental_health: Sequence[Episode] | Sequence[EpisodeFact],
+    substance_misuse: Sequence[Episode] | Sequence[EpisodeFact],
+    first: date,
+    last: date,
+) -> list[Interval]:
+    """SPEC §1: the days of first..last on which one of the `mental_health` episodes and one of
+    the `substance_misuse` episodes are both open (merged, sorted)."""
+    if len(mental_health) == 1 and len(substance_misuse) == 1:
+        # One episode a side: their overlap, worked out directly.
+        (a,), (b,) = mental_health, substance_misuse
+        start = a.start_date if a.start_date > b.start_date else b.start_date
+        if start < first:
+            start = first
+        end = last
+        if a.end_date is not None and a.end_date < end:
+            end = a.end_date
+        if b.end_date is not None and b.end_date < end:
+            end = b.end_date
+        return [(start, end)] if start <= end else []
+    return intersect(
+        clipped_intervals(mental_health, first, last), clipped_intervals(substance_misuse, first, last)
+    )
 
 
 def mutual_intervals(episodes: Sequence[Episode], month: Month) -> list[Interval]:
     """SPEC §1: the days of M on which some mental_health episode and some substance_misuse
     episode are both open."""
-    first, last = month.first_day, month.last_day
-    mh = clipped_intervals((e for e in episodes if e.service is Service.MENTAL_HEALTH), first, last)
-    sm = clipped_intervals((e for e in episodes if e.service is Service.SUBSTANCE_MISUSE), first, last)
-    return intersect(mh, sm)
+    mh = [e for e in episodes if e.service is Service.MENTAL_HEALTH]
+    sm = [e for e in episodes if e.service is Service.SUBSTANCE_MISUSE]
+    return mutual_of(mh, sm, month.first_day, month.last_day)
 
 
 def overlaps(episode: Episode | EpisodeFact, intervals: Sequence[Interval]) -> bool:

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import IntEnum
+from typing import Any
 
 from ddcase.domain import (
     ClientCountingFacts,
@@ -36,7 +37,7 @@ from ddcase.domain import (
 )
 from ddcase.rules import criteria
 from ddcase.rules.figures import CONSENT, COUNT, NAMED, MonthCounts, MonthRule
-from ddcase.rules.mutual import clipped_intervals, intersect
+from ddcase.rules.mutual import clipped_intervals, intersect, mutual_of
 
 
 class _Tallied:
@@ -84,14 +85,6 @@ class _CountingDates:
     __getitem__ = dates
 
 
-def _read_days(
-    contacts: ContactDays, modes_of: dict[bool, frozenset[ContactMode]]
-) -> dict[bool, Sequence[Sequence[date]]]:
-    """What `_CountingDates` gives, for a client whose counting contacts were read as days
-    (`ContactDays`): the lists come sorted from storage, one for each set of counted modes."""
-    return {written: contacts.of_modes(modes) for written, modes in modes_of.items()}
-
-
 def mode_sets(definitions: Iterable[Definition]) -> tuple[frozenset[ContactMode], ...]:
     """The sets of modes a range's definitions count (SPEC §1; one, unless the range has versions
     that differ on `written_contacts_count`): what storage reads a client's counting days for
@@ -129,12 +122,11 @@ Tally = list[list[int]]
 excluded, 2 + the mask of the enabled criteria that hold for a mutual client)."""
 
 
-_Check = tuple[int, int, int]
-"""A criterion counted from contacts, as a month's rule reads it: the month's slot of its count
-(`_Slot`), the number it needs and its bit in the rule's mask."""
-_Slot = tuple[bool, int, date]
-"""A count of a client's contacts that a month's rules read: whether written contacts count,
-the criteria table's tally and the first day it counts from (to the month's last day)."""
+_Check = tuple[int, date, int, int]
+"""A criterion counted from contacts, as a month's rule reads it: which of the client's lists of
+days it counts (`_CountPlan.lists`: a reading of `written_contacts_count` and a tally of the
+criteria table), the first day it counts from (to the month's last day), the number it needs
+and its bit in the rule's mask."""
 _RuleRow = tuple[int, int, int, tuple[_Check, ...], int, int]
 """A month's rule as counting reads it: its index, min_overlap_days, the bit of consent in its
 mask (0 when not enabled), its criteria counted from contacts, the bit of named workers (0 when
@@ -145,9 +137,9 @@ class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
     the months in date order with their days, each with its rules (several when the same month
     is judged by several definitions) and the enabled criteria as the criteria table declares
-    them (consent and named workers as flags; each criterion counted from contacts as a slot of
-    the month's contact counts, shared by the month's rules, and the number it needs), each with
-    its bit in the mask of the criteria that hold.
+    them (consent and named workers as flags; each criterion counted from contacts as the list of
+    days it counts, the first day it counts from and the number it needs), each with its bit in
+    the mask of the criteria that hold.
 
     A mutual client's outcome is 2 + that mask: jointly worked when every enabled criterion
     holds. With `every_criterion`, each enabled criterion is judged for every mutual client (the
@@ -158,8 +150,14 @@ class _CountPlan:
         self.rules = rules
         self.every_criterion = every_criterion
         self.tallied = _Tallied()
-        self.months: list[tuple[date, date, tuple[_Slot, ...], tuple[_RuleRow, ...]]] = []
+        #: for each month in date order, its rows (`_RuleRow`)
+        self.months: list[tuple[_RuleRow, ...]] = []
+        self.firsts: list[date] = []
         self.lasts: list[date] = []
+        #: the number of days of each month
+        self.lengths: list[int] = []
+        #: the lists of days the checks count: (whether written contacts count, the tally)
+        self.lists: list[tuple[bool, int]] = []
         #: for each rule, the mask of its enabled criteria (bit j: `rule.checks[j]`)
         self.full = [(1 << len(r.checks)) - 1 for r in rules]
         self.modes_of = {
@@ -169,11 +167,11 @@ class _CountPlan:
             return
         self.first = min(r.first_day for r in rules)
         self.last = max(r.last_day for r in rules)
+        lists: dict[tuple[bool, int], int] = {}
         by_month: dict[tuple[date, date], list[int]] = {}
         for i in sorted(range(len(rules)), key=lambda i: rules[i].first_day):
             by_month.setdefault((rules[i].first_day, rules[i].last_day), []).append(i)
         for (month_first, month_last), indexes in by_month.items():
-            slots: dict[_Slot, int] = {}
             rows: list[_RuleRow] = []
             for i in indexes:
                 rule = rules[i]
@@ -187,9 +185,8 @@ class _CountPlan:
                         _bit_of(CONSENT, checks),
                         tuple(
                             (
-                                slots.setdefault(
-                                    (d.written_contacts_count, index, tallies[index].first), len(slots)
-                                ),
+                                lists.setdefault((d.written_contacts_count, index), len(lists)),
+                                tallies[index].first,
                                 needed,
                                 1 << j,
                             )
@@ -200,8 +197,11 @@ class _CountPlan:
                         self.full[i],
                     )
                 )
-            self.months.append((month_first, month_last, tuple(slots), tuple(rows)))
+            self.months.append(tuple(rows))
+            self.firsts.append(month_first)
             self.lasts.append(month_last)
+            self.lengths.append((month_last - month_first).days + 1)
+        self.lists = list(lists)
 
     def new_tally(self) -> Tally:
         """An empty tally: for each rule, a count of each outcome."""
@@ -228,6 +228,13 @@ class _CountPlan:
             for j, name in enumerate(rule.enabled)
         )
 
+    def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> list[Sequence[date]]:
+        """The client's sorted days of each of `lists` (the lists the checks count)."""
+        if isinstance(contacts, ContactDays):
+            return [contacts.of_modes(self.modes_of[written])[index] for written, index in self.lists]
+        dates = _CountingDates(contacts, self.tallied)
+        return [dates[written][index] for written, index in self.lists]
+
     def count(
         self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
     ) -> None:
@@ -235,8 +242,8 @@ class _CountPlan:
         figure for all teams), when given, and to `by_team[T]` for each team T they count for
         in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
         the month). How a client counts in a month does not depend on the team, so it is judged
-        once for all the tallies, and what a month's rules share (the mutual days, the contact
-        counts, the named workers) is worked out once for all of them."""
+        once for all the tallies, and what a month's rules share (the mutual days, the named
+        workers) is worked out once for all of them."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -254,11 +261,10 @@ class _CountPlan:
             return
         every_alone = [every_team] if every_team is not None else []
         first, last = self.first, self.last
-        mutual = intersect(clipped_intervals(mh, first, last), clipped_intervals(sm, first, last))
+        mutual = mutual_of(mh, sm, first, last)
         if not mutual:
             return
-        span_first, span_last = mutual[0][0], mutual[-1][1]
-        months = self.months
+        firsts, lasts, lengths, months = self.firsts, self.lasts, self.lengths, self.months
         # The tallies the client goes to in each month that has a mutual day on which one of
         # the teams' episodes is open (the figure for all teams first); in any other month,
         # `every_alone`. Worked out once for all the months from each team's mutual days.
@@ -272,86 +278,80 @@ class _CountPlan:
                 else intersect(clipped_intervals(team_episodes, first, last), mutual)
             )
             for start, end in team_mutual:
-                k = bisect_left(self.lasts, start)
-                while k < len(months) and months[k][0] <= end:
+                k = bisect_left(lasts, start)
+                while k < len(months) and firsts[k] <= end:
                     found = to_tallies.get(k)
                     if found is None:
                         to_tallies[k] = [*every_alone, tally]
                     elif found[-1] is not tally:  # a team's mutual days may fall twice in a month
                         found.append(tally)
                     k += 1
+        if not to_tallies and not every_alone:
+            return
+        # Each month's mutual days: their number and the last of them. Most clients have one run
+        # of mutual days, which covers every month between its first and its last whole.
+        span_first, span_last = mutual[0][0], mutual[-1][1]
+        k_first = bisect_left(lasts, span_first)
+        k_end = bisect_right(firsts, span_last)
+        of_month: dict[int, list[Any]] | None = None
+        if len(mutual) > 1:
+            of_month = {}
+            for start, end in mutual:
+                k = bisect_left(lasts, start)
+                while k < k_end and firsts[k] <= end:
+                    a = start if start > firsts[k] else firsts[k]
+                    z = end if end < lasts[k] else lasts[k]
+                    found_days = of_month.get(k)
+                    if found_days is None:
+                        of_month[k] = [(z - a).days + 1, z]
+                    else:
+                        found_days[0] += (z - a).days + 1
+                        found_days[1] = z
+                    k += 1
         consent = facts.consent_to_share_on
         named: list[tuple[date, date]] | None = None
-        counting: _CountingDates | dict[bool, Sequence[Sequence[date]]] | None = None
+        lists: list[Sequence[date]] | None = None
         every = self.every_criterion
-        for k in range(bisect_left(self.lasts, span_first), len(months)):
-            month_first, month_last, slots, rows = months[k]
-            if month_first > span_last:
-                break
-            tallies = to_tallies.get(k, every_alone)
+        for k in range(k_first, k_end):
+            tallies = to_tallies.get(k, every_alone) if to_tallies else every_alone
             if not tallies:
                 continue
-            # The month's mutual days: their number and the last of them.
-            days = 0
-            last_mutual = None
-            for start, end in mutual:
-                if start > month_last:
-                    break
-                if end < month_first:
+            month_last = lasts[k]
+            if of_month is None:
+                if k == k_first or k == k_end - 1:
+                    month_first = firsts[k]
+                    a = span_first if span_first > month_first else month_first
+                    last_mutual = span_last if span_last < month_last else month_last
+                    days = (last_mutual - a).days + 1
+                else:
+                    days, last_mutual = lengths[k], month_last
+            else:
+                found_days = of_month.get(k)
+                if found_days is None:
                     continue
-                if start < month_first:
-                    start = month_first
-                if end > month_last:
-                    end = month_last
-                days += (end - start).days + 1
-                last_mutual = end
-            if last_mutual is None:
-                continue
-            consented = consent is not None and consent <= month_last
-            counts: list[int] | None = None  # each slot's count, worked out when first needed
-            named_ok: bool | None = None
-            for i, min_overlap, consent_bit, contact_checks, named_bit, full in rows:
+                days, last_mutual = found_days
+            for i, min_overlap, consent_bit, contact_checks, named_bit, full in months[k]:
                 if days < min_overlap:
                     outcome = 1  # excluded
                 else:
                     held = full
-                    if consent_bit and not consented:
+                    if consent_bit and (consent is None or consent > month_last):
                         held ^= consent_bit
                     if contact_checks and (held == full or every):
-                        if counts is None:
-                            if counting is None:
-                                contacts = facts.contacts
-                                counting = (
-                                    _read_days(contacts, self.modes_of)
-                                    if isinstance(contacts, ContactDays)
-                                    else _CountingDates(contacts, self.tallied)
-                                )
-                            counts = []
-                            for written_count, index, since in slots:
-                                dates = counting[written_count][index]
-                                counts.append(
-                                    bisect_right(dates, month_last) - bisect_left(dates, since)
-                                    if dates
-                                    else 0
-                                )
-                        for slot, needed, bit in contact_checks:
-                            if counts[slot] < needed:
+                        if lists is None:
+                            lists = self.days_of(facts.contacts)
+                        for which, since, needed, bit in contact_checks:
+                            dates = lists[which]
+                            if (
+                                bisect_right(dates, month_last) - bisect_left(dates, since) if dates else 0
+                            ) < needed:
                                 held ^= bit  # a criterion counted from contacts does not hold
                                 if not every:
                                     break
                     if named_bit and (held == full or every):
-                        if named_ok is None:
-                            if named is None:
-                                named = _named_days(mh, sm, mutual, first, last)
-                            named_ok = False
-                            for start, end in named:
-                                if start <= last_mutual:
-                                    if last_mutual <= end:
-                                        named_ok = True
-                                        break
-                                else:
-                                    break
-                        if not named_ok:
+                        if named is None:
+                            named = _named_days(mh, sm, mutual, first, last)
+                        if named is not mutual and not _holds_on(named, last_mutual):
                             held ^= named_bit
                     outcome = 2 + held
                 for tally in tallies:
@@ -362,6 +362,16 @@ def _bit_of(how: int, checks: Sequence[tuple[int, int, int]]) -> int:
     """The bit in a rule's mask of its check of kind `how` (consent or named workers; 0 when the
     rule does not enable it)."""
     return sum(1 << j for j, (each, _, _) in enumerate(checks) if each == how)
+
+
+def _holds_on(intervals: Sequence[tuple[date, date]], day: date) -> bool:
+    """Whether `day` falls in one of the sorted `intervals`."""
+    for start, end in intervals:
+        if start > day:
+            return False
+        if day <= end:
+            return True
+    return False
 
 
 def _named_days(
@@ -379,7 +389,7 @@ def _named_days(
         return mutual  # most clients: every episode names a worker
     if not named_mh or not named_sm:
         return []
-    return intersect(clipped_intervals(named_mh, first, last), clipped_intervals(named_sm, first, last))
+    return mutual_of(named_mh, named_sm, first, last)
 
 
 def months_counts(
