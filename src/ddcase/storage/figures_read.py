@@ -243,9 +243,11 @@ def figure_days(
     none: tuple[tuple[date, ...], ...] = ((),) * len(counting.tallies)
     found: dict[int, ContactDays] = {}
     n = len(counting.tallies)
-    for row in rows:
-        lists = [() if value is None else tuple(sorted(map(day, split(value)))) for value in row[1:]]
-        found[row[0]] = ContactDays(modes, tuple(tuple(lists[k : k + n]) for k in range(0, len(lists), n)))
+    starts = range(0, n * len(modes), n)
+    new = tuple.__new__  # as ContactDays' own __new__ does, without its Python call (a row a client)
+    for client_id, *values in rows:
+        lists = [() if value is None else tuple(sorted(map(day, split(value)))) for value in values]
+        found[client_id] = new(ContactDays, (modes, tuple([tuple(lists[k : k + n]) for k in starts])))
     nothing = ContactDays(modes, (none,) * len(modes))
     return [
         ClientCountingFacts(ref, initials, consent, episodes, found.get(client_id, nothing))
