@@ -28,7 +28,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.rules import criteria
-from ddcase.rules.mutual import Interval, mutual_intervals, mutual_of, overlaps
+from ddcase.rules.mutual import Interval, mutual_intervals, mutual_of, overlap_of, overlaps
 
 
 class ClientMonth(NamedTuple):
@@ -263,23 +263,30 @@ def judged(
                 *map(ge, counts, rule.needed),
             )
         )
-    joint_count, liaison_count = counts[rule.joint_index], counts[rule.liaison_index]
-    return ClientMonth(
-        client_ref,
-        initials,
-        rule.month,
-        definition.version,
-        days,
-        excluded,
-        tuple(sorted(teams)),
-        held,
-        coordinator,
-        key_worker,
-        provider,
-        last_joint,
-        joint_count,
-        liaison_count,
+    # tuple.__new__, as the named tuple's own __new__ does, without its Python call: a trust's
+    # month makes thousands.
+    return _new(
+        ClientMonth,
+        (
+            client_ref,
+            initials,
+            rule.month,
+            definition.version,
+            days,
+            excluded,
+            tuple(sorted(teams)),
+            held,
+            coordinator,
+            key_worker,
+            provider,
+            last_joint,
+            counts[rule.joint_index],
+            counts[rule.liaison_index],
+        ),
     )
+
+
+_new = tuple.__new__
 
 
 def percentage(jointly_worked: int, mutual_clients: int) -> float | None:
@@ -440,7 +447,7 @@ def month_figures_of(
     for client_ref, initials, consent, episodes, counts in clients:
         if len(episodes) == 2 and episodes[0].service is not episodes[1].service:
             # Many clients: one episode a side (their overlap is the same either way round).
-            intervals = mutual_of(episodes[:1], episodes[1:], first, last)
+            intervals = overlap_of(*episodes, first, last)
         else:
             intervals = mutual_of(
                 [e for e in episodes if e.service is mental_health],

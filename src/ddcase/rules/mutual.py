@@ -70,6 +70,20 @@ def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
     return result
 
 
+def overlap_of(a: Episode | EpisodeFact, b: Episode | EpisodeFact, first: date, last: date) -> list[Interval]:
+    """The days of first..last on which both episodes are open (`mutual_of` for one episode a
+    side), worked out directly: most clients have one a side."""
+    start = a.start_date if a.start_date > b.start_date else b.start_date
+    if start < first:
+        start = first
+    end = last
+    if a.end_date is not None and a.end_date < end:
+        end = a.end_date
+    if b.end_date is not None and b.end_date < end:
+        end = b.end_date
+    return [(start, end)] if start <= end else []
+
+
 def mutual_of(
     mental_health: Sequence[Episode] | Sequence[EpisodeFact],
     substance_misuse: Sequence[Episode] | Sequence[EpisodeFact],
@@ -79,17 +93,7 @@ def mutual_of(
     """SPEC §1: the days of first..last on which one of the `mental_health` episodes and one of
     the `substance_misuse` episodes are both open (merged, sorted)."""
     if len(mental_health) == 1 and len(substance_misuse) == 1:
-        # One episode a side: their overlap, worked out directly.
-        (a,), (b,) = mental_health, substance_misuse
-        start = a.start_date if a.start_date > b.start_date else b.start_date
-        if start < first:
-            start = first
-        end = last
-        if a.end_date is not None and a.end_date < end:
-            end = a.end_date
-        if b.end_date is not None and b.end_date < end:
-            end = b.end_date
-        return [(start, end)] if start <= end else []
+        return overlap_of(mental_health[0], substance_misuse[0], first, last)
     return intersect(
         clipped_intervals(mental_health, first, last), clipped_intervals(substance_misuse, first, last)
     )

@@ -11,7 +11,7 @@ differences are the Reader's. Rows <-> values are driver_values.py's."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
@@ -250,7 +250,7 @@ def figure_days(
         found[client_id] = new(ContactDays, (modes, tuple([tuple(lists[k : k + n]) for k in starts])))
     nothing = ContactDays(modes, (none,) * len(modes))
     return [
-        ClientCountingFacts(ref, initials, consent, episodes, found.get(client_id, nothing))
+        new(ClientCountingFacts, (ref, initials, consent, episodes, found.get(client_id, nothing)))
         for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
     ]
 
@@ -292,16 +292,17 @@ def month_facts(
         f"SELECT contact.client_id, {selected} FROM contact WHERE {where} GROUP BY contact.client_id",
         selected_params + params,
     )
-    clients = list(read.clients_open_to_both())
+    clients = read.clients_open_to_both()
     found: list[list[ClientMonthFacts]] = []
     at = 1
+    new = tuple.__new__  # as the named tuples' own __new__ does, without its Python call (a client each)
     for counting in countings:
         n = len(counting.tallies)
-        counted = {row[0]: ContactCounts(row[at : at + n], days[row[at + n]]) for row in rows}
+        counted = {row[0]: new(ContactCounts, (row[at : at + n], days[row[at + n]])) for row in rows}
         none = ContactCounts((0,) * n, None)
         found.append(
             [
-                ClientMonthFacts(ref, initials, consent, episodes, counted.get(client_id, none))
+                new(ClientMonthFacts, (ref, initials, consent, episodes, counted.get(client_id, none)))
                 for client_id, ref, initials, consent, episodes in clients
             ]
         )
@@ -460,11 +461,10 @@ class _EpisodeFacts:
                 )
             }
 
-    def clients_open_to_both(self) -> Iterator[tuple[int, str, str, date | None, tuple[EpisodeFact, ...]]]:
+    def clients_open_to_both(self) -> list[tuple[int, str, str, date | None, tuple[EpisodeFact, ...]]]:
         """Each client open to both services: id, reference, initials, consent date, episodes."""
-        for client_id in self.both:
-            ref, initials, consent = self.clients[client_id]
-            yield client_id, ref, initials, consent, tuple(self.episodes[client_id])
+        clients, episodes = self.clients, self.episodes
+        return [(client_id, *clients[client_id], tuple(episodes[client_id])) for client_id in self.both]
 
     def counting(self, countings: Sequence[CountingContacts]) -> list[Sql]:
         """The contacts any of `countings` says can count (of the clients of the team, when
