@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ddcase.domain import Criterion, Definition, ExclusionReason
+from ddcase.domain import Criterion, Definition, Episode, ExclusionReason, Service
 from ddcase.rules.figures import evaluate, month_figures
-from ddcase.rules.mutual import Interval, merge, mutual_intervals
+from ddcase.rules.mutual import Interval, merge, mutual_intervals, mutual_of, overlap_of
 from tests.rules.builders import DEFAULT, a_contact, a_history, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")  # 31 days
@@ -309,3 +311,58 @@ def test_a_short_overlap_is_excluded_for_its_team_only():
     short = a_history(episodes=[mh("2025-06-01", team="North"), sm("2025-06-01", "2026-03-05")])
     assert [c.client_ref for c in month_figures([short], MARCH, DEFAULT, team="North").excluded] == ["C001"]
     assert month_figures([short], MARCH, DEFAULT, team="South").excluded == ()
+
+
+def _days_open(episodes, first: date, last: date) -> set[date]:
+    """The days of first..last on which one of the episodes is open, day by day."""
+    days = set()
+    for e in episodes:
+        d = max(e.start_date, first)
+        end = last if e.end_date is None else min(e.end_date, last)
+        while d <= end:
+            days.add(d)
+            d += timedelta(days=1)
+    return days
+
+
+def _runs(days: set[date]) -> list[Interval]:
+    """The days as sorted runs of consecutive days."""
+    runs: list[Interval] = []
+    for d in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == d:
+            runs[-1] = (runs[-1][0], d)
+        else:
+            runs.append((d, d))
+    return runs
+
+
+def _episodes(service):
+    def made(start: int, length: int | None) -> Episode:
+        begins = date(2026, 3, 1) + timedelta(days=start)
+        return (mh if service is Service.MENTAL_HEALTH else sm)(
+            begins.isoformat(), None if length is None else (begins + timedelta(days=length)).isoformat()
+        )
+
+    return st.lists(st.builds(made, st.integers(-40, 70), st.none() | st.integers(0, 60)), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _episodes(Service.MENTAL_HEALTH),
+    _episodes(Service.SUBSTANCE_MISUSE),
+    st.integers(-30, 60),
+    st.integers(0, 70),
+)
+def test_the_mutual_days_are_the_days_open_to_both_day_by_day(mental_health, substance_misuse, start, length):
+    """`mutual_of` (and its shortcut for one episode a side, `overlap_of`) and `mutual_intervals`
+    give exactly the days on which both sides have an episode open, counted day by day."""
+    first = date(2026, 3, 1) + timedelta(days=start)
+    last = first + timedelta(days=length)
+    expected = _runs(_days_open(mental_health, first, last) & _days_open(substance_misuse, first, last))
+    assert mutual_of(mental_health, substance_misuse, first, last) == expected
+    if len(mental_health) == 1 and len(substance_misuse) == 1:
+        assert overlap_of(substance_misuse[0], mental_health[0], first, last) == expected
+    assert mutual_intervals([*substance_misuse, *mental_health], MARCH) == _runs(
+        _days_open(mental_health, MARCH.first_day, MARCH.last_day)
+        & _days_open(substance_misuse, MARCH.first_day, MARCH.last_day)
+    )

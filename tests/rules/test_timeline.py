@@ -243,3 +243,33 @@ def test_counts_by_hand():
     (counts,) = months_counts(facts, [march], [Definition()])
     assert (counts.mutual_clients, counts.jointly_worked, counts.excluded_clients) == (2, 1, 1)
     assert counts.percentage == 50
+
+
+@st.composite
+def months_with_gaps(draw):
+    """Some months of a range around `base`, with gaps between them, in any order, each judged by
+    a definition of its own."""
+    base = draw(base_months)
+    chosen = draw(st.lists(st.integers(-4, 7), min_size=1, max_size=6, unique=True))
+    months = [base.plus(n) for n in chosen]
+    histories = [draw(a_history(base, f"C{n:02d}")) for n in range(draw(st.integers(1, 5)))]
+    return histories, months, [draw(definitions) for _ in months]
+
+
+@MANY_CLIENTS_SETTINGS
+@given(months_with_gaps(), st.lists(st.sampled_from(TEAMS), max_size=3))
+def test_months_with_gaps_between_them_count_as_each_month_alone(case, teams):
+    """A series' months need not follow one another: a run of mutual days across a month left
+    out counts only in the months asked for, each with its own days (the counting takes the
+    months between a run's first and last as whole months only when they are)."""
+    histories, months, versions = case
+    teams = [None, *teams]
+    expected = [
+        [month_figures(histories, m, d, team).counts() for m, d in zip(months, versions, strict=True)]
+        for team in teams
+    ]
+    facts = [ClientFacts.of(h) for h in histories]
+    assert months_counts_of_teams(facts, months, versions, teams) == expected
+    counting = criteria.counting_contacts(list(zip(months, versions, strict=True)))
+    read = [as_days(h, counting, mode_sets(versions)) for h in histories]
+    assert months_counts_of_teams(read, months, versions, teams) == expected
