@@ -182,13 +182,19 @@ def monthly_series(
 ) -> list[MeasureMonth]:
     """One `MeasureMonth` for each of `months`: the guarded discharges ending in it and how many
     involved the other service (a month without one has a denominator of 0, a gap)."""
-    counts = {m: [0, 0] for m in months}
+    counts = {(m.year, m.month): [0, 0] for m in months}  # by the end date's year and month
     for discharge in discharges:
-        month = Month.of(discharge.end_date)
-        if month in counts:
-            counts[month][1] += 1
-            counts[month][0] += discharge.involved
+        end = discharge.end_date
+        month = counts.get((end.year, end.month))
+        if month is not None:
+            month[1] += 1
+            month[0] += discharge.involved
     return [
-        MeasureMonth(m, numerator=counts[m][0], denominator=counts[m][1], provisional=m.is_provisional(today))
+        MeasureMonth(
+            m,
+            numerator=counts[m.year, m.month][0],
+            denominator=counts[m.year, m.month][1],
+            provisional=m.is_provisional(today),
+        )
         for m in months
     ]
