@@ -146,6 +146,53 @@ def test_hand_worked_edges_of_the_read_match_the_plain_path(team, context, defin
     assert [(m.numerator, m.denominator) for m in months] == [(0, 0), (2, 4), (0, 1)]
 
 
+def test_two_ends_on_one_day_and_overlapping_episodes_match_the_plain_path(team, context):
+    # RT7: both sides end on 15 Oct, each while the other is open: two guarded discharges, both
+    # involved by the one call on 10 Oct naming both workers (a contact read for two ends).
+    # RT8: its mental health episode ends on 12 Oct while another of the same side, started in
+    # March, stays open: no discharge. RT9: two mental health episodes start on the same day;
+    # one ends on 20 Oct, the other stays open: no discharge. RT10: its mental health episode
+    # ends on 25 Oct and a later one starts on 27 Oct (not the day after): a discharge, flagged
+    # (the call on 1 Oct names only its own worker, and an email does not count in October).
+    # RT11: its mental health episode, started after its open substance misuse one, ends on
+    # 15 Oct, and a second substance misuse episode starts on 16 Oct: a discharge (the other
+    # side's episode starting the day after is no change of worker of this side), flagged.
+    rt7 = _mutual(team, "RT7", date(2026, 1, 5))
+    _call(team, "RT7", date(2026, 10, 10), sm_worker="Bob Jones")
+    [rt7_mh] = [e for e in team.episodes("RT7") if e.service is MH]
+    team.save_episode(replace(rt7_mh, end_date=date(2026, 10, 15)))
+    team.save_episode(replace(rt7, end_date=date(2026, 10, 15)))
+    _mutual(team, "RT8", date(2026, 1, 5))
+    team.save_episode(Episode("RT8", MH, "ELFT", date(2026, 3, 1), team="South CMHT", worker="Dee Khan"))
+    [rt8_first] = [e for e in team.episodes("RT8") if e.start_date == date(2026, 1, 5) and e.service is MH]
+    team.save_episode(replace(rt8_first, end_date=date(2026, 10, 12)))
+    _mutual(team, "RT9", date(2026, 1, 5))
+    other = team.save_episode(Episode("RT9", MH, "CNWL", date(2026, 1, 5), team="South CMHT"))
+    team.save_episode(replace(other, end_date=date(2026, 10, 20)))
+    _mutual(team, "RT10", date(2026, 1, 5))
+    [rt10_mh] = [e for e in team.episodes("RT10") if e.service is MH]
+    _call(team, "RT10", date(2026, 10, 1))
+    _call(team, "RT10", date(2026, 10, 2), mode=ContactMode.EMAIL, sm_worker="Bob Jones")
+    team.save_episode(replace(rt10_mh, end_date=date(2026, 10, 25)))
+    team.save_episode(Episode("RT10", MH, "ELFT", date(2026, 10, 27), team="North CMHT", worker="Dee Khan"))
+
+    team.save_client(Client("RT11", "AB", consent_to_share_on=date(2026, 1, 5)))
+    rt11_sm = team.save_episode(Episode("RT11", SM, "ResoLUTiONs", date(2026, 1, 5), worker="Bob Jones"))
+    rt11_mh = team.save_episode(Episode("RT11", MH, "ELFT", date(2026, 2, 1), team="North CMHT", worker="Ann Smith"))
+    team.save_episode(replace(rt11_sm, start_date=date(2026, 10, 16), worker="Cy Lee", id=None, version=0))
+    team.save_episode(replace(rt11_mh, end_date=date(2026, 10, 15)))
+
+    assert_same_as_one_by_one(context)
+    october = DischargeService(context).discharges(Month(2026, 10), Month(2026, 10))
+    assert [(d.client_ref, d.episode.service, d.end_date.day, d.involved) for d in october] == [
+        ("RT11", MH, 15, False),
+        ("RT7", MH, 15, True),
+        ("RT7", SM, 15, True),
+        ("RT10", MH, 25, False),
+    ]
+    assert october[1].contact == october[2].contact and october[1].contact is not None
+
+
 def test_the_measures_of_all_teams_at_once_are_each_teams_own(team, context):
     for ref, team_name, end in [
         ("RT1", "North CMHT", date(2026, 9, 30)),

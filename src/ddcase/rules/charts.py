@@ -176,8 +176,8 @@ def runs_analysis(values: Sequence[Number | None], centre: Number) -> RunsAnalys
         if value is None or (isinstance(value, float) and math.isnan(value)):
             sides.append(None)
             continue
-        difference = _exact(value) - exact_centre
-        sides.append(Side.ABOVE if difference > 0 else Side.BELOW if difference < 0 else Side.ON)
+        exact = _exact(value)  # compared, not subtracted: no Fraction arithmetic (gcds) a point
+        sides.append(Side.ABOVE if exact > exact_centre else Side.BELOW if exact < exact_centre else Side.ON)
 
     off_centre: list[tuple[int, Side]] = [
         (index, side) for index, side in enumerate(sides) if side is Side.ABOVE or side is Side.BELOW

@@ -137,13 +137,26 @@ def guarded_discharge(
     if not is_guarded(episode, episodes):
         return None
     assert episode.end_date is not None
+    definition = definition_in_force(list(definitions), Month.of(episode.end_date))
+    return discharge_of(episode, episodes, contacts, definition, reason)
+
+
+def discharge_of(
+    episode: Episode,
+    episodes: Sequence[Episode],
+    contacts: Iterable[Contact],
+    definition: Definition,
+    reason: str | None = None,
+) -> Discharge:
+    """The discharge a guarded `episode` makes (`is_guarded` holds: `guarded_discharge` checks
+    it, `guarded_endings` found it), with `definition` the one in force for its end month."""
+    assert episode.end_date is not None
     end = episode.end_date
     other = other_side(episode.service)
     open_then = [e for e in episodes if e.is_open_on(end)]
     coordinator, key_worker = named_workers_on(open_then, end)
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker
     teams = [e.team for e in open_then if e.service is Service.MENTAL_HEALTH and e.team]
-    definition = definition_in_force(list(definitions), Month.of(end))
     return Discharge(
         episode=episode,
         other_worker=other_worker,
@@ -169,13 +182,19 @@ def monthly_series(
 ) -> list[MeasureMonth]:
     """One `MeasureMonth` for each of `months`: the guarded discharges ending in it and how many
     involved the other service (a month without one has a denominator of 0, a gap)."""
-    counts = {m: [0, 0] for m in months}
+    counts = {(m.year, m.month): [0, 0] for m in months}  # by the end date's year and month
     for discharge in discharges:
-        month = Month.of(discharge.end_date)
-        if month in counts:
-            counts[month][1] += 1
-            counts[month][0] += discharge.involved
+        end = discharge.end_date
+        month = counts.get((end.year, end.month))
+        if month is not None:
+            month[1] += 1
+            month[0] += discharge.involved
     return [
-        MeasureMonth(m, numerator=counts[m][0], denominator=counts[m][1], provisional=m.is_provisional(today))
+        MeasureMonth(
+            m,
+            numerator=counts[m.year, m.month][0],
+            denominator=counts[m.year, m.month][1],
+            provisional=m.is_provisional(today),
+        )
         for m in months
     ]

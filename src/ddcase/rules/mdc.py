@@ -129,8 +129,9 @@ class PointReading:
     variation: Variation
 
 
-def _sign(value: Fraction) -> int:
-    return (value > 0) - (value < 0)
+def _step(earlier: Fraction, later: Fraction) -> int:
+    """The sign of `later` - `earlier`, by comparing them (no Fraction arithmetic)."""
+    return (later > earlier) - (later < earlier)
 
 
 def _runs_of_seven(codes: Sequence[int]) -> list[bool]:
@@ -155,7 +156,7 @@ def trend_points(values: Sequence[Number]) -> list[bool]:
     6 steps of one sign; equal neighbours break it. Every point of the run is flagged."""
     exact = [Fraction(value) for value in values]
     flagged = [False] * len(exact)
-    steps = [_sign(later - earlier) for earlier, later in zip(exact, exact[1:], strict=False)]
+    steps = [_step(earlier, later) for earlier, later in zip(exact, exact[1:], strict=False)]
     for end in range(RUN_LENGTH - 2, len(steps)):
         window = steps[end - RUN_LENGTH + 2 : end + 1]
         if window[0] != 0 and all(step == window[0] for step in window):
@@ -185,9 +186,9 @@ def _trend_directions(values: Sequence[Fraction], in_trend: Sequence[bool]) -> l
     directions = []
     for index in range(len(values)):
         if index + 1 < len(values) and in_trend[index] and in_trend[index + 1]:
-            directions.append(_sign(values[index + 1] - values[index]))
+            directions.append(_step(values[index], values[index + 1]))
         elif index > 0:
-            directions.append(_sign(values[index] - values[index - 1]))
+            directions.append(_step(values[index - 1], values[index]))
         else:
             directions.append(0)
     return directions

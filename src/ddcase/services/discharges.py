@@ -5,13 +5,13 @@ an episode is ended is `CaseworkService.discharge_check`."""
 
 from __future__ import annotations
 
-from ddcase.domain import Contact, Month, month_range
-from ddcase.rules.criteria import COUNTING_OUTCOMES
+from ddcase.domain import Contact, Month, definition_in_force, month_range
+from ddcase.rules.criteria import COUNTING_OUTCOMES, counted_modes
 from ddcase.rules.discharges import (
     INVOLVEMENT_WINDOW_DAYS,
     MEASURE,
     Discharge,
-    guarded_discharge,
+    discharge_of,
     guarded_endings,
     monthly_series,
 )
@@ -33,37 +33,44 @@ class DischargeService:
     def discharges_of_teams(
         self, first: Month, last: Month, teams: list[str | None]
     ) -> list[list[Discharge]]:
-        """`discharges` for each of `teams` (None: all teams), from one read of every client with
-        an episode ending in the range (`discharge_notes.ending_histories`, a few queries whatever
-        their number): each episode is judged by the rule with the client's episodes around its
-        end and the contacts that can count in its window."""
+        """`discharges` for each of `teams` (None: all teams), from one read of every client who
+        may have a guarded discharge in the range (`discharge_notes.ending_histories`): each
+        episode is judged by the rule with the client's episodes around its end and the contacts
+        that can count in its window (only the guarded discharges' are read)."""
+        first_day, last_day = first.first_day, last.last_day
         with self._db.read() as session:
             definitions = repository.definitions(session)
-            read = discharge_notes.ending_histories(session, first.first_day, last.last_day)
-            first_day, last_day = first.first_day, last.last_day
+            read = discharge_notes.ending_histories(session, first_day, last_day)
             guarded = [
-                (client_id, episode, episodes)
-                for client_id, episodes in read.episodes.items()
+                (episode, episodes)
+                for episodes in read.episodes.values()
                 for episode in guarded_endings(episodes, first_day, last_day)
             ]
-            # Only the guarded discharges' contacts are read: the rule picks the one that counts.
+            in_force = {m: definition_in_force(definitions, m) for m in month_range(first, last)}
             contacts = discharge_notes.contacts_before_ends(
                 session,
-                [episode.id for _, episode, _ in guarded if episode.id is not None],
+                [episode.id for episode, _ in guarded if episode.id is not None],
                 INVOLVEMENT_WINDOW_DAYS,
                 [o.value for o in COUNTING_OUTCOMES],
+                sorted({mode.value for d in in_force.values() for mode in counted_modes(d)}),
             )
-        found: list[Discharge] = []
         no_contacts: list[Contact] = []
-        for client_id, episode, episodes in guarded:
-            reason = read.reasons.get(episode.id) if episode.id is not None else None
-            discharge = guarded_discharge(
-                episode, episodes, contacts.get(client_id, no_contacts), definitions, reason
+        found = [
+            discharge_of(
+                episode,
+                episodes,
+                contacts.get(episode.id, no_contacts) if episode.id is not None else no_contacts,
+                in_force[Month.of(episode.end_date)],
+                read.reasons.get(episode.id) if episode.id is not None else None,
             )
-            if discharge is not None:
-                found.append(discharge)
+            for episode, episodes in guarded
+            if episode.end_date is not None  # ended in the range: guarded_endings
+        ]
         found.sort(key=lambda d: (d.end_date, d.client_ref, d.episode.service.value))
-        return [[d for d in found if team is None or d.team == team] for team in teams]
+        by_team: dict[str | None, list[Discharge]] = {}
+        for discharge in found:
+            by_team.setdefault(discharge.team, []).append(discharge)
+        return [list(found) if team is None else by_team.get(team, []) for team in teams]
 
     def flagged(
         self, month: Month, other_worker: str | None = None, team: str | None = None

@@ -4,26 +4,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ddcase.domain import Contact, Episode
-from ddcase.storage.driver import reader_of
+from ddcase.storage.driver import Reader, in_list, reader_of
 from ddcase.storage.driver_values import (
     CONTACT_COLUMNS,
     SERVICES,
     Days,
     contact_of,
-    driver_rows,
     worker_names,
 )
-from ddcase.storage.tables import ClientRow, ContactRow, DischargeNoteRow, EpisodeRow, OrganisationRow
+from ddcase.storage.tables import DischargeNoteRow, EpisodeRow
 
 
 def ended_on(session: Session, episode_id: int) -> date | None:
@@ -91,146 +88,114 @@ class EndingHistories:
     reasons: dict[int, str | None]
 
 
-def _days_before(session: Session, day: Mapped[date | None], days: int) -> ColumnElement[Any]:
-    """`day` less `days` days (more, when negative), as SQL: date arithmetic is each database's own."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(day, f"{-days:+d} days")  # ISO text, as SQLite keeps dates
-    return day - days  # PostgreSQL: date - integer is a date
+_WINDOW = "{e}start_date <= ? AND ({e}end_date IS NULL OR {e}end_date >= ?)"
+"""An episode open on some day from a first day to a last (the parameters), as SQL."""
 
-
-_CHUNK = 500
-"""Ids asked for in one query (well under any database's limit on parameters)."""
-
-
-def ending_histories(session: Session, first: date, last: date) -> EndingHistories:
+def ending_histories(source: Session | Reader, first: date, last: date) -> EndingHistories:
     """See `EndingHistories`: the clients with an episode ending in `first`..`last` that may be
-    a guarded discharge, and their episodes around then, read as plain rows: a few queries (the
-    episodes asked for by client id, `_CHUNK` at a time)."""
-    ending = and_(col(EpisodeRow.end_date) >= first, col(EpisodeRow.end_date) <= last)
-    # Only the clients who may have a guarded discharge in the range (the rules decide): an
-    # episode ending in it with no episode of its side starting the next day (a change of
-    # worker) and one of the other side open on its end day. Most endings are changes of worker.
-    ended, same, other = aliased(EpisodeRow), aliased(EpisodeRow), aliased(EpisodeRow)
-    clients = (
-        select(col(ended.client_id))
-        .where(
-            col(ended.end_date) >= first,
-            col(ended.end_date) <= last,
-            ~select(col(same.id))
-            .where(
-                col(same.client_id) == col(ended.client_id),
-                col(same.service) == col(ended.service),
-                col(same.start_date) == _days_before(session, col(ended.end_date), -1),
-                or_(col(same.end_date).is_(None), col(same.end_date) >= col(same.start_date)),
-            )
-            .exists(),
-            select(col(other.id))
-            .where(
-                col(other.client_id) == col(ended.client_id),
-                col(other.service) != col(ended.service),
-                col(other.start_date) <= col(ended.end_date),
-                or_(col(other.end_date).is_(None), col(other.end_date) >= col(ended.end_date)),
-            )
-            .exists(),
-        )
-        .distinct()
-    )
-    refs: dict[int, str] = dict(
-        driver_rows(
-            session.connection(),
-            select(col(ClientRow.id), col(ClientRow.client_ref)).where(col(ClientRow.id).in_(clients)),
-        )
-    )
-    if not refs:
-        return EndingHistories({}, {})
+    a guarded discharge, and their episodes around then, read as plain rows in one query (and
+    the names and notes in three small ones).
+
+    Only the clients who may have a guarded discharge in the range are read (the rules decide):
+    an episode ending in it that is not followed by the next of its side (in order of start,
+    of the client's episodes around the range) starting the day after (a change of worker: most
+    endings are one), with one of the other side open on its end day. Every episode the guard
+    reads of such an ending is open from `first` to the day after `last`, so the change of
+    worker is found among them by one window function, not a lookup per ending."""
+    reader = reader_of(source)
     after = last + timedelta(days=1)
-    names = worker_names(reader_of(session))
-    organisations = {
-        id_: name for id_, name in session.execute(select(col(OrganisationRow.id), col(OrganisationRow.name)))
-    }
+    rows = reader.rows(
+        f"""
+        WITH around AS (
+            SELECT client_id, service, end_date,
+                   LEAD(CASE WHEN end_date IS NULL OR end_date >= start_date THEN start_date END)
+                       OVER (PARTITION BY client_id, service ORDER BY start_date) AS next_start
+            FROM episode WHERE {_WINDOW.format(e="")}
+        ),
+        guarded AS (
+            SELECT ended.client_id FROM around ended
+            WHERE ended.end_date >= ? AND ended.end_date <= ?
+              AND (ended.next_start IS NULL OR ended.next_start <> {reader.plus_days("ended.end_date", 1)})
+              AND EXISTS (
+                  SELECT 1 FROM episode other
+                  WHERE other.client_id = ended.client_id AND other.service <> ended.service
+                    AND other.start_date <= ended.end_date
+                    AND (other.end_date IS NULL OR other.end_date >= ended.end_date))
+        )
+        SELECT e.id, e.client_id, e.service, e.organisation_id, e.team, e.worker_id, e.start_date,
+               e.end_date, e.version, client.client_ref
+        FROM episode e JOIN client ON client.id = e.client_id
+        WHERE e.client_id IN (SELECT client_id FROM guarded) AND {_WINDOW.format(e="e.")}
+        ORDER BY e.client_id, e.start_date, e.service, e.id
+        """,
+        [after, first, first, last, after, first],
+    )
+    if not rows:
+        return EndingHistories({}, {})
+    names = worker_names(reader)
+    organisations = dict(reader.rows("SELECT id, name FROM organisation"))
     days = Days()
     episodes: dict[int, list[Episode]] = {}
-    ids = sorted(refs)
-    for start in range(0, len(ids), _CHUNK):  # the clients asked for by id: read once above
-        for id_, client_id, service, organisation, team, worker, begun, end, version in driver_rows(
-            session.connection(),
-            select(
-                col(EpisodeRow.id),
-                col(EpisodeRow.client_id),
-                col(EpisodeRow.service),
-                col(EpisodeRow.organisation_id),
-                col(EpisodeRow.team),
-                col(EpisodeRow.worker_id),
-                col(EpisodeRow.start_date),
-                col(EpisodeRow.end_date),
-                col(EpisodeRow.version),
+    for id_, client_id, service, organisation, team, worker, begun, end, version, ref in rows:
+        episodes.setdefault(client_id, []).append(
+            Episode(
+                ref,
+                SERVICES[service],
+                organisations[organisation],
+                days[begun],
+                days[end],
+                team,
+                names[worker],
+                id_,
+                version,
             )
-            .where(
-                col(EpisodeRow.client_id).in_(ids[start : start + _CHUNK]),
-                col(EpisodeRow.start_date) <= after,
-                or_(col(EpisodeRow.end_date).is_(None), col(EpisodeRow.end_date) >= first),
-            )
-            .order_by(
-                col(EpisodeRow.client_id),
-                col(EpisodeRow.start_date),
-                col(EpisodeRow.service),
-                col(EpisodeRow.id),
-            ),
-        ):
-            episodes.setdefault(client_id, []).append(
-                Episode(
-                    refs[client_id],
-                    SERVICES[service],
-                    organisations[organisation],
-                    days[begun],
-                    days[end],
-                    team,
-                    names[worker],
-                    id_,
-                    version,
-                )
-            )
-    reasons = {
-        episode_id: reason
-        for episode_id, reason in session.execute(
-            select(col(DischargeNoteRow.episode_id), col(DischargeNoteRow.reason))
-            .join(EpisodeRow, col(EpisodeRow.id) == col(DischargeNoteRow.episode_id))
-            .where(ending)
         )
-    }
+    reasons: dict[int, str | None] = dict(
+        reader.rows(
+            "SELECT discharge_note.episode_id, discharge_note.reason FROM discharge_note"
+            " JOIN episode ON episode.id = discharge_note.episode_id"
+            " WHERE episode.end_date >= ? AND episode.end_date <= ?",
+            [first, last],
+        )
+    )
     return EndingHistories(episodes, reasons)
 
 
 def contacts_before_ends(
-    session: Session, episode_ids: Sequence[int], window_days: int, outcomes: Collection[str]
+    source: Session | Reader,
+    episode_ids: Collection[int],
+    window_days: int,
+    outcomes: Collection[str],
+    modes: Collection[str],
 ) -> dict[int, list[Contact]]:
-    """By client id, the contacts with one of `outcomes` dated in the `window_days` days up to
-    the end date of one of the (ended) episodes `episode_ids`, by date; read as plain rows."""
-    names = worker_names(reader_of(session))
+    """By episode id, the contacts with one of `outcomes` and `modes` dated in the `window_days`
+    days up to the end date of each of the (ended) episodes `episode_ids`, by date: one query,
+    read as plain rows (a contact near the ends of two episodes is one value in both lists)."""
+    if not episode_ids:
+        return {}
+    reader = reader_of(source)
+    names = worker_names(reader)
     days = Days()
-    ended = aliased(EpisodeRow)
+    among, params = reader.among("e.id", set(episode_ids))
+    outcome_in, outcome_params = in_list("c.outcome", sorted(outcomes))
+    mode_in, mode_params = in_list("c.mode", sorted(modes))
+    columns = ", ".join(f"c.{name}" for name in CONTACT_COLUMNS)
     contacts: dict[int, list[Contact]] = {}
-    seen: set[int] = set()
-    for start in range(0, len(episode_ids), _CHUNK):
-        near = (
-            select(
-                *(col(getattr(ContactRow, name)) for name in CONTACT_COLUMNS),
-                col(ClientRow.client_ref),
-            )
-            .join(ended, col(ended.client_id) == col(ContactRow.client_id))
-            .join(ClientRow, col(ClientRow.id) == col(ContactRow.client_id))
-            .where(
-                col(ended.id).in_(list(episode_ids[start : start + _CHUNK])),
-                col(ContactRow.date) <= col(ended.end_date),
-                col(ContactRow.date) >= _days_before(session, col(ended.end_date), window_days - 1),
-                col(ContactRow.outcome).in_(list(outcomes)),
-            )
-            .order_by(col(ContactRow.client_id), col(ContactRow.date), col(ContactRow.id))
-        )
-        for row in driver_rows(session.connection(), near):
-            id_, client_id, ref = row[0], row[1], row[-1]
-            if id_ in seen:  # near the ends of two of the client's episodes
-                continue
-            seen.add(id_)
-            contacts.setdefault(client_id, []).append(contact_of(row[:-1], ref, names, days))
+    made: dict[int, Contact] = {}
+    for row in reader.rows(
+        f"""
+        SELECT e.id, {columns}, client.client_ref
+        FROM episode e
+        JOIN contact c ON c.client_id = e.client_id
+        JOIN client ON client.id = e.client_id
+        WHERE {among} AND {outcome_in} AND {mode_in}
+          AND c.date <= e.end_date AND c.date >= {reader.plus_days("e.end_date", 1 - window_days)}
+        ORDER BY e.id, c.date, c.id
+        """,
+        [*params, *outcome_params, *mode_params],
+    ):
+        contact = made.get(row[1])
+        if contact is None:
+            contact = made[row[1]] = contact_of(row[1:-1], row[-1], names, days)
+        contacts.setdefault(row[0], []).append(contact)
     return contacts

@@ -4,8 +4,8 @@ SQLAlchemy: the figures' read side (figures_read.py) is SQL text run on a `Reade
 the very same text on its session's connection (`reader_of`).
 
 Each dialect's small differences live here, once: the placeholder (`?` for SQLite, `%s` for
-psycopg), dates as the parameters SQLite stores them (ISO text), and a set of ids as one value
-(`Reader.among`). Importing this module imports no database library."""
+psycopg), dates as the parameters SQLite stores them (ISO text), date arithmetic (`Reader.plus_days`),
+and a set of ids as one value (`Reader.among`). Importing this module imports no database library."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ class Reader:
     def split_days(self, value: Any) -> Sequence[Any]:
         """The values of one `days_of` aggregate (NULL when no row held)."""
         return value.split(",") if self.on_sqlite else value  # type: ignore[no-any-return]  # text or a list
+
+    def plus_days(self, column: str, days: int) -> str:
+        """The date `column` `days` days later (earlier, when negative), as SQL: SQLite's `date()`
+        (ISO text, as it keeps dates), PostgreSQL's date + integer."""
+        if self.on_sqlite:
+            return f"date({column}, '{days:+d} days')"
+        return f"({column} + {days:d})"
 
     def among(self, column: str, ids: set[int]) -> tuple[str, list[Any]]:
         """`column` is one of `ids`, however many, as one parameter: a JSON array on SQLite (an
