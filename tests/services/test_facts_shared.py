@@ -110,8 +110,23 @@ def test_the_report_reads_the_discharges_once_for_the_measure_and_the_safety_sec
             reads.append((first, last, tuple(teams))) or real(self, first, last, teams)
         ),
     )
+    month_reads = []
+    real_months = figures_module.figures_read.month_facts
+    monkeypatch.setattr(
+        figures_module.figures_read,
+        "month_facts",
+        lambda *args, **kwargs: month_reads.append(args[1:3]) or real_months(*args, **kwargs),
+    )
+    plain_overview = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False)
+    plain_completeness = reporting.completeness(plain_overview.current)
+    month_reads.clear()
     content = reporting.content(OCT, team)
     assert len(reads) == 1
+    # The month and the month before, with every client, read once (beside the counting).
+    assert month_reads == [(OCT.previous().first_day, OCT.last_day)]
+    assert (content.current, content.previous) == (plain_overview.current, plain_overview.previous)
+    assert content.analysis == plain_overview.series.analysis
+    assert content.completeness == plain_completeness
     assert reads[0][:2] == (OCT.plus(-(CHART_MONTHS - 1)), OCT)
     assert content.safety == plain_safety
     assert content.measure_rows == plain_rows

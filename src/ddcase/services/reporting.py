@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,21 +176,26 @@ class ReportingService:
         # The measures first: their read of the 24 months (every team's, for all teams) is kept
         # for the chart's series, which reads the same months but the last two (`facts_shared`).
         # An open PDSA cycle's check reads the family again: the same kept read serves it.
-        # The guarded discharges of the 24 months are read once, for every team shown, in a
-        # thread beside the counting: the discharge measure's series and the month's safety
-        # section both take them (issue 18).
+        # Beside the counting, in a thread of its own (`_beside`), the reads that do not need
+        # it: the guarded discharges of the 24 months, once for every team shown (the discharge
+        # measure's series and the month's safety section both take them), then the month and
+        # the month before with every client (the headline, the lists) and the records of the
+        # month's mutual clients (the completeness table).
         cycles = self._pdsa.cycles(team)
         shown = self._teams_shown(team)
-        with (
-            facts_shared(),
-            _Discharges(self._context, month.plus(-(CHART_MONTHS - 1)), month, shown) as read,
-        ):
+        with cyclic_gc_paused(), facts_shared(), _beside() as beside:
+            read = _Discharges(beside, self._context, month.plus(-(CHART_MONTHS - 1)), month, shown)
+            months = beside.submit(self._figures.months, month.previous(), month, team)
+            complete = beside.submit(lambda: self.completeness(months.result()[-1]))
             tables = self._measure_tables(month, shown, read)
             rows, charts, teams = self._measures_of(tables, cycles)
-            overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+            overview = self._figures.overview(
+                month, CHART_MONTHS, team, leading_gaps=False, read=months.result()
+            )
             # An open PDSA cycle's check reads the report's own table of the family (issue 18).
             checks = self.pdsa_checks(month, team, cycles, tables[0][1])
             safety = self.safety(month, team, read.of(team, month))
+            completed = complete.result()
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
@@ -205,7 +213,7 @@ class ReportingService:
             cycle_marks=marks,
             settings=series.settings,
             definitions=tuple(self._definitions.versions()),
-            completeness=self.completeness(current),
+            completeness=completed,
             revisions=self._pending_revisions(series, current, previous),
             client_list=client_list,
             is_demo=settings.is_demo,
@@ -478,42 +486,35 @@ class ReportingService:
             raise DomainError(f"{out} is a folder; give a file name such as report.pdf.")
 
 
+@contextmanager
+def _beside() -> Iterator[ThreadPoolExecutor]:
+    """One thread for the report's reads beside its counting, run in the order given: the
+    database does its part of each read while the counting goes on (Python lets go of its lock
+    while SQLite or PostgreSQL work). Each read's error is raised where its result is asked
+    for; the block ends when the reads begun have ended (those not begun are dropped)."""
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-report-read")
+    try:
+        yield beside
+    finally:
+        beside.shutdown(wait=True, cancel_futures=True)
+
+
 class _Discharges:
     """The guarded discharges of `first`..`last` for each of `teams`, read once
-    (`DischargeService.discharges_of_teams`) in a thread of its own, started at once: the
-    database does its part of the read while this thread counts (Python lets go of its lock
-    while SQLite or PostgreSQL work). Read for the discharge measure's series (`measures`, in
-    place of the source `measures.discharge_measures`) and the month's safety section (`of`).
-    Its error, if any, is raised where they are asked for; the block waits for the thread."""
+    (`DischargeService.discharges_of_teams`) beside the counting, for the discharge measure's
+    series (`measures`, in place of the source `measures.discharge_measures`) and the month's
+    safety section (`of`)."""
 
-    def __init__(self, context: Context, first: Month, last: Month, teams: list[str | None]) -> None:
-        self._context = context
-        self._first, self._last, self._teams = first, last, teams
-        self._found: dict[str | None, list[Discharge]] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._read, name="ddcase-report-discharges", daemon=True)
-
-    def __enter__(self) -> _Discharges:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._thread.join()
-
-    def _read(self) -> None:
+    def __init__(
+        self, beside: ThreadPoolExecutor, context: Context, first: Month, last: Month, teams: list[str | None]
+    ) -> None:
         from ddcase.services.discharges import DischargeService
 
-        try:
-            found = DischargeService(self._context).discharges_of_teams(self._first, self._last, self._teams)
-            self._found = dict(zip(self._teams, found, strict=True))
-        except BaseException as error:  # noqa: BLE001 (raised again in the caller's thread)
-            self._error = error
+        self._first, self._last, self._teams = first, last, teams
+        self._read = beside.submit(DischargeService(context).discharges_of_teams, first, last, teams)
 
     def _of(self, team: str | None) -> list[Discharge]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._found[team]
+        return self._read.result()[self._teams.index(team)]
 
     def of(self, team: str | None, month: Month) -> list[Discharge]:
         """`DischargeService.discharges(month, month, team)`, from the read."""
