@@ -23,18 +23,24 @@ def demo(context, definitions):
     return context
 
 
+def _days_read(monkeypatch, name):
+    """Each call of `figures_read.<name>` from then on, by its first and last day (it still reads)."""
+    calls = []
+    real = getattr(figures_module.figures_read, name)
+    monkeypatch.setattr(
+        figures_module.figures_read,
+        name,
+        lambda *args, **kwargs: calls.append(args[1:3]) or real(*args, **kwargs),
+    )
+    return calls
+
+
 @pytest.mark.parametrize("team", [None, "Luton North CMHT"])
 def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(demo, team, monkeypatch):
     reporting = ReportingService(demo)
     plain_rows, _, _ = reporting.measures(OCT, team)
     plain_series = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False).series
-    reads = []
-    real = figures_module.figures_read.figure_days
-    monkeypatch.setattr(
-        figures_module.figures_read,
-        "figure_days",
-        lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
-    )
+    reads = _days_read(monkeypatch, "figure_days")
     counted = []
     real_counts = figures_module.months_counts
     monkeypatch.setattr(
@@ -110,13 +116,7 @@ def test_the_report_reads_the_discharges_once_for_the_measure_and_the_safety_sec
             reads.append((first, last, tuple(teams))) or real(self, first, last, teams)
         ),
     )
-    month_reads = []
-    real_months = figures_module.figures_read.month_facts
-    monkeypatch.setattr(
-        figures_module.figures_read,
-        "month_facts",
-        lambda *args, **kwargs: month_reads.append(args[1:3]) or real_months(*args, **kwargs),
-    )
+    month_reads = _days_read(monkeypatch, "month_facts")
     plain_overview = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False)
     plain_completeness = reporting.completeness(plain_overview.current)
     month_reads.clear()
