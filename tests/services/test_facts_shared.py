@@ -23,18 +23,24 @@ def demo(context, definitions):
     return context
 
 
+def _days_read(monkeypatch, name):
+    """Each call of `figures_read.<name>` from then on, by its first and last day (it still reads)."""
+    calls = []
+    real = getattr(figures_module.figures_read, name)
+    monkeypatch.setattr(
+        figures_module.figures_read,
+        name,
+        lambda *args, **kwargs: calls.append(args[1:3]) or real(*args, **kwargs),
+    )
+    return calls
+
+
 @pytest.mark.parametrize("team", [None, "Luton North CMHT"])
 def test_the_report_reads_the_months_once_and_prints_what_the_plain_reads_give(demo, team, monkeypatch):
     reporting = ReportingService(demo)
     plain_rows, _, _ = reporting.measures(OCT, team)
     plain_series = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False).series
-    reads = []
-    real = figures_module.figures_read.figure_days
-    monkeypatch.setattr(
-        figures_module.figures_read,
-        "figure_days",
-        lambda *args, **kwargs: reads.append(args[1:3]) or real(*args, **kwargs),
-    )
+    reads = _days_read(monkeypatch, "figure_days")
     counted = []
     real_counts = figures_module.months_counts
     monkeypatch.setattr(
@@ -74,6 +80,68 @@ def test_an_open_pdsa_cycles_check_reads_the_reports_own_table_of_the_family(dem
             source,
             lambda *args, _real=of_teams: calls.append(args[3]) or _real(*args),
         )
+    from ddcase.services.discharges import DischargeService
+
+    real = DischargeService.discharges_of_teams
+    monkeypatch.setattr(
+        DischargeService,
+        "discharges_of_teams",
+        lambda self, *args: calls.append(args[2]) or real(self, *args),
+    )
     content = reporting.content(OCT, None)
     assert content.pdsa_checks == plain
-    assert len(calls) == 2  # each source that reads all teams at once, once (not again per cycle)
+    # Each source that reads all teams at once, once (not again per cycle): the log's measures
+    # through OF_TEAMS, the discharges by the report itself (read once for the measure and the
+    # safety section).
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("team", [None, "Luton North CMHT"])
+def test_the_report_reads_the_discharges_once_for_the_measure_and_the_safety_section(demo, team, monkeypatch):
+    """Issue 18, fourth round: the guarded discharges of the 24 months are read once, for every
+    team shown, and serve both the discharge measure's series and the month's safety section,
+    which print exactly what their own reads give."""
+    from ddcase.services.discharges import DischargeService
+
+    reporting = ReportingService(demo)
+    plain_rows, plain_charts, plain_teams = reporting.measures(OCT, team)
+    plain_safety = reporting.safety(OCT, team)
+    assert plain_safety.discharges  # the demo has guarded discharges in the month
+    reads = []
+    real = DischargeService.discharges_of_teams
+    monkeypatch.setattr(
+        DischargeService,
+        "discharges_of_teams",
+        lambda self, first, last, teams: (
+            reads.append((first, last, tuple(teams))) or real(self, first, last, teams)
+        ),
+    )
+    month_reads = _days_read(monkeypatch, "month_facts")
+    plain_overview = FiguresService(demo).overview(OCT, CHART_MONTHS, team, leading_gaps=False)
+    plain_completeness = reporting.completeness(plain_overview.current)
+    month_reads.clear()
+    content = reporting.content(OCT, team)
+    assert len(reads) == 1
+    # The month and the month before, with every client, read once (beside the counting).
+    assert month_reads == [(OCT.previous().first_day, OCT.last_day)]
+    assert (content.current, content.previous) == (plain_overview.current, plain_overview.previous)
+    assert content.analysis == plain_overview.series.analysis
+    assert content.completeness == plain_completeness
+    assert reads[0][:2] == (OCT.plus(-(CHART_MONTHS - 1)), OCT)
+    assert content.safety == plain_safety
+    assert content.measure_rows == plain_rows
+    assert content.measure_charts == plain_charts
+    assert content.team_charts == plain_teams
+
+
+def test_a_failed_read_of_the_discharges_is_raised_to_the_caller(demo, monkeypatch):
+    """The discharges read beside the counting fail as the report: the error reaches the caller."""
+    from ddcase.domain import DomainError
+    from ddcase.services.discharges import DischargeService
+
+    def fails(*_args):
+        raise DomainError("the discharges could not be read")
+
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", fails)
+    with pytest.raises(DomainError, match="could not be read"):
+        ReportingService(demo).content(OCT, None)

@@ -348,17 +348,22 @@ class FiguresService:
         *,
         chart: ChartKind | str | None = None,
         leading_gaps: bool = True,
+        read: list[MonthFigures] | None = None,
     ) -> Overview:
         """Month M and the month before with every client (as `month()` reads them, in one go),
         and the series of the `chart_months` months ending at M (as `series()` gives it; its last
         two months are those two months' counts). Without `leading_gaps`, the series starts at its first month with anybody to count (a new
-        log should not open its chart with a year of gaps)."""
+        log should not open its chart with a year of gaps). `read`: the month before and M as
+        `months(M - 1, M, team)` gave them, when the caller has read them already (the meeting
+        PDF reads them beside its counting)."""
         if chart_months < 1:
             raise DomainError("A series covers at least one month.")
         first = month.plus(-(chart_months - 1))
         _check_range(first, month)
         previous = month.previous()
-        before, now = self._months([previous, month], team)
+        if read is None or [f.month for f in read] != [previous, month]:
+            read = self._months([previous, month], team)
+        before, now = read
         # The series' last two months are those two months' counts; the rest read as counts.
         earlier = previous.previous()
         shown = self._counts(first, earlier, team) if first <= earlier else []

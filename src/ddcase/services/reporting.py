@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ddcase.domain import DomainError, Month
+from ddcase.domain import DomainError, Month, month_range
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.domain.times import in_uk
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness, completeness
+from ddcase.rules.discharges import MEASURE, Discharge, monthly_series
 from ddcase.rules.figures import MonthCounts, MonthFigures
+from ddcase.rules.measures import Measure, MeasureMonth
 from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
@@ -171,13 +176,26 @@ class ReportingService:
         # The measures first: their read of the 24 months (every team's, for all teams) is kept
         # for the chart's series, which reads the same months but the last two (`facts_shared`).
         # An open PDSA cycle's check reads the family again: the same kept read serves it.
+        # Beside the counting, in a thread of its own (`_beside`), the reads that do not need
+        # it: the guarded discharges of the 24 months, once for every team shown (the discharge
+        # measure's series and the month's safety section both take them), then the month and
+        # the month before with every client (the headline, the lists) and the records of the
+        # month's mutual clients (the completeness table).
         cycles = self._pdsa.cycles(team)
-        with facts_shared():
-            tables = self._measure_tables(month, team)
+        shown = self._teams_shown(team)
+        with cyclic_gc_paused(), facts_shared(), _beside() as beside:
+            read = _Discharges(beside, self._context, month.plus(-(CHART_MONTHS - 1)), month, shown)
+            months = beside.submit(self._figures.months, month.previous(), month, team)
+            complete = beside.submit(lambda: self.completeness(months.result()[-1]))
+            tables = self._measure_tables(month, shown, read)
             rows, charts, teams = self._measures_of(tables, cycles)
-            overview = self._figures.overview(month, CHART_MONTHS, team, leading_gaps=False)
+            overview = self._figures.overview(
+                month, CHART_MONTHS, team, leading_gaps=False, read=months.result()
+            )
             # An open PDSA cycle's check reads the report's own table of the family (issue 18).
             checks = self.pdsa_checks(month, team, cycles, tables[0][1])
+            safety = self.safety(month, team, read.of(team, month))
+            completed = complete.result()
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
         now = self._context.now()
@@ -195,7 +213,7 @@ class ReportingService:
             cycle_marks=marks,
             settings=series.settings,
             definitions=tuple(self._definitions.versions()),
-            completeness=self.completeness(current),
+            completeness=completed,
             revisions=self._pending_revisions(series, current, previous),
             client_list=client_list,
             is_demo=settings.is_demo,
@@ -203,7 +221,7 @@ class ReportingService:
             measure_rows=rows,
             measure_charts=charts,
             team_charts=teams,
-            safety=self.safety(month, team),
+            safety=safety,
             pdsa_checks=checks,
         )
 
@@ -213,19 +231,27 @@ class ReportingService:
         """The family's summary rows (measures × teams: for the whole service, each measure for
         all teams and then for each team) and one chart per measure other than the jointly-worked
         one, for the report's scope; the same tables as `ddcase measures [--team T]`."""
-        return self._measures_of(self._measure_tables(month, team), self._pdsa.cycles(team))
+        return self._measures_of(
+            self._measure_tables(month, self._teams_shown(team)), self._pdsa.cycles(team)
+        )
 
-    def _measure_tables(self, month: Month, team: str | None) -> list[tuple[str, MeasuresTable]]:
-        """The family's table for the report's scope and, for all teams, each team's, labelled;
-        each source that can reads every team at once (`measures.OF_TEAMS`)."""
-        from ddcase.services.measures import MeasuresService
+    def _teams_shown(self, team: str | None) -> list[str | None]:
+        """The report's scope and, for all teams, each of the log's teams (one scan of them)."""
+        return [team] if team is not None else [None, *self._figures.teams()]
 
-        teams: list[str | None] = [team]
-        known = None
-        if team is None:
-            known = self._figures.teams()  # one scan of the log's teams for all the tables
-            teams += known
-        read = MeasuresService(self._context).tables(month, teams, known)
+    def _measure_tables(
+        self, month: Month, teams: list[str | None], discharges: _Discharges | None = None
+    ) -> list[tuple[str, MeasuresTable]]:
+        """The family's table for each of `teams` (the report's scope first), labelled; each
+        source that can reads every team at once (`measures.OF_TEAMS`), and the discharge
+        measure takes `discharges` when given (read once for the report)."""
+        from ddcase.services.measures import SOURCES, MeasuresService, discharge_measures
+
+        known = [name for name in teams if name is not None] if teams[0] is None else None
+        sources = None
+        if discharges is not None:
+            sources = [discharges.measures if source is discharge_measures else source for source in SOURCES]
+        read = MeasuresService(self._context, sources).tables(month, teams, known)
         return [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
 
     def _measures_of(
@@ -262,12 +288,15 @@ class ReportingService:
         )
         return rows, charts, side_by_side
 
-    def safety(self, month: Month, team: str | None) -> SafetySummary:
-        """Issue 17's part of the report: the month's guarded discharges, the flagged ones, and
-        the caseload audit results."""
+    def safety(
+        self, month: Month, team: str | None, discharges: list[Discharge] | None = None
+    ) -> SafetySummary:
+        """Issue 17's part of the report: the month's guarded discharges (`discharges` when the
+        caller has read them, else read here), the flagged ones, and the caseload audit results."""
         from ddcase.services.discharges import DischargeService
 
-        discharges = DischargeService(self._context).discharges(month, month, team)
+        if discharges is None:
+            discharges = DischargeService(self._context).discharges(month, month, team)
         flagged = tuple(
             FlaggedDischargeLine(
                 d.client_ref, d.end_date, d.episode.service.label, d.episode.worker, d.other_worker
@@ -455,6 +484,51 @@ class ReportingService:
             raise DomainError(f"The folder {folder} does not exist; nothing was written.")
         if out.is_dir():
             raise DomainError(f"{out} is a folder; give a file name such as report.pdf.")
+
+
+@contextmanager
+def _beside() -> Iterator[ThreadPoolExecutor]:
+    """One thread for the report's reads beside its counting, run in the order given: the
+    database does its part of each read while the counting goes on (Python lets go of its lock
+    while SQLite or PostgreSQL work). Each read's error is raised where its result is asked
+    for; the block ends when the reads begun have ended (those not begun are dropped)."""
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-report-read")
+    try:
+        yield beside
+    finally:
+        beside.shutdown(wait=True, cancel_futures=True)
+
+
+class _Discharges:
+    """The guarded discharges of `first`..`last` for each of `teams`, read once
+    (`DischargeService.discharges_of_teams`) beside the counting, for the discharge measure's
+    series (`measures`, in place of the source `measures.discharge_measures`) and the month's
+    safety section (`of`)."""
+
+    def __init__(
+        self, beside: ThreadPoolExecutor, context: Context, first: Month, last: Month, teams: list[str | None]
+    ) -> None:
+        from ddcase.services.discharges import DischargeService
+
+        self._first, self._last, self._teams = first, last, teams
+        self._read = beside.submit(DischargeService(context).discharges_of_teams, first, last, teams)
+
+    def _of(self, team: str | None) -> list[Discharge]:
+        return self._read.result()[self._teams.index(team)]
+
+    def of(self, team: str | None, month: Month) -> list[Discharge]:
+        """`DischargeService.discharges(month, month, team)`, from the read."""
+        return [d for d in self._of(team) if month.first_day <= d.end_date <= month.last_day]
+
+    def measures(
+        self, context: Context, first: Month, last: Month, team: str | None
+    ) -> list[tuple[Measure, list[MeasureMonth]]]:
+        """`measures.discharge_measures` (a source of the family), from the read."""
+        from ddcase.services.measures import discharge_measures
+
+        if (first, last) != (self._first, self._last) or team not in self._teams:
+            return discharge_measures(context, first, last, team)
+        return [(MEASURE, monthly_series(self._of(team), list(month_range(first, last)), context.today()))]
 
 
 def _key(printed: PrintedFigures) -> tuple[int, int, int]:
