@@ -8,7 +8,8 @@ while the first writes.
 The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
 start), as soon as an import begins, so that its start-up overlaps the reading of the other
 files; it waits for its work (who the rows may name, their ids, how the driver takes each value)
-until those files are written. Its entry is `child_main`, a top-level function; a frozen app calls
+until the workers and clients are written, and then reads while the episodes are written, up to
+`BACKLOG` batches ahead of this process (pickled, sent by a thread of its own). Its entry is `child_main`, a top-level function; a frozen app calls
 `multiprocessing.freeze_support()` in its entry point (packaging/ddcase_main.py).
 
 The problems it finds come back in the order it found them and are added to the import's list
