@@ -80,10 +80,14 @@ def test_a_rejected_import_puts_the_cache_back_too(tmp_path: Path, context, engi
 def test_contacts_into_a_log_with_contacts_keep_the_import_cache(tmp_path: Path, context, engine):
     """Into a log that already holds contacts the indexes stay, kept up to date row by row: they
     need the import's whole cache, not the load's."""
-    TransferService(context, chunk_size=100).import_folder(big_folder(tmp_path / "f", clients=30, contacts=400))
+    TransferService(context, chunk_size=100).import_folder(
+        big_folder(tmp_path / "f", clients=30, contacts=400)
+    )
     seen = _watch(engine)
 
-    TransferService(context, chunk_size=100).import_folder(big_folder(tmp_path / "g", clients=30, contacts=600))
+    TransferService(context, chunk_size=100).import_folder(
+        big_folder(tmp_path / "g", clients=30, contacts=600)
+    )
 
     assert {size for kind, size in seen if kind == "insert"} == {-bulk_load.IMPORT_CACHE_KIB}
     assert not [kind for kind, _ in seen if kind == "index"]

@@ -9,8 +9,9 @@ The child is started with "spawn" on every platform (Windows has no fork; Linux 
 start), as soon as an import begins, so that its start-up overlaps the reading of the other
 files; it waits for its work (who the rows may name, their ids, how the driver takes each value)
 until the workers and clients are written, and then reads while the episodes are written, up to
-`BACKLOG` batches ahead of this process (pickled, sent by a thread of its own). Its entry is `child_main`, a top-level function; a frozen app calls
-`multiprocessing.freeze_support()` in its entry point (packaging/ddcase_main.py).
+`BACKLOG` batches ahead of this process (pickled, sent by a thread of its own). Its entry is
+`child_main`, a top-level function; a frozen app calls `multiprocessing.freeze_support()` in its
+entry point (packaging/ddcase_main.py).
 
 The problems it finds come back in the order it found them and are added to the import's list
 one by one, as if found here; positions of the header's columns with them. If the child dies or

@@ -128,7 +128,9 @@ class TransferService:
                     started = self._start_child(session, paths[CONTACTS], known, reader)
 
                 if not problems:
-                    changes = self._apply(session, plan, stamp, people_written if reader is not None else None)
+                    changes = self._apply(
+                        session, plan, stamp, people_written if reader is not None else None
+                    )
                 del parsed  # the plan holds what is new or changed
                 contacts = FileCounts()
                 if CONTACTS in paths:
