@@ -355,3 +355,28 @@ def test_the_child_reads_ahead_while_the_import_is_busy():
     parent_end.close()
     child_end.close()
     assert parallel.BACKLOG >= len(batches)
+
+
+def test_a_failure_writing_the_episodes_after_the_child_started_leaves_nothing(tmp_path, monkeypatch):
+    """The child has its work (and may be reading ahead) when the episodes go in; if they fail,
+    the import ends with nothing written and the child ends with it."""
+    from ddcase.storage import bulk_load
+
+    insert_new = bulk_load.repository.insert_new
+
+    def failing(session, workers, clients, episodes, contacts, **kwargs):  # type: ignore[no-untyped-def]
+        if episodes:
+            raise RuntimeError("the disk failed")
+        insert_new(session, workers, clients, episodes, contacts, **kwargs)
+
+    monkeypatch.setattr(bulk_load.repository, "insert_new", failing)
+    folder = big_folder(tmp_path / "in", clients=20, contacts=3000)
+    context = make_context(tmp_path / "log.sqlite3")
+    before = schema(context)
+
+    with pytest.raises(RuntimeError, match="the disk failed"):
+        TransferService(context, chunk_size=20, child_from_bytes=0).import_folder(folder)
+
+    assert CaseworkService(context).counts() == NOTHING
+    assert schema(context) == before
+    assert not multiprocessing.active_children()
