@@ -297,3 +297,86 @@ def test_a_child_that_cannot_be_started_leaves_the_file_to_this_process(tmp_path
     context = make_context(tmp_path / "log.sqlite3")
     TransferService(context, child_from_bytes=0).import_folder(folder)
     assert CaseworkService(context).counts()["contacts"] == 40
+
+
+# ------------------------------------------------------------------ the child starts early
+
+
+def test_the_child_is_given_its_work_before_the_episodes_are_written(tmp_path, monkeypatch):
+    """It reads contacts.csv while the episodes go in (their ids are not in its rows; the
+    clients' and workers' are, and those are written first)."""
+    from multiprocessing.connection import Connection as PipeEnd
+
+    from ddcase.storage import bulk_load
+
+    events: list[str] = []
+    send, insert_new = PipeEnd.send, bulk_load.repository.insert_new
+
+    def sending(self, message):  # type: ignore[no-untyped-def]
+        if isinstance(message, parallel.Work):
+            events.append("work")
+        send(self, message)
+
+    def inserting(session, workers, clients, episodes, contacts, **kwargs):  # type: ignore[no-untyped-def]
+        if episodes:
+            events.append("episodes")
+        insert_new(session, workers, clients, episodes, contacts, **kwargs)
+
+    monkeypatch.setattr(PipeEnd, "send", sending)
+    monkeypatch.setattr(bulk_load.repository, "insert_new", inserting)
+    folder = big_folder(tmp_path / "in", clients=20, contacts=300)
+    context = make_context(tmp_path / "log.sqlite3")
+
+    TransferService(context, chunk_size=20, child_from_bytes=0).import_folder(folder)
+
+    assert events[:2] == ["work", "episodes"]
+    assert CaseworkService(context).counts()["contacts"] == 300
+
+
+def test_the_child_reads_ahead_while_the_import_is_busy():
+    """Its batches wait, pickled, up to `BACKLOG` of them, while the parent reads none (a pipe
+    alone holds less than one), and come out whole and in order."""
+    import threading
+
+    parent_end, child_end = multiprocessing.Pipe()
+    writer = parallel._PipeWriter(child_end, parallel.PlainValues({}, True))
+    batches = [[(n, "2026-10-01", f"{n:064x}") for n in range(k * 5000, (k + 1) * 5000)] for k in range(4)]
+
+    def write_all() -> None:
+        for rows in batches:
+            writer.write(rows)
+
+    ahead = threading.Thread(target=write_all, daemon=True)
+    ahead.start()
+    ahead.join(timeout=20)
+    assert not ahead.is_alive()  # did not wait for the parent
+    assert [parent_end.recv() for _ in batches] == [("rows", rows) for rows in batches]
+    writer.close()
+    parent_end.close()
+    child_end.close()
+    assert parallel.BACKLOG >= len(batches)
+
+
+def test_a_failure_writing_the_episodes_after_the_child_started_leaves_nothing(tmp_path, monkeypatch):
+    """The child has its work (and may be reading ahead) when the episodes go in; if they fail,
+    the import ends with nothing written and the child ends with it."""
+    from ddcase.storage import bulk_load
+
+    insert_new = bulk_load.repository.insert_new
+
+    def failing(session, workers, clients, episodes, contacts, **kwargs):  # type: ignore[no-untyped-def]
+        if episodes:
+            raise RuntimeError("the disk failed")
+        insert_new(session, workers, clients, episodes, contacts, **kwargs)
+
+    monkeypatch.setattr(bulk_load.repository, "insert_new", failing)
+    folder = big_folder(tmp_path / "in", clients=20, contacts=3000)
+    context = make_context(tmp_path / "log.sqlite3")
+    before = schema(context)
+
+    with pytest.raises(RuntimeError, match="the disk failed"):
+        TransferService(context, chunk_size=20, child_from_bytes=0).import_folder(folder)
+
+    assert CaseworkService(context).counts() == NOTHING
+    assert schema(context) == before
+    assert not multiprocessing.active_children()

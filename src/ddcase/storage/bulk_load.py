@@ -11,12 +11,12 @@ index builds, and `new_file_journal` writes a first import into a new file witho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col
 
@@ -29,6 +29,11 @@ from ddcase.storage.tables import ClientRow, ContactRow, EpisodeRow, WorkerRow, 
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 #: SQLite's page cache while an import inserts (a million new contacts update their tables).
 IMPORT_CACHE_KIB = 64 * 1024
+#: ... and while a first load inserts contacts into a table whose indexes it dropped: each row is
+#: appended, so nothing is read back but the table's last page and the few clients and workers the
+#: rows name (a trust's 20,000 clients: about 2 MB). The trust's million contacts went in with the
+#: same CPU time as with 64 MB, and the import's two processes peaked 21 MB lower.
+LOAD_CACHE_KIB = 8 * 1024
 #: ... and while it builds the indexes it dropped: SQLite's own default (2,000 KiB). SQLite's
 #: sorter holds up to a cache's worth of keys in memory before it writes a sorted run to a
 #: temporary file, on top of the page cache itself, so the 64 MB cache cost 128 MB at the peak;
@@ -46,13 +51,20 @@ def sqlite_import_cache(session: Session, kib: int = IMPORT_CACHE_KIB) -> Iterat
     if connection.dialect.name != "sqlite":
         yield
         return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    before = _set_sqlite_cache(connection, -int(kib))
     try:
         yield
     finally:
         with suppress(SQLAlchemyError):  # never in the way of the error that ended the block
-            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+            _set_sqlite_cache(connection, before)
+
+
+def _set_sqlite_cache(connection: Connection, setting: int) -> int:
+    """Set SQLite's page cache (PRAGMA cache_size's own terms: negative, in KiB; positive, in
+    pages) and return the setting it had."""
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA cache_size = {int(setting)}")
+    return before
 
 
 #: The tables a log holds records in: a file with none of them is new (a first import's).
@@ -167,24 +179,33 @@ def write_records(
     changed_clients: Sequence[tuple[int, Client]],
     changed_episodes: Sequence[tuple[int, Episode]],
     stamp: Stamp,
+    people_written: Callable[[], None] | None = None,
 ) -> list[RecordChange]:
     """Bulk inserts of what is new, then ORM updates of what changed (by id). Into an empty
     episode table (a first import), its indexes are built once after the rows are in. Returns
     what each changed record held before and holds now (issue 14: an import's updates keep
-    their before values, one audit entry per record)."""
+    their before values, one audit entry per record). `people_written`, if given, is called
+    once the new workers and clients are in (their ids are known) and before the episodes go in.
+    """
     empty = session.scalars(select(col(EpisodeRow.id)).limit(1)).first() is None
     dropped = drop_indexes(session, "episode") if empty and new_episodes else {}
     guards = drop_insert_guards(session, "episode") if empty and new_episodes else []
+    # Every organisation first, in the order one call would make them (the workers', the new
+    # episodes', then the changed records'), so that their ids do not depend on the split.
     repository.insert_new(
         session,
         new_workers,
         new_clients,
-        new_episodes,
+        [],
         [],
         stamp=stamp,
-        organisations=[(w.organisation, w.service) for _, w in changed_workers]
+        organisations=[(e.organisation, e.service) for e in new_episodes]
+        + [(w.organisation, w.service) for _, w in changed_workers]
         + [(e.organisation, e.service) for _, e in changed_episodes],
     )
+    if people_written is not None:
+        people_written()
+    repository.insert_new(session, [], [], new_episodes, [], stamp=stamp)
     create_indexes(session, [*dropped.values(), *guards])
     org_ids = repository.organisation_ids(session)
     worker_ids = repository.worker_ids(session)
@@ -249,6 +270,26 @@ _ID_CHUNK = 500  # values per IN (...) list, well under every backend's paramete
 FINGERPRINT_INDEX = "uq_contact_fingerprint"
 
 
+class ContactValues:
+    """How the driver takes each contact column's values: as the column's type would send them
+    (for SQLite, a date becomes 'YYYY-MM-DD')."""
+
+    def __init__(self, connection: Connection) -> None:
+        dialect = connection.dialect
+        self.processors = {
+            c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table_of(ContactRow).c
+        }
+
+    def value(self, column: str, value: object) -> object:
+        processor = self.processors[column]
+        return value if value is None or processor is None else processor(value)
+
+
+def contact_values(session: Session) -> ContactValues:
+    """How the driver of `session` takes each contact column's values."""
+    return ContactValues(session.connection())
+
+
 class ContactWriter:
     """Writes new contacts a batch at a time, inside the caller's write transaction, straight
     through the driver's `executemany` (SQLAlchemy's Core insert costs several microseconds a row
@@ -277,8 +318,8 @@ class ContactWriter:
         self._session = session
         self._connection = session.connection()
         dialect = self._connection.dialect
-        table = table_of(ContactRow)
-        self._processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        self._values = ContactValues(self._connection)
+        self._processors = self._values.processors
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         # The three columns every row shares go into the statement as literals on SQLite (binding
         # them cost 0.2 µs of a row's 1.6); elsewhere, or for a value no plain literal says,
@@ -314,15 +355,16 @@ class ContactWriter:
         # Without the unique index, ON CONFLICT has nothing to go by: repeats are removed by `finish`.
         self._unique_after = self._dropped.get(FINGERPRINT_INDEX)
         self._sql = insert if self._unique_after else f"{insert} ON CONFLICT (fingerprint) DO NOTHING"
+        # A load's rows go in with the smaller cache, and `finish` puts the caller's back.
+        self._cache_after = _set_sqlite_cache(self._connection, -LOAD_CACHE_KIB) if self._dropped else None
 
     @property
     def table_was_empty(self) -> bool:
         return self._max_id_before == 0
 
     def value(self, column: str, value: object) -> object:
-        """`value` as the driver gets it for `column` (for SQLite, a date becomes 'YYYY-MM-DD')."""
-        processor = self._processors[column]
-        return value if value is None or processor is None else processor(value)
+        """`value` as the driver gets it for `column` (`ContactValues`)."""
+        return self._values.value(column, value)
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         """Insert `rows` (each the values of CONTACT_INSERT_COLUMNS), skipping those already
@@ -358,6 +400,9 @@ class ContactWriter:
             self._session, [sql for name, sql in self._dropped.items() if name != FINGERPRINT_INDEX]
         )
         create_indexes(self._session, self._guards)
+        if self._cache_after is not None:
+            _set_sqlite_cache(self._connection, self._cache_after)
+            self._cache_after = None
         self._dropped = {}
         self._guards = []
         self._unique_after = None

@@ -525,6 +525,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     connection.exec_driver_sql(sql, values)
 
 
+#: Rows per `insert_rows` where a load may hold many (a trust's 120,000 episodes as dicts were
+#: some 40 MB at once).
+_INSERT_CHUNK = 10_000
+
+
 def insert_new(
     session: Session,
     workers: Sequence[Worker],
@@ -590,7 +595,7 @@ def insert_new(
         )
     ids = worker_ids(session)
     refs = client_ids(session)
-    if episodes:
+    for start in range(0, len(episodes), _INSERT_CHUNK):  # a chunk's dicts at a time: memory
         insert_rows(
             session,
             table_of(EpisodeRow),
@@ -606,7 +611,7 @@ def insert_new(
                     "version": 1,
                     **stamp,
                 }
-                for e in episodes
+                for e in episodes[start : start + _INSERT_CHUNK]
             ],
         )
     if contacts:

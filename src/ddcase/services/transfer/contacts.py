@@ -66,11 +66,15 @@ class Known:
         return f"no {side_text(side)} worker called {name} in workers.csv, episodes.csv or the log{hint}"
 
 
-class RowWriter(Protocol):
-    """What takes the rows: `bulk_load.ContactWriter` in this process, or, in the child process
-    that reads contacts.csv beside the import (`parallel.py`), the pipe to the one that writes."""
+class ValueOf(Protocol):
+    """How the driver takes each value of a contact column (`bulk_load.ContactValues`)."""
 
     def value(self, column: str, value: object) -> object: ...
+
+
+class RowWriter(ValueOf, Protocol):
+    """What takes the rows: `bulk_load.ContactWriter` in this process, or, in the child process
+    that reads contacts.csv beside the import (`parallel.py`), the pipe to the one that writes."""
 
     def write(self, rows: list[tuple[object, ...]]) -> None: ...
 

@@ -8,8 +8,10 @@ while the first writes.
 The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
 start), as soon as an import begins, so that its start-up overlaps the reading of the other
 files; it waits for its work (who the rows may name, their ids, how the driver takes each value)
-until those files are written. Its entry is `child_main`, a top-level function; a frozen app calls
-`multiprocessing.freeze_support()` in its entry point (packaging/ddcase_main.py).
+until the workers and clients are written, and then reads while the episodes are written, up to
+`BACKLOG` batches ahead of this process (pickled, sent by a thread of its own). Its entry is
+`child_main`, a top-level function; a frozen app calls `multiprocessing.freeze_support()` in its
+entry point (packaging/ddcase_main.py).
 
 The problems it finds come back in the order it found them and are added to the import's list
 one by one, as if found here; positions of the header's columns with them. If the child dies or
@@ -21,22 +23,32 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
 from ddcase.domain import ContactKind, ContactMode, DomainError, ImportProblem, Outcome
 from ddcase.services.transfer.cells import CONTACTS
-from ddcase.services.transfer.contacts import ContactSink, Known, Progress, RowWriter, read_contacts
+from ddcase.services.transfer.contacts import ContactSink, Known, Progress, RowWriter, ValueOf, read_contacts
 from ddcase.services.transfer.reading import Problems, file_size
 
 #: contacts.csv is read in a child process from this size on (a trust's is some 50 MB; the
 #: child's start, about half a second of the other core, pays for itself from a few MB).
 CHILD_FROM_BYTES = 4 * 2**20
+
+#: Batches of rows the child may hold, pickled (about 2 MB each at 20,000 rows), ahead of the
+#: import's process: it is given its work before the episodes are written, and reads on while
+#: they are (`_PipeWriter`). A pipe alone holds less than one batch. A trust's child reads about
+#: a fifth more slowly than the import writes, so a fifth of its million rows (ten batches) read
+#: ahead keeps the import from waiting; the two processes then peak about 220 MB together.
+BACKLOG = 12
 
 #: Every child is spawned, never forked: the only start Windows has, so tested everywhere.
 SPAWN = multiprocessing.get_context("spawn")
@@ -66,7 +78,7 @@ class PlainValues:
     dates_as_text: bool
 
     @classmethod
-    def of(cls, writer: RowWriter) -> PlainValues | None:
+    def of(cls, writer: ValueOf) -> PlainValues | None:
         """The writer's ways, or None when it takes a date or a number some other way (then
         contacts.csv is read in this process, through the writer itself)."""
         finite: dict[str, dict[object, object]] = {
@@ -129,13 +141,17 @@ class ContactReader:
         finally:
             child_end.close()  # so that the child's end closing (it died) is seen here as EOF
 
-    def read_into(self, writer: RowWriter, work: Work, problems: Problems, progress: Progress) -> None:
-        """Hand the child its work and write each batch it sends until it has read the file;
-        then add the problems it found, in its order. Raises DomainError if it died or failed."""
+    def start(self, work: Work) -> None:
+        """Hand the child its work: it starts reading, up to `BACKLOG` batches ahead of
+        `read_into`. Raises DomainError if it has died."""
         try:
             self._connection.send(work)
         except OSError as error:
             raise DomainError(STOPPED.format(detail="")) from error
+
+    def read_into(self, writer: RowWriter, problems: Problems, progress: Progress) -> None:
+        """Write each batch the child sends (after `start`) until it has read the file; then add
+        the problems it found, in its order. Raises DomainError if it died or failed."""
         while True:
             try:
                 kind, payload = self._connection.recv()
@@ -186,18 +202,45 @@ def contact_reader(
 
 
 class _PipeWriter:
-    """The child's writer: rows made as `ContactWriter` takes them, sent to the parent."""
+    """The child's writer: rows made as `ContactWriter` takes them, sent to the parent. Each
+    message is pickled here and sent by a thread of its own, so that reading goes on while the
+    parent is busy (writing the episodes, at first) until `backlog` messages wait; if the parent
+    has gone, the next message raises OSError."""
 
-    def __init__(self, connection: Connection, values: PlainValues) -> None:
+    def __init__(self, connection: Connection, values: PlainValues, backlog: int = BACKLOG) -> None:
         self._connection = connection
         self.value = values.value
+        self._waiting: queue.Queue[bytes | memoryview | None] = queue.Queue(backlog)
+        self._gone: OSError | None = None
+        self._sender = threading.Thread(target=self._send_waiting, name="ddcase-contacts-send", daemon=True)
+        self._sender.start()
+
+    def _send_waiting(self) -> None:
+        while (message := self._waiting.get()) is not None:
+            if self._gone is None:  # once the parent has gone, only emptied: `send` never waits
+                try:
+                    self._connection.send_bytes(message)
+                except OSError as error:
+                    self._gone = error
+
+    def send(self, message: tuple[str, object]) -> None:
+        if self._gone is not None:
+            raise OSError("the import's process has gone") from self._gone
+        self._waiting.put(ForkingPickler.dumps(message))  # as Connection.send pickles
+
+    def close(self) -> None:
+        """Wait until every message has been sent (OSError if the parent went first)."""
+        self._waiting.put(None)
+        self._sender.join()
+        if self._gone is not None:
+            raise OSError("the import's process has gone") from self._gone
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         if rows:
-            self._connection.send((_ROWS, rows))
+            self.send((_ROWS, rows))
 
     def at(self, done: int, _total: int) -> None:
-        self._connection.send((_AT, done))
+        self.send((_AT, done))
 
 
 def child_main(connection: Connection) -> None:
@@ -209,10 +252,10 @@ def child_main(connection: Connection) -> None:
         return
     if work is None:
         return
+    writer = _PipeWriter(connection, work.values)
     try:
         gc.disable()  # as for the import in one process: millions of values, none in a cycle
         problems = Problems(listed=None)
-        writer = _PipeWriter(connection, work.values)
         read_contacts(
             work.path,
             work.today,
@@ -223,13 +266,15 @@ def child_main(connection: Connection) -> None:
             progress=Progress(writer.at, _ANY_SIZE),
         )
         found: list[ImportProblem] = problems.items
-        connection.send((_DONE, (found, problems.positions.get(CONTACTS))))
+        writer.send((_DONE, (found, problems.positions.get(CONTACTS))))
+        writer.close()
     except (EOFError, OSError):
         return  # the parent has gone or stopped listening
     except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import
         detail: Any = f"{type(error).__name__}: {error}"
         with suppress(OSError):
-            connection.send((_FAILED, detail))
+            writer.send((_FAILED, detail))
+            writer.close()
     finally:
         with suppress(OSError):
             connection.close()

@@ -119,13 +119,23 @@ class TransferService:
                 now = self._context.now()
                 stamp: Stamp = {"updated_at": now, "updated_by": self._context.user or audit.os_user()}
                 changes: list[bulk_load.RecordChange] = []
+                started = False  # whether the child has been given its work
+
+                def people_written() -> None:
+                    # The child starts on contacts.csv as soon as the ids its rows name are known,
+                    # and reads on while the episodes are written.
+                    nonlocal started
+                    started = self._start_child(session, paths[CONTACTS], known, reader)
+
                 if not problems:
-                    changes = self._apply(session, plan, stamp)
+                    changes = self._apply(
+                        session, plan, stamp, people_written if reader is not None else None
+                    )
                 del parsed  # the plan holds what is new or changed
                 contacts = FileCounts()
                 if CONTACTS in paths:
                     contacts = self._import_contacts(
-                        session, paths[CONTACTS], known, problems, stamp, tracker, reader
+                        session, paths[CONTACTS], known, problems, stamp, tracker, reader if started else None
                     )
                 if problems:
                     raise problems.rejected()
@@ -185,18 +195,26 @@ class TransferService:
             return FileCounts()
         # Into an empty contact table (SQLite), the indexes are built once at the end: `finish`.
         writer = bulk_load.ContactWriter(session, stamp=stamp, load=True)
-        client_ids, worker_ids = repository.client_ids(session), repository.worker_ids(session)
-        plain = PlainValues.of(writer) if reader is not None else None
-        if reader is not None and plain is not None:
-            work = Work(path, today, known, client_ids, worker_ids, plain, self._chunk)
-            reader.read_into(writer, work, problems, tracker)
+        if reader is not None:  # the child is reading it, given its work by `_start_child`
+            reader.read_into(writer, problems, tracker)
         else:
-            sink = ContactSink(writer, client_ids, worker_ids)
+            sink = ContactSink(writer, repository.client_ids(session), repository.worker_ids(session))
             read_contacts(path, today, known, problems, sink, chunk_size=self._chunk, progress=tracker)
         if problems:
             return FileCounts()  # the caller rolls back, indexes and all
         writer.finish()
         return FileCounts(created=writer.created, unchanged=writer.unchanged)
+
+    def _start_child(self, session: Session, path: Path, known: Known, reader: ContactReader | None) -> bool:
+        """Give the child its work once the workers and clients are written (the ids its rows
+        name); False when contacts.csv is to be read in this process instead (no child, or a
+        driver taking a value in a way the child is not told)."""
+        plain = PlainValues.of(bulk_load.contact_values(session)) if reader is not None else None
+        if reader is None or plain is None:
+            return False
+        client_ids, worker_ids = repository.client_ids(session), repository.worker_ids(session)
+        reader.start(Work(path, self._context.today(), known, client_ids, worker_ids, plain, self._chunk))
+        return True
 
     @staticmethod
     def _files(folder: Path) -> tuple[dict[str, Path], tuple[str, ...]]:
@@ -213,9 +231,12 @@ class TransferService:
         return paths, ignored
 
     @staticmethod
-    def _apply(session: Session, plan: Plan, stamp: Stamp) -> list[bulk_load.RecordChange]:
-        """Write the plan of workers, clients and episodes (storage's bulk load); returns each
-        changed record's values before and after."""
+    def _apply(
+        session: Session, plan: Plan, stamp: Stamp, people_written: Callable[[], None] | None
+    ) -> list[bulk_load.RecordChange]:
+        """Write the plan of workers, clients and episodes (storage's bulk load), calling
+        `people_written` between the first two and the episodes; returns each changed record's
+        values before and after."""
         return bulk_load.write_records(
             session,
             new_workers=plan.new_workers,
@@ -225,6 +246,7 @@ class TransferService:
             changed_clients=plan.changed_clients,
             changed_episodes=plan.changed_episodes,
             stamp=stamp,
+            people_written=people_written,
         )
 
     # ------------------------------------------------------------------ export
