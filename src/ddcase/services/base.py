@@ -107,7 +107,7 @@ class _Collector:
         self._lock = threading.Lock()
         self._pauses = 0  # bulk reads running now, in any thread
         self._pins = 0  # GUI timers collecting (one per window); automatic collection off while any
-        self._was_enabled = False  # automatic collection was on when the first pause began
+        self._was_enabled = False  # automatic collection was on before the first pause or pin
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -116,32 +116,32 @@ class _Collector:
         reference counting frees them all, but their number sets off the collector's passes over
         everything alive, about a third of the figures' time. Pauses overlap across threads: the
         collector comes back on (if it was on) only when the last one ends."""
-        with self._lock:
-            if self._pauses == 0:
-                self._was_enabled = gc.isenabled()
-            self._pauses += 1
-            gc.disable()
+        self._hold(pauses=1)
         try:
             yield
         finally:
-            with self._lock:
-                self._pauses -= 1
-                if self._pauses == 0 and self._was_enabled and self._pins == 0:
-                    gc.enable()
+            self._hold(pauses=-1)
 
     def pin(self) -> None:
         """Automatic collection off until `unpin`: the caller collects (`collect_due`) on its own
         thread, the GUI thread."""
-        with self._lock:
-            if self._pins == 0 and self._pauses == 0:
-                self._was_enabled = gc.isenabled()
-            self._pins += 1
-            gc.disable()
+        self._hold(pins=1)
 
     def unpin(self) -> None:
+        self._hold(pins=-1)
+
+    def _hold(self, *, pauses: int = 0, pins: int = 0) -> None:
+        """Count a pause or pin beginning (+1) or ending (-1): automatic collection is off while
+        any is held, and back as it was before the first (on, unless something else had it off)
+        when the last ends."""
         with self._lock:
-            self._pins -= 1
-            if self._pins == 0 and self._pauses == 0 and self._was_enabled:
+            if self._pauses == 0 and self._pins == 0:
+                self._was_enabled = gc.isenabled()
+            self._pauses += pauses
+            self._pins += pins
+            if self._pauses or self._pins:
+                gc.disable()
+            elif self._was_enabled:
                 gc.enable()
 
     def collect_due(self) -> int:
