@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
 
 import pytest
 
-from ddcase.services.base import collector, cyclic_gc_paused
+from ddcase.services import base
+from ddcase.services.base import Collector, cyclic_gc_paused
+
+
+@pytest.fixture(autouse=True)
+def collector() -> Iterator[Collector]:
+    """A collector policy of the test's own, with automatic collection on to begin with (a
+    window an earlier test left open would have the process's pinned); as it was after."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    own = Collector()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base, "collector", own)
+        yield own
+    if not was_enabled:
+        gc.disable()
 
 
 def test_the_cyclic_collector_is_paused_within_and_back_on_after_even_on_an_error():
@@ -52,7 +68,7 @@ def test_pauses_overlapping_in_two_threads_keep_the_collector_off_until_the_last
     assert gc.isenabled()
 
 
-def test_a_pinned_collector_stays_off_through_pauses_and_runs_only_when_asked():
+def test_a_pinned_collector_stays_off_through_pauses_and_runs_only_when_asked(collector: Collector):
     """A window pins the collector to the GUI thread: no automatic collection (a pause ending
     does not switch it on), `collect_due` collects when due, never during a bulk read."""
     assert gc.isenabled()

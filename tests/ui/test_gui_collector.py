@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QWidget
 
+from ddcase.services.base import collector
 from ddcase.ui.tasks import BackgroundWork
 
 
@@ -46,12 +47,14 @@ def test_a_gui_object_left_in_a_cycle_is_freed_on_the_gui_thread_not_in_the_pool
 
 
 def test_automatic_collection_is_off_while_a_window_lives_and_back_after(qtbot: Any) -> None:
-    # Earlier tests' windows gone: those closed, and those only a reference cycle kept.
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-    assert gc.isenabled()
+    """Counted by pins: a window an earlier test left open keeps its own."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # earlier tests' closed windows
+    pins = collector.pins
     host = QWidget()
     BackgroundWork(host, lambda busy, message: None)
+    assert collector.pins == pins + 1
     assert not gc.isenabled()
     host.deleteLater()
-    qtbot.waitUntil(gc.isenabled, timeout=10_000)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window gone, now
+    assert collector.pins == pins
+    assert gc.isenabled() == (pins == 0)

@@ -91,7 +91,7 @@ def local_time_text(moment: datetime) -> str:
     return date_time_text(moment, zone=True, naive="utc")
 
 
-class _Collector:
+class Collector:
     """Where and when Python's cyclic garbage collector runs: its one home (issue 18's threads).
 
     The collector runs in whichever thread happens to allocate when it is due. In the app that is
@@ -130,6 +130,11 @@ class _Collector:
     def unpin(self) -> None:
         self._hold(pins=-1)
 
+    @property
+    def pins(self) -> int:
+        """How many pins hold automatic collection off now (a window each)."""
+        return self._pins
+
     def _hold(self, *, pauses: int = 0, pins: int = 0) -> None:
         """Count a pause or pin beginning (+1) or ending (-1): automatic collection is off while
         any is held, and back as it was before the first (on, unless something else had it off)
@@ -159,9 +164,9 @@ class _Collector:
 
 
 #: The process's one collector policy (a window pins it; the figures pause it).
-collector = _Collector()
+collector = Collector()
 
 
 def cyclic_gc_paused() -> AbstractContextManager[None]:
-    """Pause Python's cyclic garbage collector for a bulk read and computation (`_Collector.paused`)."""
+    """Pause Python's cyclic garbage collector for a bulk read and computation (`Collector.paused`)."""
     return collector.paused()
