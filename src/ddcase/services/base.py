@@ -159,7 +159,9 @@ class Collector:
         (young, middle, old), (made, young_runs, middle_runs) = gc.get_threshold(), gc.get_count()
         if young == 0 or made < young:
             return 0
-        generation = 2 if young_runs >= middle and middle_runs >= old else 1 if young_runs >= middle else 0
+        # The oldest generation due, as the automatic collector picks it (counts of the younger
+        # generation's collections since this one's last).
+        generation = 2 if middle_runs >= old else 1 if young_runs >= middle else 0
         return gc.collect(generation)
 
 

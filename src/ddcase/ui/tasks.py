@@ -123,7 +123,7 @@ class GuiCollector(QObject):
     thread while the GUI thread uses Qt, a crash (docs/architecture.md, "Threads"). A timer
     collects what is due instead; a bulk read's pause (services.base) holds it off."""
 
-    INTERVAL_MS = 100
+    INTERVAL_MS = 250
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
