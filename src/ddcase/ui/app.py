@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QM
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir, resources_dir
 from ddcase.ui.frame import add_menus, restore_geometry
+from ddcase.ui.tasks import GuiCollector
 
 # Nothing of the database side is imported here: the window shows first (issue 18), and the
 # services, SQLAlchemy and the pages are imported once it has painted (`run`).
@@ -401,6 +402,8 @@ def run(
     sys.excepthook = handle_exception
     settings = settings if settings is not None else QSettings()
     opening = OpeningWindow(settings)
+    # The collector on the GUI thread from the first window on (the log opens on another thread).
+    GuiCollector(opening)
     start = _Start(app, opening, db_argument, open_services, settings, daily_backup_after_showing)
     opening.painted.connect(start.open, Qt.ConnectionType.SingleShotConnection)
     opening.show()

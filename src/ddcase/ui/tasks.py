@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QWidget
 
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir
+from ddcase.services.base import collector
 
 log = logging.getLogger("ddcase")
 
@@ -114,6 +115,27 @@ class LatestLoad:
             self._failed(error)
 
 
+class GuiCollector(QObject):
+    """Python's cyclic garbage collector run on the GUI thread only, while this lives (one per
+    window: a child of its `BackgroundWork`). Left to itself the collector runs in whichever
+    thread allocates when it is due, mostly a pool thread, and would free there the GUI's objects
+    left in reference cycles (a closed window, its pages and actions): Qt's destructors on a pool
+    thread while the GUI thread uses Qt, a crash (docs/architecture.md, "Threads"). A timer
+    collects what is due instead; a bulk read's pause (services.base) holds it off."""
+
+    INTERVAL_MS = 250
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        collector.pin()
+        # Unpinned when Qt destroys this object (its window gone), even if Python never frees it.
+        self.destroyed.connect(collector.unpin, Qt.ConnectionType.DirectConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(collector.collect_due)
+        self._timer.start()
+
+
 class BackgroundWork(QObject):
     """The window's work in its pool: what the user asked for (`run`: the busy bar, and a failure
     explained) and what they did not (`run_quietly`: a failure only logged). `set_busy(busy,
@@ -124,6 +146,7 @@ class BackgroundWork(QObject):
         self._window = window
         self._set_busy = set_busy
         self.pool = QThreadPool(self)
+        self.collector = GuiCollector(self)  # before any work starts in the pool
         self._tasks: set[Task] = set()
         self._quiet_tasks: set[Task] = set()
         self.busy_bar = QProgressBar()
