@@ -14,9 +14,9 @@ ALLOWED = {
     "domain": set(),
     "rules": {"domain"},
     "storage": {"domain"},
-    "services": {"domain", "rules", "storage", "reports", "paths"},
+    "services": {"domain", "rules", "storage", "reports", "paths", "collector"},
     "reports": {"domain", "rules", "paths"},
-    "ui": {"services", "domain", "paths"},
+    "ui": {"services", "domain", "paths", "collector"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "domain": {"PySide6", "sqlalchemy", "sqlmodel", "reportlab", "alembic"},

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from ddcase.services import base
-from ddcase.services.base import Collector, cyclic_gc_paused
+from ddcase import collector as collector_module
+from ddcase.collector import Collector
+from ddcase.services.base import cyclic_gc_paused
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +21,7 @@ def collector() -> Iterator[Collector]:
     gc.enable()
     own = Collector()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(base, "collector", own)
+        patch.setattr(collector_module, "collector", own)
         yield own
     if not was_enabled:
         gc.disable()

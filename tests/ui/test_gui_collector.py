@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QWidget
 
-from ddcase.services.base import collector
+from ddcase.collector import collector
 from ddcase.ui.tasks import BackgroundWork
 
 

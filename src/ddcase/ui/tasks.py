@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QWidget
 
+from ddcase.collector import collector
 from ddcase.domain import DomainError
 from ddcase.paths import log_dir
-from ddcase.services.base import collector
 
 log = logging.getLogger("ddcase")
 
@@ -121,7 +121,7 @@ class GuiCollector(QObject):
     thread allocates when it is due, mostly a pool thread, and would free there the GUI's objects
     left in reference cycles (a closed window, its pages and actions): Qt's destructors on a pool
     thread while the GUI thread uses Qt, a crash (docs/architecture.md, "Threads"). A timer
-    collects what is due instead; a bulk read's pause (services.base) holds it off."""
+    collects what is due instead; a bulk read's pause (`cyclic_gc_paused`) holds it off."""
 
     INTERVAL_MS = 250
 
