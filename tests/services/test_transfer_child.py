@@ -305,24 +305,23 @@ def test_a_child_that_cannot_be_started_leaves_the_file_to_this_process(tmp_path
 def test_the_child_is_given_its_work_before_the_episodes_are_written(tmp_path, monkeypatch):
     """It reads contacts.csv while the episodes go in (their ids are not in its rows; the
     clients' and workers' are, and those are written first)."""
-    from multiprocessing.connection import Connection as PipeEnd
-
     from ddcase.storage import bulk_load
 
     events: list[str] = []
-    send, insert_new = PipeEnd.send, bulk_load.repository.insert_new
+    start, insert_new = parallel.ContactReader.start, bulk_load.repository.insert_new
 
-    def sending(self, message):  # type: ignore[no-untyped-def]
-        if isinstance(message, parallel.Work):
-            events.append("work")
-        send(self, message)
+    # The handing over itself, not the pipe's class: Windows' pipe end is another class
+    # (PipeConnection), so patching `Connection.send` saw nothing there.
+    def sending(self, work):  # type: ignore[no-untyped-def]
+        events.append("work")
+        start(self, work)
 
     def inserting(session, workers, clients, episodes, contacts, **kwargs):  # type: ignore[no-untyped-def]
         if episodes:
             events.append("episodes")
         insert_new(session, workers, clients, episodes, contacts, **kwargs)
 
-    monkeypatch.setattr(PipeEnd, "send", sending)
+    monkeypatch.setattr(parallel.ContactReader, "start", sending)
     monkeypatch.setattr(bulk_load.repository, "insert_new", inserting)
     folder = big_folder(tmp_path / "in", clients=20, contacts=300)
     context = make_context(tmp_path / "log.sqlite3")
