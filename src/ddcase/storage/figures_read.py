@@ -393,6 +393,16 @@ _IN_TEAM = (
 )
 
 
+#: From this many days, all teams' counting contacts are read client by client (the clients open
+#: to both services, through `ix_contact_client`: client, date, outcome, kind, mode) rather than
+#: by date (`ix_contact_figures`): by client, SQLite needs no sort for the `GROUP BY` and skips
+#: the contacts of clients open to one service. On the trust data set (12,000 clients open to
+#: both in 24 months) that is 0.16 s against 0.23 s for the 24 months' query; they are even
+#: at about six months, and for one month the date's run is the cheaper (0.022 against 0.027 s).
+#: One team's contacts are read by its clients either way.
+_BY_CLIENT_DAYS = 183
+
+
 class _EpisodeFacts:
     """The figures' first read: every episode overlapping first..last (of the clients with an
     episode of `team` overlapping it, when given) as `EpisodeFact`s in the order they were
@@ -471,9 +481,11 @@ class _EpisodeFacts:
         return [(client_id, *clients[client_id], tuple(episodes[client_id])) for client_id in self.both]
 
     def counting(self, countings: Sequence[CountingContacts]) -> list[Sql]:
-        """The contacts any of `countings` says can count (of the clients of the team, when
-        given)."""
+        """The contacts any of `countings` says can count: of the clients of the team, when
+        given; of the clients open to both services, over a long range (`_BY_CLIENT_DAYS`)."""
         conditions = _Chosen(countings).conditions()
         if self.team is not None:
             conditions.append((f"contact.client_id IN ({_IN_TEAM})", [self.last, self.first, self.team]))
+        elif (self.last - self.first).days >= _BY_CLIENT_DAYS:
+            conditions.append(self.reader.among("contact.client_id", self.both))
         return conditions
