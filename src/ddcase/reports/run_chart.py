@@ -24,6 +24,7 @@ from ddcase.domain import Annotation, Month
 from ddcase.domain.format import percent_text
 from ddcase.domain.marks import MARKS, Mark, PointKind, Shape
 from ddcase.reports import styles
+from ddcase.reports.chart_drawing import ChartDrawing
 from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis
 from ddcase.rules.control_charts import ControlChart
 
@@ -107,7 +108,7 @@ class RunChart:
     # ------------------------------------------------------------------ drawing
 
     def drawing(self) -> Drawing:
-        d = Drawing(self.width, self.height)
+        d = ChartDrawing(self.width, self.height)
         if not self.months:
             d.add(
                 String(

@@ -1,0 +1,71 @@
+"""The report's charts drawn by `chart_drawing` (issue 18): the same PDF, byte for byte, as
+ReportLab's own renderer gives for the same drawing: run and p charts with parts, gaps, notes,
+an aim and signals, an XmR chart, a Pareto chart, and a drawing holding shapes the short way
+leaves to ReportLab (a widget, a derived value)."""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Drawing, Group, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.validators import inherit
+from reportlab.pdfgen.canvas import Canvas
+
+from ddcase.domain import Annotation, Criterion, Month
+from ddcase.reports import styles
+from ddcase.reports.chart_drawing import ChartDrawing
+from ddcase.reports.measures_pages import ControlChartDrawing
+from ddcase.reports.pareto import pareto_chart
+from ddcase.reports.run_chart import RunChart, chart_notes
+from ddcase.rules.charts import analyse_series
+from ddcase.rules.control_charts import ValuePoint, analyse_xmr
+from tests.reports.test_run_chart import SHIFT, points
+
+
+def _pdf(drawing: Drawing, kind: type[Drawing]) -> bytes:
+    """A page with `drawing` placed twice as a flowable is (`drawOn`), drawn as a `kind`."""
+    styles.paragraph_styles()  # the fonts
+    object.__setattr__(drawing, "__class__", kind)  # a shape's own __setattr__ would keep it as an attribute
+    assert type(drawing) is kind
+    canvas = Canvas("chart.pdf", invariant=1, pageCompression=0)
+    drawing.drawOn(canvas, 40, 400)
+    drawing.drawOn(canvas, 60, 100)  # the fonts' subsets and the canvas's state carried on
+    canvas.showPage()
+    return canvas.getpdfdata()
+
+
+def _same_as_reportlab(drawing: Drawing) -> None:
+    assert type(drawing) is ChartDrawing
+    short = _pdf(drawing, ChartDrawing)
+    assert short == _pdf(drawing, Drawing)
+    assert b") Tj" in short  # something was drawn
+
+
+def test_run_and_p_charts_are_drawn_as_reportlab_draws_them():
+    versions = [1] * 14 + [2] * 10
+    analysis = analyse_series(points(SHIFT, versions), new_part_months=[Month(2025, 11)])
+    notes = chart_notes(analysis, [Annotation(Month(2025, 11), "A new joint clinic", id=2)])
+    _same_as_reportlab(RunChart(analysis, notes=notes, aim=80, width=480, height=200).drawing())
+    _same_as_reportlab(RunChart(analyse_series(points(SHIFT)), width=483, height=150).drawing())
+    _same_as_reportlab(RunChart(analyse_series(points([])), width=300, height=100).drawing())
+
+
+def test_an_xmr_and_a_pareto_chart_are_drawn_as_reportlab_draws_them():
+    months = [Month(2026, m) for m in range(1, 11)]
+    chart = analyse_xmr([ValuePoint(m, 3.5 + (m.month % 3) / 2) for m in months])
+    notes = chart_notes(chart, [Annotation(Month(2026, 3), "New survey form")])
+    _same_as_reportlab(ControlChartDrawing(chart, aim=4.0, width=480, height=190, notes=notes).drawing())
+    _same_as_reportlab(pareto_chart([(Criterion.CONSENT, 12), (Criterion.JOINT_CONTACT, 5)]))
+    _same_as_reportlab(pareto_chart([]))
+
+
+def test_shapes_it_does_not_know_are_left_to_reportlab():
+    drawing = ChartDrawing(200, 100)
+    group = Group(Line(0, 0, 50, 50, strokeColor=colors.red, strokeWidth=2), transform=(1, 0, 0, 1, 10, 5))
+    group.add(String(5, 5, "in a moved group", fontName=styles.regular(), fontSize=7))
+    drawing.add(group)
+    drawing.add(makeMarker("FilledDiamond", x=80, y=40, size=6))  # a widget
+    derived = Group(Line(0, 0, 20, 0, strokeColor=colors.blue), String(0, 4, "derived", fontName=inherit))
+    drawing.add(derived)
+    drawing.add(String(100, 90, "after", textAnchor="middle", fillColor=colors.green))
+    _same_as_reportlab(drawing)
