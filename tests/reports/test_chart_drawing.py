@@ -5,7 +5,7 @@ leaves to ReportLab (a widget, a derived value)."""
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Group, Line, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.validators import inherit
@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ddcase.domain import Annotation, Criterion, Month
 from ddcase.reports import styles
-from ddcase.reports.chart_drawing import ChartDrawing
+from ddcase.reports.chart_drawing import ChartDrawing, shared
 from ddcase.reports.measures_pages import ControlChartDrawing
 from ddcase.reports.pareto import pareto_chart
 from ddcase.reports.run_chart import RunChart, chart_notes
@@ -22,22 +22,30 @@ from ddcase.rules.control_charts import ValuePoint, analyse_xmr
 from tests.reports.test_run_chart import SHIFT, points
 
 
-def _pdf(drawing: Drawing, kind: type[Drawing]) -> bytes:
-    """A page with `drawing` placed twice as a flowable is (`drawOn`), drawn as a `kind`."""
+def _pdf(drawing: Drawing, kind: type[Drawing], *, veiled: bool = False) -> bytes:
+    """Two pages with `drawing` placed as a flowable is (`drawOn`), drawn as a `kind`: twice on
+    the first (the first time, when `veiled`, on a canvas whose fill is already half
+    transparent), once on the second."""
     styles.paragraph_styles()  # the fonts
     object.__setattr__(drawing, "__class__", kind)  # a shape's own __setattr__ would keep it as an attribute
     assert type(drawing) is kind
     canvas = Canvas("chart.pdf", invariant=1, pageCompression=0)
+    canvas.saveState()
+    if veiled:
+        canvas.setFillAlpha(0.5)
     drawing.drawOn(canvas, 40, 400)
+    canvas.restoreState()
     drawing.drawOn(canvas, 60, 100)  # the fonts' subsets and the canvas's state carried on
+    canvas.showPage()
+    drawing.drawOn(canvas, 50, 300)  # and the page's resources
     canvas.showPage()
     return canvas.getpdfdata()
 
 
-def _same_as_reportlab(drawing: Drawing) -> None:
+def _same_as_reportlab(drawing: Drawing, *, veiled: bool = False) -> None:
     assert type(drawing) is ChartDrawing
-    short = _pdf(drawing, ChartDrawing)
-    assert short == _pdf(drawing, Drawing)
+    short = _pdf(drawing, ChartDrawing, veiled=veiled)
+    assert short == _pdf(drawing, Drawing, veiled=veiled)
     assert b") Tj" in short  # something was drawn
 
 
@@ -69,3 +77,24 @@ def test_shapes_it_does_not_know_are_left_to_reportlab():
     drawing.add(derived)
     drawing.add(String(100, 90, "after", textAnchor="middle", fillColor=colors.green))
     _same_as_reportlab(drawing)
+
+
+def test_a_shared_shape_is_drawn_afresh_where_what_it_inherits_differs():
+    """Written again only where it would be drawn the same: here a shape that inherits whether
+    to stroke (a stroked string without a stroke colour), and one drawn the first time where its
+    transparency was already set (so it set none) and then where it was not."""
+    outline = shared(String(10, 10, "outline", fontName=styles.regular(), textRenderMode=1))
+    veil = shared(Rect(0, 0, 30, 30, fillColor=colors.Color(0, 0, 1, alpha=0.5), strokeColor=None))
+    no_stroke = shared(Line(0, 50, 40, 50, strokeColor=None))
+    drawing = ChartDrawing(200, 100)
+    drawing.add(Line(0, 0, 10, 0, strokeColor=colors.red))  # stroking on
+    drawing.add(outline)  # drawn stroked
+    drawing.add(veil)  # the first time on a half transparent canvas
+    drawing.add(Line(0, 0, 10, 0, strokeColor=colors.red))
+    drawing.add(no_stroke)  # stroking off, after it
+    drawing.add(String(10, 80, "after no stroke", fontName=styles.regular(), textRenderMode=1))
+    drawing.add(outline)  # not stroked now
+    drawing.add(Line(0, 0, 10, 0, strokeColor=colors.red))
+    drawing.add(no_stroke)  # written again: stroking off after it as before
+    drawing.add(String(10, 90, "again", fontName=styles.regular(), textRenderMode=1))
+    _same_as_reportlab(drawing, veiled=True)

@@ -17,6 +17,7 @@ a derived value, a draw-time callback) to ReportLab's own code.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.renderbase import STATE_DEFAULTS, StateTracker
@@ -34,6 +35,28 @@ _DRAW = {
     Polygon: "drawPolygon",
     Rect: "drawRect",
 }
+
+
+#: A shared shape's PDF operators once drawn, for each canvas (one a document): keyed by the
+#: shape and what it inherits from the renderer (whether to fill and stroke); with the shape
+#: itself (kept alive, so its id is not reused), the operators, and whether the renderer fills
+#: and strokes after it. (The canvas's transparency before a chart's shape is always the
+#: drawing's own first state: a shape sets its own inside its saved state, a group sets none.)
+_Replays = dict[tuple[Any, ...], tuple[Any, list[str], tuple[int, int]]]
+_REPLAYS: WeakKeyDictionary[Any, _Replays] = WeakKeyDictionary()
+
+#: Operators that name a resource of the page (a transparency state, a form or image, a
+#: shading): a shape that makes one is always drawn afresh.
+_PAGE_RESOURCES = (" gs", " Do", " sh")
+
+
+def shared(node: Any) -> Any:
+    """`node`, marked as drawn the same wherever it is placed in a chart: it sets all of its own
+    state (colours, widths, font, anchor), so the operators it makes the first time it is drawn
+    in a document are written again in place of drawing it again (a month's label, the grid, kept
+    and placed again by the charts that share them: `run_chart`)."""
+    node._shared = True  # a private attribute: not state, not a property
+    return node
 
 
 class ChartDrawing(Drawing):  # type: ignore[misc] (ReportLab has no type hints)
@@ -68,7 +91,27 @@ class _Renderer(renderPDF._PDFRenderer):  # type: ignore[misc] (ReportLab has no
             super().drawNode(node)
 
     def _draw(self, node: Any) -> None:
-        """`drawNode` for a plain shape (`_plain`)."""
+        """`drawNode` for a plain shape (`_plain`); a shared one's operators written again."""
+        if "_shared" not in node.__dict__:
+            self._fresh(node)
+            return
+        canvas = self._canvas
+        replays = _REPLAYS.setdefault(canvas, {})
+        key = (id(node), self._fill, self._stroke)
+        found = replays.get(key)
+        if found is not None and found[0] is node:
+            canvas._code.extend(found[1])
+            self._fill, self._stroke = found[2]
+            return
+        code = canvas._code
+        start = len(code)
+        self._fresh(node)
+        made = code[start:]
+        if canvas._code is code and not any(op.endswith(_PAGE_RESOURCES) for op in made):
+            replays[key] = (node, made, (self._fill, self._stroke))
+
+    def _fresh(self, node: Any) -> None:
+        """`drawNode` for a plain shape, drawn."""
         canvas = self._canvas
         tracker: StateTracker = self._tracker
         canvas.saveState()

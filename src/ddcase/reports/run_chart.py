@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -24,7 +24,7 @@ from ddcase.domain import Annotation, Month
 from ddcase.domain.format import percent_text
 from ddcase.domain.marks import MARKS, Mark, PointKind, Shape
 from ddcase.reports import styles
-from ddcase.reports.chart_drawing import ChartDrawing
+from ddcase.reports.chart_drawing import ChartDrawing, shared
 from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis
 from ddcase.rules.control_charts import ControlChart
 
@@ -159,15 +159,16 @@ class RunChart:
         )
 
     def _grid(self, d: Drawing) -> None:
+        # The same on every chart of this size: shapes kept and drawn once a PDF (`_kept_line`).
         for step in range(0, 101, 20):
             y = self.y(step / 100)
-            d.add(Line(self.x0, y, self.x1, y, strokeColor=styles.GRID, strokeWidth=0.5))
-            d.add(self._text(self.x0 - 4, y - 2.4, f"{step}%", anchor="end", color=styles.MUTED))
-        d.add(Line(self.x0, self.y0, self.x1, self.y0, strokeColor=styles.MUTED, strokeWidth=0.8))
-        d.add(Line(self.x0, self.y0, self.x0, self.y1, strokeColor=styles.MUTED, strokeWidth=0.8))
+            d.add(_kept_line(self.x0, y, self.x1, y, styles.GRID, 0.5))
+            d.add(_kept_label(self.x0 - 4, y - 2.4, f"{step}%", self.font))
+        d.add(_kept_line(self.x0, self.y0, self.x1, self.y0, styles.MUTED, 0.8))
+        d.add(_kept_line(self.x0, self.y0, self.x0, self.y1, styles.MUTED, 0.8))
         for i, month in enumerate(self.months):
             x = self.x(i)
-            d.add(Line(x, self.y0, x, self.y0 - 2.5, strokeColor=styles.MUTED, strokeWidth=0.6))
+            d.add(_kept_line(x, self.y0, x, self.y0 - 2.5, styles.MUTED, 0.6))
             if month.is_gap:
                 # No mutual clients: no point, a light band and a mark so the break is explained.
                 d.add(
@@ -390,21 +391,10 @@ class RunChart:
             d.add(self._text(x, y, text, size=6.3, color=styles.INK))
 
     def _month_labels(self, d: Drawing) -> None:
+        last = len(self.months) - 1
         for i, month in enumerate(self.months):
-            label = Group(
-                self._text(
-                    0,
-                    0,
-                    month.month.short_label(),
-                    size=6.6,
-                    anchor="end",
-                    color=styles.INK if i == len(self.months) - 1 else styles.MUTED,
-                    bold=i == len(self.months) - 1,
-                )
-            )
-            label.translate(self.x(i) + 2.2, self.y0 - 5)
-            label.rotate(55)
-            d.add(label)
+            font = self.bold if i == last else self.font
+            d.add(_month_label(month.month.short_label(), self.x(i) + 2.2, self.y0 - 5, font, i == last))
 
     def legend_labels(self) -> list[str]:
         """The legend's entries: only what the chart shows."""
@@ -448,6 +438,32 @@ class RunChart:
             symbol.translate(x, y)
             d.add(symbol)
             d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
+
+
+@lru_cache(maxsize=4096)
+def _kept_line(x1: float, y1: float, x2: float, y2: float, color: Color, width: float) -> Line:
+    """A line of the grid, kept for every chart that draws it in this place
+    (`chart_drawing.shared`: drawn once a PDF)."""
+    return shared(Line(x1, y1, x2, y2, strokeColor=color, strokeWidth=width))
+
+
+@lru_cache(maxsize=1024)
+def _kept_label(x: float, y: float, text: str, font: str) -> String:
+    """A grid line's percentage, right-aligned at `x`: kept as `_kept_line` is."""
+    return shared(
+        String(x, y, text, fontName=font, fontSize=LABEL_SIZE, textAnchor="end", fillColor=styles.MUTED)
+    )
+
+
+@lru_cache(maxsize=2048)
+def _month_label(text: str, x: float, y: float, font: str, last: bool) -> Group:
+    """A month's label under the axis, turned 55 degrees; the last month's in ink. One shape
+    for every chart with the month at this place (`chart_drawing.shared`: drawn once a PDF)."""
+    color = styles.INK if last else styles.MUTED
+    label = Group(String(0, 0, text, fontName=font, fontSize=6.6, textAnchor="end", fillColor=color))
+    label.translate(x, y)
+    label.rotate(55)
+    return shared(label)
 
 
 def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Circle | Polygon:
