@@ -17,7 +17,6 @@ a derived value, a draw-time callback) to ReportLab's own code.
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.renderbase import STATE_DEFAULTS, StateTracker
@@ -25,6 +24,8 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Pol
 from reportlab.graphics.transform import mmult
 from reportlab.lib.validators import DerivedValue
 from reportlab.rl_config import _unset_
+
+from ddcase.reports.replay import once
 
 #: The shapes drawn here, each by the renderer's own method for it.
 _DRAW = {
@@ -37,24 +38,11 @@ _DRAW = {
 }
 
 
-#: A shared shape's PDF operators once drawn, for each canvas (one a document): keyed by the
-#: shape and what it inherits from the renderer (whether to fill and stroke); with the shape
-#: itself (kept alive, so its id is not reused), the operators, and whether the renderer fills
-#: and strokes after it. (The canvas's transparency before a chart's shape is always the
-#: drawing's own first state: a shape sets its own inside its saved state, a group sets none.)
-_Replays = dict[tuple[Any, ...], tuple[Any, list[str], tuple[int, int]]]
-_REPLAYS: WeakKeyDictionary[Any, _Replays] = WeakKeyDictionary()
-
-#: Operators that name a resource of the page (a transparency state, a form or image, a
-#: shading): a shape that makes one is always drawn afresh.
-_PAGE_RESOURCES = (" gs", " Do", " sh")
-
-
 def shared(node: Any) -> Any:
     """`node`, marked as drawn the same wherever it is placed in a chart: it sets all of its own
     state (colours, widths, font, anchor), so the operators it makes the first time it is drawn
-    in a document are written again in place of drawing it again (a month's label, the grid, kept
-    and placed again by the charts that share them: `run_chart`)."""
+    in a document are written again in place of drawing it again (`replay.once`; a month's label,
+    the grid, kept and placed again by the charts that share them: `run_chart`)."""
     node._shared = True  # a private attribute: not state, not a property
     return node
 
@@ -95,20 +83,15 @@ class _Renderer(renderPDF._PDFRenderer):  # type: ignore[misc] (ReportLab has no
         if "_shared" not in node.__dict__:
             self._fresh(node)
             return
-        canvas = self._canvas
-        replays = _REPLAYS.setdefault(canvas, {})
-        key = (id(node), self._fill, self._stroke)
-        found = replays.get(key)
-        if found is not None and found[0] is node:
-            canvas._code.extend(found[1])
-            self._fill, self._stroke = found[2]
-            return
-        code = canvas._code
-        start = len(code)
+        # What it inherits from the renderer (whether to fill and stroke) is part of the key;
+        # whether the renderer fills and strokes after it comes back with its operators.
+        self._fill, self._stroke = once(
+            self._canvas, node, lambda: self._flags(node), (self._fill, self._stroke)
+        )
+
+    def _flags(self, node: Any) -> tuple[int, int]:
         self._fresh(node)
-        made = code[start:]
-        if canvas._code is code and not any(op.endswith(_PAGE_RESOURCES) for op in made):
-            replays[key] = (node, made, (self._fill, self._stroke))
+        return self._fill, self._stroke
 
     def _fresh(self, node: Any) -> None:
         """`drawNode` for a plain shape, drawn."""

@@ -24,6 +24,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 
+from ddcase.reports.replay import once
+
 
 @dataclass(frozen=True, slots=True)
 class PlainLook:
@@ -117,7 +119,7 @@ class PlainTable(Flowable):
     def draw(self) -> None:
         canvas: Canvas = self.canv
         shared, look = self._shared, self._shared.look
-        shared.header.drawOn(canvas, 0, self.height - shared.header_height)
+        _Header(shared.header).drawOn(canvas, 0, self.height - shared.header_height)
         tops: list[float] = []
         top = self.height - shared.header_height
         for index in range(self._start, self._stop):
@@ -187,6 +189,21 @@ class PlainTable(Flowable):
             text._curSubset = found[1]
 
         return encode
+
+
+class _Header(Flowable):
+    """The header row placed as itself, drawn once a document and its operators written again on
+    each page after (`replay.once`: a `Table` saves and restores the state around itself)."""
+
+    def __init__(self, header: Table) -> None:
+        super().__init__()
+        self._header = header
+
+    def draw(self) -> None:
+        header = self._header
+        header.canv = self.canv
+        once(self.canv, header, header.draw)
+        del header.canv
 
 
 @cache
