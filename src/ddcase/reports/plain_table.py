@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -151,19 +152,24 @@ class PlainTable(Flowable):
         lefts = [0.0]
         for width in shared.widths[:-1]:
             lefts.append(lefts[-1] + width)
-        columns = [
-            (index, left, left + width - look.h_padding if index in shared.right else left + look.h_padding)
-            for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True))
-        ]
+        # Each line placed by its own origin, written as `setTextOrigin` writes it (numbers as
+        # `fp_str` writes them, one by one: a left-aligned column's x written once).
+        origin = "1 0 0 1 %s %s Tm" if self.canv.bottomup else "1 0 0 -1 %s %s Tm"
+        columns = []
+        for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True)):
+            right = index in shared.right
+            x = left + width - look.h_padding if right else left + look.h_padding
+            columns.append((index, right, x, fp_str(x)))
         code = text._code
         for row, top in zip(shared.rows[self._start : self._stop], tops, strict=True):
             first = top - look.v_padding - look.size
-            for index, _, x in columns:
+            for index, right, x, across in columns:
                 y = first
                 for line in row[index].split("\n"):
                     if line:
-                        across = x - _width(line, look.font, look.size) if index in shared.right else x
-                        text.setTextOrigin(across, y)
+                        if right:
+                            across = fp_str(x - _width(line, look.font, look.size))
+                        code.append(origin % (across, fp_str(y)))
                         encode(line)
                         # A line ends with "next line", as a Table's text does (drawString's
                         # textLine), so the PDF's text is read back line by line as before.
