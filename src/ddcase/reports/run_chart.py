@@ -163,7 +163,7 @@ class RunChart:
         for step in range(0, 101, 20):
             y = self.y(step / 100)
             d.add(_kept_line(self.x0, y, self.x1, y, styles.GRID, 0.5))
-            d.add(_kept_label(self.x0 - 4, y - 2.4, f"{step}%", self.font))
+            d.add(_kept_text(self.x0 - 4, y - 2.4, f"{step}%", self.font, LABEL_SIZE, "end"))
         d.add(_kept_line(self.x0, self.y0, self.x1, self.y0, styles.MUTED, 0.8))
         d.add(_kept_line(self.x0, self.y0, self.x0, self.y1, styles.MUTED, 0.8))
         for i, month in enumerate(self.months):
@@ -400,44 +400,48 @@ class RunChart:
         """The legend's entries: only what the chart shows."""
         return [text for text, _symbol in self._legend_items()]
 
-    def _legend_items(self) -> list[tuple[str, Group]]:
+    def _legend_items(self) -> list[tuple[str, LegendSymbol]]:
+        """Each entry's text and what its symbol is (`_kept_symbol` draws it)."""
         shown = {m.kind for m in self.months if not m.is_gap and m.proportion is not None}
-        items: list[tuple[str, Group]] = [
-            (MARKS[kind].label.lower(), _legend_point(kind)) for kind in PointKind if kind in shown
+        items: list[tuple[str, LegendSymbol]] = [
+            (MARKS[kind].label.lower(), kind) for kind in PointKind if kind in shown
         ]
         if any(p.centre is not None for p in self.analysis.parts):
-            items.append(("centre line", _legend_line(styles.CENTRE, None, 1.0)))
+            items.append(("centre line", (styles.CENTRE, None, 1.0)))
         if any(p.runs_signal for p in self.analysis.parts):
-            items.append(("dashed: runs signal", _legend_line(styles.CENTRE, [5, 2.5], 1.3)))
+            items.append(("dashed: runs signal", (styles.CENTRE, (5, 2.5), 1.3)))
         if any(m.upper_limit is not None for m in self.months):
-            items.append(("limits", _legend_line(styles.LIMIT, None, 0.7)))
+            items.append(("limits", (styles.LIMIT, None, 0.7)))
         if self.aim is not None:
-            items.append(("aim", _legend_line(styles.AIM, list(styles.AIM_DASH), 1.0)))
+            items.append(("aim", (styles.AIM, tuple(styles.AIM_DASH), 1.0)))
         if self.notes:
-            items.append(("note", _legend_vertical()))
+            items.append(("note", "note"))
         return items
 
-    def _legend_places(self) -> list[tuple[str, Group, float, int]]:
+    def _legend_places(self) -> list[tuple[str, LegendSymbol, float, int]]:
         """Each legend entry with its x and row, a new row when the drawing's width is full."""
         left = LEFT - 24
         x, row = left, 0
-        places = []
+        places: list[tuple[str, LegendSymbol, float, int]] = []
         for text, symbol in self._legend_items():
             width = 17 + stringWidth(text, self.font, 6.5)
             if x + width > self.width and x > left:
                 x, row = left, row + 1
             places.append((text, symbol, x, row))
             x += width + 13
-        return places or [("", Group(), left, 0)]
+        return places or [("", "note", left, 0)]
 
     def _legend(self, d: Drawing) -> None:
         for text, symbol, x, row in self._legend_places():
             if not text:
                 continue
             y = 5.0 + LEGEND_ROW * (self.legend_rows - 1 - row)
-            symbol.translate(x, y)
-            d.add(symbol)
-            d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
+            d.add(_kept_symbol(symbol, x, y))
+            d.add(_kept_text(x + 17, y, text, self.font, 6.5, "start"))
+
+
+LegendSymbol = PointKind | tuple[Color, tuple[float, ...] | None, float] | str
+"""A legend entry's symbol: a point's kind, a line's (colour, dash, width), or "note"."""
 
 
 @lru_cache(maxsize=4096)
@@ -448,11 +452,23 @@ def _kept_line(x1: float, y1: float, x2: float, y2: float, color: Color, width: 
 
 
 @lru_cache(maxsize=1024)
-def _kept_label(x: float, y: float, text: str, font: str) -> String:
-    """A grid line's percentage, right-aligned at `x`: kept as `_kept_line` is."""
-    return shared(
-        String(x, y, text, fontName=font, fontSize=LABEL_SIZE, textAnchor="end", fillColor=styles.MUTED)
-    )
+def _kept_text(x: float, y: float, text: str, font: str, size: float, anchor: str) -> String:
+    """A muted label (a grid line's percentage, a legend entry's words): kept as `_kept_line` is."""
+    return shared(String(x, y, text, fontName=font, fontSize=size, textAnchor=anchor, fillColor=styles.MUTED))
+
+
+@lru_cache(maxsize=256)
+def _kept_symbol(symbol: LegendSymbol, x: float, y: float) -> Group:
+    """A legend entry's symbol placed at `x`, `y`: kept as `_kept_line` is."""
+    if isinstance(symbol, PointKind):
+        group = _legend_point(symbol)
+    elif symbol == "note":
+        group = _legend_vertical()
+    else:
+        color, dash, width = symbol
+        group = _legend_line(color, list(dash) if dash else None, width)
+    group.translate(x, y)
+    return shared(group)
 
 
 @lru_cache(maxsize=2048)
