@@ -5,18 +5,19 @@ leaves to ReportLab (a widget, a derived value)."""
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.validators import inherit
 from reportlab.pdfgen.canvas import Canvas
 
 from ddcase.domain import Annotation, Criterion, Month
+from ddcase.domain.marks import MARKS, Shape
 from ddcase.reports import styles
 from ddcase.reports.chart_drawing import ChartDrawing, shared
 from ddcase.reports.measures_pages import ControlChartDrawing
 from ddcase.reports.pareto import pareto_chart
-from ddcase.reports.run_chart import RunChart, chart_notes
+from ddcase.reports.run_chart import RunChart, _mark_colours, chart_notes, point_marker
 from ddcase.rules.charts import analyse_series
 from ddcase.rules.control_charts import ValuePoint, analyse_xmr
 from tests.reports.test_run_chart import SHIFT, points
@@ -98,3 +99,23 @@ def test_a_shared_shape_is_drawn_afresh_where_what_it_inherits_differs():
     drawing.add(no_stroke)  # written again: stroking off after it as before
     drawing.add(String(10, 90, "again", fontName=styles.regular(), textRenderMode=1))
     _same_as_reportlab(drawing, veiled=True)
+
+
+def test_a_point_is_the_shape_its_constructor_makes():
+    """Each month's point is a copy of its mark's first, placed: the same attributes, values and
+    order as ReportLab's constructor gives (the order is the order its state is written in)."""
+    for mark in MARKS.values():
+        for x, y in [(10.0, 20.0), (101.5625, 77.25)]:
+            fill, outline = _mark_colours(mark)
+            r = 2.6 * mark.size
+            if mark.shape is Shape.CIRCLE:
+                made = Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+            else:
+                up = mark.shape is Shape.TRIANGLE_UP
+                apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
+                made = Polygon(
+                    [x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6
+                )
+            placed = point_marker(x, y, mark, radius=2.6)
+            assert type(placed) is type(made)
+            assert list(placed.__dict__.items()) == list(made.__dict__.items())

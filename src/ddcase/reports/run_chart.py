@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -482,18 +483,41 @@ def _month_label(text: str, x: float, y: float, font: str, last: bool) -> Group:
     return shared(label)
 
 
+PointShape = TypeVar("PointShape", Circle, Polygon)
+
+
 def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Circle | Polygon:
     """A month's point in its mark (domain/marks.py): a circle, or a triangle pointing the way
     of the signal; filled in its colour, or hollow for the month in progress. A shape of its
-    own, not in a group: a trust's PDF draws 700 of them."""
+    own, not in a group: a trust's PDF draws 700 of them, each a copy of its mark's first
+    (`_point_made`, made by ReportLab's constructor) placed at `x`, `y`."""
+    made = _point_made(mark, radius)
+    if isinstance(made, Circle):
+        return _placed(made, cx=x, cy=y)
+    # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
+    r = radius * mark.size
+    apex, base = (y + r, y - r * 0.8) if mark.shape is Shape.TRIANGLE_UP else (y - r, y + r * 0.8)
+    return _placed(made, points=[x - r, base, x + r, base, x, apex])
+
+
+@cache
+def _point_made(mark: Mark, radius: float) -> Circle | Polygon:
+    """A point in `mark` at the origin, as ReportLab's constructor makes it."""
     r = radius * mark.size
     fill, outline = _mark_colours(mark)
     if mark.shape is Shape.CIRCLE:
-        return Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
-    # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
-    up = mark.shape is Shape.TRIANGLE_UP
-    apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
-    return Polygon([x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+        return Circle(0, 0, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+    return Polygon([0.0] * 6, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+
+
+def _placed(made: PointShape, **place: object) -> PointShape:
+    """A copy of `made` with `place` (its coordinates) in place of its own: the attributes the
+    constructor gave, in its order, without checking each one again (a point's coordinates are
+    numbers)."""
+    shape = object.__new__(type(made))
+    shape.__dict__.update(made.__dict__)
+    shape.__dict__.update(place)
+    return shape
 
 
 @cache
