@@ -3,6 +3,7 @@ with pypdf and checked against `ddcase figures --json` and `ddcase series --json
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from collections import Counter
@@ -15,6 +16,7 @@ from ddcase.domain import Criterion, DomainError, Month
 from ddcase.domain.format import figure_text, percent_text
 from ddcase.rules.charts import month_text
 from ddcase.rules.criteria import why_not
+from ddcase.rules.figures import MonthFigures
 from ddcase.services.reporting import default_file_name
 from tests.permissions import owner_mode
 from tests.reports.helpers import OCT, cli_json, opening_text, pages_text, services_for
@@ -358,3 +360,26 @@ def test_a_failure_loading_the_pdf_maker_is_raised_to_the_caller_not_lost(servic
     with pytest.raises(RuntimeError, match="no fonts"):
         services.reporting.monthly_report(OCT, None, tmp_path / "report.pdf")
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_the_cyclic_collector_waits_until_the_report_is_made(services, tmp_path):
+    """Not between the figures and the PDF (a pass over the whole content, all still alive):
+    only when the report is made and its content freed, a pass over a few young objects."""
+    services.reporting.monthly_report(OCT, None, tmp_path / "warm.pdf")  # imports, fonts
+    was_enabled = gc.isenabled()
+    alive: list[int] = []  # the month's figures alive at each collection
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            alive.append(sum(isinstance(o, MonthFigures) for o in gc.get_objects()))
+
+    gc.enable()
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        services.reporting.monthly_report(OCT, None, tmp_path / "report.pdf")
+    finally:
+        gc.callbacks.remove(seen)
+        if not was_enabled:
+            gc.disable()
+    assert alive == [] or max(alive) == 0, alive

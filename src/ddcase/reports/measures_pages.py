@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from ddcase.domain import Annotation, Month
 from ddcase.domain.marks import BLUE, GREY, MARKS, ORANGE
 from ddcase.reports import styles
+from ddcase.reports.chart_drawing import ChartDrawing
 from ddcase.reports.content import MeasureChart, MeasureRow
 from ddcase.reports.plain_table import wrapped
 from ddcase.reports.run_chart import ChartNote, RunChart, chart_notes, point_marker
@@ -313,7 +314,7 @@ class ControlChartDrawing:
         )
 
     def drawing(self) -> Drawing:
-        d = Drawing(self.width, self.height)
+        d = ChartDrawing(self.width, self.height)
         for step in range(5):
             value = self.low + (self.high - self.low) * step / 4
             y = self.y(value)

@@ -11,6 +11,7 @@ from reportlab.lib.utils import simpleSplit
 from ddcase.domain import Criterion
 from ddcase.domain.format import percent_text
 from ddcase.reports import styles
+from ddcase.reports.chart_drawing import ChartDrawing
 from ddcase.rules.criteria import label
 
 
@@ -19,7 +20,7 @@ def pareto_chart(
 ) -> Drawing:
     """`reasons` as MonthFigures.reasons() gives them: (criterion, clients failing it), largest
     first. A client may fail several criteria, so the cumulative line is a share of all reasons."""
-    d = Drawing(width, height)
+    d = ChartDrawing(width, height)
     font = styles.regular()
     if not reasons:
         d.add(

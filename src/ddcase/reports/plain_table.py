@@ -18,11 +18,14 @@ from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
+
+from ddcase.reports.replay import once
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,7 @@ class PlainTable(Flowable):
     def draw(self) -> None:
         canvas: Canvas = self.canv
         shared, look = self._shared, self._shared.look
-        shared.header.drawOn(canvas, 0, self.height - shared.header_height)
+        _Header(shared.header).drawOn(canvas, 0, self.height - shared.header_height)
         tops: list[float] = []
         top = self.height - shared.header_height
         for index in range(self._start, self._stop):
@@ -149,19 +152,24 @@ class PlainTable(Flowable):
         lefts = [0.0]
         for width in shared.widths[:-1]:
             lefts.append(lefts[-1] + width)
-        columns = [
-            (index, left, left + width - look.h_padding if index in shared.right else left + look.h_padding)
-            for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True))
-        ]
+        # Each line placed by its own origin, written as `setTextOrigin` writes it (numbers as
+        # `fp_str` writes them, one by one: a left-aligned column's x written once).
+        origin = "1 0 0 1 %s %s Tm" if self.canv.bottomup else "1 0 0 -1 %s %s Tm"
+        columns = []
+        for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True)):
+            right = index in shared.right
+            x = left + width - look.h_padding if right else left + look.h_padding
+            columns.append((index, right, x, fp_str(x)))
         code = text._code
         for row, top in zip(shared.rows[self._start : self._stop], tops, strict=True):
             first = top - look.v_padding - look.size
-            for index, _, x in columns:
+            for index, right, x, across in columns:
                 y = first
                 for line in row[index].split("\n"):
                     if line:
-                        across = x - _width(line, look.font, look.size) if index in shared.right else x
-                        text.setTextOrigin(across, y)
+                        if right:
+                            across = fp_str(x - _width(line, look.font, look.size))
+                        code.append(origin % (across, fp_str(y)))
                         encode(line)
                         # A line ends with "next line", as a Table's text does (drawString's
                         # textLine), so the PDF's text is read back line by line as before.
@@ -187,6 +195,21 @@ class PlainTable(Flowable):
             text._curSubset = found[1]
 
         return encode
+
+
+class _Header(Flowable):
+    """The header row placed as itself, drawn once a document and its operators written again on
+    each page after (`replay.once`: a `Table` saves and restores the state around itself)."""
+
+    def __init__(self, header: Table) -> None:
+        super().__init__()
+        self._header = header
+
+    def draw(self) -> None:
+        header = self._header
+        header.canv = self.canv
+        once(self.canv, header, header.draw)
+        del header.canv
 
 
 @cache

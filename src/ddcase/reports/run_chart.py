@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import TypeVar
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -24,6 +25,7 @@ from ddcase.domain import Annotation, Month
 from ddcase.domain.format import percent_text
 from ddcase.domain.marks import MARKS, Mark, PointKind, Shape
 from ddcase.reports import styles
+from ddcase.reports.chart_drawing import ChartDrawing, shared
 from ddcase.rules.charts import ChartKind, PartAnalysis, SeriesAnalysis
 from ddcase.rules.control_charts import ControlChart
 
@@ -107,7 +109,7 @@ class RunChart:
     # ------------------------------------------------------------------ drawing
 
     def drawing(self) -> Drawing:
-        d = Drawing(self.width, self.height)
+        d = ChartDrawing(self.width, self.height)
         if not self.months:
             d.add(
                 String(
@@ -158,15 +160,16 @@ class RunChart:
         )
 
     def _grid(self, d: Drawing) -> None:
+        # The same on every chart of this size: shapes kept and drawn once a PDF (`_kept_line`).
         for step in range(0, 101, 20):
             y = self.y(step / 100)
-            d.add(Line(self.x0, y, self.x1, y, strokeColor=styles.GRID, strokeWidth=0.5))
-            d.add(self._text(self.x0 - 4, y - 2.4, f"{step}%", anchor="end", color=styles.MUTED))
-        d.add(Line(self.x0, self.y0, self.x1, self.y0, strokeColor=styles.MUTED, strokeWidth=0.8))
-        d.add(Line(self.x0, self.y0, self.x0, self.y1, strokeColor=styles.MUTED, strokeWidth=0.8))
+            d.add(_kept_line(self.x0, y, self.x1, y, styles.GRID, 0.5))
+            d.add(_kept_text(self.x0 - 4, y - 2.4, f"{step}%", self.font, LABEL_SIZE, "end"))
+        d.add(_kept_line(self.x0, self.y0, self.x1, self.y0, styles.MUTED, 0.8))
+        d.add(_kept_line(self.x0, self.y0, self.x0, self.y1, styles.MUTED, 0.8))
         for i, month in enumerate(self.months):
             x = self.x(i)
-            d.add(Line(x, self.y0, x, self.y0 - 2.5, strokeColor=styles.MUTED, strokeWidth=0.6))
+            d.add(_kept_line(x, self.y0, x, self.y0 - 2.5, styles.MUTED, 0.6))
             if month.is_gap:
                 # No mutual clients: no point, a light band and a mark so the break is explained.
                 d.add(
@@ -389,78 +392,132 @@ class RunChart:
             d.add(self._text(x, y, text, size=6.3, color=styles.INK))
 
     def _month_labels(self, d: Drawing) -> None:
+        last = len(self.months) - 1
         for i, month in enumerate(self.months):
-            label = Group(
-                self._text(
-                    0,
-                    0,
-                    month.month.short_label(),
-                    size=6.6,
-                    anchor="end",
-                    color=styles.INK if i == len(self.months) - 1 else styles.MUTED,
-                    bold=i == len(self.months) - 1,
-                )
-            )
-            label.translate(self.x(i) + 2.2, self.y0 - 5)
-            label.rotate(55)
-            d.add(label)
+            font = self.bold if i == last else self.font
+            d.add(_month_label(month.month.short_label(), self.x(i) + 2.2, self.y0 - 5, font, i == last))
 
     def legend_labels(self) -> list[str]:
         """The legend's entries: only what the chart shows."""
         return [text for text, _symbol in self._legend_items()]
 
-    def _legend_items(self) -> list[tuple[str, Group]]:
+    def _legend_items(self) -> list[tuple[str, LegendSymbol]]:
+        """Each entry's text and what its symbol is (`_kept_symbol` draws it)."""
         shown = {m.kind for m in self.months if not m.is_gap and m.proportion is not None}
-        items: list[tuple[str, Group]] = [
-            (MARKS[kind].label.lower(), _legend_point(kind)) for kind in PointKind if kind in shown
+        items: list[tuple[str, LegendSymbol]] = [
+            (MARKS[kind].label.lower(), kind) for kind in PointKind if kind in shown
         ]
         if any(p.centre is not None for p in self.analysis.parts):
-            items.append(("centre line", _legend_line(styles.CENTRE, None, 1.0)))
+            items.append(("centre line", (styles.CENTRE, None, 1.0)))
         if any(p.runs_signal for p in self.analysis.parts):
-            items.append(("dashed: runs signal", _legend_line(styles.CENTRE, [5, 2.5], 1.3)))
+            items.append(("dashed: runs signal", (styles.CENTRE, (5, 2.5), 1.3)))
         if any(m.upper_limit is not None for m in self.months):
-            items.append(("limits", _legend_line(styles.LIMIT, None, 0.7)))
+            items.append(("limits", (styles.LIMIT, None, 0.7)))
         if self.aim is not None:
-            items.append(("aim", _legend_line(styles.AIM, list(styles.AIM_DASH), 1.0)))
+            items.append(("aim", (styles.AIM, tuple(styles.AIM_DASH), 1.0)))
         if self.notes:
-            items.append(("note", _legend_vertical()))
+            items.append(("note", "note"))
         return items
 
-    def _legend_places(self) -> list[tuple[str, Group, float, int]]:
+    def _legend_places(self) -> list[tuple[str, LegendSymbol, float, int]]:
         """Each legend entry with its x and row, a new row when the drawing's width is full."""
         left = LEFT - 24
         x, row = left, 0
-        places = []
+        places: list[tuple[str, LegendSymbol, float, int]] = []
         for text, symbol in self._legend_items():
             width = 17 + stringWidth(text, self.font, 6.5)
             if x + width > self.width and x > left:
                 x, row = left, row + 1
             places.append((text, symbol, x, row))
             x += width + 13
-        return places or [("", Group(), left, 0)]
+        return places or [("", "note", left, 0)]
 
     def _legend(self, d: Drawing) -> None:
         for text, symbol, x, row in self._legend_places():
             if not text:
                 continue
             y = 5.0 + LEGEND_ROW * (self.legend_rows - 1 - row)
-            symbol.translate(x, y)
-            d.add(symbol)
-            d.add(self._text(x + 17, y, text, size=6.5, color=styles.MUTED))
+            d.add(_kept_symbol(symbol, x, y))
+            d.add(_kept_text(x + 17, y, text, self.font, 6.5, "start"))
+
+
+LegendSymbol = PointKind | tuple[Color, tuple[float, ...] | None, float] | str
+"""A legend entry's symbol: a point's kind, a line's (colour, dash, width), or "note"."""
+
+
+@lru_cache(maxsize=4096)
+def _kept_line(x1: float, y1: float, x2: float, y2: float, color: Color, width: float) -> Line:
+    """A line of the grid, kept for every chart that draws it in this place
+    (`chart_drawing.shared`: drawn once a PDF)."""
+    return shared(Line(x1, y1, x2, y2, strokeColor=color, strokeWidth=width))
+
+
+@lru_cache(maxsize=1024)
+def _kept_text(x: float, y: float, text: str, font: str, size: float, anchor: str) -> String:
+    """A muted label (a grid line's percentage, a legend entry's words): kept as `_kept_line` is."""
+    return shared(String(x, y, text, fontName=font, fontSize=size, textAnchor=anchor, fillColor=styles.MUTED))
+
+
+@lru_cache(maxsize=256)
+def _kept_symbol(symbol: LegendSymbol, x: float, y: float) -> Group:
+    """A legend entry's symbol placed at `x`, `y`: kept as `_kept_line` is."""
+    if isinstance(symbol, PointKind):
+        group = _legend_point(symbol)
+    elif symbol == "note":
+        group = _legend_vertical()
+    else:
+        color, dash, width = symbol
+        group = _legend_line(color, list(dash) if dash else None, width)
+    group.translate(x, y)
+    return shared(group)
+
+
+@lru_cache(maxsize=2048)
+def _month_label(text: str, x: float, y: float, font: str, last: bool) -> Group:
+    """A month's label under the axis, turned 55 degrees; the last month's in ink. One shape
+    for every chart with the month at this place (`chart_drawing.shared`: drawn once a PDF)."""
+    color = styles.INK if last else styles.MUTED
+    label = Group(String(0, 0, text, fontName=font, fontSize=6.6, textAnchor="end", fillColor=color))
+    label.translate(x, y)
+    label.rotate(55)
+    return shared(label)
+
+
+PointShape = TypeVar("PointShape", Circle, Polygon)
 
 
 def point_marker(x: float, y: float, mark: Mark, radius: float = POINT_RADIUS) -> Circle | Polygon:
     """A month's point in its mark (domain/marks.py): a circle, or a triangle pointing the way
     of the signal; filled in its colour, or hollow for the month in progress. A shape of its
-    own, not in a group: a trust's PDF draws 700 of them."""
+    own, not in a group: a trust's PDF draws 700 of them, each a copy of its mark's first
+    (`_point_made`, made by ReportLab's constructor) placed at `x`, `y`."""
+    made = _point_made(mark, radius)
+    if isinstance(made, Circle):
+        return _placed(made, cx=x, cy=y)
+    # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
+    r = radius * mark.size
+    apex, base = (y + r, y - r * 0.8) if mark.shape is Shape.TRIANGLE_UP else (y - r, y + r * 0.8)
+    return _placed(made, points=[x - r, base, x + r, base, x, apex])
+
+
+@cache
+def _point_made(mark: Mark, radius: float) -> Circle | Polygon:
+    """A point in `mark` at the origin, as ReportLab's constructor makes it."""
     r = radius * mark.size
     fill, outline = _mark_colours(mark)
     if mark.shape is Shape.CIRCLE:
-        return Circle(x, y, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
-    # ReportLab's y runs upwards: an upward triangle has its apex above the centre.
-    up = mark.shape is Shape.TRIANGLE_UP
-    apex, base = (y + r, y - r * 0.8) if up else (y - r, y + r * 0.8)
-    return Polygon([x - r, base, x + r, base, x, apex], fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+        return Circle(0, 0, r, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+    return Polygon([0.0] * 6, fillColor=fill, strokeColor=outline, strokeWidth=0.6)
+
+
+def _placed(made: PointShape, **place: object) -> PointShape:
+    """A copy of `made` with `place` (its coordinates) in place of its own: the attributes the
+    constructor gave, in its order, without checking each one again (a point's coordinates are
+    numbers)."""
+    shape = object.__new__(type(made))
+    shape.__dict__.update(made.__dict__)
+    shape.__dict__.update(place)
+    return shape
 
 
 @cache

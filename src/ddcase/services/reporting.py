@@ -142,32 +142,36 @@ class ReportingService:
         # does it while this one waits on the database for the figures.
         loader = threading.Thread(target=_load_pdf_maker, name="ddcase-report-loader", daemon=True)
         loader.start()
-        try:
-            content = self.content(month, team, client_list=client_list)
-        finally:
-            loader.join()
-        from ddcase.reports.monthly_report import render
-
-        # A trust's PDF makes tens of thousands of cells, table pieces and drawing commands while
-        # the month's figures are still alive: the cyclic collector's passes over them all would
-        # find little, so it waits until the PDF is made (reference counting still frees).
+        # The figures, then a trust's PDF (tens of thousands of cells, table pieces and drawing
+        # commands) while the figures are still alive: the cyclic collector's passes over them all
+        # would find little (none of it is in a reference cycle; reference counting frees it), so
+        # it waits until the report is made and its content freed, when what it would have passed
+        # over is gone (issue 18: between the figures and the PDF it was a pass of about 0.025 s).
         with cyclic_gc_paused():
+            try:
+                content = self.content(month, team, client_list=client_list)
+            finally:
+                loader.join()
+            from ddcase.reports.monthly_report import render
+
             pdf, pages = render(content)
-        _write_privately(out, pdf)
-        self._record(content)
-        current = content.current
-        return ReportSummary(
-            path=out,
-            month=month,
-            team=team,
-            pages=pages,
-            mutual_clients=current.mutual_clients,
-            jointly_worked=current.jointly_worked,
-            percentage=current.percentage,
-            client_list=client_list,
-            revisions=content.revisions,
-            so_far=content.so_far,
-        )
+            _write_privately(out, pdf)
+            self._record(content)
+            current = content.current
+            summary = ReportSummary(
+                path=out,
+                month=month,
+                team=team,
+                pages=pages,
+                mutual_clients=current.mutual_clients,
+                jointly_worked=current.jointly_worked,
+                percentage=current.percentage,
+                client_list=client_list,
+                revisions=content.revisions,
+                so_far=content.so_far,
+            )
+            del content, current, pdf  # freed before the collector is back
+        return summary
 
     def content(self, month: Month, team: str | None, *, client_list: bool = True) -> ReportContent:
         """Everything the report prints, from the same calls as `ddcase figures` and `series`."""
