@@ -79,3 +79,32 @@ def test_a_new_definition_must_start_after_the_latest(definitions):
 def test_a_month_with_no_mutual_clients_has_no_percentage(figures):
     empty = figures.month(OCT)
     assert (empty.mutual_clients, empty.jointly_worked, empty.percentage) == (0, 0, None)
+
+
+def test_the_teams_are_those_of_mental_health_episodes_in_the_databases_order(casework, figures, context):
+    """The teams listed by a walk of ix_episode_team are the plain DISTINCT's, in its order: a
+    team named on drug and alcohol episodes alone is not one, an episode without a team names
+    none, and names differing in case or accent are each listed once."""
+    from sqlalchemy import text
+
+    from ddcase.domain import Client, Episode
+    from tests.services.hand_worked import MH_FROM, ORGANISATION
+
+    workers(casework, ("Ann", MH), ("Bob", SM))
+    for ref, team in [("T1", "Zed"), ("T2", "ashby"), ("T3", "Ashby"), ("T4", "Zed"), ("T5", "Östra")]:
+        mutual_client(casework, ref, "Ann", "Bob", team=team)
+    casework.save_client(Client("T6", "AB"))
+    casework.save_episode(Episode("T6", SM, ORGANISATION[SM], MH_FROM, team="Aardvark", worker="Bob"))
+    casework.save_client(Client("T7", "AB"))
+    casework.save_episode(Episode("T7", MH, ORGANISATION[MH], MH_FROM, team=None, worker="Ann"))
+    with context.db.read() as session:
+        plain = list(
+            session.scalars(
+                text(
+                    "SELECT DISTINCT team FROM episode WHERE team IS NOT NULL"
+                    " AND service = 'mental_health' ORDER BY team"
+                )
+            )
+        )
+    assert sorted(plain) == sorted(["Zed", "ashby", "Ashby", "Östra"])
+    assert figures.teams() == plain

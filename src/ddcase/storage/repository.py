@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Table, or_, select
+from sqlalchemy import Select, Table, or_, select, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -299,15 +299,28 @@ def all_episodes(session: Session) -> list[Episode]:
     return [episode_value(*r) for r in rows]
 
 
-def teams(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(col(EpisodeRow.team))
-            .where(col(EpisodeRow.team).is_not(None), col(EpisodeRow.service) == Service.MENTAL_HEALTH.value)
-            .distinct()
-            .order_by(col(EpisodeRow.team))
-        )
+# The teams named on mental-health episodes, in order. A DISTINCT over the episodes reads every
+# one of them (0.05-0.08 s at trust scale, paid by every page, report and summary that lists the
+# teams); this walks ix_episode_team from one team to the next (one index look-up a team, on SQLite
+# and PostgreSQL alike) and keeps a team when a mental-health episode names it.
+_TEAMS = text(
+    """
+    WITH RECURSIVE named(team) AS (
+        SELECT MIN(team) FROM episode
+        UNION ALL
+        SELECT (SELECT MIN(e.team) FROM episode e WHERE e.team > named.team)
+        FROM named WHERE named.team IS NOT NULL
     )
+    SELECT named.team FROM named
+    WHERE named.team IS NOT NULL
+      AND EXISTS (SELECT 1 FROM episode e WHERE e.team = named.team AND e.service = :service)
+    ORDER BY named.team
+    """
+)
+
+
+def teams(session: Session) -> list[str]:
+    return list(session.scalars(_TEAMS, {"service": Service.MENTAL_HEALTH.value}))
 
 
 # ---------------------------------------------------------------- contacts
