@@ -520,7 +520,7 @@ def insert_tuples(
     def processor_of(name: str) -> Any:
         return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
 
-    processors = [
+    processors: list[tuple[int, Any, dict[Any, Any]]] = [
         (position, processor, {})
         for position, name in enumerate(names)
         if (processor := processor_of(name)) is not None
