@@ -2,7 +2,8 @@
 (`Database.read()` / `Database.write()`); nothing here commits. (No `from __future__ import
 annotations` here: the function `annotations` below would shadow it for type checkers.)"""
 
-from collections.abc import Collection, Sequence
+import itertools
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -504,43 +505,69 @@ def has_records(session: Session) -> bool:
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows (each a dict with the same keys) in one `executemany` of the driver. Each
-    value goes through its column type's bind processor, as SQLAlchemy's Core insert would send
-    it, but without the Core's per-row parameter handling, which costs several times more."""
+    """INSERT the rows (each a dict with the same keys) in one `executemany` of the driver
+    (`insert_tuples`)."""
     if not rows:
         return
+    names = list(rows[0])
+    insert_tuples(session, table, names, ([row[name] for name in names] for row in rows))
+
+
+def insert_tuples(
+    session: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    shared: dict[str, Any] | None = None,
+) -> None:
+    """INSERT the rows (each the values of `names`, in that order) in one `executemany` of the
+    driver, every row also given `shared`'s values (columns all the rows have the same value in:
+    a load's version and time stamp). Each value goes through its column type's bind processor, as
+    SQLAlchemy's Core insert would send it, but without the Core's per-row parameter handling,
+    which costs several times more; each distinct value is converted once."""
     connection = session.connection()
     dialect = connection.dialect
-    names = list(rows[0])
-    processors = [
-        (position, processor)
+    shared = shared or {}
+    columns = [*names, *shared]
+
+    def processor_of(name: str) -> Any:
+        return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+    processors: list[tuple[int, Any, dict[Any, Any]]] = [
+        (position, processor, {})
         for position, name in enumerate(names)
-        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        if (processor := processor_of(name)) is not None
     ]
+    tail = tuple(
+        value if value is None or (processor := processor_of(name)) is None else processor(value)
+        for name, value in shared.items()
+    )
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join([mark] * len(names))})"
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    # Each distinct value converted once: dates repeat, and every row has the same time stamp.
-    converted: list[dict[Any, Any]] = [{} for _ in processors]
     values = []
     for row in rows:
-        cells = [row[name] for name in names]
-        for (position, processor), done in zip(processors, converted, strict=True):
+        cells = list(row)
+        # Dates repeat, and every row has the same time stamp: each distinct value converted once.
+        for position, processor, done in processors:
             value = cells[position]
             if value is not None:
                 if value not in done:
                     done[value] = processor(value)
                 cells[position] = done[value]
-        values.append(tuple(cells))
-    connection.exec_driver_sql(sql, values)
+        values.append((*cells, *tail))
+    if values:
+        connection.exec_driver_sql(sql, values)
 
 
 #: Rows per `insert_rows` where a load may hold many (a trust's 120,000 episodes as dicts were
 #: some 40 MB at once).
 _INSERT_CHUNK = 10_000
+#: The columns of an episode `insert_new` gives each row (the version and stamp are shared).
+_EPISODE_COLUMNS = ("client_id", "service", "organisation_id", "team", "worker_id", "start_date", "end_date")
 
 
 def insert_new(
@@ -561,11 +588,12 @@ def insert_new(
     (and any extra in `organisations`) are created on first use.
     """
     org_cache = organisation_ids(session)
-    for worker in workers:
-        organisation_id(session, worker.organisation, worker.service, org_cache)
-    for episode in episodes:
-        organisation_id(session, episode.organisation, episode.service, org_cache)
-    for name, service in organisations:
+    named = itertools.chain(
+        ((w.organisation, w.service) for w in workers),
+        ((e.organisation, e.service) for e in episodes),
+        organisations,
+    )
+    for name, service in dict.fromkeys(named):  # each once, in the order first named
         organisation_id(session, name, service, org_cache)
     if workers:
         insert_rows(
@@ -608,24 +636,25 @@ def insert_new(
         )
     ids = worker_ids(session)
     refs = client_ids(session)
-    for start in range(0, len(episodes), _INSERT_CHUNK):  # a chunk's dicts at a time: memory
-        insert_rows(
+    service_of = {service: service.value for service in Service}
+    for start in range(0, len(episodes), _INSERT_CHUNK):  # a chunk's rows at a time: memory
+        insert_tuples(
             session,
             table_of(EpisodeRow),
+            _EPISODE_COLUMNS,
             [
-                {
-                    "client_id": refs[e.client_ref],
-                    "service": e.service.value,
-                    "organisation_id": org_cache[e.organisation],
-                    "team": e.team,
-                    "worker_id": ids[(e.service.value, e.worker)] if e.worker else None,
-                    "start_date": e.start_date,
-                    "end_date": e.end_date,
-                    "version": 1,
-                    **stamp,
-                }
+                (
+                    refs[e.client_ref],
+                    service_of[e.service],
+                    org_cache[e.organisation],
+                    e.team,
+                    ids[(service_of[e.service], e.worker)] if e.worker else None,
+                    e.start_date,
+                    e.end_date,
+                )
                 for e in episodes[start : start + _INSERT_CHUNK]
             ],
+            {"version": 1, **stamp},
         )
     if contacts:
         mh, sm = Service.MENTAL_HEALTH.value, Service.SUBSTANCE_MISUSE.value
