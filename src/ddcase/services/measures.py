@@ -14,8 +14,9 @@ with the team's parts and baseline, as the main chart has them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ddcase.domain import DomainError, Month, definition_in_force
@@ -23,6 +24,7 @@ from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
 from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
+from ddcase.rules.discharges import Discharge
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import (
     ASSURANCE_WORDS,
@@ -176,12 +178,17 @@ def discharge_measures(
 
 
 def discharge_measures_of_teams(
-    context: Context, first: Month, last: Month, teams: list[str | None]
+    context: Context,
+    first: Month,
+    last: Month,
+    teams: list[str | None],
+    read: Callable[[], Sequence[list[Discharge]]] | None = None,
 ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
-    """`discharge_measures` for each of `teams`, from one read of the discharges."""
+    """`discharge_measures` for each of `teams`, from one read of the discharges (`read`: the
+    caller's own, when given)."""
     from ddcase.services import discharges
 
-    return discharges.discharge_measures_of_teams(context, first, last, teams)
+    return discharges.discharge_measures_of_teams(context, first, last, teams, read)
 
 
 SOURCES: list[MeasureSource] = [
@@ -332,20 +339,31 @@ class MeasuresService:
         return self.tables(month, [team])[0]
 
     def tables(
-        self, month: Month, teams: list[str | None], known_teams: list[str] | None = None
+        self,
+        month: Month,
+        teams: list[str | None],
+        known_teams: list[str] | None = None,
+        discharges: Callable[[], Sequence[list[Discharge]]] | None = None,
     ) -> list[MeasuresTable]:
         """`table` for each of `teams`, each source of `OF_TEAMS` reading all of them at once
-        (`known_teams`: the log's teams when the caller has just read them)."""
+        (`known_teams`: the log's teams when the caller has just read them). `discharges`, when
+        given, gives the guarded discharges of the charts' months for each of `teams`
+        (`DischargeService.discharges_of_teams(month.plus(-(CHART_MONTHS - 1)), month, teams)`),
+        read by the caller, who needs them too (the meeting PDF: a future's `result`, the read
+        going on beside the counting): the discharge measure's series are made from them."""
         known = FiguresService(self._context).teams() if known_teams is None else known_teams
         for team in teams:
             if team is not None and team not in known:
                 raise DomainError(f"No team called {team!r} in the log.")
         first = month.plus(-(CHART_MONTHS - 1))
         # Each source that can read every team at once does so (OF_TEAMS); the rest, per team.
+        of_teams_read = dict(OF_TEAMS)
+        if discharges is not None:
+            of_teams_read[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
         of_teams = {
-            source: OF_TEAMS[source](self._context, first, month, teams)
+            source: of_teams_read[source](self._context, first, month, teams)
             for source in self._sources
-            if source in OF_TEAMS
+            if source in of_teams_read
         }
         return [
             self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
