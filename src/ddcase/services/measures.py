@@ -15,6 +15,7 @@ with the team's parts and baseline, as the main chart has them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -212,6 +213,11 @@ OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
 """The sources that can read every team at once: the summary of all teams (the meeting PDF)
 asks each of these once rather than once per team (issue 18). A source not here is asked per team."""
 
+READ_BESIDE = (discharge_measures,)
+"""The sources of `OF_TEAMS` read in a thread of their own beside the counting of the log's
+measures (issue 18): most of their read is the database's work, which goes on while Python counts
+(it lets go of its lock meanwhile). Their answers are the same either way."""
+
 
 MeasureChart = SeriesAnalysis | ControlChart
 
@@ -357,14 +363,22 @@ class MeasuresService:
                 raise DomainError(f"No team called {team!r} in the log.")
         first = month.plus(-(CHART_MONTHS - 1))
         # Each source that can read every team at once does so (OF_TEAMS); the rest, per team.
-        of_teams_read = dict(OF_TEAMS)
+        given: dict[MeasureSource, MeasureSourceOfTeams] = {}
         if discharges is not None:
-            of_teams_read[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
-        of_teams = {
-            source: of_teams_read[source](self._context, first, month, teams)
-            for source in self._sources
-            if source in of_teams_read
-        }
+            given[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-measures-read") as beside:
+            started = {
+                source: beside.submit(OF_TEAMS[source], self._context, first, month, teams)
+                for source in READ_BESIDE
+                if source in self._sources and source not in given
+            }
+            of_teams = {
+                source: started[source].result()
+                if source in started
+                else given.get(source, OF_TEAMS[source])(self._context, first, month, teams)
+                for source in self._sources
+                if source in OF_TEAMS
+            }
         return [
             self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
             for index, team in enumerate(teams)
