@@ -212,6 +212,34 @@ def test_the_measures_of_all_teams_at_once_are_each_teams_own(team, context):
     ]
 
 
+def test_the_familys_tables_take_the_discharges_their_caller_read(context, monkeypatch):
+    """Issue 18, fifth round: `MeasuresService.tables(..., discharges=...)` makes the discharge
+    measure's series from the discharges its caller read (the meeting PDF's one read, for the
+    measure and the safety section), asking for them once and reading none itself; the tables
+    are those it makes from its own read."""
+    from ddcase.services.measures import CHART_MONTHS, MeasuresService
+
+    DemoService(context).fill(seed=3)
+    month = Month(2026, 10)
+    teams: list[str | None] = [None, "Luton North CMHT", "Luton South CMHT"]
+    service = MeasuresService(context)
+    plain = service.tables(month, teams)
+    read = DischargeService(context).discharges_of_teams(month.plus(-(CHART_MONTHS - 1)), month, teams)
+    assert any(read)
+    asked: list[int] = []
+
+    def given() -> list[list[Discharge]]:
+        asked.append(1)
+        return read
+
+    def not_read(*_args: object) -> None:
+        raise AssertionError("the discharges were read again")
+
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", not_read)
+    assert service.tables(month, teams, discharges=given) == plain
+    assert asked == [1]
+
+
 def test_the_demo_team_matches_the_plain_path(context):
     DemoService(context).fill(seed=3)
     teams = (None, "Luton North CMHT", "Luton South CMHT", "Luton Central CMHT")

@@ -120,6 +120,37 @@ def test_a_source_is_one_line_in_the_registry(log, context, monkeypatch):
     )
 
 
+def test_the_discharges_are_read_beside_the_counting_and_their_failure_is_the_callers(
+    log, context, monkeypatch
+):
+    """Issue 18, fifth round: the discharge measure's read (`READ_BESIDE`) runs in a thread of
+    its own while the log's measures are counted, gives the same table, and an error in it
+    reaches the caller."""
+    import threading
+
+    from ddcase.domain import DomainError
+    from ddcase.services.discharges import DischargeService
+
+    plain = MeasuresService(context, measures_module.SOURCES).table(OCT)
+    real = DischargeService.discharges_of_teams
+    threads = []
+
+    def read(self, *args):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(self, *args)
+
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", read)
+    assert MeasuresService(context).table(OCT) == plain
+    assert len(threads) == 1 and threads[0] is not threading.current_thread()
+
+    def fails(*_args):  # type: ignore[no-untyped-def]
+        raise DomainError("the discharges could not be read")
+
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", fails)
+    with pytest.raises(DomainError, match="could not be read"):
+        MeasuresService(context).table(OCT)
+
+
 def test_an_unknown_team_is_refused(log, context):
     from ddcase.domain import DomainError
 

@@ -166,6 +166,12 @@ def discharge_of(
     )
 
 
+def ending_in(discharges: Iterable[Discharge], month: Month) -> list[Discharge]:
+    """The discharges ending in `month`, in their order (a month's from a range's)."""
+    first, last = month.first_day, month.last_day
+    return [d for d in discharges if first <= d.end_date <= last]
+
+
 MEASURE = Measure(
     key="discharges_with_other_service",
     name="Discharges with the other service involved",

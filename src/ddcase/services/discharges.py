@@ -5,6 +5,8 @@ an episode is ended is `CaseworkService.discharge_check`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from ddcase.domain import Contact, Month, definition_in_force, month_range
 from ddcase.rules.criteria import COUNTING_OUTCOMES, counted_modes
 from ddcase.rules.discharges import (
@@ -93,12 +95,16 @@ def discharge_measures(
 
 
 def discharge_measures_of_teams(
-    context: Context, first: Month, last: Month, teams: list[str | None]
+    context: Context,
+    first: Month,
+    last: Month,
+    teams: list[str | None],
+    read: Callable[[], Sequence[list[Discharge]]] | None = None,
 ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
-    """`discharge_measures` for each of `teams`, from one read of the discharges."""
+    """`discharge_measures` for each of `teams`, from one read of the discharges: `read`, when
+    given, gives `DischargeService.discharges_of_teams(first, last, teams)` as the caller read
+    it (the meeting PDF reads them once for the measure and its safety section)."""
     months = list(month_range(first, last))
     today = context.today()
-    return [
-        [(MEASURE, monthly_series(discharges, months, today))]
-        for discharges in DischargeService(context).discharges_of_teams(first, last, teams)
-    ]
+    found = DischargeService(context).discharges_of_teams(first, last, teams) if read is None else read()
+    return [[(MEASURE, monthly_series(discharges, months, today))] for discharges in found]

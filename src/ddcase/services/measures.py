@@ -14,8 +14,10 @@ with the team's parts and baseline, as the main chart has them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ddcase.domain import DomainError, Month, definition_in_force
@@ -23,6 +25,7 @@ from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
 from ddcase.rules.control_charts import ControlChart, ValuePoint, analyse_c, analyse_xmr
+from ddcase.rules.discharges import Discharge
 from ddcase.rules.mdc import Better
 from ddcase.rules.measures import (
     ASSURANCE_WORDS,
@@ -176,12 +179,17 @@ def discharge_measures(
 
 
 def discharge_measures_of_teams(
-    context: Context, first: Month, last: Month, teams: list[str | None]
+    context: Context,
+    first: Month,
+    last: Month,
+    teams: list[str | None],
+    read: Callable[[], Sequence[list[Discharge]]] | None = None,
 ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
-    """`discharge_measures` for each of `teams`, from one read of the discharges."""
+    """`discharge_measures` for each of `teams`, from one read of the discharges (`read`: the
+    caller's own, when given)."""
     from ddcase.services import discharges
 
-    return discharges.discharge_measures_of_teams(context, first, last, teams)
+    return discharges.discharge_measures_of_teams(context, first, last, teams, read)
 
 
 SOURCES: list[MeasureSource] = [
@@ -204,6 +212,11 @@ OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
 }
 """The sources that can read every team at once: the summary of all teams (the meeting PDF)
 asks each of these once rather than once per team (issue 18). A source not here is asked per team."""
+
+READ_BESIDE = (discharge_measures,)
+"""The sources of `OF_TEAMS` read in a thread of their own beside the counting of the log's
+measures (issue 18): most of their read is the database's work, which goes on while Python counts
+(it lets go of its lock meanwhile). Their answers are the same either way."""
 
 
 MeasureChart = SeriesAnalysis | ControlChart
@@ -332,21 +345,40 @@ class MeasuresService:
         return self.tables(month, [team])[0]
 
     def tables(
-        self, month: Month, teams: list[str | None], known_teams: list[str] | None = None
+        self,
+        month: Month,
+        teams: list[str | None],
+        known_teams: list[str] | None = None,
+        discharges: Callable[[], Sequence[list[Discharge]]] | None = None,
     ) -> list[MeasuresTable]:
         """`table` for each of `teams`, each source of `OF_TEAMS` reading all of them at once
-        (`known_teams`: the log's teams when the caller has just read them)."""
+        (`known_teams`: the log's teams when the caller has just read them). `discharges`, when
+        given, gives the guarded discharges of the charts' months for each of `teams`
+        (`DischargeService.discharges_of_teams(month.plus(-(CHART_MONTHS - 1)), month, teams)`),
+        read by the caller, who needs them too (the meeting PDF: a future's `result`, the read
+        going on beside the counting): the discharge measure's series are made from them."""
         known = FiguresService(self._context).teams() if known_teams is None else known_teams
         for team in teams:
             if team is not None and team not in known:
                 raise DomainError(f"No team called {team!r} in the log.")
         first = month.plus(-(CHART_MONTHS - 1))
         # Each source that can read every team at once does so (OF_TEAMS); the rest, per team.
-        of_teams = {
-            source: OF_TEAMS[source](self._context, first, month, teams)
-            for source in self._sources
-            if source in OF_TEAMS
-        }
+        given: dict[MeasureSource, MeasureSourceOfTeams] = {}
+        if discharges is not None:
+            given[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-measures-read") as beside:
+            started = {
+                source: beside.submit(OF_TEAMS[source], self._context, first, month, teams)
+                for source in READ_BESIDE
+                if source in self._sources and source not in given
+            }
+            of_teams = {
+                source: started[source].result()
+                if source in started
+                else given.get(source, OF_TEAMS[source])(self._context, first, month, teams)
+                for source in self._sources
+                if source in OF_TEAMS
+            }
         return [
             self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
             for index, team in enumerate(teams)

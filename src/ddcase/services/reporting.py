@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ddcase.domain import DomainError, Month, month_range
+from ddcase.domain import DomainError, Month
 from ddcase.domain.pdsa import PdsaCycle
 from ddcase.domain.times import in_uk
 from ddcase.reports.content import MeasureChart, MeasureRow, ReportContent, Revision
 from ddcase.reports.joint_safety import AuditResultLine, FlaggedDischargeLine, SafetySummary
 from ddcase.rules.charts import SeriesAnalysis
 from ddcase.rules.completeness import Completeness, completeness
-from ddcase.rules.discharges import MEASURE, Discharge, monthly_series
+from ddcase.rules.discharges import Discharge, ending_in
 from ddcase.rules.figures import MonthCounts, MonthFigures
-from ddcase.rules.measures import Measure, MeasureMonth
 from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
 from ddcase.services.base import Context, cyclic_gc_paused
 from ddcase.services.casework import CaseworkService
@@ -185,20 +184,27 @@ class ReportingService:
         # measure's series and the month's safety section both take them), then the month and
         # the month before with every client (the headline, the lists) and the records of the
         # month's mutual clients (the completeness table).
+        from ddcase.services.discharges import DischargeService
+
         cycles = self._pdsa.cycles(team)
         shown = self._teams_shown(team)
         with cyclic_gc_paused(), facts_shared(), _beside() as beside:
-            read = _Discharges(beside, self._context, month.plus(-(CHART_MONTHS - 1)), month, shown)
+            read = beside.submit(
+                DischargeService(self._context).discharges_of_teams,
+                month.plus(-(CHART_MONTHS - 1)),
+                month,
+                shown,
+            )
             months = beside.submit(self._figures.months, month.previous(), month, team)
             complete = beside.submit(lambda: self.completeness(months.result()[-1]))
-            tables = self._measure_tables(month, shown, read)
+            tables = self._measure_tables(month, shown, read.result)
             rows, charts, teams = self._measures_of(tables, cycles)
             overview = self._figures.overview(
                 month, CHART_MONTHS, team, leading_gaps=False, read=months.result()
             )
             # An open PDSA cycle's check reads the report's own table of the family (issue 18).
             checks = self.pdsa_checks(month, team, cycles, tables[0][1])
-            safety = self.safety(month, team, read.of(team, month))
+            safety = self.safety(month, team, ending_in(read.result()[0], month))
             completed = complete.result()
         current, previous, series = overview.current, overview.previous, overview.series
         settings = self._team.settings()
@@ -244,18 +250,18 @@ class ReportingService:
         return [team] if team is not None else [None, *self._figures.teams()]
 
     def _measure_tables(
-        self, month: Month, teams: list[str | None], discharges: _Discharges | None = None
+        self,
+        month: Month,
+        teams: list[str | None],
+        discharges: Callable[[], Sequence[list[Discharge]]] | None = None,
     ) -> list[tuple[str, MeasuresTable]]:
         """The family's table for each of `teams` (the report's scope first), labelled; each
         source that can reads every team at once (`measures.OF_TEAMS`), and the discharge
         measure takes `discharges` when given (read once for the report)."""
-        from ddcase.services.measures import SOURCES, MeasuresService, discharge_measures
+        from ddcase.services.measures import MeasuresService
 
         known = [name for name in teams if name is not None] if teams[0] is None else None
-        sources = None
-        if discharges is not None:
-            sources = [discharges.measures if source is discharge_measures else source for source in SOURCES]
-        read = MeasuresService(self._context, sources).tables(month, teams, known)
+        read = MeasuresService(self._context).tables(month, teams, known, discharges)
         return [(name or "All teams", each) for name, each in zip(teams, read, strict=True)]
 
     def _measures_of(
@@ -501,38 +507,6 @@ def _beside() -> Iterator[ThreadPoolExecutor]:
         yield beside
     finally:
         beside.shutdown(wait=True, cancel_futures=True)
-
-
-class _Discharges:
-    """The guarded discharges of `first`..`last` for each of `teams`, read once
-    (`DischargeService.discharges_of_teams`) beside the counting, for the discharge measure's
-    series (`measures`, in place of the source `measures.discharge_measures`) and the month's
-    safety section (`of`)."""
-
-    def __init__(
-        self, beside: ThreadPoolExecutor, context: Context, first: Month, last: Month, teams: list[str | None]
-    ) -> None:
-        from ddcase.services.discharges import DischargeService
-
-        self._first, self._last, self._teams = first, last, teams
-        self._read = beside.submit(DischargeService(context).discharges_of_teams, first, last, teams)
-
-    def _of(self, team: str | None) -> list[Discharge]:
-        return self._read.result()[self._teams.index(team)]
-
-    def of(self, team: str | None, month: Month) -> list[Discharge]:
-        """`DischargeService.discharges(month, month, team)`, from the read."""
-        return [d for d in self._of(team) if month.first_day <= d.end_date <= month.last_day]
-
-    def measures(
-        self, context: Context, first: Month, last: Month, team: str | None
-    ) -> list[tuple[Measure, list[MeasureMonth]]]:
-        """`measures.discharge_measures` (a source of the family), from the read."""
-        from ddcase.services.measures import discharge_measures
-
-        if (first, last) != (self._first, self._last) or team not in self._teams:
-            return discharge_measures(context, first, last, team)
-        return [(MEASURE, monthly_series(self._of(team), list(month_range(first, last)), context.today()))]
 
 
 def _key(printed: PrintedFigures) -> tuple[int, int, int]:

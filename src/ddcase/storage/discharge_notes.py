@@ -91,31 +91,32 @@ class EndingHistories:
 _WINDOW = "{e}start_date <= ? AND ({e}end_date IS NULL OR {e}end_date >= ?)"
 """An episode open on some day from a first day to a last (the parameters), as SQL."""
 
+
 def ending_histories(source: Session | Reader, first: date, last: date) -> EndingHistories:
     """See `EndingHistories`: the clients with an episode ending in `first`..`last` that may be
     a guarded discharge, and their episodes around then, read as plain rows in one query (and
     the names and notes in three small ones).
 
     Only the clients who may have a guarded discharge in the range are read (the rules decide):
-    an episode ending in it that is not followed by the next of its side (in order of start,
-    of the client's episodes around the range) starting the day after (a change of worker: most
-    endings are one), with one of the other side open on its end day. Every episode the guard
-    reads of such an ending is open from `first` to the day after `last`, so the change of
-    worker is found among them by one window function, not a lookup per ending."""
+    an episode ending in it with no valid episode of its side starting the day after (a change
+    of worker: most endings are one) and one of the other side open on its end day. The endings
+    are found by their end date (`ix_episode_overlap`); both questions are then asked of the
+    episode index by client, service and dates (`ix_episode_client`, revision 0014) without
+    reading the table: the day after's start is one look-up, the other side's open episode a
+    few entries. Every episode the guard reads of such an ending is open from `first` to the
+    day after `last`."""
     reader = reader_of(source)
     after = last + timedelta(days=1)
     rows = reader.rows(
         f"""
-        WITH around AS (
-            SELECT client_id, service, end_date,
-                   LEAD(CASE WHEN end_date IS NULL OR end_date >= start_date THEN start_date END)
-                       OVER (PARTITION BY client_id, service ORDER BY start_date) AS next_start
-            FROM episode WHERE {_WINDOW.format(e="")}
-        ),
-        guarded AS (
-            SELECT ended.client_id FROM around ended
+        WITH guarded AS (
+            SELECT DISTINCT ended.client_id FROM episode ended
             WHERE ended.end_date >= ? AND ended.end_date <= ?
-              AND (ended.next_start IS NULL OR ended.next_start <> {reader.plus_days("ended.end_date", 1)})
+              AND NOT EXISTS (
+                  SELECT 1 FROM episode later
+                  WHERE later.client_id = ended.client_id AND later.service = ended.service
+                    AND later.start_date = {reader.plus_days("ended.end_date", 1)}
+                    AND (later.end_date IS NULL OR later.end_date >= later.start_date))
               AND EXISTS (
                   SELECT 1 FROM episode other
                   WHERE other.client_id = ended.client_id AND other.service <> ended.service
@@ -128,7 +129,7 @@ def ending_histories(source: Session | Reader, first: date, last: date) -> Endin
         WHERE e.client_id IN (SELECT client_id FROM guarded) AND {_WINDOW.format(e="e.")}
         ORDER BY e.client_id, e.start_date, e.service, e.id
         """,
-        [after, first, first, last, after, first],
+        [first, last, after, first],
     )
     if not rows:
         return EndingHistories({}, {})
