@@ -158,6 +158,8 @@ class _CountPlan:
         self.lengths: list[int] = []
         #: the lists of days the checks count: (whether written contacts count, the tally)
         self.lists: list[tuple[bool, int]] = []
+        #: as many days after every month as the most a check needs (`days_of`)
+        self.padding: tuple[date, ...] = ()
         #: for each rule, the mask of its enabled criteria (bit j: `rule.checks[j]`)
         self.full = [(1 << len(r.checks)) - 1 for r in rules]
         self.modes_of = {
@@ -202,6 +204,7 @@ class _CountPlan:
             self.lasts.append(month_last)
             self.lengths.append((month_last - month_first).days + 1)
         self.lists = list(lists)
+        self.padding = (date.max,) * max((c[2] for row in self.months for r in row for c in r[3]), default=0)
 
     def new_tally(self) -> Tally:
         """An empty tally: for each rule, a count of each outcome."""
@@ -229,11 +232,16 @@ class _CountPlan:
         )
 
     def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> list[Sequence[date]]:
-        """The client's sorted days of each of `lists` (the lists the checks count)."""
+        """The client's sorted days of each of `lists` (the lists the checks count), each
+        followed by `padding`: however many a check needs, the day it looks at is in the list
+        (a padding day is after every month), so `count` need not measure the list."""
+        padding = self.padding
         if isinstance(contacts, ContactDays):
-            return [contacts.of_modes(self.modes_of[written])[index] for written, index in self.lists]
+            return [
+                contacts.of_modes(self.modes_of[written])[index] + padding for written, index in self.lists
+            ]
         dates = _CountingDates(contacts, self.tallied)
-        return [dates[written][index] for written, index in self.lists]
+        return [(*dates[written][index], *padding) for written, index in self.lists]
 
     def count(
         self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
@@ -344,8 +352,7 @@ class _CountPlan:
                             # At least `needed` days from `since` to the month's last day: the
                             # needed-th day on or after `since` is on or before it (one search).
                             dates = lists[which]
-                            j = bisect_left(dates, since) + needed - 1
-                            if j >= len(dates) or dates[j] > month_last:
+                            if dates[bisect_left(dates, since) + needed - 1] > month_last:
                                 held ^= bit  # a criterion counted from contacts does not hold
                                 if not every:
                                     break
