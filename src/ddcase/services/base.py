@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -87,3 +89,17 @@ def check_version(row: Any, expected: int, what: str) -> None:
 def local_time_text(moment: datetime) -> str:
     """'22 Nov 2026 at 10:42 GMT' in UK local time (stored times are UTC; domain/times.py)."""
     return date_time_text(moment, zone=True, naive="utc")
+
+
+@contextmanager
+def reads_beside(name: str) -> Iterator[ThreadPoolExecutor]:
+    """One thread for reads beside a counting, run in the order given: the database does its part
+    of each read while the counting goes on (Python lets go of its lock while SQLite or PostgreSQL
+    work). Each read's error is raised where its result is asked for; the block ends when the reads
+    begun have ended (those not begun are dropped). The meeting PDF's reads and the measures
+    summary's discharges (issue 18)."""
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ddcase-{name}-read")
+    try:
+        yield beside
+    finally:
+        beside.shutdown(wait=True, cancel_futures=True)

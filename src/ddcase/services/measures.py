@@ -15,7 +15,6 @@ with the team's parts and baseline, as the main chart has them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -50,7 +49,7 @@ __all__ = [
     "number_text",
     "value_text",
 ]
-from ddcase.services.base import Context
+from ddcase.services.base import Context, reads_beside
 from ddcase.services.figures import FiguresService
 from ddcase.storage import repository
 
@@ -366,7 +365,7 @@ class MeasuresService:
         given: dict[MeasureSource, MeasureSourceOfTeams] = {}
         if discharges is not None:
             given[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-measures-read") as beside:
+        with reads_beside("measures") as beside:
             started = {
                 source: beside.submit(OF_TEAMS[source], self._context, first, month, teams)
                 for source in READ_BESIDE

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +26,7 @@ from ddcase.rules.completeness import Completeness, completeness
 from ddcase.rules.discharges import Discharge, ending_in
 from ddcase.rules.figures import MonthCounts, MonthFigures
 from ddcase.rules.pdsa import PredictionCheck, cycle_marks, prediction_check
-from ddcase.services.base import Context, cyclic_gc_paused
+from ddcase.services.base import Context, cyclic_gc_paused, reads_beside
 from ddcase.services.casework import CaseworkService
 from ddcase.services.definitions import DefinitionService
 from ddcase.services.figures import FiguresService, Series, facts_shared
@@ -179,7 +177,7 @@ class ReportingService:
         # The measures first: their read of the 24 months (every team's, for all teams) is kept
         # for the chart's series, which reads the same months but the last two (`facts_shared`).
         # An open PDSA cycle's check reads the family again: the same kept read serves it.
-        # Beside the counting, in a thread of its own (`_beside`), the reads that do not need
+        # Beside the counting, in a thread of its own (`base.reads_beside`), the reads that do not need
         # it: the guarded discharges of the 24 months, once for every team shown (the discharge
         # measure's series and the month's safety section both take them), then the month and
         # the month before with every client (the headline, the lists) and the records of the
@@ -188,7 +186,7 @@ class ReportingService:
 
         cycles = self._pdsa.cycles(team)
         shown = self._teams_shown(team)
-        with cyclic_gc_paused(), facts_shared(), _beside() as beside:
+        with cyclic_gc_paused(), facts_shared(), reads_beside("report") as beside:
             read = beside.submit(
                 DischargeService(self._context).discharges_of_teams,
                 month.plus(-(CHART_MONTHS - 1)),
@@ -494,19 +492,6 @@ class ReportingService:
             raise DomainError(f"The folder {folder} does not exist; nothing was written.")
         if out.is_dir():
             raise DomainError(f"{out} is a folder; give a file name such as report.pdf.")
-
-
-@contextmanager
-def _beside() -> Iterator[ThreadPoolExecutor]:
-    """One thread for the report's reads beside its counting, run in the order given: the
-    database does its part of each read while the counting goes on (Python lets go of its lock
-    while SQLite or PostgreSQL work). Each read's error is raised where its result is asked
-    for; the block ends when the reads begun have ended (those not begun are dropped)."""
-    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ddcase-report-read")
-    try:
-        yield beside
-    finally:
-        beside.shutdown(wait=True, cancel_futures=True)
 
 
 def _key(printed: PrintedFigures) -> tuple[int, int, int]:
