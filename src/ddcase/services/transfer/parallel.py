@@ -132,8 +132,8 @@ class Work:
 def encode(message: tuple[str, object]) -> bytes | memoryview:
     """A message to the parent as bytes: a batch of rows with `marshal` when it takes every value
     in it (ints, text, None: SQLite's rows), which makes them in about half the CPU time of a
-    pickle (0.19-0.28 s against 0.43-0.51 s a million of a trust's rows); anything else (PostgreSQL's dates, the other
-    messages) pickled as `Connection.send` would. Both ends are this program's own processes,
+    pickle (0.19-0.28 s against 0.43-0.51 s a million of a trust's rows); anything else
+    (PostgreSQL's dates, the other messages) pickled as `Connection.send` would. Both ends are this program's own processes,
     as for the pickles before."""
     kind, payload = message
     if kind == _ROWS:
