@@ -14,7 +14,6 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 
@@ -36,7 +35,7 @@ def _wrap(owner: Any, name: str, label: str, times: dict[str, list[float]]) -> N
 
 def main(database: str, folder: str) -> int:
     from ddcase.cli import main as ddcase_main
-    from ddcase.services.transfer import service
+    from ddcase.services.transfer import parallel, service
     from ddcase.storage import bulk_load, repository
 
     times: dict[str, list[float]] = {}
@@ -48,7 +47,7 @@ def main(database: str, folder: str) -> int:
         (bulk_load, "create_indexes", "indexes (episodes; contacts' but the fingerprint's)"),
         (service.TransferService, "_import_contacts", "contacts, in all"),
         (bulk_load.ContactWriter, "write", "contacts inserted"),
-        (Connection, "recv", "the child's rows received (waiting included)"),
+        (parallel.ContactReader, "receive", "the child's rows received (waiting included)"),
         (bulk_load.ContactWriter, "finish", "contact indexes (finish)"),
     ):
         _wrap(owner, name, label, times)

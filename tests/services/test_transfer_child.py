@@ -349,7 +349,7 @@ def test_the_child_reads_ahead_while_the_import_is_busy():
     ahead.start()
     ahead.join(timeout=20)
     assert not ahead.is_alive()  # did not wait for the parent
-    assert [parent_end.recv() for _ in batches] == [("rows", rows) for rows in batches]
+    assert [parallel.decode(parent_end.recv_bytes()) for _ in batches] == [("rows", rows) for rows in batches]
     writer.close()
     parent_end.close()
     child_end.close()
@@ -379,3 +379,29 @@ def test_a_failure_writing_the_episodes_after_the_child_started_leaves_nothing(t
     assert CaseworkService(context).counts() == NOTHING
     assert schema(context) == before
     assert not multiprocessing.active_children()
+
+
+def test_batches_go_by_marshal_when_it_takes_them_and_come_back_the_same():
+    """SQLite's rows (ints, text, None, a flag) are sent with marshal; a batch holding a value
+    marshal does not take (PostgreSQL's dates) and every other message are pickled; each comes
+    back equal, with the same types."""
+    import datetime
+
+    sqlite_rows = [
+        (7, "2026-10-01", "liaison", "telephone", "attended", 3, None, 1, None, "a note é\u2603", "f" * 64),
+        (2**40, "2026-10-02", "review", "video", "dna", None, 9, 0, 45, None, "0" * 64),
+        (1, "", "x", "y", "z", None, None, True, None, "", "e" * 64),
+    ]
+    postgres_rows = [(7, datetime.date(2026, 10, 1), "liaison", True, None, "f" * 64)]
+    for message, marshalled in (
+        (("rows", sqlite_rows), True),
+        (("rows", postgres_rows), False),
+        (("at", 1234), False),
+        (("done", ([], {"client_ref": 0})), False),
+    ):
+        data = parallel.encode(message)  # type: ignore[arg-type]
+        assert (bytes(data[:1]) == b"M") is marshalled
+        back = parallel.decode(data)
+        assert back == message
+        if message[0] == "rows":
+            assert [list(map(type, row)) for row in back[1]] == [list(map(type, row)) for row in message[1]]

@@ -157,9 +157,9 @@ def test_the_journal_is_changed_only_after_a_write_has_waited_for_the_opening_ch
     real_write, real_mode, real_is_new = context.db.write, bulk_load._set_journal_mode, bulk_load._is_new
 
     @contextmanager
-    def write():  # type: ignore[no-untyped-def]
+    def write(**options):  # type: ignore[no-untyped-def]
         order.append("write")
-        with real_write() as session:
+        with real_write(**options) as session:
             yield session
 
     monkeypatch.setattr(context.db, "write", write)

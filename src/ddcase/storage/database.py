@@ -48,6 +48,11 @@ from ddcase.storage.errors import StorageError as StorageError  # re-exported: i
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "ddcase_write"
+#: SQLite: a write transaction begun with the connection's foreign keys off, checked whole before
+#: its commit (`Database.write(keys_checked_at_commit=True)`); the pool turns them back on when
+#: the connection comes back (`_KEYS_OFF`, marked on the connection's record).
+_KEYS_AT_COMMIT_OPTION = "ddcase_keys_at_commit"
+_KEYS_OFF = "ddcase_foreign_keys_off"
 #: SQLite: how many times a write transaction's BEGIN IMMEDIATE is tried before "busy" is shown
 #: (each try waits up to the busy timeout), and the back-off before the next try, doubled each
 #: time, plus up to as much again at random so that waiting processes do not retry in step.
@@ -74,6 +79,11 @@ class Stamp(TypedDict):
 
 class PermissionDeniedError(StorageError):
     """The team database refused: this person's role may not do that (docs/team-database.md)."""
+
+
+class BrokenLinksError(StorageError):
+    """A write checked at its commit (`Database.write(keys_checked_at_commit=True)`) would have
+    left rows naming a record that is not there: it was rolled back, nothing was saved."""
 
 
 def database_url(path_or_url: str | os.PathLike[str]) -> str:
@@ -233,11 +243,26 @@ def _configure_sqlite(
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        write = conn.get_execution_options().get(_WRITE_OPTION, False)
-        if write:
+        options = conn.get_execution_options()
+        if options.get(_WRITE_OPTION, False):
+            if options.get(_KEYS_AT_COMMIT_OPTION, False) and foreign_keys:
+                # Before BEGIN: inside a transaction the pragma does nothing. Marked first, so
+                # that the pool turns the keys back on however the transaction ends.
+                conn.connection.info[_KEYS_OFF] = True
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
             begin_write(conn)
         else:
             conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(dbapi_connection: Any, record: Any) -> None:
+        # After the pool's reset (the rollback of anything left open): outside any transaction,
+        # where the pragma takes effect. A connection whose keys cannot be put back is discarded.
+        if record.info.pop(_KEYS_OFF, False) and dbapi_connection is not None:
+            try:
+                dbapi_connection.execute("PRAGMA foreign_keys = ON")
+            except Exception as error:  # noqa: BLE001 - never pooled again without its keys
+                record.invalidate(error)
 
 
 def begin_write(conn: Any, *, attempts: int | None = None, backoff_s: float | None = None) -> int:
@@ -323,20 +348,48 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, keys_checked_at_commit: bool = False) -> Iterator[Session]:
+        """One write transaction. `keys_checked_at_commit` (SQLite; elsewhere the keys are checked
+        row by row as always): the transaction runs with the connection's foreign keys off, and
+        every table's are checked once before the commit (`PRAGMA foreign_key_check`), a broken
+        link rolling it all back (BrokenLinksError). For a bulk load into a log that holds no
+        records (an import's first load): a million contacts' three keys looked up row by row
+        cost SQLite more than one check of them all at the end. With the keys off, nothing
+        cascades: a transaction that deletes a record with children must not ask for it. The
+        connection gets its keys back when it returns to the pool, however the block ends."""
+        engine = self._write_engine
+        if keys_checked_at_commit and self.is_sqlite:
+            engine = engine.execution_options(**{_KEYS_AT_COMMIT_OPTION: True})
+        else:
+            keys_checked_at_commit = False
         with (
             translate_errors(),
             _one_writer_per_file(self.path),
-            Session(self._write_engine, expire_on_commit=False, info=self._info()) as session,
+            Session(engine, expire_on_commit=False, info=self._info()) as session,
         ):
             with session.begin():
                 yield session
+                if keys_checked_at_commit:
+                    session.flush()
+                    check_foreign_keys(session)
             head = session.info.get("ddcase_trail_head")
             if head is not None and self.trail is not None:  # committed: the witness moves on
                 self.trail.saw(*head, at=datetime.now(UTC))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def check_foreign_keys(session: Session) -> None:
+    """SQLite: every foreign key of every table checked at once (`PRAGMA foreign_key_check`);
+    BrokenLinksError, naming the tables, if any row names a record that is not there."""
+    broken = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = ", ".join(sorted({str(row[0]) for row in broken}))
+        raise BrokenLinksError(
+            f"The save would have left {len(broken)} rows ({tables}) naming a record that is not "
+            "there; nothing was saved."
+        )
 
 
 BUSY_MESSAGE = (

@@ -188,9 +188,9 @@ class CheckedDatabase(Database):
         self.check = check
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, keys_checked_at_commit: bool = False) -> Iterator[Session]:
         self.check.require()
-        with super().write() as session:
+        with super().write(keys_checked_at_commit=keys_checked_at_commit) as session:
             yield session
 
     def dispose(self) -> None:

@@ -108,8 +108,10 @@ class TransferService:
                 tracker.file_done(file_size(path))
         try:
             with (
-                bulk_load.new_file_journal(self._db),
-                self._db.write() as session,
+                bulk_load.new_file_journal(self._db) as first_load,
+                # Into a new file, the foreign keys are checked once before the commit rather
+                # than row by row (the contacts' three a row were a fifth of their inserts' work).
+                self._db.write(keys_checked_at_commit=first_load) as session,
                 bulk_load.sqlite_import_cache(session),
             ):
                 plan, known = resolve(session, parsed, problems)
