@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain import Annotation, DomainError, MeasureSettings, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -378,8 +378,15 @@ class MeasuresService:
                 for source in self._sources
                 if source in OF_TEAMS
             }
+        # Each team's notes and settings, in one read for all of them (a read each cost a session).
+        with self._context.db.read() as session:
+            kept = [
+                (repository.annotations(session, t), repository.measure_settings(session, t)) for t in teams
+            ]
         return [
-            self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
+            self._table(
+                month, first, team, {source: found[index] for source, found in of_teams.items()}, *kept[index]
+            )
             for index, team in enumerate(teams)
         ]
 
@@ -389,10 +396,9 @@ class MeasuresService:
         first: Month,
         team: str | None,
         read: dict[MeasureSource, list[tuple[Measure, list[MeasureMonth]]]],
+        notes: list[Annotation],
+        settings: MeasureSettings,
     ) -> MeasuresTable:
-        with self._context.db.read() as session:
-            notes = repository.annotations(session, team)
-            settings = repository.measure_settings(session, team)
         new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
         readings = []
         for source in self._sources:
