@@ -157,6 +157,15 @@ def manual_measures(
     return ManualMeasuresService(context).measures(first, last, team)
 
 
+def manual_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`manual_measures` for each of `teams`, in one read."""
+    from ddcase.services.manual_measures import ManualMeasuresService
+
+    return ManualMeasuresService(context).measures_of_teams(first, last, teams)
+
+
 def audit_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
@@ -208,6 +217,7 @@ each team, what the source gives for it (the same answers, from one read)."""
 OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
     log_measures: log_measures_of_teams,
     discharge_measures: discharge_measures_of_teams,
+    manual_measures: manual_measures_of_teams,
 }
 """The sources that can read every team at once: the summary of all teams (the meeting PDF)
 asks each of these once rather than once per team (issue 18). A source not here is asked per team."""
