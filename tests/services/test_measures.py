@@ -107,10 +107,12 @@ def test_the_team_aim_is_the_jointly_worked_measures_aim(log, context):
 
 def test_each_teams_table_of_all_at_once_has_its_own_notes_and_settings(log, context):
     """The tables of every team at once (the summary, the meeting PDF) read the teams' notes,
-    settings and measures entered by hand together: each team's table still has its own new
-    parts, baseline, aim and measures, as the team's table read alone has them."""
+    settings, audits and measures entered by hand together: each team's table still has its own
+    new parts, baseline, aim and measures, as the team's table read alone has them."""
     from ddcase.domain import Annotation, MeasureSettings
+    from ddcase.domain.audits import CaseloadEntry
     from ddcase.domain.measures import ManualMeasure, ManualValue
+    from ddcase.services.audits import AuditService
     from ddcase.services.manual_measures import ManualMeasuresService
     from ddcase.services.notes import NotesService
 
@@ -125,6 +127,10 @@ def test_each_teams_table_of_all_at_once_has_its_own_notes_and_settings(log, con
     for team, slug in ((None, "beds"), ("North", "waits-north"), ("South", "waits-south")):
         manual.define(ManualMeasure(slug, f"{slug} of {team}", "balancing", "count", "lower", team=team))
         manual.set_value(slug, ManualValue(SEP, value=3 if team == "South" else 5))
+    audits = AuditService(context)
+    audits.define("north-a", "North's audit", "North")
+    audits.define("south-a", "South's audit", "South")
+    audits.draw("south-a", SEP, [CaseloadEntry("RT5", "AB")], 1, seed=7)
     service = MeasuresService(context)
     together = service.tables(OCT, [None, "North", "South"])
     assert together == [service.table(OCT, team) for team in (None, "North", "South")]
@@ -132,6 +138,11 @@ def test_each_teams_table_of_all_at_once_has_its_own_notes_and_settings(log, con
     assert (north.new_part_months, north.baseline_months) == ((Month(2026, 7),), 3)
     assert (south.new_part_months, south.baseline_months) == ((Month(2026, 7), Month(2026, 8)), None)
     assert [t.json()["measures"][0]["aim"] for t in together] == [None, 0.6, 0.4]
+    audit_keys = [
+        sorted({e["key"].split(":")[1] for e in t.json()["measures"] if e["key"].startswith("audit:")})
+        for t in together
+    ]
+    assert audit_keys == [["north-a", "south-a"], ["north-a"], ["south-a"]]
     manual_entries = [
         [(e["key"], e["name"]) for e in t.json()["measures"] if e["key"].startswith("manual:")]
         for t in together

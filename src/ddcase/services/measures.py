@@ -176,6 +176,15 @@ def audit_measures(
     return audits.audit_measures(context, first, last, team)
 
 
+def audit_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`audit_measures` for each of `teams`, every audit read once."""
+    from ddcase.services import audits
+
+    return audits.audit_measures_of_teams(context, first, last, teams)
+
+
 def discharge_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
@@ -217,6 +226,7 @@ each team, what the source gives for it (the same answers, from one read)."""
 OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
     log_measures: log_measures_of_teams,
     discharge_measures: discharge_measures_of_teams,
+    audit_measures: audit_measures_of_teams,
     manual_measures: manual_measures_of_teams,
 }
 """The sources that can read every team at once: the summary of all teams (the meeting PDF)
