@@ -132,21 +132,38 @@ def test_every_change_is_in_the_audit_trail_with_before_and_after(team, context)
     assert rows[1].row.app_user == "Test User"
 
 
-def test_clients_by_reference_are_read_a_few_at_a_time_and_only_those(casework, monkeypatch):
-    from ddcase.storage import repository
+def test_clients_by_reference_are_read_only_those_and_as_one_at_a_time(casework):
+    """`clients(refs)` reads the references asked for in one statement (the meeting PDF's
+    completeness table: a trust's month has thousands): only those, in order, each exactly as
+    `client()` reads it, whatever characters a reference may hold; a reference repeated or not
+    in the log changes nothing."""
+    from ddcase.domain import ReferralRoute
 
     for n in range(7):
         casework.save_client(Client(f"RT2000{n:02d}", "AB"))
-    monkeypatch.setattr(repository, "_REFS_AT_ONCE", 2)  # several chunks, one of them short
-    wanted = ["RT200005", "RT200001", "RT200003", "RT200006", "RT200001", "RT999999"]
-    assert [c.client_ref for c in casework.clients(wanted)] == [
-        "RT200001",
-        "RT200003",
-        "RT200005",
-        "RT200006",
-    ]
+    casework.save_client(
+        Client(
+            "a/b_c.d-1",
+            "ef",
+            nhs_number="9434765919",
+            date_of_birth=date(1980, 2, 29),
+            ethnicity="Z",
+            referral_route=ReferralRoute.DROP_IN,
+            consent_to_share_on=date(2026, 3, 1),
+        )
+    )
+    casework.save_client(replace(casework.client("RT200003"), initials="GK"))  # version 2
+    wanted = ["RT200005", "RT200001", "a/b_c.d-1", "RT200003", "RT200006", "RT200001", "RT999999", "rt200005"]
+    found = casework.clients(wanted)
+    assert [c.client_ref for c in found] == ["RT200001", "RT200003", "RT200005", "RT200006", "a/b_c.d-1"]
+    assert found == [casework.client(c.client_ref) for c in found]
+    assert found[1].version == 2 and found[-1].referral_route is ReferralRoute.DROP_IN
     assert casework.clients([]) == []
-    assert [c.client_ref for c in casework.clients()] == [f"RT2000{n:02d}" for n in range(7)]
+    assert casework.clients(["RT999999"]) == []
+    assert [c.client_ref for c in casework.clients([f"RT2000{n:02d}" for n in range(7)])] == [
+        f"RT2000{n:02d}" for n in range(7)
+    ]
+    assert [c.client_ref for c in casework.clients()] == [*(f"RT2000{n:02d}" for n in range(7)), "a/b_c.d-1"]
 
 
 def test_the_whole_caseload_reads_each_client_exactly_as_one_at_a_time(casework):

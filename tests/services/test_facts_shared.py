@@ -90,10 +90,11 @@ def test_an_open_pdsa_cycles_check_reads_the_reports_own_table_of_the_family(dem
     )
     content = reporting.content(OCT, None)
     assert content.pdsa_checks == plain
-    # Each source that reads all teams at once, once (not again per cycle): the log's measures
-    # through OF_TEAMS, the discharges by the report itself (read once for the measure and the
-    # safety section).
-    assert len(calls) == 2
+    # Each source that reads all teams at once, once (not again per cycle): the log's measures,
+    # the audits' and the measures entered by hand through OF_TEAMS, the discharges by the report
+    # itself (read once for the measure and the safety section), each for every team shown.
+    assert len(calls) == len(measures_module.OF_TEAMS) == 4
+    assert all(teams == calls[0] for teams in calls)
 
 
 @pytest.mark.parametrize("team", [None, "Luton North CMHT"])

@@ -105,6 +105,55 @@ def test_the_team_aim_is_the_jointly_worked_measures_aim(log, context):
     assert entry["aim"] == 0.75
 
 
+def test_each_teams_table_of_all_at_once_has_its_own_notes_and_settings(log, context):
+    """The tables of every team at once (the summary, the meeting PDF) read the teams' notes,
+    settings, audits and measures entered by hand together: each team's table still has its own
+    new parts, baseline, aim and measures, as the team's table read alone has them."""
+    from ddcase.domain import Annotation, MeasureSettings
+    from ddcase.domain.audits import CaseloadEntry
+    from ddcase.domain.measures import ManualMeasure, ManualValue
+    from ddcase.services.audits import AuditService
+    from ddcase.services.manual_measures import ManualMeasuresService
+    from ddcase.services.notes import NotesService
+
+    mutual_client(log, "RT5", "Ann", "Bob", team="South")
+    contact(log, "RT5", date(2026, 10, 7))
+    notes = NotesService(context)
+    notes.save_annotation(Annotation(Month(2026, 8), "New triage", team="South", new_part=True))
+    notes.save_annotation(Annotation(Month(2026, 7), "Everyone's change", new_part=True))
+    notes.save_measure_settings(MeasureSettings(team="North", aim_percentage=60.0, baseline_months=3))
+    notes.save_measure_settings(MeasureSettings(team="South", aim_percentage=40.0))
+    manual = ManualMeasuresService(context)
+    for team, slug in ((None, "beds"), ("North", "waits-north"), ("South", "waits-south")):
+        manual.define(ManualMeasure(slug, f"{slug} of {team}", "balancing", "count", "lower", team=team))
+        manual.set_value(slug, ManualValue(SEP, value=3 if team == "South" else 5))
+    audits = AuditService(context)
+    audits.define("north-a", "North's audit", "North")
+    audits.define("south-a", "South's audit", "South")
+    audits.draw("south-a", SEP, [CaseloadEntry("RT5", "AB")], 1, seed=7)
+    service = MeasuresService(context)
+    together = service.tables(OCT, [None, "North", "South"])
+    assert together == [service.table(OCT, team) for team in (None, "North", "South")]
+    north, south = together[1], together[2]
+    assert (north.new_part_months, north.baseline_months) == ((Month(2026, 7),), 3)
+    assert (south.new_part_months, south.baseline_months) == ((Month(2026, 7), Month(2026, 8)), None)
+    assert [t.json()["measures"][0]["aim"] for t in together] == [None, 0.6, 0.4]
+    audit_keys = [
+        sorted({e["key"].split(":")[1] for e in t.json()["measures"] if e["key"].startswith("audit:")})
+        for t in together
+    ]
+    assert audit_keys == [["north-a", "south-a"], ["north-a"], ["south-a"]]
+    manual_entries = [
+        [(e["key"], e["name"]) for e in t.json()["measures"] if e["key"].startswith("manual:")]
+        for t in together
+    ]
+    assert manual_entries == [
+        [("manual:beds", "beds of None")],
+        [("manual:waits-north", "waits-north of North")],
+        [("manual:waits-south", "waits-south of South")],
+    ]
+
+
 def test_a_source_is_one_line_in_the_registry(log, context, monkeypatch):
     def beds(ctx, first, last, team):  # type: ignore[no-untyped-def]
         measure = Measure("manual:beds", "Beds", MeasureType.BALANCING, Unit.COUNT, Better.LOWER)

@@ -38,10 +38,11 @@ def completeness(clients: Iterable[Client], month: Month) -> Completeness:
     consent criterion, SPEC §2); an ethnicity of Z (not stated) counts as recorded and is also
     counted apart."""
     listed = list(clients)
+    last_day = month.last_day
     return Completeness(
         clients=len(listed),
         consent=sum(
-            1 for c in listed if c.consent_to_share_on is not None and c.consent_to_share_on <= month.last_day
+            1 for c in listed if c.consent_to_share_on is not None and c.consent_to_share_on <= last_day
         ),
         nhs_number=sum(1 for c in listed if c.nhs_number),
         ethnicity=sum(1 for c in listed if c.ethnicity),

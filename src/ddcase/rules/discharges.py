@@ -23,6 +23,8 @@ from ddcase.rules.measures import Measure, MeasureMonth, MeasureType, Unit
 INVOLVEMENT_WINDOW_DAYS = 30
 """The other service counts as involved with a counting contact in the 30 days up to the end date."""
 
+_ONE_DAY = timedelta(days=1)
+
 
 def other_side(service: Service) -> Service:
     return Service.SUBSTANCE_MISUSE if service is Service.MENTAL_HEALTH else Service.MENTAL_HEALTH
@@ -67,10 +69,13 @@ def is_discharge(episode: Episode, episodes: Iterable[Episode]) -> bool:
     """SPEC §6: the episode ended, and on the day after no episode of the same side is open."""
     if episode.end_date is None:
         return False
-    after = episode.end_date + timedelta(days=1)
-    return not any(
-        e.service is episode.service and e.is_open_on(after) and not _same(e, episode) for e in episodes
-    )
+    after = episode.end_date + _ONE_DAY
+    service = episode.service
+    for e in episodes:  # a loop, not any() over a generator: the guard reads thousands of endings
+        if e.service is service and e.start_date <= after and (e.end_date is None or after <= e.end_date):
+            if not _same(e, episode):
+                return False
+    return True
 
 
 def _same(a: Episode, b: Episode) -> bool:
@@ -102,9 +107,13 @@ def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
     client's `episodes` are all this reads; its contacts only say whether it is flagged)."""
     if not is_discharge(episode, episodes):
         return False
-    assert episode.end_date is not None
+    end = episode.end_date
+    assert end is not None
     other = other_side(episode.service)
-    return any(e.service is other and e.is_open_on(episode.end_date) for e in episodes)
+    for e in episodes:
+        if e.service is other and e.start_date <= end and (e.end_date is None or end <= e.end_date):
+            return True
+    return False
 
 
 def guarded_endings(episodes: Sequence[Episode], first: date, last: date) -> list[Episode]:
@@ -117,7 +126,7 @@ def guarded_endings(episodes: Sequence[Episode], first: date, last: date) -> lis
         end = episode.end_date
         if end is None or not first <= end <= last:
             continue
-        if (episode.service, end + timedelta(days=1)) in starts:
+        if (episode.service, end + _ONE_DAY) in starts:
             continue  # open the day after: no discharge (is_discharge)
         if is_guarded(episode, episodes):
             found.append(episode)
@@ -153,7 +162,7 @@ def discharge_of(
     assert episode.end_date is not None
     end = episode.end_date
     other = other_side(episode.service)
-    open_then = [e for e in episodes if e.is_open_on(end)]
+    open_then = [e for e in episodes if e.start_date <= end and (e.end_date is None or end <= e.end_date)]
     coordinator, key_worker = named_workers_on(open_then, end)
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker
     teams = [e.team for e in open_then if e.service is Service.MENTAL_HEALTH and e.team]

@@ -239,9 +239,26 @@ def audit_measures(
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
     """SPEC §6 `audit:SLUG:QUESTION` for every audit (of `team` when given) and question, monthly
     from `first` to `last`: yes answers of yes + no answers in the month's round."""
+    return audit_measures_of_teams(context, first, last, [team])[0]
+
+
+def audit_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`audit_measures` for each of `teams` (`services.measures.OF_TEAMS`): the audits read
+    once, and each audit's rounds once, however many of the teams it is in."""
     service = AuditService(context)
     months = list(month_range(first, last))
-    out: list[tuple[Measure, list[MeasureMonth]]] = []
-    for found in service.audits(team):
-        out += measures(found, service.rounds(found.slug, first, last), months, context.today())
+    today = context.today()
+    every = service.audits()
+    made: dict[str, list[tuple[Measure, list[MeasureMonth]]]] = {}
+    out: list[list[tuple[Measure, list[MeasureMonth]]]] = []
+    for team in teams:
+        found: list[tuple[Measure, list[MeasureMonth]]] = []
+        for audit in every:
+            if team is None or audit.team == team:
+                if audit.slug not in made:
+                    made[audit.slug] = measures(audit, service.rounds(audit.slug, first, last), months, today)
+                found += made[audit.slug]
+        out.append(found)
     return out

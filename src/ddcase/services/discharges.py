@@ -6,6 +6,7 @@ an episode is ended is `CaseworkService.discharge_check`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from ddcase.domain import Contact, Month, definition_in_force, month_range
 from ddcase.rules.criteria import COUNTING_OUTCOMES, counted_modes
@@ -68,7 +69,7 @@ class DischargeService:
             for episode, episodes in guarded
             if episode.end_date is not None  # ended in the range: guarded_endings
         ]
-        found.sort(key=lambda d: (d.end_date, d.client_ref, d.episode.service.value))
+        found.sort(key=_order)
         by_team: dict[str | None, list[Discharge]] = {}
         for discharge in found:
             by_team.setdefault(discharge.team, []).append(discharge)
@@ -84,6 +85,14 @@ class DischargeService:
             for d in self.discharges(month, month, team)
             if d.flagged and (other_worker is None or d.other_worker == other_worker)
         ]
+
+
+def _order(discharge: Discharge) -> tuple[date, str, str]:
+    """Discharges by end date, then client, then side (`end_date` and `client_ref` read from the
+    episode itself: a property's call for each of a trust's 6,700 is most of the sort's time)."""
+    episode = discharge.episode
+    assert episode.end_date is not None
+    return (episode.end_date, episode.client_ref, episode.service.value)
 
 
 def discharge_measures(

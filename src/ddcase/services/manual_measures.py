@@ -9,6 +9,7 @@ import io
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from ddcase.domain import (
@@ -123,24 +124,34 @@ class ManualMeasuresService:
     ) -> list[tuple[Measure, list[MeasureMonth]]]:
         """The measure source (`services.measures.SOURCES`): each of the team's measures with
         its values from first to last; the month in progress is provisional (SPEC §5)."""
+        return self.measures_of_teams(first, last, [team])[0]
+
+    def measures_of_teams(
+        self, first: Month, last: Month, teams: list[str | None]
+    ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+        """`measures` for each of `teams`, in one read (`services.measures.OF_TEAMS`)."""
         today = self._context.today()
-        found = []
         with self._db.read() as session:
-            for defined in store.measures(session, team):
-                assert defined.id is not None
-                months = []
-                for v in store.values(session, defined.id, first, last):
-                    provisional = v.month.is_provisional(today)
-                    if defined.unit == Unit.PROPORTION.value:
-                        months.append(MeasureMonth(v.month, v.numerator, v.denominator, None, provisional))
-                    else:
-                        number = (
-                            int(v.value)
-                            if defined.unit == Unit.COUNT.value and v.value is not None
-                            else v.value
-                        )
-                        months.append(MeasureMonth(v.month, None, None, number, provisional))
-                found.append((as_measure(defined), months))
+            return [self._measures(session, first, last, team, today) for team in teams]
+
+    @staticmethod
+    def _measures(
+        session: Session, first: Month, last: Month, team: str | None, today: date
+    ) -> list[tuple[Measure, list[MeasureMonth]]]:
+        found = []
+        for defined in store.measures(session, team):
+            assert defined.id is not None
+            months = []
+            for v in store.values(session, defined.id, first, last):
+                provisional = v.month.is_provisional(today)
+                if defined.unit == Unit.PROPORTION.value:
+                    months.append(MeasureMonth(v.month, v.numerator, v.denominator, None, provisional))
+                else:
+                    number = (
+                        int(v.value) if defined.unit == Unit.COUNT.value and v.value is not None else v.value
+                    )
+                    months.append(MeasureMonth(v.month, None, None, number, provisional))
+            found.append((as_measure(defined), months))
         return found
 
     # ------------------------------------------------------------------ defining

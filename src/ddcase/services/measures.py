@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ddcase.domain import DomainError, Month, definition_in_force
+from ddcase.domain import Annotation, DomainError, MeasureSettings, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -157,6 +157,15 @@ def manual_measures(
     return ManualMeasuresService(context).measures(first, last, team)
 
 
+def manual_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`manual_measures` for each of `teams`, in one read."""
+    from ddcase.services.manual_measures import ManualMeasuresService
+
+    return ManualMeasuresService(context).measures_of_teams(first, last, teams)
+
+
 def audit_measures(
     context: Context, first: Month, last: Month, team: str | None
 ) -> list[tuple[Measure, list[MeasureMonth]]]:
@@ -165,6 +174,15 @@ def audit_measures(
     from ddcase.services import audits
 
     return audits.audit_measures(context, first, last, team)
+
+
+def audit_measures_of_teams(
+    context: Context, first: Month, last: Month, teams: list[str | None]
+) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
+    """`audit_measures` for each of `teams`, every audit read once."""
+    from ddcase.services import audits
+
+    return audits.audit_measures_of_teams(context, first, last, teams)
 
 
 def discharge_measures(
@@ -208,6 +226,8 @@ each team, what the source gives for it (the same answers, from one read)."""
 OF_TEAMS: dict[MeasureSource, MeasureSourceOfTeams] = {
     log_measures: log_measures_of_teams,
     discharge_measures: discharge_measures_of_teams,
+    audit_measures: audit_measures_of_teams,
+    manual_measures: manual_measures_of_teams,
 }
 """The sources that can read every team at once: the summary of all teams (the meeting PDF)
 asks each of these once rather than once per team (issue 18). A source not here is asked per team."""
@@ -378,8 +398,15 @@ class MeasuresService:
                 for source in self._sources
                 if source in OF_TEAMS
             }
+        # Each team's notes and settings, in one read for all of them (a read each cost a session).
+        with self._context.db.read() as session:
+            kept = [
+                (repository.annotations(session, t), repository.measure_settings(session, t)) for t in teams
+            ]
         return [
-            self._table(month, first, team, {source: found[index] for source, found in of_teams.items()})
+            self._table(
+                month, first, team, {source: found[index] for source, found in of_teams.items()}, *kept[index]
+            )
             for index, team in enumerate(teams)
         ]
 
@@ -389,10 +416,9 @@ class MeasuresService:
         first: Month,
         team: str | None,
         read: dict[MeasureSource, list[tuple[Measure, list[MeasureMonth]]]],
+        notes: list[Annotation],
+        settings: MeasureSettings,
     ) -> MeasuresTable:
-        with self._context.db.read() as session:
-            notes = repository.annotations(session, team)
-            settings = repository.measure_settings(session, team)
         new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
         readings = []
         for source in self._sources:

@@ -137,8 +137,14 @@ def ending_histories(source: Session | Reader, first: date, last: date) -> Endin
     organisations = dict(reader.rows("SELECT id, name FROM organisation"))
     days = Days()
     episodes: dict[int, list[Episode]] = {}
+    # The rows come by client: each client's list is made once, not looked up for each row.
+    client: int | None = None
+    found: list[Episode] = []
     for id_, client_id, service, organisation, team, worker, begun, end, version, ref in rows:
-        episodes.setdefault(client_id, []).append(
+        if client_id != client:
+            client = client_id
+            found = episodes[client_id] = []
+        found.append(
             Episode(
                 ref,
                 SERVICES[service],

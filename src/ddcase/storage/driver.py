@@ -9,6 +9,7 @@ and a set of ids as one value (`Reader.among`). Importing this module imports no
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
@@ -80,6 +81,13 @@ class Reader:
         if self.on_sqlite:
             return f"{column} IN (SELECT value FROM json_each(?))", [_json_ids(ids)]
         return f"{column} = ANY(?)", [sorted(ids)]
+
+    def among_texts(self, column: str, texts: set[str]) -> tuple[str, list[Any]]:
+        """`column` is one of `texts` (client references, say), however many, as one parameter,
+        as `among` does for ids: a JSON array of strings on SQLite, an array on PostgreSQL."""
+        if self.on_sqlite:
+            return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(sorted(texts))]
+        return f"{column} = ANY(?)", [sorted(texts)]
 
 
 def reader_of(source: Session | Reader) -> Reader:

@@ -192,8 +192,8 @@ def client_ids(session: Session) -> dict[str, int]:
 
 
 def clients(session: Session, refs: Collection[str] | None = None) -> list[Client]:
-    """Every client by reference, or only those with the references given (read a few hundred
-    at a time, within every database's limit on bound values)."""
+    """Every client by reference, or only those with the references given (in one statement,
+    however many)."""
     if refs is None:
         # The whole caseload (20,000 clients in a trust): plain driver rows, each distinct date
         # parsed once, rather than an ORM entity and SQLAlchemy's date parsing per row.
@@ -213,19 +213,25 @@ def clients(session: Session, refs: Collection[str] | None = None) -> list[Clien
             )  # fmt: skip
             for ref, initials, nhs, born, ethnicity, route, consent, id_, version in rows
         ]
-    wanted = sorted(set(refs))
-    found: list[Client] = []
-    connection = session.connection()  # plain rows: a trust's month has thousands of clients
-    for i in range(0, len(wanted), _REFS_AT_ONCE):
-        chunk = wanted[i : i + _REFS_AT_ONCE]
-        chunk_rows = connection.execute(select(*_CLIENT).where(col(ClientRow.client_ref).in_(chunk)))
-        found += [client_of(row, Days()) for row in chunk_rows]
+    wanted = set(refs)
+    if not wanted:
+        return []
+    # One statement, the references as one value (`Reader.among_texts`), plain driver rows, each
+    # distinct date parsed once: the meeting PDF reads the month's 3,500 mutual clients of a
+    # trust for its completeness table (issue 18; it was 13 statements of 500 bound values,
+    # each built and compiled by SQLAlchemy, and a row at a time).
+    reader = reader_of(session)
+    among, params = reader.among_texts("client.client_ref", wanted)
+    days = Days()
+    found = [
+        client_of(row, days) for row in reader.rows(f"SELECT {_CLIENT_SQL} FROM client WHERE {among}", params)
+    ]
     found.sort(key=lambda c: c.client_ref)
     return found
 
 
-_REFS_AT_ONCE = 500
 _CLIENT = [col(getattr(ClientRow, name)) for name in CLIENT_COLUMNS]
+_CLIENT_SQL = ", ".join(f"client.{name}" for name in CLIENT_COLUMNS)
 
 
 def nhs_numbers(session: Session) -> list[tuple[str, str]]:
