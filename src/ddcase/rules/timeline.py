@@ -165,6 +165,8 @@ class _CountPlan:
         self.lasts: list[date] = []
         self.month_bits: list[int] = []
         self.month_rows: list[tuple[tuple[int, int], ...]] = []
+        #: for each month, the largest min_overlap_days of its rules
+        self.most: list[int] = []
         #: for each month k, the bits of the rules of the months before it; then all the rules
         self.below: list[int] = [0]
         #: each rule's slot: its bit in a set of rules
@@ -240,6 +242,7 @@ class _CountPlan:
             self.lasts.append(month_last)
             self.month_bits.append(bits)
             self.month_rows.append(tuple(rows))
+            self.most.append(max(min_overlap for _, min_overlap in rows))
             self.below.append(self.below[-1] | bits)
         every = self.below[-1]
         self.no_consent, self.no_named = every ^ self.consent, every ^ self.named
@@ -371,17 +374,29 @@ class _CountPlan:
                 to_teams.append((by_team[team], of_team))
         if every_team is None and not to_teams:
             return
-        # The rules of the months holding mutual days, and the months not whole: their number of
-        # mutual days and the last of them. Most clients have one run of mutual days, which
-        # covers every month between its first and its last whole.
+        # The rules of the months holding mutual days, less those excluded: fewer mutual days
+        # than min_overlap_days (a whole month too short, or a partial month's days). Most
+        # clients have one run of mutual days, which covers every month between its first and
+        # its last whole.
+        month_rows, most = self.month_rows, self.most
         partial: dict[int, list[Any]] = {}
         if len(mutual) == 1:
             inside = below[k_end] ^ below[k_first]
-            for k in (k_first, k_end - 1):
+            excluded = inside & self.short
+            k = k_first
+            while True:  # the run's first month, then its last
                 a = span_first if span_first > firsts[k] else firsts[k]
                 z = span_last if span_last < lasts[k] else lasts[k]
-                partial[k] = [(z - a).days + 1, z]
+                days = (z - a).days + 1
+                if days < most[k]:
+                    for bit, min_overlap in month_rows[k]:
+                        if days < min_overlap:
+                            excluded |= bit
+                if k == k_end - 1:
+                    break
+                k = k_end - 1
         else:
+            # Each month's mutual days: their number and the last of them.
             inside = 0
             for start, end in mutual:
                 k = bisect_left(lasts, start)
@@ -396,14 +411,11 @@ class _CountPlan:
                         found_days[0] += (z - a).days + 1
                         found_days[1] = z
                     k += 1
-        # Excluded: fewer mutual days than min_overlap_days (a whole month too short, or a
-        # partial month's days).
-        excluded = inside & self.short
-        month_rows = self.month_rows
-        for k, (days, _) in partial.items():
-            for bit, min_overlap in month_rows[k]:
-                if days < min_overlap:
-                    excluded |= bit
+            excluded = inside & self.short
+            for k, (days, _) in partial.items():
+                for bit, min_overlap in month_rows[k]:
+                    if days < min_overlap:
+                        excluded |= bit
         mutual_rules = inside ^ excluded
         # Jointly worked: the mutual rules for which every criterion the rule enables holds.
         # Without `every_criterion`, a criterion is judged only for the rules still in `worked`.
@@ -453,8 +465,15 @@ class _CountPlan:
                 ok = 0
                 for start, end in named:
                     ok |= below[bisect_right(lasts, end)] ^ below[bisect_left(lasts, start)]
-                for k, (_, last_mutual) in partial.items():
-                    if last_mutual != lasts[k]:
+                # In a month of mutual days not to its end, on the last of them: in the last
+                # month of a run (one run: the client's last month), when it ends before it.
+                ends = (
+                    ((k_end - 1, span_last),)
+                    if len(mutual) == 1
+                    else ((k, last_mutual) for k, (_, last_mutual) in partial.items())
+                )
+                for k, last_mutual in ends:
+                    if last_mutual < lasts[k]:
                         bits = month_bits[k]
                         ok = ok & ~bits | (bits if _holds_on(named, last_mutual) else 0)
             worked &= ok | self.no_named
