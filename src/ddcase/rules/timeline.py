@@ -482,11 +482,11 @@ class _CountPlan:
         if held is None:
             sets: tuple[int, ...] = (excluded, mutual_rules, worked)
         else:
-            sets = (excluded, mutual_rules, worked, *(mutual_rules & ok for ok in held))
+            sets = (excluded, mutual_rules, worked, *map(and_, held, repeat(mutual_rules)))
         if every_team is not None:
             every_team.append(sets)
         for tally, of_team in to_teams:
-            tally.append(tuple(rules & of_team for rules in sets))
+            tally.append(tuple(map(and_, sets, repeat(of_team))))
 
 
 #: The default of a day's look-up in a table (`map(table.get, days, _NONE)`): a day outside it
