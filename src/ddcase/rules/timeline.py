@@ -3,9 +3,12 @@ each client (SPEC §1, §2), with the work that does not depend on the month don
 instead of once per client and month.
 
 A trust's 24-month chart judges tens of thousands of clients in each of 24 months. Here the
-mutual days of the whole range are worked out once per client and each month takes its slice of
-them; the dates of the client's counting contacts are sorted once (one list for each criterion
-the criteria table counts from contacts), and each month's count is one binary search.
+mutual days of the whole range are worked out once per client, and a client's months are judged
+all at once, as sets of months (bits of an integer, `_CountPlan.count`): the months their run of
+mutual days covers, consent from the month it was recorded in, each criterion counted from
+contacts from the client's sorted days (one list for each criterion the criteria table counts
+from contacts), each day looked up in a table of the months whose window it falls in. No loop
+runs over a client's months.
 
 A chart needs only each month's counts, not every client's `ClientMonth`: `judge_counts` says of
 each month only whether the client is counted, excluded, mutual or jointly worked, reading the
@@ -21,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from enum import IntEnum
-from functools import reduce
+from functools import lru_cache, reduce
 from itertools import repeat
 from operator import and_, or_
 from typing import Any
@@ -269,22 +272,24 @@ class _CountPlan:
         return []
 
     def totals(self, tally: Tally) -> Totals:
-        """The tally added up. The clients with the same sets are added up together, and each
-        set's bits are spread into fields of `width` bits of one integer (a table for each byte
-        of the set), so that one addition adds a client to every slot: no field can hold more
+        """The tally added up. The clients with the same set are added up together (set by set),
+        and each set's bits are spread into fields of `width` bits of one integer (a table for
+        each `_CHUNK` bits of the set), so that one addition adds a client to every slot: no field can hold more
         than the tally's clients."""
         size = (_KEYS_AT + len(self.keys)) if self.every_criterion else _CONSENT_AT
         width = max(len(tally).bit_length(), 1)
-        spread = [sum(1 << (i * width) for i in range(8) if byte >> i & 1) for byte in range(256)]
-        step = 8 * width
+        spread = _spread(width)
+        step = _CHUNK * width
         packed = [0] * size
-        for sets, n in Counter(tally).items():
-            for at, rules in enumerate(sets):
+        for at, column in enumerate(zip(*tally, strict=True)):  # each set, for all the clients
+            added = 0
+            for rules, n in Counter(column).items():
                 shift = 0
                 while rules:
-                    packed[at] += spread[rules & 255] * n << shift
-                    rules >>= 8
+                    added += spread[rules & _CHUNK_MASK] * n << shift
+                    rules >>= _CHUNK
                     shift += step
+            packed[at] = added
         field = (1 << width) - 1
         return [[added >> (slot * width) & field for slot in range(len(self.rules))] for added in packed]
 
@@ -492,6 +497,19 @@ class _CountPlan:
 #: The default of a day's look-up in a table (`map(table.get, days, _NONE)`): a day outside it
 #: is in no rule's window.
 _NONE = repeat(0)
+
+_CHUNK = 12
+_CHUNK_MASK = (1 << _CHUNK) - 1
+
+
+@lru_cache(maxsize=8)
+def _spread(width: int) -> list[int]:
+    """For each number of `_CHUNK` bits, the number with bit i moved to bit i × width."""
+    table = [0]
+    for n in range(1, 1 << _CHUNK):
+        table.append(table[n >> 1] << width | n & 1)
+    return table
+
 
 #: The services as module names: an enum's member read from its class (`Service.MENTAL_HEALTH`)
 #: is a Python-level attribute look-up (about 0.2 µs), made here for every episode of a chart.
