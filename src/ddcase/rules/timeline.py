@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache, reduce
@@ -436,14 +436,15 @@ class _CountPlan:
                 held[0] = ok
         if self.keys and (mutual_rules if every else worked):
             lists = self.days_of(facts.contacts)
-            ending_from = self.ending_from
+            ending: Callable[[date, int], int] = self.ending_from.get
             for j, (which, needed, missing, table) in enumerate(self.keys):
                 if not (mutual_rules if every else worked) & ~missing:
                     continue
-                days = lists[which]
+                dated = lists[which]
+                windows: Callable[[date, int], int] = table.get
                 if needed == 1:
                     # The rules for which one of the days falls in the window.
-                    ok = reduce(or_, map(table.get, days, _NONE), 0)
+                    ok = reduce(or_, map(windows, dated, _NONE), 0)
                 else:
                     # At least `needed` days in the window: for some day, the window starts on or
                     # before it and ends on or after the (needed-1)-th day after it.
@@ -451,8 +452,8 @@ class _CountPlan:
                         or_,
                         map(
                             and_,
-                            map(table.get, days, _NONE),
-                            map(ending_from.get, days[needed - 1 :], _NONE),
+                            map(windows, dated, _NONE),
+                            map(ending, dated[needed - 1 :], _NONE),
                         ),
                         0,
                     )
