@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -277,3 +277,120 @@ def test_months_with_gaps_between_them_count_as_each_month_alone(case, teams):
         expected,
         expected,
     )
+
+
+# --- whole months: a client's months counted all at once ------------------------------------------
+# The counting takes each client's months together, as sets of months (`_CountPlan.count`): the
+# months of a run of mutual days, consent from the month it was recorded in, each criterion counted
+# from contacts from the days whose windows reach into a month. These strategies make what that
+# reading turns on: runs of mutual days over many whole months (and gaps between runs), consent
+# recorded mid-run (on a month's first or last day too), contacts on and around month ends so
+# that windows cross them, criteria needing more than one contact, unnamed workers mid-run.
+
+long_definitions = st.builds(
+    Definition,
+    version=st.integers(1, 5),
+    min_overlap_days=st.sampled_from([1, 14, 28, 29, 30, 31]),
+    written_contacts_count=st.booleans(),
+    # Mostly enabled and within reach, so that many months are jointly worked.
+    **{rule.flag: st.sampled_from([True, True, True, False]) for rule in criteria.table()},
+    joint_contacts_min=st.sampled_from([1, 1, 2, 3]),
+    joint_contact_window_days=st.sampled_from([1, 28, 30, 31, 32, 60, 90, 90, 91]),
+    liaison_contacts_min=st.sampled_from([1, 1, 2, 3]),
+)
+
+
+@st.composite
+def a_day_near_month_ends(draw, months: list[Month]) -> date:
+    """A day on or around the first or last day of one of the months (or of the months before
+    them, whose days a window reaches back to)."""
+    month = months[0].plus(draw(st.integers(-4, len(months))))
+    edge = draw(st.sampled_from([month.first_day, month.last_day]))
+    return edge + timedelta(days=draw(st.sampled_from([0, 0, 0, -1, 1, -2, 2, 15])))
+
+
+@st.composite
+def a_long_history(draw, months: list[Month], ref: str) -> ClientHistory:
+    start = months[0].first_day
+    span = (months[-1].last_day - start).days
+
+    @st.composite
+    def long_episode(draw, service: Service) -> Episode:
+        begins = start + timedelta(days=draw(st.integers(-120, span)))
+        ends = draw(st.none() | st.integers(0, span + 60).map(lambda n: begins + timedelta(days=n)))
+        return Episode(
+            client_ref=ref,
+            service=service,
+            organisation="Trust CMHT",
+            start_date=begins,
+            end_date=ends,
+            team=draw(st.sampled_from(TEAMS)),
+            worker=draw(st.sampled_from(["Ann", "Ann", "Ann", "Bob", None, " "])),
+        )
+
+    mh = draw(st.lists(long_episode(Service.MENTAL_HEALTH), min_size=1, max_size=3))
+    sm = draw(st.lists(long_episode(Service.SUBSTANCE_MISUSE), min_size=1, max_size=3))
+    consent = draw(
+        st.none()
+        | st.just(start - timedelta(days=1))
+        | a_day_near_month_ends(months)
+        | st.sampled_from(months).map(lambda m: m.last_day)
+        | st.integers(0, span).map(lambda n: start + timedelta(days=n))
+    )
+    kinds = [ContactKind.JOINT_APPOINTMENT, ContactKind.LIAISON] * 3 + list(ContactKind)
+    a_contact = st.builds(
+        Contact,
+        client_ref=st.just(ref),
+        date=a_day_near_month_ends(months),
+        kind=st.sampled_from(kinds),
+        mode=st.sampled_from([ContactMode.FACE_TO_FACE] * 3 + list(ContactMode)),
+        outcome=st.sampled_from([Outcome.ATTENDED] * 4 + list(Outcome)),
+    )
+    # About two a month, so that the criteria counted from contacts hold in many months.
+    contacts = draw(st.lists(a_contact, min_size=len(months), max_size=3 * len(months)))
+    client = Client(client_ref=ref, initials="AB", consent_to_share_on=consent)
+    return ClientHistory(client, tuple(draw(st.permutations(mh + sm))), tuple(contacts))
+
+
+@st.composite
+def long_runs(draw):
+    """Many months (6 to 15, now and then with one left out), judged by one definition or by a
+    second from a month on, and clients open over many of them."""
+    first = draw(base_months).plus(draw(st.integers(-3, 3)))
+    months = [first.plus(i) for i in range(draw(st.integers(6, 15)))]
+    if draw(st.booleans()):
+        del months[draw(st.integers(1, len(months) - 2))]
+    before, after = draw(long_definitions), draw(long_definitions)
+    change = draw(st.integers(0, len(months)))
+    versions = [before if i < change else after for i in range(len(months))]
+    histories = [draw(a_long_history(months, f"C{n:02d}")) for n in range(draw(st.integers(1, 4)))]
+    return histories, months, versions
+
+
+@MANY_CLIENTS_SETTINGS
+@given(long_runs(), st.lists(st.sampled_from(TEAMS[1:]), max_size=3, unique=True))
+def test_whole_months_counted_at_once_equal_each_month_judged_alone(case, teams):
+    """Each client's months taken together give every month, every team and every criterion
+    what `month_figures` gives judging each month alone, from contacts and from days alike."""
+    histories, months, versions = case
+    teams = [None, *teams]
+    figures = [
+        [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
+        for team in teams
+    ]
+    counts = [[f.counts() for f in of_team] for of_team in figures]
+    held = [[(f.counts(), held_in(f)) for f in of_team] for of_team in figures]
+    assert counted_both_ways(months_counts_of_teams, histories, months, versions, teams) == (counts, counts)
+    assert counted_both_ways(months_held_of_teams, histories, months, versions, teams) == (held, held)
+
+
+@TIMELINE_SETTINGS
+@given(long_runs(), st.sampled_from(TEAMS))
+def test_whole_months_of_one_client_agree_with_evaluate(case, team):
+    """Client by client, each month's outcome (excluded, mutual, jointly worked) as `evaluate`
+    gives it."""
+    histories, months, versions = case
+    rules = [MonthRule.of(m, d) for m, d in zip(months, versions, strict=True)]
+    for history in histories:
+        expected = [counted(evaluate(history, m, d), team) for m, d in zip(months, versions, strict=True)]
+        assert judge_counts(ClientFacts.of(history), rules, team) == expected

@@ -3,9 +3,12 @@ each client (SPEC §1, §2), with the work that does not depend on the month don
 instead of once per client and month.
 
 A trust's 24-month chart judges tens of thousands of clients in each of 24 months. Here the
-mutual days of the whole range are worked out once per client and each month takes its slice of
-them; the dates of the client's counting contacts are sorted once (one list for each criterion
-the criteria table counts from contacts), and each month's count is one binary search.
+mutual days of the whole range are worked out once per client, and a client's months are judged
+all at once, as sets of months (bits of an integer, `_CountPlan.count`): the months their run of
+mutual days covers, consent from the month it was recorded in, each criterion counted from
+contacts from the client's sorted days (one list for each criterion the criteria table counts
+from contacts), each day looked up in a table of the months whose window it falls in. No loop
+runs over a client's months.
 
 A chart needs only each month's counts, not every client's `ClientMonth`: `judge_counts` says of
 each month only whether the client is counted, excluded, mutual or jointly worked, reading the
@@ -17,9 +20,13 @@ random data that every month's counts come out exactly as `evaluate` gives them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
 from enum import IntEnum
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import and_, or_
 from typing import Any
 
 from ddcase.domain import (
@@ -36,7 +43,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.rules import criteria
-from ddcase.rules.figures import CONSENT, COUNT, NAMED, MonthCounts, MonthRule
+from ddcase.rules.figures import CONSENT, NAMED, MonthCounts, MonthRule
 from ddcase.rules.mutual import clipped_intervals, intersect, mutual_of
 
 
@@ -113,135 +120,213 @@ def judge_counts(
     plan = _CountPlan(rules)
     tally = plan.new_tally()
     plan.count(facts, None if team is not None else tally, {team: tally} if team else {})
-    # Each month the client counts in adds one to exactly one of its outcomes.
-    return [plan.counted(k, row.index(1)) if 1 in row else _NOT_COUNTED for k, row in enumerate(tally)]
+    totals = plan.totals(tally)
+    return [plan.counted(k, totals) for k in range(len(rules))]
 
 
-Tally = list[list[int]]
-"""For each month's rule, how many clients have each outcome (`_CountPlan`: 0 not counted, 1
-excluded, 2 + the mask of the enabled criteria that hold for a mutual client)."""
+Tally = list[tuple[int, ...]]
+"""What a count gives the months' rules: for each client it counts, the sets of rules (bit s: the
+rule in slot s, `_CountPlan.slot_of`) in whose month the client is excluded, mutual, jointly
+worked, then (with `every_criterion`) for each criterion mutual and the criterion holds.
+`_CountPlan.totals` adds them up once all the clients are counted."""
 
+Totals = list[list[int]]
+"""A tally added up: for each of its sets, each slot's number of clients."""
 
-_Check = tuple[int, date, int, int]
-"""A criterion counted from contacts, as a month's rule reads it: which of the client's lists of
-days it counts (`_CountPlan.lists`: a reading of `written_contacts_count` and a tally of the
-criteria table), the first day it counts from (to the month's last day), the number it needs
-and its bit in the rule's mask."""
-_RuleRow = tuple[int, int, int, tuple[_Check, ...], int, int]
-"""A month's rule as counting reads it: its index, min_overlap_days, the bit of consent in its
-mask (0 when not enabled), its criteria counted from contacts, the bit of named workers (0 when
-not enabled) and the mask of every enabled criterion (jointly worked when all hold)."""
+#: A Tally's sets: the excluded, the mutual, the jointly worked, then those for whom each
+#: criterion holds: consent, named workers, then each criterion counted from contacts
+#: (`_CountPlan.keys`).
+_EXCLUDED_AT, _MUTUAL_AT, _WORKED_AT, _CONSENT_AT, _NAMED_AT, _KEYS_AT = range(6)
 
 
 class _CountPlan:
     """What counting a client reads of each month's rule, worked out once for all the clients:
-    the months in date order with their days, each with its rules (several when the same month
-    is judged by several definitions) and the enabled criteria as the criteria table declares
-    them (consent and named workers as flags; each criterion counted from contacts as the list of
-    days it counts, the first day it counts from and the number it needs), each with its bit in
-    the mask of the criteria that hold.
+    the months in date order with their days and rules (several when the same month is judged
+    by several definitions), each rule a field of bits (its slot) in the sets of rules a count
+    works with, and for each criterion the set of rules that enable it.
 
-    A mutual client's outcome is 2 + that mask: jointly worked when every enabled criterion
-    holds. With `every_criterion`, each enabled criterion is judged for every mutual client (the
-    family's process measures tally them: `months_held_of_teams`); without it, judging stops at
-    the first that does not hold, and only the full mask says anything."""
+    A client's months are counted all at once, as sets of rules: the rules of the months that
+    hold a mutual day of theirs (the months of their run of mutual days), less those that
+    exclude them (a month's mutual days fewer than min_overlap_days: only a run's first and last
+    months can be partial), and for each enabled criterion the rules for which it holds: consent
+    from the first month ending on or after it was recorded, and a criterion counted from
+    contacts from the client's days, each day standing for the rules whose window it falls in
+    (`keys`: a table from each day to that set, worked out once). The jointly worked are the
+    mutual for whom every enabled criterion holds.
+
+    With `every_criterion`, each enabled criterion is judged for every mutual client (the
+    family's process measures tally them: `months_held_of_teams`); without it, a criterion is
+    judged only for the months in which every one before it held."""
 
     def __init__(self, rules: Sequence[MonthRule], every_criterion: bool = False) -> None:
         self.rules = rules
         self.every_criterion = every_criterion
         self.tallied = _Tallied()
-        #: for each month in date order, its rows (`_RuleRow`)
-        self.months: list[tuple[_RuleRow, ...]] = []
+        #: for each month in date order: its first and last days, its rules' bits, and each
+        #: rule's bit with its min_overlap_days
         self.firsts: list[date] = []
         self.lasts: list[date] = []
-        #: the number of days of each month
-        self.lengths: list[int] = []
-        #: the lists of days the checks count: (whether written contacts count, the tally)
+        self.month_bits: list[int] = []
+        self.month_rows: list[tuple[tuple[int, int], ...]] = []
+        #: for each month, the largest min_overlap_days of its rules
+        self.most: list[int] = []
+        #: for each month k, the bits of the rules of the months before it; then all the rules
+        self.below: list[int] = [0]
+        #: each rule's slot: its bit in a set of rules
+        self.slot_of: list[int] = [0] * len(rules)
+        #: the rules whose whole month is shorter than their min_overlap_days
+        self.short = 0
+        #: the rules that enable consent, and named workers; and those that do not
+        self.consent = self.named = 0
+        self.no_consent = self.no_named = 0
+        #: the lists of days the criteria counted from contacts read: (whether written
+        #: contacts count, the tally)
         self.lists: list[tuple[bool, int]] = []
-        #: as many days after every month as the most a check needs (`days_of`)
-        self.padding: tuple[date, ...] = ()
-        #: for each rule, the mask of its enabled criteria (bit j: `rule.checks[j]`)
-        self.full = [(1 << len(r.checks)) - 1 for r in rules]
+        #: each criterion counted from contacts, as (which of `lists`, the number needed, the
+        #: rules that do not enable it, a table from each day to the rules whose window from the
+        #: criterion's first day to the month's last it falls in; when more than one day is
+        #: needed, to the rules whose window starts on or before it)
+        self.keys: list[tuple[int, int, int, dict[date, int]]] = []
+        #: a table from each day to the rules whose month ends on or after it
+        self.ending_from: dict[date, int] = {}
+        #: for each rule, its enabled criteria with the Tally set that counts each
+        self.kinds_of: list[tuple[tuple[Criterion, int], ...]] = [()] * len(rules)
         self.modes_of = {
             r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
         }
         if not rules:
             return
-        self.first = min(r.first_day for r in rules)
+        self.first = self.lo = min(r.first_day for r in rules)
         self.last = max(r.last_day for r in rules)
         lists: dict[tuple[bool, int], int] = {}
+        keys: dict[tuple[int, int], int] = {}
+        key_rules: list[int] = []
+        key_starts: list[dict[date, int]] = []
         by_month: dict[tuple[date, date], list[int]] = {}
         for i in sorted(range(len(rules)), key=lambda i: rules[i].first_day):
             by_month.setdefault((rules[i].first_day, rules[i].last_day), []).append(i)
+        slot = 0
         for (month_first, month_last), indexes in by_month.items():
-            rows: list[_RuleRow] = []
+            rows: list[tuple[int, int]] = []
+            bits = 0
             for i in indexes:
                 rule = rules[i]
                 d = rule.definition
-                checks = rule.checks
-                tallies = rule.contacts.tallies
-                rows.append(
-                    (
-                        i,
-                        d.min_overlap_days,
-                        _bit_of(CONSENT, checks),
-                        tuple(
-                            (
-                                lists.setdefault((d.written_contacts_count, index), len(lists)),
-                                tallies[index].first,
-                                needed,
-                                1 << j,
-                            )
-                            for j, (how, index, needed) in enumerate(checks)
-                            if how == COUNT and needed > 0  # none needed: it always holds
-                        ),
-                        _bit_of(NAMED, checks),
-                        self.full[i],
-                    )
-                )
-            self.months.append(tuple(rows))
+                bit = 1 << slot
+                self.slot_of[i] = slot
+                slot += 1
+                bits |= bit
+                rows.append((bit, d.min_overlap_days))
+                if (month_last - month_first).days + 1 < d.min_overlap_days:
+                    self.short |= bit
+                kinds: list[tuple[Criterion, int]] = []
+                for name, (how, index, needed) in zip(rule.enabled, rule.checks, strict=True):
+                    if how == CONSENT:
+                        self.consent |= bit
+                        kinds.append((name, _CONSENT_AT))
+                    elif how == NAMED:
+                        self.named |= bit
+                        kinds.append((name, _NAMED_AT))
+                    elif needed <= 0:  # none needed: it holds for every mutual client
+                        kinds.append((name, _MUTUAL_AT))
+                    else:
+                        which = lists.setdefault((d.written_contacts_count, index), len(lists))
+                        key = keys.setdefault((which, needed), len(keys))
+                        if key == len(key_rules):
+                            key_rules.append(0)
+                            key_starts.append({})
+                        key_rules[key] |= bit
+                        since = rule.contacts.tallies[index].first
+                        key_starts[key][since] = key_starts[key].get(since, 0) | bit
+                        self.lo = min(self.lo, since)
+                        kinds.append((name, _KEYS_AT + key))
+                self.kinds_of[i] = tuple(kinds)
             self.firsts.append(month_first)
             self.lasts.append(month_last)
-            self.lengths.append((month_last - month_first).days + 1)
+            self.month_bits.append(bits)
+            self.month_rows.append(tuple(rows))
+            self.most.append(max(min_overlap for _, min_overlap in rows))
+            self.below.append(self.below[-1] | bits)
+        every = self.below[-1]
+        self.no_consent, self.no_named = every ^ self.consent, every ^ self.named
         self.lists = list(lists)
-        self.padding = (date.max,) * max((c[2] for row in self.months for r in row for c in r[3]), default=0)
+        # The tables, for each day from the first any window reads to the last month's last.
+        days = [self.lo + timedelta(days=n) for n in range((self.last - self.lo).days + 1)]
+        ends: dict[date, int] = {}
+        for month_last, bits in zip(self.lasts, self.month_bits, strict=True):
+            ends[month_last] = ends.get(month_last, 0) | bits
+        open_rules = every
+        for day in days:
+            self.ending_from[day] = open_rules
+            open_rules &= ~ends.get(day, 0)
+        ending_from = self.ending_from
+        for (which, needed), key in keys.items():
+            starts, started, table = key_starts[key], 0, {}
+            for day in days:
+                started |= starts.get(day, 0)
+                table[day] = started & ending_from[day] if needed == 1 else started
+            self.keys.append((which, needed, every ^ key_rules[key], table))
 
     def new_tally(self) -> Tally:
-        """An empty tally: for each rule, a count of each outcome."""
-        return [[0] * (3 + full) for full in self.full]
+        """An empty tally."""
+        return []
 
-    def counted(self, k: int, outcome: int) -> Counted:
-        """How a client with `outcome` in rule k's tally counts."""
-        if outcome < 2:
-            return Counted(outcome)
-        return _JOINTLY_WORKED if outcome == 2 + self.full[k] else _MUTUAL
+    def totals(self, tally: Tally) -> Totals:
+        """The tally added up. The clients with the same set are added up together (set by set),
+        and each set's bits are spread into fields of `width` bits of one integer (a table for
+        each `_CHUNK` bits of the set), so that one addition adds a client to every slot: no field can hold more
+        than the tally's clients."""
+        size = (_KEYS_AT + len(self.keys)) if self.every_criterion else _CONSENT_AT
+        width = max(len(tally).bit_length(), 1)
+        spread = _spread(width)
+        step = _CHUNK * width
+        packed = [0] * size
+        for at, column in enumerate(zip(*tally, strict=True)):  # each set, for all the clients
+            added = 0
+            for rules, n in Counter(column).items():
+                shift = 0
+                while rules:
+                    added += spread[rules & _CHUNK_MASK] * n << shift
+                    rules >>= _CHUNK
+                    shift += step
+            packed[at] = added
+        field = (1 << width) - 1
+        return [[added >> (slot * width) & field for slot in range(len(self.rules))] for added in packed]
 
-    def month_counts(self, k: int, row: list[int], team: str | None) -> MonthCounts:
-        """Rule k's counts from its row of a tally."""
-        rule = self.rules[k]
-        worked = row[2 + self.full[k]]
-        return MonthCounts(rule.month, team, rule.definition, sum(row[2:]), worked, row[1])
+    def counted(self, k: int, totals: Totals) -> Counted:
+        """How the one client a tally has counted counts in rule k's month."""
+        slot = self.slot_of[k]
+        if totals[_EXCLUDED_AT][slot]:
+            return _EXCLUDED
+        if totals[_WORKED_AT][slot]:
+            return _JOINTLY_WORKED
+        return _MUTUAL if totals[_MUTUAL_AT][slot] else _NOT_COUNTED
 
-    def held(self, k: int, row: list[int]) -> tuple[tuple[Criterion, int], ...]:
-        """For each criterion rule k enables, the mutual clients for whom it holds (counted with
-        `every_criterion`)."""
-        rule = self.rules[k]
-        return tuple(
-            (name, sum(n for mask, n in enumerate(row[2:]) if mask >> j & 1))
-            for j, name in enumerate(rule.enabled)
+    def month_counts(self, k: int, totals: Totals, team: str | None) -> MonthCounts:
+        """Rule k's counts from a tally's totals."""
+        rule, slot = self.rules[k], self.slot_of[k]
+        return MonthCounts(
+            rule.month,
+            team,
+            rule.definition,
+            totals[_MUTUAL_AT][slot],
+            totals[_WORKED_AT][slot],
+            totals[_EXCLUDED_AT][slot],
         )
 
+    def held(self, k: int, totals: Totals) -> tuple[tuple[Criterion, int], ...]:
+        """For each criterion rule k enables, the mutual clients for whom it holds (counted with
+        `every_criterion`)."""
+        slot = self.slot_of[k]
+        return tuple((name, totals[at][slot]) for name, at in self.kinds_of[k])
+
     def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> list[Sequence[date]]:
-        """The client's sorted days of each of `lists` (the lists the checks count), each
-        followed by `padding`: however many a check needs, the day it looks at is in the list
-        (a padding day is after every month), so `count` need not measure the list."""
-        padding = self.padding
+        """The client's sorted days of each of `lists` (the lists the criteria read). A day
+        outside the tables (before any window, after the last month) is in no rule's window."""
         if isinstance(contacts, ContactDays):
-            return [
-                contacts.of_modes(self.modes_of[written])[index] + padding for written, index in self.lists
-            ]
+            return [contacts.of_modes(self.modes_of[written])[index] for written, index in self.lists]
         dates = _CountingDates(contacts, self.tallied)
-        return [(*dates[written][index], *padding) for written, index in self.lists]
+        return [dates[written][index] for written, index in self.lists]
 
     def count(
         self, facts: ClientFacts | ClientCountingFacts, every_team: Tally | None, by_team: dict[str, Tally]
@@ -250,8 +335,7 @@ class _CountPlan:
         figure for all teams), when given, and to `by_team[T]` for each team T they count for
         in that month (SPEC §1: through a mental_health episode of T open on a mutual day of
         the month). How a client counts in a month does not depend on the team, so it is judged
-        once for all the tallies, and what a month's rules share (the mutual days, the named
-        workers) is worked out once for all of them."""
+        once for all the tallies, and for all the months at once (as sets of rules)."""
         if not self.rules:
             return
         episodes = facts.episodes
@@ -267,114 +351,170 @@ class _CountPlan:
                     of_teams.setdefault(e.team, []).append(e)
         if every_team is None and not of_teams:
             return
-        every_alone = [every_team] if every_team is not None else []
         first, last = self.first, self.last
         mutual = mutual_of(mh, sm, first, last)
         if not mutual:
             return
-        firsts, lasts, lengths, months = self.firsts, self.lasts, self.lengths, self.months
-        # The tallies the client goes to in each month that has a mutual day on which one of
-        # the teams' episodes is open (the figure for all teams first); in any other month,
-        # `every_alone`. Worked out once for all the months from each team's mutual days.
-        to_tallies: dict[int, list[Tally]] = {}
+        firsts, lasts, below, month_bits = self.firsts, self.lasts, self.below, self.month_bits
+        span_first, span_last = mutual[0][0], mutual[-1][1]
+        k_first = bisect_left(lasts, span_first)
+        k_end = bisect_right(firsts, span_last)
+        if k_first >= k_end:
+            return  # the mutual days fall between the months asked for
+        # The rules of the months that hold a mutual day of one of the teams' episodes: a run
+        # from `start` to `end` holds a day of the months from the first ending on or after
+        # `start` to the last starting on or before `end` (none, when it falls between two).
+        to_teams: list[tuple[Tally, int]] = []
         for team, team_episodes in of_teams.items():
-            tally = by_team[team]
             # Most clients' mental_health episodes are all of one team: its mutual days are theirs.
             team_mutual = (
                 mutual
                 if len(team_episodes) == len(mh)
                 else intersect(clipped_intervals(team_episodes, first, last), mutual)
             )
+            of_team = 0
             for start, end in team_mutual:
-                k = bisect_left(lasts, start)
-                while k < len(months) and firsts[k] <= end:
-                    found = to_tallies.get(k)
-                    if found is None:
-                        to_tallies[k] = [*every_alone, tally]
-                    elif found[-1] is not tally:  # a team's mutual days may fall twice in a month
-                        found.append(tally)
-                    k += 1
-        if not to_tallies and not every_alone:
+                of_team |= below[bisect_right(firsts, end)] ^ below[bisect_left(lasts, start)]
+            if of_team:
+                to_teams.append((by_team[team], of_team))
+        if every_team is None and not to_teams:
             return
-        # Each month's mutual days: their number and the last of them. Most clients have one run
-        # of mutual days, which covers every month between its first and its last whole.
-        span_first, span_last = mutual[0][0], mutual[-1][1]
-        k_first = bisect_left(lasts, span_first)
-        k_end = bisect_right(firsts, span_last)
-        of_month: dict[int, list[Any]] | None = None
-        if len(mutual) > 1:
-            of_month = {}
+        # The rules of the months holding mutual days, less those excluded: fewer mutual days
+        # than min_overlap_days (a whole month too short, or a partial month's days). Most
+        # clients have one run of mutual days, which covers every month between its first and
+        # its last whole.
+        month_rows, most = self.month_rows, self.most
+        partial: dict[int, list[Any]] = {}
+        if len(mutual) == 1:
+            inside = below[k_end] ^ below[k_first]
+            excluded = inside & self.short
+            k = k_first
+            while True:  # the run's first month, then its last
+                a = span_first if span_first > firsts[k] else firsts[k]
+                z = span_last if span_last < lasts[k] else lasts[k]
+                days = (z - a).days + 1
+                if days < most[k]:
+                    for bit, min_overlap in month_rows[k]:
+                        if days < min_overlap:
+                            excluded |= bit
+                if k == k_end - 1:
+                    break
+                k = k_end - 1
+        else:
+            # Each month's mutual days: their number and the last of them.
+            inside = 0
             for start, end in mutual:
                 k = bisect_left(lasts, start)
                 while k < k_end and firsts[k] <= end:
                     a = start if start > firsts[k] else firsts[k]
                     z = end if end < lasts[k] else lasts[k]
-                    found_days = of_month.get(k)
+                    found_days = partial.get(k)
                     if found_days is None:
-                        of_month[k] = [(z - a).days + 1, z]
+                        partial[k] = [(z - a).days + 1, z]
+                        inside |= month_bits[k]
                     else:
                         found_days[0] += (z - a).days + 1
                         found_days[1] = z
                     k += 1
-        consent = facts.consent_to_share_on
-        named: list[tuple[date, date]] | None = None
-        lists: list[Sequence[date]] | None = None
+            excluded = inside & self.short
+            for k, (days, _) in partial.items():
+                for bit, min_overlap in month_rows[k]:
+                    if days < min_overlap:
+                        excluded |= bit
+        mutual_rules = inside ^ excluded
+        # Jointly worked: the mutual rules for which every criterion the rule enables holds.
+        # Without `every_criterion`, a criterion is judged only for the rules still in `worked`.
         every = self.every_criterion
-        for k in range(k_first, k_end):
-            tallies = to_tallies.get(k, every_alone) if to_tallies else every_alone
-            if not tallies:
-                continue
-            month_last = lasts[k]
-            if of_month is None:
-                if k == k_first or k == k_end - 1:
-                    month_first = firsts[k]
-                    a = span_first if span_first > month_first else month_first
-                    last_mutual = span_last if span_last < month_last else month_last
-                    days = (last_mutual - a).days + 1
-                else:
-                    days, last_mutual = lengths[k], month_last
-            else:
-                found_days = of_month.get(k)
-                if found_days is None:
+        worked = mutual_rules
+        held = [0, 0, *(0 for _ in self.keys)] if every else None
+        if (mutual_rules if every else worked) & self.consent:
+            consent = facts.consent_to_share_on
+            # Consent holds in the months ending on or after the day it was recorded.
+            ok = 0 if consent is None else below[-1] ^ below[bisect_left(lasts, consent)]
+            worked &= ok | self.no_consent
+            if held is not None:
+                held[0] = ok
+        if self.keys and (mutual_rules if every else worked):
+            lists = self.days_of(facts.contacts)
+            ending: Callable[[date, int], int] = self.ending_from.get
+            for j, (which, needed, missing, table) in enumerate(self.keys):
+                if not (mutual_rules if every else worked) & ~missing:
                     continue
-                days, last_mutual = found_days
-            for i, min_overlap, consent_bit, contact_checks, named_bit, full in months[k]:
-                if days < min_overlap:
-                    outcome = 1  # excluded
+                dated = lists[which]
+                windows: Callable[[date, int], int] = table.get
+                if needed == 1:
+                    # The rules for which one of the days falls in the window.
+                    ok = reduce(or_, map(windows, dated, _NONE), 0)
                 else:
-                    held = full
-                    if consent_bit and (consent is None or consent > month_last):
-                        held ^= consent_bit
-                    if contact_checks and (held == full or every):
-                        if lists is None:
-                            lists = self.days_of(facts.contacts)
-                        for which, since, needed, bit in contact_checks:
-                            # At least `needed` days from `since` to the month's last day: the
-                            # needed-th day on or after `since` is on or before it (one search).
-                            dates = lists[which]
-                            if dates[bisect_left(dates, since) + needed - 1] > month_last:
-                                held ^= bit  # a criterion counted from contacts does not hold
-                                if not every:
-                                    break
-                    if named_bit and (held == full or every):
-                        if named is None:
-                            named = _named_days(mh, sm, mutual, first, last)
-                        if named is not mutual and not _holds_on(named, last_mutual):
-                            held ^= named_bit
-                    outcome = 2 + held
-                for tally in tallies:
-                    tally[i][outcome] += 1
+                    # At least `needed` days in the window: for some day, the window starts on or
+                    # before it and ends on or after the (needed-1)-th day after it.
+                    ok = reduce(
+                        or_,
+                        map(
+                            and_,
+                            map(windows, dated, _NONE),
+                            map(ending, dated[needed - 1 :], _NONE),
+                        ),
+                        0,
+                    )
+                worked &= ok | missing
+                if held is not None:
+                    held[2 + j] = ok
+        if (mutual_rules if every else worked) & self.named:
+            named = _named_days(mh, sm, mutual, first, last)
+            if named is mutual:
+                ok = below[-1]
+            else:
+                # Named workers hold in a month when both sides name one on its last mutual day:
+                # the month's last day, in a month of mutual days to its end, where they hold
+                # in the months ending within a run of named days.
+                ok = 0
+                for start, end in named:
+                    ok |= below[bisect_right(lasts, end)] ^ below[bisect_left(lasts, start)]
+                # In a month of mutual days not to its end, on the last of them: in the last
+                # month of a run (one run: the client's last month), when it ends before it.
+                ends = (
+                    ((k_end - 1, span_last),)
+                    if len(mutual) == 1
+                    else ((k, last_mutual) for k, (_, last_mutual) in partial.items())
+                )
+                for k, last_mutual in ends:
+                    if last_mutual < lasts[k]:
+                        bits = month_bits[k]
+                        ok = ok & ~bits | (bits if _holds_on(named, last_mutual) else 0)
+            worked &= ok | self.no_named
+            if held is not None:
+                held[1] = ok
+        if held is None:
+            sets: tuple[int, ...] = (excluded, mutual_rules, worked)
+        else:
+            sets = (excluded, mutual_rules, worked, *map(and_, held, repeat(mutual_rules)))
+        if every_team is not None:
+            every_team.append(sets)
+        for tally, of_team in to_teams:
+            tally.append(tuple(map(and_, sets, repeat(of_team))))
+
+
+#: The default of a day's look-up in a table (`map(table.get, days, _NONE)`): a day outside it
+#: is in no rule's window.
+_NONE = repeat(0)
+
+_CHUNK = 12
+_CHUNK_MASK = (1 << _CHUNK) - 1
+
+
+@lru_cache(maxsize=8)
+def _spread(width: int) -> list[int]:
+    """For each number of `_CHUNK` bits, the number with bit i moved to bit i × width."""
+    table = [0]
+    for n in range(1, 1 << _CHUNK):
+        table.append(table[n >> 1] << width | n & 1)
+    return table
 
 
 #: The services as module names: an enum's member read from its class (`Service.MENTAL_HEALTH`)
 #: is a Python-level attribute look-up (about 0.2 µs), made here for every episode of a chart.
 _MENTAL_HEALTH, _SUBSTANCE_MISUSE = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
-
-
-def _bit_of(how: int, checks: Sequence[tuple[int, int, int]]) -> int:
-    """The bit in a rule's mask of its check of kind `how` (consent or named workers; 0 when the
-    rule does not enable it)."""
-    return sum(1 << j for j, (each, _, _) in enumerate(checks) if each == how)
 
 
 def _holds_on(intervals: Sequence[tuple[date, date]], day: date) -> bool:
@@ -427,7 +567,7 @@ def months_counts_of_teams(
     client is judged once a month for all the teams (the figure for all teams and their own
     team's figure alike)."""
     plan, tallies = _tallies(clients, months, definitions, teams, every_criterion=False)
-    return [[plan.month_counts(k, row, team) for k, row in enumerate(tally)] for team, tally in tallies]
+    return [[plan.month_counts(k, tally, team) for k in range(len(months))] for team, tally in tallies]
 
 
 MonthHeld = tuple[MonthCounts, tuple[tuple[Criterion, int], ...]]
@@ -446,7 +586,7 @@ def months_held_of_teams(
     mutual clients `c` with `c.holds(criterion)`). The family's process measures read these."""
     plan, tallies = _tallies(clients, months, definitions, teams, every_criterion=True)
     return [
-        [(plan.month_counts(k, row, team), plan.held(k, row)) for k, row in enumerate(tally)]
+        [(plan.month_counts(k, tally, team), plan.held(k, tally)) for k in range(len(months))]
         for team, tally in tallies
     ]
 
@@ -458,7 +598,7 @@ def _tallies(
     teams: Sequence[str | None],
     *,
     every_criterion: bool,
-) -> tuple[_CountPlan, list[tuple[str | None, Tally]]]:
+) -> tuple[_CountPlan, list[tuple[str | None, Totals]]]:
     """Each of `teams` with its tally of the months, from one pass over the clients."""
     plan = _CountPlan([MonthRule.of(m, d) for m, d in zip(months, definitions, strict=True)], every_criterion)
     every_team = plan.new_tally() if None in teams else None
@@ -466,5 +606,6 @@ def _tallies(
     for facts in clients:
         plan.count(facts, every_team, by_team)
     return plan, [
-        (team, (every_team if team is None else by_team.get(team)) or plan.new_tally()) for team in teams
+        (team, plan.totals((every_team if team is None else by_team.get(team)) or plan.new_tally()))
+        for team in teams
     ]
