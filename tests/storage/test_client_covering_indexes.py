@@ -50,13 +50,7 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
     connection (tests/storage/test_figures_beside.py), they are read by date over any range,
     the clients open to both not being known yet."""
     DemoService(context).fill(seed=3)
-    from contextlib import contextmanager
-
-    from ddcase.storage.database import Database
-
-    @contextmanager
-    def no_twin(self, session):  # type: ignore[no-untyped-def]
-        yield None
+    from ddcase.services import figures as figures_service
 
     month = Month(2026, 10)
 
@@ -86,7 +80,7 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
     assert any("ix_contact_figures" in step for step in beside), beside
     (one,) = plans(lambda: figures.month(month))
     assert any("ix_contact_figures" in step for step in one), one
-    monkeypatch.setattr(Database, "twin", no_twin)
+    monkeypatch.setattr(figures_service, "_second_core", lambda: False)  # read on the session
     (series,) = plans(lambda: figures.series(month.plus(-23), month))
     assert any("COVERING INDEX ix_contact_client " in step for step in series), series
     assert not any("TEMP B-TREE" in step for step in series), series

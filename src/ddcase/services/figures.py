@@ -340,13 +340,9 @@ class FiguresService:
         contacts' query runs there while the episodes are read and made facts (issue 18). None
         beside when the snapshot cannot be shared, or with one core to run on (the contacts are
         then read after the episodes, on the session, by client over a long range: the cheaper
-        read when nothing runs beside it). The thread's read has ended before its connection's
-        transaction does."""
-        if not _second_core():
-            with self._db.read() as session:
-                yield session, None
-            return
-        with self._db.read() as session, self._db.twin(session) as twin:
+        read when nothing runs beside it), the session's reads of one snapshot all the same. The
+        thread's read has ended before its connection's transaction does."""
+        with self._db.read() as session, self._db.twin(session, wanted=_second_core()) as twin:
             if twin is None:
                 yield session, None
                 return

@@ -41,7 +41,15 @@ from ddcase.domain import ConflictError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
 from ddcase.storage.driver import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from ddcase.storage.driver import SESSION_FUNCTION as SESSION_FUNCTION
-from ddcase.storage.driver import Reader, begin_twin, end_twin, file_of, prepare_sqlite, reader_of
+from ddcase.storage.driver import (
+    Reader,
+    begin_twin,
+    end_twin,
+    file_of,
+    one_snapshot,
+    prepare_sqlite,
+    reader_of,
+)
 from ddcase.storage.driver import mark_as_ddcase as mark_as_ddcase
 from ddcase.storage.errors import StorageError as StorageError  # re-exported: its home is errors.py
 
@@ -323,16 +331,23 @@ class Database:
             yield session
 
     @contextmanager
-    def twin(self, session: Session) -> Iterator[Reader | None]:
+    def twin(self, session: Session, *, wanted: bool = True) -> Iterator[Reader | None]:
         """A `Reader` on a second connection that sees the very snapshot `session` does (a
         session of `read()` that has read nothing yet: its snapshot is taken here), for a read
-        run in another thread beside the session's (`driver.Beside`); None when no connection is
-        free this moment or one snapshot cannot be made sure (a write committed as the two
-        began: `driver.begin_twin`), and the caller reads on the session alone. Its transaction
-        ends, and the connection goes back to the pool, when the block ends: a read begun in
-        another thread must have ended before."""
+        run in another thread beside the session's (`driver.Beside`); None when not `wanted`, no
+        connection is free this moment or one snapshot cannot be made sure (a write committed
+        as the two began: `driver.begin_twin`), and the caller reads on the session alone, in
+        one snapshot all the same (`driver.one_snapshot`). Its transaction ends, and the
+        connection goes back to the pool, when the block ends: a read begun in another thread
+        must have ended before."""
         main = reader_of(session)
-        if self.engine.dialect.name not in ("sqlite", "postgresql") or not _free_connection(self.engine):
+        if (
+            not wanted
+            or self.engine.dialect.name not in ("sqlite", "postgresql")
+            or not _free_connection(self.engine)
+        ):
+            with translate_errors():
+                one_snapshot(main)
             yield None
             return
         with translate_errors():

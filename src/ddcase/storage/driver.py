@@ -131,8 +131,7 @@ def begin_twin(main: Reader, twin: Reader) -> bool:
     it does; False when that cannot be made sure (`twin` is then not in a transaction, and the
     caller reads on `main` alone).
 
-    PostgreSQL: `main`'s transaction is made REPEATABLE READ (one snapshot for all its queries;
-    a read session is otherwise READ COMMITTED, a snapshot a statement), its snapshot exported
+    PostgreSQL: `main`'s transaction is made REPEATABLE READ (`one_snapshot`), its snapshot exported
     (`pg_export_snapshot`) and imported by `twin`'s (`SET TRANSACTION SNAPSHOT`).
 
     SQLite (WAL): a connection's snapshot is taken at its transaction's first read, and Python's
@@ -145,11 +144,21 @@ def begin_twin(main: Reader, twin: Reader) -> bool:
         (before,) = twin.rows("PRAGMA data_version")[0]
         main.rows("PRAGMA data_version")  # `main`'s snapshot: its transaction's first read
         return _twin_begins(twin, before)
-    main.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    one_snapshot(main)
     ((snapshot,),) = main.rows("SELECT pg_export_snapshot()")  # its first query: its snapshot
     if not _PG_SNAPSHOT.fullmatch(snapshot):
         raise ValueError(f"unexpected snapshot name {snapshot!r}")
     return _twin_begins(twin, snapshot)
+
+
+def one_snapshot(main: Reader) -> None:
+    """Make `main`'s transaction, which has read nothing yet, read one snapshot in all its
+    queries, as the figures need (their episodes and their contacts of one moment). SQLite's
+    read transaction is one already; PostgreSQL's is made REPEATABLE READ (a session is
+    otherwise READ COMMITTED: a snapshot a statement, so a write committed between two of its
+    queries would be half seen)."""
+    if not main.on_sqlite:
+        main.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _twin_begins(twin: Reader, mark: Any) -> bool:
@@ -264,8 +273,9 @@ class FileReads:
             connection.execute("ROLLBACK")  # nothing was written: a read ends the same either way
 
     @contextmanager
-    def twin(self, reader: Reader) -> Iterator[Reader | None]:
-        """No second connection (`Database.twin`'s): a one-threaded command reads on its one."""
+    def twin(self, reader: Reader, *, wanted: bool = True) -> Iterator[Reader | None]:
+        """No second connection (`Database.twin`'s): a one-threaded command reads on its one
+        (one snapshot: a read transaction of SQLite's)."""
         yield None
 
     def dispose(self) -> None:
