@@ -314,7 +314,9 @@ class FiguresService:
         if not teams:
             return []
         with cyclic_gc_paused():
-            with self._db.read() as session:
+            # One snapshot (`Database.twin`), read on the session alone: the discharges are
+            # read beside the count already (services/measures.py).
+            with self._db.read() as session, self._db.twin(session, wanted=False):
                 in_force = [definition_in_force(_definitions(session), m) for m in months]
                 clients = _figure_facts(
                     session,
