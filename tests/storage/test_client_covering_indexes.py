@@ -45,8 +45,13 @@ def test_0014_replaces_the_client_indexes_and_a_downgrade_gives_them_back(db_tar
 @pytest.mark.sqlite_only
 def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context, figures, monkeypatch):
     """All teams' counting contacts over 24 months come client by client from the covering index
-    (no table row, no sort for the GROUP BY); one month's still by date (`ix_contact_figures`)."""
+    (no table row, no sort for the GROUP BY) when read after the episodes, on the session; one
+    month's still by date (`ix_contact_figures`). Read beside the episodes, on a second
+    connection (tests/storage/test_figures_beside.py), they are read by date over any range,
+    the clients open to both not being known yet."""
     DemoService(context).fill(seed=3)
+    from ddcase.services import figures as figures_service
+
     month = Month(2026, 10)
 
     def plans(call) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -61,7 +66,7 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
 
         monkeypatch.setattr(Reader, "statement", grab)
         call()
-        monkeypatch.undo()
+        monkeypatch.setattr(Reader, "statement", real)
         raw = context.db.engine.raw_connection()
         try:
             return [
@@ -71,6 +76,11 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
         finally:
             raw.close()
 
+    (beside,) = plans(lambda: figures.series(month.plus(-23), month))
+    assert any("ix_contact_figures" in step for step in beside), beside
+    (one,) = plans(lambda: figures.month(month))
+    assert any("ix_contact_figures" in step for step in one), one
+    monkeypatch.setattr(figures_service, "_second_core", lambda: False)  # read on the session
     (series,) = plans(lambda: figures.series(month.plus(-23), month))
     assert any("COVERING INDEX ix_contact_client " in step for step in series), series
     assert not any("TEMP B-TREE" in step for step in series), series

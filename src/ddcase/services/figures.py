@@ -9,11 +9,13 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ddcase.domain import (
@@ -68,8 +70,9 @@ __all__ = [
     "ToDo",
     "why_not",
 ]
-from ddcase.services.base import Context, cyclic_gc_paused
+from ddcase.services.base import Context, cyclic_gc_paused, reads_beside
 from ddcase.storage import figures_read
+from ddcase.storage.driver import Beside
 
 if TYPE_CHECKING:
     from ddcase.storage.database import Session
@@ -115,6 +118,7 @@ def _figure_facts(
     counting: CountingContacts,
     definitions: list[Definition],
     team: str | None,
+    beside: Beside | None = None,
 ) -> list[ClientCountingFacts]:
     """The facts a range of months' counts need (`figures_read.figure_days`: each client's
     counting contacts as the days of each tally, for each set of modes the `definitions` count),
@@ -131,7 +135,7 @@ def _figure_facts(
                 and set(modes) <= set(kept_modes)
             ):
                 return clients
-    clients = figures_read.figure_days(session, first, last, counting, modes, team=team)
+    clients = figures_read.figure_days(session, first, last, counting, modes, team=team, beside=beside)
     if kept is not None:
         kept.append((first, last, counting, modes, team, clients))
     return clients
@@ -270,7 +274,7 @@ class FiguresService:
         (`figures_read.month_facts`) as the criteria table says (`MonthRule.contacts`): the one
         read of a month's figure with its clients."""
         with cyclic_gc_paused():
-            with self._db.read() as session:
+            with self._read() as (session, beside):
                 versions = _definitions(session)
                 rules = [MonthRule.of(m, definition_in_force(versions, m)) for m in months]
                 facts = figures_read.month_facts(
@@ -279,6 +283,7 @@ class FiguresService:
                     max(r.last_day for r in rules),
                     [r.contacts for r in rules],
                     team=team,
+                    beside=beside,
                 )
             figures = [
                 month_figures_of(clients, rule.month, rule.definition, team)
@@ -309,7 +314,9 @@ class FiguresService:
         if not teams:
             return []
         with cyclic_gc_paused():
-            with self._db.read() as session:
+            # One snapshot (`Database.twin`), read on the session alone: the discharges are
+            # read beside the count already (services/measures.py).
+            with self._db.read() as session, self._db.twin(session, wanted=False):
                 in_force = [definition_in_force(_definitions(session), m) for m in months]
                 clients = _figure_facts(
                     session,
@@ -327,6 +334,22 @@ class FiguresService:
         if kept is not None:
             kept.update(((c.team, c.month, c.definition), c) for of in held for c, _ in of)
         return held
+
+    @contextmanager
+    def _read(self) -> Iterator[tuple[Session, Beside | None]]:
+        """A read session for the figures, and beside it a second connection that sees the same
+        snapshot, with a thread to read on it (`Database.twin`, `base.reads_beside`): the
+        contacts' query runs there while the episodes are read and made facts (issue 18). None
+        beside when the snapshot cannot be shared, or with one core to run on (the contacts are
+        then read after the episodes, on the session, by client over a long range: the cheaper
+        read when nothing runs beside it), the session's reads of one snapshot all the same. The
+        thread's read has ended before its connection's transaction does."""
+        with self._db.read() as session, self._db.twin(session, wanted=_second_core()) as twin:
+            if twin is None:
+                yield session, None
+                return
+            with reads_beside("figures") as thread:
+                yield session, Beside(twin, thread.submit)
 
     def versions(self) -> list[Definition]:
         """The agreed definition versions (the default one when none is recorded)."""
@@ -381,7 +404,7 @@ class FiguresService:
         the clients who can count for it); judged by the `assumed` definitions when given."""
         months = list(month_range(first, last))
         with cyclic_gc_paused():
-            with self._db.read() as session:
+            with self._read() as (session, beside):
                 versions = _definitions(session) if assumed is None else assumed
                 in_force = [definition_in_force(versions, m) for m in months]
                 kept = _kept_counts.get() or {}
@@ -394,6 +417,7 @@ class FiguresService:
                     criteria.counting_contacts(list(zip(months, in_force, strict=True))),
                     in_force,
                     team,
+                    beside,
                 )
             counts = months_counts(clients, months, in_force, team)
             # Freed while the collector is paused: otherwise its first pass afterwards walks
@@ -465,6 +489,13 @@ class FiguresService:
     def _versions(self) -> list[Definition]:
         with self._db.read() as session:
             return _definitions(session)
+
+
+@cache
+def _second_core() -> bool:
+    """Whether this process may run on more than one core (a read beside needs a second)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere the machine's count
+    return (len(affinity(0)) if affinity is not None else os.cpu_count() or 1) > 1
 
 
 def _definitions(session: Session) -> list[Definition]:

@@ -41,7 +41,15 @@ from ddcase.domain import ConflictError
 from ddcase.storage.cipher import EXTRA_MESSAGE, DatabaseKey
 from ddcase.storage.driver import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from ddcase.storage.driver import SESSION_FUNCTION as SESSION_FUNCTION
-from ddcase.storage.driver import file_of, prepare_sqlite
+from ddcase.storage.driver import (
+    Reader,
+    begin_twin,
+    end_twin,
+    file_of,
+    one_snapshot,
+    prepare_sqlite,
+    reader_of,
+)
 from ddcase.storage.driver import mark_as_ddcase as mark_as_ddcase
 from ddcase.storage.errors import StorageError as StorageError  # re-exported: its home is errors.py
 
@@ -348,6 +356,40 @@ class Database:
             yield session
 
     @contextmanager
+    def twin(self, session: Session, *, wanted: bool = True) -> Iterator[Reader | None]:
+        """A `Reader` on a second connection that sees the very snapshot `session` does (a
+        session of `read()` that has read nothing yet: its snapshot is taken here), for a read
+        run in another thread beside the session's (`driver.Beside`); None when not `wanted`, no
+        connection is free this moment or one snapshot cannot be made sure (a write committed
+        as the two began: `driver.begin_twin`), and the caller reads on the session alone, in
+        one snapshot all the same (`driver.one_snapshot`). Its transaction ends, and the
+        connection goes back to the pool, when the block ends: a read begun in another thread
+        must have ended before."""
+        main = reader_of(session)
+        if (
+            not wanted
+            or self.engine.dialect.name not in ("sqlite", "postgresql")
+            or not _free_connection(self.engine)
+        ):
+            with translate_errors():
+                one_snapshot(main)
+            yield None
+            return
+        with translate_errors():
+            pooled = self.engine.raw_connection()
+        try:
+            twin = Reader(pooled.dbapi_connection, self.engine.dialect.name)  # type: ignore[arg-type]  # a DB-API connection while checked out
+            with translate_errors():
+                shared = begin_twin(main, twin)
+            try:
+                yield twin if shared else None
+            finally:
+                if shared:
+                    end_twin(twin)
+        finally:
+            pooled.close()  # back to the pool
+
+    @contextmanager
     def write(self, *, keys_checked_at_commit: bool = False) -> Iterator[Session]:
         """One write transaction. `keys_checked_at_commit` (SQLite; elsewhere the keys are checked
         row by row as always): the transaction runs with the connection's foreign keys off, and
@@ -390,6 +432,16 @@ def check_foreign_keys(session: Session) -> None:
             f"The save would have left {len(broken)} rows ({tables}) naming a record that is not "
             "there; nothing was saved."
         )
+
+
+def _free_connection(engine: Engine) -> bool:
+    """Whether the engine's pool can give a connection without waiting for one (a second
+    connection for a read beside is only worth it then: PostgreSQL's pool is a person's few)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return True
+    overflow = getattr(pool, "_max_overflow", 0)  # QueuePool keeps its limit private
+    return pool.checkedin() > 0 or overflow < 0 or pool.checkedout() < pool.size() + overflow
 
 
 BUSY_MESSAGE = (

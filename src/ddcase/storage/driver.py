@@ -10,15 +10,19 @@ and a set of ids as one value (`Reader.among`). Importing this module imports no
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sqlalchemy.orm import Session
 
 #: SQLite's busy timeout (ms) for each try of a write, and so for a read that waits on a lock.
@@ -32,6 +36,8 @@ class DbapiConnection(Protocol):
     """What a `Reader` asks of a DB-API connection."""
 
     def cursor(self) -> Any: ...
+
+    def rollback(self) -> Any: ...
 
 
 class Reader:
@@ -48,6 +54,14 @@ class Reader:
         try:
             cursor.execute(*self.statement(sql, params))
             return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement that gives no rows."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(*self.statement(sql, params))
         finally:
             cursor.close()
 
@@ -97,6 +111,87 @@ def reader_of(source: Session | Reader) -> Reader:
         return source
     connection = source.connection()
     return Reader(connection.connection, connection.dialect.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Beside:
+    """A second connection's `Reader` that sees the very snapshot of a first one (`begin_twin`),
+    and how to run a read on it in another thread (`submit`, an executor's): the database does
+    that read while the first connection's reads and Python go on (issue 18: the figures' contacts
+    beside their episodes)."""
+
+    reader: Reader
+    submit: Callable[..., Future[Any]]
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Future[list[tuple[Any, ...]]]:
+        """`Reader.rows` on the second connection, begun now in the other thread."""
+        return self.submit(self.reader.rows, sql, params)
+
+
+#: What `pg_export_snapshot()` gives (hex words and dashes), checked before it is put in SQL
+#: (`SET TRANSACTION SNAPSHOT` takes no parameter).
+_PG_SNAPSHOT = re.compile(r"[0-9A-Fa-f-]+")
+
+
+def begin_twin(main: Reader, twin: Reader) -> bool:
+    """Begin a read transaction on `twin` (a second connection, not in a transaction) that sees
+    the same snapshot as `main`'s, whose transaction must not have read anything yet. True when
+    it does; False when that cannot be made sure (`twin` is then not in a transaction, and the
+    caller reads on `main` alone).
+
+    PostgreSQL: `main`'s transaction is made REPEATABLE READ (`one_snapshot`), its snapshot exported
+    (`pg_export_snapshot`) and imported by `twin`'s (`SET TRANSACTION SNAPSHOT`).
+
+    SQLite (WAL): a connection's snapshot is taken at its transaction's first read, and Python's
+    sqlite3 cannot hand it to another connection. So `twin` reads `PRAGMA data_version` before
+    `main`'s snapshot is taken and again as the first read of its own transaction: the two are
+    equal only when no other connection committed in between (SQLite's documented guarantee),
+    and then both snapshots are of the same moment. A change (or anything else that moves the
+    number: a checkpoint's reset) gives False."""
+    if main.on_sqlite:
+        (before,) = twin.rows("PRAGMA data_version")[0]
+        main.rows("PRAGMA data_version")  # `main`'s snapshot: its transaction's first read
+        return _twin_begins(twin, before)
+    one_snapshot(main)
+    ((snapshot,),) = main.rows("SELECT pg_export_snapshot()")  # its first query: its snapshot
+    if not _PG_SNAPSHOT.fullmatch(snapshot):
+        raise ValueError(f"unexpected snapshot name {snapshot!r}")
+    return _twin_begins(twin, snapshot)
+
+
+def one_snapshot(main: Reader) -> None:
+    """Make `main`'s transaction, which has read nothing yet, read one snapshot in all its
+    queries, as the figures need (their episodes and their contacts of one moment). SQLite's
+    read transaction is one already; PostgreSQL's is made REPEATABLE READ (a session is
+    otherwise READ COMMITTED: a snapshot a statement, so a write committed between two of its
+    queries would be half seen)."""
+    if not main.on_sqlite:
+        main.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _twin_begins(twin: Reader, mark: Any) -> bool:
+    """`begin_twin`'s second half, once the first connection's snapshot is taken: `twin`'s
+    transaction begins on `mark` (SQLite: the `data_version` read before; PostgreSQL: the
+    exported snapshot's name). A write committed just before this is what the guard is for
+    (tests/storage/test_figures_beside.py commits one here)."""
+    if twin.on_sqlite:
+        twin.execute("BEGIN")
+        (after,) = twin.rows("PRAGMA data_version")[0]  # `twin`'s snapshot
+        if after == mark:
+            return True
+        twin.execute("ROLLBACK")
+        return False
+    twin.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    twin.execute(f"SET TRANSACTION SNAPSHOT '{mark}'")
+    return True
+
+
+def end_twin(twin: Reader) -> None:
+    """End the read transaction `begin_twin` began on `twin` (nothing was written)."""
+    if twin.on_sqlite:
+        twin.execute("ROLLBACK")
+    else:
+        twin.connection.rollback()
 
 
 def _json_ids(ids: set[int]) -> str:
@@ -184,6 +279,12 @@ class FileReads:
             yield Reader(connection, "sqlite")
         finally:
             connection.execute("ROLLBACK")  # nothing was written: a read ends the same either way
+
+    @contextmanager
+    def twin(self, reader: Reader, *, wanted: bool = True) -> Iterator[Reader | None]:
+        """No second connection (`Database.twin`'s): a one-threaded command reads on its one
+        (one snapshot: a read transaction of SQLite's)."""
+        yield None
 
     def dispose(self) -> None:
         if self._connection is not None:

@@ -37,7 +37,7 @@ from ddcase.domain import (
     Service,
 )
 from ddcase.storage import driver_values
-from ddcase.storage.driver import Reader, in_list, reader_of
+from ddcase.storage.driver import Beside, Reader, in_list, reader_of
 from ddcase.storage.driver_values import (
     CLIENT_COLUMNS,
     CONTACT_COLUMNS,
@@ -183,7 +183,7 @@ def figure_facts(
     columns = "contact.client_id, contact.date, contact.kind, contact.mode"
     if outcome is None:
         columns += ", contact.outcome"
-    where, params = _all(read.counting([counting]))
+    where, params = _all(_counting(read.reader, [counting], first, last, team, read.both))
     for row in read.reader.rows(f"SELECT {columns} FROM contact WHERE {where}", params):
         found = contacts.get(row[0])
         if found is not None:  # a client open to both services
@@ -211,6 +211,7 @@ def figure_days(
     modes: Sequence[frozenset[ContactMode]],
     *,
     team: str | None = None,
+    beside: Beside | None = None,
 ) -> list[ClientCountingFacts]:
     """`figure_facts` with each client's counting contacts as their days (`ContactDays`): for
     each of `modes` (each within `counting.modes`) and each tally of `counting`, the sorted days
@@ -219,11 +220,9 @@ def figure_days(
     SQLite's `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000
     rows rather than 300,000, and no tuple is made per contact.
 
-    Four queries whatever the number of clients."""
+    Four queries whatever the number of clients. With `beside`, the contacts' query runs on its
+    second connection (the same snapshot) while the episodes are read and made facts here."""
     reader = reader_of(source)
-    read = _EpisodeFacts(reader, first, last, team)
-    if not read.both:
-        return []
     modes = tuple(modes)
     chosen = _Chosen([counting])
     columns: list[Sql] = []
@@ -233,11 +232,20 @@ def figure_days(
             within, params = chosen.within(tally, only)
             columns.append((reader.days_of("contact.date", within), params))
     selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
-    where, params = _all(read.counting([counting]))
-    rows = reader.rows(
-        f"SELECT contact.client_id, {selected} FROM contact WHERE {where} GROUP BY contact.client_id",
-        selected_params + params,
+    contacts = _ContactsRead(
+        reader,
+        f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id",
+        selected_params,
+        [counting],
+        first,
+        last,
+        team,
+        beside,
     )
+    read = _EpisodeFacts(reader, first, last, team)
+    if not read.both:
+        return []
+    rows = contacts.rows(read.both)
     day = read.days.__getitem__
     split = reader.split_days
     none: tuple[tuple[date, ...], ...] = ((),) * len(counting.tallies)
@@ -245,7 +253,10 @@ def figure_days(
     n = len(counting.tallies)
     starts = range(0, n * len(modes), n)
     new = tuple.__new__  # as ContactDays' own __new__ does, without its Python call (a row a client)
+    both = read.both
     for client_id, *values in rows:
+        if client_id not in both:  # read beside, by date: every client's (`_ContactsRead`)
+            continue
         lists = [() if value is None else tuple(sorted(map(day, split(value)))) for value in values]
         found[client_id] = new(ContactDays, (modes, tuple([tuple(lists[k : k + n]) for k in starts])))
     nothing = ContactDays(modes, (none,) * len(modes))
@@ -262,6 +273,7 @@ def month_facts(
     countings: Sequence[CountingContacts],
     *,
     team: str | None = None,
+    beside: Beside | None = None,
 ) -> list[list[ClientMonthFacts]]:
     """`figure_facts` for some months (within first..last), each month's counting contacts
     counted by the database rather than listed (`ContactCounts`): for each month's
@@ -273,12 +285,10 @@ def month_facts(
     Several months (the dashboard's month and the month before) share one read.
 
     One list for each of `countings`, of every client open to both services in first..last;
-    clients with no counting contact come with zero counts."""
-    read = _EpisodeFacts(reader_of(source), first, last, team)
-    if not read.both:
-        return [[] for _ in countings]
+    clients with no counting contact come with zero counts. With `beside`, the contacts' count
+    runs on its second connection (the same snapshot) while the episodes are read here."""
+    reader = reader_of(source)
     chosen = _Chosen(countings)
-    days = read.days
     columns: list[Sql] = []
     for counting in countings:
         for tally in counting.tallies:
@@ -287,11 +297,21 @@ def month_facts(
         within, params = chosen.within(counting.latest, counting)
         columns.append((f"max(CASE WHEN {within} THEN contact.date END)", params))
     selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
-    where, params = _all(read.counting(countings))
-    rows = read.reader.rows(
-        f"SELECT contact.client_id, {selected} FROM contact WHERE {where} GROUP BY contact.client_id",
-        selected_params + params,
+    contacts = _ContactsRead(
+        reader,
+        f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id",
+        selected_params,
+        countings,
+        first,
+        last,
+        team,
+        beside,
     )
+    read = _EpisodeFacts(reader, first, last, team)
+    if not read.both:
+        return [[] for _ in countings]
+    days = read.days
+    rows = contacts.rows(read.both)
     clients = read.clients_open_to_both()
     found: list[list[ClientMonthFacts]] = []
     at = 1
@@ -407,7 +427,7 @@ class _EpisodeFacts:
     """The figures' first read: every episode overlapping first..last (of the clients with an
     episode of `team` overlapping it, when given) as `EpisodeFact`s in the order they were
     recorded, each client's reference, initials and consent date, and the clients open to both
-    services; then the conditions that choose their counting contacts.
+    services.
 
     The episodes come through the index that holds all their columns (`ix_episode_overlap`), as
     two runs of it (the open episodes, and those ended on or after `first`), without the client
@@ -417,11 +437,9 @@ class _EpisodeFacts:
 
     def __init__(self, reader: Reader, first: date, last: date, team: str | None) -> None:
         self.reader = reader
-        self.first, self.last = first, last
         organisation = dict(reader.rows("SELECT id, name FROM organisation"))
         worker = worker_names(reader)
         self.days = days = Days()
-        self.team = team
         stored_mh = Service.MENTAL_HEALTH.value  # `_EPISODE_COLUMNS`' parameter
         if team is not None:
             # One team's: from its clients (`ix_episode_team`, then each client's episodes), not
@@ -480,12 +498,56 @@ class _EpisodeFacts:
         clients, episodes = self.clients, self.episodes
         return [(client_id, *clients[client_id], tuple(episodes[client_id])) for client_id in self.both]
 
-    def counting(self, countings: Sequence[CountingContacts]) -> list[Sql]:
-        """The contacts any of `countings` says can count: of the clients of the team, when
-        given; of the clients open to both services, over a long range (`_BY_CLIENT_DAYS`)."""
-        conditions = _Chosen(countings).conditions()
-        if self.team is not None:
-            conditions.append((f"contact.client_id IN ({_IN_TEAM})", [self.last, self.first, self.team]))
-        elif (self.last - self.first).days >= _BY_CLIENT_DAYS:
-            conditions.append(self.reader.among("contact.client_id", self.both))
-        return conditions
+
+def _counting(
+    reader: Reader,
+    countings: Sequence[CountingContacts],
+    first: date,
+    last: date,
+    team: str | None,
+    both: set[int] | None,
+) -> list[Sql]:
+    """The contacts any of `countings` says can count: of the clients of the team, when given;
+    of the clients open to both services (`both`, when known), over a long range
+    (`_BY_CLIENT_DAYS`). Without `both`, the contacts of every client, by date: a superset, as
+    every read here keeps only the rows of the clients open to both."""
+    conditions = _Chosen(countings).conditions()
+    if team is not None:
+        conditions.append((f"contact.client_id IN ({_IN_TEAM})", [last, first, team]))
+    elif both is not None and (last - first).days >= _BY_CLIENT_DAYS:
+        conditions.append(reader.among("contact.client_id", both))
+    return conditions
+
+
+class _ContactsRead:
+    """The figures' read of the counting contacts (`select`: its SQL with `{}` where the
+    conditions go, after its own parameters), on the main reader once the clients open to both
+    are known (`rows`), or begun at once on `beside`'s connection, in its thread, before the
+    episodes are read: then by date over any range, for every client (`_counting` without
+    `both`), since the clients are not known yet; the readers keep the rows of those open to
+    both. The rows are the same either way (tests/storage/test_figures_beside.py)."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        select: str,
+        params: list[Any],
+        countings: Sequence[CountingContacts],
+        first: date,
+        last: date,
+        team: str | None,
+        beside: Beside | None,
+    ) -> None:
+        self.reader, self.select, self.params = reader, select, params
+        self.countings, self.first, self.last, self.team = countings, first, last, team
+        self.begun = None if beside is None else beside.rows(*self._statement(None))
+
+    def _statement(self, both: set[int] | None) -> Sql:
+        where, params = _all(_counting(self.reader, self.countings, self.first, self.last, self.team, both))
+        return self.select.replace("{}", where), self.params + params
+
+    def rows(self, both: set[int]) -> list[tuple[Any, ...]]:
+        """The contacts' rows (with `beside`: when its read has ended; its error is raised here)."""
+        if self.begun is not None:
+            return self.begun.result()
+        return self.reader.rows(*self._statement(both))
