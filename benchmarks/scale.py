@@ -87,7 +87,7 @@ class Server:
     """A PostgreSQL server in `folder` (made on first use, kept if the folder is given), as the
     tests start one: initdb as the `postgres` user when root, 127.0.0.1 only, trust auth."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, port: int | None = None) -> None:
         from tests.pg_server import SUPERUSER, free_port, server_bin_dir
 
         self.keep = folder is not None
@@ -95,7 +95,7 @@ class Server:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.data = self.folder / "data"
         self.bin = server_bin_dir()
-        self.port = free_port()
+        self.port = port or free_port()
         self.user = SUPERUSER
         self.run_as: list[str] = []
         if os.geteuid() == 0:
@@ -185,7 +185,8 @@ def load_pg(server: Server, database: str, source: Path, quiet: bool = False) ->
     engine = make_engine(server.url(database))
     migrate(engine)
     engine.dispose()
-    lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # immutable: the cached file is shared by everyone benchmarking; not even its -shm is touched
+    lite = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
     with server.connect(database) as conn:
         conn.autocommit = False
         with conn.cursor() as cur:
@@ -369,6 +370,7 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg-folder", type=Path, help="keep the PostgreSQL server's files here, to reuse")
+    parser.add_argument("--pg-port", type=int, help="the PostgreSQL server's port (default: a free one)")
     parser.add_argument(
         "--load-only", action="store_true", help="load the PostgreSQL databases, measure nothing"
     )
@@ -428,7 +430,7 @@ def main() -> int:
     server = None
     try:
         if pg_sizes:
-            server = Server(args.pg_folder).start()
+            server = Server(args.pg_folder, args.pg_port).start()
             for size in pg_sizes if wanted != ["import"] else ():  # the import makes its own
                 source = data[size].database
                 if server.loaded_from(f"scale_{size}x") != source.parent.name:

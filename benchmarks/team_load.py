@@ -157,10 +157,12 @@ def make_people(count: int, folder: Path, one_printer_in: int = 1) -> tuple[list
 class LoadServer:
     """PostgreSQL on 127.0.0.1 with its durable defaults (tests/pg_server.py turns fsync off)."""
 
-    def __init__(self, fast: bool = False, statements: bool = False) -> None:
+    def __init__(self, fast: bool = False, statements: bool = False, port: int | None = None) -> None:
         from tests.pg_server import PostgresServer
 
         self.server = PostgresServer()
+        if port:  # a port of the caller's own (several benchmarks on one machine); else a free one
+            self.server.port = port
         self.fast = fast
         self.statements = statements
 
@@ -634,6 +636,7 @@ def main() -> int:
     parser.add_argument("--mix", action="append", default=[], metavar="ACTION=WEIGHT")
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--fast-unsafe", action="store_true", help="PostgreSQL with fsync off (to compare)")
+    parser.add_argument("--port", type=int, help="PostgreSQL: the server's port (default: a free one)")
     parser.add_argument(
         "--pin", action="store_true",
         help="Linux: the server on half the cores, the people on the other half (as on their own laptops)",
@@ -671,7 +674,7 @@ def main() -> int:
     try:
         print(f"loading {data.clients} clients, {data.contacts} contacts into {args.backend} ...", flush=True)
         if args.backend == "postgresql":
-            server = LoadServer(fast=args.fast_unsafe, statements=args.statements).start()
+            server = LoadServer(fast=args.fast_unsafe, statements=args.statements, port=args.port).start()
             admin_url, load_seconds = prepare_postgresql(server, data.folder, people)
             url = server.url(DATABASE, "{login}")
             if args.statements:

@@ -87,6 +87,20 @@ def test_every_team_and_month_one_teams_clients_chosen_in_sql_match_the_rules_te
         assert figures.months(FIRST, LAST, team) == by_full_histories(demo, FIRST, LAST, team), team
 
 
+def test_one_team_with_nobody_in_the_range_or_named_nowhere_matches_too(demo, figures):
+    """One team's clients are read first, then their episodes and contacts (sixth round): a team
+    with no client in a range, or named on no episode, gives what judging everyone gives."""
+    for team in ("Nowhere CMHT", "luton north cmht"):
+        assert figures.months(FIRST, LAST, team) == by_full_histories(demo, FIRST, LAST, team), team
+        assert figures.counts(FIRST, LAST, team) == [
+            f.counts() for f in by_full_histories(demo, FIRST, LAST, team)
+        ], team
+    early = Month(2000, 1)
+    assert figures.months(early, early.plus(2), "Luton North CMHT") == by_full_histories(
+        demo, early, early.plus(2), "Luton North CMHT"
+    )
+
+
 @pytest.mark.parametrize("team", [None, "Luton North CMHT", "Luton South CMHT", "Luton Central CMHT"])
 def test_the_counts_only_series_is_the_full_months_counts(demo, figures, team):
     expected = by_full_histories(demo, FIRST, LAST, team)

@@ -168,7 +168,7 @@ def figure_facts(
     still comes, so each is judged as with no team. The rules still apply the team's own test
     (an episode of the team open on a mutual day of the month).
 
-    Four queries whatever the number of clients.
+    Four queries whatever the number of clients (five for one team: its clients first).
     """
     read = _EpisodeFacts(reader_of(source), first, last, team)
     if not read.both:
@@ -220,7 +220,7 @@ def figure_days(
     SQLite's `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000
     rows rather than 300,000, and no tuple is made per contact.
 
-    Four queries whatever the number of clients. With `beside`, the contacts' query runs on its
+    Four queries whatever the number of clients (five for one team: its clients first). With `beside`, the contacts' query runs on its
     second connection (the same snapshot) while the episodes are read and made facts here."""
     reader = reader_of(source)
     modes = tuple(modes)
@@ -419,7 +419,7 @@ _IN_TEAM = (
 #: the contacts of clients open to one service. On the trust data set (12,000 clients open to
 #: both in 24 months) that is 0.16 s against 0.23 s for the 24 months' query; they are even
 #: at about six months, and for one month the date's run is the cheaper (0.022 against 0.027 s).
-#: One team's contacts are read by its clients either way.
+#: One team's contacts are read by its clients open to both services, whatever the range.
 _BY_CLIENT_DAYS = 183
 
 
@@ -442,11 +442,20 @@ class _EpisodeFacts:
         self.days = days = Days()
         stored_mh = Service.MENTAL_HEALTH.value  # `_EPISODE_COLUMNS`' parameter
         if team is not None:
-            # One team's: from its clients (`ix_episode_team`, then each client's episodes), not
-            # through the whole trust's open episodes.
-            rows = reader.rows(
-                f"{_EPISODE_COLUMNS} WHERE episode.client_id IN ({_IN_TEAM}) AND {_OVERLAPPING}",
-                [stored_mh, last, first, team, last, first],
+            # One team's: its clients first (`ix_episode_team`), then their episodes (each
+            # client's, `ix_episode_client`), never the whole trust's open episodes. Two
+            # statements, not one with the clients as a subquery: given the subquery, PostgreSQL
+            # (with statistics) hashed every episode of the trust overlapping the range against
+            # it, a cost that grows with the trust, not the team (docs/performance.md, issue 18,
+            # sixth round).
+            team_clients = {client_id for (client_id,) in reader.rows(_IN_TEAM, [last, first, team])}
+            among, params = reader.among("episode.client_id", team_clients)
+            rows = (
+                reader.rows(
+                    f"{_EPISODE_COLUMNS} WHERE {among} AND {_OVERLAPPING}", [stored_mh, *params, last, first]
+                )
+                if team_clients
+                else []
             )
             by_service = [[r for r in rows if r[2]], [r for r in rows if not r[2]]]
         else:
@@ -512,10 +521,12 @@ def _counting(
     (`_BY_CLIENT_DAYS`). Without `both`, the contacts of every client, by date: a superset, as
     every read here keeps only the rows of the clients open to both."""
     conditions = _Chosen(countings).conditions()
-    if team is not None:
-        conditions.append((f"contact.client_id IN ({_IN_TEAM})", [last, first, team]))
-    elif both is not None and (last - first).days >= _BY_CLIENT_DAYS:
+    if both is not None and (team is not None or (last - first).days >= _BY_CLIENT_DAYS):
+        # By the clients' ids, not the team's clients as a subquery: given that, PostgreSQL
+        # hashed the whole trust's contacts in range against it (issue 18, sixth round).
         conditions.append(reader.among("contact.client_id", both))
+    elif team is not None:
+        conditions.append((f"contact.client_id IN ({_IN_TEAM})", [last, first, team]))
     return conditions
 
 
