@@ -178,7 +178,9 @@ def test_two_ends_on_one_day_and_overlapping_episodes_match_the_plain_path(team,
 
     team.save_client(Client("RT11", "AB", consent_to_share_on=date(2026, 1, 5)))
     rt11_sm = team.save_episode(Episode("RT11", SM, "ResoLUTiONs", date(2026, 1, 5), worker="Bob Jones"))
-    rt11_mh = team.save_episode(Episode("RT11", MH, "ELFT", date(2026, 2, 1), team="North CMHT", worker="Ann Smith"))
+    rt11_mh = team.save_episode(
+        Episode("RT11", MH, "ELFT", date(2026, 2, 1), team="North CMHT", worker="Ann Smith")
+    )
     team.save_episode(replace(rt11_sm, start_date=date(2026, 10, 16), worker="Cy Lee", id=None, version=0))
     team.save_episode(replace(rt11_mh, end_date=date(2026, 10, 15)))
 

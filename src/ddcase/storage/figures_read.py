@@ -220,8 +220,9 @@ def figure_days(
     SQLite's `group_concat`, PostgreSQL's `array_agg`), so a 24-month chart reads some 10,000
     rows rather than 300,000, and no tuple is made per contact.
 
-    Four queries whatever the number of clients (five for one team: its clients first). With `beside`, the contacts' query runs on its
-    second connection (the same snapshot) while the episodes are read and made facts here."""
+    Four queries whatever the number of clients (five for one team: its clients first). With
+    `beside`, the contacts' query runs on its second connection (the same snapshot) while the
+    episodes are read and made facts here."""
     reader = reader_of(source)
     modes = tuple(modes)
     chosen = _Chosen([counting])
@@ -231,17 +232,7 @@ def figure_days(
         for tally in counting.tallies:
             within, params = chosen.within(tally, only)
             columns.append((reader.days_of("contact.date", within), params))
-    selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
-    contacts = _ContactsRead(
-        reader,
-        f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id",
-        selected_params,
-        [counting],
-        first,
-        last,
-        team,
-        beside,
-    )
+    contacts = _ContactsRead(reader, columns, [counting], first, last, team, beside)
     read = _EpisodeFacts(reader, first, last, team)
     if not read.both:
         return []
@@ -296,17 +287,7 @@ def month_facts(
             columns.append((f"sum(CASE WHEN {within} THEN 1 ELSE 0 END)", params))
         within, params = chosen.within(counting.latest, counting)
         columns.append((f"max(CASE WHEN {within} THEN contact.date END)", params))
-    selected, selected_params = ", ".join(text for text, _ in columns), [p for _, ps in columns for p in ps]
-    contacts = _ContactsRead(
-        reader,
-        f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id",
-        selected_params,
-        countings,
-        first,
-        last,
-        team,
-        beside,
-    )
+    contacts = _ContactsRead(reader, columns, countings, first, last, team, beside)
     read = _EpisodeFacts(reader, first, last, team)
     if not read.both:
         return [[] for _ in countings]
@@ -531,9 +512,9 @@ def _counting(
 
 
 class _ContactsRead:
-    """The figures' read of the counting contacts (`select`: its SQL with `{}` where the
-    conditions go, after its own parameters), on the main reader once the clients open to both
-    are known (`rows`), or begun at once on `beside`'s connection, in its thread, before the
+    """The figures' read of the counting contacts (`columns`: what is read of each client's,
+    grouped by client), on the main reader once the clients open to both are known (`rows`),
+    or begun at once on `beside`'s connection, in its thread, before the
     episodes are read: then by date over any range, for every client (`_counting` without
     `both`), since the clients are not known yet; the readers keep the rows of those open to
     both. The rows are the same either way (tests/storage/test_figures_beside.py)."""
@@ -541,15 +522,18 @@ class _ContactsRead:
     def __init__(
         self,
         reader: Reader,
-        select: str,
-        params: list[Any],
+        columns: list[Sql],
         countings: Sequence[CountingContacts],
         first: date,
         last: date,
         team: str | None,
         beside: Beside | None,
     ) -> None:
-        self.reader, self.select, self.params = reader, select, params
+        selected = ", ".join(text for text, _ in columns)
+        self.reader, self.params = reader, [p for _, params in columns for p in params]
+        self.select = (
+            f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id"
+        )
         self.countings, self.first, self.last, self.team = countings, first, last, team
         self.begun = None if beside is None else beside.rows(*self._statement(None))
 
