@@ -55,3 +55,19 @@ def test_the_window_module_loads_nothing_of_the_database_side():
     neither SQLAlchemy, SQLModel nor pydantic (they come with the services, after the paint)."""
     found = loaded("import ddcase.ui.app")
     assert not found & {"sqlalchemy", "sqlmodel", "pydantic"}, found & {"sqlalchemy", "sqlmodel", "pydantic"}
+
+
+def test_the_measures_summary_loads_no_pdf_maker_nor_what_only_its_sections_use(demo_template, tmp_path):
+    """Issue 18: the measures × teams summary (the Measures page's, the meeting PDF's first
+    pages) reads the report's values without ReportLab, nor `xml.sax.saxutils` (which loads
+    `urllib.request` and `http.client`): only the PDF's sections escape their text."""
+    db = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, db)
+    for _ in range(2):  # the first run may make the day's backup; the second is the usual start
+        found = loaded(
+            "from ddcase.cli import open_services\nfrom ddcase.domain import Month\n"
+            f"app = open_services({str(db)!r})\nassert app.reporting.measures(Month(2026, 10), None)[0]\n"
+            "app.close()\nlate = [m for m in sys.modules if m.split('.')[0] in ('xml', 'http') or m == 'urllib.request']\n"
+            "assert not late, late"
+        )
+    assert not found & set(NEVER_FOR_A_COMMAND), found & set(NEVER_FOR_A_COMMAND)

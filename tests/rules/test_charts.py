@@ -23,6 +23,7 @@ from ddcase.rules.charts import (
     Verdict,
     analyse_series,
     anhoej_limits,
+    compare,
     crossings_limit,
     limit_breach,
     longest_run_limit,
@@ -265,6 +266,40 @@ def test_runs_are_consistent_whatever_the_values(values: list[int | None], centr
     assert all(a.side is not b.side for a, b in zip(runs.runs, runs.runs[1:], strict=False))
     assert all(run.length == runs.longest_run for run in runs.longest_runs)
     assert (runs.signal is None) == (runs.useful_observations < 10)
+
+
+_fractions = st.fractions(min_value=-3, max_value=3, max_denominator=400)
+_numbers = st.one_of(
+    _fractions,
+    st.integers(-3, 3),
+    st.floats(-3, 3, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Fraction(1, 3), Fraction(2, 6), Fraction(0), 0.5, Fraction(1, 2)]),
+)
+
+
+@given(_fractions, _fractions)
+def test_compare_is_the_sign_of_the_fractions_own_comparison(value: Fraction, other: Fraction) -> None:
+    assert compare(value, other) == (value > other) - (value < other)
+
+
+@given(st.lists(st.one_of(st.none(), _numbers), max_size=40), _numbers)
+def test_the_runs_sides_are_the_plain_exact_comparisons(values: list[object], centre: float) -> None:
+    """The sides compared by crossed whole numbers (`compare`) and the Fractions kept as they are
+    are those of a plain comparison of the exact values (fractions, whole numbers, floats)."""
+    runs = runs_analysis(values, centre)  # type: ignore[arg-type]
+    exact_centre = Fraction(centre)
+    plain = [
+        None
+        if v is None
+        else Side.ABOVE
+        if Fraction(v) > exact_centre  # type: ignore[arg-type]
+        else Side.BELOW
+        if Fraction(v) < exact_centre  # type: ignore[arg-type]
+        else Side.ON
+        for v in values
+    ]
+    assert list(runs.sides) == plain
+    assert runs.centre == exact_centre
 
 
 @given(st.integers(1, 400), st.data())

@@ -11,6 +11,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ddcase.domain import DomainError, Month
 from ddcase.rules.charts import MonthlyPoint, analyse_series
@@ -438,6 +440,29 @@ def test_six_rises_make_a_trend_and_five_do_not() -> None:
     assert trend_points([1, 2, 3, 4, 5, 6, 6]) == [False] * 7
     assert trend_points([0, 1, 2, 3, 4, 5, 6]) == [True] * 7
     assert trend_points([Fraction(1, 3), Fraction(1, 2), 1, 2, 3, 4, 5]) == [True] * 7
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.fractions(min_value=0, max_value=1, max_denominator=12),
+            st.integers(0, 2),
+            st.sampled_from([0.5, 0.25, 1.0]),
+        ),
+        max_size=30,
+    )
+)
+def test_a_trend_is_seven_points_of_six_plain_steps_of_one_sign(values: list[Fraction | int | float]) -> None:
+    """The trend's steps compared by crossed whole numbers are those of a plain comparison of
+    the exact values: every point of 6 steps in a row of one sign, and none else."""
+    exact = [Fraction(v) for v in values]
+    steps = [(b > a) - (b < a) for a, b in zip(exact, exact[1:], strict=False)]
+    plain = [False] * len(values)
+    for end in range(5, len(steps)):
+        if steps[end - 5] != 0 and len(set(steps[end - 5 : end + 1])) == 1:
+            for index in range(end - 5, end + 2):
+                plain[index] = True
+    assert trend_points(values) == plain
 
 
 def test_a_tie_inside_a_trend_breaks_it() -> None:

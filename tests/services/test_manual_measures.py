@@ -204,3 +204,54 @@ def test_a_teams_measure_is_in_that_teams_family_only(manual, context, casework)
     assert [e["key"] for e in service.table(OCT).json()["measures"] if e["key"].startswith("manual:")] == [
         "manual:satisfaction"
     ]
+
+
+def test_every_teams_measures_are_read_in_one_query_each_team_its_own_in_its_order(manual, engine, casework):
+    """The family of every team at once reads the measures defined once for all teams (not once
+    a team): each team gets its own, in the order its own read gives (by name, then slug), and
+    each its own values."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from ddcase.domain import Client, Episode, Service
+
+    for number, team in enumerate(("North", "South"), 1):
+        casework.save_client(Client(f"RT{number}", "AB"))
+        casework.save_episode(
+            Episode(f"RT{number}", Service.MENTAL_HEALTH, "ELFT", date(2025, 1, 1), team=team)
+        )
+    for slug, name, team in (
+        ("b-north", "beds", "North"),
+        ("a-north", "Beds", "North"),
+        ("waits", "Waits", None),
+        ("c-south", "alpha", "South"),
+        ("z-north", "Alpha", "North"),
+    ):
+        manual.define(ManualMeasure(slug, name, "balancing", "count", "lower", team=team))
+        manual.set_value(slug, ManualValue(OCT, value=len(slug)))
+    teams = [None, "North", "South", "East"]
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *rest):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        together = manual.measures_of_teams(Month(2026, 9), OCT, teams)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert [[m.key for m, _ in each] for each in together] == [
+        [f"manual:{d.slug}" for d in manual.definitions(team)] for team in teams
+    ]
+    assert [[m.key for m, _ in each] for each in together] == [
+        ["manual:waits"],
+        ["manual:z-north", "manual:a-north", "manual:b-north"],
+        ["manual:c-south"],
+        [],
+    ]
+    assert [[months[-1].value for _, months in each] for each in together] == [[5], [7, 7, 7], [7], []]
+    assert (
+        sum("FROM manual_measure " in s or s.rstrip().endswith("FROM manual_measure") for s in statements)
+        == 1
+    )

@@ -154,6 +154,53 @@ def test_each_teams_table_of_all_at_once_has_its_own_notes_and_settings(log, con
     ]
 
 
+def test_every_teams_notes_and_settings_are_one_read_each_and_each_teams_own(context, engine):
+    """The tables of every team read the notes and the settings once each (not twice a team) and
+    give each team what its own read gives it: its notes and everyone's in order, its settings
+    or the defaults, and the service's (None) only everyone's notes and its own settings."""
+    from sqlalchemy import event
+
+    from ddcase.domain import Annotation, MeasureSettings
+    from ddcase.services.notes import NotesService
+    from ddcase.storage import repository
+
+    notes = NotesService(context)
+    notes.save_annotation(Annotation(Month(2026, 8), "South's triage", team="South", new_part=True))
+    notes.save_annotation(Annotation(Month(2026, 7), "Everyone's change", new_part=True))
+    notes.save_annotation(Annotation(Month(2026, 7), "North's note", team="North"))
+    notes.save_annotation(Annotation(Month(2026, 6), "South's first", team="South"))
+    notes.save_measure_settings(MeasureSettings(team="North", aim_percentage=60.0, baseline_months=3))
+    notes.save_measure_settings(MeasureSettings(team=None, aim_percentage=50.0, aim_text="All"))
+    teams = [None, "North", "South", "East"]
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *rest):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with context.db.read() as session:
+        plain = [(repository.annotations(session, t), repository.measure_settings(session, t)) for t in teams]
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            together = list(
+                zip(
+                    repository.annotations_of_teams(session, teams),
+                    repository.measure_settings_of_teams(session, teams),
+                    strict=True,
+                )
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+    assert together == plain
+    assert [[a.text for a in each] for each, _ in together] == [
+        ["Everyone's change"],
+        ["Everyone's change", "North's note"],
+        ["South's first", "Everyone's change", "South's triage"],
+        ["Everyone's change"],
+    ]
+    assert [s.aim_percentage for _, s in together] == [50.0, 60.0, None, None]
+    assert len(statements) == 2
+
+
 def test_a_source_is_one_line_in_the_registry(log, context, monkeypatch):
     def beds(ctx, first, last, team):  # type: ignore[no-untyped-def]
         measure = Measure("manual:beds", "Beds", MeasureType.BALANCING, Unit.COUNT, Better.LOWER)

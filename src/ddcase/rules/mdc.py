@@ -19,7 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ddcase.domain import Month
-from ddcase.rules.charts import SeriesAnalysis, p_squares
+from ddcase.rules.charts import SeriesAnalysis, compare, p_squares
 
 Number = Fraction | int | float
 
@@ -131,7 +131,12 @@ class PointReading:
 
 def _step(earlier: Fraction, later: Fraction) -> int:
     """The sign of `later` - `earlier`, by comparing them (no Fraction arithmetic)."""
-    return (later > earlier) - (later < earlier)
+    return compare(later, earlier)
+
+
+def _exact_all(values: Sequence[Number]) -> list[Fraction]:
+    """`values` as Fractions (a Fraction as it is: it cannot change, so it is not made again)."""
+    return [value if type(value) is Fraction else Fraction(value) for value in values]
 
 
 def _runs_of_seven(codes: Sequence[int]) -> list[bool]:
@@ -154,7 +159,7 @@ def shift_points(sides: Sequence[int]) -> list[bool]:
 def trend_points(values: Sequence[Number]) -> list[bool]:
     """Trend: 7 points each strictly higher (or each strictly lower) than the one before, that is
     6 steps of one sign; equal neighbours break it. Every point of the run is flagged."""
-    exact = [Fraction(value) for value in values]
+    exact = _exact_all(values)
     flagged = [False] * len(exact)
     steps = [_step(earlier, later) for earlier, later in zip(exact, exact[1:], strict=False)]
     for end in range(RUN_LENGTH - 2, len(steps)):
@@ -202,7 +207,7 @@ def read_part(
     if len(values) != len(zones):
         raise ValueError("one zone is needed for each value")
     direction_of_better = Better(better).sign
-    exact = [Fraction(value) for value in values]
+    exact = _exact_all(values)
     sides = [z.side for z in zones]
     shift = shift_points(sides)
     trend = trend_points(exact)

@@ -129,17 +129,22 @@ class ManualMeasuresService:
     def measures_of_teams(
         self, first: Month, last: Month, teams: list[str | None]
     ) -> list[list[tuple[Measure, list[MeasureMonth]]]]:
-        """`measures` for each of `teams`, in one read (`services.measures.OF_TEAMS`)."""
+        """`measures` for each of `teams`, in one read (`services.measures.OF_TEAMS`): every
+        team's measures in one query (in the order of each team's own), then their values."""
         today = self._context.today()
         with self._db.read() as session:
-            return [self._measures(session, first, last, team, today) for team in teams]
+            every = store.measures(session, every_team=True)
+            return [
+                self._measures(session, first, last, [m for m in every if m.team == (team or None)], today)
+                for team in teams
+            ]
 
     @staticmethod
     def _measures(
-        session: Session, first: Month, last: Month, team: str | None, today: date
+        session: Session, first: Month, last: Month, defined_measures: list[ManualMeasure], today: date
     ) -> list[tuple[Measure, list[MeasureMonth]]]:
         found = []
-        for defined in store.measures(session, team):
+        for defined in defined_measures:
             assert defined.id is not None
             months = []
             for v in store.values(session, defined.id, first, last):

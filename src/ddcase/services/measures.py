@@ -92,7 +92,7 @@ def log_measures_of_teams(
     in_force = definition_in_force(figures.versions(), last)
     shown = [rule for rule in criteria.table() if rule.name in in_force.enabled()]
     with context.db.read() as session:
-        aims = [repository.measure_settings(session, team).aim_percentage for team in teams]
+        aims = [settings.aim_percentage for settings in repository.measure_settings_of_teams(session, teams)]
     today = context.today()
     found_by_team = []
     for months, aim_percentage in zip(figures.held_by(first, last, teams), aims, strict=True):
@@ -398,14 +398,18 @@ class MeasuresService:
                 for source in self._sources
                 if source in OF_TEAMS
             }
-        # Each team's notes and settings, in one read for all of them (a read each cost a session).
+        # Every team's notes and settings, each one read for all of them (not a read a team).
         with self._context.db.read() as session:
-            kept = [
-                (repository.annotations(session, t), repository.measure_settings(session, t)) for t in teams
-            ]
+            notes = repository.annotations_of_teams(session, teams)
+            settings = repository.measure_settings_of_teams(session, teams)
         return [
             self._table(
-                month, first, team, {source: found[index] for source, found in of_teams.items()}, *kept[index]
+                month,
+                first,
+                team,
+                {source: found[index] for source, found in of_teams.items()},
+                notes[index],
+                settings[index],
             )
             for index, team in enumerate(teams)
         ]

@@ -476,8 +476,24 @@ def all_annotations(session: Session) -> list[Annotation]:
     return [annotation_value(r) for r in session.scalars(query)]
 
 
+def annotations_of_teams(session: Session, teams: Sequence[str | None]) -> list[list[Annotation]]:
+    """`annotations` for each of `teams`, from one read of every note (a chart's notes are a few
+    a team: the summary and the meeting PDF of all teams read them once, not once a team)."""
+    every = all_annotations(session)
+    return [[a for a in every if a.team is None or (team is not None and a.team == team)] for team in teams]
+
+
 def measure_settings(session: Session, team: str | None) -> MeasureSettings:
-    row = session.get(MeasureSettingsRow, team or "")
+    return _measure_settings_value(session.get(MeasureSettingsRow, team or ""), team)
+
+
+def measure_settings_of_teams(session: Session, teams: Sequence[str | None]) -> list[MeasureSettings]:
+    """`measure_settings` for each of `teams`, from one read of every team's (a row a team)."""
+    rows = {row.team: row for row in session.scalars(select(MeasureSettingsRow))}
+    return [_measure_settings_value(rows.get(team or ""), team) for team in teams]
+
+
+def _measure_settings_value(row: MeasureSettingsRow | None, team: str | None) -> MeasureSettings:
     if row is None:
         return MeasureSettings(team=team)
     return MeasureSettings(
