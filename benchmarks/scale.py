@@ -275,7 +275,8 @@ def child(kind: str, db: str) -> dict[str, Any]:
         detail = f"{len(series.months)} months"
     elif kind == "caseload":  # as the caseload page loads it (benchmarks/run.py's table-app)
         figures = app.figures.month(month)
-        clients = app.casework.clients()
+        names = getattr(app.casework, "client_names", None)  # a tree before it (DDCASE_SCALE_SRC)
+        clients = names() if names is not None else app.casework.clients()
         model = MutualClientTableModel()
         model.set_rows(caseload(clients, [*figures.clients, *figures.excluded]))
         detail = f"{model.rowCount()} rows of {len(clients)} clients"
