@@ -348,9 +348,17 @@ def median_of(runs: int, make: Any) -> dict[str, Any]:
     kept.update(
         wall=statistics.median(float(r["wall"]) for r in results),
         client_cpu=statistics.median(float(r["client_cpu"]) for r in results),
+        # the whole client process's (the calling thread's and any read beside's)
+        process_cpu=statistics.median(float(r.get("process_cpu", r["client_cpu"])) for r in results),
         server_cpu=statistics.median(float(r["server_cpu"]) for r in results),
         cpu=statistics.median(cpus),
-        runs=[{k: round(float(r[k]), 4) for k in ("wall", "client_cpu", "server_cpu")} for r in results],
+        runs=[
+            {
+                k: round(float(r.get(k, r["client_cpu"])), 4)
+                for k in ("wall", "client_cpu", "process_cpu", "server_cpu")
+            }
+            for r in results
+        ],
     )
     return kept
 
@@ -470,7 +478,8 @@ def main() -> int:
                 row = {"engine": engine_name, "size": size, "measure": kind, **result}
                 rows.append(row)
                 print(f"{engine_name:10} {size}x {MEASURES[kind]:42} wall {row['wall']:8.3f} s  "
-                      f"cpu {row['cpu']:8.3f} s (client {row['client_cpu']:.3f}, server {row['server_cpu']:.3f})  "
+                      f"cpu {row['cpu']:8.3f} s (client {row['client_cpu']:.3f}, process {row['process_cpu']:.3f}, "
+                      f"server {row['server_cpu']:.3f})  "
                       f"{row['detail']}", flush=True)  # fmt: skip
     finally:
         if server is not None:
