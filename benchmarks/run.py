@@ -259,15 +259,15 @@ def child_table(db: str, bare: bool) -> dict[str, object]:
     typed = "bt10"  # a reference typed a key at a time
     start = time.perf_counter()
     figures = app.figures.month(Month.parse(MONTH))
-    clients = app.casework.clients()
+    clients = app.casework.client_names()  # (reference, initials): what the table shows
     if bare:
         from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel
         from PySide6.QtGui import QStandardItem, QStandardItemModel
 
         model = QStandardItemModel(len(clients), 2)
-        for row, client in enumerate(clients):
-            model.setItem(row, 0, QStandardItem(client.client_ref))
-            model.setItem(row, 1, QStandardItem(client.initials))
+        for row, (ref, initials) in enumerate(clients):
+            model.setItem(row, 0, QStandardItem(ref))
+            model.setItem(row, 1, QStandardItem(initials))
         proxy = QSortFilterProxyModel()
         proxy.setSourceModel(model)
         proxy.setFilterKeyColumn(-1)

@@ -227,3 +227,13 @@ def test_a_save_reads_back_only_the_record_it_saved(team, monkeypatch):
     assert contacts[added.id] == added and contacts[changed.id] == changed
     assert changed.duration_minutes == 45 and changed.version == first.version + 1
     assert next(e for e in team.episodes("RT100001") if e.id == moved.id) == moved
+
+
+def test_client_names_are_every_clients_reference_and_initials_in_the_order_clients_gives(casework):
+    """`client_names()` (the caseload's read: reference and initials only) lists every client
+    as `clients()` does, in the same order, whatever characters a reference may hold."""
+    for ref, initials in [("RT200002", "AB"), ("a/b_c.d-1", "ef"), ("RT200001", "GK"), ("rt200001", "xy"),
+                          ("RT_3", "Zz"), ("RT200010", "AB")]:  # fmt: skip
+        casework.save_client(Client(ref, initials))
+    assert casework.client_names() == [(c.client_ref, c.initials) for c in casework.clients()]
+    assert len(casework.client_names()) == 6

@@ -23,7 +23,7 @@ OPEN_ANOTHER = "&Open another database file..."
 
 
 def _refs_shown(window: MainWindow) -> set[str]:
-    return {entry.client.client_ref for entry in window.caseload_page.model.rows()}
+    return {entry.client_ref for entry in window.caseload_page.model.rows()}
 
 
 def test_file_encrypt_database_converts_the_open_database_and_carries_on(

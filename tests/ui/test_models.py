@@ -14,8 +14,10 @@ from ddcase.ui.models.definition_model import AnnotationTableModel, DefinitionTa
 from ddcase.ui.models.episode_model import EpisodeTableModel
 from ddcase.ui.models.figures_model import GroupFiguresTableModel, ReasonTableModel
 from ddcase.ui.models.mutual_client_model import (
+    CaseloadEntry,
     ClientFilterProxy,
     MutualClientTableModel,
+    Status,
     StatusFilter,
     caseload,
 )
@@ -32,7 +34,7 @@ def test_every_table_model_passes_the_model_tester(small_team, qtmodeltester):
     series = services.figures.series(NOV.plus(-5), NOV)
     filled = {
         MutualClientTableModel(): caseload(
-            services.casework.clients(), [*figures.clients, *figures.excluded]
+            services.casework.client_names(), [*figures.clients, *figures.excluded]
         ),
         ContactTableModel(): services.casework.contacts("RT100001"),
         EpisodeTableModel(): services.casework.episodes("RT100001"),
@@ -85,11 +87,40 @@ def test_the_main_list_sorts_and_filters_20000_clients(qtbot):
     model = MutualClientTableModel()
     proxy = ClientFilterProxy()
     proxy.setSourceModel(model)
-    model.set_rows(caseload([c for c, _ in pairs], [m for _, m in pairs]))
+    model.set_rows(caseload([(c.client_ref, c.initials) for c, _ in pairs], [m for _, m in pairs]))
     proxy.sort(MutualClientTableModel.Column.STATUS, Qt.SortOrder.AscendingOrder)
     proxy.set_search("rt0001")
     proxy.set_status(StatusFilter.NOT_JOINTLY_WORKED)
     assert proxy.rowCount() == sum(1 for n in range(100, 200) if n % 3 == 0)
+
+
+def test_the_caseloads_rows_are_each_clients_entry_as_made_one_at_a_time():
+    """`caseload` makes the rows of the clients not open to both services as tuples directly
+    (issue 18): every row, whatever the client's status, equals `CaseloadEntry.of` for the
+    client (the plain reading), in the clients' order, and shows and sorts the same."""
+    clients = [(f"Rt{n:05}", "Ab" if n % 2 else "cD") for n in range(60)]
+    months = []
+    for n in range(0, 60, 2):  # half open to both; of those, some excluded, some not worked
+        month = _entry(n)[1]
+        assert month is not None
+        month = month._replace(client_ref=clients[n][0], key_worker=None if n % 9 else "Kim O'Neil")
+        if n % 4 == 0:
+            month = month._replace(excluded="short_overlap", mutual_days=5)
+        months.append(month)
+    rows = caseload(clients, months)
+    by_ref = {m.client_ref: m for m in months}
+    assert rows == [CaseloadEntry.of(ref, initials, by_ref.get(ref)) for ref, initials in clients]
+    assert {row.status for row in rows} == set(Status)
+    assert all(type(row) is CaseloadEntry for row in rows)
+    model = MutualClientTableModel()
+    model.set_rows(rows)
+    plain = MutualClientTableModel()
+    plain.set_rows([CaseloadEntry.of(ref, initials, by_ref.get(ref)) for ref, initials in clients])
+    for column in MutualClientTableModel.Column:
+        for row in range(len(clients)):
+            got, want = rows[row], plain.rows()[row]
+            assert model.display(got, column) == plain.display(want, column)
+            assert model.sort_key(got, column) == plain.sort_key(want, column)
 
 
 def test_the_history_says_when_a_purge_removed_an_entrys_values():

@@ -46,7 +46,7 @@ def session_window(tmp_path, settings, qtbot, message_boxes):
 
 
 def _refs_shown(window: MainWindow) -> set[str]:
-    return {entry.client.client_ref for entry in window.caseload_page.model.rows()}
+    return {entry.client_ref for entry in window.caseload_page.model.rows()}
 
 
 # ---------------------------------------------------------------------- back up and restore

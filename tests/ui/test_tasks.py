@@ -25,7 +25,7 @@ MH, SM = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
 
 def status_of(window: MainWindow, client_ref: str) -> str:
     model = window.caseload_page.model
-    row = model.row_of(lambda entry: entry.client.client_ref == client_ref)
+    row = model.row_of(lambda entry: entry.client_ref == client_ref)
     assert row is not None, f"{client_ref} is not in the list"
     return model.value(row).status_text
 

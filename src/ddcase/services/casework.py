@@ -30,7 +30,7 @@ from ddcase.domain.validation import (
 )
 from ddcase.rules.criteria import named_workers_on
 from ddcase.rules.discharges import Discharge, guarded_discharge
-from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version
+from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version, cyclic_gc_paused
 from ddcase.storage import discharge_notes, records, repository
 from ddcase.storage.database import Session
 
@@ -64,6 +64,11 @@ class CaseworkService:
         """Every client by reference, or only those with the references given."""
         with self._db.read() as session:
             return repository.clients(session, refs)
+
+    def client_names(self) -> list[tuple[str, str]]:
+        """(client_ref, initials) of every client, by reference: what the caseload lists."""
+        with cyclic_gc_paused(), self._db.read() as session:
+            return repository.client_names(session)
 
     def nhs_numbers_in_use(self) -> dict[str, set[str]]:
         """Each NHS number in the log and the clients holding it, for the warning at entry

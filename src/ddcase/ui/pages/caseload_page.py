@@ -162,7 +162,7 @@ class CaseloadPage(Page):
     def load(self, month: Month) -> CaseloadData:
         """Read the month's caseload from the services: no widgets, so any thread may call it."""
         figures = self._services.figures.month(month)
-        entries = caseload(self._services.casework.clients(), [*figures.clients, *figures.excluded])
+        entries = caseload(self._services.casework.client_names(), [*figures.clients, *figures.excluded])
         # A leaver is offered for the months they were still in the team (issue 15).
         coordinators = sorted(
             w.name
@@ -235,7 +235,7 @@ class CaseloadPage(Page):
 
     def select_client(self, client_ref: str) -> bool:
         """Select a client's row, widening the filter to every client if it is hidden."""
-        row = self.model.row_of(lambda entry: entry.client.client_ref == client_ref)
+        row = self.model.row_of(lambda entry: entry.client_ref == client_ref)
         if row is None:
             return False
         index = self.proxy.mapFromSource(self.model.index(row, 0))
@@ -310,7 +310,7 @@ class CaseloadPage(Page):
         if self._rows_by_ref[0] != self.model.generation:
             self._rows_by_ref = (
                 self.model.generation,
-                {entry.client.client_ref: row for row, entry in enumerate(self.model.rows())},
+                {entry.client_ref: row for row, entry in enumerate(self.model.rows())},
             )
         row = self._rows_by_ref[1].get(ref)
         if row is None:
@@ -334,6 +334,6 @@ class CaseloadPage(Page):
         if not indexes or self._month is None:
             return
         entry = self.model.value(self.proxy.mapToSource(indexes[0]).row())
-        if entry.client.client_ref != self.panel.client_ref():
-            self.panel.show_client(entry.client.client_ref, self._month)
-            self.client_changed.emit(entry.client.client_ref)
+        if entry.client_ref != self.panel.client_ref():
+            self.panel.show_client(entry.client_ref, self._month)
+            self.client_changed.emit(entry.client_ref)
