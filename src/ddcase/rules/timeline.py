@@ -194,6 +194,9 @@ class _CountPlan:
         self.modes_of = {
             r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
         }
+        #: the modes of the last `ContactDays` read (`days_of`), and where each of `lists` is in them
+        self._modes_read: tuple[frozenset[ContactMode], ...] | None = None
+        self._at: list[tuple[int, int]] = []
         if not rules:
             return
         self.first = self.lo = min(r.first_day for r in rules)
@@ -324,7 +327,14 @@ class _CountPlan:
         """The client's sorted days of each of `lists` (the lists the criteria read). A day
         outside the tables (before any window, after the last month) is in no rule's window."""
         if isinstance(contacts, ContactDays):
-            return [contacts.of_modes(self.modes_of[written])[index] for written, index in self.lists]
+            # Where each list is in the client's days (`ContactDays.of_modes`), found once for
+            # all the clients whose days were read with the same modes (storage shares them).
+            modes = contacts.modes
+            if modes is not self._modes_read:
+                self._modes_read = modes
+                self._at = [(modes.index(self.modes_of[written]), index) for written, index in self.lists]
+            days = contacts.days
+            return [days[at][index] for at, index in self._at]
         dates = _CountingDates(contacts, self.tallied)
         return [dates[written][index] for written, index in self.lists]
 
@@ -467,7 +477,7 @@ class _CountPlan:
             # (seen for all of them at once, in C: no None among the workers, none blank once
             # stripped): it holds on every mutual day.
             workers = list(map(_WORKER, episodes))
-            if None not in workers and all(map(str.strip, workers)):  # type: ignore[arg-type]
+            if None not in workers and all(map(str.strip, workers)):
                 ok = below[-1]
             else:
                 # criteria.names_a_worker, inline
@@ -499,7 +509,9 @@ class _CountPlan:
         if every_team is not None:
             every_team.append(sets)
         for tally, of_team in to_teams:
-            tally.append(tuple(map(and_, sets, repeat(of_team))))
+            # Every set is within `inside`: a team that has all the client's months (most
+            # clients: one team) has the sets as they are.
+            tally.append(sets if inside & of_team == inside else tuple(map(and_, sets, repeat(of_team))))
 
 
 #: The default of a day's look-up in a table (`map(table.get, days, _NONE)`): a day outside it
@@ -533,9 +545,10 @@ def _ends_within(episodes: list[EpisodeFact], lasts: list[date], below: list[int
     bits = 0
     for e in episodes:
         end = e.end_date
-        bits |= below[len(lasts) if end is None else bisect_right(lasts, end)] ^ below[
-            bisect_left(lasts, e.start_date)
-        ]
+        bits |= (
+            below[len(lasts) if end is None else bisect_right(lasts, end)]
+            ^ below[bisect_left(lasts, e.start_date)]
+        )
     return bits
 
 
