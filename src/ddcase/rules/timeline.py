@@ -486,7 +486,10 @@ class _CountPlan:
                 # A month of mutual days to its end, on its last day: the months whose last day
                 # both sides' named episodes cover (each side's a union of sets, one an episode:
                 # no intervals merged).
-                ok = _ends_within(named_mh, lasts, below) & _ends_within(named_sm, lasts, below)
+                # A side whose episodes all name one covers every mutual day: no set to work out.
+                ok = (below[-1] if len(named_mh) == len(mh) else _ends_within(named_mh, lasts, below)) & (
+                    below[-1] if len(named_sm) == len(sm) else _ends_within(named_sm, lasts, below)
+                )
                 # In a month of mutual days not to its end, on the last of them: in the last
                 # month of a run (one run: the client's last month), when it ends before it.
                 ends = (
