@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, Outcome
+from ddcase.domain import ContactKind, ContactMode, Criterion, Definition, EpisodeFact, Outcome, Service
 from ddcase.rules import criteria
 from ddcase.rules.figures import MonthRule, evaluate
 from tests.rules.builders import DEFAULT, a_client, a_contact, a_history, a_liaison, a_month, day, mh, sm
@@ -367,3 +370,30 @@ def test_the_contact_form_and_the_figures_choose_the_same_speaking_episode():
     # A named episode speaks before a later-started unnamed one.
     episodes = [mh("2025-01-01", worker="Dee"), mh("2026-01-01", worker=" "), sm("2025-01-01")]
     assert criteria.named_workers_on(episodes, MARCH.last_day) == ("Dee", "Kim")
+
+
+_WORKERS = st.sampled_from([None, "", "  ", "Ann", "Bob"])
+
+
+@st.composite
+def _two_episodes(draw: st.DrawFn) -> tuple[list[EpisodeFact], date]:
+    """Two episodes (one a side, or both of one side), open or closed around a day in March."""
+    episodes = []
+    for _ in range(2):
+        start = date(2026, 3, 1) + timedelta(days=draw(st.integers(-5, 40)))
+        end = draw(st.none() | st.integers(0, 30).map(lambda n, s=start: s + timedelta(days=n)))
+        service = draw(st.sampled_from(list(Service)))
+        organisation = draw(st.sampled_from(["Trust", "Open Road"]))
+        episodes.append(EpisodeFact(service, organisation, start, end, "North", draw(_WORKERS)))
+    return episodes, date(2026, 3, 1) + timedelta(days=draw(st.integers(0, 40)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_two_episodes())
+def test_the_speakers_of_two_episodes_are_those_of_the_plain_choice(drawn):
+    """`speakers` answers a list or tuple of two episodes (one a side, the commonest client)
+    without its loop: the same as the loop gives (an iterator goes through it)."""
+    episodes, on = drawn
+    expected = criteria.speakers(iter(episodes), on)
+    assert criteria.speakers(episodes, on) == expected
+    assert criteria.speakers(tuple(reversed(episodes)), on) == criteria.speakers(iter(episodes[::-1]), on)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ddcase.domain import Criterion, Definition, Episode, ExclusionReason, Service
 from ddcase.rules.figures import evaluate, month_figures
-from ddcase.rules.mutual import Interval, merge, mutual_intervals, mutual_of, overlap_of
+from ddcase.rules.mutual import Interval, clipped_intervals, merge, mutual_intervals, mutual_of, overlap_of
 from tests.rules.builders import DEFAULT, a_contact, a_history, a_month, day, mh, sm
 
 MARCH = a_month("2026-03")  # 31 days
@@ -366,3 +366,28 @@ def test_the_mutual_days_are_the_days_open_to_both_day_by_day(mental_health, sub
         _days_open(mental_health, MARCH.first_day, MARCH.last_day)
         & _days_open(substance_misuse, MARCH.first_day, MARCH.last_day)
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _episodes(Service.MENTAL_HEALTH),
+    st.booleans(),
+    st.lists(st.integers(0, 20), max_size=4),
+    st.integers(-30, 60),
+    st.integers(0, 70),
+)
+def test_an_episodes_days_merged_as_they_come_are_the_days_open(episodes, in_order, chain, start, length):
+    """`clipped_intervals` merges the episodes as they come when each starts on or after the last
+    run's start (most clients: recorded one after another), else all at the end: the days on which
+    one of them is open, counted day by day, in whatever order they come, and for a chain of
+    episodes each starting the day after (or some days after) the one before ends."""
+    first = date(2026, 3, 1) + timedelta(days=start)
+    last = first + timedelta(days=length)
+    if in_order:
+        episodes = sorted(episodes, key=lambda e: e.start_date)
+    day = date(2026, 2, 20)
+    for gap in chain:
+        ends = day + timedelta(days=gap * 3)
+        episodes.append(mh(day.isoformat(), ends.isoformat()))
+        day = ends + timedelta(days=1 + gap % 3)
+    assert clipped_intervals(episodes, first, last) == _runs(_days_open(episodes, first, last))

@@ -394,3 +394,80 @@ def test_whole_months_of_one_client_agree_with_evaluate(case, team):
     for history in histories:
         expected = [counted(evaluate(history, m, d), team) for m, d in zip(months, versions, strict=True)]
         assert judge_counts(ClientFacts.of(history), rules, team) == expected
+
+
+@st.composite
+def a_history_of_handovers(draw, months: list[Month], ref: str) -> ClientHistory:
+    """Each side a chain of episodes, one after another (the trust's clients: a worker handed
+    over, unallocated for a while, then named again), the handovers on or around months' last
+    and first days, some workers blank: named workers hold or not from one day to the next."""
+
+    def chain(service: Service) -> list[Episode]:
+        day = months[0].first_day - timedelta(days=draw(st.integers(0, 40)))
+        episodes = []
+        for _ in range(draw(st.integers(1, 4))):
+            end = draw(st.none() | a_day_near_month_ends(months))
+            if end is not None and end < day:
+                end = day
+            episodes.append(
+                Episode(
+                    client_ref=ref,
+                    service=service,
+                    organisation="Trust CMHT",
+                    start_date=day,
+                    end_date=end,
+                    team=draw(st.sampled_from(TEAMS)),
+                    worker=draw(st.sampled_from(["Ann", "Bob", None, " ", ""])),
+                )
+            )
+            if end is None:
+                break
+            day = end + timedelta(days=draw(st.sampled_from([1, 1, 1, 0, 2, 10])))
+        return episodes
+
+    mh, sm = chain(Service.MENTAL_HEALTH), chain(Service.SUBSTANCE_MISUSE)
+    consent = draw(st.none() | st.just(months[0].first_day))
+    contacts = [
+        Contact(
+            client_ref=ref,
+            date=m.last_day,
+            kind=kind,
+            mode=ContactMode.FACE_TO_FACE,
+            outcome=Outcome.ATTENDED,
+        )
+        for m in months
+        for kind in (ContactKind.JOINT_APPOINTMENT, ContactKind.LIAISON)
+    ]
+    client = Client(client_ref=ref, initials="AB", consent_to_share_on=consent)
+    return ClientHistory(client, tuple(draw(st.permutations(mh + sm))), tuple(contacts))
+
+
+@st.composite
+def handovers(draw):
+    first = draw(base_months).plus(draw(st.integers(-3, 3)))
+    months = [first.plus(i) for i in range(draw(st.integers(3, 12)))]
+    definition = draw(long_definitions)
+    histories = [draw(a_history_of_handovers(months, f"C{n:02d}")) for n in range(draw(st.integers(1, 4)))]
+    return histories, months, [definition] * len(months)
+
+
+@MANY_CLIENTS_SETTINGS
+@given(handovers(), st.lists(st.sampled_from(TEAMS[1:]), max_size=2, unique=True))
+def test_named_workers_across_handovers_counted_at_once_equal_each_month_judged_alone(case, teams):
+    """Named workers read as the months whose last day each side's named episodes cover, with
+    workers handed over on and around months' last days: what `month_figures` gives, month by
+    month and client by client."""
+    histories, months, versions = case
+    teams = [None, *teams]
+    figures = [
+        [month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)]
+        for team in teams
+    ]
+    counts = [[f.counts() for f in of_team] for of_team in figures]
+    held = [[(f.counts(), held_in(f)) for f in of_team] for of_team in figures]
+    assert counted_both_ways(months_counts_of_teams, histories, months, versions, teams) == (counts, counts)
+    assert counted_both_ways(months_held_of_teams, histories, months, versions, teams) == (held, held)
+    rules = [MonthRule.of(m, d) for m, d in zip(months, versions, strict=True)]
+    for history in histories:
+        expected = [counted(evaluate(history, m, d), None) for m, d in zip(months, versions, strict=True)]
+        assert judge_counts(ClientFacts.of(history), rules) == expected

@@ -204,6 +204,7 @@ def names_a_worker(episode: Episode | EpisodeFact) -> bool:
 #: An enum's member read from its class is a Python-level look-up (about 0.2 µs): `speakers`
 #: runs for every client of a trust's month.
 _MENTAL_HEALTH = Service.MENTAL_HEALTH
+_SEQUENCES = (tuple, list)
 
 
 def speakers(
@@ -215,6 +216,24 @@ def speakers(
     episode names nobody; the provider is the substance_misuse episode's organisation (None when
     none is open). The one choice of the named worker: the figures (`figures.judged`) and the
     contact form (`services.casework.current_workers`) both make it here."""
+    if type(episodes) in _SEQUENCES and len(episodes) == 2:  # type: ignore[arg-type]
+        # Most clients: one episode a side, each the only one of its side (when open on the day).
+        a, b = episodes
+        if (
+            a.service is not b.service
+            and a.start_date <= day
+            and b.start_date <= day
+            and (a.end_date is None or day <= a.end_date)
+            and (b.end_date is None or day <= b.end_date)
+        ):
+            if a.service is not _MENTAL_HEALTH:
+                a, b = b, a
+            coordinator, key_worker = a.worker, b.worker
+            return (
+                coordinator if coordinator and coordinator.strip() else None,
+                key_worker if key_worker and key_worker.strip() else None,
+                b.organisation,
+            )
     mh: Episode | EpisodeFact | None = None
     sm: Episode | EpisodeFact | None = None
     mh_key: tuple[bool, date] | None = None

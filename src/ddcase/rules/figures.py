@@ -232,13 +232,17 @@ def judged(
     criteria table declares it (`MonthRule.checks`).
     """
     definition = rule.definition
-    days = 0
-    for start, end in intervals:
-        days += (end - start).days + 1
-    last_mutual_day = intervals[-1][1]
-    teams: set[str] = set()
-    first_mutual_day = intervals[0][0]
     single = len(intervals) == 1
+    if single:  # most clients: one run of mutual days
+        ((first_mutual_day, last_mutual_day),) = intervals
+        days = (last_mutual_day - first_mutual_day).days + 1
+    else:
+        days = 0
+        for start, end in intervals:
+            days += (end - start).days + 1
+        first_mutual_day, last_mutual_day = intervals[0][0], intervals[-1][1]
+    # A list, not a set, sorted only when it has more than one: most clients have one team.
+    teams: list[str] = []
     for e in episodes:
         team = e.team
         if (
@@ -251,18 +255,21 @@ def judged(
             and (e.end_date is None or e.end_date >= first_mutual_day)
             and (single or overlaps(e, intervals))
         ):
-            teams.add(team)
-    coordinator, key_worker, provider = criteria.speakers(episodes, last_mutual_day)
+            teams.append(team)
+    if len(teams) > 1:
+        teams.sort()
+    coordinator, key_worker, provider = _speakers(episodes, last_mutual_day)
     excluded = ExclusionReason.SHORT_OVERLAP if days < definition.min_overlap_days else None
     held: tuple[tuple[Criterion, bool], ...] = ()
     if excluded is None:
-        held = rule.held(
-            (
-                coordinator is not None and key_worker is not None,
-                consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
-                *map(ge, counts, rule.needed),
-            )
+        outcome = (
+            coordinator is not None and key_worker is not None,
+            consent_to_share_on is not None and consent_to_share_on <= rule.last_day,
+            *map(ge, counts, rule.needed),
         )
+        # The month's table read here (`MonthRule.held` fills it): one method call less a client.
+        found = rule.held_for.get(outcome)
+        held = rule.held(outcome) if found is None else found
     # tuple.__new__, as the named tuple's own __new__ does, without its Python call: a trust's
     # month makes thousands.
     return _new(
@@ -274,7 +281,7 @@ def judged(
             definition.version,
             days,
             excluded,
-            tuple(sorted(teams)),
+            tuple(teams),
             held,
             coordinator,
             key_worker,
@@ -287,6 +294,7 @@ def judged(
 
 
 _new = tuple.__new__
+_speakers = criteria.speakers
 #: An enum's member read from its class is a Python-level look-up (about 0.2 µs): `judged` tests
 #: every episode of a trust's month.
 _MENTAL_HEALTH = Service.MENTAL_HEALTH

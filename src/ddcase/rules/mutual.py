@@ -19,6 +19,7 @@ def clipped_intervals(
 ) -> list[Interval]:
     """The parts of the episodes that fall within first..last, merged and sorted."""
     raw: list[Interval] = []
+    in_order = True
     # Comparisons rather than max() and min(): run for every client of a trust's chart.
     for episode in episodes:
         start = episode.start_date
@@ -28,8 +29,19 @@ def clipped_intervals(
         if end is None or end > last:
             end = last
         if start <= end:
+            # Most clients' episodes are recorded in the order they start (one after another):
+            # merged as they come. One starting on or after the last run's start can only
+            # touch that run (every run before it ends more than a day before it starts).
+            if raw and in_order:
+                run_start, run_end = raw[-1]
+                if start < run_start:
+                    in_order = False  # out of order: all merged at the end
+                elif start <= run_end + _ONE_DAY:
+                    if end > run_end:
+                        raw[-1] = (run_start, end)
+                    continue
             raw.append((start, end))
-    return raw if len(raw) < 2 else merge(raw)  # most clients have one episode a side
+    return raw if in_order else merge(raw)
 
 
 def merge(intervals: list[Interval]) -> list[Interval]:

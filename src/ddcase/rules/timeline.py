@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache, reduce
 from itertools import repeat
-from operator import and_, or_
+from operator import and_, attrgetter, or_
 from typing import Any
 
 from ddcase.domain import (
@@ -194,6 +194,9 @@ class _CountPlan:
         self.modes_of = {
             r.definition.written_contacts_count: criteria.counted_modes(r.definition) for r in rules
         }
+        #: the modes of the last `ContactDays` read (`days_of`), and where each of `lists` is in them
+        self._modes_read: tuple[frozenset[ContactMode], ...] | None = None
+        self._at: list[tuple[int, int]] = []
         if not rules:
             return
         self.first = self.lo = min(r.first_day for r in rules)
@@ -324,7 +327,14 @@ class _CountPlan:
         """The client's sorted days of each of `lists` (the lists the criteria read). A day
         outside the tables (before any window, after the last month) is in no rule's window."""
         if isinstance(contacts, ContactDays):
-            return [contacts.of_modes(self.modes_of[written])[index] for written, index in self.lists]
+            # Where each list is in the client's days (`ContactDays.of_modes`), found once for
+            # all the clients whose days were read with the same modes (storage shares them).
+            modes = contacts.modes
+            if modes is not self._modes_read:
+                self._modes_read = modes
+                self._at = [(modes.index(self.modes_of[written]), index) for written, index in self.lists]
+            days = contacts.days
+            return [days[at][index] for at, index in self._at]
         dates = _CountingDates(contacts, self.tallied)
         return [dates[written][index] for written, index in self.lists]
 
@@ -461,16 +471,25 @@ class _CountPlan:
                 if held is not None:
                     held[2 + j] = ok
         if (mutual_rules if every else worked) & self.named:
-            named = _named_days(mh, sm, mutual, first, last)
-            if named is mutual:
+            # Named workers hold in a month when both sides name one on its last mutual day
+            # (SPEC §2, as `judged` finds it: a named episode open on the day is always preferred
+            # to an unnamed one, `criteria.speakers`). Most clients' episodes all name a worker
+            # (seen for all of them at once, in C: no None among the workers, none blank once
+            # stripped): it holds on every mutual day.
+            workers = list(map(_WORKER, episodes))
+            if None not in workers and all(map(str.strip, workers)):
                 ok = below[-1]
             else:
-                # Named workers hold in a month when both sides name one on its last mutual day:
-                # the month's last day, in a month of mutual days to its end, where they hold
-                # in the months ending within a run of named days.
-                ok = 0
-                for start, end in named:
-                    ok |= below[bisect_right(lasts, end)] ^ below[bisect_left(lasts, start)]
+                # criteria.names_a_worker, inline
+                named_mh = [e for e in mh if e.worker and e.worker.strip()]
+                named_sm = [e for e in sm if e.worker and e.worker.strip()]
+                # A month of mutual days to its end, on its last day: the months whose last day
+                # both sides' named episodes cover (each side's a union of sets, one an episode:
+                # no intervals merged).
+                # A side whose episodes all name one covers every mutual day: no set to work out.
+                ok = (below[-1] if len(named_mh) == len(mh) else _ends_within(named_mh, lasts, below)) & (
+                    below[-1] if len(named_sm) == len(sm) else _ends_within(named_sm, lasts, below)
+                )
                 # In a month of mutual days not to its end, on the last of them: in the last
                 # month of a run (one run: the client's last month), when it ends before it.
                 ends = (
@@ -481,7 +500,8 @@ class _CountPlan:
                 for k, last_mutual in ends:
                     if last_mutual < lasts[k]:
                         bits = month_bits[k]
-                        ok = ok & ~bits | (bits if _holds_on(named, last_mutual) else 0)
+                        on = _open_on(named_mh, last_mutual) and _open_on(named_sm, last_mutual)
+                        ok = ok & ~bits | (bits if on else 0)
             worked &= ok | self.no_named
             if held is not None:
                 held[1] = ok
@@ -492,7 +512,9 @@ class _CountPlan:
         if every_team is not None:
             every_team.append(sets)
         for tally, of_team in to_teams:
-            tally.append(tuple(map(and_, sets, repeat(of_team))))
+            # Every set is within `inside`: a team that has all the client's months (most
+            # clients: one team) has the sets as they are.
+            tally.append(sets if inside & of_team == inside else tuple(map(and_, sets, repeat(of_team))))
 
 
 #: The default of a day's look-up in a table (`map(table.get, days, _NONE)`): a day outside it
@@ -517,32 +539,28 @@ def _spread(width: int) -> list[int]:
 _MENTAL_HEALTH, _SUBSTANCE_MISUSE = Service.MENTAL_HEALTH, Service.SUBSTANCE_MISUSE
 
 
-def _holds_on(intervals: Sequence[tuple[date, date]], day: date) -> bool:
-    """Whether `day` falls in one of the sorted `intervals`."""
-    for start, end in intervals:
-        if start > day:
-            return False
-        if day <= end:
+_WORKER = attrgetter("worker")
+
+
+def _ends_within(episodes: list[EpisodeFact], lasts: list[date], below: list[int]) -> int:
+    """The rules of the months whose last day (`lasts`, in date order; `below`, the bits of the
+    months before each) one of the episodes is open on."""
+    bits = 0
+    for e in episodes:
+        end = e.end_date
+        bits |= (
+            below[len(lasts) if end is None else bisect_right(lasts, end)]
+            ^ below[bisect_left(lasts, e.start_date)]
+        )
+    return bits
+
+
+def _open_on(episodes: list[EpisodeFact], day: date) -> bool:
+    """Whether one of the episodes is open on `day`."""
+    for e in episodes:
+        if e.start_date <= day and (e.end_date is None or day <= e.end_date):
             return True
     return False
-
-
-def _named_days(
-    mh: list[EpisodeFact], sm: list[EpisodeFact], mutual: list[tuple[date, date]], first: date, last: date
-) -> list[tuple[date, date]]:
-    """The days from first to last on which each side has an episode open that names a worker
-    (merged, sorted), as far as the mutual days (`mutual`, of the episodes `mh` and `sm`) are
-    concerned: only those are asked about. SPEC §2 named_workers holds on such a day (as
-    `judged` finds it: a named episode open on the day is always preferred to an unnamed one,
-    `criteria.speakers`)."""
-    # criteria.names_a_worker, inline: run for every client
-    named_mh = [e for e in mh if e.worker and e.worker.strip()]
-    named_sm = [e for e in sm if e.worker and e.worker.strip()]
-    if len(named_mh) == len(mh) and len(named_sm) == len(sm):
-        return mutual  # most clients: every episode names a worker
-    if not named_mh or not named_sm:
-        return []
-    return mutual_of(named_mh, named_sm, first, last)
 
 
 def months_counts(
