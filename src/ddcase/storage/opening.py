@@ -191,9 +191,14 @@ def give_way() -> None:
     try:
         if sys.platform == "win32":
             import ctypes
+            from ctypes import wintypes
 
-            kernel32 = ctypes.windll.kernel32
-            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
+            kernel32 = ctypes.WinDLL("kernel32")  # its own function objects: their types set here
+            current = kernel32.GetCurrentThread
+            current.argtypes, current.restype = [], wintypes.HANDLE  # a pseudo-handle, pointer-wide
+            lower = kernel32.SetThreadPriority
+            lower.argtypes, lower.restype = [wintypes.HANDLE, ctypes.c_int], wintypes.BOOL
+            lower(current(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
         elif sys.platform.startswith("linux"):
             thread = threading.get_native_id()
             now = os.getpriority(os.PRIO_PROCESS, thread)
