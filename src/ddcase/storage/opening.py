@@ -184,7 +184,8 @@ def give_way() -> None:
     """Lower the calling thread's scheduling priority: the opening check's thread, which runs
     beside the first reads of a start (the dashboard's figures, which read on both cores: issue
     18), so that it takes the CPU they leave rather than a third of it. Writes and output still
-    wait for the check; on an idle machine it ends as soon as before. Linux: the thread's own
+    wait for the check; with a core free it runs as fast as before, and only while other
+    threads want every core does it take longer. Linux: the thread's own
     nice value (`GIVE_WAY_NICE` up, at most 19). Windows: THREAD_PRIORITY_BELOW_NORMAL. Elsewhere
     (macOS: `setpriority` would take a thread's id for a process's) unchanged, as it is when
     the system refuses: a check at the usual priority is the check all the same."""
