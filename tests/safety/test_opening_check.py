@@ -222,3 +222,25 @@ def test_the_opening_check_calls_back_when_it_finishes_instead_of_being_polled(t
     passed = OpeningCheck.passed(tmp_path / "log.db")
     passed.when_done(lambda: called.append("passed"))
     assert called[-1] == "passed" and passed.error() is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_the_background_check_gives_way_to_the_apps_threads(tmp_path):
+    """The check in the background runs at a lower priority than the thread that opened the
+    file (issue 18: the first figures read on both cores while it runs), and leaves the
+    opener's own priority as it was."""
+    import threading
+
+    from ddcase.storage.opening import GIVE_WAY_NICE, OpeningCheck
+
+    seen: list[int] = []
+
+    def check(_path: Path) -> list[str]:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return ["ok"]
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    opening = OpeningCheck(tmp_path / "log.db", run=check).start()
+    assert opening.wait(10)
+    assert seen == [min(before + GIVE_WAY_NICE, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -47,8 +47,10 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
     """All teams' counting contacts over 24 months come client by client from the covering index
     (no table row, no sort for the GROUP BY) when read after the episodes, on the session; one
     month's still by date (`ix_contact_figures`). Read beside the episodes, on a second
-    connection (tests/storage/test_figures_beside.py), they are read by date over any range,
-    the clients open to both not being known yet."""
+    connection (tests/storage/test_figures_beside.py), the clients open to both not being known
+    yet, every client's: over 24 months client by client all the same (every client searched in
+    the covering index, no sort), one month by date, each done whole in its first step (a
+    materialized table expression)."""
     DemoService(context).fill(seed=3)
     from ddcase.services import figures as figures_service
 
@@ -77,9 +79,12 @@ def test_a_long_series_reads_the_contacts_by_client_and_a_month_by_date(context,
             raw.close()
 
     (beside,) = plans(lambda: figures.series(month.plus(-23), month))
-    assert any("ix_contact_figures" in step for step in beside), beside
+    assert any("COVERING INDEX ix_contact_client " in step for step in beside), beside
+    assert not any("TEMP B-TREE" in step for step in beside), beside
+    assert any(step.startswith("MATERIALIZE") for step in beside), beside
     (one,) = plans(lambda: figures.month(month))
     assert any("ix_contact_figures" in step for step in one), one
+    assert any(step.startswith("MATERIALIZE") for step in one), one
     monkeypatch.setattr(figures_service, "_second_core", lambda: False)  # read on the session
     (series,) = plans(lambda: figures.series(month.plus(-23), month))
     assert any("COVERING INDEX ix_contact_client " in step for step in series), series

@@ -96,6 +96,28 @@ class Reader:
             return f"{column} IN (SELECT value FROM json_each(?))", [_json_ids(ids)]
         return f"{column} = ANY(?)", [sorted(ids)]
 
+    def every_client(self, column: str) -> list[tuple[str, list[Any]]]:
+        """Conditions (none, or one) that have a read of a table's rows by date go client by
+        client instead, `column` (a client id) searched for every client: on SQLite, `column IN
+        (SELECT client.id FROM client)`, which holds for every row, makes it search a
+        client-led index (`ix_contact_client`) a client at a time, in client order, where it
+        would read the date's run and sort it for a `GROUP BY` of the client. Nothing on
+        PostgreSQL, whose planner would hash the list against the rows (the date's run stays)."""
+        if self.on_sqlite:
+            return [(f"{column} IN (SELECT client.id FROM client)", [])]
+        return []
+
+    def at_once(self, sql: str) -> str:
+        """A `SELECT` that does all its work before its first row comes back: on SQLite, a
+        materialized table expression (SQLite 3.35). A grouped read that SQLite streams (a
+        group a step) needs Python's lock back at every row, which a busy thread beside holds
+        for up to its switch interval (5 ms) at a time: read in another thread while this one
+        runs Python, such a read is starved to a crawl; made whole in its first step, it is done
+        with the lock released. PostgreSQL sends the whole result before the first row: as is."""
+        if self.on_sqlite:
+            return f"WITH whole AS MATERIALIZED ({sql}) SELECT * FROM whole"
+        return sql
+
     def among_texts(self, column: str, texts: set[str]) -> tuple[str, list[Any]]:
         """`column` is one of `texts` (client references, say), however many, as one parameter,
         as `among` does for ids: a JSON array of strings on SQLite, an array on PostgreSQL."""

@@ -497,17 +497,20 @@ def _counting(
     team: str | None,
     both: set[int] | None,
 ) -> list[Sql]:
-    """The contacts any of `countings` says can count: of the clients of the team, when given;
-    of the clients open to both services (`both`, when known), over a long range
-    (`_BY_CLIENT_DAYS`). Without `both`, the contacts of every client, by date: a superset, as
-    every read here keeps only the rows of the clients open to both."""
+    """The contacts any of `countings` says can count: of the clients open to both services
+    (`both`, when known) for one team, or over a long range (`_BY_CLIENT_DAYS`). Without `both`
+    (read beside the episodes, the clients not known yet), the contacts of every client: by
+    client over a long range (`Reader.every_client`: on SQLite, through `ix_contact_client`, no
+    sort for the `GROUP BY`), else by date. A superset, as every read here keeps only the rows
+    of the clients open to both."""
     conditions = _Chosen(countings).conditions()
-    if both is not None and (team is not None or (last - first).days >= _BY_CLIENT_DAYS):
+    long = (last - first).days >= _BY_CLIENT_DAYS
+    if both is not None and (team is not None or long):
         # By the clients' ids, not the team's clients as a subquery: given that, PostgreSQL
         # hashed the whole trust's contacts in range against it (issue 18, sixth round).
         conditions.append(reader.among("contact.client_id", both))
-    elif team is not None:
-        conditions.append((f"contact.client_id IN ({_IN_TEAM})", [last, first, team]))
+    elif both is None and long:
+        conditions += reader.every_client("contact.client_id")
     return conditions
 
 
@@ -515,8 +518,9 @@ class _ContactsRead:
     """The figures' read of the counting contacts (`columns`: what is read of each client's,
     grouped by client), on the main reader once the clients open to both are known (`rows`),
     or begun at once on `beside`'s connection, in its thread, before the
-    episodes are read: then by date over any range, for every client (`_counting` without
-    `both`), since the clients are not known yet; the readers keep the rows of those open to
+    episodes are read: then for every client (`_counting` without `both`: by client over a long
+    range, by date over a short one), since the clients are not known yet, and done whole in
+    the statement's first step (`Reader.at_once`); the readers keep the rows of those open to
     both. The rows are the same either way (tests/storage/test_figures_beside.py)."""
 
     def __init__(
@@ -535,7 +539,13 @@ class _ContactsRead:
             f"SELECT contact.client_id, {selected} FROM contact WHERE {{}} GROUP BY contact.client_id"
         )
         self.countings, self.first, self.last, self.team = countings, first, last, team
-        self.begun = None if beside is None else beside.rows(*self._statement(None))
+        if beside is None:
+            self.begun = None
+        else:
+            # Done whole in its first step (`Reader.at_once`): streamed, it would wait on
+            # Python's lock at every row while this thread makes the episodes' facts.
+            sql, params = self._statement(None)
+            self.begun = beside.rows(reader.at_once(sql), params)
 
     def _statement(self, both: set[int] | None) -> Sql:
         where, params = _all(_counting(self.reader, self.countings, self.first, self.last, self.team, both))
