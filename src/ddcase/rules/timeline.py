@@ -375,19 +375,20 @@ class _CountPlan:
         # from `start` to `end` holds a day of the months from the first ending on or after
         # `start` to the last starting on or before `end` (none, when it falls between two).
         to_teams: list[tuple[Tally, int]] = []
+        whole: list[Tally] = []
         for team, team_episodes in of_teams.items():
-            # Most clients' mental_health episodes are all of one team: its mutual days are theirs.
-            team_mutual = (
-                mutual
-                if len(team_episodes) == len(mh)
-                else intersect(clipped_intervals(team_episodes, first, last), mutual)
-            )
+            if len(team_episodes) == len(mh):
+                # Most clients' mental_health episodes are all of one team: its mutual days are
+                # theirs, and so its months (the tally takes the sets as they are; no month at
+                # all, and they are all empty, adding nothing).
+                whole.append(by_team[team])
+                continue
             of_team = 0
-            for start, end in team_mutual:
+            for start, end in intersect(clipped_intervals(team_episodes, first, last), mutual):
                 of_team |= below[bisect_right(firsts, end)] ^ below[bisect_left(lasts, start)]
             if of_team:
                 to_teams.append((by_team[team], of_team))
-        if every_team is None and not to_teams:
+        if every_team is None and not to_teams and not whole:
             return
         # The rules of the months holding mutual days, less those excluded: fewer mutual days
         # than min_overlap_days (a whole month too short, or a partial month's days). Most
@@ -511,9 +512,11 @@ class _CountPlan:
             sets = (excluded, mutual_rules, worked, *map(and_, held, repeat(mutual_rules)))
         if every_team is not None:
             every_team.append(sets)
+        for tally in whole:
+            tally.append(sets)
         for tally, of_team in to_teams:
-            # Every set is within `inside`: a team that has all the client's months (most
-            # clients: one team) has the sets as they are.
+            # Every set is within `inside`: a team that has all the client's months has the sets
+            # as they are.
             tally.append(sets if inside & of_team == inside else tuple(map(and_, sets, repeat(of_team))))
 
 
