@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache, reduce
 from itertools import repeat
-from operator import and_, attrgetter, or_
+from operator import and_, attrgetter, itemgetter, or_
 from typing import Any
 
 from ddcase.domain import (
@@ -197,6 +197,9 @@ class _CountPlan:
         #: the modes of the last `ContactDays` read (`days_of`), and where each of `lists` is in them
         self._modes_read: tuple[frozenset[ContactMode], ...] | None = None
         self._at: list[tuple[int, int]] = []
+        #: when every list is in the same modes' days (most ranges: one set of modes), those
+        #: lists picked at once (in C)
+        self._pick: Callable[[Sequence[Sequence[date]]], tuple[Sequence[date], ...]] | None = None
         if not rules:
             return
         self.first = self.lo = min(r.first_day for r in rules)
@@ -323,7 +326,7 @@ class _CountPlan:
         slot = self.slot_of[k]
         return tuple((name, totals[at][slot]) for name, at in self.kinds_of[k])
 
-    def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> list[Sequence[date]]:
+    def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> Sequence[Sequence[date]]:
         """The client's sorted days of each of `lists` (the lists the criteria read). A day
         outside the tables (before any window, after the last month) is in no rule's window."""
         if isinstance(contacts, ContactDays):
@@ -333,7 +336,11 @@ class _CountPlan:
             if modes is not self._modes_read:
                 self._modes_read = modes
                 self._at = [(modes.index(self.modes_of[written]), index) for written, index in self.lists]
+                one = len({at for at, _ in self._at}) == 1 and len(self._at) > 1
+                self._pick = itemgetter(*(index for _, index in self._at)) if one else None
             days = contacts.days
+            if self._pick is not None:
+                return self._pick(days[self._at[0][0]])
             return [days[at][index] for at, index in self._at]
         dates = _CountingDates(contacts, self.tallied)
         return [dates[written][index] for written, index in self.lists]
@@ -437,7 +444,7 @@ class _CountPlan:
         # Without `every_criterion`, a criterion is judged only for the rules still in `worked`.
         every = self.every_criterion
         worked = mutual_rules
-        held = [0, 0, *(0 for _ in self.keys)] if every else None
+        held = [0] * (2 + len(self.keys)) if every else None
         if (mutual_rules if every else worked) & self.consent:
             consent = facts.consent_to_share_on
             # Consent holds in the months ending on or after the day it was recorded.
