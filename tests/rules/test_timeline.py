@@ -171,6 +171,31 @@ def test_every_criterion_tallied_in_the_one_pass_equals_each_clients_judgement(c
     assert counted_both_ways(months_held_of_teams, histories, months, versions, teams) == (expected, expected)
 
 
+@MANY_CLIENTS_SETTINGS
+@given(many_clients())
+def test_every_criterion_tallied_for_every_team_equals_each_clients_judgement(case):
+    """The measures × teams summary asks for every team at once: a client whose mental_health
+    episodes are all of one team (that team's tally takes the client's sets as they are) and a
+    client whose episodes are of several teams or none (their sets masked by each team's months)
+    are tallied, criteria and all, as `month_figures` judges each team's month alone."""
+    histories, months, versions = case
+    teams = [None, *(team for team in TEAMS if team)]
+    expected = [
+        [
+            (figures.counts(), held_in(figures))
+            for figures in (
+                month_figures(histories, m, d, team) for m, d in zip(months, versions, strict=True)
+            )
+        ]
+        for team in teams
+    ]
+    assert counted_both_ways(months_held_of_teams, histories, months, versions, teams) == (expected, expected)
+    # Each team alone, without the figure for all teams beside it.
+    facts = [ClientFacts.of(h) for h in histories]
+    for team, of_team in zip(teams[1:], expected[1:], strict=True):
+        assert months_held_of_teams(facts, months, versions, [team]) == [of_team]
+
+
 def counted_both_ways(count, histories, months, versions, teams) -> tuple:
     """`count` (`months_counts_of_teams` or `months_held_of_teams`) of the clients from their
     contacts, and from their days as storage reads them (`as_days`)."""

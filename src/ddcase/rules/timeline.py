@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache, reduce
 from itertools import repeat
-from operator import and_, attrgetter, or_
+from operator import and_, attrgetter, itemgetter, or_
 from typing import Any
 
 from ddcase.domain import (
@@ -197,6 +197,9 @@ class _CountPlan:
         #: the modes of the last `ContactDays` read (`days_of`), and where each of `lists` is in them
         self._modes_read: tuple[frozenset[ContactMode], ...] | None = None
         self._at: list[tuple[int, int]] = []
+        #: when every list is in the same modes' days (most ranges: one set of modes), those
+        #: lists picked at once (in C)
+        self._pick: Callable[[Sequence[Sequence[date]]], tuple[Sequence[date], ...]] | None = None
         if not rules:
             return
         self.first = self.lo = min(r.first_day for r in rules)
@@ -323,7 +326,7 @@ class _CountPlan:
         slot = self.slot_of[k]
         return tuple((name, totals[at][slot]) for name, at in self.kinds_of[k])
 
-    def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> list[Sequence[date]]:
+    def days_of(self, contacts: ContactDays | Sequence[ContactFact]) -> Sequence[Sequence[date]]:
         """The client's sorted days of each of `lists` (the lists the criteria read). A day
         outside the tables (before any window, after the last month) is in no rule's window."""
         if isinstance(contacts, ContactDays):
@@ -333,7 +336,11 @@ class _CountPlan:
             if modes is not self._modes_read:
                 self._modes_read = modes
                 self._at = [(modes.index(self.modes_of[written]), index) for written, index in self.lists]
+                one = len({at for at, _ in self._at}) == 1 and len(self._at) > 1
+                self._pick = itemgetter(*(index for _, index in self._at)) if one else None
             days = contacts.days
+            if self._pick is not None:
+                return self._pick(days[self._at[0][0]])
             return [days[at][index] for at, index in self._at]
         dates = _CountingDates(contacts, self.tallied)
         return [dates[written][index] for written, index in self.lists]
@@ -375,19 +382,20 @@ class _CountPlan:
         # from `start` to `end` holds a day of the months from the first ending on or after
         # `start` to the last starting on or before `end` (none, when it falls between two).
         to_teams: list[tuple[Tally, int]] = []
+        whole: list[Tally] = []
         for team, team_episodes in of_teams.items():
-            # Most clients' mental_health episodes are all of one team: its mutual days are theirs.
-            team_mutual = (
-                mutual
-                if len(team_episodes) == len(mh)
-                else intersect(clipped_intervals(team_episodes, first, last), mutual)
-            )
+            if len(team_episodes) == len(mh):
+                # Most clients' mental_health episodes are all of one team: its mutual days are
+                # theirs, and so its months (the tally takes the sets as they are; no month at
+                # all, and they are all empty, adding nothing).
+                whole.append(by_team[team])
+                continue
             of_team = 0
-            for start, end in team_mutual:
+            for start, end in intersect(clipped_intervals(team_episodes, first, last), mutual):
                 of_team |= below[bisect_right(firsts, end)] ^ below[bisect_left(lasts, start)]
             if of_team:
                 to_teams.append((by_team[team], of_team))
-        if every_team is None and not to_teams:
+        if every_team is None and not to_teams and not whole:
             return
         # The rules of the months holding mutual days, less those excluded: fewer mutual days
         # than min_overlap_days (a whole month too short, or a partial month's days). Most
@@ -436,7 +444,7 @@ class _CountPlan:
         # Without `every_criterion`, a criterion is judged only for the rules still in `worked`.
         every = self.every_criterion
         worked = mutual_rules
-        held = [0, 0, *(0 for _ in self.keys)] if every else None
+        held = [0] * (2 + len(self.keys)) if every else None
         if (mutual_rules if every else worked) & self.consent:
             consent = facts.consent_to_share_on
             # Consent holds in the months ending on or after the day it was recorded.
@@ -511,9 +519,11 @@ class _CountPlan:
             sets = (excluded, mutual_rules, worked, *map(and_, held, repeat(mutual_rules)))
         if every_team is not None:
             every_team.append(sets)
+        for tally in whole:
+            tally.append(sets)
         for tally, of_team in to_teams:
-            # Every set is within `inside`: a team that has all the client's months (most
-            # clients: one team) has the sets as they are.
+            # Every set is within `inside`: a team that has all the client's months has the sets
+            # as they are.
             tally.append(sets if inside & of_team == inside else tuple(map(and_, sets, repeat(of_team))))
 
 
