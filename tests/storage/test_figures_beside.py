@@ -188,11 +188,16 @@ def test_the_second_connection_sees_the_sessions_snapshot(demo, backend):
 
 @pytest.mark.parametrize("team", TEAMS)
 def test_the_figures_read_beside_equal_the_serial_ones(demo, figures, team, serial, beside_reads):
-    """Months, a month, the counts of short and long ranges (by date and by client), the same
-    with and without the second connection."""
+    """Months, a month, the counts of short and long ranges (by date and by client) and the
+    criteria held (the family's measures), the same with and without the second connection."""
     ranges = [(MONTH, MONTH), (Month(2026, 8), Month(2026, 10)), (FIRST, LAST)]
     beside = [
-        (figures.month(MONTH, team), figures.months(f, last, team), figures.counts(f, last, team))
+        (
+            figures.month(MONTH, team),
+            figures.months(f, last, team),
+            figures.counts(f, last, team),
+            figures.held_by(f, last, [team]),
+        )
         for f, last in ranges
     ]
     # One team's contacts are read after its episodes, by its clients' ids, never beside.
@@ -200,12 +205,18 @@ def test_the_figures_read_beside_equal_the_serial_ones(demo, figures, team, seri
     serial()
     beside_reads.clear()
     plain = [
-        (figures.month(MONTH, team), figures.months(f, last, team), figures.counts(f, last, team))
+        (
+            figures.month(MONTH, team),
+            figures.months(f, last, team),
+            figures.counts(f, last, team),
+            figures.held_by(f, last, [team]),
+        )
         for f, last in ranges
     ]
     assert not beside_reads
     assert beside == plain
-    assert any(m.jointly_worked for _, months, _ in plain for m in months)
+    assert any(m.jointly_worked for _, months, _, _ in plain for m in months)
+    assert any(n for *_, of_teams in plain for of_team in of_teams for _, held in of_team for _, n in held)
 
 
 def test_no_second_connection_when_the_pool_has_none_free(demo, figures, backend, beside_reads):
