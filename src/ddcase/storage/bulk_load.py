@@ -11,7 +11,7 @@ index builds, and `new_file_journal` writes a first import into a new file witho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
@@ -268,15 +268,6 @@ _ID_CHUNK = 500  # values per IN (...) list, well under every backend's paramete
 
 #: The contact fingerprint's unique index (revision 0006: an index, so that a load can build it).
 FINGERPRINT_INDEX = "uq_contact_fingerprint"
-#: The contact index a load keeps while its rows go in, for as long as they come in its order:
-#: contacts.csv as ddcase writes it (SPEC §3: rows sorted by client) and a trust's extract come
-#: client by client, and the clients' ids follow clients.csv's order, so each row's entry goes
-#: where the last one went (the index's last pages, in the cache). Kept so, it cost the trust's
-#: million rows about 0.5 s of CPU while they went in (time the writer otherwise spends waiting
-#: for the child reading contacts.csv) and saved its build after the last row (about 0.8 s).
-#: Rows that go back to an earlier client would insert all over the index: then it is dropped
-#: there and built at the end with the others (`ContactWriter.write`).
-CLIENT_INDEX = "ix_contact_client"
 
 
 class ContactValues:
@@ -311,8 +302,7 @@ class ContactWriter:
     the import by their id: rows stored before have an id up to the largest id seen at the start).
 
     A load (`load=True`) into an empty contact table on SQLite drops the table's indexes, the
-    fingerprint's unique index included (all but the client index while the rows come in its
-    order: `CLIENT_INDEX`), and `finish` builds them again from the loaded rows:
+    fingerprint's unique index included, and `finish` builds them again from the loaded rows:
     building an index once is several times cheaper than keeping it up to date row by row, above
     all the unique index of a random 64-character key. Meanwhile rows go in with a plain INSERT,
     and without the table's insert guard (`drop_insert_guards`, made again by `finish`),
@@ -360,10 +350,7 @@ class ContactWriter:
         self.created = 0
         self.unchanged = 0
         loading = load and self.table_was_empty
-        self._dropped = drop_indexes(session, "contact", keep=(CLIENT_INDEX,)) if loading else {}
-        # The client index kept while the rows come by client (its statement, to drop it if not).
-        self._by_client = _index_sql(self._connection, CLIENT_INDEX) if loading else None
-        self._last_client: Any = None
+        self._dropped = drop_indexes(session, "contact") if loading else {}
         self._guards = drop_insert_guards(session, "contact") if loading else []
         # Without the unique index, ON CONFLICT has nothing to go by: repeats are removed by `finish`.
         self._unique_after = self._dropped.get(FINGERPRINT_INDEX)
@@ -389,8 +376,6 @@ class ContactWriter:
         if self._tail:
             tail = self._tail
             rows = [row + tail for row in rows]
-        if self._by_client is not None:
-            self._keep_client_index(rows)
         inserted = self._connection.exec_driver_sql(self._sql, rows).rowcount
         self.created += inserted
         if inserted < len(rows) and self._max_id_before:
@@ -421,21 +406,6 @@ class ContactWriter:
         self._dropped = {}
         self._guards = []
         self._unique_after = None
-        self._by_client = None
-
-    def _keep_client_index(self, rows: list[tuple[object, ...]]) -> None:
-        """Before `rows` go in: while every row so far has come in client order (each client id
-        at least the one before), the client index stays and takes them as they come; at the
-        first batch that goes back, it is dropped and `finish` builds it with the others."""
-        clients: list[Any] = [row[0] for row in rows]  # ints: the client ids
-        last = self._last_client
-        if (last is None or last <= clients[0]) and clients == sorted(clients):
-            self._last_client = clients[-1]
-            return
-        sql = cast(str, self._by_client)
-        self._connection.exec_driver_sql(f'DROP INDEX "{CLIENT_INDEX}"')
-        self._dropped[CLIENT_INDEX] = sql
-        self._by_client = None
 
     def _processed(self, row: tuple[object, ...]) -> tuple[object, ...]:
         cells = list(row)
@@ -469,19 +439,9 @@ def _sqlite_literal(value: object) -> str | None:
     return None
 
 
-def _index_sql(connection: Connection, name: str) -> str | None:
-    """The statement that made the index `name` on SQLite (None: no such index, or not SQLite)."""
-    if connection.dialect.name != "sqlite":
-        return None
-    sql = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-    ).scalar()
-    return None if sql is None else str(sql)
-
-
-def drop_indexes(session: Session, table: str, *, keep: Collection[str] = ()) -> dict[str, str]:
-    """On SQLite, drop the table's indexes but those named in `keep` (and not those SQLite makes
-    itself for a UNIQUE constraint or a primary key) and return, by name, the statements that make them again,
+def drop_indexes(session: Session, table: str) -> dict[str, str]:
+    """On SQLite, drop the table's indexes (not those SQLite makes itself for a UNIQUE
+    constraint or a primary key) and return, by name, the statements that make them again,
     exactly as they were: after a bulk load, building an index from sorted rows is several times
     faster than keeping it up to date row by row. DDL is transactional on SQLite, so a
     rolled-back import gets its indexes back. Elsewhere nothing is dropped and the result is
@@ -495,10 +455,9 @@ def drop_indexes(session: Session, table: str, *, keep: Collection[str] = ()) ->
         "AND sql IS NOT NULL ORDER BY name",
         (table,),
     ).all()
-    dropped = {name: sql for name, sql in indexes if name not in keep}
-    for name in dropped:
+    for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    return dropped
+    return {name: sql for name, sql in indexes}
 
 
 def drop_insert_guards(session: Session, table: str) -> list[str]:
