@@ -48,7 +48,7 @@ INDEX_BUILD_CACHE_KIB = 2000
 #: importing thread reads the table on. The trust's five contact index builds (a copy, loaded
 #: machine): the importing thread's CPU 3.4-3.8 s without, 2.5-2.6 s with one thread, 2.1 s with
 #: two; the CPU of all threads together 0.5-0.9 s more. The episodes' builds, while the child
-#: still reads, keep one thread.
+#: still reads, add none.
 SORTER_THREADS = 2
 
 
