@@ -405,3 +405,103 @@ def test_batches_go_by_marshal_when_it_takes_them_and_come_back_the_same():
         assert back == message
         if message[0] == "rows":
             assert [list(map(type, row)) for row in back[1]] == [list(map(type, row)) for row in message[1]]
+
+
+# ------------------------------------------------------------------ read ahead, before the ids
+
+
+def test_the_child_is_told_to_read_ahead_before_the_other_files_are_read(tmp_path, monkeypatch):
+    from ddcase.services.transfer import service
+
+    events: list[str] = []
+    read_ahead, parse = parallel.ContactReader.read_ahead, service.parse
+
+    def reading_ahead(self, ahead):  # type: ignore[no-untyped-def]
+        events.append("read ahead")
+        read_ahead(self, ahead)
+
+    def parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("stage 1")
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.ContactReader, "read_ahead", reading_ahead)
+    monkeypatch.setattr(service, "parse", parsing)
+    folder = big_folder(tmp_path / "in", clients=20, contacts=300)
+    context = make_context(tmp_path / "log.sqlite3")
+    TransferService(context, chunk_size=20, child_from_bytes=0).import_folder(folder)
+    assert events == ["read ahead", "stage 1"]
+    assert CaseworkService(context).counts()["contacts"] == 300
+
+
+def _named(folder: Path, line: int, column: int, name: str) -> None:
+    """contacts.csv with one cell of one line (1: the first row) changed."""
+    import csv
+    import io
+
+    path = folder / "contacts.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[line][column] = name
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+@pytest.mark.parametrize("line", [1, 290])  # in the batches read ahead (at chunk 1), and after
+@pytest.mark.parametrize(
+    ("column", "name"),
+    [(0, "RT999999"), (5, "Nobody"), (6, "Nobody"), (5, "")],  # a client, a worker either side; none
+)
+def test_someone_the_import_may_not_name_read_ahead_or_after_gives_the_same_as_one_process(
+    tmp_path, line, column, name
+):
+    """The rows read ahead name clients and workers by name; mapped to ids, a name the import may
+    not name makes the child read the file again the plain way: the same problems (or the same
+    rows, for a worker left out) as in one process."""
+    folder = realistic_folder(tmp_path / "in", clients=40, contacts=300)
+    _named(folder, line, column, name)
+    for chunk in (1, 20_000):
+        one, child = both_ways(tmp_path / f"chunk{chunk}", folder, chunk)
+        assert one == child
+        if name:
+            (problems, _total), stored, _counts, _ = child  # type: ignore[misc]
+            assert problems and stored == []
+
+
+def test_the_workers_either_side_keep_their_ids(tmp_path):
+    """A contact with a worker each side: each keeps its own (the ids mapped per column)."""
+    folder = realistic_folder(tmp_path / "in", clients=40, contacts=300)
+    one, child = both_ways(tmp_path, folder, 7)
+    assert one == child
+    both = [row for row in child[1] if row[5] and row[6]]  # type: ignore[index]
+    assert both and any(row[5] != row[6] for row in both)
+
+
+@pytest.mark.parametrize("chunk", [1, 20_000])
+def test_a_day_that_changes_after_the_child_read_ahead_reads_the_file_again_the_plain_way(tmp_path, chunk):
+    """Read ahead for one day and given its work for the next (an import across midnight): what
+    it read ahead is thrown away, and the file read as without reading ahead, for the later day
+    (a contact dated that day is not in the future then)."""
+    import dataclasses
+    from datetime import date, timedelta
+
+    from tests.services.test_transfer import TODAY
+
+    folder = realistic_folder(tmp_path / "in", clients=40, contacts=300)
+    tomorrow = TODAY + timedelta(days=1)
+    _named(folder, 2, 1, tomorrow.isoformat())  # in the future on the first day only
+    days: list[date] = []
+
+    def today() -> date:
+        days.append(TODAY if not days else tomorrow)
+        return days[-1]
+
+    results = []
+    for name, child_from in (("one", None), ("child", 0)):
+        context = dataclasses.replace(make_context(tmp_path / f"{name}.sqlite3"), today=today)
+        days.clear()
+        summary = TransferService(context, chunk_size=chunk, child_from_bytes=child_from).import_folder(
+            folder
+        )
+        results.append((summary.contacts, every_contact(context)))
+    assert results[0] == results[1]
+    assert results[1][0].created == 300
