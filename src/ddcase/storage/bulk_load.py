@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col
 
@@ -308,7 +308,7 @@ class ContactValues:
     """How the driver takes each contact column's values: as the column's type would send them
     (for SQLite, a date becomes 'YYYY-MM-DD')."""
 
-    def __init__(self, connection: Connection | Engine) -> None:
+    def __init__(self, connection: Connection) -> None:
         dialect = connection.dialect
         self.processors = {
             c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table_of(ContactRow).c
@@ -322,12 +322,6 @@ class ContactValues:
 def contact_values(session: Session) -> ContactValues:
     """How the driver of `session` takes each contact column's values."""
     return ContactValues(session.connection())
-
-
-def database_contact_values(db: Database) -> ContactValues:
-    """How the driver of `db` takes each contact column's values, without a connection (the
-    dialect's, the same for every connection)."""
-    return ContactValues(db.engine)
 
 
 class ContactWriter:

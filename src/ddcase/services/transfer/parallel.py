@@ -6,15 +6,10 @@ the contacts' time) and SQLite's inserting take turns on one core; here the seco
 while the first writes.
 
 The child is started with "spawn" on every platform (Windows has no fork; Linux tests the same
-start), as soon as an import begins, and told at once to read ahead (`ReadAhead`: the file, the
-day, how the driver takes each value), so that its start-up and its first `READ_AHEAD` batches
-overlap the reading of the other files: it reads with the names of the clients and workers in
-place of their ids and holds the batches (`_Held`). Its work (who the rows may name, their ids)
-comes when the workers and clients are written; it then maps what it holds to ids and sends it,
-and reads on while the episodes are written, up to `BACKLOG` batches ahead of this process
-(encoded, sent by a thread of its own: `encode`). If anything read ahead was not clean (a
-problem, a name the import may not name), the file is read again the plain way for its
-problems: the import is rolled back then, whatever rows were sent. Its entry is
+start), as soon as an import begins, so that its start-up overlaps the reading of the other
+files; it waits for its work (who the rows may name, their ids, how the driver takes each value)
+until the workers and clients are written, and then reads while the episodes are written, up to
+`BACKLOG` batches ahead of this process (encoded, sent by a thread of its own: `encode`). Its entry is
 `child_main`, a top-level function; a frozen app calls `multiprocessing.freeze_support()` in its
 entry point (packaging/ddcase_main.py).
 
@@ -41,7 +36,7 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
-from ddcase.domain import ContactKind, ContactMode, DomainError, ImportProblem, Outcome, Service
+from ddcase.domain import ContactKind, ContactMode, DomainError, ImportProblem, Outcome
 from ddcase.services.transfer.cells import CONTACTS
 from ddcase.services.transfer.contacts import ContactSink, Known, Progress, RowWriter, ValueOf, read_contacts
 from ddcase.services.transfer.reading import Problems, file_size
@@ -56,10 +51,6 @@ CHILD_FROM_BYTES = 4 * 2**20
 #: a fifth more slowly than the import writes, so a fifth of its million rows (ten batches) read
 #: ahead keeps the import from waiting; the two processes then peak about 220 MB together.
 BACKLOG = 12
-
-#: Batches the child reads ahead at most before its work comes (`_Held`), some 2 MB each encoded:
-#: a trust's import gives the work about 1.5 s after the child is ready, some 15 batches.
-READ_AHEAD = 16
 
 #: Every child is spawned, never forked: the only start Windows has, so tested everywhere.
 SPAWN = multiprocessing.get_context("spawn")
@@ -125,18 +116,6 @@ class PlainValues:
 
 
 @dataclass(frozen=True, slots=True)
-class ReadAhead:
-    """What the child needs to read contacts.csv before the ids are known: sent as soon as the
-    import begins (`ContactReader.read_ahead`). The child then reads with names in place of ids,
-    holds the batches, and maps them once its `Work` comes (`_Held`)."""
-
-    path: Path
-    today: date
-    values: PlainValues
-    chunk_size: int
-
-
-@dataclass(frozen=True, slots=True)
 class Work:
     """What the child needs to read contacts.csv as the import would: sent once, when the other
     files are written (their ids are the database's)."""
@@ -189,12 +168,6 @@ class ContactReader:
             raise
         finally:
             child_end.close()  # so that the child's end closing (it died) is seen here as EOF
-
-    def read_ahead(self, ahead: ReadAhead) -> None:
-        """Let the child read contacts.csv before its `Work` (quietly nothing if it has died:
-        `start` says so)."""
-        with suppress(OSError):
-            self._connection.send(ahead)
 
     def start(self, work: Work) -> None:
         """Hand the child its work: it starts reading, up to `BACKLOG` batches ahead of
@@ -303,32 +276,17 @@ class _PipeWriter:
 
 
 def child_main(connection: Connection) -> None:
-    """The child process: wait for the work (reading ahead meanwhile if told to), read
-    contacts.csv, send the rows and then the problems. Ends quietly when the parent has gone (its
-    pipe closed)."""
+    """The child process: wait for the work, read contacts.csv, send the rows and then the
+    problems. Ends quietly when the parent has gone (its pipe closed)."""
     try:
-        first: ReadAhead | Work | None = connection.recv()
+        work: Work | None = connection.recv()
     except (EOFError, OSError):
         return
-    if first is None:
+    if work is None:
         return
+    writer = _PipeWriter(connection, work.values)
     try:
         gc.disable()  # as for the import in one process: millions of values, none in a cycle
-        if isinstance(first, ReadAhead):
-            _read_ahead_then_send(connection, first)
-        else:
-            _read_and_send(connection, first, _PipeWriter(connection, first.values))
-    except (EOFError, OSError):
-        return  # the parent has gone or stopped listening
-    finally:
-        with suppress(OSError):
-            connection.close()
-
-
-def _read_and_send(connection: Connection, work: Work, writer: _PipeWriter) -> None:
-    """Read contacts.csv as the import would, the plain way, sending its rows and then its
-    problems (a failure said to the parent, which stops the import)."""
-    try:
         problems = Problems(listed=None)
         read_contacts(
             work.path,
@@ -343,198 +301,12 @@ def _read_and_send(connection: Connection, work: Work, writer: _PipeWriter) -> N
         writer.send((_DONE, (found, problems.positions.get(CONTACTS))))
         writer.close()
     except (EOFError, OSError):
-        raise
+        return  # the parent has gone or stopped listening
     except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import
-        _say_failed(writer, f"{type(error).__name__}: {error}")
-
-
-def _say_failed(writer: _PipeWriter, detail: str) -> None:
-    with suppress(OSError):
-        writer.send((_FAILED, detail))
-        writer.close()
-
-
-#: Anyone may be named, while the child reads ahead: who the rows may name is checked when the
-#: batches are mapped to ids (`_Held.to_ids`), as the plain read would check it.
-_ANYONE = Known(set(), False, "", set(), False)
-
-
-class _Names(dict[Any, Any]):
-    """In place of the ids while reading ahead: each client's reference or worker's (service,
-    name) stands for its own id until the ids come."""
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return key
-
-
-class _Held:
-    """The child's writer while it reads ahead: batches with names in place of ids, held
-    (encoded, a trust's first few hundred thousand rows some tens of MB) until the `Work` comes,
-    then mapped to ids and sent, as is every later batch. A row naming someone the import may not
-    name, or with no id, makes the read irregular: nothing more is sent, and the file is read again
-    the plain way (`_read_ahead_then_send`), which says what is wrong."""
-
-    def __init__(self, connection: Connection, ahead: ReadAhead) -> None:
-        self._connection = connection
-        self._ahead = ahead
-        self.value = ahead.values.value
-        self.work: Work | None = None
-        self.irregular = False
-        self.stale = False
-        self._held: list[tuple[str, Any]] = []
-        self._pipe: _PipeWriter | None = None
-        self._ids: dict[Any, Any] = {}
-        self._batches = 0
-
-    def _poll(self) -> None:
-        if self.work is None and self._connection.poll():
-            self.take(self._connection.recv())
-
-    def take(self, work: Work | None) -> None:
-        """The work has come (None: the parent has gone): send what is held, mapped."""
-        if work is None:
-            raise EOFError("the import's process has gone")
-        self.work = work
-        ahead = self._ahead
-        if (work.path, work.today, work.values, work.chunk_size) != (
-            ahead.path,
-            ahead.today,
-            ahead.values,
-            ahead.chunk_size,
-        ):
-            self.stale = True  # read ahead for other work (the day changed): nothing sent
-        self._pipe = _PipeWriter(self._connection, work.values)
-        held, self._held = self._held, []
-        for kind, payload in held:
-            self._send(kind, decode(payload)[1] if kind == _ROWS else payload)
-
-    def _send(self, kind: str, payload: Any) -> None:
-        if self.irregular or self.stale or self._pipe is None:
-            return
-        if kind == _ROWS:
-            payload = self.to_ids(payload)
-            if payload is None:
-                self.irregular = True
-                return
-        self._pipe.send((kind, payload))
-
-    def to_ids(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]] | None:
-        """The rows with the ids of the clients and workers they name; None if one names someone
-        the plain read would not have accepted."""
-        ids = self._ids
-        mapped = []
-        for row in rows:
-            ref, mh, sm = row[0], row[5], row[6]
-            try:
-                client, mh_id, sm_id = ids[ref], ids[mh], ids[sm]
-            except KeyError:
-                for name in (ref, mh, sm):
-                    if name not in ids:
-                        ids[name] = self._id_of(name)
-                client, mh_id, sm_id = ids[ref], ids[mh], ids[sm]
-            if client is None or (mh is not None and mh_id is None) or (sm is not None and sm_id is None):
-                return None
-            mapped.append(
-                (client, row[1], row[2], row[3], row[4], mh_id, sm_id, row[7], row[8], row[9], row[10])
-            )
-        return mapped
-
-    def _id_of(self, name: Any) -> Any:
-        """The id a name stands for, as the plain read would find it (None: it would not)."""
-        work = self.work
-        assert work is not None
-        if name is None:
-            return None
-        if isinstance(name, str):
-            return None if work.known.client_problem(name) else work.client_ids.get(name)
-        side, worker = name
-        return None if work.known.worker_problem(Service(side), worker) else work.worker_ids.get(name)
-
-    def write(self, rows: list[tuple[object, ...]]) -> None:
-        if not rows:
-            return
-        self._poll()
-        if self.work is None:
-            self._held.append((_ROWS, encode((_ROWS, rows))))
-            self._batches += 1
-            if self._batches >= READ_AHEAD:  # enough held: wait for the work
-                self.take(self._connection.recv())
-        else:
-            self._send(_ROWS, rows)
-
-    def at(self, done: int, _total: int) -> None:
-        if self.work is None:
-            self._held.append((_AT, done))
-        else:
-            self._send(_AT, done)
-
-    def close(self) -> None:
-        if self._pipe is not None:
-            self._pipe.close()
-
-
-def _read_ahead_then_send(connection: Connection, ahead: ReadAhead) -> None:
-    """Read contacts.csv before the ids come, then send it mapped (`_Held`); if anything in it
-    was not clean (a problem, someone the import may not name, other work), read it again the
-    plain way for its problems, sending no more rows: the import is rolled back then."""
-    held = _Held(connection, ahead)
-    try:
-        problems = Problems(listed=None)
-        read_contacts(
-            ahead.path,
-            ahead.today,
-            _ANYONE,
-            problems,
-            ContactSink(held, _Names(), _Names()),
-            chunk_size=ahead.chunk_size,
-            progress=Progress(held.at, _ANY_SIZE),
-        )
-        if held.work is None:
-            held.take(connection.recv())
-        work, pipe = held.work, held._pipe
-        assert work is not None and pipe is not None
-        if held.stale:  # nothing was sent: the plain read, as without reading ahead
-            _read_and_send(connection, work, pipe)
-            return
-        if not problems and not held.irregular:
-            pipe.send((_DONE, ([], problems.positions.get(CONTACTS))))
-            held.close()
-            return
-    except (EOFError, OSError):
-        raise
-    except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import
-        if held._pipe is not None:
-            _say_failed(held._pipe, f"{type(error).__name__}: {error}")
-        return
-    # Again the plain way, the rows thrown away: only its problems are sent.
-    try:
-        checked = Problems(listed=None)
-        read_contacts(
-            work.path,
-            work.today,
-            work.known,
-            checked,
-            ContactSink(_Discarded(work.values), work.client_ids, work.worker_ids),
-            chunk_size=work.chunk_size,
-            progress=Progress(None, _ANY_SIZE),
-        )
-    except (EOFError, OSError):
-        raise
-    except Exception as error:  # noqa: BLE001 - said to the parent, which stops the import
-        _say_failed(pipe, f"{type(error).__name__}: {error}")
-        return
-    if not checked:  # rows were sent that the plain read would not: never commit them
-        _say_failed(pipe, "the contacts read ahead and again differ")
-        return
-    pipe.send((_DONE, (checked.items, checked.positions.get(CONTACTS))))
-    held.close()
-
-
-class _Discarded:
-    """A writer that takes the rows and keeps none (the plain read again, for its problems)."""
-
-    def __init__(self, values: PlainValues) -> None:
-        self.value = values.value
-
-    def write(self, rows: list[tuple[object, ...]]) -> None:
-        pass
+        detail: Any = f"{type(error).__name__}: {error}"
+        with suppress(OSError):
+            writer.send((_FAILED, detail))
+            writer.close()
+    finally:
+        with suppress(OSError):
+            connection.close()

@@ -20,7 +20,6 @@ from ddcase.services.transfer.parallel import (
     CHILD_FROM_BYTES,
     ContactReader,
     PlainValues,
-    ReadAhead,
     Work,
     contact_reader,
 )
@@ -103,10 +102,6 @@ class TransferService:
         today = self._context.today()
         tracker = Progress(progress, sum(file_size(p) for p in paths.values()))
         tracker.tell(0)
-        if reader is not None:  # the child reads contacts.csv ahead while the rest is done here
-            plain = PlainValues.of(bulk_load.database_contact_values(self._db))
-            if plain is not None:
-                reader.read_ahead(ReadAhead(paths[CONTACTS], today, plain, self._chunk))
         parsed = parse(paths, today, problems)
         for file, path in paths.items():
             if file != CONTACTS:
