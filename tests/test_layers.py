@@ -13,8 +13,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "ddcase"
 ALLOWED = {
     "domain": set(),
     "rules": {"domain"},
-    "storage": {"domain"},
-    "services": {"domain", "rules", "storage", "reports", "paths", "collector"},
+    "storage": {"domain", "cores"},
+    "services": {"domain", "rules", "storage", "reports", "paths", "collector", "cores"},
     "reports": {"domain", "rules", "paths"},
     "ui": {"services", "domain", "paths", "collector"},
 }
@@ -61,6 +61,18 @@ def test_layer_imports_point_one_way(layer: str, path: Path) -> None:
             )
         else:
             assert top not in FORBIDDEN_THIRD_PARTY[layer], f"{path.relative_to(SRC)} imports {name}"
+
+
+# The leaf modules any layer above may import: each imports no module of ddcase (so, e.g., the
+# opening window can use them before the services are imported).
+LEAVES = ("paths", "collector", "cores")
+
+
+@pytest.mark.parametrize("leaf", LEAVES)
+def test_leaf_modules_import_nothing_of_ddcase(leaf: str) -> None:
+    names = _imports(SRC / f"{leaf}.py")
+    inner = [name for name in names if name.startswith("ddcase.")]  # `ddcase` alone: its metadata
+    assert not inner, f"{leaf}.py imports {', '.join(inner)}"
 
 
 def test_every_layer_has_modules() -> None:

@@ -112,6 +112,10 @@ def test_the_caseloads_rows_are_each_clients_entry_as_made_one_at_a_time():
     assert rows == [CaseloadEntry.of(ref, initials, by_ref.get(ref)) for ref, initials in clients]
     assert {row.status for row in rows} == set(Status)
     assert all(type(row) is CaseloadEntry for row in rows)
+    # what the search box matches, worked by hand: the reference and initials, one space, lower
+    # case; in a month open to both services the names follow
+    assert rows[1].search_text == "rt00001 ab" and rows[1].month is None
+    assert rows[0].search_text.startswith("rt00000 cd ") and "kim o'neil" in rows[0].search_text
     model = MutualClientTableModel()
     model.set_rows(rows)
     plain = MutualClientTableModel()

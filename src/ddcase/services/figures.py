@@ -9,7 +9,6 @@ only each month's counts: `counts()` judges every month of it from one read
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +17,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ddcase.cores import usable_cores
 from ddcase.domain import (
     Annotation,
     ClientCountingFacts,
@@ -502,8 +502,7 @@ class FiguresService:
 @cache
 def _second_core() -> bool:
     """Whether this process may run on more than one core (a read beside needs a second)."""
-    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere the machine's count
-    return (len(affinity(0)) if affinity is not None else os.cpu_count() or 1) > 1
+    return usable_cores() > 1
 
 
 def _definitions(session: Session) -> list[Definition]:

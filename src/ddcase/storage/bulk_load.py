@@ -11,7 +11,6 @@ index builds, and `new_file_journal` writes a first import into a new file witho
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col
 
+from ddcase.cores import usable_cores
 from ddcase.domain import Client, Episode, Worker
 from ddcase.storage import repository
 from ddcase.storage.database import Database, Stamp
@@ -80,9 +80,7 @@ def _set_sqlite_cache(connection: Connection, setting: int) -> int:
 def sorter_threads() -> int:
     """Threads SQLite's sorter may add for an index build: one a core this process may run on
     besides the importing thread's, at most `SORTER_THREADS` (0 on one core)."""
-    affinity = getattr(os, "sched_getaffinity", None)  # not on Windows: there, every core counts
-    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-    return max(0, min(SORTER_THREADS, cores - 1))
+    return max(0, min(SORTER_THREADS, usable_cores() - 1))
 
 
 @contextmanager

@@ -45,10 +45,17 @@ class CaseloadEntry(NamedTuple):
 
     @classmethod
     def of(cls, client_ref: str, initials: str, month: ClientMonth | None) -> CaseloadEntry:
-        words = [client_ref, initials]
-        if month is not None:
-            words += [month.care_coordinator or "", month.key_worker or "", month.provider or ""]
-        return cls(client_ref, initials, month, cls._status_of(month), " ".join(words).lower())
+        status = cls._status_of(month)
+        return cls(client_ref, initials, month, status, cls.search_text_of(client_ref, initials, month))
+
+    @staticmethod
+    def search_text_of(client_ref: str, initials: str, month: ClientMonth | None = None) -> str:
+        """What the search box matches a row against: the reference, the initials and, in a
+        month open to both services, the care coordinator, key worker and provider, lower case."""
+        if month is None:
+            return f"{client_ref} {initials}".lower()
+        names = (month.care_coordinator or "", month.key_worker or "", month.provider or "")
+        return " ".join((client_ref, initials, *names)).lower()
 
     @staticmethod
     def _status_of(month: ClientMonth | None) -> Status:
@@ -86,10 +93,10 @@ def caseload(clients: Iterable[tuple[str, str]], months: list[ClientMonth]) -> l
     figures' values set off its passes over everything alive)."""
     by_ref = {m.client_ref: m for m in months}
     found = by_ref.get
-    new, of, nobody = tuple.__new__, CaseloadEntry.of, Status.NOT_MUTUAL
+    new, of, text, nobody = tuple.__new__, CaseloadEntry.of, CaseloadEntry.search_text_of, Status.NOT_MUTUAL
     with cyclic_gc_paused():
         return [
-            new(CaseloadEntry, (ref, initials, None, nobody, f"{ref} {initials}".lower()))
+            new(CaseloadEntry, (ref, initials, None, nobody, text(ref, initials)))
             if (month := found(ref)) is None
             else of(ref, initials, month)
             for ref, initials in clients
