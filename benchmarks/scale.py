@@ -12,9 +12,12 @@ clients, about N x 1,000,000 contacts. A team stays the size of a team, so one t
 cost the same at every size. PostgreSQL runs as a server of its own on 127.0.0.1 (as the tests
 start it: tests/pg_server.py); each size is one database in it, loaded from the generated SQLite
 file with COPY. `--pg-folder` keeps that server's files between runs, so the loading (minutes at
-5x) is paid once; without it they go to a temporary folder that is removed at the end.
+5x) is paid once; without it they go to a temporary folder that is removed at the end. Before
+measuring, a table whose visibility map is not whole is vacuumed (`settle_pg`), as a team
+server's autovacuum would leave it, so that every size is measured in the same state.
 
-Each measurement runs in a fresh process, `--runs` times (the median is kept): its wall time, the
+Each measurement runs in a fresh process, `--runs` times (the median is kept; the runs alternate
+between the sizes, a round of every size and query at a time): its wall time, the
 calling thread's CPU time (not the process's: on an SQLite file ddcase's opening check runs in a
 thread of its own meanwhile; the process's is kept too) and, on PostgreSQL, the server's CPU
 time over the same call (every process of the server, read from /proc: so parallel workers are
