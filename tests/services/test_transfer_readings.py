@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddcase.domain import ReferralRoute, Role, Service
+from ddcase.services.transfer import checking
 from ddcase.services.transfer.checking import RowReader, read_date, read_enum
 from ddcase.services.transfer.reading import Problems, Row
 
@@ -75,3 +76,15 @@ def test_a_missing_cell_reads_as_blank():
     assert r.date("end_date") is None
     assert r.enum("service", Service, required=True) is None
     assert _problems_of(problems) == [("service", "required")]
+
+
+def test_stage_1_keeps_no_reading_after_it(tmp_path):
+    (tmp_path / "clients.csv").write_text(
+        "client_ref,initials,date_of_birth,referral_route\nA1,AB,1980-01-02,self\nA2,CD,31/02/1980,nope\n",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    parsed = checking.parse({"clients.csv": tmp_path / "clients.csv"}, date(2026, 3, 15), problems)
+    assert [client.date_of_birth for _, client in parsed.clients] == [date(1980, 1, 2)]
+    assert [(p.line, p.column) for p in problems.sorted()] == [(3, "date_of_birth"), (3, "referral_route")]
+    assert not checking._DATE_READINGS and not checking._ENUM_READINGS  # a long-lived app keeps none

@@ -264,6 +264,17 @@ class Parsed:
 def parse(paths: dict[str, Path], today: date, problems: Problems) -> Parsed:
     """Stage 1: read and check workers.csv, clients.csv and episodes.csv, each row on its own."""
     parsed = Parsed({})
+    try:
+        _parse_files(paths, today, problems, parsed)
+    finally:
+        # The remembered readings serve one stage 1: a long-lived process (the desktop app) does
+        # not keep a trust's dates between imports.
+        _DATE_READINGS.clear()
+        _ENUM_READINGS.clear()
+    return parsed
+
+
+def _parse_files(paths: dict[str, Path], today: date, problems: Problems, parsed: Parsed) -> None:
     readers: dict[str, Any] = {
         WORKERS: (parse_worker, parsed.workers, False),
         CLIENTS: (parse_client, parsed.clients, True),
@@ -287,4 +298,3 @@ def parse(paths: dict[str, Path], today: date, problems: Problems) -> Parsed:
                 out.append((row.line, value))
 
         parsed.tables[file] = read_table(path, file, problems, on_row)
-    return parsed
