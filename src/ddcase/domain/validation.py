@@ -7,6 +7,7 @@ Pure: today's date is an argument.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
@@ -64,12 +65,15 @@ def parse_date(text: str) -> date:
         raise ValueError(f"no such date: {text!r}") from None
 
 
+_NHS_NUMBER_WEIGHTS = range(10, 1, -1)  # of the first nine digits
+
+
 def nhs_number_is_valid(digits: str) -> bool:
     """NHS Data Dictionary Modulus 11: weights 10..2 on digits 1-9; check = 11 - (sum mod 11);
     11 becomes 0; 10 means the number is invalid."""
     if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    total = sum(map(operator.mul, map(int, digits[:9]), _NHS_NUMBER_WEIGHTS))
     check = 11 - total % 11
     if check == 11:
         check = 0

@@ -46,7 +46,7 @@ from ddcase.services.transfer.cells import (
     members,
     parse_date_cached,
 )
-from ddcase.services.transfer.reading import Problems, Row, Table, read_table
+from ddcase.services.transfer.reading import Memo, Problems, Row, Table, read_table
 
 #: A cell read: (its value, None), or (None, the problem to report).
 Reading = tuple[Any, str | None]
@@ -128,6 +128,14 @@ def read_contact_cell(column: str, text: str, today: date) -> Reading:
 # ---------------------------------------------------------------------------------------- one row
 
 
+#: Each distinct cell's reading, worked out once (issue 18): `read_date` and `read_enum` are pure,
+#: and the small files repeat the same dates and codes (a trust's 120,000 episodes). Bounded as the
+#: reading's other memos are; unlike `parse_date_cached`'s 8,192, the bound holds a trust's 15,000
+#: dates of birth, which that cache missed at every row.
+_DATE_READINGS: Memo = Memo(read_date)
+_ENUM_READINGS: dict[tuple[str, type, bool], Memo] = {}
+
+
 class RowReader:
     """Reads typed values from one row, collecting problems by column."""
 
@@ -157,13 +165,16 @@ class RowReader:
         return self.row.cells.get(column) or None
 
     def enum(self, column: str, kind: type[E], *, required: bool = False) -> E | None:
-        value: E | None = self.read(
-            column, read_enum(column, kind, self.row.cells.get(column, ""), required=required)
-        )
+        readings = _ENUM_READINGS.get((column, kind, required))
+        if readings is None:
+            readings = _ENUM_READINGS[column, kind, required] = Memo(
+                lambda text: read_enum(column, kind, text, required=required)
+            )
+        value: E | None = self.read(column, readings[self.row.cells.get(column, "")])
         return value
 
     def date(self, column: str) -> date | None:
-        value: date | None = self.read(column, read_date(self.row.cells.get(column, "")))
+        value: date | None = self.read(column, _DATE_READINGS[self.row.cells.get(column, "")])
         return value
 
     def nhs_number(self, column: str) -> str | None:
@@ -253,6 +264,17 @@ class Parsed:
 def parse(paths: dict[str, Path], today: date, problems: Problems) -> Parsed:
     """Stage 1: read and check workers.csv, clients.csv and episodes.csv, each row on its own."""
     parsed = Parsed({})
+    try:
+        _parse_files(paths, today, problems, parsed)
+    finally:
+        # The remembered readings serve one stage 1: a long-lived process (the desktop app) does
+        # not keep a trust's dates between imports.
+        _DATE_READINGS.clear()
+        _ENUM_READINGS.clear()
+    return parsed
+
+
+def _parse_files(paths: dict[str, Path], today: date, problems: Problems, parsed: Parsed) -> None:
     readers: dict[str, Any] = {
         WORKERS: (parse_worker, parsed.workers, False),
         CLIENTS: (parse_client, parsed.clients, True),
@@ -276,4 +298,3 @@ def parse(paths: dict[str, Path], today: date, problems: Problems) -> Parsed:
                 out.append((row.line, value))
 
         parsed.tables[file] = read_table(path, file, problems, on_row)
-    return parsed
