@@ -245,15 +245,20 @@ def figure_days(
     starts = range(0, n * len(modes), n)
     new = tuple.__new__  # as ContactDays' own __new__ does, without its Python call (a row a client)
     both = read.both
+    one = len(modes) == 1  # most ranges: each list is the one set of modes' (no slicing)
     for client_id, *values in rows:
         if client_id not in both:  # read beside, by date: every client's (`_ContactsRead`)
             continue
         lists = [() if value is None else tuple(sorted(map(day, split(value)))) for value in values]
-        found[client_id] = new(ContactDays, (modes, tuple([tuple(lists[k : k + n]) for k in starts])))
+        found[client_id] = new(
+            ContactDays, (modes, (tuple(lists),) if one else tuple([tuple(lists[k : k + n]) for k in starts]))
+        )
     nothing = ContactDays(modes, (none,) * len(modes))
+    # As `clients_open_to_both` gives them, without its tuple a client made first.
+    clients, episodes, get = read.clients, read.episodes, found.get
     return [
-        new(ClientCountingFacts, (ref, initials, consent, episodes, found.get(client_id, nothing)))
-        for client_id, ref, initials, consent, episodes in read.clients_open_to_both()
+        new(ClientCountingFacts, (*clients[client_id], tuple(episodes[client_id]), get(client_id, nothing)))
+        for client_id in both
     ]
 
 
