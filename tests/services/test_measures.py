@@ -247,6 +247,45 @@ def test_the_discharges_are_read_beside_the_counting_and_their_failure_is_the_ca
         MeasuresService(context).table(OCT)
 
 
+def test_the_collector_is_paused_while_the_tables_and_the_discharges_beside_are_made(
+    log, context, monkeypatch
+):
+    """Issue 18, eighth round: no cyclic collection while the family's tables are made, in the
+    calling thread or in the discharges' thread beside (`MeasuresService.tables`); the collector
+    back as it was afterwards, the tables the same, and after a failure too."""
+    import gc
+
+    from ddcase.domain import DomainError
+    from ddcase.services.discharges import DischargeService
+
+    assert gc.isenabled()
+    plain = MeasuresService(context).table(OCT)
+    real = DischargeService.discharges_of_teams
+    seen: list[bool] = []
+
+    def read(self, *args):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(self, *args)
+
+    def notes(*args):  # type: ignore[no-untyped-def]  # the calling thread, after the reads beside
+        seen.append(gc.isenabled())
+        return real_notes(*args)
+
+    real_notes = measures_module.repository.annotations_of_teams
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", read)
+    monkeypatch.setattr(measures_module.repository, "annotations_of_teams", notes)
+    assert MeasuresService(context).table(OCT) == plain
+    assert seen == [False, False] and gc.isenabled()
+
+    def fails(*_args):  # type: ignore[no-untyped-def]
+        raise DomainError("the discharges could not be read")
+
+    monkeypatch.setattr(DischargeService, "discharges_of_teams", fails)
+    with pytest.raises(DomainError, match="could not be read"):
+        MeasuresService(context).table(OCT)
+    assert gc.isenabled()
+
+
 def test_an_unknown_team_is_refused(log, context):
     from ddcase.domain import DomainError
 

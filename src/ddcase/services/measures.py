@@ -49,7 +49,7 @@ __all__ = [
     "number_text",
     "value_text",
 ]
-from ddcase.services.base import Context, reads_beside
+from ddcase.services.base import Context, cyclic_gc_paused, reads_beside
 from ddcase.services.figures import FiguresService
 from ddcase.storage import repository
 
@@ -375,7 +375,22 @@ class MeasuresService:
         given, gives the guarded discharges of the charts' months for each of `teams`
         (`DischargeService.discharges_of_teams(month.plus(-(CHART_MONTHS - 1)), month, teams)`),
         read by the caller, who needs them too (the meeting PDF: a future's `result`, the read
-        going on beside the counting): the discharge measure's series are made from them."""
+        going on beside the counting): the discharge measure's series are made from them.
+
+        The cyclic collector is paused throughout (`cyclic_gc_paused`, as the figures' reads
+        pause it): the discharges beside make some 40,000 values and the charts thousands of
+        Fractions, none in a cycle, and a collection set off by their number (a full one: 0.06
+        s) ran in the calling thread, holding Python's lock, or in the thread beside."""
+        with cyclic_gc_paused():
+            return self._tables(month, teams, known_teams, discharges)
+
+    def _tables(
+        self,
+        month: Month,
+        teams: list[str | None],
+        known_teams: list[str] | None,
+        discharges: Callable[[], Sequence[list[Discharge]]] | None,
+    ) -> list[MeasuresTable]:
         known = FiguresService(self._context).teams() if known_teams is None else known_teams
         for team in teams:
             if team is not None and team not in known:
