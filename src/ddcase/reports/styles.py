@@ -59,7 +59,7 @@ _FONT_FILES = {
 def fonts() -> tuple[str, str, str]:
     """(regular, bold, italic) font names, registering DejaVu Sans on first use: its regular and
     bold faces now, its oblique named in the family but registered only when a report asks for it
-    (`italic()`; each face read costs about 0.025 s of Python, and a trust's PDF has no italics)."""
+    (`italic()`; each face read is 0.01-0.02 s of Python, and a trust's PDF has no italics)."""
     folder = resources_dir() / "fonts"
     if all((folder / name).is_file() for name in _FONT_FILES.values()):
         for font in ("DejaVuSans", "DejaVuSans-Bold"):
