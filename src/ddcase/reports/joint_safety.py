@@ -59,13 +59,12 @@ def safety_sections(summary: SafetySummary | None, *, client_list: bool = True) 
     from ddcase.reports import styles
     from ddcase.reports.plain_table import PlainTable, cell_look, wrapped
 
-    para = styles.paragraph_styles()
     # ReportLab's own padding for a table's cells and no rule under the last row; the rows are
     # plain text, wrapped as a Paragraph in the "cell" style would wrap them.
     look = replace(cell_look(), h_padding=6, v_padding=3, last_rule=None)
 
     def p(text: str, style: str = "body") -> Paragraph:
-        return Paragraph(text, para[style])
+        return styles.paragraph(text, style)
 
     def table(rows: list[list[str]], widths: list[float]) -> PlainTable:
         header = Table([[p(escape(c), "cell") for c in rows[0]]], colWidths=widths, hAlign="LEFT")

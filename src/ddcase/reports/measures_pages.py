@@ -45,7 +45,7 @@ ICON_SIZE = 11.0
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles.paragraph_styles()[style])
+    return styles.paragraph(text, style)
 
 
 def _e(text: object) -> str:

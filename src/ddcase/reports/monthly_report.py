@@ -131,7 +131,7 @@ def _numbered_canvas(content: ReportContent, pages: list[int]) -> type[canvas.Ca
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles.paragraph_styles()[style])
+    return styles.paragraph(text, style)
 
 
 def _e(text: object) -> str:

@@ -16,7 +16,7 @@ from ddcase.rules.pdsa import PredictionCheck
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles.paragraph_styles()[style])
+    return styles.paragraph(text, style)
 
 
 def _e(text: object) -> str:

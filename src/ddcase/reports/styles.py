@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 from ddcase.domain import marks
 from ddcase.paths import resources_dir
@@ -47,23 +48,38 @@ def aim_line(x0: float, x1: float, y: float) -> Line:
     return Line(x0, y, x1, y, strokeColor=AIM, strokeWidth=1.0, strokeDashArray=list(AIM_DASH))
 
 
+_FONT_FILES = {
+    "DejaVuSans": "DejaVuSans.ttf",
+    "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
+}
+
+
 @cache
 def fonts() -> tuple[str, str, str]:
-    """(regular, bold, italic) font names, registering DejaVu Sans on first use."""
+    """(regular, bold, italic) font names, registering DejaVu Sans on first use: its regular and
+    bold faces now, its oblique named in the family but registered only when a report asks for it
+    (`italic()`; each face read is 0.01-0.02 s of Python, and a trust's PDF has no italics)."""
     folder = resources_dir() / "fonts"
-    files = {
-        "DejaVuSans": "DejaVuSans.ttf",
-        "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
-        "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
-    }
-    if all((folder / name).is_file() for name in files.values()):
-        for font, name in files.items():
-            pdfmetrics.registerFont(TTFont(font, str(folder / name)))
+    if all((folder / name).is_file() for name in _FONT_FILES.values()):
+        for font in ("DejaVuSans", "DejaVuSans-Bold"):
+            pdfmetrics.registerFont(TTFont(font, str(folder / _FONT_FILES[font])))
         pdfmetrics.registerFontFamily(
             "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold", italic="DejaVuSans-Oblique"
         )
         return "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
     return "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+
+
+@cache
+def italic() -> str:
+    """The italic font's name, registered first: every text in italics (`<i>` in a Paragraph)
+    is made through `paragraph`, which calls this first."""
+    name = fonts()[2]
+    if name == "DejaVuSans-Oblique":
+        folder = resources_dir() / "fonts"
+        pdfmetrics.registerFont(TTFont(name, str(folder / _FONT_FILES[name])))
+    return name
 
 
 def regular() -> str:
@@ -105,3 +121,11 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         ),
         "reading": ParagraphStyle("reading", parent=base, fontSize=9, leading=12, spaceBefore=4),
     }
+
+
+def paragraph(text: str, style: str = "body") -> Paragraph:
+    """A Paragraph of the report's markup in one of `paragraph_styles()`: the one way the reports
+    make one, so that text in italics finds its face registered (`italic`)."""
+    if "<i>" in text:
+        italic()
+    return Paragraph(text, paragraph_styles()[style])
