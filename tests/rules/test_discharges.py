@@ -4,12 +4,20 @@ involved, and the monthly measure, at the edges (the 30-day window, a change of 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ddcase.domain import ContactKind, ContactMode, Definition, Month, Outcome
-from ddcase.rules.discharges import guarded_discharge, is_discharge, monthly_series
+from ddcase.domain import ContactKind, ContactMode, Definition, EpisodeFact, EpisodeLine, Month, Outcome
+from ddcase.rules.discharges import (
+    discharge_of,
+    guarded_discharge,
+    guarded_endings,
+    is_discharge,
+    monthly_series,
+)
 from tests.rules.builders import a_contact, mh, sm
 
 DEFS = [Definition()]
@@ -120,3 +128,84 @@ def test_the_monthly_measure_counts_discharges_by_their_end_month():
         (1, 1, False),
         (0, 0, True),
     ]
+
+
+# ---------------------------------------------- the guard on plain tuples (issue 18)
+
+
+def _lines(episodes):  # type: ignore[no-untyped-def]
+    return [EpisodeLine(*(getattr(e, name) for name in EpisodeLine._fields)) for e in episodes]
+
+
+def assert_lines_judged_as_episodes(episodes, contacts, first: date, last: date) -> int:  # type: ignore[no-untyped-def]
+    """The guard judges a client's episodes read as `EpisodeLine`s (`discharge_notes.
+    ending_histories`, an `Episode` made only of each discharge) exactly as the `Episode`s."""
+    lines = _lines(episodes)
+    assert [line.episode() for line in lines] == episodes
+    assert [line.fact() for line in lines] == [EpisodeFact.of(e) for e in episodes]
+    found = guarded_endings(episodes, first, last)
+    assert [line.episode() for line in guarded_endings(lines, first, last)] == found
+    for episode in found:
+        assert discharge_of(episode, lines, contacts, DEFS[0], " why ") == discharge_of(
+            episode, episodes, contacts, DEFS[0], " why "
+        )
+        assert discharge_of(episode, lines, contacts, DEFS[0]) == guarded_discharge(
+            episode, episodes, contacts, DEFS
+        )
+    return len(found)
+
+
+def test_the_guard_reads_plain_tuples_as_episodes_hand_worked():
+    # The MH episode ends 10 Mar while SM is open (a discharge, its team and the key worker
+    # from the episodes open then); the SM episode's worker changes on 1 Feb (no discharge);
+    # a second MH episode ended 1 Jan is outside the range; the call on 1 Mar names the key
+    # worker (involved).
+    episodes = [
+        replace(mh("2025-06-01", "2026-01-01", team="South CMHT"), id=1),
+        replace(mh("2026-01-05", "2026-03-10", team="North CMHT", worker="Ann"), id=2),
+        replace(sm("2026-01-05", "2026-01-31", worker="Kim"), id=3),
+        replace(sm("2026-02-01", worker="Lee"), id=4),
+    ]
+    call = _with(a_contact("2026-03-01"), sm_worker="Lee")
+    assert assert_lines_judged_as_episodes(episodes, [call], date(2026, 1, 2), date(2026, 3, 31)) == 1
+    [found] = guarded_endings(_lines(episodes), date(2026, 1, 2), date(2026, 3, 31))
+    made = discharge_of(found.episode(), _lines(episodes), [call], DEFS[0])
+    assert (made.episode.id, made.team, made.other_worker, made.contact) == (2, "North CMHT", "Lee", call)
+
+
+_DAY0 = date(2026, 1, 1)
+_episode = st.tuples(
+    st.sampled_from(["MH", "SM"]),
+    st.sampled_from(["ELFT", "CNWL"]),
+    st.integers(0, 40),  # start, days after 1 Jan
+    st.one_of(st.none(), st.integers(-1, 90)),  # days it lasts (None: open; -1: ends before it starts)
+    st.sampled_from([None, "North CMHT", "South CMHT"]),
+    st.sampled_from([None, "", "Ann", "Kim"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    made=st.lists(_episode, min_size=2, max_size=6),
+    calls=st.lists(st.tuples(st.integers(0, 150), st.booleans(), st.booleans()), max_size=4),
+    first=st.integers(0, 60),
+    days=st.integers(0, 90),
+)
+def test_the_guard_reads_plain_tuples_as_episodes(made, calls, first, days):
+    episodes = []
+    for n, (side, org, start, lasts, team, worker) in enumerate(made, start=1):
+        begun = _DAY0 + timedelta(days=start)
+        end = None if lasts is None else begun + timedelta(days=lasts)
+        build = mh if side == "MH" else sm
+        episodes.append(build(begun, end, organisation=org, team=team, worker=worker))
+        episodes[-1] = replace(episodes[-1], id=n)
+    contacts = [
+        _with(
+            a_contact(_DAY0 + timedelta(days=on)),
+            mh_worker="Ann" if to_mh else None,
+            sm_worker="Kim" if to_sm else None,
+        )
+        for on, to_mh, to_sm in calls
+    ]
+    start = _DAY0 + timedelta(days=first)
+    assert_lines_judged_as_episodes(episodes, contacts, start, start + timedelta(days=days))

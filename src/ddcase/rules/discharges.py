@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
-from ddcase.domain import Contact, Definition, Episode, Month, Service, window_start
+from ddcase.domain import Contact, Definition, Episode, EpisodeLine, Month, Service, window_start
 from ddcase.domain.values import definition_in_force
 from ddcase.rules.criteria import is_counting, named_workers_on
 from ddcase.rules.mdc import Better
@@ -24,6 +25,10 @@ INVOLVEMENT_WINDOW_DAYS = 30
 """The other service counts as involved with a counting contact in the 30 days up to the end date."""
 
 _ONE_DAY = timedelta(days=1)
+
+_Read = TypeVar("_Read", Episode, EpisodeLine)
+"""The guard judges episodes as `Episode`s (an episode being ended) or as the plain tuples of
+them read for a range (`discharge_notes.ending_histories`): the same fields, the same rule."""
 
 
 def other_side(service: Service) -> Service:
@@ -65,7 +70,7 @@ class Discharge:
         return not self.involved
 
 
-def is_discharge(episode: Episode, episodes: Iterable[Episode]) -> bool:
+def is_discharge(episode: Episode | EpisodeLine, episodes: Iterable[Episode | EpisodeLine]) -> bool:
     """SPEC §6: the episode ended, and on the day after no episode of the same side is open."""
     if episode.end_date is None:
         return False
@@ -78,7 +83,7 @@ def is_discharge(episode: Episode, episodes: Iterable[Episode]) -> bool:
     return True
 
 
-def _same(a: Episode, b: Episode) -> bool:
+def _same(a: Episode | EpisodeLine, b: Episode | EpisodeLine) -> bool:
     if a.id is not None and b.id is not None:
         return a.id == b.id
     return (a.service, a.organisation, a.start_date) == (b.service, b.organisation, b.start_date)
@@ -102,7 +107,7 @@ def involving_contact(
     return max(found, key=lambda c: (c.date, c.id or 0)) if found else None
 
 
-def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
+def is_guarded(episode: Episode | EpisodeLine, episodes: Sequence[Episode | EpisodeLine]) -> bool:
     """SPEC §6: the episode is a discharge and the other side is open on its end day (the
     client's `episodes` are all this reads; its contacts only say whether it is flagged)."""
     if not is_discharge(episode, episodes):
@@ -116,12 +121,12 @@ def is_guarded(episode: Episode, episodes: Sequence[Episode]) -> bool:
     return False
 
 
-def guarded_endings(episodes: Sequence[Episode], first: date, last: date) -> list[Episode]:
+def guarded_endings(episodes: Sequence[_Read], first: date, last: date) -> list[_Read]:
     """The client's episodes ending in `first`..`last` that are guarded (`is_guarded`), in the
     order of `episodes`. A change of worker (the same side's next episode starting the day after)
     is set aside without reading the rest: most endings in a trust's log are one."""
     starts = {(e.service, e.start_date) for e in episodes if e.end_date is None or e.end_date >= e.start_date}
-    found = []
+    found: list[_Read] = []
     for episode in episodes:
         end = episode.end_date
         if end is None or not first <= end <= last:
@@ -152,18 +157,22 @@ def guarded_discharge(
 
 def discharge_of(
     episode: Episode,
-    episodes: Sequence[Episode],
+    episodes: Sequence[Episode | EpisodeLine],
     contacts: Iterable[Contact],
     definition: Definition,
     reason: str | None = None,
 ) -> Discharge:
     """The discharge a guarded `episode` makes (`is_guarded` holds: `guarded_discharge` checks
-    it, `guarded_endings` found it), with `definition` the one in force for its end month."""
+    it, `guarded_endings` found it), with `definition` the one in force for its end month.
+    `episodes` may be the client's as read for a range (`EpisodeLine`s, `episode` made from one
+    of them): only those open on the end day are read."""
     assert episode.end_date is not None
     end = episode.end_date
     other = other_side(episode.service)
     open_then = [e for e in episodes if e.start_date <= end and (e.end_date is None or end <= e.end_date)]
-    coordinator, key_worker = named_workers_on(open_then, end)
+    coordinator, key_worker = named_workers_on(
+        [e.fact() if isinstance(e, EpisodeLine) else e for e in open_then], end
+    )
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker
     teams = [e.team for e in open_then if e.service is Service.MENTAL_HEALTH and e.team]
     return Discharge(

@@ -44,10 +44,10 @@ class DischargeService:
         with self._db.read() as session:
             definitions = repository.definitions(session)
             read = discharge_notes.ending_histories(session, first_day, last_day)
-            guarded = [
-                (episode, episodes)
+            guarded = [  # an Episode made only of the discharges (most episodes read are not)
+                (ending.episode(), episodes)
                 for episodes in read.episodes.values()
-                for episode in guarded_endings(episodes, first_day, last_day)
+                for ending in guarded_endings(episodes, first_day, last_day)
             ]
             in_force = {m: definition_in_force(definitions, m) for m in month_range(first, last)}
             contacts = discharge_notes.contacts_before_ends(

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from ddcase.domain import Contact, Episode
+from ddcase.domain import Contact, EpisodeLine
 from ddcase.storage.driver import Reader, in_list, reader_of
 from ddcase.storage.driver_values import (
     CONTACT_COLUMNS,
@@ -81,10 +81,11 @@ class EndingHistories:
 
     `episodes`: by client id (in client id order), the client's episodes open on some day from
     the range's first day to the day after its last (all that the guard reads of a discharge
-    ending in the range), in the order `repository.episodes_for` gives them. `reasons`: what was
+    ending in the range), in the order `repository.episodes_for` gives them, as plain tuples (the
+    guard makes an `Episode` only of those it finds discharges). `reasons`: what was
     noted when each episode ending in the range was ended, by episode id (absent: no note)."""
 
-    episodes: dict[int, list[Episode]]
+    episodes: dict[int, list[EpisodeLine]]
     reasons: dict[int, str | None]
 
 
@@ -136,16 +137,16 @@ def ending_histories(source: Session | Reader, first: date, last: date) -> Endin
     names = worker_names(reader)
     organisations = dict(reader.rows("SELECT id, name FROM organisation"))
     days = Days()
-    episodes: dict[int, list[Episode]] = {}
+    episodes: dict[int, list[EpisodeLine]] = {}
     # The rows come by client: each client's list is made once, not looked up for each row.
     client: int | None = None
-    found: list[Episode] = []
+    found: list[EpisodeLine] = []
     for id_, client_id, service, organisation, team, worker, begun, end, version, ref in rows:
         if client_id != client:
             client = client_id
             found = episodes[client_id] = []
         found.append(
-            Episode(
+            EpisodeLine(
                 ref,
                 SERVICES[service],
                 organisations[organisation],
