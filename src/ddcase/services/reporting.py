@@ -197,22 +197,17 @@ class ReportingService:
             complete = beside.submit(lambda: self.completeness(months.result()[-1]))
             tables = self._measure_tables(month, shown, read.result)
             rows, charts, teams = self._measures_of(tables, cycles)
-            # What needs neither the month with every client nor the completeness table comes
-            # before waiting for them, while the thread beside is still reading (issue 18): the
-            # discharges are read by now (the table of the family took them).
-            # An open PDSA cycle's check reads the report's own table of the family (issue 18).
-            checks = self.pdsa_checks(month, team, cycles, tables[0][1])
-            safety = self.safety(month, team, ending_in(read.result()[0], month))
-            settings = self._team.settings()
-            definitions = tuple(self._definitions.versions())
-            so_far = self._figures.so_far_text(month)
-            marks = tuple(cycle_marks(cycles, "jointly_worked"))
             overview = self._figures.overview(
                 month, CHART_MONTHS, team, leading_gaps=False, read=months.result()
             )
+            # An open PDSA cycle's check reads the report's own table of the family (issue 18).
+            checks = self.pdsa_checks(month, team, cycles, tables[0][1])
+            safety = self.safety(month, team, ending_in(read.result()[0], month))
             completed = complete.result()
         current, previous, series = overview.current, overview.previous, overview.series
+        settings = self._team.settings()
         now = self._context.now()
+        marks = tuple(cycle_marks(cycles, "jointly_worked"))
         return ReportContent(
             month=month,
             team=team,
@@ -225,12 +220,12 @@ class ReportingService:
             annotations=series.annotations,
             cycle_marks=marks,
             settings=series.settings,
-            definitions=definitions,
+            definitions=tuple(self._definitions.versions()),
             completeness=completed,
             revisions=self._pending_revisions(series, current, previous),
             client_list=client_list,
             is_demo=settings.is_demo,
-            so_far=so_far,
+            so_far=self._figures.so_far_text(month),
             measure_rows=rows,
             measure_charts=charts,
             team_charts=teams,
