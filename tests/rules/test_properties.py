@@ -388,6 +388,8 @@ def test_the_three_breakdowns_counted_together_are_each_the_plain_breakdown(case
         asked.clear()
         assert [found.by_team(), found.by_care_coordinator(), found.by_provider()] == plain
     assert figures == month_figures(histories, month, definition)
+    assert figures.not_jointly_worked() == tuple(c for c in figures.clients if not c.jointly_worked)
+    assert figures.jointly_worked == sum(1 for c in figures.clients if c.jointly_worked)
 
 
 @given(st.integers(0, 500), st.integers(1, 500))

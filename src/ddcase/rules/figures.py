@@ -316,8 +316,10 @@ class MonthFigures:
     definition: Definition
     clients: tuple[ClientMonth, ...]
     excluded: tuple[ClientMonth, ...]
-    # Counted once: screens and reports read the figure many times.
+    # Counted once: screens and reports read the figure many times. Each client's jointly worked
+    # is judged once, here, and kept beside the clients for the lists and the breakdowns.
     _jointly_worked: int = field(init=False, repr=False, compare=False)
+    _worked: tuple[bool, ...] = field(init=False, repr=False, compare=False)
     # The breakdowns by team, care coordinator and provider, counted together in one pass over
     # the clients the first time one is asked for (a report and the dashboard ask for them all).
     _breakdowns: tuple[list[GroupFigures], list[GroupFigures], list[GroupFigures]] | None = field(
@@ -325,7 +327,9 @@ class MonthFigures:
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_jointly_worked", sum(1 for c in self.clients if c.jointly_worked))
+        worked = tuple([c.jointly_worked for c in self.clients])
+        object.__setattr__(self, "_worked", worked)
+        object.__setattr__(self, "_jointly_worked", worked.count(True))
 
     @property
     def definition_version(self) -> int:
@@ -359,7 +363,7 @@ class MonthFigures:
         )
 
     def not_jointly_worked(self) -> tuple[ClientMonth, ...]:
-        return tuple(c for c in self.clients if not c.jointly_worked)
+        return tuple(c for c, worked in zip(self.clients, self._worked, strict=True) if not worked)
 
     def reasons(self) -> list[tuple[Criterion, int]]:
         """How many mutual clients fail each criterion, largest first (ties in SPEC order)."""
@@ -394,15 +398,14 @@ class MonthFigures:
         return list(self._three_breakdowns()[0])
 
     def _three_breakdowns(self) -> tuple[list[GroupFigures], list[GroupFigures], list[GroupFigures]]:
-        """`breakdown` by team, by care coordinator and by provider, in one pass: each client's
-        jointly worked judged once, not once a grouping."""
+        """`breakdown` by team, by care coordinator and by provider, in one pass over the clients
+        and their jointly worked as judged once (`__post_init__`), not once a grouping."""
         found = self._breakdowns
         if found is None:
             teams: dict[str, list[int]] = {}
             coordinators: dict[str, list[int]] = {}
             providers: dict[str, list[int]] = {}
-            for c in self.clients:
-                worked = 1 if c.jointly_worked else 0
+            for c, worked in zip(self.clients, self._worked, strict=True):
                 for group in c.teams or (None,):
                     cell = teams.setdefault(group or _NONE_NAMED, [0, 0])
                     cell[0] += 1
