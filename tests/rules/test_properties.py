@@ -23,7 +23,7 @@ from ddcase.domain import (
 )
 from ddcase.domain.format import percent_text
 from ddcase.rules import criteria
-from ddcase.rules.figures import ClientHistory, evaluate, month_figures
+from ddcase.rules.figures import ClientHistory, MonthFigures, evaluate, month_figures
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MANY_CLIENTS_SETTINGS = settings(
@@ -353,6 +353,43 @@ def test_the_figure_adds_up(case):
     assert sum(n for _, n in figures.reasons()) == sum(len(c.failed_criteria) for c in figures.clients)
     assert sum(g.mutual_clients for g in figures.by_care_coordinator()) == figures.mutual_clients
     assert sum(g.mutual_clients for g in figures.by_provider()) == figures.mutual_clients
+
+
+@MANY_CLIENTS_SETTINGS
+@given(months_of_clients())
+def test_the_three_breakdowns_counted_together_are_each_the_plain_breakdown(case):
+    """`by_team`, `by_care_coordinator` and `by_provider` are counted in one pass; each is the
+    plain `breakdown` of its own grouping, and asking again (or in another order) changes
+    nothing. Also with some clients' team, care coordinator and provider left unnamed."""
+    histories, month, definition = case
+    figures = month_figures(histories, month, definition)
+    unnamed = MonthFigures(
+        month,
+        None,
+        definition,
+        tuple(
+            c._replace(teams=(), care_coordinator=None, provider=None if n % 2 else "") if n % 3 == 0 else c
+            for n, c in enumerate(figures.clients)
+        ),
+        figures.excluded,
+    )
+    for found in (figures, unnamed):
+        plain = [
+            found.breakdown(lambda c: c.teams or [None]),
+            found.breakdown(lambda c: [c.care_coordinator]),
+            found.breakdown(lambda c: [c.provider]),
+        ]
+        assert [found.by_provider(), found.by_team(), found.by_care_coordinator()] == [
+            plain[2],
+            plain[0],
+            plain[1],
+        ]
+        asked = found.by_team()
+        asked.clear()
+        assert [found.by_team(), found.by_care_coordinator(), found.by_provider()] == plain
+    assert figures == month_figures(histories, month, definition)
+    assert figures.not_jointly_worked() == tuple(c for c in figures.clients if not c.jointly_worked)
+    assert figures.jointly_worked == sum(1 for c in figures.clients if c.jointly_worked)
 
 
 @given(st.integers(0, 500), st.integers(1, 500))

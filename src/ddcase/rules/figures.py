@@ -316,11 +316,20 @@ class MonthFigures:
     definition: Definition
     clients: tuple[ClientMonth, ...]
     excluded: tuple[ClientMonth, ...]
-    # Counted once: screens and reports read the figure many times.
+    # Counted once: screens and reports read the figure many times. Each client's jointly worked
+    # is judged once, here, and kept beside the clients for the lists and the breakdowns.
     _jointly_worked: int = field(init=False, repr=False, compare=False)
+    _worked: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    # The breakdowns by team, care coordinator and provider, counted together in one pass over
+    # the clients the first time one is asked for (a report and the dashboard ask for them all).
+    _breakdowns: tuple[list[GroupFigures], list[GroupFigures], list[GroupFigures]] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_jointly_worked", sum(1 for c in self.clients if c.jointly_worked))
+        worked = tuple([c.jointly_worked for c in self.clients])
+        object.__setattr__(self, "_worked", worked)
+        object.__setattr__(self, "_jointly_worked", worked.count(True))
 
     @property
     def definition_version(self) -> int:
@@ -354,7 +363,7 @@ class MonthFigures:
         )
 
     def not_jointly_worked(self) -> tuple[ClientMonth, ...]:
-        return tuple(c for c in self.clients if not c.jointly_worked)
+        return tuple(c for c, worked in zip(self.clients, self._worked, strict=True) if not worked)
 
     def reasons(self) -> list[tuple[Criterion, int]]:
         """How many mutual clients fail each criterion, largest first (ties in SPEC order)."""
@@ -367,27 +376,62 @@ class MonthFigures:
     def breakdown(self, key: Callable[[ClientMonth], Iterable[str | None]]) -> list[GroupFigures]:
         """The figure per group (care coordinator, provider, team ...), largest group first.
 
-        `key` returns the groups a client belongs to (a client may be in several teams)."""
+        `key` returns the groups a client belongs to (a client may be in several teams). The
+        plain reading: `by_team`, `by_care_coordinator` and `by_provider` count the three
+        together and are held to this one (tests/rules/test_properties.py)."""
         totals: dict[str, list[int]] = {}
         for c in self.clients:
             for group in key(c):
-                name = group or "(none named)"
+                name = group or _NONE_NAMED
                 cell = totals.setdefault(name, [0, 0])
                 cell[0] += 1
                 cell[1] += int(c.jointly_worked)
-        return sorted(
-            (GroupFigures(name, n, j) for name, (n, j) in totals.items()),
-            key=lambda g: (-g.mutual_clients, g.name.lower()),
-        )
+        return _largest_first(totals)
 
     def by_care_coordinator(self) -> list[GroupFigures]:
-        return self.breakdown(lambda c: [c.care_coordinator])
+        return list(self._three_breakdowns()[1])
 
     def by_provider(self) -> list[GroupFigures]:
-        return self.breakdown(lambda c: [c.provider])
+        return list(self._three_breakdowns()[2])
 
     def by_team(self) -> list[GroupFigures]:
-        return self.breakdown(lambda c: c.teams or [None])
+        return list(self._three_breakdowns()[0])
+
+    def _three_breakdowns(self) -> tuple[list[GroupFigures], list[GroupFigures], list[GroupFigures]]:
+        """`breakdown` by team, by care coordinator and by provider, in one pass over the clients
+        and their jointly worked as judged once (`__post_init__`), not once a grouping."""
+        found = self._breakdowns
+        if found is None:
+            teams: dict[str, list[int]] = {}
+            coordinators: dict[str, list[int]] = {}
+            providers: dict[str, list[int]] = {}
+            for c, worked in zip(self.clients, self._worked, strict=True):
+                for group in c.teams or (None,):
+                    cell = teams.setdefault(group or _NONE_NAMED, [0, 0])
+                    cell[0] += 1
+                    cell[1] += worked
+                cell = coordinators.setdefault(c.care_coordinator or _NONE_NAMED, [0, 0])
+                cell[0] += 1
+                cell[1] += worked
+                cell = providers.setdefault(c.provider or _NONE_NAMED, [0, 0])
+                cell[0] += 1
+                cell[1] += worked
+            found = (_largest_first(teams), _largest_first(coordinators), _largest_first(providers))
+            object.__setattr__(self, "_breakdowns", found)
+        return found
+
+
+#: A breakdown's group for clients with no team, care coordinator or provider named.
+_NONE_NAMED = "(none named)"
+
+
+def _largest_first(totals: dict[str, list[int]]) -> list[GroupFigures]:
+    """A breakdown's groups from their [mutual, jointly worked] counts: largest group first, then
+    by name regardless of case."""
+    return sorted(
+        (GroupFigures(name, n, j) for name, (n, j) in totals.items()),
+        key=lambda g: (-g.mutual_clients, g.name.lower()),
+    )
 
 
 @dataclass(frozen=True, slots=True)
