@@ -10,22 +10,15 @@ import sys
 
 import pytest
 
-from tests.services.test_transfer import BASE, write_folder
-
 NEVER_FOR_A_COMMAND = ("PySide6", "reportlab", "alembic", "pypdf", "matplotlib")
-
-
-def modules(script: str) -> set[str]:
-    """The modules a fresh interpreter has loaded after `script`."""
-    code = f"import sys, json\n{script}\nprint(json.dumps(sorted(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
-    assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stdout.splitlines()[-1]))
 
 
 def loaded(script: str) -> set[str]:
     """The top-level packages a fresh interpreter has loaded after `script`."""
-    return {name.split(".")[0] for name in modules(script)}
+    code = f"import sys, json\n{script}\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    return {name.split(".")[0] for name in json.loads(result.stdout.splitlines()[-1])}
 
 
 def test_the_command_line_module_loads_no_library():
@@ -78,35 +71,3 @@ def test_the_measures_summary_loads_no_pdf_maker_nor_what_only_its_sections_use(
             "assert not late, late"
         )
     assert not found & set(NEVER_FOR_A_COMMAND), found & set(NEVER_FOR_A_COMMAND)
-
-
-#: The figures' rules and services, which recording and importing never run.
-FIGURES_SIDE = (
-    "ddcase.rules.figures",
-    "ddcase.rules.timeline",
-    "ddcase.rules.discharges",
-    "ddcase.rules.mdc",
-    "ddcase.rules.charts",
-    "ddcase.rules.measures",
-    "ddcase.rules.control_charts",
-    "ddcase.rules.todo",
-    "ddcase.services.figures",
-    "reportlab",
-    "PySide6",
-)
-
-
-def test_an_import_loads_none_of_the_figures_rules(tmp_path):
-    """Issue 18: `ddcase import FOLDER` builds the services of the log but imports only the
-    ones it uses (services/registry.py builds each when first asked for): casework's discharge
-    rules, the figures' service and their rules stay unloaded, into a new file (migrated) and
-    into a current one."""
-    folder = write_folder(tmp_path / "folder", BASE)
-    db = tmp_path / "log.sqlite3"
-    for _ in range(2):  # a new file, then the usual case: a current one (the rows then match)
-        found = modules(
-            "import contextlib, io\nfrom ddcase.cli import main\n"
-            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({['import', '--db', str(db), str(folder)]!r}) == 0"
-        )
-        late = sorted(name for name in found if name.startswith(FIGURES_SIDE))
-        assert not late, late

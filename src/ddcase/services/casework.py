@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from ddcase.domain import (
     Client,
@@ -29,14 +28,11 @@ from ddcase.domain.validation import (
     check_worker,
     nhs_numbers_in_use,
 )
+from ddcase.rules.criteria import named_workers_on
+from ddcase.rules.discharges import Discharge, guarded_discharge
 from ddcase.services.base import Context, as_record, audit_change, changed_by, check_version, cyclic_gc_paused
 from ddcase.storage import discharge_notes, records, repository
 from ddcase.storage.database import Session
-
-if TYPE_CHECKING:
-    # The figures' rules are imported where a save or a form needs them, not at start-up: an
-    # import (`ddcase import`) builds this service and never runs them (issue 18).
-    from ddcase.rules.discharges import Discharge
 
 
 def _raise_if(problems: list[FieldProblem]) -> None:
@@ -107,8 +103,6 @@ class CaseworkService:
         """Each client's named workers on `day`: (care coordinator, key worker), chosen as the
         figures choose them (`rules.criteria.named_workers_on`); None where a side has none.
         The contact form prefills both workers from it."""
-        from ddcase.rules.criteria import named_workers_on
-
         with self._db.read() as session:
             episodes = repository.all_episodes(session)
         by_client: dict[str, list[Episode]] = {}
@@ -285,8 +279,6 @@ class CaseworkService:
         """The guarded discharge saving `episode` would make (rules.discharges): None when it
         is not one (still open, a change of worker, or the other side not open on the end day).
         Its `contact` says whether a contact already shows the other service involved."""
-        from ddcase.rules.discharges import guarded_discharge
-
         if episode.end_date is None:
             return None
         with self._db.read() as session:
@@ -307,8 +299,6 @@ class CaseworkService:
         reason = (reason or "").strip() or None
         if saved.end_date is None or (saved.end_date == ended_before and reason is None):
             return
-        from ddcase.rules.discharges import guarded_discharge
-
         client = records.client_by_ref(session, saved.client_ref)
         assert client.id is not None and saved.id is not None
         discharge = guarded_discharge(

@@ -4,15 +4,13 @@ from a month on; earlier months keep the version they were judged by."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from ddcase.domain import Definition, DomainError, FieldProblem, Month, ValidationError, definition_in_force
 from ddcase.domain.validation import check_definition
+from ddcase.rules.figures import MonthCounts
 from ddcase.services.base import Context, as_record, audit_change, changed_by
+from ddcase.services.figures import FiguresService
 from ddcase.storage import records, repository
-
-if TYPE_CHECKING:  # the figures are imported to judge months again, not at start-up (issue 18)
-    from ddcase.rules.figures import MonthCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +103,6 @@ class DefinitionService:
         this_month = self.this_month()
         if first_month > this_month:
             return []
-        from ddcase.services.figures import FiguresService
-
         figures = FiguresService(self._context)
         before = figures.counts(first_month, this_month)
         after = figures.counts_if(first_month, this_month, definition)

@@ -4,30 +4,29 @@ to the desktop app's windows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ddcase.services.base import Context
+from ddcase.services.casework import CaseworkService
+from ddcase.services.definitions import DefinitionService
+from ddcase.services.figures import FiguresService
+from ddcase.services.maintenance import MaintenanceService
+from ddcase.services.notes import NotesService
+from ddcase.services.team import TeamService
 
 if TYPE_CHECKING:  # the services below are imported when first asked for
     from ddcase.services.audit_trail import AuditTrailService
     from ddcase.services.audits import AuditService
     from ddcase.services.backup import BackupService
-    from ddcase.services.casework import CaseworkService
-    from ddcase.services.definitions import DefinitionService
     from ddcase.services.demo import DemoService
     from ddcase.services.discharges import DischargeService
     from ddcase.services.encryption import EncryptionService
-    from ddcase.services.figures import FiguresService
-    from ddcase.services.maintenance import MaintenanceService
     from ddcase.services.manual_measures import ManualMeasuresService
     from ddcase.services.measures import MeasuresService
-    from ddcase.services.notes import NotesService
     from ddcase.services.pdsa import PdsaService
     from ddcase.services.reporting import ReportingService
     from ddcase.services.retention import RetentionService
     from ddcase.services.subject_access import SubjectAccessService
-    from ddcase.services.team import TeamService
     from ddcase.services.team_database import TeamDatabaseService
     from ddcase.services.transfer import TransferService
     from ddcase.services.who_am_i import WhoAmIService
@@ -37,50 +36,24 @@ if TYPE_CHECKING:  # the services below are imported when first asked for
 @dataclass(frozen=True)
 class Services:
     context: Context
+    casework: CaseworkService
+    definitions: DefinitionService
+    figures: FiguresService
+    notes: NotesService
+    team: TeamService
+    maintenance: MaintenanceService
 
     @classmethod
     def build(cls, context: Context) -> Services:
-        return cls(context=context)
-
-    # The pages' services are built once, when first asked for, and imported then: a command
-    # (`ddcase import`) imports only the services it uses, not the figures' rules that casework,
-    # definitions and figures bring in (issue 18; tests/cli/test_what_start_up_loads.py).
-
-    @cached_property
-    def casework(self) -> CaseworkService:
-        from ddcase.services.casework import CaseworkService
-
-        return CaseworkService(self.context)
-
-    @cached_property
-    def definitions(self) -> DefinitionService:
-        from ddcase.services.definitions import DefinitionService
-
-        return DefinitionService(self.context)
-
-    @cached_property
-    def figures(self) -> FiguresService:
-        from ddcase.services.figures import FiguresService
-
-        return FiguresService(self.context)
-
-    @cached_property
-    def notes(self) -> NotesService:
-        from ddcase.services.notes import NotesService
-
-        return NotesService(self.context)
-
-    @cached_property
-    def team(self) -> TeamService:
-        from ddcase.services.team import TeamService
-
-        return TeamService(self.context)
-
-    @cached_property
-    def maintenance(self) -> MaintenanceService:
-        from ddcase.services.maintenance import MaintenanceService
-
-        return MaintenanceService(self.context)
+        return cls(
+            context=context,
+            casework=CaseworkService(context),
+            definitions=DefinitionService(context),
+            figures=FiguresService(context),
+            notes=NotesService(context),
+            team=TeamService(context),
+            maintenance=MaintenanceService(context),
+        )
 
     @property
     def transfer(self) -> TransferService:  # imported lazily: csv work is rare
