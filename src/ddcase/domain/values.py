@@ -217,7 +217,7 @@ class EpisodeFact(NamedTuple):
     worker: str | None
 
     @classmethod
-    def of(cls, episode: Episode) -> EpisodeFact:
+    def of(cls, episode: Episode | EpisodeLine) -> EpisodeFact:
         return cls(
             episode.service,
             episode.organisation,
@@ -248,9 +248,7 @@ class EpisodeLine(NamedTuple):
         return Episode(*self)
 
     def fact(self) -> EpisodeFact:
-        return EpisodeFact(
-            self.service, self.organisation, self.start_date, self.end_date, self.team, self.worker
-        )
+        return EpisodeFact.of(self)
 
 
 class ClientFacts(NamedTuple):
