@@ -128,7 +128,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def _copy_table(steps: Steps, label: str, source: sqlite3.Connection, conn: sqlite3.Connection, table: str) -> int:
+def _copy_table(
+    steps: Steps, label: str, source: sqlite3.Connection, conn: sqlite3.Connection, table: str
+) -> int:
     columns = _columns(conn, table)
     rows = source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
     marks = ", ".join("?" * len(columns))
