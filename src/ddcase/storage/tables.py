@@ -139,8 +139,9 @@ class ContactRow(SQLModel, table=True):
     kind: str = Field(max_length=20)
     mode: str = Field(max_length=20)
     outcome: str = Field(default="attended", max_length=20)
-    mh_worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True)
-    sm_worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True)
+    # No index on either worker (revision 0015): nothing but a worker's deletion reads by them.
+    mh_worker_id: int | None = Field(default=None, foreign_key="worker.id")
+    sm_worker_id: int | None = Field(default=None, foreign_key="worker.id")
     client_present: bool | None = None
     duration_minutes: int | None = None
     note: str | None = Field(default=None, max_length=500)
