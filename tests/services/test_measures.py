@@ -286,6 +286,41 @@ def test_the_collector_is_paused_while_the_tables_and_the_discharges_beside_are_
     assert gc.isenabled()
 
 
+def test_the_discharges_read_beside_are_waited_for_last(log, context, monkeypatch):
+    """Issue 18, ninth round: every other source's measures are read and made entries while the
+    discharges' read beside goes on (`MeasuresService.tables` waits for it last), in the same
+    table. The read beside is held until the calling thread has made every other entry."""
+    import threading
+
+    from ddcase.rules.discharges import MEASURE
+
+    plain = MeasuresService(context).table(OCT)
+    others = [r.key for r in plain.readings if r.key != MEASURE.key]
+    assert len(others) >= 3 and MEASURE.key in [r.key for r in plain.readings]
+    made: list[str] = []
+    released = threading.Event()
+    held: list[bool] = []
+    real_entry = measures_module.measure_entry
+    real_read = measures_module.OF_TEAMS[measures_module.discharge_measures]
+
+    def entry(measure, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(measure.key)
+        if len(made) == len(others):
+            released.set()
+        return real_entry(measure, *args, **kwargs)
+
+    def read(*args):  # type: ignore[no-untyped-def]
+        held.append(released.wait(2))  # False: the calling thread waited for this read first
+        made.append("read beside")
+        return real_read(*args)
+
+    monkeypatch.setattr(measures_module, "measure_entry", entry)
+    monkeypatch.setitem(measures_module.OF_TEAMS, measures_module.discharge_measures, read)
+    assert MeasuresService(context).table(OCT) == plain
+    assert held == [True]
+    assert made == [*others, "read beside", MEASURE.key]
+
+
 def test_an_unknown_team_is_refused(log, context):
     from ddcase.domain import DomainError
 

@@ -33,6 +33,7 @@ from ddcase.domain import (
     Definition,
     Episode,
     EpisodeFact,
+    EpisodeLine,
     Month,
     Outcome,
     Service,
@@ -208,7 +209,7 @@ _SEQUENCES = (tuple, list)
 
 
 def speakers(
-    episodes: Iterable[Episode | EpisodeFact], day: date
+    episodes: Iterable[Episode | EpisodeFact | EpisodeLine], day: date
 ) -> tuple[str | None, str | None, str | None]:
     """(care coordinator, key worker, provider) on `day`, from the episode that speaks for each
     side (`episodes` in the order they were recorded): of those open on the day, a named one
@@ -234,8 +235,8 @@ def speakers(
                 key_worker if key_worker and key_worker.strip() else None,
                 b.organisation,
             )
-    mh: Episode | EpisodeFact | None = None
-    sm: Episode | EpisodeFact | None = None
+    mh: Episode | EpisodeFact | EpisodeLine | None = None
+    sm: Episode | EpisodeFact | EpisodeLine | None = None
     mh_key: tuple[bool, date] | None = None
     sm_key: tuple[bool, date] | None = None
     for e in episodes:
@@ -254,7 +255,9 @@ def speakers(
     )
 
 
-def named_workers_on(episodes: Iterable[Episode | EpisodeFact], day: date) -> tuple[str | None, str | None]:
+def named_workers_on(
+    episodes: Iterable[Episode | EpisodeFact | EpisodeLine], day: date
+) -> tuple[str | None, str | None]:
     """(care coordinator, key worker) on `day`, as `speakers` chooses them."""
     coordinator, key_worker, _ = speakers(episodes, day)
     return coordinator, key_worker

@@ -170,9 +170,8 @@ def discharge_of(
     end = episode.end_date
     other = other_side(episode.service)
     open_then = [e for e in episodes if e.start_date <= end and (e.end_date is None or end <= e.end_date)]
-    coordinator, key_worker = named_workers_on(
-        [e.fact() if isinstance(e, EpisodeLine) else e for e in open_then], end
-    )
+    # `EpisodeLine`s as they are: `speakers` reads the fields an `EpisodeFact` has, by name.
+    coordinator, key_worker = named_workers_on(open_then, end)
     other_worker = coordinator if other is Service.MENTAL_HEALTH else key_worker
     teams = [e.team for e in open_then if e.service is Service.MENTAL_HEALTH and e.team]
     return Discharge(

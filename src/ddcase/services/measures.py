@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ddcase.domain import Annotation, DomainError, MeasureSettings, Month, definition_in_force
+from ddcase.domain import DomainError, MeasureSettings, Month, definition_in_force
 from ddcase.domain.marks import PointKind
 from ddcase.rules import criteria
 from ddcase.rules.charts import MonthlyPoint, SeriesAnalysis, analyse_series, month_text
@@ -400,59 +400,90 @@ class MeasuresService:
         given: dict[MeasureSource, MeasureSourceOfTeams] = {}
         if discharges is not None:
             given[discharge_measures] = partial(discharge_measures_of_teams, read=discharges)
+        # The sources read beside (or given by the caller, from its own read beside) are waited
+        # for last: every other source's read, the notes and settings, and each table's entries
+        # of the rest are made while their read goes on, not after it (issue 18, ninth round).
+        last = [s for s in self._sources if s in READ_BESIDE and (s in given or s in OF_TEAMS)]
+        readings: list[dict[MeasureSource, list[MeasureReading]]] = [{} for _ in teams]
         with reads_beside("measures") as beside:
             started = {
                 source: beside.submit(OF_TEAMS[source], self._context, first, month, teams)
-                for source in READ_BESIDE
-                if source in self._sources and source not in given
+                for source in last
+                if source not in given
             }
             of_teams = {
-                source: started[source].result()
-                if source in started
-                else given.get(source, OF_TEAMS[source])(self._context, first, month, teams)
+                source: OF_TEAMS[source](self._context, first, month, teams)
                 for source in self._sources
-                if source in OF_TEAMS
+                if source in OF_TEAMS and source not in last
             }
-        # Every team's notes and settings, each one read for all of them (not a read a team).
-        with self._context.db.read() as session:
-            notes = repository.annotations_of_teams(session, teams)
-            settings = repository.measure_settings_of_teams(session, teams)
+            # Every team's notes and settings, each one read for all of them (not a read a team).
+            with self._context.db.read() as session:
+                notes = repository.annotations_of_teams(session, teams)
+                settings = repository.measure_settings_of_teams(session, teams)
+            new_parts = [
+                tuple(n.month for n in each if n.new_part and first <= n.month <= month) for each in notes
+            ]
+            for index, team in enumerate(teams):
+                for source in self._sources:
+                    if source in last:
+                        continue
+                    found = (
+                        of_teams[source][index]
+                        if source in of_teams
+                        else source(self._context, first, month, team)
+                    )
+                    readings[index][source] = _readings(month, found, new_parts[index], settings[index])
+            for source in last:
+                found_of_teams = (
+                    started[source].result()
+                    if source in started
+                    else given[source](self._context, first, month, teams)
+                )
+                for index in range(len(teams)):
+                    readings[index][source] = _readings(
+                        month, found_of_teams[index], new_parts[index], settings[index]
+                    )
         return [
-            self._table(
+            _table(
                 month,
-                first,
                 team,
-                {source: found[index] for source, found in of_teams.items()},
-                notes[index],
+                [r for source in self._sources for r in readings[index][source]],
+                new_parts[index],
                 settings[index],
             )
             for index, team in enumerate(teams)
         ]
 
-    def _table(
-        self,
-        month: Month,
-        first: Month,
-        team: str | None,
-        read: dict[MeasureSource, list[tuple[Measure, list[MeasureMonth]]]],
-        notes: list[Annotation],
-        settings: MeasureSettings,
-    ) -> MeasuresTable:
-        new_parts = tuple(n.month for n in notes if n.new_part and first <= n.month <= month)
-        readings = []
-        for source in self._sources:
-            found = read[source] if source in read else source(self._context, first, month, team)
-            for measure, series in found:
-                entry = measure_entry(
-                    measure,
-                    series,
-                    month,
-                    new_part_months=new_parts,
-                    baseline_months=settings.baseline_months,
-                )
-                readings.append(MeasureReading(measure, tuple(series), entry))
-        keys = [r.key for r in readings]
-        repeated = sorted({k for k in keys if keys.count(k) > 1})
-        if repeated:
-            raise DomainError(f"Two measures share the key {', '.join(repeated)}.")
-        return MeasuresTable(month, team, tuple(readings), new_parts, settings.baseline_months)
+
+def _readings(
+    month: Month,
+    found: list[tuple[Measure, list[MeasureMonth]]],
+    new_parts: tuple[Month, ...],
+    settings: MeasureSettings,
+) -> list[MeasureReading]:
+    """A source's measures for one team, each read on its chart up to `month`."""
+    return [
+        MeasureReading(
+            measure,
+            tuple(series),
+            measure_entry(
+                measure, series, month, new_part_months=new_parts, baseline_months=settings.baseline_months
+            ),
+        )
+        for measure, series in found
+    ]
+
+
+def _table(
+    month: Month,
+    team: str | None,
+    readings: list[MeasureReading],
+    new_parts: tuple[Month, ...],
+    settings: MeasureSettings,
+) -> MeasuresTable:
+    """A team's table of its sources' readings, in the sources' order; no two may share a key."""
+    keys = [r.key for r in readings]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise DomainError(f"Two measures share the key {', '.join(repeated)}.")
+    return MeasuresTable(month, team, tuple(readings), new_parts, settings.baseline_months)
