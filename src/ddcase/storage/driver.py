@@ -74,17 +74,9 @@ class Reader:
 
     def days_of(self, column: str, condition: str) -> str:
         """An aggregate of the `column` values of a group's rows for which `condition` holds, as
-        one value (`split_days` lists them), each as `day` gives it: SQLite's `group_concat` (ISO
-        text), PostgreSQL's `array_agg` (ordinals; a 24-month chart at five trusts reads some
-        1,400,000 days)."""
+        one value (`split_days` lists them): SQLite's `group_concat`, PostgreSQL's `array_agg`."""
         aggregate = "group_concat" if self.on_sqlite else "array_agg"
-        return f"{aggregate}({self.day(column)}) FILTER (WHERE {condition})"
-
-    def day(self, column: str) -> str:
-        """A date `column` as `driver_values.Days` reads it most cheaply: as SQLite stores it (ISO
-        text), its ordinal on PostgreSQL (`date.toordinal`): the driver makes a number faster than
-        a date, and Python hashes it without SipHash (issue 18, ninth round). NULL stays NULL."""
-        return column if self.on_sqlite else f"({column} - DATE '0001-01-01' + 1)"
+        return f"{aggregate}({column}) FILTER (WHERE {condition})"
 
     def split_days(self, value: Any) -> Sequence[Any]:
         """The values of one `days_of` aggregate (NULL when no row held)."""

@@ -64,16 +64,10 @@ _FLAGS = frozenset(f.name for f in fields(Definition) if isinstance(f.default, b
 
 class Days(dict):  # type: ignore[type-arg]  # a dict keyed by what the driver gives
     """A date for each value the driver gives: ISO text on SQLite (parsed once per distinct day,
-    not once per row), a date already on PostgreSQL or a day's ordinal (`Reader.days_of`), None
-    for no date."""
+    not once per row), a date already on PostgreSQL, None for no date."""
 
-    def __missing__(self, value: str | date | int | None) -> date | None:
-        if value is None or isinstance(value, date):
-            day = value
-        elif isinstance(value, int):
-            day = date.fromordinal(value)
-        else:
-            day = date.fromisoformat(value[:10])
+    def __missing__(self, value: str | date | None) -> date | None:
+        day = value if value is None or isinstance(value, date) else date.fromisoformat(value[:10])
         self[value] = day
         return day
 
