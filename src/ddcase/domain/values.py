@@ -29,8 +29,8 @@ def set_by_slots(cls: type[_T]) -> type[_T]:
     """A frozen, slotted dataclass's `__init__` made to set each field through its slot directly,
     with the same parameters, defaults and result: the generated one sets each field by
     `object.__setattr__(self, name, value)` (how a frozen class gets round its own refusal), a
-    look-up by name each, about 1.4 µs for an `Episode`'s nine fields, a quarter of a second of an
-    import's stage 1 for a trust's 120,000 episodes (issue 18). Nothing else changes: equality,
+    look-up by name each: about 1 µs more an `Episode`, some 0.1 s of an import's stage 1 for a
+    trust's 120,000 episodes (issue 18, docs/performance.md). Nothing else changes: equality,
     hashing, `repr`, `replace` and the refusal of any later assignment are the dataclass's own.
     Only for fields with plain defaults (no factories) and no `__post_init__`."""
     found = fields(cls)  # type: ignore[arg-type]  # a dataclass, as every caller's is
