@@ -56,6 +56,14 @@ from ddcase.storage.errors import StorageError as StorageError  # re-exported: i
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "ddcase_write"
+
+
+def write_options() -> dict[str, bool]:
+    """The execution options of a write transaction (SQLite: begun by BEGIN IMMEDIATE), for a
+    connection taken outside `Database.write` (a new file's schema: storage/schema.py)."""
+    return {_WRITE_OPTION: True}
+
+
 #: SQLite: a write transaction begun with the connection's foreign keys off, checked whole before
 #: its commit (`Database.write(keys_checked_at_commit=True)`); the pool turns them back on when
 #: the connection comes back (`_KEYS_OFF`, marked on the connection's record).

@@ -179,8 +179,76 @@ def write_pins() -> Path:
     return PINS_MODULE
 
 
+# ---------------------------------------------------------------------- a new file's schema
+
+HEAD_SCHEMA_MODULE = Path(__file__).with_name("head_schema.py")
+
+#: A recording of a migrated file: its revision, `sqlite_master`'s statements in their order (the
+#: automatic indexes, which have none, come with their tables), and each table's rows that are not
+#: empty, as (table, columns, rows).
+HeadSchema = tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...]]
+
+
+def read_head_schema(connection: Connection) -> HeadSchema:
+    """What `schema.create_if_new` replays, read from an SQLite file (one migrated, or one it made)."""
+    (revision,) = connection.exec_driver_sql("SELECT version_num FROM alembic_version").one()
+    statements = tuple(
+        row[0]
+        for row in connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+        )
+    )
+    tables = [
+        row[0]
+        for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        )
+    ]
+    rows = []
+    for table in tables:
+        result = connection.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY rowid')
+        found = tuple(tuple(row) for row in result)
+        if found:
+            rows.append((table, tuple(result.keys()), found))
+    return str(revision), statements, tuple(rows)
+
+
+def compute_head_schema() -> HeadSchema:
+    """Migrate an empty SQLite file to the head revision, as ddcase migrates, and record it."""
+    from ddcase.storage.database import make_engine
+    from ddcase.storage.migrations import migrate
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'head.sqlite3'}")
+        try:
+            migrate(engine)
+            with engine.connect() as conn:
+                return read_head_schema(conn)
+        finally:
+            engine.dispose()
+
+
+def write_head_schema() -> Path:
+    revision, statements, rows = compute_head_schema()
+    HEAD_SCHEMA_MODULE.write_text(
+        '"""A new SQLite file\'s schema: what migrating an empty file to REVISION leaves in\n'
+        "`sqlite_master` (its statements in their order) and in its tables (storage/schema.py,\n"
+        "`create_if_new`). Written by `python -m ddcase.storage.shape --write` (then `ruff format`);\n"
+        "do not edit by hand.\n"
+        '"""\n\n'
+        "from typing import Any\n\n"
+        f"REVISION = {revision!r}\n\n"
+        f"STATEMENTS: tuple[str, ...] = {pformat(statements, width=100)}\n\n"
+        "ROWS: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = "
+        f"{pformat(rows, width=100, compact=True)}\n",
+        encoding="utf-8",
+    )
+    return HEAD_SCHEMA_MODULE
+
+
 if __name__ == "__main__":  # pragma: no cover - a developer's tool
     if sys.argv[1:] != ["--write"]:
         print("usage: python -m ddcase.storage.shape --write", file=sys.stderr)
         raise SystemExit(2)
     print(f"wrote {write_pins()}")
+    print(f"wrote {write_head_schema()}")
