@@ -6,7 +6,7 @@ do not edit by hand.
 
 from typing import Any
 
-REVISION = "0014"
+REVISION = "0015"
 
 STATEMENTS: tuple[str, ...] = (
     "CREATE TABLE alembic_version (\n"
@@ -183,14 +183,12 @@ STATEMENTS: tuple[str, ...] = (
     "\tupdated_at DATETIME, \n"
     "\tupdated_by VARCHAR(80), \n"
     "\tCONSTRAINT pk_contact PRIMARY KEY (id), \n"
-    "\tCONSTRAINT fk_contact_client_id_client FOREIGN KEY(client_id) REFERENCES client (id) ON DELETE "
-    "CASCADE, \n"
+    "\tCONSTRAINT fk_contact_mh_worker_id_worker FOREIGN KEY(mh_worker_id) REFERENCES worker (id), \n"
     "\tCONSTRAINT fk_contact_sm_worker_id_worker FOREIGN KEY(sm_worker_id) REFERENCES worker (id), \n"
-    "\tCONSTRAINT fk_contact_mh_worker_id_worker FOREIGN KEY(mh_worker_id) REFERENCES worker (id)\n"
+    "\tCONSTRAINT fk_contact_client_id_client FOREIGN KEY(client_id) REFERENCES client (id) ON DELETE "
+    "CASCADE\n"
     ")",
     "CREATE INDEX ix_contact_figures ON contact (date, client_id, outcome, kind, mode)",
-    "CREATE INDEX ix_contact_mh_worker_id ON contact (mh_worker_id)",
-    "CREATE INDEX ix_contact_sm_worker_id ON contact (sm_worker_id)",
     "CREATE UNIQUE INDEX uq_contact_fingerprint ON contact (fingerprint)",
     "CREATE TRIGGER client_through_ddcase_insert BEFORE INSERT ON client WHEN ddcase_session() IS NOT "
     "1 BEGIN SELECT RAISE(ABORT, 'changes to the log are made through ddcase'); END",
@@ -354,7 +352,7 @@ STATEMENTS: tuple[str, ...] = (
 )
 
 ROWS: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = (
-    ("alembic_version", ("version_num",), (("0014",),)),
+    ("alembic_version", ("version_num",), (("0015",),)),
     (
         "definition_version",
         (
