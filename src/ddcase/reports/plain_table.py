@@ -182,9 +182,10 @@ class PlainTable(Flowable):
                 for line in row[index].split("\n"):
                     if line:
                         if across is not None:
-                            start = across.get(line)
-                            if start is None:
-                                start = across[line] = f"{prefix}{fp_str(x - _width(line, font, size))} "
+                            known = across.get(line)
+                            if known is None:
+                                known = across[line] = f"{prefix}{fp_str(x - _width(line, font, size))} "
+                            start = known
                         height = heights.get(y)
                         if height is None:
                             height = heights[y] = fp_str(y)
