@@ -10,8 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A5
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from ddcase.reports import styles
@@ -23,7 +27,7 @@ from ddcase.reports.monthly_report import (
     _table,
     _wrapped,
 )
-from ddcase.reports.plain_table import PlainTable
+from ddcase.reports.plain_table import PlainTable, wrapped
 
 
 def _rows(count: int = 80) -> list[list[str]]:
@@ -159,3 +163,32 @@ def test_a_plain_table_through_more_letters_than_a_font_subset_holds_reads_as_re
     assert re.search(rb"/F\d+\+1 ", plain.read_bytes())  # a second subset of the font was used
     for row in rows[1:]:
         assert row[1] in plain_text
+
+
+_WORDS = st.text(alphabet="abcdefghij ABCDEÉÅëœ.;-–\t\n\xa0", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_WORDS, width=st.floats(min_value=0, max_value=200), nudge=st.sampled_from([None, -1e-9, 0.0, 1e-9])
+)
+def test_a_cells_text_wrapped_is_reportlabs_simple_split(text, width, nudge):
+    """`wrapped`'s one-line answer (the text as it is, measured whole) is `simpleSplit`'s, also
+    for widths at the text's own width and a hair either side of it (the words' widths added
+    one by one may round the other way), and for spaces doubled, tabs, breaks and no-break
+    spaces (which `simpleSplit` makes single spaces or lines)."""
+    font, size = styles.regular(), 7.8
+    if nudge is not None:
+        width = max(0.0, stringWidth(text, font, size) + nudge)
+    assert wrapped(text, font, size, width) == ("\n".join(simpleSplit(text, font, size, width)) or text)
+
+
+def test_a_name_that_fits_is_its_own_line_and_one_that_does_not_is_broken():
+    font, size = styles.regular(), 7.8
+    name = "Alexandra Montgomery-Featherstonehaugh"
+    assert wrapped("Jo Li", font, size, 77) == "Jo Li"
+    assert wrapped("Jo  Li", font, size, 77) == "Jo Li"
+    assert wrapped(name, font, size, 77) == "Alexandra\nMontgomery-Featherstonehaugh"
+    assert wrapped(name, font, size, stringWidth(name, font, size)) == "\n".join(
+        simpleSplit(name, font, size, stringWidth(name, font, size))
+    )

@@ -248,9 +248,20 @@ def cell_look() -> PlainLook:
     )
 
 
+#: Less than any width a text could be measured at, more than the rounding of adding its words'
+#: widths one by one (`simpleSplit`) rather than measuring it whole.
+_ROUNDING = 1e-6
+
+
 def wrapped(text: str, font: str, size: float, width: float) -> str:
     """`text` broken into lines at spaces as a Paragraph `width` points wide in that font would
-    break it, the lines separated by newlines (a table cell's plain text)."""
+    break it, the lines separated by newlines (a table cell's plain text).
+
+    Most cells' text is one line as it is (a name, a date): its words one space apart, no break,
+    and its whole width within `width` (less `_ROUNDING`), which is `simpleSplit`'s answer
+    without measuring it a word at a time."""
+    if text == " ".join(text.split()) and stringWidth(text, font, size) <= width - _ROUNDING:
+        return text
     return "\n".join(simpleSplit(text, font, size, width)) or text
 
 
