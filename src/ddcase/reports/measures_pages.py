@@ -12,6 +12,7 @@ passing), F (orange, failing) or "?" (grey, hit and miss).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -140,6 +141,7 @@ def summary_page(rows: Sequence[MeasureRow], month_label: str, scope: str) -> li
     widths = [104, 70, 62, 28, 15, 52, 15, 56, 102]
     padding = 3
 
+    @cache  # teams, verdicts, aims and rules repeat down the table: each broken once
     def text(value: str, column: int) -> str:
         """Plain text, broken into lines as a Paragraph in `cell` would break it: a Paragraph
         per cell was most of the page's time. Drawn in the same place (the table's FONT)."""

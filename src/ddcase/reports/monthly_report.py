@@ -610,12 +610,20 @@ def _row_heights(rows: list[list[Any]]) -> list[float | None]:
     table splits on; None for a row with a Paragraph or drawing in it, which ReportLab measures."""
     look = cell_look()
     leading, padding = look.leading, look.v_padding + look.v_padding
+    one_line = leading + padding
     heights: list[float | None] = []
+    # A long list's rows are mostly one line in every cell: seen at once from the row's text
+    # joined (in C), which also fails on a cell that is not text.
     for row in rows:
-        if all(isinstance(cell, str) for cell in row):
-            heights.append(leading * max(cell.count("\n") + 1 for cell in row) + padding)
-        else:
+        try:
+            text = "".join(row)
+        except TypeError:
             heights.append(None)
+            continue
+        if "\n" not in text:
+            heights.append(one_line)
+        else:
+            heights.append(leading * max(cell.count("\n") + 1 for cell in row) + padding)
     return heights
 
 

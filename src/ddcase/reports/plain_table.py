@@ -56,7 +56,8 @@ class _Shared:
     right: frozenset[int]
     look: PlainLook
     document: object = None
-    encoded: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict)
+    encoded: dict[Any, dict[str, tuple[str, Any]]] = field(default_factory=dict)
+    starts: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 class PlainTable(Flowable):
@@ -146,55 +147,72 @@ class PlainTable(Flowable):
 
     def _lines(self, text: PDFTextObject, tops: Sequence[float]) -> None:
         """Every cell's lines where `Table._drawCell` puts them (top-aligned; left, or right in a
-        right-aligned column), in one text object."""
+        right-aligned column), in one text object.
+
+        Each line is placed by its own origin, written as `setTextOrigin` writes it (numbers as
+        `fp_str` writes them, one by one), then its text as `_formatText` writes it, then "next
+        line", as a Table's text does (drawString's textLine), so that the PDF's text is read
+        back line by line as before. A text object's operators are joined by spaces
+        (`PDFTextObject.getCode`), so a line's three are added as one string of them so joined.
+        What repeats is written once: a left-aligned column's x; a right-aligned column's x for
+        each text (a number, a date); each height down the page; each distinct line's text
+        (`_encoded`)."""
         shared, look = self._shared, self._shared.look
-        encode = self._encoder(text)
+        encoded, starts = self._encoded(text)
         lefts = [0.0]
         for width in shared.widths[:-1]:
             lefts.append(lefts[-1] + width)
-        # Each line placed by its own origin, written as `setTextOrigin` writes it (numbers as
-        # `fp_str` writes them, one by one: a left-aligned column's x written once).
-        origin = "1 0 0 1 %s %s Tm" if self.canv.bottomup else "1 0 0 -1 %s %s Tm"
+        prefix = "1 0 0 1 " if self.canv.bottomup else "1 0 0 -1 "
         columns = []
         for index, (left, width) in enumerate(zip(lefts, shared.widths, strict=True)):
             right = index in shared.right
             x = left + width - look.h_padding if right else left + look.h_padding
-            columns.append((index, right, x, fp_str(x)))
-        code = text._code
+            columns.append(
+                (index, starts.setdefault(index, {}) if right else None, x, f"{prefix}{fp_str(x)} ")
+            )
+        font, size, leading = look.font, look.size, look.leading
+        heights: dict[float, str] = {}
+        append = text._code.append
+        subset = text._curSubset
+        lines = encoded.setdefault(subset, {})
         for row, top in zip(shared.rows[self._start : self._stop], tops, strict=True):
             first = top - look.v_padding - look.size
-            for index, right, x, across in columns:
+            for index, across, x, start in columns:
                 y = first
                 for line in row[index].split("\n"):
                     if line:
-                        if right:
-                            across = fp_str(x - _width(line, look.font, look.size))
-                        code.append(origin % (across, fp_str(y)))
-                        encode(line)
-                        # A line ends with "next line", as a Table's text does (drawString's
-                        # textLine), so the PDF's text is read back line by line as before.
-                        code.append("T*")
-                    y -= look.leading
+                        if across is not None:
+                            known = across.get(line)
+                            if known is None:
+                                known = across[line] = f"{prefix}{fp_str(x - _width(line, font, size))} "
+                            start = known
+                        height = heights.get(y)
+                        if height is None:
+                            height = heights[y] = fp_str(y)
+                        found = lines.get(line)
+                        if found is None:
+                            # ReportLab's own, whose result depends on nothing but the font's
+                            # subset in use before it (which it may change) and the document's.
+                            text._curSubset = subset
+                            found = lines[line] = (text._formatText(line), text._curSubset)
+                        append(f"{start}{height} Tm {found[0]} T*")
+                        if found[1] != subset:
+                            subset = found[1]
+                            lines = encoded.setdefault(subset, {})
+                    y -= leading
+        text._curSubset = subset
 
-    def _encoder(self, text: PDFTextObject) -> Any:
-        """Adds a line's text operators to `text`, each distinct line encoded once per document
-        and font subset (ReportLab's own `_formatText`, whose result depends on nothing else)."""
+    def _encoded(
+        self, text: PDFTextObject
+    ) -> tuple[dict[Any, dict[str, tuple[str, Any]]], dict[int, dict[str, str]]]:
+        """For the document being built (a subset font's codes belong to one document): each
+        distinct line's text operators by the font subset in use before it, with the subset in
+        use after it; and each right-aligned column's start of a line's origin by its text."""
         shared = self._shared
         document = self.canv._doc
         if shared.document is not document:
-            shared.document, shared.encoded = document, {}
-        encoded = shared.encoded
-        code = text._code
-
-        def encode(line: str) -> None:
-            key = (text._curSubset, line)
-            found = encoded.get(key)
-            if found is None:
-                found = encoded[key] = (text._formatText(line), text._curSubset)
-            code.append(found[0])
-            text._curSubset = found[1]
-
-        return encode
+            shared.document, shared.encoded, shared.starts = document, {}, {}
+        return shared.encoded, shared.starts
 
 
 class _Header(Flowable):
@@ -230,9 +248,20 @@ def cell_look() -> PlainLook:
     )
 
 
+#: Less than any width a text could be measured at, more than the rounding of adding its words'
+#: widths one by one (`simpleSplit`) rather than measuring it whole.
+_ROUNDING = 1e-6
+
+
 def wrapped(text: str, font: str, size: float, width: float) -> str:
     """`text` broken into lines at spaces as a Paragraph `width` points wide in that font would
-    break it, the lines separated by newlines (a table cell's plain text)."""
+    break it, the lines separated by newlines (a table cell's plain text).
+
+    Most cells' text is one line as it is (a name, a date): its words one space apart, no break,
+    and its whole width within `width` (less `_ROUNDING`), which is `simpleSplit`'s answer
+    without measuring it a word at a time."""
+    if text == " ".join(text.split()) and stringWidth(text, font, size) <= width - _ROUNDING:
+        return text
     return "\n".join(simpleSplit(text, font, size, width)) or text
 
 
