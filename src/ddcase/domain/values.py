@@ -51,7 +51,7 @@ def set_by_slots(cls: type[_T]) -> type[_T]:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in found}, "return": None}
-    init.__doc__ = cls.__init__.__doc__  # type: ignore[misc]  # the class's, read
+    init.__doc__ = cls.__init__.__doc__  # the class's own
     setattr(cls, "__init__", init)  # noqa: B010 - assigning a method: mypy keeps the dataclass's
     return cls
 
