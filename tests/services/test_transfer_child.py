@@ -356,48 +356,6 @@ def test_the_child_reads_ahead_while_the_import_is_busy():
     assert parallel.BACKLOG >= len(batches)
 
 
-def test_the_childs_progress_takes_none_of_the_backlog():
-    """The child tells its progress after each batch (`at`); those small messages do not count
-    against `backlog`, which is in batches of rows: with the parent reading nothing, `backlog`
-    batches, each followed by its progress, are all read ahead (before, the progress took every
-    other place and the child stopped at half), and one more batch waits until the parent reads."""
-    import threading
-
-    parent_end, child_end = multiprocessing.Pipe()
-    backlog = 4
-    writer = parallel._PipeWriter(child_end, parallel.PlainValues({}, True), backlog=backlog)
-    # Each batch well over what a pipe holds, so the first one sent waits in the pipe.
-    batches = [
-        [(n, "2026-10-01", f"{n:064x}") for n in range(k * 5000, (k + 1) * 5000)] for k in range(backlog + 1)
-    ]
-    sent: list[int] = []
-
-    def write(upto: int) -> None:
-        for k in range(len(sent), upto):
-            writer.write(batches[k])
-            writer.at(k, 0)
-            sent.append(k)
-
-    # One batch is in the pipe (its sender waits there), the others in the queue.
-    ahead = threading.Thread(target=write, args=(backlog,), daemon=True)
-    ahead.start()
-    ahead.join(timeout=10)
-    assert not ahead.is_alive()  # did not wait for the parent
-    beyond = threading.Thread(target=write, args=(backlog + 1,), daemon=True)
-    beyond.start()
-    beyond.join(timeout=0.5)
-    assert beyond.is_alive()  # the bound holds: this one waits for the parent
-    received = []
-    for _ in range(2 * (backlog + 1)):
-        received.append(parallel.decode(parent_end.recv_bytes()))
-    beyond.join(timeout=20)
-    assert not beyond.is_alive()
-    assert received == [m for k, rows in enumerate(batches) for m in (("rows", rows), ("at", k))]
-    writer.close()
-    parent_end.close()
-    child_end.close()
-
-
 def test_a_failure_writing_the_episodes_after_the_child_started_leaves_nothing(tmp_path, monkeypatch):
     """The child has its work (and may be reading ahead) when the episodes go in; if they fail,
     the import ends with nothing written and the child ends with it."""

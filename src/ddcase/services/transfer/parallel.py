@@ -45,15 +45,12 @@ from ddcase.services.transfer.reading import Problems, file_size
 #: child's start, about half a second of the other core, pays for itself from a few MB).
 CHILD_FROM_BYTES = 4 * 2**20
 
-#: Batches of rows the child may hold, encoded (about 1-2 MB each at 20,000 rows), ahead of the
+#: Batches of rows the child may hold, encoded (about 2 MB each at 20,000 rows), ahead of the
 #: import's process: it is given its work before the episodes are written, and reads on while
-#: they are and while their indexes are built (`_PipeWriter`); its progress messages take no
-#: place. A pipe alone holds less than one batch. A trust's child reads more slowly than the
-#: import writes, so every batch it could not read ahead is on the import's critical path: with
-#: 12 places shared with the progress (six batches), it stopped for 0.4-0.6 s before the
-#: import took its first batch (docs/performance.md, ninth round, "where the import's wall
-#: goes"); 32 batches cover that wait with room and cost the child about 30 MB at most.
-BACKLOG = 32
+#: they are (`_PipeWriter`). A pipe alone holds less than one batch. A trust's child reads about
+#: a fifth more slowly than the import writes, so a fifth of its million rows (ten batches) read
+#: ahead keeps the import from waiting; the two processes then peak about 220 MB together.
+BACKLOG = 12
 
 #: Every child is spawned, never forked: the only start Windows has, so tested everywhere.
 SPAWN = multiprocessing.get_context("spawn")
@@ -239,37 +236,29 @@ def contact_reader(
 class _PipeWriter:
     """The child's writer: rows made as `ContactWriter` takes them, sent to the parent. Each
     message is encoded here (`encode`) and sent by a thread of its own, so that reading goes on while the
-    parent is busy (writing the episodes, at first) until `backlog` batches of rows wait (the other
-    messages, small, are not counted); if the parent has gone, the next message raises OSError."""
+    parent is busy (writing the episodes, at first) until `backlog` messages wait; if the parent
+    has gone, the next message raises OSError."""
 
     def __init__(self, connection: Connection, values: PlainValues, backlog: int = BACKLOG) -> None:
         self._connection = connection
         self.value = values.value
-        # Unbounded itself: `_room` bounds the batches of rows in it (and the one being sent).
-        self._waiting: queue.SimpleQueue[tuple[bytes | memoryview, bool] | None] = queue.SimpleQueue()
-        self._room = threading.Semaphore(backlog)
+        self._waiting: queue.Queue[bytes | memoryview | None] = queue.Queue(backlog)
         self._gone: OSError | None = None
         self._sender = threading.Thread(target=self._send_waiting, name="ddcase-contacts-send", daemon=True)
         self._sender.start()
 
     def _send_waiting(self) -> None:
-        while (item := self._waiting.get()) is not None:
-            message, rows = item
+        while (message := self._waiting.get()) is not None:
             if self._gone is None:  # once the parent has gone, only emptied: `send` never waits
                 try:
                     self._connection.send_bytes(message)
                 except OSError as error:
                     self._gone = error
-            if rows:
-                self._room.release()
 
     def send(self, message: tuple[str, object]) -> None:
         if self._gone is not None:
             raise OSError("the import's process has gone") from self._gone
-        rows = message[0] == _ROWS
-        if rows:
-            self._room.acquire()
-        self._waiting.put((encode(message), rows))
+        self._waiting.put(encode(message))
 
     def close(self) -> None:
         """Wait until every message has been sent (OSError if the parent went first)."""
