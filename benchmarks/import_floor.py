@@ -41,19 +41,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CONTACT_COLUMNS = (
-    "client_id",
-    "date",
-    "kind",
-    "mode",
-    "outcome",
-    "mh_worker_id",
-    "sm_worker_id",
-    "client_present",
-    "duration_minutes",
-    "note",
-    "fingerprint",
-)
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ddcase.storage.bulk_load import is_insert_guard  # noqa: E402
+from ddcase.storage.driver_values import CONTACT_VALUE_COLUMNS  # noqa: E402
+
+#: The columns the import writes (bulk_load's insert), the fingerprint with them.
+CONTACT_COLUMNS = (*CONTACT_VALUE_COLUMNS, "fingerprint")
 
 
 class Steps:
@@ -114,11 +109,7 @@ def _dropped(conn: sqlite3.Connection, table: str) -> tuple[dict[str, str], list
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (table,)
     ).fetchall()
-    guards = [
-        (name, sql)
-        for name, sql in triggers
-        if " BEFORE INSERT ON " in sql.upper() and "WHEN DDCASE_SESSION() IS NOT 1" in sql.upper()
-    ]
+    guards = [(name, sql) for name, sql in triggers if is_insert_guard(sql)]
     for name, _sql in guards:
         conn.execute(f'DROP TRIGGER "{name}"')
     return dict(indexes), [sql for _name, sql in guards]

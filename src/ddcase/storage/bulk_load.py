@@ -510,14 +510,16 @@ def drop_insert_guards(session: Session, table: str) -> list[str]:
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
         (table,),
     ).all()
-    guards = [
-        (name, sql)
-        for name, sql in triggers
-        if " BEFORE INSERT ON " in sql.upper() and "WHEN DDCASE_SESSION() IS NOT 1" in sql.upper()
-    ]
+    guards = [(name, sql) for name, sql in triggers if is_insert_guard(sql)]
     for name, _sql in guards:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     return [sql for _name, sql in guards]
+
+
+def is_insert_guard(sql: str) -> bool:
+    """Whether a trigger's statement is revision 0008's INSERT guard (`drop_insert_guards`)."""
+    text = sql.upper()
+    return " BEFORE INSERT ON " in text and "WHEN DDCASE_SESSION() IS NOT 1" in text
 
 
 def create_indexes(session: Session, statements: Iterable[str]) -> None:
