@@ -44,7 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ddcase.storage.bulk_load import is_insert_guard  # noqa: E402
+from ddcase.storage.bulk_load import DROPPABLE_INDEXES, TRIGGERS, is_insert_guard  # noqa: E402
 from ddcase.storage.driver_values import CONTACT_VALUE_COLUMNS  # noqa: E402
 
 #: The columns the import writes (bulk_load's insert), the fingerprint with them.
@@ -99,16 +99,10 @@ def _migrated(path: Path) -> None:
 def _dropped(conn: sqlite3.Connection, table: str) -> tuple[dict[str, str], list[str]]:
     """As `bulk_load.drop_indexes` and `drop_insert_guards`: the table's indexes and its insert
     guard dropped, and the statements that make them again."""
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
-        "ORDER BY name",
-        (table,),
-    ).fetchall()
+    indexes = conn.execute(DROPPABLE_INDEXES, (table,)).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (table,)
-    ).fetchall()
+    triggers = conn.execute(TRIGGERS, (table,)).fetchall()
     guards = [(name, sql) for name, sql in triggers if is_insert_guard(sql)]
     for name, _sql in guards:
         conn.execute(f'DROP TRIGGER "{name}"')

@@ -474,6 +474,13 @@ def _sqlite_literal(value: object) -> str | None:
     return None
 
 
+#: A table's indexes that a load may drop and build again (SQLite's own, for a UNIQUE constraint or
+#: a primary key, have no statement), by name with the statement that makes each; and its
+#: triggers, among which `is_insert_guard` finds revision 0008's guard. Both take the table's name.
+DROPPABLE_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name"
+TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name"
+
+
 def drop_indexes(session: Session, table: str) -> dict[str, str]:
     """On SQLite, drop the table's indexes (not those SQLite makes itself for a UNIQUE
     constraint or a primary key) and return, by name, the statements that make them again,
@@ -485,11 +492,7 @@ def drop_indexes(session: Session, table: str) -> dict[str, str]:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return {}
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY name",
-        (table,),
-    ).all()
+    indexes = connection.exec_driver_sql(DROPPABLE_INDEXES, (table,)).all()
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     return {name: sql for name, sql in indexes}
@@ -506,10 +509,7 @@ def drop_insert_guards(session: Session, table: str) -> list[str]:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return []
-    triggers = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
-        (table,),
-    ).all()
+    triggers = connection.exec_driver_sql(TRIGGERS, (table,)).all()
     guards = [(name, sql) for name, sql in triggers if is_insert_guard(sql)]
     for name, _sql in guards:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
